@@ -1,0 +1,263 @@
+/**
+ * The Planasonix Connections API (shared/reference/connections-api.md), declared once.
+ * Names and shapes follow the reference. Fields marked "extension" are ours: optional, never renamed.
+ */
+
+export type ConfigValue = string | number | boolean;
+export type ConnectionConfig = Record<string, ConfigValue>;
+/** Secret values by config field name (password, token...). Never persisted in config. */
+export type SecretValues = Record<string, string>;
+
+export type ConnectionScope = 'user' | 'workspace';
+
+export interface Connection {
+  id: string;
+  name: string;
+  type: string;
+  config: ConnectionConfig;
+  credentialId?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  /** extension: where the record comes from; workspace records are read-only here. */
+  scope?: ConnectionScope;
+}
+
+export interface ListConnectionsQuery {
+  type?: string;
+  search?: string;
+}
+
+export interface ListConnectionsResponse {
+  data: Connection[];
+  meta: { total: number };
+}
+
+export interface CreateConnectionRequest {
+  name: string;
+  type: string;
+  config: ConnectionConfig;
+  credentialId?: string;
+  /** extension: secrets to keep in a (new) credential, apart from config. */
+  secrets?: SecretValues;
+}
+
+export interface UpdateConnectionRequest {
+  name?: string;
+  config?: ConnectionConfig;
+  credentialId?: string;
+  /** extension: secrets to replace; a field left out keeps its stored value. */
+  secrets?: SecretValues;
+}
+
+export interface DeleteConnectionResponse {
+  ok: true;
+  id: string;
+  deletedAt: string;
+}
+
+export interface TestConnectionRequest {
+  type: string;
+  config: ConnectionConfig;
+  credentialId?: string;
+  /** extension: secrets typed but not yet saved; they win over the credential's. */
+  secrets?: SecretValues;
+}
+
+export interface TestConnectionResponse {
+  ok: boolean;
+  latencyMs: number;
+  serverVersion?: string;
+  message: string;
+  /** extension: machine-readable failure kind when ok is false. */
+  errorCode?: string;
+}
+
+export interface NamedItem {
+  name: string;
+}
+
+export interface CatalogsResponse {
+  connectionId: string;
+  catalogs: NamedItem[];
+}
+
+export interface SchemasQuery {
+  catalog?: string;
+}
+
+export interface SchemasResponse {
+  connectionId: string;
+  catalog?: string;
+  schemas: NamedItem[];
+}
+
+export type TableType =
+  | 'TABLE'
+  | 'VIEW'
+  | 'MATERIALIZED VIEW'
+  | 'PARTITIONED TABLE'
+  | 'FOREIGN TABLE'
+  | 'SYSTEM VIEW';
+
+export interface TableInfo {
+  name: string;
+  type: TableType;
+}
+
+export interface TablesQuery {
+  schema?: string;
+  /** extension: database/catalog on multi-database servers. */
+  catalog?: string;
+  /** extension: case-insensitive substring filter applied by the server. */
+  search?: string;
+  /** extension: page size. */
+  limit?: number;
+  /** extension: opaque token from the previous page's nextPageToken. */
+  pageToken?: string;
+}
+
+export interface TablesResponse {
+  connectionId: string;
+  schema?: string;
+  catalog?: string;
+  tables: TableInfo[];
+  /** extension: present when more tables follow. */
+  nextPageToken?: string;
+}
+
+export interface ColumnsQuery {
+  schema?: string;
+  table: string;
+  catalog?: string;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** The type as the server spells it. */
+  type: string;
+  nullable: boolean;
+  /** extension */
+  default?: string | null;
+  /** extension */
+  primaryKey?: boolean;
+}
+
+export interface ColumnsResponse {
+  connectionId: string;
+  schema?: string;
+  table: string;
+  columns: ColumnInfo[];
+}
+
+export interface PreviewQuery {
+  schema?: string;
+  table: string;
+  catalog?: string;
+  limit?: number;
+  /** extension: sort on the server, by column name. */
+  orderBy?: { column: string; direction: 'asc' | 'desc' };
+}
+
+export type CellValue = string | number | boolean | null | Uint8Array | CellValue[] | { [key: string]: CellValue };
+
+export interface PreviewResponse {
+  columns: string[];
+  rows: CellValue[][];
+  truncated: boolean;
+  /** extension: column types parallel to columns, where the driver tells. */
+  columnTypes?: string[];
+  /** extension: the limit that was applied. */
+  limit?: number;
+}
+
+export interface FilesQuery {
+  prefix?: string;
+  delimiter?: string;
+  pageToken?: string;
+}
+
+export interface FileObject {
+  key: string;
+  size: number;
+  lastModified: string;
+}
+
+export interface FilesResponse {
+  prefix: string;
+  objects: FileObject[];
+  commonPrefixes: string[];
+  nextPageToken?: string;
+}
+
+export interface CloudSchemaQuery {
+  path: string;
+}
+
+export interface CloudSchemaResponse {
+  path: string;
+  format: string;
+  columns: ColumnInfo[];
+}
+
+export interface TestQueryRequest {
+  connectionId: string;
+  sql: string;
+  limit?: number;
+  /** extension */
+  timeoutMs?: number;
+  /** extension: default catalog/schema for unqualified names. */
+  catalog?: string;
+  schema?: string;
+}
+
+export interface TestQueryStats {
+  executionMs: number;
+  rowsScanned?: number;
+  /** extension */
+  rowsReturned?: number;
+}
+
+export interface TestQueryResponse {
+  ok: true;
+  columns: string[];
+  rows: CellValue[][];
+  stats: TestQueryStats;
+  /** extension: more rows existed beyond the limit. */
+  truncated?: boolean;
+  /** extension */
+  columnTypes?: string[];
+}
+
+export interface DatabricksDiscoverRequest {
+  connectionId: string;
+  catalog?: string;
+}
+
+export interface DatabricksDiscoverResponse {
+  connectionId: string;
+  catalogs: { name: string; schemas: string[] }[];
+}
+
+export interface RequestOptions {
+  /** Cancels the request, and the statement on the server where there is one. */
+  signal?: AbortSignal;
+}
+
+/** One method per endpoint of the Connections API. Local and hosted back ends both implement it. */
+export interface ConnectionsApi {
+  listConnections(query?: ListConnectionsQuery): Promise<ListConnectionsResponse>;
+  createConnection(request: CreateConnectionRequest): Promise<Connection>;
+  getConnection(id: string): Promise<Connection>;
+  updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection>;
+  deleteConnection(id: string): Promise<DeleteConnectionResponse>;
+  testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse>;
+  listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse>;
+  listSchemas(id: string, query?: SchemasQuery, options?: RequestOptions): Promise<SchemasResponse>;
+  listTables(id: string, query?: TablesQuery, options?: RequestOptions): Promise<TablesResponse>;
+  listColumns(id: string, query: ColumnsQuery, options?: RequestOptions): Promise<ColumnsResponse>;
+  preview(id: string, query: PreviewQuery, options?: RequestOptions): Promise<PreviewResponse>;
+  listFiles(id: string, query?: FilesQuery, options?: RequestOptions): Promise<FilesResponse>;
+  cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse>;
+  testQuery(request: TestQueryRequest, options?: RequestOptions): Promise<TestQueryResponse>;
+  discoverDatabricks(request: DatabricksDiscoverRequest, options?: RequestOptions): Promise<DatabricksDiscoverResponse>;
+}

@@ -1,0 +1,378 @@
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import type {
+  CellValue,
+  ColumnInfo,
+  ColumnsQuery,
+  NamedItem,
+  PreviewQuery,
+  PreviewResponse,
+  TableType,
+  TablesQuery,
+  TablesResponse,
+  TestQueryResponse,
+} from '../../api/types';
+import { ConnectionError, errorMessage, redact } from '../../errors';
+import type { Logger } from '../../ports';
+import { escapeLike, qualified, quoteBacktick } from '../sql/identifiers';
+import { networkError } from '../sql/networkErrors';
+import { decodePageToken, encodePageToken, pageLimit } from '../sql/paging';
+import { toCell } from '../sql/rows';
+import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
+import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
+import { columnsSql, schemasSql, serverVersionSql, tablesSql } from './catalogQueries';
+import { mysqlTypeName } from './typeNames';
+
+const tableTypes: Record<string, TableType> = { 'BASE TABLE': 'TABLE', VIEW: 'VIEW', 'SYSTEM VIEW': 'SYSTEM VIEW' };
+const noLimit = Number.MAX_SAFE_INTEGER;
+
+/** The callback-style connection under a promise connection: it streams rows as events. */
+interface CoreConnection {
+  threadId: number;
+  query(options: { sql: string; rowsAsArray: boolean }): CoreQuery;
+  pause(): void;
+}
+interface CoreQuery {
+  on(event: 'fields', listener: (fields: mysql.FieldPacket[]) => void): CoreQuery;
+  on(event: 'result', listener: (row: unknown[]) => void): CoreQuery;
+  on(event: 'error', listener: (error: Error) => void): CoreQuery;
+  on(event: 'end', listener: () => void): CoreQuery;
+}
+
+class MysqlSession implements ConnectorSession {
+  private readonly cfg: ServerConfig;
+  private pool: mysql.Pool | undefined;
+  private plainFallback = false;
+  private flavour: Promise<'mariadb' | 'mysql'> | undefined;
+
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly logger: Logger,
+  ) {
+    this.cfg = readServerConfig(options.config);
+  }
+
+  async test(): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
+    const conn = await this.openConnection();
+    try {
+      const [rows] = await conn.query<mysql.RowDataPacket[]>(serverVersionSql);
+      const version = String(rows[0]?.version ?? '');
+      return { ok: true, serverVersion: /mariadb/i.test(version) ? version : `MySQL ${version}`, message: 'Connection successful.' };
+    } catch (error) {
+      throw this.mapError(error);
+    } finally {
+      await conn.end().catch(() => undefined);
+    }
+  }
+
+  async schemas(): Promise<NamedItem[]> {
+    const rows = await this.run<{ name: string }>(schemasSql, [this.cfg.showSystemSchemas]);
+    return rows.map((r) => ({ name: r.name }));
+  }
+
+  async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
+    const limit = pageLimit(query.limit);
+    const pattern = query.search ? `%${escapeLike(query.search)}%` : null;
+    const after = decodePageToken(query.pageToken);
+    const rows = await this.run<{ name: string; kind: string }>(tablesSql, [
+      query.schema ?? null,
+      pattern,
+      pattern,
+      after,
+      after,
+      limit === undefined ? noLimit : limit + 1,
+    ]);
+    const more = limit !== undefined && rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return {
+      schema: query.schema,
+      tables: page.map((r) => ({ name: r.name, type: tableTypes[r.kind] ?? 'TABLE' })),
+      ...(more ? { nextPageToken: encodePageToken(page[page.length - 1]!.name) } : {}),
+    };
+  }
+
+  async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
+    const rows = await this.run<{ name: string; type: string; nullable: string; dflt: string | null; colKey: string }>(columnsSql, [
+      query.schema ?? null,
+      query.table,
+    ]);
+    if (rows.length === 0) {
+      throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
+    }
+    return rows.map((r) => ({
+      name: r.name,
+      type: r.type,
+      nullable: r.nullable === 'YES',
+      // MariaDB spells a NULL default as the bare word NULL; a string default comes quoted.
+      default: r.dflt === null || r.dflt === 'NULL' ? null : r.dflt,
+      primaryKey: r.colKey === 'PRI',
+    }));
+  }
+
+  async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
+    let sql = `SELECT * FROM ${qualified(quoteBacktick, query.schema, query.table)}`;
+    if (query.orderBy) {
+      sql += ` ORDER BY ${quoteBacktick(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
+    }
+    sql += ` LIMIT ${query.limit + 1}`;
+    const result = await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal });
+    return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit: query.limit };
+  }
+
+  query(options: QueryOptions): Promise<TestQueryResponse> {
+    return this.readOnly(options);
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end().catch(() => undefined);
+  }
+
+  /**
+   * One statement in a read-only transaction that is always rolled back. The session itself is
+   * read-only too, so DDL (which commits implicitly in MySQL) is refused as well. The server sends
+   * at most limit + 1 rows (sql_select_limit); the statement has a server-side time limit and is
+   * killed on the server on abort.
+   */
+  private async readOnly(options: QueryOptions): Promise<TestQueryResponse> {
+    const { signal } = options;
+    if (signal?.aborted) throw cancelledError();
+    const flavour = await this.detectFlavour();
+    const conn = await this.checkout();
+    const core = (conn as unknown as { connection: CoreConnection }).connection;
+    let destroy = false;
+    let cancelledByUs = false;
+    const cancel = (): void => {
+      cancelledByUs = true;
+      void this.killQuery(core.threadId);
+    };
+    signal?.addEventListener('abort', cancel);
+    const backstop = setTimeout(cancel, options.timeoutMs + 2000);
+    try {
+      const timeLimit =
+        flavour === 'mariadb'
+          ? `SET SESSION max_statement_time = ${(Math.max(1, options.timeoutMs) / 1000).toFixed(3)}`
+          : `SET SESSION max_execution_time = ${Math.max(1, Math.floor(options.timeoutMs))}`;
+      await conn.query('SET SESSION TRANSACTION READ ONLY');
+      await conn.query(`SET SESSION sql_select_limit = ${options.limit + 1}`);
+      await conn.query(timeLimit);
+      if (options.schema) {
+        await conn.query(`USE ${quoteBacktick(options.schema)}`);
+        destroy = true; // the default database changed; do not hand this connection to others
+      }
+      await conn.query('START TRANSACTION READ ONLY');
+      const started = performance.now();
+      const { rows, fields, overflow } = await streamRows(core, options.sql, options.limit + 1);
+      const executionMs = Math.round(performance.now() - started);
+      if (overflow) {
+        // A statement sql_select_limit does not cover kept sending rows: stop it and drop the link.
+        destroy = true;
+        cancel();
+      } else {
+        await conn.query('ROLLBACK');
+      }
+      const truncated = rows.length > options.limit;
+      const kept = truncated ? rows.slice(0, options.limit) : rows;
+      return {
+        ok: true,
+        columns: fields.map((f) => f.name),
+        columnTypes: fields.map(mysqlTypeName),
+        rows: kept.map((r) => r.map(toCell) as CellValue[]),
+        truncated,
+        stats: { executionMs, rowsReturned: kept.length },
+      };
+    } catch (error) {
+      await conn.query('ROLLBACK').catch(() => {
+        destroy = true;
+      });
+      throw this.mapError(error, { cancelled: cancelledByUs && (signal?.aborted ?? false), timeoutMs: options.timeoutMs });
+    } finally {
+      clearTimeout(backstop);
+      signal?.removeEventListener('abort', cancel);
+      if (destroy) conn.destroy();
+      else {
+        await conn.query(`SET SESSION sql_select_limit = DEFAULT`).catch(() => undefined);
+        conn.release();
+      }
+    }
+  }
+
+  private detectFlavour(): Promise<'mariadb' | 'mysql'> {
+    this.flavour ??= this.run<{ version: string }>(serverVersionSql, []).then((rows) =>
+      /mariadb/i.test(String(rows[0]?.version)) ? 'mariadb' : 'mysql',
+    );
+    this.flavour.catch(() => (this.flavour = undefined));
+    return this.flavour;
+  }
+
+  private async killQuery(threadId: number): Promise<void> {
+    let conn: mysql.Connection | undefined;
+    try {
+      conn = await this.openConnection();
+      await conn.query('KILL QUERY ?', [threadId]);
+    } catch (error) {
+      this.logger.warn(`Could not stop MySQL query on thread ${threadId}: ${this.safe(errorMessage(error))}`);
+    } finally {
+      await conn?.end().catch(() => undefined);
+    }
+  }
+
+  private async run<T>(sql: string, values: unknown[]): Promise<T[]> {
+    const conn = await this.checkout();
+    try {
+      const [rows] = await conn.query<mysql.RowDataPacket[]>(sql, values);
+      return rows as T[];
+    } catch (error) {
+      throw this.mapError(error);
+    } finally {
+      conn.release();
+    }
+  }
+
+  private async checkout(): Promise<mysql.PoolConnection> {
+    try {
+      return await this.getPool().getConnection();
+    } catch (error) {
+      if (this.isSslRefused(error)) {
+        this.plainFallback = true;
+        await this.close();
+        return this.checkout();
+      }
+      throw this.mapError(error);
+    }
+  }
+
+  private getPool(): mysql.Pool {
+    if (!this.pool) {
+      const pool = mysql.createPool({ ...this.connectionOptions(), connectionLimit: 4, maxIdle: 0, idleTimeout: 30_000 });
+      // Every pooled connection reads only, whatever a statement did to the session before.
+      pool.on('connection', (conn) => {
+        (conn as unknown as { query(sql: string): void }).query('SET SESSION TRANSACTION READ ONLY');
+      });
+      this.pool = pool;
+    }
+    return this.pool;
+  }
+
+  private async openConnection(): Promise<mysql.Connection> {
+    try {
+      const conn = await mysql.createConnection(this.connectionOptions());
+      conn.on('error', () => undefined);
+      return conn;
+    } catch (error) {
+      if (this.isSslRefused(error)) {
+        this.plainFallback = true;
+        return this.openConnection();
+      }
+      throw this.mapError(error);
+    }
+  }
+
+  private isSslRefused(error: unknown): boolean {
+    const code = (error as { code?: string }).code;
+    return this.cfg.sslMode === 'prefer' && !this.plainFallback && code === 'HANDSHAKE_NO_SSL_SUPPORT';
+  }
+
+  private connectionOptions(): mysql.ConnectionOptions {
+    const tls = this.plainFallback ? undefined : tlsOptions(this.cfg);
+    return {
+      host: this.cfg.host,
+      port: this.cfg.port,
+      user: this.cfg.user,
+      password: this.options.secrets.password ?? '',
+      database: this.cfg.database,
+      ssl: tls,
+      connectTimeout: this.cfg.connectTimeoutMs,
+      charset: 'utf8mb4',
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      decimalNumbers: false,
+      multipleStatements: false,
+      enableKeepAlive: true,
+    };
+  }
+
+  private safe(text: string): string {
+    return redact(text, Object.values(this.options.secrets));
+  }
+
+  private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
+    if (error instanceof ConnectionError) return error;
+    const e = error as { code?: string; errno?: number; sqlState?: string };
+    const message = this.safe(errorMessage(error));
+    const where = `${this.cfg.host}:${this.cfg.port}`;
+    switch (e.errno) {
+      case 1045:
+        return new ConnectionError('auth_failed', `Access denied for user "${this.cfg.user}" on ${where}: wrong password or user.`);
+      case 1044:
+        return new ConnectionError('auth_failed', message);
+      case 1049:
+        return new ConnectionError('not_found', message);
+      case 1146:
+        return new ConnectionError('not_found', message, { sqlState: e.sqlState });
+      case 1792:
+        return new ConnectionError('read_only', `Refused: ${message}. Test queries run read-only.`, { sqlState: e.sqlState });
+      case 1317:
+      case 1969:
+      case 3024:
+        return query?.cancelled
+          ? cancelledError()
+          : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, { sqlState: e.sqlState });
+    }
+    if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+      return new ConnectionError('ssl', `The server at ${where} does not accept TLS; set SSL mode to disable or prefer.`);
+    }
+    const net = networkError(error, this.cfg);
+    if (net) return new ConnectionError(net.code, this.safe(net.message));
+    if (e.code === 'PROTOCOL_CONNECTION_LOST') {
+      return new ConnectionError('unreachable', `The connection to ${where} was lost.`);
+    }
+    if (e.errno !== undefined && e.sqlState) {
+      return new ConnectionError('query_failed', message, { sqlState: e.sqlState });
+    }
+    return new ConnectionError('internal', message);
+  }
+}
+
+function cancelledError(): ConnectionError {
+  return new ConnectionError('cancelled', 'The query was cancelled and stopped on the server.');
+}
+
+function streamRows(
+  core: CoreConnection,
+  sql: string,
+  maxRows: number,
+): Promise<{ rows: unknown[][]; fields: mysql.FieldPacket[]; overflow: boolean }> {
+  return new Promise((resolve, reject) => {
+    const rows: unknown[][] = [];
+    let fields: mysql.FieldPacket[] = [];
+    let settled = false;
+    core
+      .query({ sql, rowsAsArray: true })
+      .on('fields', (f) => {
+        fields = f ?? [];
+      })
+      .on('result', (row) => {
+        if (settled) return;
+        if (rows.length < maxRows) {
+          rows.push(row);
+          return;
+        }
+        settled = true;
+        core.pause();
+        resolve({ rows, fields, overflow: true });
+      })
+      .on('error', (error) => {
+        if (!settled) reject(error);
+        settled = true;
+      })
+      .on('end', () => {
+        if (!settled) resolve({ rows, fields, overflow: false });
+        settled = true;
+      });
+  });
+}
+
+export const openSession: ConnectorDriverModule['openSession'] = (options) => new MysqlSession(options, options.logger);

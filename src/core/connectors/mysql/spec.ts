@@ -1,0 +1,11 @@
+import { serverFields } from '../sql/serverFields';
+import type { ConnectorSpec } from '../types';
+
+export const mysqlSpec: ConnectorSpec = {
+  type: 'mysql',
+  label: 'MySQL / MariaDB',
+  icon: 'database',
+  fields: serverFields(3306, 'root', 'Default database for unqualified names; every database of the server is listed.'),
+  capabilities: ['schemas', 'tables', 'preview', 'query'],
+  load: () => import('./driver'),
+};

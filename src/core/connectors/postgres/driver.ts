@@ -1,0 +1,336 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import type {
+  CellValue,
+  ColumnInfo,
+  ColumnsQuery,
+  NamedItem,
+  PreviewQuery,
+  PreviewResponse,
+  TableType,
+  TablesQuery,
+  TablesResponse,
+  TestQueryResponse,
+} from '../../api/types';
+import { ConnectionError, errorMessage, redact } from '../../errors';
+import type { Logger } from '../../ports';
+import { escapeLike, qualified, quoteDoubleQuoted } from '../sql/identifiers';
+import { networkError } from '../sql/networkErrors';
+import { decodePageToken, encodePageToken, pageLimit } from '../sql/paging';
+import { toCell } from '../sql/rows';
+import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
+import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
+import { catalogsSql, columnsSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
+
+const relkindTypes: Record<string, TableType> = {
+  r: 'TABLE',
+  v: 'VIEW',
+  m: 'MATERIALIZED VIEW',
+  p: 'PARTITIONED TABLE',
+  f: 'FOREIGN TABLE',
+};
+
+// Dates and times stay as the server wrote them: no time-zone shifts, no lost precision.
+const textTypeOids = new Set([1082, 1083, 1114, 1184, 1186, 1266, 1115, 1182, 1183, 1185, 1187, 1270]);
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    textTypeOids.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+type Row = unknown[];
+
+class PostgresSession implements ConnectorSession {
+  private readonly cfg: ServerConfig;
+  private readonly pools = new Map<string, pg.Pool>();
+  private readonly typeNames = new Map<number, string>();
+  /** Set when sslMode is prefer and the server refused TLS. */
+  private plainFallback = false;
+
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly logger: Logger,
+  ) {
+    this.cfg = readServerConfig(options.config);
+  }
+
+  async test(): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
+    const client = await this.openClient(undefined);
+    try {
+      const result = await client.query<{ version: string }>(serverVersionSql);
+      const version = `PostgreSQL ${result.rows[0]?.version ?? ''}`.trim();
+      return { ok: true, serverVersion: version, message: 'Connection successful.' };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async catalogs(): Promise<NamedItem[]> {
+    return (await this.run<{ name: string }>(undefined, catalogsSql, [])).map((r) => ({ name: r.name }));
+  }
+
+  async schemas(catalog: string | undefined): Promise<NamedItem[]> {
+    return (await this.run<{ name: string }>(catalog, schemasSql, [this.cfg.showSystemSchemas])).map((r) => ({ name: r.name }));
+  }
+
+  async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
+    const limit = pageLimit(query.limit);
+    const pattern = query.search ? `%${escapeLike(query.search)}%` : null;
+    const after = decodePageToken(query.pageToken);
+    const rows = await this.run<{ name: string; kind: string }>(query.catalog, tablesSql, [
+      query.schema ?? null,
+      pattern,
+      after,
+      limit === undefined ? null : limit + 1,
+    ]);
+    const more = limit !== undefined && rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return {
+      schema: query.schema,
+      catalog: query.catalog,
+      tables: page.map((r) => ({ name: r.name, type: relkindTypes[r.kind] ?? 'TABLE' })),
+      ...(more ? { nextPageToken: encodePageToken(page[page.length - 1]!.name) } : {}),
+    };
+  }
+
+  async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
+    const rows = await this.run<{ name: string | null; type: string; nullable: boolean; default: string | null; pk: boolean }>(
+      query.catalog,
+      columnsSql,
+      [query.schema ?? null, query.table],
+    );
+    if (rows.length === 0) {
+      throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
+    }
+    return rows
+      .filter((r): r is typeof r & { name: string } => r.name !== null)
+      .map((r) => ({ name: r.name, type: r.type, nullable: r.nullable, default: r.default, primaryKey: r.pk }));
+  }
+
+  async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
+    let sql = `SELECT * FROM ${qualified(quoteDoubleQuoted, query.schema, query.table)}`;
+    if (query.orderBy) {
+      sql += ` ORDER BY ${quoteDoubleQuoted(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
+    }
+    sql += ` LIMIT ${query.limit + 1}`;
+    const result = await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal, catalog: query.catalog });
+    return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit: query.limit };
+  }
+
+  query(options: QueryOptions): Promise<TestQueryResponse> {
+    return this.readOnly(options);
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+  }
+
+  /**
+   * Runs one statement in a read-only transaction that is always rolled back, fetching at most
+   * limit + 1 rows through a cursor, with a server-side timeout and cancellation on abort.
+   */
+  private async readOnly(options: QueryOptions): Promise<TestQueryResponse> {
+    const { signal } = options;
+    if (signal?.aborted) throw cancelledError();
+    const client = await this.checkout(options.catalog);
+    let destroy = false;
+    let cancelledByUs = false;
+    const cancel = (): void => {
+      cancelledByUs = true;
+      void this.cancelBackend(options.catalog, (client as unknown as { processID: number }).processID);
+    };
+    signal?.addEventListener('abort', cancel);
+    // The server enforces the timeout; this backstop cancels even if the server setting was overridden.
+    const backstop = setTimeout(cancel, options.timeoutMs + 2000);
+    try {
+      const setup = [
+        'BEGIN TRANSACTION READ ONLY',
+        `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`,
+        ...(options.schema ? [`SET LOCAL search_path TO ${quoteDoubleQuoted(options.schema)}`] : []),
+        // Takes the snapshot, so the statement cannot switch the transaction to read-write.
+        'SELECT 1',
+      ];
+      await client.query(setup.join('; '));
+      const started = performance.now();
+      const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types }));
+      const { rows, fields } = await readCursor(cursor, options.limit + 1);
+      const executionMs = Math.round(performance.now() - started);
+      await cursor.close();
+      await client.query('ROLLBACK');
+      const truncated = rows.length > options.limit;
+      const kept = truncated ? rows.slice(0, options.limit) : rows;
+      const columnTypes = await this.resolveTypeNames(client, fields.map((f) => f.dataTypeID));
+      return {
+        ok: true,
+        columns: fields.map((f) => f.name),
+        columnTypes,
+        rows: kept.map((r) => r.map(toCell) as CellValue[]),
+        truncated,
+        stats: { executionMs, rowsReturned: kept.length },
+      };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        destroy = true;
+      });
+      throw this.mapError(error, { cancelled: cancelledByUs && (signal?.aborted ?? false), timeoutMs: options.timeoutMs });
+    } finally {
+      clearTimeout(backstop);
+      signal?.removeEventListener('abort', cancel);
+      client.release(destroy);
+    }
+  }
+
+  private async resolveTypeNames(client: pg.PoolClient, oids: number[]): Promise<string[]> {
+    const missing = [...new Set(oids.filter((o) => !this.typeNames.has(o)))];
+    if (missing.length > 0) {
+      const res = await client.query<{ oid: number; name: string }>(typeNamesSql, [missing]);
+      for (const r of res.rows) this.typeNames.set(r.oid, r.name);
+    }
+    return oids.map((o) => this.typeNames.get(o) ?? String(o));
+  }
+
+  private async cancelBackend(catalog: string | undefined, pid: number): Promise<void> {
+    let client: pg.Client | undefined;
+    try {
+      client = await this.openClient(catalog);
+      await client.query('SELECT pg_catalog.pg_cancel_backend($1)', [pid]);
+    } catch (error) {
+      this.logger.warn(`Could not cancel PostgreSQL backend ${pid}: ${this.safe(errorMessage(error))}`);
+    } finally {
+      await client?.end().catch(() => undefined);
+    }
+  }
+
+  private async run<T extends pg.QueryResultRow>(catalog: string | undefined, sql: string, values: unknown[]): Promise<T[]> {
+    const client = await this.checkout(catalog);
+    try {
+      return (await client.query<T>(sql, values)).rows;
+    } catch (error) {
+      throw this.mapError(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  private pool(catalog: string | undefined): pg.Pool {
+    const key = catalog ?? '';
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new pg.Pool({ ...this.clientConfig(catalog), max: 4, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+      pool.on('error', (error) => this.logger.warn(`PostgreSQL idle connection error: ${this.safe(errorMessage(error))}`));
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  private async checkout(catalog: string | undefined): Promise<pg.PoolClient> {
+    try {
+      return await this.pool(catalog).connect();
+    } catch (error) {
+      if (this.isSslRefused(error)) {
+        this.plainFallback = true;
+        await this.close();
+        return this.checkout(catalog);
+      }
+      throw this.mapError(error);
+    }
+  }
+
+  /** A dedicated, connected client (for tests and cancel requests), outside the pools. */
+  private async openClient(catalog: string | undefined): Promise<pg.Client> {
+    const client = new pg.Client(this.clientConfig(catalog));
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (this.isSslRefused(error)) {
+        this.plainFallback = true;
+        return this.openClient(catalog);
+      }
+      throw this.mapError(error);
+    }
+  }
+
+  private isSslRefused(error: unknown): boolean {
+    return this.cfg.sslMode === 'prefer' && !this.plainFallback && /does not support SSL/i.test(errorMessage(error));
+  }
+
+  private clientConfig(catalog: string | undefined): pg.ClientConfig {
+    const tls = this.plainFallback ? undefined : tlsOptions(this.cfg);
+    return {
+      host: this.cfg.host,
+      port: this.cfg.port,
+      database: catalog ?? this.cfg.database,
+      user: this.cfg.user,
+      password: this.options.secrets.password ?? '',
+      ssl: tls ?? false,
+      connectionTimeoutMillis: this.cfg.connectTimeoutMs,
+      application_name: 'Planasonix Connections',
+      // Every session of this extension reads only.
+      options: '-c default_transaction_read_only=on',
+      keepAlive: true,
+      types,
+    };
+  }
+
+  private safe(text: string): string {
+    return redact(text, Object.values(this.options.secrets));
+  }
+
+  private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
+    if (error instanceof ConnectionError) return error;
+    const net = networkError(error, this.cfg);
+    const message = this.safe(errorMessage(error));
+    if (net) return new ConnectionError(net.code, this.safe(net.message));
+    const e = error as { code?: string; position?: string };
+    const where = `${this.cfg.host}:${this.cfg.port}`;
+    switch (e.code) {
+      case '28P01':
+        return new ConnectionError('auth_failed', `Password authentication failed for user "${this.cfg.user}" on ${where}.`);
+      case '28000':
+        return new ConnectionError('auth_failed', `The server refused user "${this.cfg.user}": ${message}`);
+      case '3D000':
+        return new ConnectionError('not_found', message.replace(/^database/, 'Database'));
+      case '25006':
+        return new ConnectionError('read_only', `Refused: ${message}. Test queries run read-only.`, { sqlState: e.code });
+      case '57014':
+        return query?.cancelled
+          ? cancelledError()
+          : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, { sqlState: e.code });
+      case '42P01':
+        return new ConnectionError('not_found', message, { sqlState: e.code });
+    }
+    if (/connection timeout|timeout expired/i.test(message)) {
+      return new ConnectionError('timeout', `No answer from ${where} within ${this.cfg.connectTimeoutMs / 1000} s.`);
+    }
+    if (/does not support SSL/i.test(message)) {
+      return new ConnectionError('ssl', `The server at ${where} does not accept TLS; set SSL mode to disable or prefer.`);
+    }
+    if (/client password must be a string|password authentication/i.test(message)) {
+      return new ConnectionError('auth_failed', `The server at ${where} asks for a password and none was given.`);
+    }
+    if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) {
+      const position = e.position ? Number(e.position) : undefined;
+      return new ConnectionError('query_failed', message, { sqlState: e.code, position });
+    }
+    return new ConnectionError('internal', message);
+  }
+}
+
+function cancelledError(): ConnectionError {
+  return new ConnectionError('cancelled', 'The query was cancelled and stopped on the server.');
+}
+
+function readCursor(cursor: Cursor<Row>, maxRows: number): Promise<{ rows: Row[]; fields: pg.FieldDef[] }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(maxRows, (error, rows, result) => {
+      if (error) reject(error);
+      else resolve({ rows, fields: result.fields ?? [] });
+    });
+  });
+}
+
+export const openSession: ConnectorDriverModule['openSession'] = (options) => new PostgresSession(options, options.logger);

@@ -1,0 +1,11 @@
+import { serverFields } from '../sql/serverFields';
+import type { ConnectorSpec } from '../types';
+
+export const postgresSpec: ConnectorSpec = {
+  type: 'postgres',
+  label: 'PostgreSQL',
+  icon: 'database',
+  fields: serverFields(5432, 'postgres', 'Database to connect to first; other databases of the server are listed too.'),
+  capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query'],
+  load: () => import('./driver'),
+};

@@ -1,0 +1,21 @@
+import type { CellValue } from '../../api/types';
+
+/** Turns driver values into plain cell values: dates as ISO text, buffers as bytes, bigint as text. */
+export function toCell(value: unknown): CellValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      if (value instanceof Uint8Array) return value;
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+      if (Array.isArray(value)) return value.map(toCell);
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toCell(v)]));
+    default:
+      return String(value);
+  }
+}

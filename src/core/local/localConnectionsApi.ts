@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type {
+  CatalogsResponse,
+  CloudSchemaResponse,
+  ColumnsQuery,
+  ColumnsResponse,
+  Connection,
+  ConnectionsApi,
+  CreateConnectionRequest,
+  DatabricksDiscoverResponse,
+  DeleteConnectionResponse,
+  FilesResponse,
+  ListConnectionsQuery,
+  ListConnectionsResponse,
+  PreviewQuery,
+  PreviewResponse,
+  RequestOptions,
+  SchemasQuery,
+  SchemasResponse,
+  SecretValues,
+  TablesQuery,
+  TablesResponse,
+  TestConnectionRequest,
+  TestConnectionResponse,
+  TestQueryRequest,
+  TestQueryResponse,
+  UpdateConnectionRequest,
+} from '../api/types';
+import type { ConnectorRegistry } from '../connectors/registry';
+import { SessionManager } from '../connectors/sessionManager';
+import type { Capability, ConnectorSession, ConnectorSpec } from '../connectors/types';
+import { checkSecrets, normalizeConfig } from '../connectors/validation';
+import { ConnectionError, errorMessage, redact } from '../errors';
+import type { Clock, Logger, SecretVault } from '../ports';
+import type { ConnectionStore, StoredConnection } from '../store/connectionStore';
+import { CredentialStore } from './credentials';
+
+export interface QueryLimits {
+  defaultRowLimit: number;
+  maxRowLimit: number;
+  defaultTimeoutMs: number;
+}
+
+export interface LocalApiDeps {
+  store: ConnectionStore;
+  vault: SecretVault;
+  registry: ConnectorRegistry;
+  logger: Logger;
+  clock: Clock;
+  /** Connections from workspace files; read-only here except for their secrets. */
+  workspaceConnections?: () => readonly Connection[];
+  limits?: () => QueryLimits;
+  sessionIdleMs?: number;
+}
+
+const defaultLimits: QueryLimits = { defaultRowLimit: 100, maxRowLimit: 10_000, defaultTimeoutMs: 30_000 };
+const maxNameLength = 200;
+
+/** The Connections API served from this machine: records in the store, secrets in the vault. */
+export class LocalConnectionsApi implements ConnectionsApi {
+  readonly sessions: SessionManager;
+  private readonly credentials: CredentialStore;
+
+  constructor(private readonly deps: LocalApiDeps) {
+    this.credentials = new CredentialStore(deps.vault);
+    this.sessions = new SessionManager((id) => this.openSession(id), deps.logger, deps.sessionIdleMs);
+  }
+
+  async listConnections(query: ListConnectionsQuery = {}): Promise<ListConnectionsResponse> {
+    const search = query.search?.toLowerCase();
+    const data = this.all()
+      .filter((c) => !query.type || c.type === query.type)
+      .filter((c) => !search || c.name.toLowerCase().includes(search))
+      .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+    return { data, meta: { total: data.length } };
+  }
+
+  async getConnection(id: string): Promise<Connection> {
+    const found = this.all().find((c) => c.id === id);
+    if (!found) throw new ConnectionError('not_found', `No connection with id "${id}".`);
+    return found;
+  }
+
+  async createConnection(request: CreateConnectionRequest): Promise<Connection> {
+    const spec = this.deps.registry.spec(request.type);
+    const name = checkName(request.name);
+    const config = normalizeConfig(spec, request.config ?? {});
+    const secrets = this.cleanSecrets(spec, request.secrets);
+    this.assertNameFree(name, undefined);
+    let credentialId = request.credentialId;
+    let createdCredential = false;
+    if (!credentialId && Object.keys(secrets).length > 0) {
+      credentialId = CredentialStore.newId();
+      createdCredential = true;
+    }
+    if (credentialId && Object.keys(secrets).length > 0) {
+      const existing = createdCredential ? {} : await this.credentials.read(credentialId);
+      await this.credentials.write(credentialId, { ...existing, ...secrets });
+    }
+    const now = this.deps.clock.now().toISOString();
+    const record: StoredConnection = {
+      id: `conn_${randomUUID().replace(/-/g, '')}`,
+      name,
+      type: spec.type,
+      config,
+      ...(credentialId ? { credentialId } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.deps.store.mutate((records) => {
+        assertNameFreeIn(records, name, undefined);
+        records.push(record);
+      });
+    } catch (error) {
+      // Nothing orphaned: a secret saved for a record that was not saved is removed again.
+      if (createdCredential && credentialId) await this.credentials.delete(credentialId);
+      throw error;
+    }
+    this.deps.logger.info(`Created connection "${name}" (${record.id}, ${spec.type}).`);
+    return toConnection(record);
+  }
+
+  async updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection> {
+    const current = await this.getConnection(id);
+    const spec = this.deps.registry.spec(current.type);
+    const secrets = this.cleanSecrets(spec, request.secrets);
+    if (current.scope === 'workspace') {
+      if (request.name !== undefined || request.config !== undefined || request.credentialId !== undefined) {
+        throw new ConnectionError('read_only', `"${current.name}" is defined in the workspace file; edit that file to change it.`);
+      }
+      if (current.credentialId) await this.mergeSecrets(current.credentialId, secrets);
+      await this.sessions.invalidate(id);
+      return current;
+    }
+    const name = request.name === undefined ? current.name : checkName(request.name);
+    const config = request.config === undefined ? current.config : normalizeConfig(spec, request.config);
+    if (name !== current.name) this.assertNameFree(name, id);
+    let credentialId = request.credentialId ?? current.credentialId;
+    let createdCredential = false;
+    if (!credentialId && Object.keys(secrets).length > 0) {
+      credentialId = CredentialStore.newId();
+      createdCredential = true;
+    }
+    const previousSecrets = credentialId && !createdCredential ? await this.credentials.read(credentialId) : {};
+    if (credentialId && Object.keys(secrets).length > 0) await this.mergeSecrets(credentialId, secrets);
+    let updated: StoredConnection | undefined;
+    try {
+      await this.deps.store.mutate((records) => {
+        const index = records.findIndex((r) => r.id === id);
+        if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
+        assertNameFreeIn(records, name, id);
+        updated = {
+          ...records[index]!,
+          name,
+          config,
+          ...(credentialId ? { credentialId } : {}),
+          updatedAt: this.deps.clock.now().toISOString(),
+        };
+        records[index] = updated;
+      });
+    } catch (error) {
+      // Put the secrets back as they were, so a failed save changes nothing.
+      if (createdCredential && credentialId) await this.credentials.delete(credentialId);
+      else if (credentialId && Object.keys(secrets).length > 0) await this.credentials.write(credentialId, previousSecrets);
+      throw error;
+    }
+    await this.sessions.invalidate(id);
+    this.deps.logger.info(`Updated connection "${name}" (${id}).`);
+    return toConnection(updated!);
+  }
+
+  async deleteConnection(id: string): Promise<DeleteConnectionResponse> {
+    const current = await this.getConnection(id);
+    if (current.scope === 'workspace') {
+      throw new ConnectionError('read_only', `"${current.name}" is defined in the workspace file; remove it from that file.`);
+    }
+    let stillShared = false;
+    await this.deps.store.mutate((records) => {
+      const index = records.findIndex((r) => r.id === id);
+      if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
+      records.splice(index, 1);
+      stillShared = records.some((r) => r.credentialId !== undefined && r.credentialId === current.credentialId);
+    });
+    if (current.credentialId && !stillShared) await this.credentials.delete(current.credentialId);
+    await this.sessions.invalidate(id);
+    this.deps.logger.info(`Deleted connection "${current.name}" (${id}).`);
+    return { ok: true, id, deletedAt: this.deps.clock.now().toISOString() };
+  }
+
+  async testConnection(request: TestConnectionRequest, options: RequestOptions = {}): Promise<TestConnectionResponse> {
+    const spec = this.deps.registry.spec(request.type);
+    const config = normalizeConfig(spec, request.config ?? {});
+    const secrets = { ...(await this.credentials.read(request.credentialId)), ...this.cleanSecrets(spec, request.secrets) };
+    const started = performance.now();
+    let session: ConnectorSession | undefined;
+    try {
+      session = (await this.deps.registry.driver(spec.type)).openSession({ config, secrets, logger: this.deps.logger });
+      const result = await session.test(options.signal);
+      return { ...result, latencyMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      const latencyMs = Math.round(performance.now() - started);
+      const typed = error instanceof ConnectionError ? error : new ConnectionError('internal', errorMessage(error));
+      const message = redact(typed.message, Object.values(secrets));
+      this.deps.logger.warn(`Test of a ${spec.label} connection failed (${typed.code}): ${message}`);
+      return { ok: false, latencyMs, message, errorCode: typed.code };
+    } finally {
+      await session?.close().catch(() => undefined);
+    }
+  }
+
+  async listCatalogs(id: string, options: RequestOptions = {}): Promise<CatalogsResponse> {
+    const catalogs = await this.withSession(id, 'catalogs', (s) => s.catalogs!(options.signal));
+    return { connectionId: id, catalogs };
+  }
+
+  async listSchemas(id: string, query: SchemasQuery = {}, options: RequestOptions = {}): Promise<SchemasResponse> {
+    const schemas = await this.withSession(id, 'schemas', (s) => s.schemas!(query.catalog, options.signal));
+    return { connectionId: id, ...(query.catalog ? { catalog: query.catalog } : {}), schemas };
+  }
+
+  async listTables(id: string, query: TablesQuery = {}, options: RequestOptions = {}): Promise<TablesResponse> {
+    const result = await this.withSession(id, 'tables', (s) => s.tables!(query, options.signal));
+    return { connectionId: id, ...result };
+  }
+
+  async listColumns(id: string, query: ColumnsQuery, options: RequestOptions = {}): Promise<ColumnsResponse> {
+    if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to list columns.', { field: 'table' });
+    const columns = await this.withSession(id, 'tables', (s) => s.columns!(query, options.signal));
+    return { connectionId: id, schema: query.schema, table: query.table, columns };
+  }
+
+  async preview(id: string, query: PreviewQuery, options: RequestOptions = {}): Promise<PreviewResponse> {
+    if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
+    const limit = this.rowLimit(query.limit);
+    return this.withSession(id, 'preview', (s) => s.preview!({ ...query, limit }, options.signal));
+  }
+
+  async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
+    if (!request.sql || request.sql.trim() === '') {
+      throw new ConnectionError('invalid_config', 'There is no SQL to run.', { field: 'sql' });
+    }
+    const limit = this.rowLimit(request.limit);
+    const timeoutMs = request.timeoutMs ?? this.limits().defaultTimeoutMs;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new ConnectionError('invalid_config', `The timeout must be a positive number of milliseconds, not ${timeoutMs}.`);
+    }
+    return this.withSession(request.connectionId, 'query', (s) =>
+      s.query!({ sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema }),
+    );
+  }
+
+  async listFiles(id: string): Promise<FilesResponse> {
+    return this.unsupported(id, 'files', 'browse files');
+  }
+
+  async cloudSchema(id: string): Promise<CloudSchemaResponse> {
+    return this.unsupported(id, 'cloudSchema', 'infer file schemas');
+  }
+
+  async discoverDatabricks(request: { connectionId: string }): Promise<DatabricksDiscoverResponse> {
+    return this.unsupported(request.connectionId, 'discover', 'discover Databricks catalogs');
+  }
+
+  /** Closes every open session; the extension calls it on deactivate. */
+  dispose(): Promise<void> {
+    return this.sessions.closeAll();
+  }
+
+  private all(): Connection[] {
+    const user = this.deps.store.list().map(toConnection);
+    return [...user, ...(this.deps.workspaceConnections?.() ?? [])];
+  }
+
+  private async unsupported(id: string, capability: Capability, what: string): Promise<never> {
+    const connection = await this.getConnection(id);
+    const spec = this.deps.registry.spec(connection.type);
+    if (!spec.capabilities.includes(capability)) {
+      throw new ConnectionError('unsupported', `${spec.label} connections cannot ${what}.`);
+    }
+    throw new ConnectionError('unsupported', `${what} is not available for ${spec.label} yet.`);
+  }
+
+  private async withSession<T>(id: string, capability: Capability, work: (session: ConnectorSession) => Promise<T>): Promise<T> {
+    const connection = await this.getConnection(id);
+    const spec = this.deps.registry.spec(connection.type);
+    if (!spec.capabilities.includes(capability)) {
+      throw new ConnectionError('unsupported', `${spec.label} connections have no ${capability}.`);
+    }
+    return this.sessions.use(id, work);
+  }
+
+  private async openSession(id: string): Promise<ConnectorSession> {
+    const connection = await this.getConnection(id);
+    const driver = await this.deps.registry.driver(connection.type);
+    const secrets = await this.credentials.read(connection.credentialId);
+    return driver.openSession({ config: connection.config, secrets, logger: this.deps.logger });
+  }
+
+  private async mergeSecrets(credentialId: string, secrets: SecretValues): Promise<void> {
+    if (Object.keys(secrets).length === 0) return;
+    const merged = { ...(await this.credentials.read(credentialId)), ...secrets };
+    // An empty string clears a secret.
+    for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
+    await this.credentials.write(credentialId, merged);
+  }
+
+  private cleanSecrets(spec: ConnectorSpec, secrets: SecretValues | undefined): SecretValues {
+    if (!secrets) return {};
+    checkSecrets(spec, secrets);
+    return secrets;
+  }
+
+  private assertNameFree(name: string, exceptId: string | undefined): void {
+    const clash = this.all().find((c) => c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase());
+    if (clash) {
+      const where = clash.scope === 'workspace' ? ' in the workspace file' : '';
+      throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists${where}; choose another name.`, {
+        field: 'name',
+      });
+    }
+  }
+
+  private rowLimit(requested: number | undefined): number {
+    const { defaultRowLimit, maxRowLimit } = this.limits();
+    const limit = requested ?? defaultRowLimit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxRowLimit) {
+      throw new ConnectionError('invalid_config', `The row limit must be a whole number from 1 to ${maxRowLimit}, not ${limit}.`, {
+        field: 'limit',
+      });
+    }
+    return limit;
+  }
+
+  private limits(): QueryLimits {
+    return this.deps.limits?.() ?? defaultLimits;
+  }
+}
+
+function checkName(raw: string | undefined): string {
+  const name = (raw ?? '').trim();
+  if (name === '') throw new ConnectionError('invalid_config', 'A connection needs a name.', { field: 'name' });
+  if (name.length > maxNameLength) {
+    throw new ConnectionError('invalid_config', `A connection name can have at most ${maxNameLength} characters.`, { field: 'name' });
+  }
+  if (/[\u0000-\u001f]/.test(name)) {
+    throw new ConnectionError('invalid_config', 'A connection name cannot contain control characters.', { field: 'name' });
+  }
+  return name;
+}
+
+function assertNameFreeIn(records: readonly StoredConnection[], name: string, exceptId: string | undefined): void {
+  const clash = records.find((r) => r.id !== exceptId && r.name.toLowerCase() === name.toLowerCase());
+  if (clash) {
+    throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists; choose another name.`, { field: 'name' });
+  }
+}
+
+function toConnection(record: StoredConnection): Connection {
+  return { ...record, config: { ...record.config }, scope: 'user' };
+}

@@ -1,0 +1,36 @@
+/**
+ * What core needs from its host. VS Code implements these in src/host; tests use in-memory versions.
+ */
+export interface SecretVault {
+  get(key: string): Promise<string | undefined>;
+  store(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface Logger {
+  trace(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const silentLogger: Logger = { trace() {}, info() {}, warn() {}, error() {} };
+
+export class MemorySecretVault implements SecretVault {
+  readonly entries = new Map<string, string>();
+  async get(key: string): Promise<string | undefined> {
+    return this.entries.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.entries.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+}

@@ -1,0 +1,313 @@
+import * as assert from 'node:assert/strict';
+import type { ConnectionConfig } from '../../src/core/api/types';
+import { ConnectionError } from '../../src/core/errors';
+import { makeHarness, type Harness } from '../support/harness';
+import { CountingProxy, startSilentServer } from '../support/tcpProxy';
+
+export interface SqlDialect {
+  type: 'postgres' | 'mysql';
+  label: string;
+  host: string;
+  port: number;
+  user: string;
+  /** Config for the fixture database (without host/port). */
+  config: ConnectionConfig;
+  ensureFixture(): Promise<void>;
+  /** Schema holding the fixture tables. */
+  schema: string;
+  quote(name: string): string;
+  sleepSql(seconds: number): string;
+  /** Rows of the server's process list that still run the given marker text. */
+  runningStatements(marker: string): Promise<number>;
+  /** A checksum over the fixture data that a write would change. */
+  dataChecksum(): Promise<string>;
+  writes: { label: string; sql: string }[];
+  /** Bytes one row of the big table takes on the wire, at most, in this protocol. */
+  bigRowWireBytes: number;
+  awkwardTables: { schema: string; table: string; expected: unknown[][] }[];
+  badPassword: { user: string; password: string };
+}
+
+function isCode(code: string): (error: unknown) => boolean {
+  return (error: unknown) => {
+    assert.ok(ConnectionError.is(error), `expected a ConnectionError, got ${String(error)}`);
+    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
+    return true;
+  };
+}
+
+/** Behaviour every host/port SQL connector must have, run against the real server. */
+export function sqlConnectorContract(d: SqlDialect): void {
+  let h: Harness;
+  let id: string;
+  const base = (): ConnectionConfig => ({ host: d.host, port: d.port, user: d.user, sslMode: 'disable', ...d.config });
+
+  before(async function () {
+    this.timeout(600_000);
+    await d.ensureFixture();
+    h = await makeHarness();
+    id = (await h.api.createConnection({ name: `${d.label} fixture`, type: d.type, config: base() })).id;
+  });
+
+  after(async () => {
+    await h?.api.dispose();
+  });
+
+  describe('test', () => {
+    it('reports ok, latency and the server version as the server spells it', async () => {
+      const result = await h.api.testConnection({ type: d.type, config: base() });
+      assert.equal(result.ok, true, result.message);
+      assert.ok(result.latencyMs >= 0 && result.latencyMs < 5000);
+      assert.match(result.serverVersion ?? '', d.type === 'postgres' ? /^PostgreSQL \d+\.\d+/ : /\d+\.\d+\.\d+/);
+    });
+
+    it('says the password is wrong when it is', async () => {
+      const result = await h.api.testConnection({
+        type: d.type,
+        config: { ...base(), user: d.badPassword.user },
+        secrets: { password: d.badPassword.password },
+      });
+      assert.equal(result.ok, false);
+      assert.equal(result.errorCode, 'auth_failed', result.message);
+      assert.match(result.message, new RegExp(d.badPassword.user));
+      assert.ok(!result.message.includes(d.badPassword.password), 'the password must not appear in the message');
+    });
+
+    it('says the host is unknown', async () => {
+      const result = await h.api.testConnection({ type: d.type, config: { ...base(), host: 'no-such-host.invalid' } });
+      assert.equal(result.ok, false);
+      assert.equal(result.errorCode, 'unreachable', result.message);
+      assert.match(result.message, /Unknown host "no-such-host\.invalid"/);
+    });
+
+    it('says the connection was refused on a closed port', async () => {
+      const silent = await startSilentServer();
+      await silent.close(); // the port is now free and closed
+      const result = await h.api.testConnection({ type: d.type, config: { ...base(), port: silent.port } });
+      assert.equal(result.errorCode, 'unreachable', result.message);
+      assert.match(result.message, /refused/);
+    });
+
+    it('gives up on a port that never answers within the configured timeout', async () => {
+      const silent = await startSilentServer();
+      try {
+        const started = Date.now();
+        const result = await h.api.testConnection({ type: d.type, config: { ...base(), port: silent.port, connectTimeoutSeconds: 2 } });
+        const elapsed = Date.now() - started;
+        assert.equal(result.errorCode, 'timeout', result.message);
+        assert.ok(elapsed >= 1500 && elapsed < 4500, `gave up after ${elapsed} ms`);
+      } finally {
+        await silent.close();
+      }
+    });
+
+    it('says TLS is not available when SSL is required and the server has none, and falls back under prefer', async () => {
+      const required = await h.api.testConnection({ type: d.type, config: { ...base(), sslMode: 'require' } });
+      assert.equal(required.errorCode, 'ssl', required.message);
+      const preferred = await h.api.testConnection({ type: d.type, config: { ...base(), sslMode: 'prefer' } });
+      assert.equal(preferred.ok, true, preferred.message);
+    });
+  });
+
+  describe('introspection', () => {
+    it('lists schemas without the system ones', async () => {
+      const { schemas } = await h.api.listSchemas(id);
+      const names = schemas.map((s) => s.name);
+      assert.ok(names.includes(d.schema), names.join(', '));
+      assert.ok(!names.includes('information_schema'));
+    });
+
+    it('lists columns with the type as the server spells it, nullability, default and primary key', async () => {
+      const { columns } = await h.api.listColumns(id, { schema: d.schema, table: 'customers' });
+      assert.deepEqual(columns.map((c) => c.name), ['id', 'name', 'email', 'country', 'created_at']);
+      const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
+      assert.equal(byName.id!.primaryKey, true);
+      assert.equal(byName.id!.nullable, false);
+      assert.equal(byName.name!.nullable, false);
+      assert.equal(byName.email!.nullable, true);
+      assert.equal(byName.email!.primaryKey, false);
+      assert.match(String(byName.country!.default), /US/);
+      assert.equal(byName.email!.default ?? null, null);
+    });
+
+    it('reports a table that does not exist as not_found', async () => {
+      await assert.rejects(h.api.listColumns(id, { schema: d.schema, table: 'no_such_table' }), isCode('not_found'));
+    });
+
+    it('pages through tables with a token, and finds a table by server-side search', async () => {
+      const all = (await h.api.listTables(id, { schema: d.schema })).tables.map((t) => t.name);
+      const pages: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await h.api.listTables(id, { schema: d.schema, limit: 3, pageToken: token });
+        assert.ok(page.tables.length <= 3);
+        pages.push(...page.tables.map((t) => t.name));
+        token = page.nextPageToken;
+      } while (token);
+      assert.deepEqual(pages, all);
+      const found = await h.api.listTables(id, { schema: d.schema, search: 'ORDER' });
+      assert.deepEqual(found.tables.map((t) => t.name).sort(), all.filter((n) => /order/i.test(n)).sort());
+      const literal = await h.api.listTables(id, { schema: d.schema, search: '_' });
+      assert.ok(literal.tables.every((t) => t.name.includes('_')), 'LIKE wildcards in a search term match literally');
+    });
+  });
+
+  describe('preview', () => {
+    it('returns at most the limit and says whether the table had more', async () => {
+      const big = await h.api.preview(id, { schema: d.schema, table: 'big', limit: 10 });
+      assert.equal(big.rows.length, 10);
+      assert.equal(big.truncated, true);
+      assert.deepEqual(big.columns, ['id', 'payload']);
+      const small = await h.api.preview(id, { schema: d.schema, table: 'customers', limit: 100 });
+      assert.equal(small.rows.length, 3);
+      assert.equal(small.truncated, false);
+    });
+
+    it('sorts on the server', async () => {
+      const desc = await h.api.preview(id, { schema: d.schema, table: 'big', limit: 3, orderBy: { column: 'id', direction: 'desc' } });
+      assert.deepEqual(desc.rows.map((r) => Number(r[0])), [1_000_000, 999_999, 999_998]);
+    });
+
+    for (const awkward of d.awkwardTables) {
+      it(`reads the awkwardly named table ${awkward.schema}.${awkward.table}`, async () => {
+        const result = await h.api.preview(id, { schema: awkward.schema, table: awkward.table, limit: 5 });
+        assert.deepEqual(result.rows, awkward.expected);
+      });
+    }
+
+    it('cannot be made to run SQL through a table name', async () => {
+      const before = await d.dataChecksum();
+      const hostile = d.awkwardTables.find((t) => t.table.includes('DROP'))!;
+      await h.api.preview(id, { schema: hostile.schema, table: hostile.table, limit: 5 });
+      await assert.rejects(h.api.preview(id, { schema: d.schema, table: 'customers; DROP TABLE customers', limit: 5 }), isCode('not_found'));
+      assert.equal(await d.dataChecksum(), before);
+    });
+  });
+
+  describe('test-query', () => {
+    for (const write of d.writes) {
+      it(`refuses ${write.label} and leaves the data unchanged`, async () => {
+        const before = await d.dataChecksum();
+        await assert.rejects(h.api.testQuery({ connectionId: id, sql: write.sql, limit: 10 }), (error: unknown) => {
+          assert.ok(ConnectionError.is(error), String(error));
+          assert.ok(['read_only', 'query_failed'].includes(error.code), `${error.code}: ${error.message}`);
+          return true;
+        });
+        assert.equal(await d.dataChecksum(), before);
+      });
+    }
+
+    it('keeps refusing writes after a statement tried to switch the session to read-write', async () => {
+      const before = await d.dataChecksum();
+      const switches = d.type === 'postgres'
+        ? ['SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', 'SET default_transaction_read_only = off']
+        : ['SET SESSION TRANSACTION READ WRITE'];
+      for (const sql of switches) await h.api.testQuery({ connectionId: id, sql, limit: 1 }).catch(() => undefined);
+      await assert.rejects(h.api.testQuery({ connectionId: id, sql: `DELETE FROM ${d.quote(d.schema)}.orders`, limit: 1 }));
+      assert.equal(await d.dataChecksum(), before);
+    });
+
+    it('caps a 1,000,000-row result at the limit, with no more than limit + 1 rows on the wire', async () => {
+      const { proxy, port } = await CountingProxy.start(d.host, d.port);
+      const local = await makeHarness();
+      try {
+        const conn = await local.api.createConnection({ name: 'through proxy', type: d.type, config: { ...base(), port } });
+        const sql = `SELECT id, payload FROM ${d.quote(d.schema)}.big ORDER BY id`;
+        await local.api.testQuery({ connectionId: conn.id, sql, limit: 1 }); // warm: connect, caches
+        proxy.reset();
+        const result = await local.api.testQuery({ connectionId: conn.id, sql, limit: 100 });
+        assert.equal(result.rows.length, 100);
+        assert.equal(result.truncated, true);
+        assert.deepEqual(result.rows[99]![0], d.type === 'postgres' ? 100 : 100);
+        // 101 rows plus a fixed overhead for the statement's framing; 1,000,000 rows would be ~50 MB.
+        const budget = 101 * d.bigRowWireBytes + 2500;
+        assert.ok(proxy.serverToClientBytes <= budget, `${proxy.serverToClientBytes} bytes crossed the wire (budget ${budget})`);
+        assert.ok(proxy.serverToClientBytes > 100 * (d.bigRowWireBytes - 10), 'the rows did cross the proxy');
+      } finally {
+        await local.api.dispose();
+        await proxy.close();
+      }
+    });
+
+    it('stops a statement on the server when it runs past the timeout', async () => {
+      const marker = `timeout_probe_${Date.now()}`;
+      const started = Date.now();
+      await assert.rejects(
+        h.api.testQuery({ connectionId: id, sql: `SELECT ${d.sleepSql(30)} AS ${marker}`, limit: 1, timeoutMs: 1000 }),
+        isCode('timeout'),
+      );
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+      assert.equal(await d.runningStatements(marker), 0, 'the statement still runs on the server');
+    });
+
+    it('cancels a running statement on the server through an AbortSignal', async () => {
+      const marker = `cancel_probe_${Date.now()}`;
+      const controller = new AbortController();
+      const running = h.api.testQuery(
+        { connectionId: id, sql: `SELECT ${d.sleepSql(30)} AS ${marker}`, limit: 1, timeoutMs: 60_000 },
+        { signal: controller.signal },
+      );
+      await waitFor(async () => (await d.runningStatements(marker)) === 1, 5000);
+      const started = Date.now();
+      controller.abort();
+      await assert.rejects(running, isCode('cancelled'));
+      assert.ok(Date.now() - started < 3000, `cancel took ${Date.now() - started} ms`);
+      assert.equal(await d.runningStatements(marker), 0, 'the statement still runs on the server');
+    });
+
+    it('returns a syntax error with the server message', async () => {
+      await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'SELEC 1', limit: 1 }), (error: unknown) => {
+        assert.ok(ConnectionError.is(error, 'query_failed'));
+        assert.match(error.message, /syntax/i);
+        return true;
+      });
+    });
+
+    it('reports execution time and rows returned', async () => {
+      const result = await h.api.testQuery({ connectionId: id, sql: `SELECT * FROM ${d.quote(d.schema)}.customers`, limit: 2 });
+      assert.equal(result.stats.rowsReturned, 2);
+      assert.equal(result.truncated, true);
+      assert.ok(result.stats.executionMs >= 0);
+    });
+  });
+
+  describe('sessions', () => {
+    it('opens one session lazily, reuses it, and closes it when the connection is edited or deleted', async () => {
+      const local = await makeHarness();
+      try {
+        const conn = await local.api.createConnection({ name: 'lifecycle', type: d.type, config: base() });
+        assert.equal(local.api.sessions.openCount, 0, 'creating a connection opens nothing');
+        await local.api.listSchemas(conn.id);
+        await local.api.listTables(conn.id, { schema: d.schema });
+        assert.equal(local.api.sessions.openCount, 1);
+        await local.api.updateConnection(conn.id, { name: 'lifecycle 2' });
+        assert.equal(local.api.sessions.openCount, 0, 'editing closes the session');
+        await local.api.listSchemas(conn.id);
+        await local.api.deleteConnection(conn.id);
+        assert.equal(local.api.sessions.openCount, 0, 'deleting closes the session');
+      } finally {
+        await local.api.dispose();
+      }
+    });
+
+    it('closes an idle session', async () => {
+      const local = await makeHarness({ sessionIdleMs: 50 });
+      try {
+        const conn = await local.api.createConnection({ name: 'idle', type: d.type, config: base() });
+        await local.api.listSchemas(conn.id);
+        assert.equal(local.api.sessions.openCount, 1);
+        await waitFor(async () => local.api.sessions.openCount === 0, 2000);
+      } finally {
+        await local.api.dispose();
+      }
+    });
+  });
+}
+
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

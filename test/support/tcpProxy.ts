@@ -1,0 +1,61 @@
+import * as net from 'node:net';
+
+/**
+ * A loopback TCP proxy that counts the bytes the server sends to the client, so a test can prove how
+ * much of a result crossed the wire without trusting the code under test.
+ */
+export class CountingProxy {
+  serverToClientBytes = 0;
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  private constructor(targetHost: string, targetPort: number) {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(targetPort, targetHost);
+      this.sockets.add(client).add(upstream);
+      upstream.on('data', (chunk: Buffer) => {
+        this.serverToClientBytes += chunk.length;
+      });
+      client.pipe(upstream);
+      upstream.pipe(client);
+      const end = (): void => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+    });
+  }
+
+  static async start(targetHost: string, targetPort: number): Promise<{ proxy: CountingProxy; port: number }> {
+    const proxy = new CountingProxy(targetHost, targetPort);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    return { proxy, port: (proxy.server.address() as net.AddressInfo).port };
+  }
+
+  reset(): void {
+    this.serverToClientBytes = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Accepts TCP connections and never says a word: a server that hangs during the handshake. */
+export async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
