@@ -28,6 +28,8 @@ export interface ConfigField {
   min?: number;
   max?: number;
   placeholder?: string;
+  /** Asked for only when the user opens the advanced settings. */
+  advanced?: boolean;
   /** Only meaningful when another field has one of these values. */
   visibleWhen?: { field: string; values: readonly string[] };
 }

@@ -43,7 +43,26 @@ export function checkSecrets(spec: ConnectorSpec, secrets: SecretValues): void {
   }
 }
 
-function isVisible(field: ConfigField, config: ConnectionConfig): boolean {
+/** True when the text holds a character below U+0020 (newline, tab, NUL...). */
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
+/** Checks one typed value the way normalizeConfig would; the message names the field. */
+export function validateFieldInput(field: ConfigField, raw: string): string | undefined {
+  if (raw.trim() === '') {
+    return field.required && field.default === undefined ? `${field.label} is required.` : undefined;
+  }
+  try {
+    coerce(field, raw);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export function isVisible(field: ConfigField, config: ConnectionConfig): boolean {
   if (!field.visibleWhen) return true;
   const other = config[field.visibleWhen.field];
   return typeof other === 'string' && field.visibleWhen.values.includes(other);
@@ -82,7 +101,7 @@ function coerce(field: ConfigField, value: string | number | boolean): string | 
         throw new ConnectionError('invalid_config', `${field.label} must be text.`, { field: field.name });
       }
       const s = value.trim();
-      if (/[\u0000-\u001f]/.test(s)) {
+      if (hasControlCharacters(s)) {
         throw new ConnectionError('invalid_config', `${field.label} contains control characters.`, { field: field.name });
       }
       return s;

@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type {
   CatalogsResponse,
+  CloudSchemaQuery,
   CloudSchemaResponse,
   ColumnsQuery,
   ColumnsResponse,
   Connection,
   ConnectionsApi,
   CreateConnectionRequest,
+  DatabricksDiscoverRequest,
   DatabricksDiscoverResponse,
   DeleteConnectionResponse,
+  FilesQuery,
   FilesResponse,
   ListConnectionsQuery,
   ListConnectionsResponse,
@@ -30,7 +33,7 @@ import type {
 import type { ConnectorRegistry } from '../connectors/registry';
 import { SessionManager } from '../connectors/sessionManager';
 import type { Capability, ConnectorSession, ConnectorSpec } from '../connectors/types';
-import { checkSecrets, normalizeConfig } from '../connectors/validation';
+import { checkSecrets, hasControlCharacters, normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from '../store/connectionStore';
@@ -251,15 +254,15 @@ export class LocalConnectionsApi implements ConnectionsApi {
     );
   }
 
-  async listFiles(id: string): Promise<FilesResponse> {
+  async listFiles(id: string, _query?: FilesQuery): Promise<FilesResponse> {
     return this.unsupported(id, 'files', 'browse files');
   }
 
-  async cloudSchema(id: string): Promise<CloudSchemaResponse> {
+  async cloudSchema(id: string, _query?: CloudSchemaQuery): Promise<CloudSchemaResponse> {
     return this.unsupported(id, 'cloudSchema', 'infer file schemas');
   }
 
-  async discoverDatabricks(request: { connectionId: string }): Promise<DatabricksDiscoverResponse> {
+  async discoverDatabricks(request: DatabricksDiscoverRequest): Promise<DatabricksDiscoverResponse> {
     return this.unsupported(request.connectionId, 'discover', 'discover Databricks catalogs');
   }
 
@@ -344,7 +347,7 @@ function checkName(raw: string | undefined): string {
   if (name.length > maxNameLength) {
     throw new ConnectionError('invalid_config', `A connection name can have at most ${maxNameLength} characters.`, { field: 'name' });
   }
-  if (/[\u0000-\u001f]/.test(name)) {
+  if (hasControlCharacters(name)) {
     throw new ConnectionError('invalid_config', 'A connection name cannot contain control characters.', { field: 'name' });
   }
   return name;

@@ -26,7 +26,7 @@ export function serverFields(defaultPort: number, defaultUser: string, databaseH
       help: 'PEM file of the certificate authority, for verify-ca and verify-full.',
       visibleWhen: { field: 'sslMode', values: ['verify-ca', 'verify-full'] },
     },
-    { name: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', kind: 'number', default: 10, min: 1, max: 600 },
-    { name: 'showSystemSchemas', label: 'Show system schemas', kind: 'boolean', default: false },
+    { name: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', kind: 'number', default: 10, min: 1, max: 600, advanced: true },
+    { name: 'showSystemSchemas', label: 'Show system schemas', kind: 'boolean', default: false, advanced: true },
   ];
 }

@@ -1,0 +1,83 @@
+// Builds the extension: one small main bundle, and one bundle per connector driver that the main
+// bundle loads only when that connector is first used. Usage: node esbuild.js [--production] [--watch]
+const esbuild = require('esbuild');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Connector drivers, each bundled on its own: src/core/connectors/<type>/driver.ts -> dist/connectors/<type>.js */
+const drivers = ['postgres', 'mysql'];
+
+/** In the main bundle, a spec's `import('./driver')` points at the separate driver bundle instead of inlining it. */
+const lazyDrivers = {
+  name: 'lazy-drivers',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/driver$/ }, (args) => {
+      const type = path.basename(args.resolveDir);
+      if (!drivers.includes(type)) return undefined;
+      return { path: `./connectors/${type}.js`, external: true };
+    });
+  },
+};
+
+/** Prints errors in the form VS Code's $esbuild-watch problem matcher reads. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const node = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  external: ['vscode'],
+  logLevel: 'silent',
+  // Turn import() into require(): drivers load synchronously from our own files, not via the ESM loader.
+  supported: { 'dynamic-import': false },
+  metafile: true,
+};
+
+const configs = [
+  { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, ...(watch ? [problemMatcher] : [])] },
+  {
+    ...node,
+    entryPoints: Object.fromEntries(drivers.map((d) => [d, `src/core/connectors/${d}/driver.ts`])),
+    outdir: 'dist/connectors',
+    // pg's optional native binding is never used.
+    external: ['vscode', 'pg-native'],
+    plugins: watch ? [problemMatcher] : [],
+  },
+  // Browser bundles for webviews (src/webview/<surface>/main.ts) are added here as surfaces land.
+];
+
+async function main() {
+  if (watch) {
+    const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  const results = await Promise.all(configs.map((c) => esbuild.build(c)));
+  if (process.argv.includes('--meta')) {
+    const fs = require('node:fs');
+    fs.writeFileSync('dist/meta.json', JSON.stringify(results[0].metafile));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,163 @@
+import type { ConnectionsApi } from '../api/types';
+import type { ConnectorRegistry } from '../connectors/registry';
+import { ConnectionError, errorMessage } from '../errors';
+import {
+  childId,
+  type ColumnNode,
+  type ConnectionNode,
+  type ExplorerNode,
+  type LoadMoreNode,
+  type MessageNode,
+  type SchemaNode,
+  type TableNode,
+} from './nodes';
+
+export interface LoadOptions {
+  pageSize: number;
+  /** Server-side name filter per schema node id. */
+  tableFilter?: (schemaNodeId: string) => string | undefined;
+  signal?: AbortSignal;
+}
+
+const what: Record<string, string> = {
+  root: 'connections',
+  connection: 'the contents',
+  catalog: 'schemas',
+  schema: 'tables',
+  table: 'columns',
+};
+
+/**
+ * Children of a node, one API round trip each. A failure or an empty result comes back as a message
+ * node, never as an exception, so the tree shows it in place with a way to retry.
+ */
+export async function loadChildren(
+  api: ConnectionsApi,
+  registry: ConnectorRegistry,
+  node: ExplorerNode | undefined,
+  options: LoadOptions,
+): Promise<ExplorerNode[]> {
+  const parentId = node?.id ?? 'root';
+  try {
+    const children = await load(api, registry, node, options);
+    if (children.length === 0 && node) {
+      const filter = node.kind === 'schema' ? options.tableFilter?.(node.id) : undefined;
+      const text = filter ? `No tables match "${filter}"` : `No ${what[node.kind] ?? 'items'}`;
+      return [message(node, 'empty', text)];
+    }
+    return children;
+  } catch (error) {
+    if (!node) throw error;
+    const reason = errorMessage(error);
+    const detail = ConnectionError.is(error) ? `${error.code}: ${reason}` : reason;
+    return [message(node, 'error', `Could not list ${what[node.kind] ?? 'items'}: ${reason}`, detail)];
+  }
+
+  function message(parent: ExplorerNode, severity: MessageNode['severity'], text: string, detail?: string): MessageNode {
+    return { kind: 'message', id: childId(parentId, 'message', severity), parent, severity, text, detail };
+  }
+}
+
+async function load(api: ConnectionsApi, registry: ConnectorRegistry, node: ExplorerNode | undefined, options: LoadOptions): Promise<ExplorerNode[]> {
+  if (!node) {
+    const { data } = await api.listConnections();
+    return data.map((connection): ConnectionNode => {
+      const spec = safeSpec(registry, connection.type);
+      return {
+        kind: 'connection',
+        id: `${connection.scope ?? 'user'}:${connection.id}`,
+        connection,
+        icon: spec?.icon ?? 'plug',
+        typeLabel: spec?.label ?? connection.type,
+      };
+    });
+  }
+  switch (node.kind) {
+    case 'connection': {
+      const { connection } = node;
+      const spec = registry.spec(connection.type);
+      if (spec.capabilities.includes('catalogs')) {
+        const { catalogs } = await api.listCatalogs(connection.id, { signal: options.signal });
+        return catalogs.map((c) => ({ kind: 'catalog', id: childId(node.id, 'catalog', c.name), parent: node, connectionId: connection.id, catalog: c.name }));
+      }
+      if (spec.capabilities.includes('schemas')) {
+        const { schemas } = await api.listSchemas(connection.id, {}, { signal: options.signal });
+        return schemas.map((s) => schemaNode(node, connection.id, undefined, s.name));
+      }
+      return [];
+    }
+    case 'catalog': {
+      const { schemas } = await api.listSchemas(node.connectionId, { catalog: node.catalog }, { signal: options.signal });
+      return schemas.map((s) => schemaNode(node, node.connectionId, node.catalog, s.name));
+    }
+    case 'schema':
+      return loadTablePage(api, node, undefined, 0, options);
+    case 'table': {
+      const { columns } = await api.listColumns(
+        node.connectionId,
+        { catalog: node.catalog, schema: node.schema, table: node.table },
+        { signal: options.signal },
+      );
+      return columns.map(
+        (column): ColumnNode => ({
+          kind: 'column',
+          id: childId(node.id, 'column', column.name),
+          parent: node,
+          connectionId: node.connectionId,
+          connectionType: node.connectionType,
+          catalog: node.catalog,
+          schema: node.schema,
+          table: node.table,
+          column,
+        }),
+      );
+    }
+    default:
+      return [];
+  }
+}
+
+/** One page of a schema's tables, ending with a "load more" node when the server has more. */
+export async function loadTablePage(
+  api: ConnectionsApi,
+  schema: SchemaNode,
+  pageToken: string | undefined,
+  alreadyLoaded: number,
+  options: LoadOptions,
+): Promise<ExplorerNode[]> {
+  const connection = await api.getConnection(schema.connectionId);
+  const page = await api.listTables(
+    schema.connectionId,
+    { catalog: schema.catalog, schema: schema.schema, limit: options.pageSize, pageToken, search: options.tableFilter?.(schema.id) },
+    { signal: options.signal },
+  );
+  const tables = page.tables.map(
+    (t): TableNode => ({
+      kind: 'table',
+      id: childId(schema.id, 'table', t.name),
+      parent: schema,
+      connectionId: schema.connectionId,
+      connectionType: connection.type,
+      catalog: schema.catalog,
+      schema: schema.schema,
+      table: t.name,
+      tableType: t.type,
+    }),
+  );
+  if (!page.nextPageToken) return tables;
+  const loaded = alreadyLoaded + tables.length;
+  const more: LoadMoreNode = { kind: 'loadMore', id: childId(schema.id, 'more', String(loaded)), parent: schema, pageToken: page.nextPageToken, loaded };
+  return [...tables, more];
+}
+
+function schemaNode(parent: ExplorerNode, connectionId: string, catalog: string | undefined, schema: string): SchemaNode {
+  return { kind: 'schema', id: childId(parent.id, 'schema', schema), parent, connectionId, catalog, schema };
+}
+
+function safeSpec(registry: ConnectorRegistry, type: string) {
+  try {
+    return registry.spec(type);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import type { ConnectionsApi } from '../../core/api/types';
+import { displayIdentifier, displayQualifiedName } from '../../core/connectors/sql/dialects';
+import type { ExplorerNode, LoadMoreNode, MessageNode, SchemaNode, TableNode } from '../../core/explorer/nodes';
+import type { Logger } from '../../core/ports';
+import type { Settings } from '../config';
+import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
+import { PreviewDocumentProvider } from '../preview/previewDocumentProvider';
+import { registerCommand } from './commandHost';
+
+interface Deps {
+  api: ConnectionsApi;
+  explorer: ConnectionsTreeProvider;
+  logger: Logger;
+  settings: () => Settings;
+}
+
+/** Commands on tree nodes: refresh, load more, filter, preview, copy names. */
+export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
+  const { explorer, logger } = deps;
+  return [
+    registerCommand(logger, 'planasonix.explorer.refreshAll', 'Could not refresh', () => explorer.refresh()),
+    registerCommand(logger, 'planasonix.explorer.refresh', 'Could not refresh', (node?: ExplorerNode) => explorer.refresh(node)),
+    registerCommand(logger, 'planasonix.explorer.retry', 'Could not retry', (node?: MessageNode) => explorer.refresh(node?.parent)),
+    registerCommand(logger, 'planasonix.explorer.loadMore', 'Could not load more tables', (node: LoadMoreNode) => explorer.loadMore(node)),
+    registerCommand(logger, 'planasonix.explorer.filterTables', 'Could not filter tables', async (node: SchemaNode) => {
+      const value = await vscode.window.showInputBox({
+        title: `Filter tables in ${node.schema}`,
+        prompt: 'Part of a table name, matched by the server (case-insensitive). Empty clears the filter.',
+        value: explorer.filterOf(node) ?? '',
+      });
+      if (value !== undefined) explorer.setFilter(node, value.trim() || undefined);
+    }),
+    registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview the table', async (node: TableNode) => {
+      const connection = await deps.api.getConnection(node.connectionId);
+      const uri = PreviewDocumentProvider.uriFor(
+        { connectionId: node.connectionId, connectionType: node.connectionType, catalog: node.catalog, schema: node.schema, table: node.table, limit: deps.settings().previewRowLimit },
+        connection.name,
+      );
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    registerCommand(logger, 'planasonix.explorer.copyName', 'Could not copy', async (node: ExplorerNode) => {
+      await vscode.env.clipboard.writeText(nameOf(node, false));
+    }),
+    registerCommand(logger, 'planasonix.explorer.copyQualifiedName', 'Could not copy', async (node: ExplorerNode) => {
+      await vscode.env.clipboard.writeText(nameOf(node, true));
+    }),
+  ];
+}
+
+/** The node's name as a user would type it in SQL; qualified with its schema when asked. */
+export function nameOf(node: ExplorerNode, qualified: boolean): string {
+  switch (node.kind) {
+    case 'connection':
+      return node.connection.name;
+    case 'catalog':
+      return node.catalog;
+    case 'schema':
+      return node.schema;
+    case 'table':
+      return qualified ? displayQualifiedName(node.connectionType, node.schema, node.table) : node.table;
+    case 'column':
+      return qualified
+        ? displayQualifiedName(node.connectionType, node.schema, node.table, node.column.name)
+        : displayIdentifier(node.connectionType, node.column.name);
+    default:
+      return '';
+  }
+}

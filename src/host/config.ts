@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+
+/** Setting keys, declared once; package.json contributes the same keys. */
+export const settingKeys = {
+  previewRowLimit: 'preview.rowLimit',
+  queryRowLimit: 'query.rowLimit',
+  queryTimeoutSeconds: 'query.timeoutSeconds',
+  explorerPageSize: 'explorer.pageSize',
+  sessionIdleMinutes: 'sessions.idleMinutes',
+} as const;
+
+export interface Settings {
+  previewRowLimit: number;
+  queryRowLimit: number;
+  queryTimeoutSeconds: number;
+  explorerPageSize: number;
+  sessionIdleMinutes: number;
+}
+
+const defaults: Settings = {
+  previewRowLimit: 100,
+  queryRowLimit: 100,
+  queryTimeoutSeconds: 30,
+  explorerPageSize: 500,
+  sessionIdleMinutes: 5,
+};
+
+function positiveInt(value: unknown, fallback: number, max: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max ? value : fallback;
+}
+
+/** Typed, range-checked settings; a bad value falls back to the default instead of breaking a command. */
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('planasonix');
+  return {
+    previewRowLimit: positiveInt(c.get(settingKeys.previewRowLimit), defaults.previewRowLimit, 10_000),
+    queryRowLimit: positiveInt(c.get(settingKeys.queryRowLimit), defaults.queryRowLimit, 10_000),
+    queryTimeoutSeconds: positiveInt(c.get(settingKeys.queryTimeoutSeconds), defaults.queryTimeoutSeconds, 3600),
+    explorerPageSize: positiveInt(c.get(settingKeys.explorerPageSize), defaults.explorerPageSize, 10_000),
+    sessionIdleMinutes: positiveInt(c.get(settingKeys.sessionIdleMinutes), defaults.sessionIdleMinutes, 24 * 60),
+  };
+}

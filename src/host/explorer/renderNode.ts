@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import type { ExplorerNode } from '../../core/explorer/nodes';
+
+const tableIcons: Record<string, string> = {
+  TABLE: 'table',
+  'PARTITIONED TABLE': 'layers',
+  'FOREIGN TABLE': 'link-external',
+  VIEW: 'eye',
+  'MATERIALIZED VIEW': 'save',
+  'SYSTEM VIEW': 'eye',
+};
+
+/** Node data to TreeItem, with no I/O: everything shown comes from the node itself. */
+export function renderNode(node: ExplorerNode): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  switch (node.kind) {
+    case 'connection': {
+      const c = node.connection;
+      const item = new vscode.TreeItem(c.name, C.Collapsed);
+      const where = [c.config.host, c.config.port].filter((v) => v !== undefined && v !== '').join(':');
+      item.description = [node.typeLabel, c.scope === 'workspace' ? 'workspace' : undefined].filter(Boolean).join(' · ');
+      item.tooltip = new vscode.MarkdownString(undefined, true);
+      item.tooltip.appendText(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`);
+      if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.contextValue = `connection.${c.scope ?? 'user'}`;
+      return finish(item, node, c.name);
+    }
+    case 'catalog': {
+      const item = new vscode.TreeItem(node.catalog, C.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('database');
+      item.contextValue = 'catalog';
+      return finish(item, node, `Database ${node.catalog}`);
+    }
+    case 'schema': {
+      const item = new vscode.TreeItem(node.schema, C.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+      item.contextValue = 'schema';
+      return finish(item, node, `Schema ${node.schema}`);
+    }
+    case 'table': {
+      const item = new vscode.TreeItem(node.table, C.Collapsed);
+      const isView = node.tableType.includes('VIEW');
+      item.description = node.tableType === 'TABLE' ? undefined : node.tableType.toLowerCase();
+      item.iconPath = new vscode.ThemeIcon(tableIcons[node.tableType] ?? 'table');
+      item.contextValue = `${isView ? 'view' : 'table'}.previewable`;
+      return finish(item, node, `${node.tableType.toLowerCase()} ${node.table}`);
+    }
+    case 'column': {
+      const col = node.column;
+      const item = new vscode.TreeItem(col.name, C.None);
+      item.description = `${col.type}${col.nullable ? '' : ', not null'}`;
+      item.iconPath = new vscode.ThemeIcon(col.primaryKey ? 'key' : 'symbol-field');
+      item.tooltip = `${col.name} ${col.type}${col.nullable ? ' NULL' : ' NOT NULL'}${col.primaryKey ? ', primary key' : ''}${
+        col.default != null ? `\ndefault ${col.default}` : ''
+      }`;
+      item.contextValue = 'column';
+      return finish(item, node, `Column ${col.name}, ${item.description}`);
+    }
+    case 'message': {
+      const item = new vscode.TreeItem(node.text, C.None);
+      item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'warning' : 'info');
+      item.tooltip = node.detail ?? node.text;
+      item.contextValue = `message.${node.severity}`;
+      if (node.severity === 'error') {
+        item.command = { command: 'planasonix.explorer.retry', title: 'Retry', arguments: [node] };
+      }
+      return finish(item, node, node.text);
+    }
+    case 'loadMore': {
+      const item = new vscode.TreeItem('Load more…', C.None);
+      item.description = `${node.loaded} shown`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'loadMore';
+      item.command = { command: 'planasonix.explorer.loadMore', title: 'Load More', arguments: [node] };
+      return finish(item, node, `Load more tables, ${node.loaded} shown`);
+    }
+  }
+}
+
+function finish(item: vscode.TreeItem, node: ExplorerNode, label: string): vscode.TreeItem {
+  item.id = node.id;
+  // The accessible name is what screen readers say and what UI tests find, whatever the tooltip.
+  item.accessibilityInformation = { label };
+  return item;
+}

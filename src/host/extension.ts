@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ConnectorRegistry } from '../core/connectors/registry';
+import type { ExplorerNode } from '../core/explorer/nodes';
+import { LocalConnectionsApi } from '../core/local/localConnectionsApi';
+import { systemClock } from '../core/ports';
+import { ConnectionStore } from '../core/store/connectionStore';
+import { OutputLogger, VscodeSecretVault } from './adapters';
+import { registerConnectionCommands } from './commands/connectionCommands';
+import { registerExplorerCommands } from './commands/explorerCommands';
+import { readSettings } from './config';
+import { ConnectionsTreeProvider } from './explorer/connectionsTreeProvider';
+import { PreviewDocumentProvider, previewScheme } from './preview/previewDocumentProvider';
+import { WorkspaceConnectionsModel } from './workspaceConnectionsModel';
+
+/** What activate returns: used by the extension-host tests, not a public API. */
+export interface PlanasonixTestApi {
+  api: LocalConnectionsApi;
+  explorer: ConnectionsTreeProvider;
+  treeView: vscode.TreeView<ExplorerNode>;
+  ready: Promise<unknown>;
+}
+
+let shutdown: (() => Promise<void>) | undefined;
+
+/** Composition root: build the services, register them, return. Nothing here loads a driver. */
+export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
+  const channel = vscode.window.createOutputChannel('Planasonix Connections', { log: true });
+  const logger = new OutputLogger(channel);
+  const registry = new ConnectorRegistry();
+  const store = new ConnectionStore(path.join(context.globalStorageUri.fsPath, 'connections.json'), logger, systemClock);
+  const workspace = new WorkspaceConnectionsModel(registry, logger);
+  const settings = readSettings;
+  const api = new LocalConnectionsApi({
+    store,
+    vault: new VscodeSecretVault(context.secrets),
+    registry,
+    logger,
+    clock: systemClock,
+    workspaceConnections: () => workspace.list(),
+    limits: () => {
+      const s = settings();
+      return { defaultRowLimit: s.queryRowLimit, maxRowLimit: 10_000, defaultTimeoutMs: s.queryTimeoutSeconds * 1000 };
+    },
+    sessionIdleMs: settings().sessionIdleMinutes * 60_000,
+  });
+
+  const ready = Promise.all([
+    store.load().then((report) => {
+      for (const problem of report.problems) {
+        logger.error(problem);
+        void vscode.window.showErrorMessage(problem, 'Show Log').then((c) => c && channel.show());
+      }
+    }),
+    workspace.reload(),
+  ]);
+  const explorer = new ConnectionsTreeProvider(api, registry, ready, () => settings().explorerPageSize);
+  const treeView = vscode.window.createTreeView('planasonix.connections', { treeDataProvider: explorer, showCollapseAll: true });
+
+  context.subscriptions.push(
+    channel,
+    workspace,
+    explorer,
+    treeView,
+    store.onDidChange(() => explorer.refresh()),
+    workspace.onDidChange(() => explorer.refresh()),
+    vscode.workspace.registerTextDocumentContentProvider(previewScheme, new PreviewDocumentProvider(api)),
+    vscode.commands.registerCommand('planasonix.showLog', () => channel.show()),
+    ...registerConnectionCommands({ api, registry, explorer, logger }),
+    ...registerExplorerCommands({ api, explorer, logger, settings }),
+  );
+  shutdown = () => api.dispose();
+  return { api, explorer, treeView, ready };
+}
+
+export async function deactivate(): Promise<void> {
+  await shutdown?.();
+}

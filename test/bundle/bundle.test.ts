@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import type { ConnectorDriverModule } from '../../src/core/connectors/types';
+import { silentLogger } from '../../src/core/ports';
+import { mysqlServer, pgServer } from '../support/servers';
+
+const dist = path.resolve(__dirname, '..', '..', 'dist');
+const mainBundle = path.join(dist, 'extension.js');
+
+/** Loads the main bundle with a stand-in `vscode` module and returns every module it required. */
+function loadMainBundle(): string[] {
+  const required: string[] = [];
+  const loader = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };
+  const original = loader._load;
+  loader._load = function (request: string, parent: unknown, isMain: boolean) {
+    required.push(request);
+    if (request === 'vscode') return {};
+    return original.call(this, request, parent, isMain);
+  };
+  try {
+    delete require.cache[mainBundle];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
+    require(mainBundle);
+  } finally {
+    loader._load = original;
+  }
+  return required;
+}
+
+describe('built bundles (npm run build:production)', () => {
+  it('loads the main bundle without pulling in any connector driver', () => {
+    const required = loadMainBundle();
+    const drivers = required.filter((r) => /connectors\/|^pg|^mysql2|snowflake|databricks|aws-sdk/.test(r));
+    assert.deepEqual(drivers, [], `required at load: ${required.join(', ')}`);
+    assert.ok(!Object.keys(require.cache).some((k) => k.includes(`${path.sep}dist${path.sep}connectors${path.sep}`)));
+  });
+
+  it('keeps driver code out of the main bundle, which stays under 150 KB', () => {
+    const text = readFileSync(mainBundle, 'utf8');
+    for (const marker of ['SCRAM-SERVER-FIRST-MESSAGE', 'caching_sha2_password', 'pg-cursor']) {
+      assert.ok(!text.includes(marker), `driver code (${marker}) found in the main bundle`);
+    }
+    assert.ok(text.includes('./connectors/postgres.js') && text.includes('./connectors/mysql.js'), 'lazy driver references missing');
+    const kb = statSync(mainBundle).size / 1024;
+    assert.ok(kb <= 150, `main bundle is ${kb.toFixed(1)} KB`);
+  });
+
+  it('runs the bundled PostgreSQL and MySQL drivers against the real servers', async () => {
+    for (const [type, server] of [
+      ['postgres', pgServer],
+      ['mysql', mysqlServer],
+    ] as const) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
+      const driver = require(path.join(dist, 'connectors', `${type}.js`)) as ConnectorDriverModule;
+      const session = driver.openSession({
+        config: { host: server.host, port: server.port, user: server.user, sslMode: 'disable', connectTimeoutSeconds: 5 },
+        secrets: {},
+        logger: silentLogger,
+      });
+      try {
+        const result = await session.test();
+        assert.equal(result.ok, true, `${type}: ${result.message}`);
+      } finally {
+        await session.close();
+      }
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+
+const root = path.resolve(__dirname, '..', '..');
+
+async function lint(code: string, file: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: root });
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('layer boundaries (lint)', function () {
+  this.timeout(30_000);
+
+  it('rejects a vscode import under src/core and src/webview, and allows it under src/host', async () => {
+    const code = "import * as vscode from 'vscode';\nexport const x = vscode.version;\n";
+    assert.ok((await lint(code, 'src/core/probe.ts')).some((m) => m.startsWith('no-restricted-imports')));
+    assert.ok((await lint(code, 'src/webview/probe/main.ts')).some((m) => m.startsWith('no-restricted-imports')));
+    assert.deepEqual(await lint(code, 'src/host/probe.ts'), []);
+  });
+
+  it('lets webviews import types from core but not its runtime code', async () => {
+    const runtime = "import { ConnectionError } from '../../core/errors';\nexport const e = ConnectionError;\n";
+    const types = "import type { Connection } from '../../core/api/types';\nexport type C = Connection;\n";
+    assert.ok((await lint(runtime, 'src/webview/probe/main.ts')).some((m) => m.startsWith('no-restricted-imports')));
+    assert.deepEqual(await lint(types, 'src/webview/probe/main.ts'), []);
+  });
+
+  it('rejects any', async () => {
+    const messages = await lint('export const f = (x: any): number => x;\n', 'src/core/probe.ts');
+    assert.ok(messages.some((m) => m.startsWith('@typescript-eslint/no-explicit-any')));
+  });
+});
