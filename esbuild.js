@@ -61,8 +61,29 @@ const configs = [
     external: ['vscode', 'pg-native'],
     plugins: watch ? [problemMatcher] : [],
   },
-  // Browser bundles for webviews (src/webview/<surface>/main.ts) are added here as surfaces land.
 ];
+
+// Browser bundles for webviews: every src/webview/<surface>/main.ts becomes dist/webview/<surface>.js.
+const fs = require('node:fs');
+const webviewRoot = path.join(__dirname, 'src', 'webview');
+const surfaces = fs.existsSync(webviewRoot)
+  ? fs.readdirSync(webviewRoot).filter((d) => fs.existsSync(path.join(webviewRoot, d, 'main.ts')))
+  : [];
+if (surfaces.length > 0) {
+  configs.push({
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    logLevel: 'silent',
+    entryPoints: Object.fromEntries(surfaces.map((s) => [s, path.join(webviewRoot, s, 'main.ts')])),
+    outdir: 'dist/webview',
+    plugins: watch ? [problemMatcher] : [],
+  });
+}
 
 async function main() {
   if (watch) {

@@ -78,17 +78,24 @@ async function load(api: ConnectionsApi, registry: ConnectorRegistry, node: Expl
       const spec = registry.spec(connection.type);
       if (spec.capabilities.includes('catalogs')) {
         const { catalogs } = await api.listCatalogs(connection.id, { signal: options.signal });
-        return catalogs.map((c) => ({ kind: 'catalog', id: childId(node.id, 'catalog', c.name), parent: node, connectionId: connection.id, catalog: c.name }));
+        return catalogs.map((c) => ({
+          kind: 'catalog',
+          id: childId(node.id, 'catalog', c.name),
+          parent: node,
+          connectionId: connection.id,
+          connectionType: connection.type,
+          catalog: c.name,
+        }));
       }
       if (spec.capabilities.includes('schemas')) {
         const { schemas } = await api.listSchemas(connection.id, {}, { signal: options.signal });
-        return schemas.map((s) => schemaNode(node, connection.id, undefined, s.name));
+        return schemas.map((s) => schemaNode(node, connection.id, connection.type, undefined, s.name));
       }
       return [];
     }
     case 'catalog': {
       const { schemas } = await api.listSchemas(node.connectionId, { catalog: node.catalog }, { signal: options.signal });
-      return schemas.map((s) => schemaNode(node, node.connectionId, node.catalog, s.name));
+      return schemas.map((s) => schemaNode(node, node.connectionId, node.connectionType, node.catalog, s.name));
     }
     case 'schema':
       return loadTablePage(api, node, undefined, 0, options);
@@ -125,7 +132,6 @@ export async function loadTablePage(
   alreadyLoaded: number,
   options: LoadOptions,
 ): Promise<ExplorerNode[]> {
-  const connection = await api.getConnection(schema.connectionId);
   const page = await api.listTables(
     schema.connectionId,
     { catalog: schema.catalog, schema: schema.schema, limit: options.pageSize, pageToken, search: options.tableFilter?.(schema.id) },
@@ -137,7 +143,7 @@ export async function loadTablePage(
       id: childId(schema.id, 'table', t.name),
       parent: schema,
       connectionId: schema.connectionId,
-      connectionType: connection.type,
+      connectionType: schema.connectionType,
       catalog: schema.catalog,
       schema: schema.schema,
       table: t.name,
@@ -150,8 +156,8 @@ export async function loadTablePage(
   return [...tables, more];
 }
 
-function schemaNode(parent: ExplorerNode, connectionId: string, catalog: string | undefined, schema: string): SchemaNode {
-  return { kind: 'schema', id: childId(parent.id, 'schema', schema), parent, connectionId, catalog, schema };
+function schemaNode(parent: ExplorerNode, connectionId: string, connectionType: string, catalog: string | undefined, schema: string): SchemaNode {
+  return { kind: 'schema', id: childId(parent.id, 'schema', schema), parent, connectionId, connectionType, catalog, schema };
 }
 
 function safeSpec(registry: ConnectorRegistry, type: string) {

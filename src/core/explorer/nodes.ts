@@ -26,12 +26,14 @@ export interface ConnectionNode extends Base {
 export interface CatalogNode extends Base {
   kind: 'catalog';
   connectionId: string;
+  connectionType: string;
   catalog: string;
 }
 
 export interface SchemaNode extends Base {
   kind: 'schema';
   connectionId: string;
+  connectionType: string;
   catalog?: string;
   schema: string;
 }
