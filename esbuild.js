@@ -7,7 +7,7 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /** Connector drivers, each bundled on its own: src/core/connectors/<type>/driver.ts -> dist/connectors/<type>.js */
-const drivers = ['postgres', 'mysql'];
+const drivers = ['postgres', 'mysql', 'sqlite'];
 
 /** In the main bundle, a spec's `import('./driver')` points at the separate driver bundle instead of inlining it. */
 const lazyDrivers = {
@@ -55,7 +55,11 @@ const configs = [
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, ...(watch ? [problemMatcher] : [])] },
   {
     ...node,
-    entryPoints: Object.fromEntries(drivers.map((d) => [d, `src/core/connectors/${d}/driver.ts`])),
+    entryPoints: {
+      ...Object.fromEntries(drivers.map((d) => [d, `src/core/connectors/${d}/driver.ts`])),
+      // sql.js runs in a worker thread so a long query never blocks the extension host.
+      'sqlite-worker': 'src/core/connectors/sqlite/worker.ts',
+    },
     outdir: 'dist/connectors',
     // pg's optional native binding is never used.
     external: ['vscode', 'pg-native'],

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { ConnectorRegistry } from '../core/connectors/registry';
 import type { ExplorerNode } from '../core/explorer/nodes';
 import { LocalConnectionsApi } from '../core/local/localConnectionsApi';
+import { offerSampleConnection } from '../core/local/sampleConnection';
+import { errorMessage } from '../core/errors';
 import { systemClock } from '../core/ports';
 import { ConnectionStore } from '../core/store/connectionStore';
 import { OutputLogger, VscodeSecretVault } from './adapters';
@@ -46,11 +48,17 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
   });
 
   const ready = Promise.all([
-    store.load().then((report) => {
+    store.load().then(async (report) => {
       for (const problem of report.problems) {
         logger.error(problem);
         void vscode.window.showErrorMessage(problem, 'Show Log').then((c) => c && channel.show());
       }
+      if (report.readOnlyReason) return;
+      const sample = vscode.Uri.joinPath(context.extensionUri, 'media', 'sample', 'planasonix-sample.sqlite').fsPath;
+      const flags = { get: (k: string) => context.globalState.get<boolean>(k) === true, set: (k: string, v: boolean) => context.globalState.update(k, v) };
+      await offerSampleConnection(api, flags, sample, context.globalStorageUri.fsPath).catch((error: unknown) =>
+        logger.warn(`Could not add the sample connection: ${errorMessage(error)}`),
+      );
     }),
     workspace.reload(),
   ]);

@@ -4,6 +4,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import type { ConnectorDriverModule } from '../../src/core/connectors/types';
 import { silentLogger } from '../../src/core/ports';
+import { samplePath } from '../../scripts/sampleDatabase';
 import { mysqlServer, pgServer } from '../support/servers';
 
 const dist = path.resolve(__dirname, '..', '..', 'dist');
@@ -42,9 +43,23 @@ describe('built bundles (npm run build:production)', () => {
     for (const marker of ['SCRAM-SERVER-FIRST-MESSAGE', 'caching_sha2_password', 'pg-cursor']) {
       assert.ok(!text.includes(marker), `driver code (${marker}) found in the main bundle`);
     }
-    assert.ok(text.includes('./connectors/postgres.js') && text.includes('./connectors/mysql.js'), 'lazy driver references missing');
+    for (const d of ['postgres', 'mysql', 'sqlite']) assert.ok(text.includes(`./connectors/${d}.js`), `no lazy reference to ${d}`);
+    assert.ok(!text.includes('sql-wasm') && !text.includes('initSqlJs'), 'sql.js found in the main bundle');
     const kb = statSync(mainBundle).size / 1024;
     assert.ok(kb <= 150, `main bundle is ${kb.toFixed(1)} KB`);
+  });
+
+  it('runs the bundled SQLite driver, whose worker is its own bundle, on the shipped sample', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
+    const driver = require(path.join(dist, 'connectors', 'sqlite.js')) as ConnectorDriverModule;
+    const session = driver.openSession({ config: { path: samplePath }, secrets: {}, logger: silentLogger });
+    try {
+      assert.match((await session.test()).serverVersion ?? '', /^SQLite 3/);
+      const result = await session.query!({ sql: 'SELECT count(*) FROM customers', limit: 1, timeoutMs: 10_000 });
+      assert.deepEqual(result.rows, [[60]]);
+    } finally {
+      await session.close();
+    }
   });
 
   it('runs the bundled PostgreSQL and MySQL drivers against the real servers', async () => {

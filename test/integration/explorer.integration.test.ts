@@ -3,6 +3,7 @@ import type { ConnectionsApi } from '../../src/core/api/types';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { loadChildren, loadTablePage } from '../../src/core/explorer/loaders';
 import type { ExplorerNode, LoadMoreNode, MessageNode, SchemaNode } from '../../src/core/explorer/nodes';
+import { samplePath } from '../../scripts/sampleDatabase';
 import { makeHarness, type Harness } from '../support/harness';
 import { ensureMysqlFixture, ensurePostgresFixture, fixtureDatabase, mysqlServer, pgServer } from '../support/servers';
 
@@ -121,6 +122,23 @@ describe('explorer loaders against the real servers', () => {
     assert.deepEqual(filtered.map((n) => n.kind === 'table' && n.table).sort(), ['customer_orders', 'order_totals', 'orders']);
     const none = await loadChildren(h.api, registry, schema, { pageSize: 500, tableFilter: () => 'zzz_nothing' });
     assert.equal((none[0] as MessageNode).text, 'No tables match "zzz_nothing"');
+  });
+
+  it('walks a SQLite file: the file is the catalog and holds the tables directly', async () => {
+    const local = await makeHarness();
+    try {
+      await local.api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
+      const [conn] = await loadChildren(local.api, registry, undefined, { pageSize: 500 });
+      const [catalog] = await loadChildren(local.api, registry, conn, { pageSize: 500 });
+      assert.equal(catalog!.kind === 'catalog' && catalog!.catalog, 'planasonix-sample.sqlite');
+      const tables = await loadChildren(local.api, registry, catalog, { pageSize: 2 });
+      assert.deepEqual(tables.map((t) => t.kind), ['table', 'table', 'loadMore']);
+      const columns = await loadChildren(local.api, registry, tables[0], { pageSize: 500 });
+      assert.ok(columns.length > 0 && columns.every((c) => c.kind === 'column'));
+      assert.ok(columns[0]!.id.startsWith(`${catalog!.id}/table:`), 'table ids hang off the catalog');
+    } finally {
+      await local.api.dispose();
+    }
   });
 
   it('shows a failure as an error node, and does not keep it once the problem is fixed', async () => {

@@ -1,10 +1,11 @@
 import { ConnectionError } from '../errors';
 import { mysqlSpec } from './mysql/spec';
 import { postgresSpec } from './postgres/spec';
+import { sqliteSpec } from './sqlite/spec';
 import type { ConnectorDriverModule, ConnectorSpec } from './types';
 
 /** Every connector the extension knows. Specs are light; drivers load on first use. */
-export const connectorSpecs: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec];
+export const connectorSpecs: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec];
 
 export class ConnectorRegistry {
   private readonly specs: Map<string, ConnectorSpec>;

@@ -94,6 +94,10 @@ async function load(api: ConnectionsApi, registry: ConnectorRegistry, node: Expl
       return [];
     }
     case 'catalog': {
+      if (!registry.spec(node.connectionType).capabilities.includes('schemas')) {
+        // A catalog without schemas (a SQLite file) holds its tables directly.
+        return loadTablePage(api, { ...schemaNode(node, node.connectionId, node.connectionType, node.catalog, ''), id: node.id }, undefined, 0, options);
+      }
       const { schemas } = await api.listSchemas(node.connectionId, { catalog: node.catalog }, { signal: options.signal });
       return schemas.map((s) => schemaNode(node, node.connectionId, node.connectionType, node.catalog, s.name));
     }

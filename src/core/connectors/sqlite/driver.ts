@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type {
+  CellValue,
+  ColumnInfo,
+  ColumnsQuery,
+  NamedItem,
+  PreviewQuery,
+  PreviewResponse,
+  TablesQuery,
+  TablesResponse,
+  TestQueryResponse,
+} from '../../api/types';
+import { ConnectionError } from '../../errors';
+import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
+import { decodePageToken, encodePageToken, pageLimit } from '../sql/paging';
+import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
+import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
+
+type Op = WorkerRequest['op'];
+type ResultOf<O extends Op> = Extract<WorkerResult, { op: O }>;
+type ArgsOf<O extends Op> = Omit<Extract<WorkerRequest, { op: O }>, 'id' | 'op'>;
+
+/** The worker bundle ships next to this driver bundle; from source (tests) it is loaded through tsx. */
+function startWorker(init: WorkerInit): Worker {
+  const bundled = path.join(__dirname, 'sqlite-worker.js');
+  if (existsSync(bundled)) return new Worker(bundled, { workerData: init });
+  const source = path.join(__dirname, 'worker.ts');
+  const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
+}
+
+interface Pending {
+  resolve(result: WorkerResult): void;
+  reject(error: Error): void;
+}
+
+class SqliteSession implements ConnectorSession {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly file: string;
+
+  constructor(options: SessionOptions) {
+    const file = options.config.path;
+    if (typeof file !== 'string' || file === '') {
+      throw new ConnectionError('invalid_config', 'Database file is required.', { field: 'path' });
+    }
+    this.file = file;
+  }
+
+  async test(): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
+    const { version } = await this.call('version', {}, 30_000);
+    return { ok: true, serverVersion: `SQLite ${version}`, message: `Opened ${path.basename(this.file)} read-only.` };
+  }
+
+  async catalogs(): Promise<NamedItem[]> {
+    await this.call('version', {}, 30_000); // a missing or foreign file fails here, not deeper in the tree
+    return [{ name: path.basename(this.file) }];
+  }
+
+  async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
+    const limit = pageLimit(query.limit);
+    const { tables } = await this.call(
+      'tables',
+      {
+        search: query.search ? `%${escapeLike(query.search)}%` : null,
+        after: decodePageToken(query.pageToken),
+        limit: limit === undefined ? null : limit + 1,
+      },
+      60_000,
+    );
+    const more = limit !== undefined && tables.length > limit;
+    const page = more ? tables.slice(0, limit) : tables;
+    return {
+      catalog: query.catalog,
+      tables: page,
+      ...(more ? { nextPageToken: encodePageToken(page[page.length - 1]!.name) } : {}),
+    };
+  }
+
+  async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
+    const { columns } = await this.call('columns', { table: query.table }, 60_000);
+    if (!columns) throw new ConnectionError('not_found', `Table "${query.table}" does not exist in ${path.basename(this.file)}.`);
+    return columns;
+  }
+
+  async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
+    let sql = `SELECT * FROM ${quoteDoubleQuoted(query.table)}`;
+    if (query.orderBy) sql += ` ORDER BY ${quoteDoubleQuoted(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
+    const result = await this.query({ sql: `${sql} LIMIT ${query.limit + 1}`, limit: query.limit, timeoutMs: 60_000, signal });
+    return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit: query.limit };
+  }
+
+  async query(options: QueryOptions): Promise<TestQueryResponse> {
+    const { outcome } = await this.call('query', { sql: options.sql, maxRows: options.limit + 1 }, options.timeoutMs, options.signal);
+    const truncated = outcome.rows.length > options.limit;
+    const rows: CellValue[][] = truncated ? outcome.rows.slice(0, options.limit) : outcome.rows;
+    return {
+      ok: true,
+      columns: outcome.columns,
+      columnTypes: outcome.columnTypes,
+      rows,
+      truncated,
+      stats: { executionMs: outcome.executionMs, rowsReturned: rows.length },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.stop(new ConnectionError('cancelled', 'The session was closed.'));
+  }
+
+  /** Sends one request; on timeout or abort the worker (and the statement in it) is terminated. */
+  private call<O extends Op>(op: O, args: ArgsOf<O>, timeoutMs: number, signal?: AbortSignal): Promise<ResultOf<O>> {
+    if (signal?.aborted) return Promise.reject(new ConnectionError('cancelled', 'The query was cancelled.'));
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<ResultOf<O>>((resolve, reject) => {
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.pending.delete(id);
+      };
+      const onAbort = (): void => {
+        cleanup();
+        reject(new ConnectionError('cancelled', 'The query was cancelled and stopped.'));
+        void this.stop();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new ConnectionError('timeout', `The statement ran past the ${Math.round(timeoutMs / 1000)} s timeout and was stopped.`));
+        void this.stop();
+      }, timeoutMs);
+      signal?.addEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (result) => {
+          cleanup();
+          resolve(result as ResultOf<O>);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      });
+      worker.postMessage({ ...args, op, id });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker({ path: this.file });
+    worker.unref();
+    worker.on('message', (response: WorkerResponse) => {
+      const pending = this.pending.get(response.id);
+      if (!pending) return;
+      if (response.ok) pending.resolve(response.result);
+      else pending.reject(new ConnectionError(response.error.code, response.error.message));
+    });
+    worker.on('error', (error) => void this.stop(new ConnectionError('internal', `The SQLite worker failed: ${error.message}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private async stop(reason?: Error): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (reason) for (const p of [...this.pending.values()]) p.reject(reason);
+    this.pending.clear();
+    await worker?.terminate();
+  }
+}
+
+export const openSession: ConnectorDriverModule['openSession'] = (options) => new SqliteSession(options);

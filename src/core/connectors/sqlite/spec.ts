@@ -1,0 +1,19 @@
+import type { ConnectorSpec } from '../types';
+
+export const sqliteSpec: ConnectorSpec = {
+  type: 'sqlite',
+  label: 'SQLite',
+  icon: 'file-binary',
+  fields: [
+    {
+      name: 'path',
+      label: 'Database file',
+      kind: 'file',
+      required: true,
+      help: 'A SQLite database file. It is read into memory and never written.',
+      placeholder: '/path/to/data.sqlite',
+    },
+  ],
+  capabilities: ['catalogs', 'tables', 'preview', 'query'],
+  load: () => import('./driver'),
+};

@@ -1,0 +1,146 @@
+/**
+ * Runs sql.js (SQLite compiled to WebAssembly) off the extension host's thread. sql.js is
+ * synchronous: here a long query blocks only this worker, which the session terminates on timeout
+ * or cancel. The database is a copy of the file in memory, with query_only on: the file is never written.
+ */
+import { statSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
+import type { CellValue, TableType } from '../../api/types';
+import type { QueryOutcome, WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
+
+type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
+type Database = InstanceType<SqlJs['Database']>;
+
+const maxFileBytes = 1024 * 1024 * 1024;
+const { path } = workerData as WorkerInit;
+const sqlJs = initSqlJs();
+let db: Database | undefined;
+let loadedStamp = '';
+
+class Failure extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_config' | 'read_only' | 'query_failed' | 'internal',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The database as the file is now: reloaded when the file changed since it was read. */
+async function database(): Promise<Database> {
+  let stamp: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new Failure('invalid_config', `"${path}" is not a file.`);
+    if (st.size > maxFileBytes) throw new Failure('invalid_config', `"${path}" is larger than 1 GB; it is read into memory and too big for that.`);
+    stamp = `${st.size}:${st.mtimeMs}`;
+  } catch (error) {
+    if (error instanceof Failure) throw error;
+    throw new Failure('not_found', `The SQLite file "${path}" does not exist or cannot be read.`);
+  }
+  if (db && stamp === loadedStamp) return db;
+  const SQL = await sqlJs;
+  const bytes = readFileSync(path);
+  if (bytes.length > 0 && bytes.subarray(0, 16).toString('latin1') !== 'SQLite format 3\u0000') {
+    throw new Failure('invalid_config', `"${path}" is not a SQLite database.`);
+  }
+  db?.close();
+  db = new SQL.Database(bytes);
+  loadedStamp = stamp;
+  return db;
+}
+
+function rows(d: Database, sql: string, params: (string | number | null)[]): Record<string, unknown>[] {
+  const stmt = d.prepare(sql, params);
+  const out: Record<string, unknown>[] = [];
+  try {
+    while (stmt.step()) out.push(stmt.getAsObject());
+  } finally {
+    stmt.free();
+  }
+  return out;
+}
+
+const tableTypes: Record<string, TableType> = { table: 'TABLE', view: 'VIEW' };
+
+function query(d: Database, sql: string, maxRows: number): QueryOutcome {
+  // Every run starts read-only again, whatever an earlier statement did.
+  d.exec('PRAGMA query_only = 1');
+  // The iterator finalizes each statement when it moves on, so count first, then prepare the one.
+  let first: string | undefined;
+  let count = 0;
+  for (const statement of d.iterateStatements(sql)) {
+    if (count++ === 0) first = statement.getSQL();
+    statement.free();
+  }
+  if (first === undefined) throw new Failure('query_failed', 'There is no SQL statement to run.');
+  if (count > 1) throw new Failure('query_failed', 'Run one statement at a time.');
+  const stmt = d.prepare(first);
+  try {
+    const started = performance.now();
+    const out: CellValue[][] = [];
+    while (out.length < maxRows && stmt.step()) out.push(stmt.get() as CellValue[]);
+    const executionMs = Math.round(performance.now() - started);
+    const columns = stmt.getColumnNames();
+    const columnTypes = columns.map((_, i) => storageClass(out.find((r) => r[i] !== null)?.[i]));
+    return { columns, columnTypes, rows: out, executionMs };
+  } finally {
+    stmt.free();
+  }
+}
+
+function storageClass(value: CellValue | undefined): string {
+  if (value === undefined || value === null) return 'NULL';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'INTEGER' : 'REAL';
+  if (value instanceof Uint8Array) return 'BLOB';
+  return 'TEXT';
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerResult> {
+  const d = await database();
+  switch (request.op) {
+    case 'version':
+      return { op: 'version', version: String(d.exec('SELECT sqlite_version()')[0]?.values[0]?.[0] ?? '') };
+    case 'tables': {
+      const found = rows(
+        d,
+        `SELECT name, type FROM sqlite_schema
+         WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+           AND (?1 IS NULL OR name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR name > ?2)
+         ORDER BY name LIMIT coalesce(?3, -1)`,
+        [request.search, request.after, request.limit],
+      );
+      return { op: 'tables', tables: found.map((r) => ({ name: String(r.name), type: tableTypes[String(r.type)] ?? 'TABLE' })) };
+    }
+    case 'columns': {
+      const exists = rows(d, `SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?`, [request.table]);
+      if (exists.length === 0) return { op: 'columns', columns: null };
+      const info = rows(d, 'SELECT name, type, "notnull" AS nn, dflt_value AS dflt, pk FROM pragma_table_info(?) ORDER BY cid', [request.table]);
+      return {
+        op: 'columns',
+        columns: info.map((c) => ({
+          name: String(c.name),
+          type: String(c.type || 'ANY'),
+          nullable: Number(c.nn) === 0 && Number(c.pk) === 0,
+          default: c.dflt === null ? null : String(c.dflt),
+          primaryKey: Number(c.pk) > 0,
+        })),
+      };
+    }
+    case 'query':
+      return { op: 'query', outcome: query(d, request.sql, request.maxRows) };
+  }
+}
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  handle(request).then(
+    (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies WorkerResponse),
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      const code = error instanceof Failure ? error.code : /readonly database|query_only/i.test(message) ? 'read_only' : 'query_failed';
+      parentPort?.postMessage({ id: request.id, ok: false, error: { code, message } } satisfies WorkerResponse);
+    },
+  );
+});
