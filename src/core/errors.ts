@@ -15,8 +15,15 @@ export type ConnectionErrorCode =
   | 'store_unreadable'
   | 'internal';
 
+/**
+ * Marks every ConnectionError, whichever bundle built it: each lazily loaded driver bundle has its own
+ * copy of this class, so `instanceof` would fail across bundles. Symbol.for is shared by the process.
+ */
+const brand = Symbol.for('planasonix.ConnectionError');
+
 export class ConnectionError extends Error {
   override readonly name = 'ConnectionError';
+  readonly [brand] = true;
   constructor(
     readonly code: ConnectionErrorCode,
     message: string,
@@ -26,7 +33,12 @@ export class ConnectionError extends Error {
   }
 
   static is(value: unknown, code?: ConnectionErrorCode): value is ConnectionError {
-    return value instanceof ConnectionError && (code === undefined || value.code === code);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [brand]?: unknown })[brand] === true &&
+      (code === undefined || (value as ConnectionError).code === code)
+    );
   }
 }
 

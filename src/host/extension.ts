@@ -21,6 +21,7 @@ export interface PlanasonixTestApi {
   explorer: ConnectionsTreeProvider;
   treeView: vscode.TreeView<ExplorerNode>;
   ready: Promise<unknown>;
+  storeFile: string;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -78,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     ...registerExplorerCommands({ api, explorer, logger, settings }),
   );
   shutdown = () => api.dispose();
-  return { api, explorer, treeView, ready };
+  return { api, explorer, treeView, ready, storeFile: store.file };
 }
 
 export async function deactivate(): Promise<void> {

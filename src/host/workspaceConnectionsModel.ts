@@ -17,14 +17,50 @@ export class WorkspaceConnectionsModel implements vscode.Disposable {
     private readonly registry: ConnectorRegistry,
     private readonly logger: Logger,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/${workspaceConnectionsFile}`);
+    const isOurFile = (uri: vscode.Uri): boolean => uri.path.endsWith(`/${workspaceConnectionsFile}`);
     this.disposables.push(
-      watcher,
-      watcher.onDidChange(() => void this.reload()),
-      watcher.onDidCreate(() => void this.reload()),
-      watcher.onDidDelete(() => void this.reload()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.watch();
+        void this.reload();
+      }),
+      // Edits made in VS Code itself are seen at once, whatever the file watcher does.
+      vscode.workspace.onDidSaveTextDocument((doc) => isOurFile(doc.uri) && void this.reload()),
+      vscode.workspace.onDidCreateFiles((e) => e.files.some(isOurFile) && void this.reload()),
+      vscode.workspace.onDidDeleteFiles((e) => e.files.some(isOurFile) && void this.reload()),
     );
+    this.watch();
+  }
+
+  private watchers: vscode.Disposable[] = [];
+
+  /**
+   * Watches the file in every folder, and the .vscode folder itself: a file created together with a
+   * new folder (a checkout, a script) raises no event of its own, but the folder's creation does.
+   */
+  private watch(): void {
+    for (const w of this.watchers) w.dispose();
+    this.watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
+      const file = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, workspaceConnectionsFile));
+      const dir = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, path.dirname(workspaceConnectionsFile)));
+      return [
+        file,
+        dir,
+        file.onDidChange(() => void this.reload()),
+        file.onDidCreate(() => void this.reload()),
+        file.onDidDelete(() => void this.reload()),
+        dir.onDidCreate(() => this.reloadWhileSettling()),
+        dir.onDidDelete(() => void this.reload()),
+      ];
+    });
+  }
+
+  /** Reads again now and twice more shortly after, while the new folder's own watch comes up. */
+  private reloadWhileSettling(): void {
+    void this.reload();
+    for (const ms of [500, 2000]) {
+      const timer = setTimeout(() => void this.reload(), ms);
+      this.disposables.push({ dispose: () => clearTimeout(timer) });
+    }
   }
 
   list(): readonly Connection[] {
@@ -55,6 +91,6 @@ export class WorkspaceConnectionsModel implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of this.disposables) d.dispose();
+    for (const d of [...this.disposables, ...this.watchers]) d.dispose();
   }
 }

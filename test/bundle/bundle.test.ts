@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import type { ConnectorDriverModule } from '../../src/core/connectors/types';
+import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
 import { samplePath } from '../../scripts/sampleDatabase';
 import { mysqlServer, pgServer } from '../support/servers';
@@ -57,6 +58,21 @@ describe('built bundles (npm run build:production)', () => {
       assert.match((await session.test()).serverVersion ?? '', /^SQLite 3/);
       const result = await session.query!({ sql: 'SELECT count(*) FROM customers', limit: 1, timeoutMs: 10_000 });
       assert.deepEqual(result.rows, [[60]]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('keeps typed error codes from a driver bundle, whose ConnectionError is its own copy of the class', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
+    const driver = require(path.join(dist, 'connectors', 'sqlite.js')) as ConnectorDriverModule;
+    const session = driver.openSession({ config: { path: '/no/such/file.sqlite' }, secrets: {}, logger: silentLogger });
+    try {
+      await assert.rejects(session.test(), (error: unknown) => {
+        assert.ok(!(error instanceof ConnectionError), 'expected a ConnectionError from another bundle');
+        assert.ok(ConnectionError.is(error, 'not_found'), String(error));
+        return true;
+      });
     } finally {
       await session.close();
     }

@@ -204,7 +204,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
       return { ...result, latencyMs: Math.round(performance.now() - started) };
     } catch (error) {
       const latencyMs = Math.round(performance.now() - started);
-      const typed = error instanceof ConnectionError ? error : new ConnectionError('internal', errorMessage(error));
+      const typed = ConnectionError.is(error) ? error : new ConnectionError('internal', errorMessage(error));
       const message = redact(typed.message, Object.values(secrets));
       this.deps.logger.warn(`Test of a ${spec.label} connection failed (${typed.code}): ${message}`);
       return { ok: false, latencyMs, message, errorCode: typed.code };

@@ -299,7 +299,7 @@ class MysqlSession implements ConnectorSession {
   }
 
   private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
-    if (error instanceof ConnectionError) return error;
+    if (ConnectionError.is(error)) return error;
     const e = error as { code?: string; errno?: number; sqlState?: string };
     const message = this.safe(errorMessage(error));
     const where = `${this.cfg.host}:${this.cfg.port}`;

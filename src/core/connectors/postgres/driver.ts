@@ -281,7 +281,7 @@ class PostgresSession implements ConnectorSession {
   }
 
   private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
-    if (error instanceof ConnectionError) return error;
+    if (ConnectionError.is(error)) return error;
     const net = networkError(error, this.cfg);
     const message = this.safe(errorMessage(error));
     if (net) return new ConnectionError(net.code, this.safe(net.message));

@@ -1,0 +1,26 @@
+// @vscode/test-cli configuration for the extension-host tests (test/extension, built to out/).
+// Desktop VS Code cannot be downloaded on our machines, so by default the tests run in code-server's
+// real Node extension host through scripts/vscode/code-server-shim.cjs. Set
+// PLANASONIX_VSCODE_EXECUTABLE=desktop to let test-cli use a downloaded desktop VS Code instead.
+import { defineConfig } from '@vscode/test-cli';
+import path from 'node:path';
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const desktop = process.env.PLANASONIX_VSCODE_EXECUTABLE === 'desktop';
+
+export default defineConfig({
+  files: 'out/test/extension/**/*.test.js',
+  workspaceFolder: process.env.PLANASONIX_TEST_WORKSPACE,
+  version: desktop ? 'stable' : undefined,
+  useInstallation: desktop ? undefined : { fromPath: path.join(root, 'scripts', 'vscode', 'code-server-shim.cjs') },
+  mocha: {
+    ui: 'bdd',
+    timeout: 60_000,
+    color: false,
+    reporter: path.join(root, 'test', 'support', 'totalsReporter.cjs'),
+  },
+  env: {
+    PLANASONIX_TOTALS_FILE: process.env.PLANASONIX_TOTALS_FILE ?? '',
+    PLANASONIX_TIER: 'extension-host',
+  },
+});

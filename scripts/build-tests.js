@@ -1,0 +1,11 @@
+// Compiles the extension-host tests (test/extension) to out/ without bundling: they run inside
+// VS Code, require('vscode') there, and must not carry a copy of the extension's own modules.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dir = path.join(__dirname, '..', 'test', 'extension');
+const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+esbuild
+  .build({ entryPoints, outdir: 'out/test/extension', format: 'cjs', platform: 'node', target: 'node20', sourcemap: true, bundle: false, logLevel: 'warning' })
+  .catch(() => process.exit(1));

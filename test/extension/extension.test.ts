@@ -1,0 +1,186 @@
+/**
+ * Runs inside the real VS Code extension host (code-server here, desktop VS Code elsewhere),
+ * against the built extension. Reaches the extension only through the `vscode` API and the
+ * test API that activate() returns; importing src/ here would load a second copy of it.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExplorerNode } from '../../src/core/explorer/nodes';
+import type { PlanasonixTestApi } from '../../src/host/extension';
+
+const extensionId = 'planasonix.planasonix-connections';
+const pg = {
+  host: process.env.PLANASONIX_PG_HOST ?? '127.0.0.1',
+  port: Number(process.env.PLANASONIX_PG_PORT ?? 5432),
+};
+const driverFolder = `${path.sep}dist${path.sep}connectors${path.sep}`;
+
+function loadedDrivers(): string[] {
+  return Object.keys(require.cache).filter((k) => k.includes(driverFolder)).map((k) => path.basename(k));
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function label(node: ExplorerNode, t: PlanasonixTestApi): string {
+  const item = t.explorer.getTreeItem(node);
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+async function child(t: PlanasonixTestApi, parent: ExplorerNode | undefined, name: string): Promise<ExplorerNode> {
+  const children = await t.explorer.getChildren(parent);
+  const found = children.find((n) => label(n, t) === name);
+  assert.ok(found, `"${name}" not among ${children.map((n) => label(n, t)).join(', ')}`);
+  return found;
+}
+
+describe('Planasonix Connections in the real extension host', function () {
+  let t: PlanasonixTestApi;
+  const driversBeforeUse: string[] = [];
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<PlanasonixTestApi>(extensionId);
+    assert.ok(ext, `${extensionId} is not installed in this host`);
+    t = await ext.activate();
+    await t.ready;
+    driversBeforeUse.push(...loadedDrivers());
+  });
+
+  it('activates without loading any connector driver', () => {
+    assert.deepEqual(driversBeforeUse, []);
+  });
+
+  it('registers every command the manifest declares, each with a category and an icon', async () => {
+    const declared = (vscode.extensions.getExtension(extensionId)!.packageJSON.contributes.commands as { command: string; category: string; icon: string }[]);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const c of declared) {
+      assert.ok(registered.has(c.command), `${c.command} is not registered`);
+      assert.equal(c.category, 'Planasonix');
+      assert.match(c.icon, /^\$\([a-z-]+\)$/);
+    }
+  });
+
+  it('offers the sample database and browses it to the columns, loading only the SQLite driver', async () => {
+    const sample = await until('the sample connection', async () =>
+      (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)'),
+    );
+    const item = t.explorer.getTreeItem(sample);
+    assert.equal(item.contextValue, 'connection.user');
+    assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const file = await child(t, sample, 'planasonix-sample.sqlite');
+    const orders = await child(t, file, 'orders');
+    assert.equal(t.explorer.getTreeItem(orders).contextValue, 'table.previewable');
+    const view = await child(t, file, 'order_totals');
+    assert.equal(t.explorer.getTreeItem(view).contextValue, 'view.previewable');
+    const columns = await t.explorer.getChildren(orders);
+    assert.deepEqual(columns.map((c) => label(c, t)), ['id', 'customer_id', 'ordered_at', 'status', 'note']);
+    const id = t.explorer.getTreeItem(columns[0]!);
+    assert.equal(id.description, 'INTEGER, not null');
+    assert.equal((id.iconPath as vscode.ThemeIcon).id, 'key');
+    assert.deepEqual(loadedDrivers(), ['sqlite.js']);
+  });
+
+  it('reveals a column in the tree view (ids and parents hold together)', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.planasonix');
+    await until('the tree view to show', () => t.treeView.visible);
+    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    const column = await child(t, await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'customers'), 'email');
+    await until('reveal to succeed', async () => {
+      try {
+        await t.treeView.reveal(column, { select: true, focus: false, expand: true });
+        return true;
+      } catch {
+        return undefined; // the view may not have fetched its roots yet
+      }
+    });
+    assert.equal(t.treeView.selection[0]?.id, column.id);
+  });
+
+  it('previews a table through the command, with the row limit from the settings', async () => {
+    const config = vscode.workspace.getConfiguration('planasonix');
+    await config.update('preview.rowLimit', 7, vscode.ConfigurationTarget.Global);
+    try {
+      const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+      const orders = await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'orders');
+      await vscode.commands.executeCommand('planasonix.explorer.previewTable', orders);
+      const editor = await until('the preview editor', () =>
+        vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'planasonix-preview'),
+      );
+      const text = editor.document.getText();
+      assert.match(text, /first 7 rows \(limit 7; the table has more\)/);
+      assert.match(text, /^id \(INTEGER\) \| customer_id/m);
+      // summary, blank line, header, rule, then the 7 rows
+      assert.equal(text.trim().split('\n').length, 4 + 7);
+    } finally {
+      await config.update('preview.rowLimit', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('keeps a password in VS Code SecretStorage, never in the store file, and removes it on delete', async () => {
+    const password = 'probe-secret-1';
+    const created = await t.api.createConnection({
+      name: 'Password probe',
+      type: 'postgres',
+      config: { host: pg.host, port: pg.port, user: 'planasonix_pw_probe', database: 'test', sslMode: 'disable' },
+      secrets: { password },
+    });
+    const ok = await t.api.testConnection({ type: 'postgres', config: created.config, credentialId: created.credentialId });
+    assert.equal(ok.ok, true, `the secret did not round-trip through SecretStorage: ${ok.message}`);
+    assert.ok(!readFileSync(t.storeFile, 'utf8').includes(password));
+    await t.api.deleteConnection(created.id);
+    const after = await t.api.testConnection({ type: 'postgres', config: created.config, credentialId: created.credentialId });
+    assert.equal(after.errorCode, 'auth_failed', 'the secret outlived its connection');
+  });
+
+  it('shows connections from the workspace file as workspace-scoped and read-only', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the tests need a workspace folder');
+    const file = path.join(folder, '.vscode', 'planasonix-connections.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ connections: [{ name: 'Team PG', type: 'postgres', config: { host: pg.host, port: pg.port, user: 'postgres' } }] }));
+    try {
+      const node = await until('the workspace connection', async () =>
+        (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Team PG'),
+      );
+      const item = t.explorer.getTreeItem(node);
+      assert.equal(item.contextValue, 'connection.workspace');
+      assert.match(String(item.description), /workspace/);
+      await assert.rejects(t.api.updateConnection((node as Extract<ExplorerNode, { kind: 'connection' }>).connection.id, { name: 'x' }), /workspace file/);
+    } finally {
+      writeFileSync(file, JSON.stringify({ connections: [] }));
+    }
+    await until('the workspace connection to go', async () =>
+      (await t.explorer.getChildren()).every((n) => !(n.kind === 'connection' && n.connection.name === 'Team PG')) || undefined,
+    );
+    assert.ok(existsSync(t.storeFile));
+  });
+
+  it('shows a connection that cannot connect as an error node with a retry command', async () => {
+    const broken = await t.api.createConnection({
+      name: 'Unreachable',
+      type: 'postgres',
+      config: { host: '127.0.0.1', port: 1, user: 'postgres', sslMode: 'disable', connectTimeoutSeconds: 2 },
+    });
+    try {
+      const node = await until('the broken connection', async () =>
+        (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.id === broken.id),
+      );
+      const [message] = await t.explorer.getChildren(node);
+      const item = t.explorer.getTreeItem(message!);
+      assert.match(String(item.label), /^Could not list the contents: Connection refused/);
+      assert.equal(item.command?.command, 'planasonix.explorer.retry');
+    } finally {
+      await t.api.deleteConnection(broken.id);
+    }
+  });
+});
