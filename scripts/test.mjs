@@ -27,6 +27,41 @@ const tiers = {
     }
     return [runMocha('integration', 'test/integration/**/*.integration.test.ts', 120_000)];
   },
+  // The extension-host suite inside real VS Code (code-server here), through @vscode/test-cli.
+  'extension-host': () => {
+    const services = spawnSync('bash', [path.join(root, 'scripts', 'ensure-services.sh')], { stdio: 'inherit', cwd: root });
+    const builds = [
+      ['node', [path.join(root, 'esbuild.js')]],
+      ['node', [path.join(root, 'scripts', 'build-tests.js')]],
+      ['bash', [path.join(root, 'scripts', 'setup-vscode.sh')]],
+    ].map(([cmd, args]) => spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: root }).status);
+    if (services.status !== 0 || builds.some((s) => s !== 0)) {
+      record('extension-host', 0, 1);
+      console.error('extension-host: could not prepare (services, build or code-server); see above.');
+      return [false];
+    }
+    const workspace = mkdtempSync(path.join(tmpdir(), 'planasonix-ws-'));
+    return [runCounted('extension-host', 'node', [path.join(root, 'node_modules', '@vscode', 'test-cli', 'out', 'bin.mjs')], {
+      PLANASONIX_TEST_WORKSPACE: workspace,
+    })];
+  },
+  // Playwright in Chromium against code-server, with the packaged .vsix installed.
+  e2e: () => {
+    const steps = [
+      ['bash', [path.join(root, 'scripts', 'ensure-services.sh')]],
+      ['bash', [path.join(root, 'scripts', 'setup-vscode.sh')]],
+      ['node', [path.join(root, 'esbuild.js'), '--production']],
+      ['node', [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', 'planasonix-connections.vsix']],
+    ];
+    for (const [cmd, args] of steps) {
+      if (spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: root }).status !== 0) {
+        record('e2e', 0, 1);
+        console.error(`e2e: could not prepare (${path.basename(args[0])}); see above.`);
+        return [false];
+      }
+    }
+    return [runMocha('e2e', 'test/e2e/**/*.e2e.test.ts', 180_000)];
+  },
   bundle: () => {
     const build = spawnSync('node', [path.join(root, 'esbuild.js'), '--production'], { stdio: 'inherit', cwd: root });
     if (build.status !== 0) {
@@ -51,13 +86,18 @@ function check(name, [cmd, args]) {
 }
 
 function runMocha(tier, glob, timeout) {
+  return runCounted(tier, 'node', ['--import', 'tsx', mocha, '--reporter', reporter, '--timeout', String(timeout), '--exit', glob]);
+}
+
+/** Runs a command whose mocha run appends its totals; no totals at all counts as a failure. */
+function runCounted(tier, cmd, args, env = {}) {
   console.log(`\n== ${tier} tests`);
   const before = readTotals().length;
-  const result = spawnSync(
-    'node',
-    ['--import', 'tsx', mocha, '--reporter', reporter, '--timeout', String(timeout), '--exit', glob],
-    { stdio: 'inherit', cwd: root, env: { ...process.env, PLANASONIX_TOTALS_FILE: totalsFile, PLANASONIX_TIER: tier } },
-  );
+  const result = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, PLANASONIX_TOTALS_FILE: totalsFile, PLANASONIX_TIER: tier, ...env },
+  });
   if (readTotals().length === before) {
     // Mocha died before reporting (a load error): count it as a failure, never as nothing.
     record(tier, 0, 1);
@@ -72,7 +112,7 @@ function readTotals() {
 }
 
 const wanted = process.argv.slice(2);
-const order = ['lint', 'unit', 'integration', 'bundle'];
+const order = ['lint', 'unit', 'integration', 'bundle', 'extension-host', 'e2e'];
 for (const name of wanted) {
   if (!tiers[name]) {
     console.error(`Unknown tier "${name}". Tiers: ${order.join(', ')}.`);

@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import { ensureMysqlFixture, ensurePostgresFixture, fixtureDatabase, mysqlServer, pgServer } from '../support/servers';
+import {
+  answer,
+  contextMenu,
+  expand,
+  openPlanasonixView,
+  openWorkbench,
+  pick,
+  rowAction,
+  runCommand,
+  toast,
+  treeRow,
+  type Workbench,
+} from './workbench';
+
+interface Scenario {
+  label: string;
+  connector: string;
+  server: { host: string; port: number; user: string };
+  ensureFixture(): Promise<void>;
+  /** Accessible names of the rows from the connection down to the fixture schema. */
+  path: string[];
+  version: RegExp;
+  shot: string;
+}
+
+const scenarios: Scenario[] = [
+  {
+    label: 'PostgreSQL',
+    connector: 'PostgreSQL',
+    server: pgServer,
+    ensureFixture: ensurePostgresFixture,
+    path: [`Database ${fixtureDatabase}`, 'Schema fixture'],
+    version: /PostgreSQL \d+\.\d+/,
+    shot: 'postgres',
+  },
+  {
+    label: 'MariaDB',
+    connector: 'MySQL / MariaDB',
+    server: mysqlServer,
+    ensureFixture: ensureMysqlFixture,
+    path: [`Schema ${fixtureDatabase}`],
+    version: /\d+\.\d+\.\d+-MariaDB/,
+    shot: 'mariadb',
+  },
+];
+
+for (const s of scenarios) {
+  describe(`${s.label} in real VS Code (code-server + Chromium), from the packaged .vsix`, function () {
+    this.bail(true);
+    this.timeout(120_000);
+    let wb: Workbench;
+    const name = `E2E ${s.label}`;
+
+    before(async () => {
+      await s.ensureFixture();
+      wb = await openWorkbench({ 'queries.sql': 'SELECT 1;\n' });
+    });
+
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed') await wb?.screenshot(`FAIL-${s.shot}-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    });
+
+    after(async () => {
+      await wb?.close();
+    });
+
+    it('opens the Planasonix view with the sample connection ready', async () => {
+      await openPlanasonixView(wb.page);
+      await treeRow(wb.page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
+    });
+
+    it(`adds a ${s.label} connection through the guided flow, tested before it is saved`, async () => {
+      const { page } = wb;
+      await runCommand(page, 'Planasonix: Add Connection');
+      await pick(page, 'Add Connection: connector', s.connector);
+      await answer(page, /\(1\/8\)/, s.server.host);
+      await answer(page, /\(2\/8\)/, String(s.server.port));
+      await answer(page, /\(3\/8\)/, fixtureDatabase);
+      await answer(page, /\(4\/8\)/, s.server.user);
+      await answer(page, /\(5\/8\)/, '');
+      await pick(page, /\(6\/8\)/, 'disable');
+      await answer(page, /\(8\/8\)/, name);
+      await pick(page, 'Add Connection', 'Test and save');
+      await toast(page, /Connected in \d+ ms/).waitFor();
+      await toast(page, `Connection "${name}" saved.`).waitFor();
+      await treeRow(page, name).waitFor();
+    });
+
+    it('expands the connection down to the columns of a table', async () => {
+      const { page } = wb;
+      await expand(treeRow(page, name));
+      for (const row of s.path) await expand(treeRow(page, row));
+      await treeRow(page, 'view customer_orders').waitFor();
+      await expand(treeRow(page, 'table customers'));
+      const email = page.locator('.pane-body [role=treeitem]', { hasText: 'email' });
+      await email.first().waitFor();
+      assert.match(await email.first().innerText(), /email\s*(text|varchar\(200\))/);
+      await wb.screenshot(`${s.shot}-01-tree`);
+    });
+
+    it('previews the table in a read-only editor', async () => {
+      const { page } = wb;
+      await rowAction(treeRow(page, 'table customers'), 'Preview Table');
+      const editor = page.locator('.editor-instance .monaco-editor .view-lines');
+      await editor.filter({ hasText: 'Ada Lovelace' }).waitFor();
+      const text = (await editor.innerText()).replace(/\u00a0/g, ' '); // Monaco renders spaces as NBSP
+      assert.match(text, /all 3 rows/);
+      assert.match(text, /Grace Hopper/);
+      await wb.screenshot(`${s.shot}-02-preview`);
+    });
+
+    it('tests the saved connection and shows latency and server version', async () => {
+      const { page } = wb;
+      await rowAction(treeRow(page, name), 'Test Connection');
+      const shown = toast(page, new RegExp(`"${name}": connected in \\d+ ms · .*${s.version.source}`));
+      await shown.waitFor();
+      await wb.screenshot(`${s.shot}-03-test`);
+    });
+
+    it('deletes the connection after confirmation', async () => {
+      const { page } = wb;
+      await contextMenu(page, treeRow(page, name), 'Delete Connection');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.filter({ hasText: `Delete the connection "${name}"?` }).waitFor();
+      await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+      await treeRow(page, name).waitFor({ state: 'detached' });
+      await treeRow(page, 'Sample (SQLite)').waitFor();
+    });
+  });
+}

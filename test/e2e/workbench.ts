@@ -1,0 +1,125 @@
+/**
+ * Drives the real VS Code workbench (code-server) in Chromium, the way a person does: clicks,
+ * keys, quick inputs, toasts, menus. Selectors follow shared/reference/code-server-e2e.md §3.4.
+ * No fixed sleeps: every step waits on a condition.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import {
+  installVsix,
+  launchBrowser,
+  makeDirs,
+  prepareCodeServer,
+  projectRoot,
+  startCodeServer,
+  type CodeServerDirs,
+  type RunningCodeServer,
+} from '../../scripts/vscode/codeServer';
+
+export const screenshotDir = path.join(projectRoot, '.e2e', 'screenshots');
+export const vsixPath = path.join(projectRoot, 'planasonix-connections.vsix');
+
+export interface Workbench {
+  page: Page;
+  dirs: CodeServerDirs;
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** code-server with the packaged extension installed in a fresh profile, open in Chromium. */
+export async function openWorkbench(files: Record<string, string> = {}): Promise<Workbench> {
+  const bin = prepareCodeServer();
+  const dirs = makeDirs();
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dirs.workspace, name)), { recursive: true });
+    writeFileSync(path.join(dirs.workspace, name), content);
+  }
+  installVsix(bin, vsixPath, dirs);
+  let server: RunningCodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  try {
+    server = await startCodeServer(bin, dirs);
+    browser = await launchBrowser(mkdtempSync(path.join(tmpdir(), 'planasonix-chromium-')));
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    mkdirSync(screenshotDir, { recursive: true });
+    const running = { server, browser };
+    return {
+      page,
+      dirs,
+      screenshot: async (name) => {
+        await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), animations: 'disabled' });
+      },
+      close: async () => {
+        await running.browser.close().catch(() => undefined);
+        await running.server.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    throw error;
+  }
+}
+
+export async function openPlanasonixView(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Planasonix' }).click({ timeout: 60_000 });
+  await page.locator('.pane-header', { hasText: 'Connections' }).or(page.locator('.composite.title', { hasText: 'PLANASONIX' })).first().waitFor();
+}
+
+/** A row of our tree by its accessible name (the product sets it on purpose). */
+export function treeRow(page: Page, name: string): Locator {
+  return page.locator('.pane-body [role=treeitem]').and(page.getByRole('treeitem', { name, exact: true }));
+}
+
+export async function expand(row: Locator): Promise<void> {
+  await row.waitFor();
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await row.and(row.page().locator('[aria-expanded="true"]')).waitFor();
+}
+
+/** Runs a command by its palette title ("Planasonix: Add Connection"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a quick input step whose title contains `title`, types the value and accepts. */
+export async function answer(page: Page, title: string | RegExp, value?: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor();
+  const input = widget.locator('input.input');
+  if (value !== undefined) await input.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a quick pick step, filters it and picks the row whose label matches. */
+export async function pick(page: Page, title: string | RegExp, item: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor();
+  await widget.locator('input.input').fill(item);
+  await widget.locator('.monaco-list-row', { hasText: item }).first().click();
+}
+
+export function toast(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+/** Clicks one of the inline actions a tree row shows on hover. */
+export async function rowAction(row: Locator, action: string): Promise<void> {
+  await row.hover();
+  await row.locator(`.action-label[aria-label="${action}"]`).click();
+}
+
+/** Right-clicks a tree row and chooses an item of its context menu. */
+export async function contextMenu(page: Page, row: Locator, item: string): Promise<void> {
+  await row.click({ button: 'right' });
+  await page.locator('.monaco-menu .action-item', { hasText: item }).first().click();
+}
