@@ -1,0 +1,112 @@
+/**
+ * `npm start`: builds the extension, prepares code-server (the same script the tests use) and serves
+ * VS Code on 127.0.0.1 with the extension, a sample workspace and ready connections: the sample
+ * SQLite database, plus the local PostgreSQL and MariaDB when they answer on their default ports.
+ * Ctrl+C stops it. Desktop VS Code users install the .vsix instead (npm run package).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { CreateConnectionRequest } from '../../src/core/api/types';
+import { ConnectorRegistry } from '../../src/core/connectors/registry';
+import { LocalConnectionsApi } from '../../src/core/local/localConnectionsApi';
+import { sampleConnectionName } from '../../src/core/local/sampleConnection';
+import { MemorySecretVault, silentLogger, systemClock } from '../../src/core/ports';
+import { ConnectionStore } from '../../src/core/store/connectionStore';
+import { samplePath } from '../sampleDatabase';
+import { freePort, prepareCodeServer, projectRoot, startCodeServer } from './codeServer';
+
+const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+const extensionId = `${pkg.publisher}.${pkg.name}`;
+const base = process.env.PLANASONIX_START_DIR ?? path.join(projectRoot, '.e2e', 'start');
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** Writes the ready connections into the extension's own store, as the extension would. */
+async function seedConnections(userData: string): Promise<string[]> {
+  const file = path.join(userData, 'User', 'globalStorage', extensionId, 'connections.json');
+  const store = new ConnectionStore(file, silentLogger, systemClock);
+  await store.load();
+  const api = new LocalConnectionsApi({ store, vault: new MemorySecretVault(), registry: new ConnectorRegistry(), logger: silentLogger, clock: systemClock });
+  const wanted: CreateConnectionRequest[] = [{ name: sampleConnectionName, type: 'sqlite', config: { path: samplePath } }];
+  if (await answers(5432)) {
+    wanted.push({ name: 'Local PostgreSQL', type: 'postgres', config: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslMode: 'prefer' } });
+  }
+  if (await answers(3306)) {
+    wanted.push({ name: 'Local MariaDB', type: 'mysql', config: { host: '127.0.0.1', port: 3306, user: 'root', sslMode: 'prefer' } });
+  }
+  const have = new Set((await api.listConnections()).data.map((c) => c.name));
+  for (const c of wanted) if (!have.has(c.name)) await api.createConnection(c);
+  return wanted.map((c) => c.name);
+}
+
+function prepareWorkspace(workspace: string): void {
+  mkdirSync(workspace, { recursive: true });
+  const sql = path.join(workspace, 'sample.sql');
+  if (!existsSync(sql)) {
+    writeFileSync(
+      sql,
+      [
+        '-- Queries for the "Sample (SQLite)" connection in the Planasonix view.',
+        'SELECT name, country, signed_up FROM customers ORDER BY signed_up DESC LIMIT 10;',
+        '',
+        'SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY orders DESC;',
+        '',
+        'SELECT customer, sum(total_cents) / 100.0 AS spent FROM order_totals GROUP BY customer ORDER BY spent DESC LIMIT 5;',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  console.log('Building the extension…');
+  execFileSync('node', [path.join(projectRoot, 'esbuild.js'), '--production'], { stdio: 'inherit', cwd: projectRoot });
+  console.log('Preparing code-server (installs once, then cached)…');
+  const bin = prepareCodeServer();
+  const dirs = { root: base, userData: path.join(base, 'user-data'), extensions: path.join(base, 'extensions'), workspace: path.join(base, 'workspace') };
+  for (const d of [dirs.userData, dirs.extensions]) mkdirSync(d, { recursive: true });
+  prepareWorkspace(dirs.workspace);
+  // The project folder itself is the installed extension: rebuild and reload the window to see a change.
+  const link = path.join(dirs.extensions, `${extensionId}-${pkg.version}`);
+  rmSync(link, { force: true, recursive: false });
+  symlinkSync(projectRoot, link, 'dir');
+  rmSync(path.join(dirs.extensions, 'extensions.json'), { force: true });
+  const connections = await seedConnections(dirs.userData);
+  const wantedPort = Number(process.env.PLANASONIX_START_PORT ?? 8080);
+  const port = (await answers(wantedPort)) ? await freePort() : wantedPort;
+  const server = await startCodeServer(bin, dirs, { port });
+  console.log('\nPlanasonix Connections is running in VS Code (code-server 4.100.3).');
+  console.log(`Connections ready: ${connections.join(', ')}.`);
+  console.log(`Open: ${server.url}`);
+  console.log('Press Ctrl+C to stop.\n');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  server.process.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`code-server exited (${code ?? 'signal'}).`);
+      process.exit(1);
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
