@@ -9,7 +9,7 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 const desktop = process.env.PLANASONIX_VSCODE_EXECUTABLE === 'desktop';
 
 export default defineConfig({
-  files: 'out/test/extension/**/*.test.js',
+  files: process.env.PLANASONIX_EXTHOST_FILES ?? 'out/test/extension/**/*.test.js',
   workspaceFolder: process.env.PLANASONIX_TEST_WORKSPACE,
   version: desktop ? 'stable' : undefined,
   useInstallation: desktop ? undefined : { fromPath: path.join(root, 'scripts', 'vscode', 'code-server-shim.cjs') },
@@ -17,10 +17,11 @@ export default defineConfig({
     ui: 'bdd',
     timeout: 60_000,
     color: false,
-    reporter: path.join(root, 'test', 'support', 'totalsReporter.cjs'),
+    reporter: process.env.PLANASONIX_EXTHOST_FILES ? 'spec' : path.join(root, 'test', 'support', 'totalsReporter.cjs'),
   },
   env: {
     PLANASONIX_TOTALS_FILE: process.env.PLANASONIX_TOTALS_FILE ?? '',
     PLANASONIX_TIER: 'extension-host',
+    PLANASONIX_BENCH_OUT: process.env.PLANASONIX_BENCH_OUT ?? '',
   },
 });

@@ -3,7 +3,8 @@
  * Ratios are measured side by side in one run, alternating, so machine load affects both sides alike.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -129,9 +130,38 @@ async function catalogRatios(): Promise<void> {
   }
 }
 
+/** activate() timed inside code-server's real extension host, over several fresh starts. */
+function activationFigures(starts = 7): void {
+  execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
+  execFileSync('node', [path.join(root, 'scripts', 'build-tests.js')], { cwd: root, stdio: 'inherit' });
+  const samples: number[] = [];
+  let drivers = 0;
+  for (let i = 0; i < starts; i++) {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'planasonix-bench-')), 'activation.json');
+    execFileSync('node', [path.join(root, 'node_modules', '@vscode', 'test-cli', 'out', 'bin.mjs')], {
+      cwd: root,
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        PLANASONIX_EXTHOST_FILES: 'out/test/extension-bench/**/*.js',
+        PLANASONIX_BENCH_OUT: out,
+        PLANASONIX_TEST_WORKSPACE: mkdtempSync(path.join(tmpdir(), 'planasonix-ws-')),
+      },
+    });
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { activationMs: number; drivers: string[] };
+    samples.push(result.activationMs);
+    drivers = Math.max(drivers, result.drivers.length);
+  }
+  bench('activate_ms', median(samples), 'ms');
+  bench('activate_ms_max', Math.max(...samples), 'ms');
+  bench('activate_driver_modules', drivers, 'modules');
+}
+
 async function main(): Promise<void> {
-  bundleFigures();
-  await catalogRatios();
+  const only = process.argv[2];
+  if (!only || only === 'bundle') bundleFigures();
+  if (!only || only === 'catalog') await catalogRatios();
+  if (!only || only === 'activation') activationFigures();
 }
 
 main().catch((error: unknown) => {

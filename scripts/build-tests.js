@@ -4,8 +4,10 @@ const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const dir = path.join(__dirname, '..', 'test', 'extension');
-const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
-esbuild
-  .build({ entryPoints, outdir: 'out/test/extension', format: 'cjs', platform: 'node', target: 'node20', sourcemap: true, bundle: false, logLevel: 'warning' })
-  .catch(() => process.exit(1));
+for (const folder of ['extension', 'extension-bench']) {
+  const dir = path.join(__dirname, '..', 'test', folder);
+  const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  esbuild
+    .build({ entryPoints, outdir: `out/test/${folder}`, format: 'cjs', platform: 'node', target: 'node20', sourcemap: true, bundle: false, logLevel: 'warning' })
+    .catch(() => process.exit(1));
+}

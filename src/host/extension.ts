@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { ConnectorRegistry } from '../core/connectors/registry';
 import type { ExplorerNode } from '../core/explorer/nodes';
@@ -22,12 +23,15 @@ export interface PlanasonixTestApi {
   treeView: vscode.TreeView<ExplorerNode>;
   ready: Promise<unknown>;
   storeFile: string;
+  /** Milliseconds spent inside activate(), for the activate_ms benchmark. */
+  activationMs: number;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
 
 /** Composition root: build the services, register them, return. Nothing here loads a driver. */
 export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
+  const started = performance.now();
   const channel = vscode.window.createOutputChannel('Planasonix Connections', { log: true });
   const logger = new OutputLogger(channel);
   const registry = new ConnectorRegistry();
@@ -79,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     ...registerExplorerCommands({ api, explorer, logger, settings }),
   );
   shutdown = () => api.dispose();
-  return { api, explorer, treeView, ready, storeFile: store.file };
+  return { api, explorer, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {
