@@ -31,6 +31,7 @@ const tiers = {
   'extension-host': () => {
     const services = spawnSync('bash', [path.join(root, 'scripts', 'ensure-services.sh')], { stdio: 'inherit', cwd: root });
     const builds = [
+      ['node', ['--import', 'tsx', path.join(root, 'scripts', 'ensure-fixtures.ts')]],
       ['node', [path.join(root, 'esbuild.js')]],
       ['node', [path.join(root, 'scripts', 'build-tests.js')]],
       ['bash', [path.join(root, 'scripts', 'setup-vscode.sh')]],

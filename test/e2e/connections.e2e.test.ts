@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ensureMysqlFixture, ensurePostgresFixture, fixtureDatabase, mysqlServer, pgServer } from '../support/servers';
 import {
   answer,
+  clearNotifications,
   contextMenu,
   expand,
   openPlanasonixView,
@@ -83,8 +84,7 @@ for (const s of scenarios) {
       await pick(page, /\(6\/8\)/, 'disable');
       await answer(page, /\(8\/8\)/, name);
       await pick(page, 'Add Connection', 'Test and save');
-      await toast(page, /Connected in \d+ ms/).waitFor();
-      await toast(page, `Connection "${name}" saved.`).waitFor();
+      await toast(page, new RegExp(`Connection "${name}" saved · connected in \\d+ ms · .*${s.version.source}`)).waitFor();
       await treeRow(page, name).waitFor();
     });
 
@@ -113,6 +113,7 @@ for (const s of scenarios) {
 
     it('tests the saved connection and shows latency and server version', async () => {
       const { page } = wb;
+      await clearNotifications(page);
       await rowAction(treeRow(page, name), 'Test Connection');
       const shown = toast(page, new RegExp(`"${name}": connected in \\d+ ms · .*${s.version.source}`));
       await shown.waitFor();

@@ -33,7 +33,7 @@ describe('SQLite in real VS Code: add a file through the file picker', function 
     await page.keyboard.press('Enter');
     await answer(page, /\(2\/2\)/, 'Shop file');
     await pick(page, 'Add Connection', 'Test and save');
-    await toast(page, /Connected in \d+ ms · SQLite 3\./).waitFor();
+    await toast(page, /Connection "Shop file" saved · connected in \d+ ms · SQLite 3\./).waitFor();
     await expand(treeRow(page, 'Shop file'));
     await expand(treeRow(page, 'Database shop.sqlite'));
     await treeRow(page, 'view order_totals').waitFor();

@@ -108,6 +108,12 @@ export async function pick(page: Page, title: string | RegExp, item: string): Pr
   await widget.locator('.monaco-list-row', { hasText: item }).first().click();
 }
 
+/** VS Code shows at most three toasts; clear them before waiting for a new one. */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+}
+
 export function toast(page: Page, text: string | RegExp): Locator {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text });
 }
@@ -121,5 +127,17 @@ export async function rowAction(row: Locator, action: string): Promise<void> {
 /** Right-clicks a tree row and chooses an item of its context menu. */
 export async function contextMenu(page: Page, row: Locator, item: string): Promise<void> {
   await row.click({ button: 'right' });
-  await page.locator('.monaco-menu .action-item', { hasText: item }).first().click();
+  const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
+  await entry.waitFor();
+  // A menu ignores a click that comes too soon after it opened (the right button's release must
+  // not pick an item), so click until the menu has closed.
+  for (let attempt = 1; ; attempt++) {
+    await entry.click();
+    try {
+      await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 1500 });
+      return;
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+  }
 }

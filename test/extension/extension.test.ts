@@ -126,6 +126,31 @@ describe('Planasonix Connections in the real extension host', function () {
     }
   });
 
+  it('copies names as a user types them in SQL: quoted only where needed, qualified on request', async () => {
+    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    const orders = await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'orders');
+    await vscode.commands.executeCommand('planasonix.explorer.copyName', orders);
+    assert.equal(await vscode.env.clipboard.readText(), 'orders');
+    const pgConn = await t.api.createConnection({
+      name: 'Copy probe',
+      type: 'postgres',
+      config: { host: pg.host, port: pg.port, user: 'postgres', database: 'planasonix_fixture', sslMode: 'disable' },
+    });
+    try {
+      const node = await until('the connection', async () =>
+        (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.id === pgConn.id),
+      );
+      const table = await child(t, await child(t, await child(t, node, 'planasonix_fixture'), 'fixture'), 'Mixed Case');
+      await vscode.commands.executeCommand('planasonix.explorer.copyQualifiedName', table);
+      assert.equal(await vscode.env.clipboard.readText(), 'fixture."Mixed Case"');
+      const column = await child(t, table, 'select');
+      await vscode.commands.executeCommand('planasonix.explorer.copyName', column);
+      assert.equal(await vscode.env.clipboard.readText(), '"select"');
+    } finally {
+      await t.api.deleteConnection(pgConn.id);
+    }
+  });
+
   it('keeps a password in VS Code SecretStorage, never in the store file, and removes it on delete', async () => {
     const password = 'probe-secret-1';
     const created = await t.api.createConnection({

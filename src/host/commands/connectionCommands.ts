@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Connection, ConnectionsApi } from '../../core/api/types';
+import type { Connection, ConnectionsApi, TestConnectionResponse } from '../../core/api/types';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
-import { ConnectionError } from '../../core/errors';
+import { ConnectionError, errorMessage } from '../../core/errors';
 import type { ConnectionNode, ExplorerNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
 import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
@@ -43,15 +43,19 @@ async function addConnection(deps: Deps): Promise<Connection | undefined> {
     const result = await runConnectionFlow(deps.registry, { draft, takenNames: await takenNames(deps.api), title: 'Add Connection' });
     if (!result) return undefined;
     draft = result;
-    if (result.action === 'test-and-save' && !(await testDraft(deps, result))) {
-      const choice = await vscode.window.showWarningMessage(`"${result.name}" was not saved.`, 'Edit Again', 'Save Anyway');
+    const tested = result.action === 'test-and-save' ? await testDraft(deps, result) : undefined;
+    if (tested && !tested.ok) {
+      const choice = await vscode.window.showErrorMessage(
+        `Connection test failed: ${tested.message} "${result.name}" was not saved.`,
+        'Edit Again',
+        'Save Anyway',
+      );
       if (choice === 'Edit Again') continue;
       if (choice !== 'Save Anyway') return undefined;
     }
     try {
       const created = await deps.api.createConnection({ name: result.name, type: result.type, config: result.config, secrets: result.secrets });
-      deps.explorer.refresh();
-      void vscode.window.showInformationMessage(`Connection "${created.name}" saved.`);
+      void vscode.window.showInformationMessage(`Connection "${created.name}" saved${testedSuffix(tested)}`);
       return created;
     } catch (error) {
       if (!retryable(error)) throw error;
@@ -91,15 +95,19 @@ async function editConnection(deps: Deps, connection: Connection | undefined): P
     });
     if (!result) return;
     draft = result;
-    if (result.action === 'test-and-save' && !(await testDraft(deps, result, connection.credentialId))) {
-      const choice = await vscode.window.showWarningMessage(`Changes to "${result.name}" were not saved.`, 'Edit Again', 'Save Anyway');
+    const tested = result.action === 'test-and-save' ? await testDraft(deps, result, connection.credentialId) : undefined;
+    if (tested && !tested.ok) {
+      const choice = await vscode.window.showErrorMessage(
+        `Connection test failed: ${tested.message} Changes to "${result.name}" were not saved.`,
+        'Edit Again',
+        'Save Anyway',
+      );
       if (choice === 'Edit Again') continue;
       if (choice !== 'Save Anyway') return;
     }
     try {
       await deps.api.updateConnection(connection.id, { name: result.name, config: result.config, secrets: result.secrets });
-      deps.explorer.refresh();
-      void vscode.window.showInformationMessage(`Connection "${result.name}" updated.`);
+      void vscode.window.showInformationMessage(`Connection "${result.name}" updated${testedSuffix(tested)}`);
       return;
     } catch (error) {
       if (!retryable(error)) throw error;
@@ -122,7 +130,6 @@ async function deleteConnection(deps: Deps, connection: Connection | undefined):
   );
   if (choice !== 'Delete') return;
   await deps.api.deleteConnection(connection.id);
-  deps.explorer.refresh();
 }
 
 async function testConnection(deps: Deps, connection: Connection | undefined): Promise<void> {
@@ -142,20 +149,20 @@ async function testConnection(deps: Deps, connection: Connection | undefined): P
   if (choice === 'Show Log') await vscode.commands.executeCommand('planasonix.showLog');
 }
 
-/** Tests a draft without saving it; says what went wrong and returns whether it worked. */
-async function testDraft(deps: Deps, draft: ConnectionDraft, credentialId?: string): Promise<boolean> {
-  const result = await withCancellableProgress(`Testing "${draft.name}"…`, (signal) =>
-    deps.api.testConnection({ type: draft.type, config: draft.config, secrets: draft.secrets, credentialId }, { signal }),
-  ).then(
-    (r) => r,
-    (error: unknown) => ({ ok: false, latencyMs: 0, message: (error as Error).message, serverVersion: undefined }),
-  );
-  if (result.ok) {
-    void vscode.window.showInformationMessage(`Connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`);
-    return true;
+/** Tests a draft without saving it; a failure comes back as a result, never as an exception. */
+async function testDraft(deps: Deps, draft: ConnectionDraft, credentialId?: string): Promise<TestConnectionResponse> {
+  try {
+    return await withCancellableProgress(`Testing "${draft.name}"…`, (signal) =>
+      deps.api.testConnection({ type: draft.type, config: draft.config, secrets: draft.secrets, credentialId }, { signal }),
+    );
+  } catch (error) {
+    return { ok: false, latencyMs: 0, message: errorMessage(error) };
   }
-  void vscode.window.showErrorMessage(`Connection test failed: ${result.message}`);
-  return false;
+}
+
+function testedSuffix(result: TestConnectionResponse | undefined): string {
+  if (!result) return '.';
+  return ` · connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`;
 }
 
 function retryable(error: unknown): boolean {
