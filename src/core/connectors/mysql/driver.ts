@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import type {
-  CellValue,
   ColumnInfo,
   ColumnsQuery,
   NamedItem,
@@ -14,10 +13,11 @@ import type {
 } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
-import { escapeLike, qualified, quoteBacktick } from '../sql/identifiers';
+import { escapeLike, quoteBacktick } from '../sql/identifiers';
 import { networkError } from '../sql/networkErrors';
-import { decodePageToken, encodePageToken, pageLimit } from '../sql/paging';
-import { toCell } from '../sql/rows';
+import { cancelOnAbortOrTimeout } from '../sql/cancellation';
+import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
+import { cappedResult, previewSql, toPreview } from '../sql/results';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
 import { columnsSql, schemasSql, serverVersionSql, tablesSql } from './catalogQueries';
@@ -82,12 +82,11 @@ class MysqlSession implements ConnectorSession {
       after,
       limit === undefined ? noLimit : limit + 1,
     ]);
-    const more = limit !== undefined && rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
+    const { page, nextPageToken } = pageOf(rows, limit);
     return {
       schema: query.schema,
       tables: page.map((r) => ({ name: r.name, type: tableTypes[r.kind] ?? 'TABLE' })),
-      ...(more ? { nextPageToken: encodePageToken(page[page.length - 1]!.name) } : {}),
+      ...(nextPageToken ? { nextPageToken } : {}),
     };
   }
 
@@ -110,13 +109,8 @@ class MysqlSession implements ConnectorSession {
   }
 
   async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    let sql = `SELECT * FROM ${qualified(quoteBacktick, query.schema, query.table)}`;
-    if (query.orderBy) {
-      sql += ` ORDER BY ${quoteBacktick(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
-    }
-    sql += ` LIMIT ${query.limit + 1}`;
-    const result = await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal });
-    return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit: query.limit };
+    const sql = previewSql(quoteBacktick, query);
+    return toPreview(await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal }), query.limit);
   }
 
   query(options: QueryOptions): Promise<TestQueryResponse> {
@@ -142,13 +136,8 @@ class MysqlSession implements ConnectorSession {
     const conn = await this.checkout();
     const core = (conn as unknown as { connection: CoreConnection }).connection;
     let destroy = false;
-    let cancelledByUs = false;
-    const cancel = (): void => {
-      cancelledByUs = true;
-      void this.killQuery(core.threadId);
-    };
-    signal?.addEventListener('abort', cancel);
-    const backstop = setTimeout(cancel, options.timeoutMs + 2000);
+    const kill = (): void => void this.killQuery(core.threadId);
+    const cancellation = cancelOnAbortOrTimeout(signal, options.timeoutMs, kill);
     try {
       const timeLimit =
         flavour === 'mariadb'
@@ -168,28 +157,18 @@ class MysqlSession implements ConnectorSession {
       if (overflow) {
         // A statement sql_select_limit does not cover kept sending rows: stop it and drop the link.
         destroy = true;
-        cancel();
+        kill();
       } else {
         await conn.query('ROLLBACK');
       }
-      const truncated = rows.length > options.limit;
-      const kept = truncated ? rows.slice(0, options.limit) : rows;
-      return {
-        ok: true,
-        columns: fields.map((f) => f.name),
-        columnTypes: fields.map(mysqlTypeName),
-        rows: kept.map((r) => r.map(toCell) as CellValue[]),
-        truncated,
-        stats: { executionMs, rowsReturned: kept.length },
-      };
+      return cappedResult(fields.map((f) => f.name), fields.map(mysqlTypeName), rows, options.limit, executionMs);
     } catch (error) {
       await conn.query('ROLLBACK').catch(() => {
         destroy = true;
       });
-      throw this.mapError(error, { cancelled: cancelledByUs && (signal?.aborted ?? false), timeoutMs: options.timeoutMs });
+      throw this.mapError(error, { cancelled: cancellation.cancelledByCaller, timeoutMs: options.timeoutMs });
     } finally {
-      clearTimeout(backstop);
-      signal?.removeEventListener('abort', cancel);
+      cancellation.dispose();
       if (destroy) conn.destroy();
       else {
         await conn.query(`SET SESSION sql_select_limit = DEFAULT`).catch(() => undefined);

@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type {
-  CellValue,
   ColumnInfo,
   ColumnsQuery,
   NamedItem,
@@ -15,10 +14,11 @@ import type {
 } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
-import { escapeLike, qualified, quoteDoubleQuoted } from '../sql/identifiers';
+import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
 import { networkError } from '../sql/networkErrors';
-import { decodePageToken, encodePageToken, pageLimit } from '../sql/paging';
-import { toCell } from '../sql/rows';
+import { cancelOnAbortOrTimeout } from '../sql/cancellation';
+import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
+import { cappedResult, previewSql, toPreview } from '../sql/results';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
 import { catalogsSql, columnsSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
@@ -83,13 +83,12 @@ class PostgresSession implements ConnectorSession {
       after,
       limit === undefined ? null : limit + 1,
     ]);
-    const more = limit !== undefined && rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
+    const { page, nextPageToken } = pageOf(rows, limit);
     return {
       schema: query.schema,
       catalog: query.catalog,
       tables: page.map((r) => ({ name: r.name, type: relkindTypes[r.kind] ?? 'TABLE' })),
-      ...(more ? { nextPageToken: encodePageToken(page[page.length - 1]!.name) } : {}),
+      ...(nextPageToken ? { nextPageToken } : {}),
     };
   }
 
@@ -108,13 +107,8 @@ class PostgresSession implements ConnectorSession {
   }
 
   async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    let sql = `SELECT * FROM ${qualified(quoteDoubleQuoted, query.schema, query.table)}`;
-    if (query.orderBy) {
-      sql += ` ORDER BY ${quoteDoubleQuoted(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
-    }
-    sql += ` LIMIT ${query.limit + 1}`;
-    const result = await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal, catalog: query.catalog });
-    return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit: query.limit };
+    const sql = previewSql(quoteDoubleQuoted, query);
+    return toPreview(await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal, catalog: query.catalog }), query.limit);
   }
 
   query(options: QueryOptions): Promise<TestQueryResponse> {
@@ -136,14 +130,9 @@ class PostgresSession implements ConnectorSession {
     if (signal?.aborted) throw cancelledError();
     const client = await this.checkout(options.catalog);
     let destroy = false;
-    let cancelledByUs = false;
-    const cancel = (): void => {
-      cancelledByUs = true;
+    const cancellation = cancelOnAbortOrTimeout(signal, options.timeoutMs, () => {
       void this.cancelBackend(options.catalog, (client as unknown as { processID: number }).processID);
-    };
-    signal?.addEventListener('abort', cancel);
-    // The server enforces the timeout; this backstop cancels even if the server setting was overridden.
-    const backstop = setTimeout(cancel, options.timeoutMs + 2000);
+    });
     try {
       const setup = [
         'BEGIN TRANSACTION READ ONLY',
@@ -159,25 +148,15 @@ class PostgresSession implements ConnectorSession {
       const executionMs = Math.round(performance.now() - started);
       await cursor.close();
       await client.query('ROLLBACK');
-      const truncated = rows.length > options.limit;
-      const kept = truncated ? rows.slice(0, options.limit) : rows;
       const columnTypes = await this.resolveTypeNames(client, fields.map((f) => f.dataTypeID));
-      return {
-        ok: true,
-        columns: fields.map((f) => f.name),
-        columnTypes,
-        rows: kept.map((r) => r.map(toCell) as CellValue[]),
-        truncated,
-        stats: { executionMs, rowsReturned: kept.length },
-      };
+      return cappedResult(fields.map((f) => f.name), columnTypes, rows, options.limit, executionMs);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         destroy = true;
       });
-      throw this.mapError(error, { cancelled: cancelledByUs && (signal?.aborted ?? false), timeoutMs: options.timeoutMs });
+      throw this.mapError(error, { cancelled: cancellation.cancelledByCaller, timeoutMs: options.timeoutMs });
     } finally {
-      clearTimeout(backstop);
-      signal?.removeEventListener('abort', cancel);
+      cancellation.dispose();
       client.release(destroy);
     }
   }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
-  CellValue,
   ColumnInfo,
   ColumnsQuery,
   NamedItem,
@@ -14,7 +13,8 @@ import type {
 } from '../../api/types';
 import { ConnectionError } from '../../errors';
 import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
-import { decodePageToken, encodePageToken, pageLimit } from '../sql/paging';
+import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
+import { cappedResult, previewSql, toPreview } from '../sql/results';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
 import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
 
@@ -71,13 +71,8 @@ class SqliteSession implements ConnectorSession {
       },
       60_000,
     );
-    const more = limit !== undefined && tables.length > limit;
-    const page = more ? tables.slice(0, limit) : tables;
-    return {
-      catalog: query.catalog,
-      tables: page,
-      ...(more ? { nextPageToken: encodePageToken(page[page.length - 1]!.name) } : {}),
-    };
+    const { page, nextPageToken } = pageOf(tables, limit);
+    return { catalog: query.catalog, tables: page, ...(nextPageToken ? { nextPageToken } : {}) };
   }
 
   async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
@@ -87,24 +82,14 @@ class SqliteSession implements ConnectorSession {
   }
 
   async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    let sql = `SELECT * FROM ${quoteDoubleQuoted(query.table)}`;
-    if (query.orderBy) sql += ` ORDER BY ${quoteDoubleQuoted(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
-    const result = await this.query({ sql: `${sql} LIMIT ${query.limit + 1}`, limit: query.limit, timeoutMs: 60_000, signal });
-    return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit: query.limit };
+    // A SQLite file has no schema level: only the table is named.
+    const sql = previewSql(quoteDoubleQuoted, { ...query, schema: undefined });
+    return toPreview(await this.query({ sql, limit: query.limit, timeoutMs: 60_000, signal }), query.limit);
   }
 
   async query(options: QueryOptions): Promise<TestQueryResponse> {
     const { outcome } = await this.call('query', { sql: options.sql, maxRows: options.limit + 1 }, options.timeoutMs, options.signal);
-    const truncated = outcome.rows.length > options.limit;
-    const rows: CellValue[][] = truncated ? outcome.rows.slice(0, options.limit) : outcome.rows;
-    return {
-      ok: true,
-      columns: outcome.columns,
-      columnTypes: outcome.columnTypes,
-      rows,
-      truncated,
-      stats: { executionMs: outcome.executionMs, rowsReturned: rows.length },
-    };
+    return cappedResult(outcome.columns, outcome.columnTypes, outcome.rows, options.limit, outcome.executionMs);
   }
 
   async close(): Promise<void> {

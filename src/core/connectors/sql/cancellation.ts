@@ -1,0 +1,26 @@
+/**
+ * Stops a running statement on the server when the caller aborts, or when it outlives its timeout
+ * by a margin (a backstop for a server-side time limit that a statement managed to lift).
+ */
+export function cancelOnAbortOrTimeout(
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  cancelOnServer: () => void,
+): { readonly cancelledByCaller: boolean; dispose(): void } {
+  let requested = false;
+  const cancel = (): void => {
+    requested = true;
+    cancelOnServer();
+  };
+  signal?.addEventListener('abort', cancel);
+  const backstop = setTimeout(cancel, timeoutMs + 2000);
+  return {
+    get cancelledByCaller() {
+      return requested && (signal?.aborted ?? false);
+    },
+    dispose() {
+      clearTimeout(backstop);
+      signal?.removeEventListener('abort', cancel);
+    },
+  };
+}
