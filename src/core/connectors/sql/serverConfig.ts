@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionConfig } from '../../api/types';
 import { ConnectionError } from '../../errors';
 import type { SslMode } from './serverFields';
@@ -48,7 +49,8 @@ export function tlsOptions(cfg: ServerConfig): TlsOptions | undefined {
     case 'verify-ca':
       return { rejectUnauthorized: true, ca: readCa(cfg), checkServerIdentity: () => undefined };
     case 'verify-full':
-      return { rejectUnauthorized: true, ca: readCa(cfg), servername: cfg.host };
+      // SNI carries host names only; the certificate is still checked against an IP host.
+      return { rejectUnauthorized: true, ca: readCa(cfg), ...(isIP(cfg.host) ? {} : { servername: cfg.host }) };
   }
 }
 
