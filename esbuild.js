@@ -89,7 +89,17 @@ if (surfaces.length > 0) {
   });
 }
 
+/** The codicon font and stylesheet, next to the webview bundles (the only folder a webview may load from). */
+function copyWebviewAssets() {
+  const out = path.join(__dirname, 'dist', 'webview');
+  fs.mkdirSync(out, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    fs.copyFileSync(path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist', file), path.join(out, file));
+  }
+}
+
 async function main() {
+  copyWebviewAssets();
   if (watch) {
     const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
     await Promise.all(contexts.map((c) => c.watch()));

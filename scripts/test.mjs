@@ -16,6 +16,7 @@ const reporter = path.join(root, 'test', 'support', 'totalsReporter.cjs');
 const tiers = {
   // Checks count as one test each: a type error or a boundary violation fails the run.
   lint: () => [check('typecheck', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']]),
+               check('typecheck-webview', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src/webview']]),
                check('eslint', ['node', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']])],
   unit: () => [runMocha('unit', 'test/unit/**/*.test.ts', 10_000)],
   integration: () => {

@@ -15,11 +15,14 @@ import { readSettings } from './config';
 import { ConnectionsTreeProvider } from './explorer/connectionsTreeProvider';
 import { PreviewDocumentProvider, previewScheme } from './preview/previewDocumentProvider';
 import { WorkspaceConnectionsModel } from './workspaceConnectionsModel';
+import { ConnectionForms } from './webviews/connectionForm/connectionForms';
+import { connectionFormViewType, type FormState } from '../shared/protocol/connectionForm';
 
 /** What activate returns: used by the extension-host tests, not a public API. */
 export interface PlanasonixTestApi {
   api: LocalConnectionsApi;
   explorer: ConnectionsTreeProvider;
+  forms: ConnectionForms;
   treeView: vscode.TreeView<ExplorerNode>;
   ready: Promise<unknown>;
   storeFile: string;
@@ -69,6 +72,13 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
   ]);
   const explorer = new ConnectionsTreeProvider(api, registry, ready, () => settings().explorerPageSize);
   const treeView = vscode.window.createTreeView('planasonix.connections', { treeDataProvider: explorer, showCollapseAll: true });
+  const forms = new ConnectionForms({
+    api,
+    registry,
+    extensionUri: context.extensionUri,
+    logger,
+    onSaved: (connection) => void vscode.window.showInformationMessage(`Connection "${connection.name}" saved.`),
+  });
 
   context.subscriptions.push(
     channel,
@@ -79,11 +89,15 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     workspace.onDidChange(() => explorer.refresh()),
     vscode.workspace.registerTextDocumentContentProvider(previewScheme, new PreviewDocumentProvider(api)),
     vscode.commands.registerCommand('planasonix.showLog', () => channel.show()),
-    ...registerConnectionCommands({ api, registry, explorer, logger }),
+    forms,
+    vscode.window.registerWebviewPanelSerializer(connectionFormViewType, {
+      deserializeWebviewPanel: (panel, state: unknown) => forms.restore(panel, state as FormState | undefined),
+    }),
+    ...registerConnectionCommands({ api, registry, explorer, logger, forms }),
     ...registerExplorerCommands({ api, explorer, logger, settings }),
   );
   shutdown = () => api.dispose();
-  return { api, explorer, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
+  return { api, explorer, forms, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {

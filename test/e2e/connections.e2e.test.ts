@@ -1,15 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { ensureMysqlFixture, ensurePostgresFixture, fixtureDatabase, mysqlServer, pgServer } from '../support/servers';
 import {
-  answer,
   clearNotifications,
   contextMenu,
   expand,
+  openForm,
   openPlanasonixView,
   openWorkbench,
-  pick,
   rowAction,
   runCommand,
+  selectOption,
+  setField,
   toast,
   treeRow,
   type Workbench,
@@ -29,7 +30,7 @@ interface Scenario {
 const scenarios: Scenario[] = [
   {
     label: 'PostgreSQL',
-    connector: 'PostgreSQL',
+    connector: 'postgres',
     server: pgServer,
     ensureFixture: ensurePostgresFixture,
     path: [`Database ${fixtureDatabase}`, 'Schema fixture'],
@@ -38,7 +39,7 @@ const scenarios: Scenario[] = [
   },
   {
     label: 'MariaDB',
-    connector: 'MySQL / MariaDB',
+    connector: 'mysql',
     server: mysqlServer,
     ensureFixture: ensureMysqlFixture,
     path: [`Schema ${fixtureDatabase}`],
@@ -72,19 +73,23 @@ for (const s of scenarios) {
       await treeRow(wb.page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
     });
 
-    it(`adds a ${s.label} connection through the guided flow, tested before it is saved`, async () => {
+    it(`adds a ${s.label} connection through the form, tested before it is saved`, async () => {
       const { page } = wb;
       await runCommand(page, 'Planasonix: Add Connection');
-      await pick(page, 'Add Connection: connector', s.connector);
-      await answer(page, /\(1\/8\)/, s.server.host);
-      await answer(page, /\(2\/8\)/, String(s.server.port));
-      await answer(page, /\(3\/8\)/, fixtureDatabase);
-      await answer(page, /\(4\/8\)/, s.server.user);
-      await answer(page, /\(5\/8\)/, '');
-      await pick(page, /\(6\/8\)/, 'disable');
-      await answer(page, /\(8\/8\)/, name);
-      await pick(page, 'Add Connection', 'Test and save');
-      await toast(page, new RegExp(`Connection "${name}" saved · connected in \\d+ ms · .*${s.version.source}`)).waitFor();
+      const form = await openForm(page, 'Add connection');
+      await form.locator(`button.connector[data-type="${s.connector}"]`).click();
+      await form.locator(`button.connector[data-type="${s.connector}"][aria-checked="true"]`).waitFor();
+      await setField(form, 'name', name);
+      await setField(form, 'host', s.server.host);
+      await setField(form, 'port', String(s.server.port));
+      await setField(form, 'database', fixtureDatabase);
+      await setField(form, 'user', s.server.user);
+      await selectOption(form, 'sslMode', 'disable');
+      await form.locator('#test').click();
+      await form.locator('#status.ok', { hasText: new RegExp(`Connected in \\d+ ms · .*${s.version.source}`) }).waitFor();
+      await wb.screenshot(`${s.shot}-00-form`);
+      await form.locator('#save').click();
+      await toast(page, `Connection "${name}" saved.`).waitFor();
       await treeRow(page, name).waitFor();
     });
 

@@ -1,9 +1,9 @@
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { samplePath } from '../../scripts/sampleDatabase';
-import { answer, expand, openPlanasonixView, openWorkbench, pick, runCommand, toast, treeRow, type Workbench } from './workbench';
+import { chooseFileInDialog, expand, input, openForm, openPlanasonixView, openWorkbench, runCommand, setField, toast, treeRow, waitForValue, type Workbench } from './workbench';
 
-describe('SQLite in real VS Code: add a file through the file picker', function () {
+describe('SQLite in real VS Code: add a file through the form and its file picker', function () {
   this.bail(true);
   this.timeout(120_000);
   let wb: Workbench;
@@ -17,23 +17,30 @@ describe('SQLite in real VS Code: add a file through the file picker', function 
   });
   after(() => wb?.close());
 
-  it('picks the database file in the open dialog, tests and saves, then browses it', async () => {
+  it('says a missing file is missing, next to the field, before anything is saved', async () => {
     const { page } = wb;
     await openPlanasonixView(page);
     await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
     await runCommand(page, 'Planasonix: Add Connection');
-    await pick(page, 'Add Connection: connector', 'SQLite');
-    await pick(page, /\(1\/2\)/, 'Choose a file');
-    // code-server shows VS Code's simple file dialog: a path input in the quick input.
+    const form = await openForm(page, 'Add connection');
+    await form.locator('button.connector[data-type="sqlite"]').click();
+    await setField(form, 'name', 'Shop file');
+    await setField(form, 'path', '/no/such/file.sqlite');
+    await form.locator('#test').click();
+    await form.locator('#error-path', { hasText: 'No file at "/no/such/file.sqlite".' }).waitFor();
+  });
+
+  it('picks the database file with Browse…, tests and saves, then browses it', async () => {
+    const { page } = wb;
+    const form = await openForm(page, 'Add connection');
+    await form.locator('vscode-button[data-browse="path"]').click();
     const file = path.join(wb.dirs.workspace, 'shop.sqlite');
-    const input = page.locator('.quick-input-widget input.input');
-    await page.locator('.quick-input-widget', { hasText: 'Database file' }).waitFor();
-    await input.fill(file);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'shop.sqlite' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await answer(page, /\(2\/2\)/, 'Shop file');
-    await pick(page, 'Add Connection', 'Test and save');
-    await toast(page, /Connection "Shop file" saved · connected in \d+ ms · SQLite 3\./).waitFor();
+    await chooseFileInDialog(page, file);
+    await waitForValue(input(form, 'path'), file);
+    await form.locator('#test').click();
+    await form.locator('#status.ok', { hasText: /Connected in \d+ ms · SQLite 3\./ }).waitFor();
+    await form.locator('#save').click();
+    await toast(page, 'Connection "Shop file" saved.').waitFor();
     await expand(treeRow(page, 'Shop file'));
     await expand(treeRow(page, 'Database shop.sqlite'));
     await treeRow(page, 'view order_totals').waitFor();

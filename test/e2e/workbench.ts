@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import {
   installVsix,
   launchBrowser,
@@ -91,15 +91,6 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Waits for a quick input step whose title contains `title`, types the value and accepts. */
-export async function answer(page: Page, title: string | RegExp, value?: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor();
-  const input = widget.locator('input.input');
-  if (value !== undefined) await input.fill(value);
-  await page.keyboard.press('Enter');
-}
-
 /** Waits for a quick pick step, filters it and picks the row whose label matches. */
 export async function pick(page: Page, title: string | RegExp, item: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
@@ -139,5 +130,60 @@ export async function contextMenu(page: Page, row: Locator, item: string): Promi
     } catch (error) {
       if (attempt === 5) throw error;
     }
+  }
+}
+
+/** The page inside the active webview panel. */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Opens the connection form with a command and waits for its heading. */
+export async function openForm(page: Page, heading: string | RegExp): Promise<FrameLocator> {
+  const form = webviewFrame(page);
+  await form.locator('h1', { hasText: heading }).waitFor({ timeout: 30_000 });
+  return form;
+}
+
+/** The native input inside a vscode-textfield (Playwright pierces its open shadow root). */
+export function input(form: FrameLocator, field: string): Locator {
+  return form.locator(`vscode-textfield#field-${field} input`);
+}
+
+export async function setField(form: FrameLocator, field: string, value: string): Promise<void> {
+  await input(form, field).fill(value);
+}
+
+/** Chooses an option of a vscode-single-select. */
+export async function selectOption(form: FrameLocator, field: string, value: string): Promise<void> {
+  const select = form.locator(`vscode-single-select#field-${field}`);
+  await select.click();
+  await select.locator('[role=combobox][aria-expanded="true"]').waitFor();
+  await select.locator('li[role=option]', { hasText: new RegExp(`^\\s*${value}\\s*$`) }).first().click();
+  await select.locator('[role=combobox][aria-expanded="false"]', { hasText: value }).waitFor();
+}
+
+/**
+ * Picks a file in VS Code's simple file dialog (what code-server shows for showOpenDialog). Waits
+ * until the dialog has put its starting folder in the input before typing, or the two would merge.
+ */
+export async function chooseFileInDialog(page: Page, file: string): Promise<void> {
+  const dialogInput = page.locator('.quick-input-widget input.input');
+  await dialogInput.waitFor();
+  await page.waitForFunction("(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('/')");
+  await dialogInput.fill(file);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Waits until an input shows the given value (set by a message from the host, say). */
+export async function waitForValue(locator: Locator, value: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = await locator.inputValue();
+    if (current === value) return;
+    if (Date.now() > deadline) throw new Error(`input shows "${current}", expected "${value}"`);
+    await locator.page().waitForTimeout(50);
   }
 }

@@ -190,6 +190,19 @@ describe('Planasonix Connections in the real extension host', function () {
     assert.ok(existsSync(t.storeFile));
   });
 
+  it('opens one form panel per connection being edited, and one for a new connection', async () => {
+    const formTabs = (): vscode.Tab[] =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('planasonix.connectionForm'));
+    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    await vscode.commands.executeCommand('planasonix.connections.edit', sample);
+    await vscode.commands.executeCommand('planasonix.connections.edit', sample);
+    await vscode.commands.executeCommand('planasonix.connections.add');
+    await vscode.commands.executeCommand('planasonix.connections.add');
+    const tabs = await until('two form tabs', () => (formTabs().length === 2 ? formTabs() : undefined));
+    assert.deepEqual(tabs.map((tab) => tab.label).sort(), ['Add Connection', 'Edit Sample (SQLite)']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('shows a connection that cannot connect as an error node with a retry command', async () => {
     const broken = await t.api.createConnection({
       name: 'Unreachable',

@@ -13,7 +13,7 @@ import type {
 } from '../api/types';
 import type { Logger } from '../ports';
 
-export type FieldKind = 'string' | 'number' | 'boolean' | 'enum' | 'file' | 'secret';
+export type FieldKind = 'string' | 'number' | 'boolean' | 'enum' | 'file' | 'secret' | 'url';
 
 export interface ConfigField {
   name: string;

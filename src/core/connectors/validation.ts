@@ -1,5 +1,6 @@
 import type { ConnectionConfig, SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
+import { checkField } from '../../shared/fieldValidation';
 import type { ConfigField, ConnectorSpec } from './types';
 
 /** Field values after defaults, checked against the spec. Throws invalid_config naming the field. */
@@ -43,25 +44,6 @@ export function checkSecrets(spec: ConnectorSpec, secrets: SecretValues): void {
   }
 }
 
-/** True when the text holds a character below U+0020 (newline, tab, NUL...). */
-export function hasControlCharacters(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
-  return false;
-}
-
-/** Checks one typed value the way normalizeConfig would; the message names the field. */
-export function validateFieldInput(field: ConfigField, raw: string): string | undefined {
-  if (raw.trim() === '') {
-    return field.required && field.default === undefined ? `${field.label} is required.` : undefined;
-  }
-  try {
-    coerce(field, raw);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
 export function isVisible(field: ConfigField, config: ConnectionConfig): boolean {
   if (!field.visibleWhen) return true;
   const other = config[field.visibleWhen.field];
@@ -69,42 +51,7 @@ export function isVisible(field: ConfigField, config: ConnectionConfig): boolean
 }
 
 function coerce(field: ConfigField, value: string | number | boolean): string | number | boolean {
-  switch (field.kind) {
-    case 'number': {
-      const n = typeof value === 'number' ? value : Number(String(value).trim());
-      if (!Number.isInteger(n)) {
-        throw new ConnectionError('invalid_config', `${field.label} must be a whole number, not "${String(value)}".`, { field: field.name });
-      }
-      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) {
-        throw new ConnectionError(
-          'invalid_config',
-          `${field.label} must be between ${field.min ?? '-∞'} and ${field.max ?? '∞'}, not ${n}.`,
-          { field: field.name },
-        );
-      }
-      return n;
-    }
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      if (value === 'true' || value === 'false') return value === 'true';
-      throw new ConnectionError('invalid_config', `${field.label} must be true or false.`, { field: field.name });
-    case 'enum': {
-      const s = String(value);
-      if (!field.options?.some((o) => o.value === s)) {
-        const allowed = field.options?.map((o) => o.value).join(', ') ?? '';
-        throw new ConnectionError('invalid_config', `${field.label} must be one of ${allowed}, not "${s}".`, { field: field.name });
-      }
-      return s;
-    }
-    default: {
-      if (typeof value !== 'string') {
-        throw new ConnectionError('invalid_config', `${field.label} must be text.`, { field: field.name });
-      }
-      const s = value.trim();
-      if (hasControlCharacters(s)) {
-        throw new ConnectionError('invalid_config', `${field.label} contains control characters.`, { field: field.name });
-      }
-      return s;
-    }
-  }
+  const result = checkField(field, value);
+  if (!result.ok) throw new ConnectionError('invalid_config', result.message, { field: field.name });
+  return result.value;
 }

@@ -33,7 +33,8 @@ import type {
 import type { ConnectorRegistry } from '../connectors/registry';
 import { SessionManager } from '../connectors/sessionManager';
 import type { Capability, ConnectorSession, ConnectorSpec } from '../connectors/types';
-import { checkSecrets, hasControlCharacters, normalizeConfig } from '../connectors/validation';
+import { hasControlCharacters } from '../../shared/fieldValidation';
+import { checkSecrets, normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from '../store/connectionStore';

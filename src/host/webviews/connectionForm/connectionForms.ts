@@ -1,0 +1,202 @@
+import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import type { Connection, ConnectionConfig, ConnectionsApi } from '../../../core/api/types';
+import type { ConnectorRegistry } from '../../../core/connectors/registry';
+import { ConnectionError, errorMessage } from '../../../core/errors';
+import type { Logger } from '../../../core/ports';
+import {
+  connectionFormViewType,
+  isFormToHost,
+  type FormInit,
+  type FormState,
+  type FormToHost,
+  type FormValues,
+  type HostToForm,
+  type SubmitDraft,
+} from '../../../shared/protocol/connectionForm';
+import { WebviewChannel, webviewHtml, webviewOptions } from '../webviewBase';
+
+interface Deps {
+  api: ConnectionsApi;
+  registry: ConnectorRegistry;
+  extensionUri: vscode.Uri;
+  logger: Logger;
+  /** Called after a save, with the saved connection. */
+  onSaved(connection: Connection): void;
+}
+
+const newKey = 'new';
+
+/** The connection form panels: one per connection being edited, one for a new connection. */
+export class ConnectionForms implements vscode.Disposable {
+  private readonly open = new Map<string, ConnectionFormPanel>();
+
+  constructor(private readonly deps: Deps) {}
+
+  /** Opens (or brings forward) the form for a connection, or for a new one. */
+  async show(connection?: Connection): Promise<void> {
+    const key = connection?.id ?? newKey;
+    const existing = this.open.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(connectionFormViewType, titleFor(connection), vscode.ViewColumn.Active, webviewOptions(this.deps.extensionUri));
+    this.attach(key, panel, this.initFor(connection));
+  }
+
+  /** Brings back a panel VS Code kept across a reload; the webview restores what was typed. */
+  async restore(panel: vscode.WebviewPanel, state: FormState | undefined): Promise<void> {
+    const id = state?.init.connectionId;
+    let connection: Connection | undefined;
+    if (id) {
+      connection = await this.deps.api.getConnection(id).catch(() => undefined);
+      if (!connection) {
+        panel.dispose();
+        return;
+      }
+    }
+    panel.title = titleFor(connection);
+    this.attach(id ?? newKey, panel, this.initFor(connection));
+  }
+
+  private attach(key: string, panel: vscode.WebviewPanel, init: FormInit): void {
+    panel.webview.options = webviewOptions(this.deps.extensionUri);
+    const form = new ConnectionFormPanel(panel, init, this.deps);
+    this.open.set(key, form);
+    panel.onDidDispose(() => {
+      if (this.open.get(key) === form) this.open.delete(key);
+      form.dispose();
+    });
+  }
+
+  private initFor(connection: Connection | undefined): FormInit {
+    const connectors = this.deps.registry.all().map((s) => ({ type: s.type, label: s.label, icon: s.icon, fields: [...s.fields] }));
+    if (!connection) {
+      return { mode: 'create', connectors, draft: { type: connectors[0]!.type, name: '', values: {} }, savedSecrets: [] };
+    }
+    const spec = this.deps.registry.spec(connection.type);
+    const values: FormValues = {};
+    for (const [k, v] of Object.entries(connection.config)) values[k] = typeof v === 'boolean' ? v : String(v);
+    return {
+      mode: 'edit',
+      connectionId: connection.id,
+      ...(connection.scope === 'workspace' ? { readOnly: 'Defined in the workspace file: only the password is kept here.' } : {}),
+      connectors,
+      draft: { type: connection.type, name: connection.name, values },
+      savedSecrets: connection.credentialId ? spec.fields.filter((f) => f.secret).map((f) => f.name) : [],
+    };
+  }
+
+  dispose(): void {
+    for (const form of this.open.values()) form.panel.dispose();
+  }
+}
+
+function titleFor(connection: Connection | undefined): string {
+  return connection ? `Edit ${connection.name}` : 'Add Connection';
+}
+
+class ConnectionFormPanel implements vscode.Disposable {
+  private readonly channel: WebviewChannel<FormToHost, HostToForm>;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly init: FormInit,
+    private readonly deps: Deps,
+  ) {
+    this.channel = new WebviewChannel(panel.webview, isFormToHost, (m) => void this.handle(m), deps.logger);
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'connectionForm');
+  }
+
+  private async handle(message: FormToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.channel.post({ type: 'init', init: this.init });
+        return;
+      case 'cancel':
+        this.panel.dispose();
+        return;
+      case 'pickFile': {
+        const files = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Choose a file' });
+        if (files?.[0]) this.channel.post({ type: 'filePicked', field: message.field, path: files[0].fsPath });
+        return;
+      }
+      case 'test':
+        return this.test(message.requestId, message.draft);
+      case 'save':
+        return this.save(message.requestId, message.draft);
+    }
+  }
+
+  private async test(requestId: number, draft: SubmitDraft): Promise<void> {
+    const fieldErrors = await this.checkFiles(draft);
+    if (Object.keys(fieldErrors).length > 0) {
+      this.channel.post({ type: 'testResult', requestId, outcome: { ok: false, latencyMs: 0, message: 'Fix the highlighted fields first.' }, fieldErrors });
+      return;
+    }
+    try {
+      const credentialId = this.init.connectionId ? (await this.deps.api.getConnection(this.init.connectionId)).credentialId : undefined;
+      const outcome = await this.deps.api.testConnection({ type: draft.type, config: toConfig(draft), secrets: draft.secrets, credentialId });
+      this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: {} });
+    } catch (error) {
+      const { message, fieldErrors: errors } = describe(error);
+      this.channel.post({ type: 'testResult', requestId, outcome: { ok: false, latencyMs: 0, message }, fieldErrors: errors });
+    }
+  }
+
+  private async save(requestId: number, draft: SubmitDraft): Promise<void> {
+    const fieldErrors = await this.checkFiles(draft);
+    if (Object.keys(fieldErrors).length > 0) {
+      this.channel.post({ type: 'saveResult', requestId, ok: false, message: 'Fix the highlighted fields first.', fieldErrors });
+      return;
+    }
+    try {
+      const saved = this.init.connectionId
+        ? this.init.readOnly
+          ? await this.deps.api.updateConnection(this.init.connectionId, { secrets: draft.secrets })
+          : await this.deps.api.updateConnection(this.init.connectionId, { name: draft.name, config: toConfig(draft), secrets: draft.secrets })
+        : await this.deps.api.createConnection({ name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets });
+      this.channel.post({ type: 'saveResult', requestId, ok: true, message: `Saved "${saved.name}".`, fieldErrors: {} });
+      this.deps.onSaved(saved);
+      this.panel.dispose();
+    } catch (error) {
+      this.deps.logger.warn(`Saving "${draft.name}" failed: ${errorMessage(error)}`);
+      const { message, fieldErrors: errors } = describe(error);
+      this.channel.post({ type: 'saveResult', requestId, ok: false, message, fieldErrors: errors });
+    }
+  }
+
+  /** Files named in file fields must exist: said next to the field, before anything is sent. */
+  private async checkFiles(draft: SubmitDraft): Promise<Record<string, string>> {
+    const errors: Record<string, string> = {};
+    const spec = this.deps.registry.spec(draft.type);
+    for (const field of spec.fields.filter((f) => f.kind === 'file')) {
+      const value = draft.values[field.name];
+      if (typeof value !== 'string' || value.trim() === '') continue;
+      const stat = await fs.stat(value.trim()).catch(() => undefined);
+      if (!stat?.isFile()) errors[field.name] = `No file at "${value.trim()}".`;
+    }
+    return errors;
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}
+
+/** Form values to connection config: empty fields are left out so the spec's defaults apply. */
+function toConfig(draft: SubmitDraft): ConnectionConfig {
+  const config: ConnectionConfig = {};
+  for (const [k, v] of Object.entries(draft.values)) {
+    if (typeof v === 'string' && v.trim() === '') continue;
+    config[k] = v;
+  }
+  return config;
+}
+
+function describe(error: unknown): { message: string; fieldErrors: Record<string, string> } {
+  const message = errorMessage(error);
+  const field = ConnectionError.is(error) ? error.details?.field : undefined;
+  return { message, fieldErrors: field ? { [field]: message } : {} };
+}
