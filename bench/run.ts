@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { columnsSql, tablesSql } from '../src/core/connectors/postgres/catalogQueries';
+import { statementAt } from '../src/core/sql/statements';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../test/support/servers';
 import { makeHarness } from '../test/support/harness';
 
@@ -157,8 +158,33 @@ function activationFigures(starts = 7): void {
   bench('activate_driver_modules', drivers, 'modules');
 }
 
+/** Finding the statement under the cursor in a 10,000-line file of mixed, tricky SQL. */
+function statementFigures(): void {
+  const block = [
+    "-- report; by region",
+    "select region, sum(amount) as total, 'a;b' as note",
+    'from "sales; 2025" s join $q$ x; y $q$ on true',
+    "where s.day > now() - interval '7 days'; /* done; */",
+  ];
+  const lines: string[] = [];
+  while (lines.length < 10_000) lines.push(...block);
+  const sql = lines.join('\n');
+  const offset = Math.floor(sql.length / 2);
+  for (let i = 0; i < 5; i++) statementAt(sql, offset, 'postgres');
+  const samples: number[] = [];
+  for (let i = 0; i < 31; i++) {
+    const start = performance.now();
+    const found = statementAt(sql, offset, 'postgres');
+    samples.push((performance.now() - start) * 1000);
+    if (!found) throw new Error('no statement found');
+  }
+  bench('statement_detect_us', Math.round(median(samples)), 'us');
+  bench('statement_detect_file_lines', lines.length, 'lines');
+}
+
 async function main(): Promise<void> {
   const only = process.argv[2];
+  if (!only || only === 'statements') statementFigures();
   if (!only || only === 'bundle') bundleFigures();
   if (!only || only === 'catalog') await catalogRatios();
   if (!only || only === 'activation') activationFigures();

@@ -1,0 +1,170 @@
+import * as assert from 'node:assert/strict';
+import type { SqlDialect } from '../../src/core/sql/lexer';
+import { classifyStatement } from '../../src/core/sql/readOnly';
+import { splitStatements, statementAt } from '../../src/core/sql/statements';
+
+const cursor = '▮';
+
+/** [dialect, text with the cursor marked, the statement that runs (undefined: none)] */
+const corpus: [SqlDialect, string, string | undefined][] = [
+  // PostgreSQL
+  ['postgres', 'select 1;\nselect ▮2;\nselect 3;', 'select 2'],
+  ['postgres', "select 'a;b' as x▮; select 2", "select 'a;b' as x"],
+  ['postgres', "select 'it''s; fine'▮; select 2", "select 'it''s; fine'"],
+  ['postgres', "select E'it\\'s; fine'▮; select 2", "select E'it\\'s; fine'"],
+  ['postgres', "select E'a\\\\'; select ▮2", 'select 2'],
+  ['postgres', 'select ▮$$ a; b $$; select 2', 'select $$ a; b $$'],
+  ['postgres', 'select $fn$ has $$; inside $fn$▮; select 2', 'select $fn$ has $$; inside $fn$'],
+  ['postgres', 'select 1;\n-- a comment; with a semicolon\nselect ▮2;', 'select 2'],
+  ['postgres', 'select 1 /* a; b */ + 1▮; select 2', 'select 1 /* a; b */ + 1'],
+  ['postgres', 'select 1 /* a /* nested; */ still; */ + 1▮; select 2', 'select 1 /* a /* nested; */ still; */ + 1'],
+  ['postgres', 'select "odd;name" from t▮; select 2', 'select "odd;name" from t'],
+  ['postgres', 'select "a ""quoted;"" b"▮; select 2', 'select "a ""quoted;"" b"'],
+  ['postgres', '▮select 1; select 2', 'select 1'],
+  ['postgres', 'select 1;\nselect 2▮', 'select 2'],
+  ['postgres', 'select 1;▮\nselect 2;', 'select 1'],
+  ['postgres', 'select 1;   ▮\nselect 2;', 'select 1'],
+  ['postgres', 'select 1;\n▮\nselect 2;', 'select 2'],
+  ['postgres', 'select 1;\n-- about the next▮ one\nselect 2;', 'select 2'],
+  ['postgres', 'select 1;;;\n;select ▮2;', 'select 2'],
+  ['postgres', 'select 1;\nselect 2;\n-- the end▮', 'select 2'],
+  ['postgres', 'select a,\n       ▮b\nfrom t\nwhere c = 1;', 'select a,\n       b\nfrom t\nwhere c = 1'],
+  ['postgres', "select 1::text || ';'▮; select 2", "select 1::text || ';'"],
+  ['postgres', "select '-- not a comment;'▮; select 2", "select '-- not a comment;'"],
+  ['postgres', "select '/* not a comment;'▮; select 2", "select '/* not a comment;'"],
+  [
+    'postgres',
+    "create function f() returns int as $body$\nbegin\n  raise notice 'x; y';\n  return 1;\nend;\n$body$ language plpgsql;\nselect ▮f();",
+    'select f()',
+  ],
+  ['postgres', 'select "名前", ▮"ünï" from "表"; select 2', 'select "名前", "ünï" from "表"'],
+  ['postgres', 'select 1;\r\nselect ▮2;\r\nselect 3;', 'select 2'],
+  ['postgres', "do $$ begin perform 1; end $$;\nselect ▮2;", 'select 2'],
+  ['postgres', 'select $1 + ▮1; select 2', 'select $1 + 1'],
+  ['postgres', 'select 1 as a$b▮; select 2', 'select 1 as a$b'],
+  ['postgres', '-- header\n-- more\nselect ▮1;', 'select 1'],
+  ['postgres', 'select 1 -- trailing; comment\n + 1▮; select 2', 'select 1 -- trailing; comment\n + 1'],
+  ['postgres', '   ▮   ', undefined],
+  ['postgres', '▮', undefined],
+  ['postgres', 'select 1;\n\n\n▮', 'select 1'],
+  ['postgres', '▮\n\nselect 1;', 'select 1'],
+  ['postgres', 'SELECT 1; SeLeCt ▮2; select 3', 'SeLeCt 2'],
+  // MySQL / MariaDB
+  ['mysql', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
+  ['mysql', 'select 1;\n# a hash comment; with a semicolon\nselect ▮2;', 'select 2'],
+  ['mysql', 'select 1 # trailing; comment\n + 1▮; select 2', 'select 1 # trailing; comment\n + 1'],
+  ['mysql', 'select 1;\n-- a comment; here\nselect ▮2;', 'select 2'],
+  ['mysql', "select 'it\\'s; fine'▮; select 2", "select 'it\\'s; fine'"],
+  ['mysql', "select 'a\\\\'; select ▮2", 'select 2'],
+  ['mysql', 'select "a;b"▮; select 2', 'select "a;b"'],
+  ['mysql', "select '#not a comment;'▮; select 2", "select '#not a comment;'"],
+  ['mysql', '/*!40101 SET @x = 1 */;\nselect ▮@x;', 'select @x'],
+  ['mysql', 'select 1; select ▮2; select 3', 'select 2'],
+  ['mysql', 'select 1;\nselect 2;\n# the end▮', 'select 2'],
+  [
+    'mysql',
+    'DELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND //\nDELIMITER ;\nselect ▮3;',
+    'select 3',
+  ],
+  // SQLite
+  ['sqlite', 'select [odd;name] from t▮; select 2', 'select [odd;name] from t'],
+  ['sqlite', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
+  ['sqlite', "select 'a''b;'▮; select 2", "select 'a''b;'"],
+  ['sqlite', 'select "odd;name" from t▮; select 2', 'select "odd;name" from t'],
+  ['sqlite', 'select 1;\n/* block; comment */\nselect ▮2;', 'select 2'],
+  // Snowflake
+  ['snowflake', 'select ▮$$ a; b $$; select 2', 'select $$ a; b $$'],
+  ['snowflake', "select 'it\\'s; fine'▮; select 2", "select 'it\\'s; fine'"],
+  ['snowflake', 'select "Odd;Name" from t▮; select 2', 'select "Odd;Name" from t'],
+  ['snowflake', 'select $1 from @stage▮; select 2', 'select $1 from @stage'],
+  // Databricks SQL
+  ['databricks', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
+  ['databricks', "select 'it\\'s; fine'▮; select 2", "select 'it\\'s; fine'"],
+  ['databricks', 'select "a;b"▮; select 2', 'select "a;b"'],
+  ['databricks', 'select 1;\n-- end; here\nselect ▮2', 'select 2'],
+  ['databricks', 'select * from main.`my schema`.t▮; select 2', 'select * from main.`my schema`.t'],
+];
+
+describe('statement under the cursor (dialect-aware)', () => {
+  it(`covers a corpus of at least 60 cases`, () => assert.ok(corpus.length >= 60, String(corpus.length)));
+
+  for (const [dialect, marked, expected] of corpus) {
+    it(`${dialect}: ${JSON.stringify(marked).slice(1, 70)}`, () => {
+      const offset = marked.indexOf(cursor);
+      const sql = marked.replace(cursor, '');
+      const found = statementAt(sql, offset, dialect);
+      assert.equal(found?.text, expected);
+      if (found) assert.equal(sql.slice(found.start, found.end), found.text, 'offsets point at the text');
+    });
+  }
+
+  it('splits a file into its statements, dropping empty and comment-only parts', () => {
+    const sql = '-- file header\nselect 1;\n;\n/* note */\nselect $$;$$;\nselect 3 -- tail\n';
+    assert.deepEqual(splitStatements(sql, 'postgres').map((s) => s.text), ['select 1', 'select $$;$$', 'select 3']);
+  });
+});
+
+describe('read-only classifier (a courtesy before the server-side guarantee)', () => {
+  const reads: [SqlDialect, string][] = [
+    ['postgres', 'select * from t'],
+    ['postgres', '  -- leading comment\n  SELECT 1'],
+    ['postgres', '(select 1) union (select 2)'],
+    ['postgres', 'with x as (select 1) select * from x'],
+    ['postgres', 'values (1), (2)'],
+    ['postgres', 'table customers'],
+    ['postgres', 'explain select * from t'],
+    ['postgres', "select 'delete from t'"],
+    ['postgres', 'select 1 /* update t set x = 1 */'],
+    ['postgres', 'select last_update, "update" from t'],
+    ['mysql', 'show tables'],
+    ['mysql', 'describe customers'],
+    ['sqlite', 'pragma table_info(customers)'],
+    ['databricks', 'select * from main.default.t'],
+  ];
+  for (const [dialect, sql] of reads) {
+    it(`lets through ${dialect}: ${sql.replace(/\n/g, ' ')}`, () => assert.equal(classifyStatement(sql, dialect).readOnly, true));
+  }
+
+  const writes: [SqlDialect, string, RegExp][] = [
+    ['postgres', "insert into t values (1)", /INSERT can change data/],
+    ['postgres', 'UPDATE t SET a = 1', /UPDATE can change data/],
+    ['postgres', 'delete from t', /DELETE/],
+    ['postgres', 'merge into t using s on true when matched then delete', /MERGE/],
+    ['postgres', 'create table t (a int)', /CREATE/],
+    ['postgres', 'drop table t', /DROP/],
+    ['postgres', 'alter table t add b int', /ALTER/],
+    ['postgres', 'truncate t', /TRUNCATE/],
+    ['postgres', 'grant all on t to public', /GRANT/],
+    ['postgres', 'set search_path = x', /SET/],
+    ['postgres', 'begin', /BEGIN/],
+    ['postgres', 'commit', /COMMIT/],
+    ['postgres', 'call p()', /CALL/],
+    ['postgres', 'do $$ begin delete from t; end $$', /DO/],
+    ['postgres', 'copy t to stdout', /COPY/],
+    ['postgres', 'vacuum t', /VACUUM/],
+    ['postgres', 'refresh materialized view v', /REFRESH/],
+    ['postgres', 'with gone as (delete from t returning *) select * from gone', /contains DELETE/],
+    ['postgres', 'explain analyze delete from t', /contains DELETE/],
+    ['postgres', 'select * into new_table from t', /INTO writes/],
+    ['postgres', 'select * from t for update', /locks rows/],
+    ['postgres', 'select * from t for no key update', /locks rows/],
+    ['postgres', "select nextval('s')", /side effects/],
+    ['mysql', 'select * from t lock in share mode', /locks rows/],
+    ['mysql', "select * from t into outfile '/tmp/x'", /INTO writes/],
+    ['mysql', 'replace into t values (1)', /REPLACE/],
+    ['mysql', '/*!50000 DELETE FROM t */', /DELETE/],
+    ['mysql', 'use other_db', /USE/],
+    ['sqlite', 'pragma journal_mode = wal', /PRAGMA changes a setting/],
+    ['sqlite', "attach database 'x.db' as x", /ATTACH/],
+    ['snowflake', 'put file:///tmp/x @stage', /PUT/],
+    ['databricks', 'optimize t', /OPTIMIZE/],
+    ['postgres', '  ', /no SQL statement/],
+  ];
+  for (const [dialect, sql, reason] of writes) {
+    it(`refuses ${dialect}: ${sql}`, () => {
+      const result = classifyStatement(sql, dialect);
+      assert.equal(result.readOnly, false);
+      assert.match(result.reason ?? '', reason);
+    });
+  }
+});
