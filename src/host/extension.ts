@@ -77,7 +77,11 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     registry,
     extensionUri: context.extensionUri,
     logger,
-    onSaved: (connection) => void vscode.window.showInformationMessage(`Connection "${connection.name}" saved.`),
+    onSaved: (connection) => {
+      // A workspace connection's new password changes no record, so the store does not refresh the tree.
+      explorer.refresh();
+      void vscode.window.showInformationMessage(`Connection "${connection.name}" saved.`);
+    },
   });
 
   context.subscriptions.push(
@@ -93,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     vscode.window.registerWebviewPanelSerializer(connectionFormViewType, {
       deserializeWebviewPanel: (panel, state: unknown) => forms.restore(panel, state as FormState | undefined),
     }),
-    ...registerConnectionCommands({ api, registry, explorer, logger, forms }),
+    ...registerConnectionCommands({ api, logger, forms }),
     ...registerExplorerCommands({ api, explorer, logger, settings }),
   );
   shutdown = () => api.dispose();

@@ -6,7 +6,6 @@ import {
   input,
   openForm,
   openPlanasonixView,
-  openWorkbench,
   rowAction,
   runCommand,
   selectOption,
@@ -14,7 +13,7 @@ import {
   toast,
   treeRow,
   webviewFrame,
-  type Workbench,
+  useWorkbench,
 } from './workbench';
 
 // A role that must give its password (scripts/ensure-services.sh creates it): whether a secret was
@@ -24,18 +23,10 @@ const role = { user: 'planasonix_pw_probe', password: 'probe-secret-1' };
 describe('The connection form in real VS Code: validation, secrets, nothing lost on failure', function () {
   this.bail(true);
   this.timeout(120_000);
-  let wb: Workbench;
-
-  before(async () => {
-    wb = await openWorkbench();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.screenshot(`FAIL-form-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
-  after(() => wb?.close());
+  const workbench = useWorkbench('form');
 
   it('checks fields inline, next to the field, before anything is sent', async () => {
-    const { page } = wb;
+    const { page } = workbench();
     await openPlanasonixView(page);
     await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
     await runCommand(page, 'Planasonix: Add Connection');
@@ -49,7 +40,7 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
   });
 
   it('refuses a name that is taken and keeps everything typed', async () => {
-    const form = webviewFrame(wb.page);
+    const form = webviewFrame(workbench().page);
     await setField(form, 'port', String(pgServer.port));
     await setField(form, 'name', 'sample (sqlite)');
     await setField(form, 'host', '127.0.0.1');
@@ -61,7 +52,7 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
   });
 
   it('takes the password in a masked field, tests, and saves', async () => {
-    const { page } = wb;
+    const { page } = workbench();
     const form = webviewFrame(page);
     assert.equal(await input(form, 'password').getAttribute('type'), 'password');
     await setField(form, 'name', 'Probe');
@@ -77,7 +68,7 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
   });
 
   it('edits without retyping the password: the saved one is kept', async () => {
-    const { page } = wb;
+    const { page } = workbench();
     await contextMenu(page, treeRow(page, 'Probe'), 'Edit Connection');
     const form = await openForm(page, 'Edit Probe');
     assert.equal(await input(form, 'host').inputValue(), '127.0.0.1', 'the saved host is prefilled');
@@ -94,7 +85,7 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
   });
 
   it('after a failed test, keeps what was typed and saves nothing', async () => {
-    const { page } = wb;
+    const { page } = workbench();
     await contextMenu(page, treeRow(page, 'Probe renamed'), 'Edit Connection');
     const form = await openForm(page, 'Edit Probe renamed');
     await setField(form, 'password', 'a-wrong-password');
@@ -103,7 +94,7 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
     await form.locator('#status.fail', { hasText: /Connection failed: .*password/i }).waitFor();
     assert.equal(await input(form, 'name').inputValue(), 'Probe typo');
     assert.equal(await input(form, 'password').inputValue(), 'a-wrong-password');
-    await wb.screenshot('form-01-failed-test');
+    await workbench().screenshot('form-01-failed-test');
     await form.locator('#cancel').click();
     await form.locator('h1').waitFor({ state: 'detached' });
     await clearNotifications(page);

@@ -6,14 +6,13 @@ import {
   expand,
   openForm,
   openPlanasonixView,
-  openWorkbench,
   rowAction,
   runCommand,
   selectOption,
   setField,
   toast,
   treeRow,
-  type Workbench,
+  useWorkbench,
 } from './workbench';
 
 interface Scenario {
@@ -52,29 +51,17 @@ for (const s of scenarios) {
   describe(`${s.label} in real VS Code (code-server + Chromium), from the packaged .vsix`, function () {
     this.bail(true);
     this.timeout(120_000);
-    let wb: Workbench;
     const name = `E2E ${s.label}`;
-
-    before(async () => {
-      await s.ensureFixture();
-      wb = await openWorkbench({ 'queries.sql': 'SELECT 1;\n' });
-    });
-
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed') await wb?.screenshot(`FAIL-${s.shot}-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    });
-
-    after(async () => {
-      await wb?.close();
-    });
+    before(() => s.ensureFixture());
+    const workbench = useWorkbench(s.shot);
 
     it('opens the Planasonix view with the sample connection ready', async () => {
-      await openPlanasonixView(wb.page);
-      await treeRow(wb.page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
+      await openPlanasonixView(workbench().page);
+      await treeRow(workbench().page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
     });
 
     it(`adds a ${s.label} connection through the form, tested before it is saved`, async () => {
-      const { page } = wb;
+      const { page } = workbench();
       await runCommand(page, 'Planasonix: Add Connection');
       const form = await openForm(page, 'Add connection');
       await form.locator(`button.connector[data-type="${s.connector}"]`).click();
@@ -87,14 +74,14 @@ for (const s of scenarios) {
       await selectOption(form, 'sslMode', 'disable');
       await form.locator('#test').click();
       await form.locator('#status.ok', { hasText: new RegExp(`Connected in \\d+ ms · .*${s.version.source}`) }).waitFor();
-      await wb.screenshot(`${s.shot}-00-form`);
+      await workbench().screenshot(`${s.shot}-00-form`);
       await form.locator('#save').click();
       await toast(page, `Connection "${name}" saved.`).waitFor();
       await treeRow(page, name).waitFor();
     });
 
     it('expands the connection down to the columns of a table', async () => {
-      const { page } = wb;
+      const { page } = workbench();
       await expand(treeRow(page, name));
       for (const row of s.path) await expand(treeRow(page, row));
       await treeRow(page, 'view customer_orders').waitFor();
@@ -102,31 +89,31 @@ for (const s of scenarios) {
       const email = page.locator('.pane-body [role=treeitem]', { hasText: 'email' });
       await email.first().waitFor();
       assert.match(await email.first().innerText(), /email\s*(text|varchar\(200\))/);
-      await wb.screenshot(`${s.shot}-01-tree`);
+      await workbench().screenshot(`${s.shot}-01-tree`);
     });
 
     it('previews the table in a read-only editor', async () => {
-      const { page } = wb;
+      const { page } = workbench();
       await rowAction(treeRow(page, 'table customers'), 'Preview Table');
       const editor = page.locator('.editor-instance .monaco-editor .view-lines');
       await editor.filter({ hasText: 'Ada Lovelace' }).waitFor();
       const text = (await editor.innerText()).replace(/\u00a0/g, ' '); // Monaco renders spaces as NBSP
       assert.match(text, /all 3 rows/);
       assert.match(text, /Grace Hopper/);
-      await wb.screenshot(`${s.shot}-02-preview`);
+      await workbench().screenshot(`${s.shot}-02-preview`);
     });
 
     it('tests the saved connection and shows latency and server version', async () => {
-      const { page } = wb;
+      const { page } = workbench();
       await clearNotifications(page);
       await rowAction(treeRow(page, name), 'Test Connection');
       const shown = toast(page, new RegExp(`"${name}": connected in \\d+ ms · .*${s.version.source}`));
       await shown.waitFor();
-      await wb.screenshot(`${s.shot}-03-test`);
+      await workbench().screenshot(`${s.shot}-03-test`);
     });
 
     it('deletes the connection after confirmation', async () => {
-      const { page } = wb;
+      const { page } = workbench();
       await contextMenu(page, treeRow(page, name), 'Delete Connection');
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.filter({ hasText: `Delete the connection "${name}"?` }).waitFor();

@@ -1,24 +1,15 @@
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { samplePath } from '../../scripts/sampleDatabase';
-import { chooseFileInDialog, expand, input, openForm, openPlanasonixView, openWorkbench, runCommand, setField, toast, treeRow, waitForValue, type Workbench } from './workbench';
+import { chooseFileInDialog, expand, input, openForm, openPlanasonixView, runCommand, setField, toast, treeRow, useWorkbench, waitForValue } from './workbench';
 
 describe('SQLite in real VS Code: add a file through the form and its file picker', function () {
   this.bail(true);
   this.timeout(120_000);
-  let wb: Workbench;
-
-  before(async () => {
-    wb = await openWorkbench();
-    copyFileSync(samplePath, path.join(wb.dirs.workspace, 'shop.sqlite'));
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.screenshot(`FAIL-sqlite-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
-  after(() => wb?.close());
+  const workbench = useWorkbench('sqlite', (wb) => copyFileSync(samplePath, path.join(wb.dirs.workspace, 'shop.sqlite')));
 
   it('says a missing file is missing, next to the field, before anything is saved', async () => {
-    const { page } = wb;
+    const { page } = workbench();
     await openPlanasonixView(page);
     await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
     await runCommand(page, 'Planasonix: Add Connection');
@@ -31,10 +22,10 @@ describe('SQLite in real VS Code: add a file through the form and its file picke
   });
 
   it('picks the database file with Browse…, tests and saves, then browses it', async () => {
-    const { page } = wb;
+    const { page } = workbench();
     const form = await openForm(page, 'Add connection');
     await form.locator('vscode-button[data-browse="path"]').click();
-    const file = path.join(wb.dirs.workspace, 'shop.sqlite');
+    const file = path.join(workbench().dirs.workspace, 'shop.sqlite');
     await chooseFileInDialog(page, file);
     await waitForValue(input(form, 'path'), file);
     await form.locator('#test').click();
@@ -44,6 +35,6 @@ describe('SQLite in real VS Code: add a file through the form and its file picke
     await expand(treeRow(page, 'Shop file'));
     await expand(treeRow(page, 'Database shop.sqlite'));
     await treeRow(page, 'view order_totals').waitFor();
-    await wb.screenshot('sqlite-01-added');
+    await workbench().screenshot('sqlite-01-added');
   });
 });

@@ -65,6 +65,28 @@ export async function openWorkbench(files: Record<string, string> = {}): Promise
   }
 }
 
+/**
+ * Gives a suite one workbench: opened before its tests, a screenshot of any failed step, closed after.
+ * Returns a getter, since the workbench exists only once the suite runs.
+ */
+export function useWorkbench(prefix: string, setup?: (wb: Workbench) => Promise<void> | void): () => Workbench {
+  let wb: Workbench | undefined;
+  before(async () => {
+    wb = await openWorkbench();
+    await setup?.(wb);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`FAIL-${prefix}-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+  after(async () => {
+    await wb?.close();
+  });
+  return () => {
+    if (!wb) throw new Error('the workbench is not open yet');
+    return wb;
+  };
+}
+
 export async function openPlanasonixView(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Planasonix' }).click({ timeout: 60_000 });
   await page.locator('.pane-header', { hasText: 'Connections' }).or(page.locator('.composite.title', { hasText: 'PLANASONIX' })).first().waitFor();

@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { listenOnLoopback, type LoopbackServer } from './tcpProxy';
 
 export interface TestCa {
   dir: string;
@@ -29,7 +30,7 @@ const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
  * A TLS front for a PostgreSQL server that has TLS off: it answers the client's SSLRequest with 'S',
  * terminates TLS with the test CA's certificate, and relays the decrypted protocol to the real server.
  */
-export async function startPgTlsFront(ca: TestCa, target: { host: string; port: number }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startPgTlsFront(ca: TestCa, target: { host: string; port: number }): Promise<LoopbackServer> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((raw) => {
     sockets.add(raw);
@@ -51,12 +52,5 @@ export async function startPgTlsFront(ca: TestCa, target: { host: string; port: 
       upstream.on('close', () => secure.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenOnLoopback(server, sockets);
 }

@@ -43,13 +43,13 @@ export class CountingProxy {
   }
 }
 
-/** Accepts TCP connections and never says a word: a server that hangs during the handshake. */
-export async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
+export interface LoopbackServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on a free loopback port; close() also ends every socket the handler added to `sockets`. */
+export async function listenOnLoopback(server: net.Server, sockets: Set<net.Socket>): Promise<LoopbackServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
@@ -58,4 +58,14 @@ export async function startSilentServer(): Promise<{ port: number; close(): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Accepts TCP connections and never says a word: a server that hangs during the handshake. */
+export async function startSilentServer(): Promise<LoopbackServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  return listenOnLoopback(server, sockets);
 }

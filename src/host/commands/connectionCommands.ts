@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
-import type { ConnectorRegistry } from '../../core/connectors/registry';
 import type { ConnectionNode, ExplorerNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
-import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
 import { registerCommand, withCancellableProgress } from './commandHost';
 import type { ConnectionForms } from '../webviews/connectionForm/connectionForms';
 
 interface Deps {
   api: ConnectionsApi;
-  registry: ConnectorRegistry;
-  explorer: ConnectionsTreeProvider;
   logger: Logger;
   forms: ConnectionForms;
 }
