@@ -192,8 +192,13 @@ export async function selectOption(form: FrameLocator, field: string, value: str
 export async function chooseFileInDialog(page: Page, file: string): Promise<void> {
   const dialogInput = page.locator('.quick-input-widget input.input');
   await dialogInput.waitFor();
+  // The dialog fills in its starting folder and lists it; until both are done it may rewrite the input.
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: '..' }).first().waitFor();
   await page.waitForFunction("(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('/')");
-  await dialogInput.fill(file);
+  for (let attempt = 1; (await dialogInput.inputValue()) !== file; attempt++) {
+    if (attempt > 5) throw new Error(`the file dialog keeps showing "${await dialogInput.inputValue()}"`);
+    await dialogInput.fill(file);
+  }
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
