@@ -4,16 +4,16 @@ import {
   clearNotifications,
   contextMenu,
   input,
+  openAddForm,
   openForm,
-  openPlanasonixView,
   rowAction,
-  runCommand,
   selectOption,
   setField,
+  showConnections,
   toast,
   treeRow,
-  webviewFrame,
   useWorkbench,
+  webviewFrame,
 } from './workbench';
 
 // A role that must give its password (scripts/ensure-services.sh creates it): whether a secret was
@@ -27,10 +27,8 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
 
   it('checks fields inline, next to the field, before anything is sent', async () => {
     const { page } = workbench();
-    await openPlanasonixView(page);
-    await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
-    await runCommand(page, 'Planasonix: Add Connection');
-    const form = await openForm(page, 'Add connection');
+    await showConnections(page);
+    const form = await openAddForm(page);
     await setField(form, 'port', '70000');
     await input(form, 'port').blur();
     await form.locator('#error-port', { hasText: 'Port must be between 1 and 65535, not 70000.' }).waitFor();

@@ -1,5 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { contextMenu, input, openForm, openPlanasonixView, runCommand, setField, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
+import {
+  contextMenu,
+  input,
+  openAddForm,
+  openForm,
+  runCommand,
+  setField,
+  showConnections,
+  toast,
+  treeRow,
+  useWorkbench,
+  webviewFrame,
+} from './workbench';
 
 const payloads = {
   name: '"><img src=x onerror="window.__pwned=1">',
@@ -14,10 +26,8 @@ describe('The connection form across reloads, and with hostile text', function (
 
   it('comes back after the window reloads with what was typed, but never with a typed password', async () => {
     const { page } = workbench();
-    await openPlanasonixView(page);
-    await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
-    await runCommand(page, 'Planasonix: Add Connection');
-    let form = await openForm(page, 'Add connection');
+    await showConnections(page);
+    let form = await openAddForm(page);
     await setField(form, 'name', 'Half typed');
     await setField(form, 'host', 'db.example.com');
     await setField(form, 'password', 'typed-secret');
@@ -37,8 +47,7 @@ describe('The connection form across reloads, and with hostile text', function (
 
   it('shows markup and script in names and fields as text, and runs none of it', async () => {
     const { page } = workbench();
-    await runCommand(page, 'Planasonix: Add Connection');
-    let form = await openForm(page, 'Add connection');
+    let form = await openAddForm(page);
     await setField(form, 'name', payloads.name);
     await setField(form, 'host', payloads.host);
     await setField(form, 'database', payloads.database);

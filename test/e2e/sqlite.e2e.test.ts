@@ -1,7 +1,19 @@
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { samplePath } from '../../scripts/sampleDatabase';
-import { chooseFileInDialog, expand, input, openForm, openPlanasonixView, runCommand, setField, toast, treeRow, useWorkbench, waitForValue } from './workbench';
+import {
+  chooseFileInDialog,
+  expand,
+  input,
+  openAddForm,
+  openForm,
+  setField,
+  showConnections,
+  toast,
+  treeRow,
+  useWorkbench,
+  waitForValue,
+} from './workbench';
 
 describe('SQLite in real VS Code: add a file through the form and its file picker', function () {
   this.bail(true);
@@ -10,10 +22,8 @@ describe('SQLite in real VS Code: add a file through the form and its file picke
 
   it('says a missing file is missing, next to the field, before anything is saved', async () => {
     const { page } = workbench();
-    await openPlanasonixView(page);
-    await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
-    await runCommand(page, 'Planasonix: Add Connection');
-    const form = await openForm(page, 'Add connection');
+    await showConnections(page);
+    const form = await openAddForm(page);
     await form.locator('button.connector[data-type="sqlite"]').click();
     await setField(form, 'name', 'Shop file');
     await setField(form, 'path', '/no/such/file.sqlite');

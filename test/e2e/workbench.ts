@@ -167,6 +167,18 @@ export async function openForm(page: Page, heading: string | RegExp): Promise<Fr
   return form;
 }
 
+/** Runs Add Connection from the palette and returns the form once it shows. */
+export async function openAddForm(page: Page): Promise<FrameLocator> {
+  await runCommand(page, 'Planasonix: Add Connection');
+  return openForm(page, 'Add connection');
+}
+
+/** Opens the Planasonix view and waits until the tree shows the sample connection. */
+export async function showConnections(page: Page): Promise<void> {
+  await openPlanasonixView(page);
+  await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
+}
+
 /** The native input inside a vscode-textfield (Playwright pierces its open shadow root). */
 export function input(form: FrameLocator, field: string): Locator {
   return form.locator(`vscode-textfield#field-${field} input`);
