@@ -58,10 +58,15 @@ export class WorkspaceConnectionsModel implements vscode.Disposable {
   private reloadWhileSettling(): void {
     void this.reload();
     for (const ms of [500, 2000]) {
-      const timer = setTimeout(() => void this.reload(), ms);
-      this.disposables.push({ dispose: () => clearTimeout(timer) });
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.reload();
+      }, ms);
+      this.timers.add(timer);
     }
   }
+
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   list(): readonly Connection[] {
     return this.connections;
@@ -91,6 +96,7 @@ export class WorkspaceConnectionsModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
     for (const d of [...this.disposables, ...this.watchers]) d.dispose();
   }
 }

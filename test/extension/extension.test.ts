@@ -105,6 +105,33 @@ describe('Planasonix Connections in the real extension host', function () {
     assert.equal(t.treeView.selection[0]?.id, column.id);
   });
 
+  it('loads more tables with the Load More command, and Refresh goes back to the first page', async () => {
+    const config = vscode.workspace.getConfiguration('planasonix');
+    await config.update('explorer.pageSize', 2, vscode.ConfigurationTarget.Global);
+    try {
+      const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+      const file = await child(t, sample, 'planasonix-sample.sqlite');
+      const first = await t.explorer.getChildren(file);
+      assert.deepEqual(first.map((n) => n.kind), ['table', 'table', 'loadMore']);
+      const changed = new Promise<void>((resolve) => {
+        const sub = t.explorer.onDidChangeTreeData((node) => {
+          if (node?.id === file.id) {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      await vscode.commands.executeCommand('planasonix.explorer.loadMore', first[2]);
+      await changed;
+      const more = await t.explorer.getChildren(file);
+      assert.deepEqual(more.map((n) => label(n, t)), ['customers', 'order_items', 'order_totals', 'orders', 'Load more…']);
+      await vscode.commands.executeCommand('planasonix.explorer.refresh', file);
+      assert.deepEqual((await t.explorer.getChildren(file)).map((n) => n.kind), ['table', 'table', 'loadMore']);
+    } finally {
+      await config.update('explorer.pageSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('previews a table through the command, with the row limit from the settings', async () => {
     const config = vscode.workspace.getConfiguration('planasonix');
     await config.update('preview.rowLimit', 7, vscode.ConfigurationTarget.Global);
