@@ -33,8 +33,8 @@ function positiveInt(value: unknown, fallback: number, max: number): number {
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('planasonix');
   return {
-    previewRowLimit: positiveInt(c.get(settingKeys.previewRowLimit), defaults.previewRowLimit, 10_000),
-    queryRowLimit: positiveInt(c.get(settingKeys.queryRowLimit), defaults.queryRowLimit, 10_000),
+    previewRowLimit: positiveInt(c.get(settingKeys.previewRowLimit), defaults.previewRowLimit, 1_000_000),
+    queryRowLimit: positiveInt(c.get(settingKeys.queryRowLimit), defaults.queryRowLimit, 1_000_000),
     queryTimeoutSeconds: positiveInt(c.get(settingKeys.queryTimeoutSeconds), defaults.queryTimeoutSeconds, 3600),
     explorerPageSize: positiveInt(c.get(settingKeys.explorerPageSize), defaults.explorerPageSize, 10_000),
     sessionIdleMinutes: positiveInt(c.get(settingKeys.sessionIdleMinutes), defaults.sessionIdleMinutes, 24 * 60),

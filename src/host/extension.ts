@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { ConnectorRegistry } from '../core/connectors/registry';
 import type { ExplorerNode } from '../core/explorer/nodes';
-import { LocalConnectionsApi } from '../core/local/localConnectionsApi';
+import { LocalConnectionsApi, maxRowLimit } from '../core/local/localConnectionsApi';
 import { offerSampleConnection } from '../core/local/sampleConnection';
 import { errorMessage } from '../core/errors';
 import { systemClock } from '../core/ports';
@@ -13,9 +13,11 @@ import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
 import { readSettings } from './config';
 import { ConnectionsTreeProvider } from './explorer/connectionsTreeProvider';
-import { PreviewDocumentProvider, previewScheme } from './preview/previewDocumentProvider';
 import { WorkspaceConnectionsModel } from './workspaceConnectionsModel';
 import { ConnectionForms } from './webviews/connectionForm/connectionForms';
+import { ResultPanels } from './webviews/results/resultPanels';
+import { removeSpoolFolder } from '../core/results/resultSet';
+import { resultsViewType } from '../shared/protocol/results';
 import { connectionFormViewType, type FormState } from '../shared/protocol/connectionForm';
 
 /** What activate returns: used by the extension-host tests, not a public API. */
@@ -23,6 +25,7 @@ export interface PlanasonixTestApi {
   api: LocalConnectionsApi;
   explorer: ConnectionsTreeProvider;
   forms: ConnectionForms;
+  results: ResultPanels;
   treeView: vscode.TreeView<ExplorerNode>;
   ready: Promise<unknown>;
   storeFile: string;
@@ -50,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     workspaceConnections: () => workspace.list(),
     limits: () => {
       const s = settings();
-      return { defaultRowLimit: s.queryRowLimit, maxRowLimit: 10_000, defaultTimeoutMs: s.queryTimeoutSeconds * 1000 };
+      return { defaultRowLimit: s.queryRowLimit, maxRowLimit, defaultTimeoutMs: s.queryTimeoutSeconds * 1000 };
     },
     sessionIdleMs: settings().sessionIdleMinutes * 60_000,
   });
@@ -84,6 +87,15 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     },
   });
 
+  const results = new ResultPanels({
+    api,
+    extensionUri: context.extensionUri,
+    logger,
+    previewLimit: () => settings().previewRowLimit,
+    queryLimit: () => settings().queryRowLimit,
+    queryTimeoutMs: () => settings().queryTimeoutSeconds * 1000,
+  });
+
   context.subscriptions.push(
     channel,
     workspace,
@@ -91,17 +103,24 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     treeView,
     store.onDidChange(() => explorer.refresh()),
     workspace.onDidChange(() => explorer.refresh()),
-    vscode.workspace.registerTextDocumentContentProvider(previewScheme, new PreviewDocumentProvider(api)),
     vscode.commands.registerCommand('planasonix.showLog', () => channel.show()),
     forms,
     vscode.window.registerWebviewPanelSerializer(connectionFormViewType, {
       deserializeWebviewPanel: (panel, state: unknown) => forms.restore(panel, state as FormState | undefined),
     }),
+    results,
+    vscode.window.registerWebviewPanelSerializer(resultsViewType, {
+      deserializeWebviewPanel: (panel, state: unknown) => results.restore(panel, state),
+    }),
     ...registerConnectionCommands({ api, logger, forms }),
-    ...registerExplorerCommands({ api, explorer, logger, settings }),
+    ...registerExplorerCommands({ api, explorer, logger, results }),
   );
-  shutdown = () => api.dispose();
-  return { api, explorer, forms, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
+  shutdown = async () => {
+    results.dispose();
+    await api.dispose();
+    await removeSpoolFolder();
+  };
+  return { api, explorer, forms, results, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {

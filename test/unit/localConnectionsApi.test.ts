@@ -135,7 +135,9 @@ describe('LocalConnectionsApi', () => {
     const c = await h.api.createConnection({ name: 'pg', type: 'postgres', config: pgConfig });
     await assert.rejects(h.api.testQuery({ connectionId: c.id, sql: '   ' }), code('invalid_config', 'sql'));
     await assert.rejects(h.api.testQuery({ connectionId: c.id, sql: 'select 1', limit: 0 }), code('invalid_config', 'limit'));
-    await assert.rejects(h.api.preview(c.id, { table: 't', limit: 1_000_000 }), code('invalid_config', 'limit'));
+    await assert.rejects(h.api.preview(c.id, { table: 't', limit: 1_000_001 }), code('invalid_config', 'limit'));
+    await assert.rejects(h.api.previewStream(c.id, { table: 't', limit: 1.5 }, { start: () => undefined, rows: () => undefined }), code('invalid_config', 'limit'));
+    await assert.rejects(h.api.testQueryStream({ connectionId: c.id, sql: '' }, { start: () => undefined, rows: () => undefined }), code('invalid_config', 'sql'));
     assert.equal(h.api.sessions.openCount, 0);
   });
 

@@ -260,4 +260,27 @@ export interface ConnectionsApi {
   cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse>;
   testQuery(request: TestQueryRequest, options?: RequestOptions): Promise<TestQueryResponse>;
   discoverDatabricks(request: DatabricksDiscoverRequest, options?: RequestOptions): Promise<DatabricksDiscoverResponse>;
+  /**
+   * extension: preview, with rows handed to the sink in batches as they arrive instead of one response.
+   * A back end without it (the hosted API) is read through preview().
+   */
+  previewStream?(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+  /** extension: testQuery, streamed the same way. */
+  testQueryStream?(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+}
+
+/** extension: receives a result in batches; a returned promise holds the stream back. */
+export interface ResultSink {
+  start(columns: string[], columnTypes: string[]): void;
+  rows(batch: CellValue[][]): void | Promise<void>;
+}
+
+/** extension: what a streamed result ended with. */
+export interface StreamStats {
+  executionMs: number;
+  rowsReturned: number;
+  truncated: boolean;
+  rowsScanned?: number;
+  /** The limit that was applied. */
+  limit: number;
 }

@@ -1,4 +1,5 @@
 import type {
+  CellValue,
   ColumnInfo,
   ColumnsQuery,
   ConnectionConfig,
@@ -67,6 +68,20 @@ export interface QueryOptions {
   schema?: string;
 }
 
+/** Receives a statement's result as it arrives, in batches; a returned promise holds the stream back. */
+export interface RowSink {
+  /** Called once, before any rows (also for an empty result). */
+  start(columns: string[], columnTypes: string[]): void;
+  rows(batch: CellValue[][]): void | Promise<void>;
+}
+
+export interface StreamSummary {
+  executionMs: number;
+  rowsReturned: number;
+  /** More rows existed beyond the limit. */
+  truncated: boolean;
+}
+
 /** A connector's live link to one server. Cheap to create; connects lazily. */
 export interface ConnectorSession {
   test(signal?: AbortSignal): Promise<Omit<TestConnectionResponse, 'latencyMs'>>;
@@ -76,5 +91,9 @@ export interface ConnectorSession {
   columns?(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]>;
   preview?(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse>;
   query?(options: QueryOptions): Promise<TestQueryResponse>;
+  /** Like query, but hands rows to the sink in batches as the server sends them (never more than limit). */
+  stream?(options: QueryOptions, sink: RowSink): Promise<StreamSummary>;
+  /** Like preview, streamed. */
+  streamPreview?(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary>;
   close(): Promise<void>;
 }

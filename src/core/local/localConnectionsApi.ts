@@ -19,6 +19,8 @@ import type {
   PreviewQuery,
   PreviewResponse,
   RequestOptions,
+  ResultSink,
+  StreamStats,
   SchemasQuery,
   SchemasResponse,
   SecretValues,
@@ -39,6 +41,7 @@ import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from '../store/connectionStore';
 import { CredentialStore } from './credentials';
+import { feed } from '../results/feed';
 
 export interface QueryLimits {
   defaultRowLimit: number;
@@ -58,7 +61,9 @@ export interface LocalApiDeps {
   sessionIdleMs?: number;
 }
 
-const defaultLimits: QueryLimits = { defaultRowLimit: 100, maxRowLimit: 10_000, defaultTimeoutMs: 30_000 };
+/** The most rows one preview or test query may return: the grid pages through them from a spool on disk. */
+export const maxRowLimit = 1_000_000;
+const defaultLimits: QueryLimits = { defaultRowLimit: 100, maxRowLimit: maxRowLimit, defaultTimeoutMs: 30_000 };
 const maxNameLength = 200;
 
 /** The Connections API served from this machine: records in the store, secrets in the vault. */
@@ -242,17 +247,31 @@ export class LocalConnectionsApi implements ConnectionsApi {
   }
 
   async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
-    if (!request.sql || request.sql.trim() === '') {
-      throw new ConnectionError('invalid_config', 'There is no SQL to run.', { field: 'sql' });
-    }
-    const limit = this.rowLimit(request.limit);
-    const timeoutMs = request.timeoutMs ?? this.limits().defaultTimeoutMs;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new ConnectionError('invalid_config', `The timeout must be a positive number of milliseconds, not ${timeoutMs}.`);
-    }
+    const { limit, timeoutMs } = this.queryLimits(request);
     return this.withSession(request.connectionId, 'query', (s) =>
       s.query!({ sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema }),
     );
+  }
+
+  async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
+    if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
+    const limit = this.rowLimit(query.limit);
+    return this.withSession(id, 'preview', async (s) => {
+      if (!s.streamPreview) {
+        const response = await s.preview!({ ...query, limit }, options.signal);
+        return feed(sink, response, limit);
+      }
+      return { ...(await s.streamPreview({ ...query, limit }, sink, options.signal)), limit };
+    });
+  }
+
+  async testQueryStream(request: TestQueryRequest, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
+    const { limit, timeoutMs } = this.queryLimits(request);
+    return this.withSession(request.connectionId, 'query', async (s) => {
+      const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
+      if (!s.stream) return feed(sink, await s.query!(q), limit);
+      return { ...(await s.stream(q, sink)), limit };
+    });
   }
 
   async listFiles(id: string, _query?: FilesQuery): Promise<FilesResponse> {
@@ -324,6 +343,18 @@ export class LocalConnectionsApi implements ConnectionsApi {
         field: 'name',
       });
     }
+  }
+
+  private queryLimits(request: TestQueryRequest): { limit: number; timeoutMs: number } {
+    if (!request.sql || request.sql.trim() === '') {
+      throw new ConnectionError('invalid_config', 'There is no SQL to run.', { field: 'sql' });
+    }
+    const limit = this.rowLimit(request.limit);
+    const timeoutMs = request.timeoutMs ?? this.limits().defaultTimeoutMs;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new ConnectionError('invalid_config', `The timeout must be a positive number of milliseconds, not ${timeoutMs}.`);
+    }
+    return { limit, timeoutMs };
   }
 
   private rowLimit(requested: number | undefined): number {

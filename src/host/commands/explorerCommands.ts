@@ -3,16 +3,15 @@ import type { ConnectionsApi } from '../../core/api/types';
 import { displayIdentifier, displayQualifiedName } from '../../core/connectors/sql/dialects';
 import type { ExplorerNode, LoadMoreNode, MessageNode, SchemaNode, TableNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
-import type { Settings } from '../config';
 import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
-import { PreviewDocumentProvider } from '../preview/previewDocumentProvider';
+import type { ResultPanels } from '../webviews/results/resultPanels';
 import { registerCommand } from './commandHost';
 
 interface Deps {
   api: ConnectionsApi;
   explorer: ConnectionsTreeProvider;
   logger: Logger;
-  settings: () => Settings;
+  results: ResultPanels;
 }
 
 /** Commands on tree nodes: refresh, load more, filter, preview, copy names. */
@@ -33,12 +32,7 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
     }),
     registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview the table', async (node: TableNode) => {
       const connection = await deps.api.getConnection(node.connectionId);
-      const uri = PreviewDocumentProvider.uriFor(
-        { connectionId: node.connectionId, connectionType: node.connectionType, catalog: node.catalog, schema: node.schema, table: node.table, limit: deps.settings().previewRowLimit },
-        connection.name,
-      );
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc, { preview: true });
+      deps.results.showPreview({ connectionId: node.connectionId, connectionName: connection.name, catalog: node.catalog, schema: node.schema, table: node.table });
     }),
     registerCommand(logger, 'planasonix.explorer.copyName', 'Could not copy', async (node: ExplorerNode) => {
       await vscode.env.clipboard.writeText(nameOf(node, false));

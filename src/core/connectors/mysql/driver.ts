@@ -17,20 +17,24 @@ import { escapeLike, quoteBacktick } from '../sql/identifiers';
 import { networkError } from '../sql/networkErrors';
 import { cancelOnAbortOrTimeout } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
-import { cappedResult, previewSql, toPreview } from '../sql/results';
+import { previewSql, toPreview } from '../sql/results';
+import { batchRows, CappedSink, CollectingSink } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
-import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
+import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { columnsSql, schemasSql, serverVersionSql, tablesSql } from './catalogQueries';
 import { mysqlTypeName } from './typeNames';
 
 const tableTypes: Record<string, TableType> = { 'BASE TABLE': 'TABLE', VIEW: 'VIEW', 'SYSTEM VIEW': 'SYSTEM VIEW' };
 const noLimit = Number.MAX_SAFE_INTEGER;
+/** A preview streams up to the row limit the user chose, which can be large. */
+const previewTimeoutMs = 300_000;
 
 /** The callback-style connection under a promise connection: it streams rows as events. */
 interface CoreConnection {
   threadId: number;
   query(options: { sql: string; rowsAsArray: boolean }): CoreQuery;
   pause(): void;
+  resume(): void;
 }
 interface CoreQuery {
   on(event: 'fields', listener: (fields: mysql.FieldPacket[]) => void): CoreQuery;
@@ -109,12 +113,24 @@ class MysqlSession implements ConnectorSession {
   }
 
   async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    const sql = previewSql(quoteBacktick, query);
-    return toPreview(await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal }), query.limit);
+    return toPreview(await this.collect(this.previewOptions(query, signal)), query.limit);
+  }
+
+  streamPreview(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
+    return this.stream(this.previewOptions(query, signal), sink);
   }
 
   query(options: QueryOptions): Promise<TestQueryResponse> {
-    return this.readOnly(options);
+    return this.collect(options);
+  }
+
+  private previewOptions(query: PreviewQuery & { limit: number }, signal?: AbortSignal): QueryOptions {
+    return { sql: previewSql(quoteBacktick, query), limit: query.limit, timeoutMs: previewTimeoutMs, signal };
+  }
+
+  private async collect(options: QueryOptions): Promise<TestQueryResponse> {
+    const sink = new CollectingSink();
+    return sink.response(await this.stream(options, sink));
   }
 
   async close(): Promise<void> {
@@ -129,7 +145,7 @@ class MysqlSession implements ConnectorSession {
    * at most limit + 1 rows (sql_select_limit); the statement has a server-side time limit and is
    * killed on the server on abort.
    */
-  private async readOnly(options: QueryOptions): Promise<TestQueryResponse> {
+  async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
     const { signal } = options;
     if (signal?.aborted) throw cancelledError();
     const flavour = await this.detectFlavour();
@@ -152,7 +168,8 @@ class MysqlSession implements ConnectorSession {
       }
       await conn.query('START TRANSACTION READ ONLY');
       const started = performance.now();
-      const { rows, fields, overflow } = await streamRows(core, options.sql, options.limit + 1);
+      const capped = new CappedSink(sink, options.limit);
+      const { overflow } = await streamRows(core, options.sql, capped);
       const executionMs = Math.round(performance.now() - started);
       if (overflow) {
         // A statement sql_select_limit does not cover kept sending rows: stop it and drop the link.
@@ -161,7 +178,7 @@ class MysqlSession implements ConnectorSession {
       } else {
         await conn.query('ROLLBACK');
       }
-      return cappedResult(fields.map((f) => f.name), fields.map(mysqlTypeName), rows, options.limit, executionMs);
+      return capped.summary(executionMs);
     } catch (error) {
       await conn.query('ROLLBACK').catch(() => {
         destroy = true;
@@ -319,37 +336,57 @@ function cancelledError(): ConnectionError {
   return new ConnectionError('cancelled', 'The query was cancelled and stopped on the server.');
 }
 
-function streamRows(
-  core: CoreConnection,
-  sql: string,
-  maxRows: number,
-): Promise<{ rows: unknown[][]; fields: mysql.FieldPacket[]; overflow: boolean }> {
+/**
+ * Streams a statement's rows into the sink in batches. While the sink is busy the connection is
+ * paused, so rows wait on the server, not in memory. Stops once the sink wants no more.
+ */
+function streamRows(core: CoreConnection, sql: string, capped: CappedSink): Promise<{ overflow: boolean }> {
   return new Promise((resolve, reject) => {
-    const rows: unknown[][] = [];
-    let fields: mysql.FieldPacket[] = [];
+    let batch: unknown[][] = [];
     let settled = false;
+    let ended = false;
+    let flushing: Promise<void> = Promise.resolve();
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    const flush = (): Promise<void> => {
+      const rows = batch;
+      batch = [];
+      flushing = flushing.then(() => capped.rows(rows));
+      return flushing;
+    };
     core
       .query({ sql, rowsAsArray: true })
       .on('fields', (f) => {
-        fields = f ?? [];
+        const fields = f ?? [];
+        capped.start(fields.map((x) => x.name), fields.map(mysqlTypeName));
       })
       .on('result', (row) => {
-        if (settled) return;
-        if (rows.length < maxRows) {
-          rows.push(row);
+        if (settled || capped.remaining <= batch.length) {
+          if (!settled && !ended) {
+            // A statement sql_select_limit does not cover kept sending rows.
+            settled = true;
+            core.pause();
+            flush().then(() => resolve({ overflow: true }), fail);
+          }
           return;
         }
-        settled = true;
-        core.pause();
-        resolve({ rows, fields, overflow: true });
+        batch.push(row);
+        if (batch.length >= batchRows) {
+          core.pause();
+          flush().then(() => {
+            if (!settled) core.resume();
+          }, fail);
+        }
       })
-      .on('error', (error) => {
-        if (!settled) reject(error);
-        settled = true;
-      })
+      .on('error', fail)
       .on('end', () => {
-        if (!settled) resolve({ rows, fields, overflow: false });
+        ended = true;
+        if (settled) return;
         settled = true;
+        flush().then(() => resolve({ overflow: false }), reject);
       });
   });
 }

@@ -18,9 +18,10 @@ import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
 import { networkError } from '../sql/networkErrors';
 import { cancelOnAbortOrTimeout } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
-import { cappedResult, previewSql, toPreview } from '../sql/results';
+import { previewSql, toPreview } from '../sql/results';
+import { batchRows, CappedSink, CollectingSink } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
-import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
+import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { catalogsSql, columnsSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
@@ -39,6 +40,9 @@ const types: pg.CustomTypesConfig = {
 };
 
 type Row = unknown[];
+
+/** A preview streams up to the row limit the user chose, which can be large. */
+const previewTimeoutMs = 300_000;
 
 class PostgresSession implements ConnectorSession {
   private readonly cfg: ServerConfig;
@@ -107,12 +111,24 @@ class PostgresSession implements ConnectorSession {
   }
 
   async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    const sql = previewSql(quoteDoubleQuoted, query);
-    return toPreview(await this.readOnly({ sql, limit: query.limit, timeoutMs: 60_000, signal, catalog: query.catalog }), query.limit);
+    return toPreview(await this.collect(this.previewOptions(query, signal)), query.limit);
+  }
+
+  streamPreview(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
+    return this.stream(this.previewOptions(query, signal), sink);
   }
 
   query(options: QueryOptions): Promise<TestQueryResponse> {
-    return this.readOnly(options);
+    return this.collect(options);
+  }
+
+  private previewOptions(query: PreviewQuery & { limit: number }, signal?: AbortSignal): QueryOptions {
+    return { sql: previewSql(quoteDoubleQuoted, query), limit: query.limit, timeoutMs: previewTimeoutMs, signal, catalog: query.catalog };
+  }
+
+  private async collect(options: QueryOptions): Promise<TestQueryResponse> {
+    const sink = new CollectingSink();
+    return sink.response(await this.stream(options, sink));
   }
 
   async close(): Promise<void> {
@@ -123,9 +139,10 @@ class PostgresSession implements ConnectorSession {
 
   /**
    * Runs one statement in a read-only transaction that is always rolled back, fetching at most
-   * limit + 1 rows through a cursor, with a server-side timeout and cancellation on abort.
+   * limit + 1 rows through a cursor in batches handed to the sink, with a server-side timeout and
+   * cancellation on abort.
    */
-  private async readOnly(options: QueryOptions): Promise<TestQueryResponse> {
+  async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
     const { signal } = options;
     if (signal?.aborted) throw cancelledError();
     const client = await this.checkout(options.catalog);
@@ -144,12 +161,23 @@ class PostgresSession implements ConnectorSession {
       await client.query(setup.join('; '));
       const started = performance.now();
       const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types }));
-      const { rows, fields } = await readCursor(cursor, options.limit + 1);
+      const capped = new CappedSink(sink, options.limit);
+      let first = true;
+      for (;;) {
+        const want = Math.min(batchRows, capped.remaining);
+        const { rows, fields } = await readCursor(cursor, want);
+        if (first) {
+          first = false;
+          // Type names come over another pooled connection: this one is busy with the cursor.
+          capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields.map((f) => f.dataTypeID)));
+        }
+        await capped.rows(rows);
+        if (rows.length < want || capped.remaining === 0) break;
+      }
       const executionMs = Math.round(performance.now() - started);
       await cursor.close();
       await client.query('ROLLBACK');
-      const columnTypes = await this.resolveTypeNames(client, fields.map((f) => f.dataTypeID));
-      return cappedResult(fields.map((f) => f.name), columnTypes, rows, options.limit, executionMs);
+      return capped.summary(executionMs);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         destroy = true;
@@ -161,11 +189,11 @@ class PostgresSession implements ConnectorSession {
     }
   }
 
-  private async resolveTypeNames(client: pg.PoolClient, oids: number[]): Promise<string[]> {
+  private async resolveTypeNames(catalog: string | undefined, oids: number[]): Promise<string[]> {
     const missing = [...new Set(oids.filter((o) => !this.typeNames.has(o)))];
     if (missing.length > 0) {
-      const res = await client.query<{ oid: number; name: string }>(typeNamesSql, [missing]);
-      for (const r of res.rows) this.typeNames.set(r.oid, r.name);
+      const rows = await this.run<{ oid: number; name: string }>(catalog, typeNamesSql, [missing]);
+      for (const r of rows) this.typeNames.set(r.oid, r.name);
     }
     return oids.map((o) => this.typeNames.get(o) ?? String(o));
   }
@@ -197,7 +225,7 @@ class PostgresSession implements ConnectorSession {
     const key = catalog ?? '';
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new pg.Pool({ ...this.clientConfig(catalog), max: 4, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+      pool = new pg.Pool({ ...this.clientConfig(catalog), max: 6, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
       pool.on('error', (error) => this.logger.warn(`PostgreSQL idle connection error: ${this.safe(errorMessage(error))}`));
       this.pools.set(key, pool);
     }

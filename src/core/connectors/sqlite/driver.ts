@@ -15,7 +15,8 @@ import { ConnectionError } from '../../errors';
 import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
 import { cappedResult, previewSql, toPreview } from '../sql/results';
-import type { ConnectorDriverModule, ConnectorSession, QueryOptions, SessionOptions } from '../types';
+import { batchRows, CappedSink } from '../sql/streaming';
+import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
 
 type Op = WorkerRequest['op'];
@@ -90,6 +91,25 @@ class SqliteSession implements ConnectorSession {
   async query(options: QueryOptions): Promise<TestQueryResponse> {
     const { outcome } = await this.call('query', { sql: options.sql, maxRows: options.limit + 1 }, options.timeoutMs, options.signal);
     return cappedResult(outcome.columns, outcome.columnTypes, outcome.rows, options.limit, outcome.executionMs);
+  }
+
+  /**
+   * sql.js holds the whole database in the worker's memory already; the result comes back in one
+   * message and is handed on in batches.
+   */
+  async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
+    const { outcome } = await this.call('query', { sql: options.sql, maxRows: options.limit + 1 }, options.timeoutMs, options.signal);
+    const capped = new CappedSink(sink, options.limit);
+    capped.start(outcome.columns, outcome.columnTypes);
+    for (let i = 0; i < outcome.rows.length && capped.remaining > 0; i += batchRows) {
+      await capped.rows(outcome.rows.slice(i, i + batchRows));
+    }
+    return capped.summary(outcome.executionMs);
+  }
+
+  streamPreview(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
+    const sql = previewSql(quoteDoubleQuoted, { ...query, schema: undefined });
+    return this.stream({ sql, limit: query.limit, timeoutMs: 300_000, signal }, sink);
   }
 
   async close(): Promise<void> {

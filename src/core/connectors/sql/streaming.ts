@@ -1,0 +1,81 @@
+import type { CellValue, TestQueryResponse } from '../../api/types';
+import type { RowSink, StreamSummary } from '../types';
+import { toCell } from './rows';
+
+/** Rows per batch handed to a sink (and fetched per round trip where the driver fetches in batches). */
+export const batchRows = 1000;
+
+/**
+ * Wraps a sink for a stream fetched with a cap of limit + 1 rows: converts driver values to cells,
+ * passes on at most `limit` rows, and notes the extra row as truncation.
+ */
+export class CappedSink {
+  private passed = 0;
+  private seenExtra = false;
+  private started = false;
+
+  constructor(
+    private readonly sink: RowSink,
+    private readonly limit: number,
+  ) {}
+
+  get truncated(): boolean {
+    return this.seenExtra;
+  }
+
+  get rowsReturned(): number {
+    return this.passed;
+  }
+
+  /** Rows the driver should still fetch: the rest of limit + 1. */
+  get remaining(): number {
+    return this.seenExtra ? 0 : this.limit + 1 - this.passed;
+  }
+
+  start(columns: string[], columnTypes: string[]): void {
+    if (this.started) return;
+    this.started = true;
+    this.sink.start(columns, columnTypes);
+  }
+
+  async rows(batch: readonly unknown[][]): Promise<void> {
+    if (batch.length === 0 || this.seenExtra) return;
+    const room = this.limit - this.passed;
+    if (batch.length > room) this.seenExtra = true;
+    const kept = batch.length > room ? batch.slice(0, room) : batch;
+    if (kept.length === 0) return;
+    this.passed += kept.length;
+    await this.sink.rows(kept.map((r) => r.map(toCell) as CellValue[]));
+  }
+
+  summary(executionMs: number): StreamSummary {
+    return { executionMs, rowsReturned: this.passed, truncated: this.seenExtra };
+  }
+}
+
+/** A sink that keeps everything: for the API's whole-result responses. */
+export class CollectingSink implements RowSink {
+  columns: string[] = [];
+  columnTypes: string[] = [];
+  readonly collected: CellValue[][] = [];
+
+  start(columns: string[], columnTypes: string[]): void {
+    this.columns = columns;
+    this.columnTypes = columnTypes;
+  }
+
+  rows(batch: CellValue[][]): void {
+    for (const r of batch) this.collected.push(r);
+  }
+
+  response(summary: StreamSummary): TestQueryResponse {
+    return {
+      ok: true,
+      columns: this.columns,
+      columnTypes: this.columnTypes,
+      rows: this.collected,
+      truncated: summary.truncated,
+      stats: { executionMs: summary.executionMs, rowsReturned: summary.rowsReturned },
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import { createWriteStream, promises as fs } from 'node:fs';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify/sync';
+import type { CellValue } from '../api/types';
+import { ConnectionError, errorMessage } from '../errors';
+import { cellText } from './cells';
+import type { ResultSet } from './resultSet';
+
+export type ExportFormat = 'csv' | 'json';
+
+/** NULL is an empty field; the empty string is "" so the two stay apart. */
+const csvOptions = { cast: { string: (v: string) => (v === '' ? { value: '', quoted_empty: true } : v) } };
+
+export interface ExportProgress {
+  rows: number;
+  total: number;
+}
+
+/** Column names made unique for JSON keys: a second "id" becomes "id_2". */
+export function uniqueKeys(columns: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return columns.map((c) => {
+    const n = (seen.get(c) ?? 0) + 1;
+    seen.set(c, n);
+    let key = n === 1 ? c : `${c}_${n}`;
+    while (n > 1 && seen.has(key)) key = `${key}_`;
+    if (n > 1) seen.set(key, 1);
+    return key;
+  });
+}
+
+function jsonValue(value: CellValue): unknown {
+  if (value instanceof Uint8Array) return cellText(value);
+  if (Array.isArray(value)) return value.map(jsonValue);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
+  return value;
+}
+
+/**
+ * Writes a whole result to a file, batch by batch from the spool: CSV (RFC 4180, a header line,
+ * NULL as an empty field and the empty string as "") or JSON (an array of objects). The file is
+ * written next to the target and renamed into place at the end, so a failed or cancelled export
+ * never leaves half a file where the user asked for one.
+ */
+export async function exportResult(
+  result: ResultSet,
+  format: ExportFormat,
+  target: string,
+  onProgress: (p: ExportProgress) => void,
+  signal?: AbortSignal,
+): Promise<number> {
+  const temp = `${target}.planasonix-${process.pid}.part`;
+  const out = createWriteStream(temp, { flags: 'w', mode: 0o600 });
+  const write = async (text: string): Promise<void> => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  let rows = 0;
+  try {
+    await once(out, 'open');
+    const total = result.rowCount;
+    const keys = uniqueKeys(result.columns);
+    if (format === 'csv') {
+      await write(stringify([result.columns], csvOptions));
+    } else {
+      await write('[');
+    }
+    for await (const batch of result.batches()) {
+      if (signal?.aborted) throw new ConnectionError('cancelled', 'The export was cancelled.');
+      if (format === 'csv') {
+        await write(stringify(batch.map((r) => r.map((v) => (v === null ? null : cellText(v)))), csvOptions));
+      } else {
+        const parts = batch.map((r, i) => {
+          const obj: Record<string, unknown> = {};
+          keys.forEach((k, c) => (obj[k] = jsonValue(r[c] ?? null)));
+          return `${rows + i === 0 ? '' : ','}\n  ${JSON.stringify(obj)}`;
+        });
+        await write(parts.join(''));
+      }
+      rows += batch.length;
+      onProgress({ rows, total });
+    }
+    if (format === 'json') await write(rows === 0 ? ']\n' : '\n]\n');
+    out.end();
+    await once(out, 'finish');
+    await fs.rename(temp, target);
+    return rows;
+  } catch (error) {
+    out.destroy();
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    if (ConnectionError.is(error)) throw error;
+    throw new ConnectionError('internal', `Could not write ${target}: ${errorMessage(error)}`);
+  }
+}

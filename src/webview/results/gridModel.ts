@@ -1,0 +1,212 @@
+/**
+ * The grid's arithmetic, apart from the DOM so it is unit-tested: which rows and columns are on
+ * screen, how a scroll position maps to a row when the result is taller than a browser can draw,
+ * which row windows to ask the host for, and which to forget.
+ */
+import type { CellRange, ColumnKind, GridCell } from '../../shared/protocol/results';
+
+export const rowHeight = 22;
+/** Rows per window asked of the host. */
+export const windowRows = 200;
+/** Windows kept in the page; older ones are forgotten, so memory stays flat however far one scrolls. */
+export const maxCachedWindows = 12;
+/**
+ * Browsers cap an element's height (Chromium near 33.5 million px). Past this height the scroll
+ * area stops growing and scroll positions map to rows in proportion.
+ */
+export const maxScrollPx = 10_000_000;
+
+/** The scroll area's height for a row count. */
+export function scrollHeight(rowCount: number): number {
+  return Math.min(rowCount * rowHeight, maxScrollPx);
+}
+
+export interface RowSpan {
+  /** The first row on screen, possibly cut at the top. */
+  first: number;
+  /** One past the last row on screen. */
+  end: number;
+  /** Pixels the first row is shifted up by (its hidden part). */
+  shift: number;
+}
+
+/** The rows a viewport shows at a scroll position. */
+export function visibleRows(scrollTop: number, viewportHeight: number, rowCount: number): RowSpan {
+  if (rowCount <= 0 || viewportHeight <= 0) return { first: 0, end: 0, shift: 0 };
+  const fits = Math.ceil(viewportHeight / rowHeight);
+  const full = rowCount * rowHeight;
+  let exact: number;
+  if (full <= maxScrollPx) {
+    exact = scrollTop / rowHeight;
+  } else {
+    // Scaled: the top of the scroll range is row 0, the bottom shows the last rows.
+    const range = maxScrollPx - viewportHeight;
+    const fraction = range <= 0 ? 0 : Math.min(1, Math.max(0, scrollTop / range));
+    exact = fraction * Math.max(0, rowCount - viewportHeight / rowHeight);
+  }
+  exact = Math.max(0, Math.min(exact, Math.max(0, rowCount - 1)));
+  const first = Math.floor(exact);
+  return { first, end: Math.min(rowCount, first + fits + 1), shift: (exact - first) * rowHeight };
+}
+
+/** The scroll position that puts a row at the top (or as near as the end allows). */
+export function scrollTopFor(row: number, viewportHeight: number, rowCount: number): number {
+  const full = rowCount * rowHeight;
+  if (full <= maxScrollPx) return row * rowHeight;
+  const range = maxScrollPx - viewportHeight;
+  const rows = Math.max(1, rowCount - viewportHeight / rowHeight);
+  return Math.max(0, Math.min(range, (row / rows) * range));
+}
+
+export interface ColumnSpan {
+  first: number;
+  end: number;
+}
+
+/** Left edges of columns, plus the total width as the last entry. */
+export function columnEdges(widths: readonly number[]): number[] {
+  const edges = [0];
+  for (const w of widths) edges.push(edges[edges.length - 1]! + w);
+  return edges;
+}
+
+/** The columns that intersect [scrollLeft, scrollLeft + width). */
+export function visibleColumns(edges: readonly number[], scrollLeft: number, width: number): ColumnSpan {
+  const n = edges.length - 1;
+  if (n <= 0) return { first: 0, end: 0 };
+  let first = 0;
+  while (first < n - 1 && edges[first + 1]! <= scrollLeft) first++;
+  let end = first;
+  while (end < n && edges[end]! < scrollLeft + width) end++;
+  return { first, end: Math.max(end, first + 1) };
+}
+
+/** Windows of rows, fetched on demand and forgotten least-recently-used first. */
+export class WindowCache {
+  private readonly windows = new Map<number, GridCell[][]>();
+  private readonly pending = new Map<number, number>();
+
+  constructor(private readonly capacity = maxCachedWindows) {}
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  clear(): void {
+    this.windows.clear();
+    this.pending.clear();
+  }
+
+  row(index: number): GridCell[] | undefined {
+    const w = Math.floor(index / windowRows);
+    const rows = this.windows.get(w);
+    if (!rows) return undefined;
+    this.windows.delete(w);
+    this.windows.set(w, rows);
+    return rows[index - w * windowRows];
+  }
+
+  /**
+   * The windows a row span needs that are neither held nor asked for yet; they are marked as asked
+   * for under requestId. A window still filling (fewer rows than a window, result running) is asked
+   * for again once more rows exist.
+   */
+  missing(span: { first: number; end: number }, rowCount: number, requestId: number): { window: number; offset: number; count: number }[] {
+    const out: { window: number; offset: number; count: number }[] = [];
+    if (span.end <= span.first) return out;
+    for (let w = Math.floor(span.first / windowRows); w * windowRows < span.end; w++) {
+      const have = this.windows.get(w);
+      const wanted = Math.min(windowRows, rowCount - w * windowRows);
+      if ((have && have.length >= wanted) || this.pending.has(w)) continue;
+      this.pending.set(w, requestId);
+      out.push({ window: w, offset: w * windowRows, count: windowRows });
+    }
+    return out;
+  }
+
+  /** Stores a window the host sent; drops answers to requests that were superseded. */
+  put(offset: number, rows: GridCell[][], requestId: number): void {
+    const w = Math.floor(offset / windowRows);
+    if (this.pending.get(w) !== requestId) return;
+    this.pending.delete(w);
+    this.windows.delete(w);
+    this.windows.set(w, rows);
+    while (this.windows.size > this.capacity) this.windows.delete(this.windows.keys().next().value!);
+  }
+
+  /** Forgets that a window was asked for (the answer will not come, e.g. it was empty). */
+  forgetPending(): void {
+    this.pending.clear();
+  }
+}
+
+export interface Display {
+  text: string;
+  /** CSS classes that tell the value's nature. */
+  className: string;
+  /** Shown on hover when the cell does not show the whole value. */
+  title?: string;
+}
+
+const lineBreaks = /\r\n|\r|\n/g;
+
+function bytesLabel(size: number): string {
+  return size < 1024 ? `${size} B` : size < 1024 * 1024 ? `${(size / 1024).toFixed(1)} KB` : `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** How one cell reads in the grid. Only text: the caller puts it in the DOM as textContent. */
+export function display(cell: GridCell, kind: ColumnKind): Display {
+  if (cell === null) return { text: 'NULL', className: 'null' };
+  if (typeof cell === 'number') return { text: String(cell), className: 'num' };
+  if (typeof cell === 'boolean') return { text: String(cell), className: 'bool' };
+  if (typeof cell === 'string') {
+    const oneLine = cell.replace(lineBreaks, '↵');
+    const cls = kind === 'number' ? 'num' : cell === '' ? 'empty' : kind === 'date' ? 'date' : 'text';
+    return { text: oneLine, className: cls, ...(oneLine !== cell || cell.length > 80 ? { title: cell.length > 2000 ? `${cell.slice(0, 2000)}…` : cell } : {}) };
+  }
+  switch (cell.t) {
+    case 'json':
+      return {
+        text: cell.length > cell.text.length ? `${cell.text}…` : cell.text,
+        className: 'json',
+        title: cell.length > cell.text.length ? `${cell.length.toLocaleString('en-US')} characters; double-click for the whole value` : cell.text,
+      };
+    case 'bin':
+      return {
+        text: `0x${cell.hex}${cell.size * 2 > cell.hex.length ? '…' : ''} (${bytesLabel(cell.size)})`,
+        className: 'bin',
+        title: `${cell.size.toLocaleString('en-US')} bytes; double-click for the whole value`,
+      };
+    case 'long':
+      return {
+        text: `${cell.text.replace(lineBreaks, '↵')}…`,
+        className: 'text long',
+        title: `${cell.length.toLocaleString('en-US')} characters; double-click for the whole value`,
+      };
+  }
+}
+
+/** A starting width for a column from its name and type. */
+export function initialWidth(name: string, kind: ColumnKind): number {
+  const base = kind === 'number' || kind === 'boolean' ? 90 : kind === 'date' ? 170 : kind === 'json' ? 220 : 160;
+  return Math.max(base, Math.min(320, 24 + name.length * 8));
+}
+
+export interface Cell {
+  r: number;
+  c: number;
+}
+
+/** The rectangle between an anchor and a focus cell. */
+export function rangeOf(anchor: Cell, focus: Cell): CellRange {
+  return { r0: Math.min(anchor.r, focus.r), r1: Math.max(anchor.r, focus.r), c0: Math.min(anchor.c, focus.c), c1: Math.max(anchor.c, focus.c) };
+}
+
+export function inRange(range: CellRange | undefined, r: number, c: number): boolean {
+  return !!range && r >= range.r0 && r <= range.r1 && c >= range.c0 && c <= range.c1;
+}
+
+/** Keeps a cell inside the grid. */
+export function clampCell(cell: Cell, rowCount: number, columnCount: number): Cell {
+  return { r: Math.max(0, Math.min(rowCount - 1, cell.r)), c: Math.max(0, Math.min(columnCount - 1, cell.c)) };
+}

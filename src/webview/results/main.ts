@@ -1,0 +1,610 @@
+/**
+ * The results grid for table previews and test queries. Rows and columns are virtualized: only what
+ * is on screen is in the DOM, and rows come from the host in windows as they scroll into view. Every
+ * value reaches the DOM as textContent.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import {
+  maxRowLimitSetting,
+  type CellRange,
+  type GridColumn,
+  type HostToResults,
+  type ResultProgress,
+  type ResultStart,
+  type ResultsState,
+  type ResultsToHost,
+  type SortState,
+} from '../../shared/protocol/results';
+import { el, vscodeApi } from '../common/vscodeApi';
+import {
+  clampCell,
+  columnEdges,
+  display,
+  inRange,
+  initialWidth,
+  rangeOf,
+  rowHeight,
+  scrollHeight,
+  scrollTopFor,
+  visibleColumns,
+  visibleRows,
+  WindowCache,
+  type Cell,
+  type RowSpan,
+} from './gridModel';
+import { resultsCss } from './style';
+
+interface TextField extends HTMLElement {
+  value: string;
+  invalid: boolean;
+}
+interface Button extends HTMLElement {
+  disabled: boolean;
+}
+
+const vscode = vscodeApi<ResultsState, ResultsToHost>();
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(resultsCss);
+document.adoptedStyleSheets = [sheet];
+
+const gutterWidth = 64;
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+// ---- state ----
+let start: ResultStart | undefined;
+let progress: ResultProgress | undefined;
+let columns: GridColumn[] = [];
+let widths: number[] = [];
+let edges: number[] = [0];
+let rowCount = 0;
+const cache = new WindowCache();
+let nextRequest = 1;
+let anchor: Cell | undefined;
+let focus: Cell | undefined;
+let selection: CellRange | undefined;
+let lastSpan: RowSpan = { first: 0, end: 0, shift: 0 };
+let painted = false;
+let restoreScroll: number | undefined = vscode.getState()?.scrollTop;
+
+// ---- layout ----
+const root = document.getElementById('root')!;
+const source = el('div', { class: 'source' });
+const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+const limitField = el('vscode-textfield', { type: 'number', min: '1', max: String(maxRowLimitSetting), 'aria-label': 'Row limit' }) as TextField;
+const applyLimit = el('vscode-button', { secondary: '' }, 'Apply') as Button;
+const refreshBtn = el('vscode-button', { secondary: '', icon: 'refresh', title: 'Run again' }, 'Refresh') as Button;
+const cancelBtn = el('vscode-button', { secondary: '', icon: 'debug-stop', title: 'Stop the statement on the server' }, 'Cancel') as Button;
+const csvBtn = el('vscode-button', { secondary: '', icon: 'export', title: 'Export the whole result as CSV' }, 'CSV') as Button;
+const jsonBtn = el('vscode-button', { secondary: '', icon: 'json', title: 'Export the whole result as JSON' }, 'JSON') as Button;
+const limit = el('div', { class: 'limit' });
+limit.append(el('span', {}, 'Limit'), limitField, applyLimit);
+const toolbar = el('div', { class: 'toolbar' });
+toolbar.append(source, status, el('div', { class: 'grow' }), limit, refreshBtn, cancelBtn, csvBtn, jsonBtn);
+const busy = el('div', { class: 'busy', hidden: '' });
+const errorBox = el('div', { class: 'error', hidden: '', role: 'alert' });
+const wrap = el('div', { class: 'gridwrap' });
+const scroller = el('div', { class: 'scroller' });
+const area = el('div');
+scroller.append(area);
+const overlay = el('div', { class: 'overlay', role: 'grid', tabindex: '0', 'aria-label': 'Result rows' });
+const header = el('div', { class: 'header', role: 'row', 'aria-rowindex': '1' });
+const body = el('div', { role: 'rowgroup' });
+overlay.append(header, body);
+wrap.append(scroller, overlay);
+const footer = el('div', { class: 'footer' });
+root.append(toolbar, busy, errorBox, wrap, footer);
+
+function post(message: ResultsToHost): void {
+  vscode.postMessage(message);
+}
+
+function persist(): void {
+  if (!start) return;
+  vscode.setState({ source: start.source, limit: start.limit, sort: start.sort, scrollTop: scroller.scrollTop });
+}
+
+// ---- toolbar ----
+function submitLimit(): void {
+  const n = Number(limitField.value);
+  const ok = Number.isInteger(n) && n >= 1 && n <= maxRowLimitSetting;
+  limitField.invalid = !ok;
+  if (!ok) {
+    footer.textContent = `The limit must be a whole number from 1 to ${fmt(maxRowLimitSetting)}.`;
+    return;
+  }
+  post({ type: 'setLimit', limit: n });
+}
+applyLimit.addEventListener('click', submitLimit);
+limitField.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') submitLimit();
+});
+refreshBtn.addEventListener('click', () => post({ type: 'refresh' }));
+cancelBtn.addEventListener('click', () => post({ type: 'cancel' }));
+csvBtn.addEventListener('click', () => post({ type: 'export', format: 'csv' }));
+jsonBtn.addEventListener('click', () => post({ type: 'export', format: 'json' }));
+
+function describeSource(): void {
+  if (!start) return;
+  const s = start.source;
+  if (s.kind === 'preview') {
+    source.textContent = [s.catalog, s.schema, s.table].filter(Boolean).join('.');
+    source.title = `${source.textContent} on ${s.connectionName}`;
+  } else {
+    const sql = (s.sql ?? '').replace(/\s+/g, ' ').trim();
+    source.textContent = sql.length > 80 ? `${sql.slice(0, 80)}…` : sql;
+    source.title = `${s.sql ?? ''}\n\non ${s.connectionName}`;
+  }
+}
+
+function describeStatus(): void {
+  const p = progress;
+  status.classList.toggle('failed', p?.phase === 'failed');
+  busy.hidden = p?.phase !== 'running';
+  cancelBtn.disabled = p?.phase !== 'running';
+  csvBtn.disabled = jsonBtn.disabled = !p || p.columns.length === 0 || p.phase === 'idle';
+  if (!p) {
+    status.textContent = 'Starting…';
+    return;
+  }
+  const rows = `${fmt(p.rowCount)} ${p.rowCount === 1 ? 'row' : 'rows'}`;
+  const parts: string[] = [];
+  switch (p.phase) {
+    case 'idle':
+      parts.push('Not run since the window reloaded; Refresh runs it again');
+      break;
+    case 'running':
+      parts.push(`Running… ${rows} so far`);
+      break;
+    case 'done':
+      parts.push(rows);
+      if (p.truncated) parts.push(`truncated at the limit of ${fmt(start?.limit ?? 0)}`);
+      else parts.push(`limit ${fmt(start?.limit ?? 0)}`);
+      if (p.executionMs !== undefined) parts.push(`${fmt(p.executionMs)} ms`);
+      if (p.rowsScanned !== undefined) parts.push(`${fmt(p.rowsScanned)} rows scanned`);
+      break;
+    case 'failed':
+      parts.push(`Failed after ${rows}`);
+      break;
+    case 'cancelled':
+      parts.push(`Cancelled after ${rows}`);
+      break;
+  }
+  status.textContent = parts.join(' · ');
+}
+
+function describeError(): void {
+  const e = progress?.error;
+  if (!e || progress?.phase === 'cancelled') {
+    errorBox.hidden = true;
+    errorBox.replaceChildren();
+    return;
+  }
+  errorBox.hidden = false;
+  const parts: HTMLElement[] = [el('div', {}, e.message)];
+  const where: string[] = [];
+  if (e.sqlState) where.push(`SQLSTATE ${e.sqlState}`);
+  if (e.line !== undefined && e.column !== undefined) where.push(`line ${e.line}, column ${e.column}`);
+  if (where.length) parts.push(el('div', { class: 'where' }, where.join(' · ')));
+  if (e.excerpt !== undefined && e.column !== undefined) {
+    parts.push(el('pre', {}, `${e.excerpt}\n${' '.repeat(Math.max(0, e.column - 1))}^`));
+  }
+  errorBox.replaceChildren(...parts);
+}
+
+// ---- grid ----
+function setColumns(next: GridColumn[]): void {
+  const same = next.length === columns.length && next.every((c, i) => c.name === columns[i]!.name && c.type === columns[i]!.type);
+  if (same) return;
+  columns = next;
+  widths = columns.map((c) => initialWidth(c.name, c.kind));
+  edges = columnEdges(widths);
+  overlay.setAttribute('aria-colcount', String(columns.length + 1));
+  header.replaceChildren();
+  body.replaceChildren();
+}
+
+function layout(): void {
+  area.style.width = `${gutterWidth + edges[edges.length - 1]!}px`;
+  area.style.height = `${rowHeight + scrollHeight(rowCount)}px`;
+  overlay.style.width = `${scroller.clientWidth}px`;
+  overlay.style.height = `${scroller.clientHeight}px`;
+  overlay.setAttribute('aria-rowcount', String(rowCount + 1));
+}
+
+function viewportRows(): number {
+  return Math.max(0, scroller.clientHeight - rowHeight);
+}
+
+let frame = 0;
+function schedule(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
+}
+
+function ensureCells(row: HTMLElement, n: number, className: string, role: string): HTMLElement[] {
+  const cells = row.children as HTMLCollectionOf<HTMLElement>;
+  while (row.children.length < n) row.append(el('div', { class: className, role }));
+  const out: HTMLElement[] = [];
+  for (let i = 0; i < row.children.length; i++) {
+    const c = cells[i]!;
+    c.hidden = i >= n;
+    if (i < n) out.push(c);
+  }
+  return out;
+}
+
+function renderHeader(first: number, end: number, left: number): void {
+  const n = end - first;
+  const cells = ensureCells(header, n + 1, 'cell head', 'columnheader');
+  const corner = cells[0]!;
+  corner.className = 'cell head gutter';
+  corner.style.left = '0px';
+  corner.style.width = `${gutterWidth}px`;
+  corner.textContent = '#';
+  corner.title = 'Select all (Ctrl+A)';
+  for (let k = 0; k < n; k++) {
+    const c = first + k;
+    const col = columns[c]!;
+    const cell = cells[k + 1]!;
+    cell.style.left = `${gutterWidth + edges[c]! - left}px`;
+    cell.style.width = `${widths[c]}px`;
+    cell.dataset.col = String(c);
+    cell.setAttribute('aria-colindex', String(c + 2));
+    if (cell.dataset.key !== `${c}:${col.name}:${start?.sort?.column ?? ''}:${start?.sort?.direction ?? ''}:${start?.canSort}`) {
+      cell.dataset.key = `${c}:${col.name}:${start?.sort?.column ?? ''}:${start?.sort?.direction ?? ''}:${start?.canSort}`;
+      const parts: HTMLElement[] = [el('span', { class: 'name' }, col.name)];
+      if (col.type) parts.push(el('span', { class: 'type' }, col.type));
+      if (start?.canSort) {
+        const on = start.sort?.column === col.name ? start.sort.direction : undefined;
+        const sortBtn = el('button', {
+          class: `sort codicon ${on === 'desc' ? 'codicon-arrow-down' : 'codicon-arrow-up'}${on ? ' on' : ''}`,
+          title: on === 'asc' ? 'Sorted ascending; click for descending' : on === 'desc' ? 'Sorted descending; click to unsort' : 'Sort ascending (on the server)',
+          'aria-label': `Sort by ${col.name}`,
+          'data-sort': String(c),
+        });
+        parts.push(sortBtn);
+      }
+      parts.push(el('span', { class: 'grip', 'data-grip': String(c) }));
+      cell.replaceChildren(...parts);
+      cell.title = col.type ? `${col.name} (${col.type})` : col.name;
+    }
+  }
+}
+
+function render(): void {
+  layout();
+  const span = visibleRows(scroller.scrollTop, viewportRows(), rowCount);
+  lastSpan = span;
+  const cols = visibleColumns(edges, scroller.scrollLeft, Math.max(0, scroller.clientWidth - gutterWidth));
+  const left = scroller.scrollLeft;
+  renderHeader(cols.first, cols.end, left);
+  // Ask for what is missing: a little beyond the screen, so short scrolls find rows waiting.
+  const ahead = { first: Math.max(0, span.first - 50), end: Math.min(rowCount, span.end + 50) };
+  if (start) {
+    for (const w of cache.missing(ahead, rowCount, nextRequest)) {
+      post({ type: 'window', generation: start.generation, requestId: nextRequest, offset: w.offset, count: w.count });
+    }
+    nextRequest++;
+  }
+  const n = span.end - span.first;
+  while (body.children.length < n) body.append(el('div', { class: 'row', role: 'row' }));
+  let realRows = 0;
+  for (let k = 0; k < body.children.length; k++) {
+    const rowEl = body.children[k] as HTMLElement;
+    if (k >= n) {
+      rowEl.hidden = true;
+      continue;
+    }
+    rowEl.hidden = false;
+    const r = span.first + k;
+    rowEl.style.top = `${rowHeight + k * rowHeight - span.shift}px`;
+    rowEl.setAttribute('aria-rowindex', String(r + 2));
+    const data = cache.row(r);
+    if (data) realRows++;
+    const cells = ensureCells(rowEl, cols.end - cols.first + 1, 'cell', 'gridcell');
+    const g = cells[0]!;
+    g.className = 'cell gutter';
+    g.style.left = '0px';
+    g.style.width = `${gutterWidth}px`;
+    g.textContent = String(r + 1);
+    for (let j = cols.first; j < cols.end; j++) {
+      const cell = cells[j - cols.first + 1]!;
+      cell.style.left = `${gutterWidth + edges[j]! - left}px`;
+      cell.style.width = `${widths[j]}px`;
+      cell.setAttribute('aria-colindex', String(j + 2));
+      const sel = inRange(selection, r, j) ? ' sel' : '';
+      const act = focus && focus.r === r && focus.c === j ? ' active' : '';
+      if (!data) {
+        cell.className = `cell loading${sel}${act}`;
+        cell.textContent = '…';
+        cell.removeAttribute('title');
+        continue;
+      }
+      const d = display(data[j] ?? null, columns[j]!.kind);
+      cell.className = `cell ${d.className}${sel}${act}`;
+      cell.textContent = d.text;
+      if (d.title) cell.title = d.title;
+      else cell.removeAttribute('title');
+    }
+  }
+  if (!painted && realRows > 0) {
+    painted = true;
+    performance.mark('grid:first-rows');
+  }
+  describeSelection();
+}
+
+function describeSelection(): void {
+  if (!selection || rowCount === 0) {
+    footer.textContent = rowCount === 0 && progress?.phase === 'done' ? 'No rows.' : '';
+    return;
+  }
+  const rows = selection.r1 - selection.r0 + 1;
+  const cols = selection.c1 - selection.c0 + 1;
+  footer.textContent = `${fmt(rows)} × ${fmt(cols)} selected · Ctrl+C copies as TSV, Ctrl+Shift+C with headers · Enter or double-click shows the whole value`;
+}
+
+// ---- input ----
+function cellAt(clientX: number, clientY: number): { r: number; c: number; zone: 'corner' | 'header' | 'gutter' | 'cell' } | undefined {
+  const box = overlay.getBoundingClientRect();
+  const x = clientX - box.left;
+  const y = clientY - box.top;
+  const inHeader = y < rowHeight;
+  const inGutter = x < gutterWidth;
+  let c = -1;
+  const gx = x - gutterWidth + scroller.scrollLeft;
+  for (let i = 0; i < columns.length; i++) {
+    if (gx >= edges[i]! && gx < edges[i + 1]!) {
+      c = i;
+      break;
+    }
+  }
+  if (gx >= edges[edges.length - 1]!) c = columns.length - 1;
+  const r = Math.min(rowCount - 1, lastSpan.first + Math.floor((y - rowHeight + lastSpan.shift) / rowHeight));
+  if (inHeader && inGutter) return { r: 0, c: 0, zone: 'corner' };
+  if (inHeader) return c < 0 ? undefined : { r: 0, c, zone: 'header' };
+  if (r < 0 || rowCount === 0) return undefined;
+  if (inGutter) return { r, c: 0, zone: 'gutter' };
+  return c < 0 ? undefined : { r, c, zone: 'cell' };
+}
+
+type DragMode = 'cell' | 'rows' | 'columns';
+let drag: DragMode | undefined;
+
+function select(a: Cell, f: Cell, mode: DragMode): void {
+  anchor = a;
+  focus = f;
+  const range = rangeOf(a, f);
+  if (mode === 'rows') {
+    range.c0 = 0;
+    range.c1 = columns.length - 1;
+  } else if (mode === 'columns') {
+    range.r0 = 0;
+    range.r1 = rowCount - 1;
+  }
+  selection = range;
+  schedule();
+}
+
+function selectAll(): void {
+  if (rowCount === 0 || columns.length === 0) return;
+  anchor = { r: 0, c: 0 };
+  focus = { r: 0, c: 0 };
+  selection = { r0: 0, r1: rowCount - 1, c0: 0, c1: columns.length - 1 };
+  schedule();
+}
+
+overlay.addEventListener('mousedown', (e) => {
+  const target = e.target as HTMLElement;
+  if (target.dataset.sort !== undefined) return;
+  if (target.dataset.grip !== undefined) {
+    startResize(Number(target.dataset.grip), e.clientX);
+    e.preventDefault();
+    return;
+  }
+  const hit = cellAt(e.clientX, e.clientY);
+  overlay.focus();
+  if (!hit || e.button !== 0) return;
+  e.preventDefault();
+  if (hit.zone === 'corner') {
+    selectAll();
+    return;
+  }
+  drag = hit.zone === 'header' ? 'columns' : hit.zone === 'gutter' ? 'rows' : 'cell';
+  const cell = { r: hit.zone === 'header' ? 0 : hit.r, c: hit.c };
+  select(e.shiftKey && anchor ? anchor : cell, cell, drag);
+});
+window.addEventListener('mousemove', (e) => {
+  if (!drag || !anchor) return;
+  const hit = cellAt(e.clientX, e.clientY);
+  if (!hit) return;
+  select(anchor, { r: drag === 'columns' ? anchor.r : hit.r, c: drag === 'rows' ? anchor.c : hit.c }, drag);
+});
+window.addEventListener('mouseup', () => {
+  drag = undefined;
+});
+overlay.addEventListener('click', (e) => {
+  const target = e.target as HTMLElement;
+  if (target.dataset.sort === undefined || !start?.canSort) return;
+  const col = columns[Number(target.dataset.sort)];
+  if (!col) return;
+  const current = start.sort?.column === col.name ? start.sort.direction : undefined;
+  const next: SortState | null = current === undefined ? { column: col.name, direction: 'asc' } : current === 'asc' ? { column: col.name, direction: 'desc' } : null;
+  post({ type: 'sort', sort: next });
+});
+overlay.addEventListener('dblclick', (e) => {
+  const hit = cellAt(e.clientX, e.clientY);
+  if (hit?.zone === 'cell') showValue(hit);
+});
+overlay.addEventListener(
+  'wheel',
+  (e) => {
+    const unit = e.deltaMode === 1 ? rowHeight : e.deltaMode === 2 ? scroller.clientHeight : 1;
+    scroller.scrollTop += e.deltaY * unit;
+    scroller.scrollLeft += e.deltaX * unit;
+    e.preventDefault();
+  },
+  { passive: false },
+);
+scroller.addEventListener('scroll', () => {
+  schedule();
+  persistSoon();
+});
+new ResizeObserver(() => schedule()).observe(wrap);
+
+let persistTimer: number | undefined;
+function persistSoon(): void {
+  if (persistTimer !== undefined) return;
+  persistTimer = window.setTimeout(() => {
+    persistTimer = undefined;
+    persist();
+  }, 300);
+}
+
+function startResize(c: number, x0: number): void {
+  const w0 = widths[c]!;
+  const move = (e: MouseEvent): void => {
+    widths[c] = Math.max(40, w0 + e.clientX - x0);
+    edges = columnEdges(widths);
+    schedule();
+  };
+  const up = (): void => {
+    window.removeEventListener('mousemove', move);
+    window.removeEventListener('mouseup', up);
+  };
+  window.addEventListener('mousemove', move);
+  window.addEventListener('mouseup', up);
+}
+
+function showValue(cell: Cell): void {
+  if (start) post({ type: 'showValue', generation: start.generation, row: cell.r, column: cell.c });
+}
+
+function reveal(cell: Cell): void {
+  const vh = viewportRows();
+  const { first } = lastSpan;
+  const fits = Math.max(1, Math.floor(vh / rowHeight));
+  if (cell.r < first + 1 || cell.r >= first + fits - 1) {
+    const top = cell.r < first + 1 ? cell.r : cell.r - fits + 1;
+    scroller.scrollTop = scrollTopFor(Math.max(0, top), vh, rowCount);
+  }
+  const x0 = edges[cell.c]!;
+  const x1 = edges[cell.c + 1]!;
+  const vw = scroller.clientWidth - gutterWidth;
+  if (x0 < scroller.scrollLeft) scroller.scrollLeft = x0;
+  else if (x1 > scroller.scrollLeft + vw) scroller.scrollLeft = x1 - vw;
+}
+
+function copy(headers: boolean): void {
+  if (start && selection) post({ type: 'copy', generation: start.generation, range: selection, headers });
+}
+
+overlay.addEventListener('keydown', (e) => {
+  if (rowCount === 0 || columns.length === 0) return;
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && e.key.toLowerCase() === 'a') {
+    selectAll();
+    e.preventDefault();
+    return;
+  }
+  if (mod && e.shiftKey && e.key.toLowerCase() === 'c') {
+    copy(true);
+    e.preventDefault();
+    return;
+  }
+  if (e.key === 'Enter' && focus) {
+    showValue(focus);
+    e.preventDefault();
+    return;
+  }
+  const at = focus ?? { r: 0, c: 0 };
+  const page = Math.max(1, Math.floor(viewportRows() / rowHeight) - 1);
+  let next: Cell | undefined;
+  switch (e.key) {
+    case 'ArrowDown':
+      next = { r: mod ? rowCount - 1 : at.r + 1, c: at.c };
+      break;
+    case 'ArrowUp':
+      next = { r: mod ? 0 : at.r - 1, c: at.c };
+      break;
+    case 'ArrowRight':
+      next = { r: at.r, c: mod ? columns.length - 1 : at.c + 1 };
+      break;
+    case 'ArrowLeft':
+      next = { r: at.r, c: mod ? 0 : at.c - 1 };
+      break;
+    case 'PageDown':
+      next = { r: at.r + page, c: at.c };
+      break;
+    case 'PageUp':
+      next = { r: at.r - page, c: at.c };
+      break;
+    case 'Home':
+      next = mod ? { r: 0, c: 0 } : { r: at.r, c: 0 };
+      break;
+    case 'End':
+      next = mod ? { r: rowCount - 1, c: columns.length - 1 } : { r: at.r, c: columns.length - 1 };
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+  const cell = clampCell(next, rowCount, columns.length);
+  select(e.shiftKey && anchor ? anchor : cell, cell, 'cell');
+  reveal(cell);
+});
+// Ctrl+C goes through the copy event: VS Code and the browser both raise it.
+document.addEventListener('copy', (e) => {
+  if (!overlay.contains(document.activeElement) && document.activeElement !== overlay) return;
+  e.preventDefault();
+  copy(false);
+});
+
+// ---- messages ----
+window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'start':
+      start = m;
+      progress = undefined;
+      rowCount = 0;
+      cache.clear();
+      painted = false;
+      selection = anchor = focus = undefined;
+      limitField.value = String(m.limit);
+      limitField.invalid = false;
+      describeSource();
+      describeStatus();
+      describeError();
+      persist();
+      schedule();
+      return;
+    case 'progress': {
+      if (!start || m.generation !== start.generation) return;
+      progress = m;
+      setColumns(m.columns);
+      rowCount = m.rowCount;
+      describeStatus();
+      describeError();
+      if (restoreScroll !== undefined && rowCount > 0) {
+        layout();
+        scroller.scrollTop = restoreScroll;
+        restoreScroll = undefined;
+      }
+      schedule();
+      return;
+    }
+    case 'rows':
+      if (!start || m.generation !== start.generation) return;
+      cache.put(m.offset, m.rows, m.requestId);
+      schedule();
+      return;
+  }
+});
+
+describeStatus();
+post({ type: 'ready' });
