@@ -16,15 +16,13 @@ export interface ExportProgress {
   total: number;
 }
 
-/** Column names made unique for JSON keys: a second "id" becomes "id_2". */
+/** Column names made unique for JSON keys: a second "id" becomes "id_2" (or the next free suffix). */
 export function uniqueKeys(columns: readonly string[]): string[] {
-  const seen = new Map<string, number>();
+  const used = new Set<string>();
   return columns.map((c) => {
-    const n = (seen.get(c) ?? 0) + 1;
-    seen.set(c, n);
-    let key = n === 1 ? c : `${c}_${n}`;
-    while (n > 1 && seen.has(key)) key = `${key}_`;
-    if (n > 1) seen.set(key, 1);
+    let key = c;
+    for (let n = 2; used.has(key); n++) key = `${c}_${n}`;
+    used.add(key);
     return key;
   });
 }

@@ -46,7 +46,8 @@ export function visibleRows(scrollTop: number, viewportHeight: number, rowCount:
   }
   exact = Math.max(0, Math.min(exact, Math.max(0, rowCount - 1)));
   const first = Math.floor(exact);
-  return { first, end: Math.min(rowCount, first + fits + 1), shift: (exact - first) * rowHeight };
+  const shift = full <= maxScrollPx ? Math.max(0, scrollTop - first * rowHeight) : (exact - first) * rowHeight;
+  return { first, end: Math.min(rowCount, first + fits + 1), shift: Math.min(shift, rowHeight) };
 }
 
 /** The scroll position that puts a row at the top (or as near as the end allows). */

@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import {
+  columnEdges,
+  display,
+  maxCachedWindows,
+  maxScrollPx,
+  rowHeight,
+  scrollHeight,
+  scrollTopFor,
+  visibleColumns,
+  visibleRows,
+  WindowCache,
+  windowRows,
+} from '../../src/webview/results/gridModel';
+
+describe('grid windowing', () => {
+  it('shows the rows under a scroll position, with the first one cut by the remainder', () => {
+    assert.deepEqual(visibleRows(0, 220, 1000), { first: 0, end: 11, shift: 0 });
+    assert.deepEqual(visibleRows(rowHeight * 10 + 5, 220, 1000), { first: 10, end: 21, shift: 5 });
+    assert.deepEqual(visibleRows(0, 220, 3), { first: 0, end: 3, shift: 0 });
+    assert.deepEqual(visibleRows(0, 220, 0), { first: 0, end: 0, shift: 0 });
+  });
+
+  it('keeps a million rows within what a browser can draw, and still reaches the first and the last row', () => {
+    const rows = 1_000_000;
+    const viewport = 600;
+    assert.equal(scrollHeight(rows), maxScrollPx);
+    assert.ok(rows * rowHeight > maxScrollPx);
+    const top = visibleRows(0, viewport, rows);
+    assert.equal(top.first, 0);
+    const bottom = visibleRows(maxScrollPx - viewport, viewport, rows);
+    assert.equal(bottom.end, rows, 'the last row is on screen at the bottom of the scroll range');
+    assert.ok(bottom.first > rows - viewport / rowHeight - 2);
+    const middle = visibleRows((maxScrollPx - viewport) / 2, viewport, rows);
+    assert.ok(Math.abs(middle.first - rows / 2) < 50, `middle shows row ${middle.first}`);
+  });
+
+  it('finds the scroll position for a row in both plain and scaled mode', () => {
+    assert.equal(scrollTopFor(100, 600, 1000), 100 * rowHeight);
+    const rows = 1_000_000;
+    for (const row of [0, 1234, 500_000, 999_000]) {
+      const span = visibleRows(scrollTopFor(row, 600, rows), 600, rows);
+      assert.ok(Math.abs(span.first - row) <= 1, `row ${row} -> ${span.first}`);
+    }
+  });
+
+  it('draws only the columns in view', () => {
+    const edges = columnEdges([100, 100, 100, 100, 100]);
+    assert.deepEqual(edges, [0, 100, 200, 300, 400, 500]);
+    assert.deepEqual(visibleColumns(edges, 0, 150), { first: 0, end: 2 });
+    assert.deepEqual(visibleColumns(edges, 250, 100), { first: 2, end: 4 });
+    assert.deepEqual(visibleColumns(edges, 450, 1000), { first: 4, end: 5 });
+  });
+});
+
+describe('grid row windows', () => {
+  const rows = (offset: number, n: number) => Array.from({ length: n }, (_, i) => [offset + i]);
+
+  it('asks once for each missing window, and not again while it is on its way', () => {
+    const cache = new WindowCache();
+    const first = cache.missing({ first: 150, end: 260 }, 1000, 1);
+    assert.deepEqual(first.map((w) => w.offset), [0, 200]);
+    assert.deepEqual(cache.missing({ first: 150, end: 260 }, 1000, 2), []);
+    cache.put(0, rows(0, windowRows), 1);
+    assert.deepEqual(cache.row(150), [150]);
+    assert.equal(cache.row(250), undefined);
+  });
+
+  it('drops an answer to a request that was superseded', () => {
+    const cache = new WindowCache();
+    cache.missing({ first: 0, end: 10 }, 1000, 1);
+    cache.put(0, rows(0, windowRows), 99);
+    assert.equal(cache.row(0), undefined);
+  });
+
+  it('asks again for a window that was short while the result was still arriving', () => {
+    const cache = new WindowCache();
+    cache.missing({ first: 0, end: 50 }, 50, 1);
+    cache.put(0, rows(0, 50), 1);
+    assert.deepEqual(cache.missing({ first: 0, end: 50 }, 50, 2), []);
+    assert.deepEqual(cache.missing({ first: 0, end: 120 }, 120, 3).map((w) => w.offset), [0]);
+  });
+
+  it('forgets the least recently used windows, so scrolling a million rows holds a fixed number', () => {
+    const cache = new WindowCache();
+    for (let w = 0; w < 5000; w++) {
+      const span = { first: w * windowRows, end: w * windowRows + 30 };
+      for (const m of cache.missing(span, 1_000_000, w)) cache.put(m.offset, rows(m.offset, windowRows), w);
+      assert.ok(cache.size <= maxCachedWindows);
+    }
+    assert.equal(cache.size, maxCachedWindows);
+  });
+});
+
+describe('grid cell display', () => {
+  it('shows NULL apart from the empty string and the string "NULL"', () => {
+    assert.deepEqual(display(null, 'text'), { text: 'NULL', className: 'null' });
+    assert.equal(display('', 'text').className, 'empty');
+    assert.equal(display('NULL', 'text').className, 'text');
+  });
+
+  it('right-aligns numbers, also those the server sends as text', () => {
+    assert.equal(display(42, 'number').className, 'num');
+    assert.equal(display('12345678901234567890.5', 'number').className, 'num');
+  });
+
+  it('marks cut values and keeps line breaks on one line', () => {
+    assert.equal(display({ t: 'long', text: 'abc', length: 9000 }, 'text').text, 'abc…');
+    assert.equal(display({ t: 'json', text: '{"a":1}', length: 7 }, 'json').text, '{"a":1}');
+    assert.equal(display({ t: 'bin', size: 2, hex: 'cafe' }, 'binary').text, '0xcafe (2 B)');
+    assert.equal(display({ t: 'bin', size: 100, hex: 'ab'.repeat(16) }, 'binary').text, `0x${'ab'.repeat(16)}… (100 B)`);
+    assert.equal(display('two\nlines', 'text').text, 'two↵lines');
+  });
+});
