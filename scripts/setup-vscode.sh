@@ -43,9 +43,10 @@ if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   # Its postinstall refuses root without unsafe-perm, and node-pty's must not prompt.
   (cd "$CS_DIR" && npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" >&2)
 fi
-version=$("$CS_DIR/node_modules/.bin/code-server" --version 2>/dev/null || true)
+# On a fresh machine code-server first logs that it wrote a default config file; the version is a later line.
+version=$("$CS_DIR/node_modules/.bin/code-server" --version 2>/dev/null | grep -E "^[0-9]+\.[0-9]+\.[0-9]+ " | head -1 || true)
 case "$version" in
   "$CS_VERSION "*) ;;
-  *) say "code-server in $CS_DIR reports \"${version%%$'\n'*}\", not $CS_VERSION; delete that folder and run again"; exit 1 ;;
+  *) say "code-server in $CS_DIR reports \"${version:-no version}\", not $CS_VERSION; delete that folder and run again"; exit 1 ;;
 esac
 echo "$CS_DIR"
