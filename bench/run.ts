@@ -13,6 +13,8 @@ import { columnsSql, tablesSql } from '../src/core/connectors/postgres/catalogQu
 import { statementAt } from '../src/core/sql/statements';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../test/support/servers';
 import { makeHarness } from '../test/support/harness';
+import { openGridPage } from '../test/support/gridPage';
+import { ResultSet } from '../src/core/results/resultSet';
 
 const root = path.resolve(__dirname, '..');
 const benchSchema = 'bench_10k';
@@ -131,6 +133,113 @@ async function catalogRatios(): Promise<void> {
   }
 }
 
+/**
+ * A 1,000-row x 20-column table preview through the extension core (the path the grid uses: stream
+ * into a ResultSet; and the API's whole-response preview) against the raw pg driver's SELECT.
+ */
+async function previewRatios(): Promise<void> {
+  await ensurePostgresFixture();
+  const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
+  await raw.connect();
+  const h = await makeHarness({ limits: () => ({ defaultRowLimit: 1000, maxRowLimit: 1_000_000, defaultTimeoutMs: 30_000 }) });
+  try {
+    const conn = await h.api.createConnection({
+      name: 'bench',
+      type: 'postgres',
+      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+    });
+    const query = { schema: 'fixture', table: 'wide', limit: 1000 };
+    const viaGrid = async (): Promise<number> => {
+      const set = new ResultSet();
+      await set.track(h.api.previewStream(conn.id, query, set));
+      const n = set.rowCount;
+      await set.dispose();
+      return n;
+    };
+    const viaApi = async (): Promise<number> => (await h.api.preview(conn.id, query)).rows.length;
+    // The same work on the raw side: rows as arrays, dates and times left as the server's text.
+    const textDates = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
+    const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (textDates.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'] };
+    const viaPg = async (): Promise<number> => (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types })).rows.length;
+    if ((await viaGrid()) !== 1000 || (await viaApi()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
+    const grid = await sideBySide(61, viaGrid, viaPg);
+    bench('preview_1000x20_core_ms', grid.a, 'ms');
+    bench('preview_1000x20_pg_ms', grid.b, 'ms');
+    bench('preview_1000x20_ratio', grid.ratio, 'x');
+    const api = await sideBySide(61, viaApi, viaPg);
+    bench('preview_1000x20_api_ratio', api.ratio, 'x');
+  } finally {
+    await h.api.dispose();
+    await raw.end();
+  }
+}
+
+/** Page-side code, as text: this file is compiled without the DOM's types. */
+const firstPaintScript = `(async () => {
+  performance.clearMarks();
+  const t0 = performance.now();
+  window.__show(1, 1000000, 20);
+  for (;;) {
+    if (performance.getEntriesByName('grid:first-rows')[0]) {
+      await new Promise((r) => requestAnimationFrame(r)); // and the frame that shows them
+      return performance.now() - t0;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+})()`;
+
+const scrollToScript = (fraction: number): string => `(async () => {
+  const scroller = document.querySelector('.scroller');
+  scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * ${fraction};
+  for (let k = 0; k < 500; k++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    if (!document.querySelector('.row:not([hidden]) .cell.loading')) return true;
+  }
+  throw new Error('rows never arrived');
+})()`;
+
+/**
+ * The results grid in Chromium, fed by an in-page stand-in host: time from the result's arrival to
+ * its first rows on screen for 1,000,000 rows, and the page's heap after scrolling through 10,000
+ * rows and through 1,000,000 (after a forced collection each time).
+ */
+async function gridFigures(): Promise<void> {
+  execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
+  const firstPaint: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const g = await openGridPage();
+    try {
+      const ms = (await g.page.evaluate(firstPaintScript)) as number;
+      if (i > 0) firstPaint.push(ms); // the first start warms the browser's caches
+    } finally {
+      await g.close();
+    }
+  }
+  bench('grid_first_paint_ms', median(firstPaint), 'ms');
+  bench('grid_first_paint_ms_max', Math.max(...firstPaint), 'ms');
+
+  const heapAfterScrolling = async (rows: number, steps: number): Promise<number> => {
+    const g = await openGridPage();
+    try {
+      const cdp = await g.page.context().newCDPSession(g.page);
+      await g.page.evaluate(`window.__show(1, ${rows}, 20)`);
+      await g.page.waitForFunction(`performance.getEntriesByName('grid:first-rows').length > 0`);
+      for (let s = 0; s <= steps; s++) await g.page.evaluate(scrollToScript(s / steps));
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      return usedSize / 1024 / 1024;
+    } finally {
+      await g.close();
+    }
+  };
+  const at10k = median([await heapAfterScrolling(10_000, 100), await heapAfterScrolling(10_000, 100), await heapAfterScrolling(10_000, 100)]);
+  const at1m = median([await heapAfterScrolling(1_000_000, 1000), await heapAfterScrolling(1_000_000, 1000), await heapAfterScrolling(1_000_000, 1000)]);
+  bench('grid_memory_mb_10k', at10k, 'MB');
+  bench('grid_memory_mb_1m', at1m, 'MB');
+  bench('grid_memory_1m_vs_10k', at1m / at10k, 'x');
+}
+
 /** activate() timed inside code-server's real extension host, over several fresh starts. */
 function activationFigures(starts = 7): void {
   execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
@@ -188,6 +297,8 @@ async function main(): Promise<void> {
   if (!only || only === 'bundle') bundleFigures();
   if (!only || only === 'catalog') await catalogRatios();
   if (!only || only === 'activation') activationFigures();
+  if (!only || only === 'preview') await previewRatios();
+  if (!only || only === 'grid') await gridFigures();
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 /** Bump when a fixture file changes, so machines that already have the old one rebuild it. */
-const fixtureVersion = 4;
+const fixtureVersion = 5;
 const fixtureDb = 'planasonix_fixture';
 
 export const pgServer = {

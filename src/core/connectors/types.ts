@@ -61,6 +61,8 @@ export interface ConnectorDriverModule {
 
 export interface QueryOptions {
   sql: string;
+  /** The SQL itself returns at most limit + 1 rows (a preview's own LIMIT); no cursor is needed for the cap. */
+  selfLimited?: boolean;
   limit: number;
   timeoutMs: number;
   signal?: AbortSignal;

@@ -48,7 +48,8 @@ const sheet = new CSSStyleSheet();
 sheet.replaceSync(resultsCss);
 document.adoptedStyleSheets = [sheet];
 
-const gutterWidth = 64;
+/** The row-number column: wide enough for the largest row number. */
+let gutterWidth = 48;
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 // ---- state ----
@@ -588,6 +589,7 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
       progress = m;
       setColumns(m.columns);
       rowCount = m.rowCount;
+      gutterWidth = Math.max(48, 18 + String(rowCount).length * 8);
       describeStatus();
       describeError();
       if (restoreScroll !== undefined && rowCount > 0) {

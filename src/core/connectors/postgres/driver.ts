@@ -123,7 +123,7 @@ class PostgresSession implements ConnectorSession {
   }
 
   private previewOptions(query: PreviewQuery & { limit: number }, signal?: AbortSignal): QueryOptions {
-    return { sql: previewSql(quoteDoubleQuoted, query), limit: query.limit, timeoutMs: previewTimeoutMs, signal, catalog: query.catalog };
+    return { sql: previewSql(quoteDoubleQuoted, query), selfLimited: true, limit: query.limit, timeoutMs: previewTimeoutMs, signal, catalog: query.catalog };
   }
 
   private async collect(options: QueryOptions): Promise<TestQueryResponse> {
@@ -158,25 +158,40 @@ class PostgresSession implements ConnectorSession {
         // Takes the snapshot, so the statement cannot switch the transaction to read-write.
         'SELECT 1',
       ];
-      await client.query(setup.join('; '));
-      const started = performance.now();
-      const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types }));
-      const capped = new CappedSink(sink, options.limit);
-      let first = true;
-      for (;;) {
-        const want = Math.min(batchRows, capped.remaining);
-        const { rows, fields } = await readCursor(cursor, want);
-        if (first) {
-          first = false;
-          // Type names come over another pooled connection: this one is busy with the cursor.
-          capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields.map((f) => f.dataTypeID)));
+      const capped = new CappedSink(sink, options.limit, false);
+      let started: number;
+      let rolledBack = false;
+      if (options.selfLimited && options.limit < 2 * batchRows) {
+        // A small preview is our own SQL and caps itself with LIMIT: transaction, query and rollback
+        // go as one message, in one round trip. (No snapshot step: the statement is not the user's.)
+        started = performance.now();
+        const text = [...setup.slice(0, -1), options.sql, 'ROLLBACK'].join('; ');
+        const results = (await client.query({ text, rowMode: 'array', types })) as unknown as pg.QueryResult<Row>[];
+        rolledBack = true;
+        const result = results[setup.length - 1]!;
+        capped.start(result.fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, result.fields.map((f) => f.dataTypeID)));
+        await capped.rows(result.rows);
+      } else {
+        await client.query(setup.join('; '));
+        started = performance.now();
+        const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types }));
+        let first = true;
+        for (;;) {
+          // Small results (up to two batches) in one round trip; larger ones batch by batch.
+          const want = capped.remaining <= 2 * batchRows ? capped.remaining : batchRows;
+          const { rows, fields } = await readCursor(cursor, want);
+          if (first) {
+            first = false;
+            // Type names come over another pooled connection: this one is busy with the cursor.
+            capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields.map((f) => f.dataTypeID)));
+          }
+          await capped.rows(rows);
+          if (rows.length < want || capped.remaining === 0) break;
         }
-        await capped.rows(rows);
-        if (rows.length < want || capped.remaining === 0) break;
+        await cursor.close();
       }
       const executionMs = Math.round(performance.now() - started);
-      await cursor.close();
-      await client.query('ROLLBACK');
+      if (!rolledBack) await client.query('ROLLBACK');
       return capped.summary(executionMs);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {

@@ -1,6 +1,6 @@
 import type { CellValue, TestQueryResponse } from '../../api/types';
 import type { RowSink, StreamSummary } from '../types';
-import { toCell } from './rows';
+import { toCellsInPlace } from './rows';
 
 /** Rows per batch handed to a sink (and fetched per round trip where the driver fetches in batches). */
 export const batchRows = 1000;
@@ -14,9 +14,14 @@ export class CappedSink {
   private seenExtra = false;
   private started = false;
 
+  /**
+   * @param convert false when the driver's values are cells already (pg with this extension's type
+   * parsers gives strings, numbers, booleans, null, Buffers, arrays and parsed JSON only).
+   */
   constructor(
     private readonly sink: RowSink,
     private readonly limit: number,
+    private readonly convert = true,
   ) {}
 
   get truncated(): boolean {
@@ -45,7 +50,7 @@ export class CappedSink {
     const kept = batch.length > room ? batch.slice(0, room) : batch;
     if (kept.length === 0) return;
     this.passed += kept.length;
-    await this.sink.rows(kept.map((r) => r.map(toCell) as CellValue[]));
+    await this.sink.rows(this.convert ? kept.map(toCellsInPlace) : (kept as CellValue[][]));
   }
 
   summary(executionMs: number): StreamSummary {
