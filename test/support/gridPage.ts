@@ -41,6 +41,8 @@ window.__show = (generation, rows, cols) => {
   const columns = Array.from({ length: cols }, (_, c) => ({ name: 'col_' + c, type: c === 0 ? 'int4' : 'text', kind: c === 0 ? 'number' : 'text' }));
   window.__post({ type: 'start', generation, source: { kind: 'query', connectionId: 'c', connectionName: 'bench', sql: 'select *' }, limit: rows, canSort: false });
   window.__post({ type: 'progress', generation, phase: 'done', columns, rowCount: rows, truncated: false, executionMs: 1 });
+  // As the extension does: the first window goes with the result.
+  window.__host({ type: 'window', generation, requestId: 0, offset: 0, count: 200 });
 };
 `;
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   columnEdges,
   display,
+  groupDigits,
   maxCachedWindows,
   maxScrollPx,
   rowHeight,
@@ -110,5 +111,11 @@ describe('grid cell display', () => {
     assert.equal(display({ t: 'bin', size: 2, hex: 'cafe' }, 'binary').text, '0xcafe (2 B)');
     assert.equal(display({ t: 'bin', size: 100, hex: 'ab'.repeat(16) }, 'binary').text, `0x${'ab'.repeat(16)}… (100 B)`);
     assert.equal(display('two\nlines', 'text').text, 'two↵lines');
+  });
+});
+
+describe('grid number labels', () => {
+  it('groups digits by thousands without the locale machinery', () => {
+    assert.deepEqual([0, 999, 1000, 1234567, -1234567.5].map(groupDigits), ['0', '999', '1,000', '1,234,567', '-1,234,567.5']);
   });
 });

@@ -86,6 +86,7 @@ export interface ResultProgress {
 export interface ResultRows {
   type: 'rows';
   generation: number;
+  /** The request answered; 0 for the first window, which the host sends unasked with the result. */
   requestId: number;
   offset: number;
   rows: GridCell[][];
@@ -138,7 +139,7 @@ export function isResultsToHost(value: unknown): value is ResultsToHost {
     case 'cancel':
       return true;
     case 'window':
-      return isCount(value.generation) && isCount(value.requestId) && isCount(value.offset) && isCount(value.count, maxWindowRows) && value.count > 0;
+      return isCount(value.generation) && isCount(value.requestId) && value.requestId > 0 && isCount(value.offset) && isCount(value.count, maxWindowRows) && value.count > 0;
     case 'sort':
       return value.sort === null || isSort(value.sort);
     case 'setLimit':

@@ -21,6 +21,7 @@ import {
   clampCell,
   columnEdges,
   display,
+  groupDigits,
   inRange,
   initialWidth,
   rangeOf,
@@ -50,7 +51,7 @@ document.adoptedStyleSheets = [sheet];
 
 /** The row-number column: wide enough for the largest row number. */
 let gutterWidth = 48;
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupDigits;
 
 // ---- state ----
 let start: ResultStart | undefined;
@@ -66,6 +67,7 @@ let focus: Cell | undefined;
 let selection: CellRange | undefined;
 let lastSpan: RowSpan = { first: 0, end: 0, shift: 0 };
 let painted = false;
+let firstPaintTimer: number | undefined;
 let restoreScroll: number | undefined = vscode.getState()?.scrollTop;
 
 // ---- layout ----
@@ -291,7 +293,8 @@ function render(): void {
     }
     nextRequest++;
   }
-  const n = span.end - span.first;
+  // Until the first rows arrive there is nothing to draw; placeholders would only cost a frame.
+  const n = painted || cache.row(span.first) ? span.end - span.first : 0;
   while (body.children.length < n) body.append(el('div', { class: 'row', role: 'row' }));
   let realRows = 0;
   for (let k = 0; k < body.children.length; k++) {
@@ -597,12 +600,22 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
         scroller.scrollTop = restoreScroll;
         restoreScroll = undefined;
       }
-      schedule();
+      // The first rows come right behind the first progress: draw once with them, not twice.
+      if (!painted && rowCount > 0 && !cache.row(0)) {
+        if (firstPaintTimer === undefined) firstPaintTimer = window.setTimeout(() => { firstPaintTimer = undefined; schedule(); }, 50);
+      } else {
+        schedule();
+      }
       return;
     }
     case 'rows':
       if (!start || m.generation !== start.generation) return;
-      cache.put(m.offset, m.rows, m.requestId);
+      if (m.requestId === 0) cache.push(m.offset, m.rows);
+      else cache.put(m.offset, m.rows, m.requestId);
+      if (firstPaintTimer !== undefined) {
+        window.clearTimeout(firstPaintTimer);
+        firstPaintTimer = undefined;
+      }
       schedule();
       return;
   }

@@ -22,14 +22,14 @@ export const resultsCss = `
   .error pre { margin: 6px 0 0; font-family: var(--vscode-editor-font-family); }
   .gridwrap { position: relative; flex: 1; min-height: 0; }
   .scroller { position: absolute; inset: 0; overflow: auto; }
-  .overlay { position: absolute; top: 0; left: 0; overflow: hidden; outline: none; cursor: cell;
+  .overlay { position: absolute; top: 0; left: 0; overflow: hidden; outline: none; cursor: cell; contain: strict;
              font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   .overlay:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
-  .row, .header { position: absolute; left: 0; right: 0; height: 22px; }
+  .row, .header { position: absolute; left: 0; right: 0; height: 22px; contain: strict; }
   .header { top: 0; z-index: 2; background: var(--vscode-editorGroupHeader-tabsBackground, var(--vscode-editor-background));
             border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); font-family: var(--vscode-font-family); }
   .cell { position: absolute; top: 0; height: 22px; line-height: 22px; padding: 0 6px; box-sizing: border-box; white-space: pre;
-          overflow: hidden; text-overflow: ellipsis; border-right: 1px solid var(--vscode-editorWidget-border, transparent); }
+          overflow: hidden; text-overflow: ellipsis; border-right: 1px solid var(--vscode-editorWidget-border, transparent); contain: strict; }
   .row:nth-child(even) .cell { background: var(--vscode-list-hoverBackground, transparent); }
   .row .cell { background: var(--vscode-editor-background); }
   .gutter { color: var(--vscode-editorLineNumber-foreground); text-align: right; z-index: 1; cursor: default;

@@ -32,6 +32,8 @@ interface Deps {
 /** The most rows one copy puts on the clipboard. */
 export const maxCopyRows = 100_000;
 const progressEveryMs = 100;
+/** The page's window size (gridModel.windowRows): the first window is sent with the result. */
+const firstWindowRows = 200;
 
 function keyOf(source: ResultSource): string {
   return source.kind === 'preview'
@@ -128,6 +130,8 @@ export class ResultPanel {
   private result: ResultSet | undefined;
   private abort: AbortController | undefined;
   private lastProgress = 0;
+  /** The generation whose first window went to the page unasked. */
+  private pushed = 0;
   private progressTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   /** Settles when the current run has ended; for tests. */
@@ -227,6 +231,15 @@ export class ResultPanel {
       rowsScanned: result.stats?.rowsScanned,
       error: result.phase === 'failed' || result.phase === 'cancelled' ? errorInfo(result.error, this.source.sql) : undefined,
     });
+    // The first rows go with the result, saving the page a round trip before its first paint.
+    if (this.pushed !== generation && (result.rowCount >= firstWindowRows || (result.phase !== 'running' && result.rowCount > 0))) {
+      this.pushed = generation;
+      void result.window(0, firstWindowRows).then((rows) => {
+        if (generation === this.generation && !this.disposed) {
+          this.channel.post({ type: 'rows', generation, requestId: 0, offset: 0, rows: rows.map((r) => r.map(toGridCell)) });
+        }
+      });
+    }
   }
 
   private async onMessage(message: ResultsToHost): Promise<void> {
@@ -234,6 +247,7 @@ export class ResultPanel {
       switch (message.type) {
         case 'ready':
           // The page (re)loaded: it has nothing yet.
+          this.pushed = 0;
           if (this.result) this.channel.post({ type: 'start', generation: this.generation, source: this.source, limit: this.limit, sort: this.sort, canSort: this.source.kind === 'preview' });
           this.postProgress(this.generation);
           return;
