@@ -69,10 +69,10 @@ export async function openWorkbench(files: Record<string, string> = {}): Promise
  * Gives a suite one workbench: opened before its tests, a screenshot of any failed step, closed after.
  * Returns a getter, since the workbench exists only once the suite runs.
  */
-export function useWorkbench(prefix: string, setup?: (wb: Workbench) => Promise<void> | void): () => Workbench {
+export function useWorkbench(prefix: string, setup?: (wb: Workbench) => Promise<void> | void, files?: Record<string, string>): () => Workbench {
   let wb: Workbench | undefined;
   before(async () => {
-    wb = await openWorkbench();
+    wb = await openWorkbench(files);
     await setup?.(wb);
   });
   afterEach(async function () {

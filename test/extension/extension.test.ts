@@ -4,7 +4,7 @@
  * test API that activate() returns; importing src/ here would load a second copy of it.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../src/core/explorer/nodes';
@@ -29,6 +29,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  assert.ok(folder, 'the tests need a workspace folder');
+  return folder;
 }
 
 function label(node: ExplorerNode, t: PlanasonixTestApi): string {
@@ -132,21 +138,30 @@ describe('Planasonix Connections in the real extension host', function () {
     }
   });
 
-  it('previews a table through the command, with the row limit from the settings', async () => {
+  it('previews a table in the results panel with the row limit from the settings, and exports it as CSV', async () => {
     const config = vscode.workspace.getConfiguration('planasonix');
     await config.update('preview.rowLimit', 7, vscode.ConfigurationTarget.Global);
     try {
       const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
       const orders = await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'orders');
       await vscode.commands.executeCommand('planasonix.explorer.previewTable', orders);
-      const editor = await until('the preview editor', () =>
-        vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'planasonix-preview'),
-      );
-      const text = editor.document.getText();
-      assert.match(text, /first 7 rows \(limit 7; the table has more\)/);
-      assert.match(text, /^id \(INTEGER\) \| customer_id/m);
-      // summary, blank line, header, rule, then the 7 rows
-      assert.equal(text.trim().split('\n').length, 4 + 7);
+      const panel = await until('the results panel', () => t.results.panels.find((p) => p.state.source.table === 'orders'));
+      assert.equal(panel.panel.viewType, 'planasonix.results');
+      await panel.finished;
+      const result = panel.current!;
+      assert.equal(result.phase, 'done', String(result.error));
+      assert.equal(result.rowCount, 7);
+      assert.equal(result.stats?.truncated, true);
+      assert.equal(result.columns[0], 'id');
+
+      const target = vscode.Uri.file(path.join(workspaceRoot(), 'orders-export.csv'));
+      assert.equal(await panel.export('csv', target), 7);
+      const lines = readFileSync(target.fsPath, 'utf8').trimEnd().split('\n');
+      assert.equal(lines.length, 8);
+      assert.equal(lines[0], result.columns.join(','));
+      const first = await result.window(0, 1);
+      assert.equal(lines[1]!.split(',')[0], String(first[0]![0]));
+      rmSync(target.fsPath, { force: true });
     } finally {
       await config.update('preview.rowLimit', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -208,10 +208,11 @@ export function display(cell: GridCell, kind: ColumnKind): Display {
   }
 }
 
-/** A starting width for a column from its name and type. */
-export function initialWidth(name: string, kind: ColumnKind): number {
+/** A starting width for a column: room for its values' kind, and for its header (name, type, sort button). */
+export function initialWidth(name: string, kind: ColumnKind, type = ''): number {
   const base = kind === 'number' || kind === 'boolean' ? 90 : kind === 'date' ? 170 : kind === 'json' ? 220 : 160;
-  return Math.max(base, Math.min(320, 24 + name.length * 8));
+  const header = 40 + name.length * 8 + type.length * 7;
+  return Math.max(base, Math.min(320, header));
 }
 
 export interface Cell {

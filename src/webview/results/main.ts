@@ -200,7 +200,7 @@ function setColumns(next: GridColumn[]): void {
   const same = next.length === columns.length && next.every((c, i) => c.name === columns[i]!.name && c.type === columns[i]!.type);
   if (same) return;
   columns = next;
-  widths = columns.map((c) => initialWidth(c.name, c.kind));
+  widths = columns.map((c) => initialWidth(c.name, c.kind, c.type));
   edges = columnEdges(widths);
   overlay.setAttribute('aria-colcount', String(columns.length + 1));
   header.replaceChildren();

@@ -1,0 +1,192 @@
+/**
+ * The results grid in real VS Code: a million-row preview scrolled to its end, sorting on the
+ * server, CSV export compared with the database, and hostile text in table names, column names and
+ * cells shown as text and never run.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import pg from 'pg';
+import type { FrameLocator, Page } from 'playwright-core';
+import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
+import { clearNotifications, expand, rowAction, showConnections, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
+
+const connectionName = 'Grid PG';
+const payloads = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'xss-payloads.json'), 'utf8')) as string[];
+const xssTable = '<img src=x onerror=alert(0)>';
+
+const workspaceFile = JSON.stringify({
+  connections: [
+    {
+      name: connectionName,
+      type: 'postgres',
+      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+    },
+  ],
+});
+
+/** The grid page of the active results panel. */
+async function grid(page: Page, table: string): Promise<FrameLocator> {
+  const frame = webviewFrame(page);
+  await frame.locator('.source', { hasText: table }).waitFor({ timeout: 30_000 });
+  return frame;
+}
+
+async function waitForStatus(frame: FrameLocator, text: RegExp, timeoutMs = 60_000): Promise<void> {
+  await frame.locator('.status', { hasText: text }).waitFor({ timeout: timeoutMs });
+}
+
+/** The text of a cell by row number (1-based, as the gutter shows it) and column index. */
+function cell(frame: FrameLocator, rowNumber: number, column: number) {
+  return frame.locator(`.row[aria-rowindex="${rowNumber + 1}"]:not([hidden]) .cell[aria-colindex="${column + 2}"]`);
+}
+
+async function openFixtureSchema(page: Page, schema: string): Promise<void> {
+  await expand(treeRow(page, connectionName));
+  await expand(treeRow(page, `Database ${fixtureDatabase}`));
+  await expand(treeRow(page, `Schema ${schema}`));
+}
+
+async function setLimit(frame: FrameLocator, limit: number): Promise<void> {
+  await frame.locator('.limit vscode-textfield input').fill(String(limit));
+  await frame.locator('.limit vscode-button').click();
+}
+
+describe('results grid in real VS Code (code-server + Chromium), from the packaged .vsix', function () {
+  this.bail(true);
+  this.timeout(180_000);
+  before(() => ensurePostgresFixture());
+  const dialogs: string[] = [];
+  const workbench = useWorkbench(
+    'grid',
+    (wb) => {
+      // Any alert/confirm/prompt from any frame (a payload that ran) lands here.
+      wb.page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+    },
+    { '.vscode/planasonix-connections.json': workspaceFile },
+  );
+
+  it('previews a 1,000,000-row table and scrolls to its last rows', async () => {
+    const { page } = workbench();
+    await showConnections(page);
+    await openFixtureSchema(page, 'fixture');
+    await rowAction(treeRow(page, 'table big'), 'Preview Table');
+    const frame = await grid(page, 'fixture.big');
+    await waitForStatus(frame, /^100 rows · truncated at the limit of 100/);
+    await frame.locator('.head', { hasText: 'payload' }).filter({ hasText: 'text' }).waitFor();
+
+    // Sorting asks the server again, with ORDER BY.
+    await frame.locator('button.sort[aria-label="Sort by id"]').click();
+    await waitForStatus(frame, /^100 rows/);
+    await frame.locator('button.sort.on[aria-label="Sort by id"]').waitFor();
+    await frame.locator('button.sort[aria-label="Sort by id"]').click();
+    await frame.locator('button.sort.on.codicon-arrow-down[aria-label="Sort by id"]').waitFor();
+    await cell(frame, 1, 0).filter({ hasText: /^1000000$/ }).waitFor();
+
+    // The whole table: streamed to the extension's spool, paged into the grid as it scrolls.
+    await setLimit(frame, 1_000_000);
+    await waitForStatus(frame, /^1,000,000 rows · limit 1,000,000/, 120_000);
+    await workbench().screenshot('grid-01-million');
+    await cell(frame, 1, 1).click();
+    await page.keyboard.press('Control+End');
+    const last = cell(frame, 1_000_000, 0);
+    await last.filter({ hasText: /^1$/ }).waitFor();
+    assert.equal(await cell(frame, 1_000_000, 1).textContent(), 'c4ca4238a0b923820dcc509a6f75849b'); // md5('1')
+    assert.equal(await cell(frame, 999_999, 0).textContent(), '2');
+    // And back into the middle with the keyboard: rows arrive for wherever one lands.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('PageUp');
+    const middle = frame.locator('.row:not([hidden]) .cell.active');
+    await middle.filter({ hasText: /^[0-9a-f]{32}$/ }).waitFor();
+    assert.equal(await frame.locator('.row:not([hidden]) .cell.loading').count(), 0);
+    await workbench().screenshot('grid-02-last-rows');
+  });
+
+  it('exports a preview as CSV to a file chosen in the save dialog, equal to the database', async () => {
+    const { page } = workbench();
+    await rowAction(treeRow(page, 'table wide'), 'Preview Table');
+    const frame = await grid(page, 'fixture.wide');
+    await setLimit(frame, 1000);
+    await waitForStatus(frame, /^1,000 rows · limit 1,000/);
+    await clearNotifications(page);
+    await frame.locator('vscode-button', { hasText: 'CSV' }).click();
+    const dialogInput = page.locator('.quick-input-widget input.input');
+    await dialogInput.waitFor();
+    await page.waitForFunction("(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('wide.csv')");
+    await page.keyboard.press('Enter');
+    await toast(page, 'Exported 1,000 rows to wide.csv.').waitFor({ timeout: 60_000 });
+
+    const text = readFileSync(path.join(workbench().dirs.workspace, 'wide.csv'), 'utf8');
+    // NULL is an empty field; the empty string is "" (csv-parse tells the two apart by the quotes).
+    const records = parse(text, {
+      columns: true,
+      cast: (value, context) => (value === '' && !context.quoting && !context.header ? null : value),
+    }) as Record<string, string | null>[];
+    const client = new pg.Client({ ...pgServer, database: fixtureDatabase });
+    await client.connect();
+    try {
+      const columns = (await client.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'fixture' AND table_name = 'wide' ORDER BY ordinal_position`,
+      )).rows.map((r) => r.column_name);
+      assert.deepEqual(Object.keys(records[0]!), columns);
+      const db = await client.query<Record<string, string | null>>(`SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM fixture.wide`);
+      assert.equal(records.length, db.rows.length);
+      const byId = new Map(db.rows.map((r) => [r.id, r]));
+      const norm = (column: string, v: string | null): string | null => {
+        if (v === null) return null;
+        if (column === 'flag') return v === 't' ? 'true' : v === 'f' ? 'false' : v;
+        if (column === 'doc') return JSON.stringify(JSON.parse(v));
+        if (column === 'tags') return v.startsWith('[') ? `{${(JSON.parse(v) as string[]).join(',')}}` : v;
+        if (column === 'ratio' || column === 'price') return String(Number(v));
+        return v;
+      };
+      for (const record of records) {
+        const want = byId.get(record.id!);
+        assert.ok(want, `row ${record.id} is not in the table`);
+        for (const c of columns) assert.equal(norm(c, record[c]!), norm(c, want[c]!), `row ${record.id}, column ${c}`);
+      }
+      assert.ok(records.some((r) => r.note === null) && records.some((r) => r.note === ''), 'NULL and "" both came through apart');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('shows hostile table names, column names and values as text, and runs none of them', async () => {
+    const { page } = workbench();
+    await openFixtureSchema(page, 'xss');
+    const row = treeRow(page, `table ${xssTable}`);
+    await row.waitFor();
+    await rowAction(row, 'Preview Table');
+    const frame = await grid(page, xssTable);
+    await waitForStatus(frame, new RegExp(`^${payloads.length} rows`));
+    assert.equal(await frame.locator(".source").textContent(), `${fixtureDatabase}.xss.${xssTable}`);
+    const seenHeaders = new Set<string>();
+    const seenCells = new Set<string>();
+    const collect = async (): Promise<void> => {
+      for (const h of await frame.locator('.head .name').allTextContents()) seenHeaders.add(h);
+      for (const c of await frame.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents()) seenCells.add(c);
+    };
+    await cell(frame, 1, 0).click();
+    await collect();
+    for (let i = 0; i < payloads.length; i++) {
+      await page.keyboard.press('ArrowRight');
+      await collect();
+    }
+    await workbench().screenshot('grid-03-xss');
+    for (const p of payloads) {
+      assert.ok(seenHeaders.has(p), `column name shown as text: ${p}`);
+      assert.ok(seenCells.has(p), `cell value shown as text: ${p}`);
+    }
+    // Nothing became markup: the grid's cells hold text only, and no element a payload names exists.
+    const injected = await frame.locator('.overlay img, .overlay svg, .overlay script, .overlay iframe, .overlay a, .overlay object, .overlay details, .overlay input, .overlay math, .overlay body').count();
+    assert.equal(injected, 0);
+    assert.equal(await frame.locator('.row .cell *').count(), 0, 'a cell holds an element');
+    // The tab title is the table name as text too.
+    await page.locator('.tab', { hasText: xssTable }).first().waitFor();
+    await page.waitForTimeout(500); // give a payload that did run the chance to raise its dialog
+    assert.deepEqual(dialogs, []);
+  });
+});
