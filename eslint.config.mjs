@@ -7,7 +7,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.e2e/**', 'media/**'] },
+  { ignores: ['.cache/**', 'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.e2e/**', 'media/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
