@@ -13,6 +13,7 @@ import {
   toast,
   treeRow,
   useWorkbench,
+  webviewFrame,
 } from './workbench';
 
 interface Scenario {
@@ -92,14 +93,16 @@ for (const s of scenarios) {
       await workbench().screenshot(`${s.shot}-01-tree`);
     });
 
-    it('previews the table in a read-only editor', async () => {
+    it('previews the table in the results grid, NULL shown apart from text', async () => {
       const { page } = workbench();
       await rowAction(treeRow(page, 'table customers'), 'Preview Table');
-      const editor = page.locator('.editor-instance .monaco-editor .view-lines');
-      await editor.filter({ hasText: 'Ada Lovelace' }).waitFor();
-      const text = (await editor.innerText()).replace(/\u00a0/g, ' '); // Monaco renders spaces as NBSP
-      assert.match(text, /all 3 rows/);
-      assert.match(text, /Grace Hopper/);
+      const grid = webviewFrame(page);
+      await grid.locator('.status', { hasText: /^3 rows · limit 100/ }).waitFor({ timeout: 30_000 });
+      const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();
+      assert.ok(cells.includes('Ada Lovelace') && cells.includes('Grace Hopper'), cells.join(' | '));
+      await grid.locator('.head .name', { hasText: 'email' }).waitFor();
+      // Dijkstra has no email: NULL, drawn apart from any text.
+      await grid.locator('.row:not([hidden]) .cell.null', { hasText: 'NULL' }).first().waitFor();
       await workbench().screenshot(`${s.shot}-02-preview`);
     });
 
