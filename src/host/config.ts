@@ -7,6 +7,7 @@ export const settingKeys = {
   queryTimeoutSeconds: 'query.timeoutSeconds',
   explorerPageSize: 'explorer.pageSize',
   sessionIdleMinutes: 'sessions.idleMinutes',
+  queryCodeLens: 'query.codeLens',
 } as const;
 
 export interface Settings {
@@ -15,6 +16,7 @@ export interface Settings {
   queryTimeoutSeconds: number;
   explorerPageSize: number;
   sessionIdleMinutes: number;
+  queryCodeLens: boolean;
 }
 
 const defaults: Settings = {
@@ -23,6 +25,7 @@ const defaults: Settings = {
   queryTimeoutSeconds: 30,
   explorerPageSize: 500,
   sessionIdleMinutes: 5,
+  queryCodeLens: true,
 };
 
 function positiveInt(value: unknown, fallback: number, max: number): number {
@@ -38,5 +41,6 @@ export function readSettings(): Settings {
     queryTimeoutSeconds: positiveInt(c.get(settingKeys.queryTimeoutSeconds), defaults.queryTimeoutSeconds, 3600),
     explorerPageSize: positiveInt(c.get(settingKeys.explorerPageSize), defaults.explorerPageSize, 10_000),
     sessionIdleMinutes: positiveInt(c.get(settingKeys.sessionIdleMinutes), defaults.sessionIdleMinutes, 24 * 60),
+    queryCodeLens: c.get(settingKeys.queryCodeLens) !== false,
   };
 }

@@ -16,6 +16,10 @@ import { ConnectionsTreeProvider } from './explorer/connectionsTreeProvider';
 import { WorkspaceConnectionsModel } from './workspaceConnectionsModel';
 import { ConnectionForms } from './webviews/connectionForm/connectionForms';
 import { ResultPanels } from './webviews/results/resultPanels';
+import { EditorBindings } from './query/bindings';
+import { registerQueryFeatures } from './query/queryFeatures';
+import { QueryHistory } from '../core/query/history';
+import { errorMessage as messageOf } from '../core/errors';
 import { removeSpoolFolder } from '../core/results/resultSet';
 import { resultsViewType } from '../shared/protocol/results';
 import { connectionFormViewType, type FormState } from '../shared/protocol/connectionForm';
@@ -26,6 +30,8 @@ export interface PlanasonixTestApi {
   explorer: ConnectionsTreeProvider;
   forms: ConnectionForms;
   results: ResultPanels;
+  bindings: EditorBindings;
+  history: QueryHistory;
   treeView: vscode.TreeView<ExplorerNode>;
   ready: Promise<unknown>;
   storeFile: string;
@@ -87,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     },
   });
 
+  const history = new QueryHistory(path.join(context.globalStorageUri.fsPath, 'query-history.json'), logger);
   const results = new ResultPanels({
     api,
     extensionUri: context.extensionUri,
@@ -94,7 +101,25 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     previewLimit: () => settings().previewRowLimit,
     queryLimit: () => settings().queryRowLimit,
     queryTimeoutMs: () => settings().queryTimeoutSeconds * 1000,
+    onQueryFinished: (source, result, startedAt, durationMs) => {
+      void history
+        .add({
+          connectionId: source.connectionId,
+          connectionName: source.connectionName,
+          sql: source.sql ?? '',
+          catalog: source.catalog,
+          schema: source.schema,
+          at: startedAt.toISOString(),
+          durationMs,
+          rows: result.rowCount,
+          truncated: result.stats?.truncated,
+          status: result.phase === 'done' ? 'ok' : result.phase === 'cancelled' ? 'cancelled' : 'failed',
+          message: result.phase === 'done' ? undefined : messageOf(result.error),
+        })
+        .catch((error: unknown) => logger.warn(`Query history not saved: ${messageOf(error)}`));
+    },
   });
+  const bindings = new EditorBindings(context.workspaceState, api, registry);
 
   context.subscriptions.push(
     channel,
@@ -114,13 +139,15 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     }),
     ...registerConnectionCommands({ api, logger, forms }),
     ...registerExplorerCommands({ api, explorer, logger, results }),
+    bindings,
+    ...registerQueryFeatures({ api, registry, bindings, results, history, logger, codeLensEnabled: () => settings().queryCodeLens }),
   );
   shutdown = async () => {
     results.dispose();
     await api.dispose();
     await removeSpoolFolder();
   };
-  return { api, explorer, forms, results, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
+  return { api, explorer, forms, results, bindings, history, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {

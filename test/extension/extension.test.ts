@@ -168,6 +168,43 @@ describe('Planasonix Connections in the real extension host', function () {
     }
   });
 
+  it('runs the statement under the cursor of a bound SQL file, records it in the history, and refuses writes unrun', async () => {
+    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    assert.equal(sample.kind, 'connection');
+    const connectionId = sample.kind === 'connection' ? sample.connection.id : '';
+    const file = path.join(workspaceRoot(), 'three.sql');
+    const sql = 'SELECT 1 AS first;\nSELECT id, name FROM customers ORDER BY id LIMIT 3;\nDELETE FROM orders;\n';
+    writeFileSync(file, sql);
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      await t.bindings.set(doc.uri, { connectionId });
+      await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, sql.indexOf('customers'));
+      const panel = await until('the query panel', () => t.results.queryPanel(doc.uri.toString()));
+      await panel.finished;
+      assert.equal(panel.state.source.sql, 'SELECT id, name FROM customers ORDER BY id LIMIT 3');
+      assert.equal(panel.current?.phase, 'done', String(panel.current?.error));
+      assert.equal(panel.current?.rowCount, 3);
+      assert.deepEqual(panel.current?.columns, ['id', 'name']);
+      const recorded = await until('the history entry', async () => (await t.history.list(connectionId)).find((e) => e.sql.includes('customers')));
+      assert.equal(recorded.status, 'ok');
+      assert.equal(recorded.rows, 3);
+
+      const before = (await t.history.list(connectionId)).length;
+      await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, sql.indexOf('DELETE'));
+      assert.equal(panel.current, undefined, 'a refused statement leaves no result');
+      const refused = await until('the refusal in the history', async () => {
+        const all = await t.history.list(connectionId);
+        return all.length > before ? all[0] : undefined;
+      });
+      assert.equal(refused.status, 'refused');
+      assert.match(refused.message ?? '', /^Refused: DELETE/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(file, { force: true });
+    }
+  });
+
   it('copies names as a user types them in SQL: quoted only where needed, qualified on request', async () => {
     const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
     const orders = await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'orders');

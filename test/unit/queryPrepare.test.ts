@@ -84,6 +84,21 @@ describe('query history', () => {
     assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { entries: unknown[] }).entries.length, 1);
   });
 
+  it('does not lose an entry when a first read overlaps the first write', async () => {
+    // Reads started at every step of the first write: none may put back the empty list it read.
+    for (let round = 0; round < 20; round++) {
+      const h = new QueryHistory(path.join(dir, `history-${round}.json`), silentLogger);
+      const reads: Promise<unknown>[] = [];
+      const adding = h.add(entry('a', 'select 1'));
+      for (let i = 0; i < 30; i++) {
+        reads.push(h.list());
+        await new Promise((r) => (i % 2 ? setImmediate(r) : process.nextTick(r)));
+      }
+      await Promise.all([adding, ...reads]);
+      assert.deepEqual((await h.list('a')).map((e) => e.sql), ['select 1'], `round ${round}`);
+    }
+  });
+
   it('clears one connection', async () => {
     const h = new QueryHistory(path.join(dir, 'history.json'), silentLogger);
     await h.add(entry('a', 'select 1'));

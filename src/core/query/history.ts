@@ -40,6 +40,8 @@ const maxSqlChars = 100_000;
  */
 export class QueryHistory {
   private entries: HistoryEntry[] | undefined;
+  /** One read of the file at a time: two overlapping first reads must not reset what a write just set. */
+  private loading: Promise<HistoryEntry[]> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
 
@@ -84,26 +86,33 @@ export class QueryHistory {
     return run;
   }
 
-  private async load(): Promise<HistoryEntry[]> {
-    if (this.entries) return this.entries;
+  private load(): Promise<HistoryEntry[]> {
+    if (this.entries) return Promise.resolve(this.entries);
+    this.loading ??= this.read().then((entries) => {
+      this.entries ??= entries;
+      this.loading = undefined;
+      return this.entries;
+    });
+    return this.loading;
+  }
+
+  private async read(): Promise<HistoryEntry[]> {
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
     } catch {
-      this.entries = [];
-      return this.entries;
+      return [];
     }
     try {
       const doc = JSON.parse(text) as Partial<HistoryDocument>;
       if (doc.version !== 1 || !Array.isArray(doc.entries)) throw new Error('not a history document');
-      this.entries = doc.entries.filter((e): e is HistoryEntry => typeof e?.sql === 'string' && typeof e.connectionId === 'string');
+      return doc.entries.filter((e): e is HistoryEntry => typeof e?.sql === 'string' && typeof e.connectionId === 'string');
     } catch (error) {
       const aside = `${this.file}.damaged-${Date.now()}`;
       await fs.rename(this.file, aside).catch(() => undefined);
       this.logger.warn(`Query history could not be read (${errorMessage(error)}); it was moved to ${aside} and starts again.`);
-      this.entries = [];
+      return [];
     }
-    return this.entries;
   }
 
   private async write(doc: HistoryDocument): Promise<void> {

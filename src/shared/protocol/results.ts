@@ -69,6 +69,8 @@ export interface ResultStart {
   sort?: SortState;
   /** Whether sorting re-queries the server (previews) or is not offered (test queries). */
   canSort: boolean;
+  /** A pinned result stays when the editor runs another query; only test queries can be pinned. */
+  pinned?: boolean;
 }
 
 export interface ResultProgress {
@@ -109,6 +111,7 @@ export type ResultsToHost =
   | { type: 'setLimit'; limit: number }
   | { type: 'refresh' }
   | { type: 'cancel' }
+  | { type: 'pin' }
   | { type: 'export'; format: 'csv' | 'json' }
   | { type: 'copy'; generation: number; range: CellRange; headers: boolean }
   | { type: 'showValue'; generation: number; row: number; column: number };
@@ -137,6 +140,7 @@ export function isResultsToHost(value: unknown): value is ResultsToHost {
     case 'ready':
     case 'refresh':
     case 'cancel':
+    case 'pin':
       return true;
     case 'window':
       return isCount(value.generation) && isCount(value.requestId) && value.requestId > 0 && isCount(value.offset) && isCount(value.count, maxWindowRows) && value.count > 0;

@@ -80,10 +80,11 @@ const refreshBtn = el('vscode-button', { secondary: '', icon: 'refresh', title: 
 const cancelBtn = el('vscode-button', { secondary: '', icon: 'debug-stop', title: 'Stop the statement on the server' }, 'Cancel') as Button;
 const csvBtn = el('vscode-button', { secondary: '', icon: 'export', title: 'Export the whole result as CSV' }, 'CSV') as Button;
 const jsonBtn = el('vscode-button', { secondary: '', icon: 'json', title: 'Export the whole result as JSON' }, 'JSON') as Button;
+const pinBtn = el('vscode-button', { secondary: '', icon: 'pin', title: 'Keep this result: the next run opens a new panel' }, 'Pin') as Button;
 const limit = el('div', { class: 'limit' });
 limit.append(el('span', {}, 'Limit'), limitField, applyLimit);
 const toolbar = el('div', { class: 'toolbar' });
-toolbar.append(source, status, el('div', { class: 'grow' }), limit, refreshBtn, cancelBtn, csvBtn, jsonBtn);
+toolbar.append(source, status, el('div', { class: 'grow' }), limit, refreshBtn, cancelBtn, csvBtn, jsonBtn, pinBtn);
 const busy = el('div', { class: 'busy', hidden: '' });
 const errorBox = el('div', { class: 'error', hidden: '', role: 'alert' });
 const wrap = el('div', { class: 'gridwrap' });
@@ -126,10 +127,14 @@ refreshBtn.addEventListener('click', () => post({ type: 'refresh' }));
 cancelBtn.addEventListener('click', () => post({ type: 'cancel' }));
 csvBtn.addEventListener('click', () => post({ type: 'export', format: 'csv' }));
 jsonBtn.addEventListener('click', () => post({ type: 'export', format: 'json' }));
+pinBtn.addEventListener('click', () => post({ type: 'pin' }));
 
 function describeSource(): void {
   if (!start) return;
   const s = start.source;
+  pinBtn.hidden = s.kind !== 'query';
+  pinBtn.disabled = start.pinned === true;
+  pinBtn.textContent = start.pinned ? 'Pinned' : 'Pin';
   if (s.kind === 'preview') {
     source.textContent = [s.catalog, s.schema, s.table].filter(Boolean).join('.');
     source.title = `${source.textContent} on ${s.connectionName}`;

@@ -27,6 +27,8 @@ interface Deps {
   previewLimit(): number;
   queryLimit(): number;
   queryTimeoutMs(): number;
+  /** Told when a test query's run ends (for the query history). */
+  onQueryFinished?(source: ResultSource, result: ResultSet, startedAt: Date, durationMs: number): void;
 }
 
 /** The most rows one copy puts on the clipboard. */
@@ -35,10 +37,10 @@ const progressEveryMs = 100;
 /** The page's window size (gridModel.windowRows): the first window is sent with the result. */
 const firstWindowRows = 200;
 
-function keyOf(source: ResultSource): string {
+function keyOf(source: ResultSource, editorKey?: string): string {
   return source.kind === 'preview'
     ? `preview:${source.connectionId}:${source.catalog ?? ''}:${source.schema ?? ''}:${source.table ?? ''}`
-    : `query:${source.connectionId}`;
+    : `query:${editorKey ?? source.connectionId}`;
 }
 
 function titleOf(source: ResultSource): string {
@@ -50,6 +52,7 @@ function titleOf(source: ResultSource): string {
 /** Table previews and test-query results, one panel per table or per connection's queries. */
 export class ResultPanels implements vscode.Disposable {
   private readonly open = new Map<string, ResultPanel>();
+  private pinCount = 0;
 
   constructor(private readonly deps: Deps) {}
 
@@ -58,9 +61,42 @@ export class ResultPanels implements vscode.Disposable {
     return this.show({ ...source, kind: 'preview' }, this.deps.previewLimit());
   }
 
-  /** Runs a test query in the connection's results panel. */
-  showQuery(source: Omit<ResultSource, 'kind'>, limit = this.deps.queryLimit()): ResultPanel {
-    return this.show({ ...source, kind: 'query' }, limit);
+  /**
+   * Runs a test query in the results panel of its editor (one per editor, unless pinned), or of its
+   * connection when there is no editor.
+   */
+  showQuery(source: Omit<ResultSource, 'kind'>, editorKey?: string, limit = this.deps.queryLimit()): ResultPanel {
+    return this.show({ ...source, kind: 'query' }, limit, editorKey);
+  }
+
+  /** Shows why a statement was not run, in the editor's results panel, without touching a server. */
+  showRefusal(source: Omit<ResultSource, 'kind'>, editorKey: string | undefined, message: string): ResultPanel {
+    const key = keyOf({ ...source, kind: 'query' }, editorKey);
+    let panel = this.open.get(key);
+    if (panel) {
+      panel.panel.reveal(undefined, true);
+    } else {
+      const created = vscode.window.createWebviewPanel(resultsViewType, titleOf({ ...source, kind: 'query' }), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps.extensionUri));
+      panel = this.attach(created, { ...source, kind: 'query' }, this.deps.queryLimit(), undefined, key);
+    }
+    panel.refuse({ ...source, kind: 'query' }, message);
+    return panel;
+  }
+
+  /** Keeps a result: the editor's next run opens a new panel. */
+  pin(panel: ResultPanel): void {
+    for (const [key, p] of this.open) {
+      if (p === panel && key.startsWith('query:')) {
+        this.open.delete(key);
+        this.open.set(`pinned:${++this.pinCount}`, panel);
+        panel.markPinned();
+      }
+    }
+  }
+
+  /** The running or last query panel of an editor. */
+  queryPanel(editorKey: string): ResultPanel | undefined {
+    return this.open.get(`query:${editorKey}`);
   }
 
   /** Panels open now, for tests. */
@@ -86,27 +122,30 @@ export class ResultPanels implements vscode.Disposable {
     else result.idle();
   }
 
-  private show(source: ResultSource, limit: number): ResultPanel {
-    const existing = this.open.get(keyOf(source));
+  private show(source: ResultSource, limit: number, editorKey?: string): ResultPanel {
+    const key = keyOf(source, editorKey);
+    const existing = this.open.get(key);
+    // Query results open beside the editor and leave it the focus; previews open in the active group.
+    const column = source.kind === 'query' ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
     if (existing) {
-      existing.panel.reveal();
+      if (source.kind === 'query') existing.panel.reveal(undefined, true);
+      else existing.panel.reveal();
       existing.replace(source, limit);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(resultsViewType, titleOf(source), vscode.ViewColumn.Active, webviewOptions(this.deps.extensionUri));
-    const result = this.attach(panel, source, limit, undefined);
+    const panel = vscode.window.createWebviewPanel(resultsViewType, titleOf(source), column, webviewOptions(this.deps.extensionUri));
+    const result = this.attach(panel, source, limit, undefined, key);
     result.run();
     return result;
   }
 
-  private attach(panel: vscode.WebviewPanel, source: ResultSource, limit: number, sort: SortState | undefined): ResultPanel {
+  private attach(panel: vscode.WebviewPanel, source: ResultSource, limit: number, sort: SortState | undefined, key = keyOf(source)): ResultPanel {
     panel.webview.options = webviewOptions(this.deps.extensionUri);
-    const result = new ResultPanel(panel, source, limit, sort, this.deps);
-    const key = keyOf(source);
+    const result = new ResultPanel(panel, source, limit, sort, this.deps, () => this.pin(result));
     this.open.get(key)?.panel.dispose();
     this.open.set(key, result);
     panel.onDidDispose(() => {
-      if (this.open.get(key) === result) this.open.delete(key);
+      for (const [k, p] of this.open) if (p === result) this.open.delete(k);
       result.dispose();
     });
     return result;
@@ -134,6 +173,7 @@ export class ResultPanel {
   private pushed = 0;
   private progressTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private pinned = false;
   /** Settles when the current run has ended; for tests. */
   finished: Promise<void> = Promise.resolve();
 
@@ -143,6 +183,7 @@ export class ResultPanel {
     private limit: number,
     private sort: SortState | undefined,
     private readonly deps: Deps,
+    private readonly requestPin: () => void = () => undefined,
   ) {
     this.channel = new WebviewChannel(panel.webview, isResultsToHost, (m) => void this.onMessage(m), deps.logger);
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'results');
@@ -152,8 +193,43 @@ export class ResultPanel {
     return this.result;
   }
 
-  get state(): { source: ResultSource; limit: number; sort?: SortState } {
-    return { source: this.source, limit: this.limit, sort: this.sort };
+  get state(): { source: ResultSource; limit: number; sort?: SortState; pinned: boolean } {
+    return { source: this.source, limit: this.limit, sort: this.sort, pinned: this.pinned };
+  }
+
+  get running(): boolean {
+    return this.result?.phase === 'running';
+  }
+
+  markPinned(): void {
+    this.pinned = true;
+    this.panel.title = `📌 ${titleOf(this.source)}`;
+    this.postStart();
+    this.postProgress(this.generation);
+  }
+
+  /** Shows a refusal in place of a result: nothing ran. */
+  refuse(source: ResultSource, message: string): void {
+    this.abort?.abort();
+    void this.result?.dispose();
+    this.result = undefined;
+    this.source = source;
+    this.panel.title = titleOf(source);
+    const generation = ++this.generation;
+    this.postStart();
+    this.channel.post({ type: 'progress', generation, phase: 'failed', columns: [], rowCount: 0, truncated: false, error: { code: 'read_only', message } });
+  }
+
+  private postStart(): void {
+    this.channel.post({
+      type: 'start',
+      generation: this.generation,
+      source: this.source,
+      limit: this.limit,
+      sort: this.sort,
+      canSort: this.source.kind === 'preview',
+      pinned: this.source.kind === 'query' ? this.pinned : undefined,
+    });
   }
 
   replace(source: ResultSource, limit: number): void {
@@ -167,7 +243,7 @@ export class ResultPanel {
   /** Shows the source without running it (a test query restored after a reload). */
   idle(): void {
     const generation = ++this.generation;
-    this.channel.post({ type: 'start', generation, source: this.source, limit: this.limit, sort: this.sort, canSort: this.source.kind === 'preview' });
+    this.postStart();
     this.channel.post({ type: 'progress', generation, phase: 'idle', columns: [], rowCount: 0, truncated: false });
   }
 
@@ -181,9 +257,15 @@ export class ResultPanel {
     const abort = new AbortController();
     this.result = result;
     this.abort = abort;
-    this.channel.post({ type: 'start', generation, source: this.source, limit: this.limit, sort: this.sort, canSort: this.source.kind === 'preview' });
+    this.postStart();
     result.onChange(() => this.scheduleProgress(generation));
-    this.finished = result.track(this.stream(result, abort.signal)).then(() => this.postProgress(generation));
+    const source = this.source;
+    const startedAt = new Date();
+    const t0 = Date.now();
+    this.finished = result.track(this.stream(result, abort.signal)).then(() => {
+      this.postProgress(generation);
+      if (source.kind === 'query') this.deps.onQueryFinished?.(source, result, startedAt, Date.now() - t0);
+    });
   }
 
   cancel(): void {
@@ -248,7 +330,7 @@ export class ResultPanel {
         case 'ready':
           // The page (re)loaded: it has nothing yet.
           this.pushed = 0;
-          if (this.result) this.channel.post({ type: 'start', generation: this.generation, source: this.source, limit: this.limit, sort: this.sort, canSort: this.source.kind === 'preview' });
+          this.postStart();
           this.postProgress(this.generation);
           return;
         case 'window': {
@@ -273,6 +355,9 @@ export class ResultPanel {
           return;
         case 'cancel':
           this.cancel();
+          return;
+        case 'pin':
+          if (this.source.kind === 'query' && !this.pinned) this.requestPin();
           return;
         case 'export':
           await this.export(message.format);

@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import type { Connection, ConnectionsApi } from '../../core/api/types';
+import type { ConnectorRegistry } from '../../core/connectors/registry';
+import { ConnectionError } from '../../core/errors';
+
+/** Language ids of SQL editors: VS Code's own and those of common SQL dialect extensions. */
+export const sqlLanguages = ['sql', 'pgsql', 'postgres', 'postgresql', 'mysql', 'plsql', 'tsql', 'sqlite', 'snowflake-sql', 'databricks-sql', 'sparksql', 'hql', 'jinja-sql'];
+
+export function isSqlDocument(doc: vscode.TextDocument): boolean {
+  return sqlLanguages.includes(doc.languageId);
+}
+
+/** Which connection (and default catalog/schema) an editor's queries run against. */
+export interface Binding {
+  connectionId: string;
+  catalog?: string;
+  schema?: string;
+}
+
+const stateKey = 'planasonix.query.bindings';
+const serverDefault = '(server default)';
+
+/**
+ * The connection bound to each SQL file, remembered per file in the workspace state, shown in the
+ * status bar for the active SQL editor; clicking it picks another.
+ */
+export class EditorBindings implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly api: ConnectionsApi,
+    private readonly registry: ConnectorRegistry,
+  ) {
+    this.item = vscode.window.createStatusBarItem('planasonix.query.connection', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Planasonix: query connection';
+    this.item.command = 'planasonix.query.pickConnection';
+    this.disposables.push(this.item, this.emitter, vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()));
+    void this.refresh();
+  }
+
+  get(uri: vscode.Uri): Binding | undefined {
+    return this.all()[uri.toString()];
+  }
+
+  async set(uri: vscode.Uri, binding: Binding | undefined): Promise<void> {
+    const all = this.all();
+    if (binding) all[uri.toString()] = binding;
+    else delete all[uri.toString()];
+    await this.memento.update(stateKey, all);
+    this.emitter.fire(uri);
+    await this.refresh();
+  }
+
+  /** Connections that can run test queries, for the pickers. */
+  async queryable(): Promise<Connection[]> {
+    const { data } = await this.api.listConnections();
+    return data.filter((c) => {
+      try {
+        return this.registry.spec(c.type).capabilities.includes('query');
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Asks which connection (and schema) a file's queries run against, and remembers it. */
+  async pick(uri: vscode.Uri, first = false): Promise<Binding | undefined> {
+    const connections = await this.queryable();
+    if (connections.length === 0) {
+      const add = await vscode.window.showWarningMessage('There is no connection that can run queries yet.', 'Add Connection');
+      if (add) await vscode.commands.executeCommand('planasonix.connections.add');
+      return undefined;
+    }
+    const current = this.get(uri);
+    const chosen = await vscode.window.showQuickPick(
+      connections.map((c) => ({
+        label: c.name,
+        description: `${this.registry.spec(c.type).label}${c.id === current?.connectionId ? ' · current' : ''}`,
+        connection: c,
+      })),
+      { title: first ? 'Run against which connection?' : 'Connection for this file', placeHolder: 'Queries from this file run read-only against it' },
+    );
+    if (!chosen) return undefined;
+    const binding: Binding = { connectionId: chosen.connection.id };
+    const spec = this.registry.spec(chosen.connection.type);
+    if (spec.capabilities.includes('schemas')) {
+      const schemas = await this.api
+        .listSchemas(chosen.connection.id)
+        .then((r) => r.schemas.map((s) => s.name))
+        .catch((error: unknown) => {
+          if (ConnectionError.is(error)) void vscode.window.showWarningMessage(`Could not list schemas: ${error.message}`);
+          return [] as string[];
+        });
+      if (schemas.length > 0) {
+        const schema = await vscode.window.showQuickPick([serverDefault, ...schemas], { title: `Default schema on ${chosen.connection.name}`, placeHolder: 'Unqualified names resolve in this schema' });
+        if (schema === undefined) return undefined;
+        if (schema !== serverDefault) binding.schema = schema;
+      }
+    }
+    await this.set(uri, binding);
+    return binding;
+  }
+
+  async refresh(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !isSqlDocument(editor.document)) {
+      this.item.hide();
+      return;
+    }
+    const binding = this.get(editor.document.uri);
+    if (!binding) {
+      this.item.text = '$(database) No connection';
+      this.item.tooltip = 'Planasonix: pick the connection this file runs test queries against';
+      this.item.show();
+      return;
+    }
+    const connection = await this.api.getConnection(binding.connectionId).catch(() => undefined);
+    this.item.text = connection ? `$(database) ${connection.name}${binding.schema ? ` · ${binding.schema}` : ''}` : '$(warning) Connection removed';
+    this.item.tooltip = connection ? `Test queries from this file run read-only on ${connection.name}. Click to change.` : 'The bound connection no longer exists; click to pick another.';
+    this.item.show();
+  }
+
+  private all(): Record<string, Binding> {
+    return { ...(this.memento.get<Record<string, Binding>>(stateKey) ?? {}) };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
