@@ -258,6 +258,8 @@ export class ResultPanel {
     this.result = result;
     this.abort = abort;
     this.postStart();
+    // Say at once that it runs: a statement can take long before its first row (or its columns).
+    this.postProgress(generation);
     result.onChange(() => this.scheduleProgress(generation));
     const source = this.source;
     const startedAt = new Date();
