@@ -14,6 +14,7 @@ import { statementAt } from '../src/core/sql/statements';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../test/support/servers';
 import { makeHarness } from '../test/support/harness';
 import { openGridPage } from '../test/support/gridPage';
+import { CountingProxy } from '../test/support/tcpProxy';
 import { ResultSet } from '../src/core/results/resultSet';
 
 const root = path.resolve(__dirname, '..');
@@ -174,6 +175,45 @@ async function previewRatios(): Promise<void> {
   }
 }
 
+/**
+ * A 1,000-row x 20-column test query through the extension core (read-only transaction, cursor
+ * capped at limit + 1) against the raw pg driver running the same SQL; and the rows a limit-100 query
+ * over a million-row table makes the server send, counted in PostgreSQL's DataRow messages by a proxy.
+ */
+async function queryFigures(): Promise<void> {
+  await ensurePostgresFixture();
+  const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
+  await raw.connect();
+  const { proxy, port } = await CountingProxy.start(pgServer.host, pgServer.port, { parsePostgres: true });
+  const h = await makeHarness({ limits: () => ({ defaultRowLimit: 1000, maxRowLimit: 1_000_000, defaultTimeoutMs: 30_000 }) });
+  try {
+    const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
+    const conn = await h.api.createConnection({ name: 'bench', type: 'postgres', config });
+    const sql = 'SELECT * FROM fixture.wide';
+    const textDates = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
+    const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (textDates.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'] };
+    const viaCore = async (): Promise<number> => (await h.api.testQuery({ connectionId: conn.id, sql, limit: 1000 })).rows.length;
+    const viaPg = async (): Promise<number> => (await raw.query({ text: sql, rowMode: 'array', types })).rows.length;
+    if ((await viaCore()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
+    const r = await sideBySide(61, viaCore, viaPg);
+    bench('test_query_1000x20_core_ms', r.a, 'ms');
+    bench('test_query_1000x20_pg_ms', r.b, 'ms');
+    bench('test_query_overhead_ratio', r.ratio, 'x');
+
+    const through = await h.api.createConnection({ name: 'counted', type: 'postgres', config: { ...config, port } });
+    const big = 'SELECT id, payload FROM fixture.big ORDER BY id';
+    await h.api.testQuery({ connectionId: through.id, sql: 'SELECT 1', limit: 1 }); // connect and warm caches first
+    proxy.reset();
+    const capped = await h.api.testQuery({ connectionId: through.id, sql: big, limit: 100 });
+    if (capped.rows.length !== 100 || !capped.truncated) throw new Error('the capped query did not return 100 rows and truncated');
+    bench('test_query_rows_fetched_1m_limit100', proxy.pgDataRows, 'rows');
+  } finally {
+    await h.api.dispose();
+    await proxy.close();
+    await raw.end();
+  }
+}
+
 /** Page-side code, as text: this file is compiled without the DOM's types. */
 const firstPaintScript = (generation: number): string => `(async () => {
   performance.clearMarks();
@@ -306,6 +346,7 @@ async function main(): Promise<void> {
   if (!only || only === 'activation') activationFigures();
   if (!only || only === 'preview') await previewRatios();
   if (!only || only === 'grid') await gridFigures();
+  if (!only || only === 'query') await queryFigures();
 }
 
 main().catch((error: unknown) => {

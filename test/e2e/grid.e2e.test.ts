@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import type { FrameLocator, Page } from 'playwright-core';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
-import { clearNotifications, expand, rowAction, showConnections, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
+import { clearNotifications, expand, rowAction, runCommand, showConnections, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
 
 const connectionName = 'Grid PG';
 const payloads = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'xss-payloads.json'), 'utf8')) as string[];
@@ -187,6 +187,18 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     // The tab title is the table name as text too.
     await page.locator('.tab', { hasText: xssTable }).first().waitFor();
     await page.waitForTimeout(500); // give a payload that did run the chance to raise its dialog
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('comes back after the window reloads, reading the preview again', async () => {
+    const { page } = workbench();
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const frame = await grid(page, xssTable);
+    await waitForStatus(frame, new RegExp(`^${payloads.length} rows`));
+    assert.ok((await frame.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents()).some((c) => payloads.includes(c)));
     assert.deepEqual(dialogs, []);
   });
 });

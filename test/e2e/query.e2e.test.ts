@@ -17,6 +17,7 @@ const sql = [
   "SELECT 'third' AS which;",
   'DELETE FROM fixture.orders;',
   `SELECT pg_sleep(60) AS ${marker};`,
+  'SELECT id,\n       nme FROM fixture.customers;',
   '',
 ].join('\n');
 
@@ -103,6 +104,19 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
     await workbench().screenshot('query-02-refused');
   });
 
+  it("shows a failed statement with the server's message and where it points", async () => {
+    const { page } = workbench();
+    await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
+    await goTo(page, 7, 9);
+    await page.keyboard.press('Control+Enter');
+    const grid = webviewFrame(page);
+    const error = grid.locator('.error', { hasText: 'column "nme" does not exist' });
+    await error.waitFor({ timeout: 30_000 });
+    assert.equal(await error.locator('.where').textContent(), 'SQLSTATE 42703 · line 2, column 8');
+    assert.equal(await error.locator('pre').textContent(), '       nme FROM fixture.customers\n       ^');
+    await workbench().screenshot('query-03-error');
+  });
+
   it('cancels a long statement from the results panel and stops it on the server', async () => {
     const { page } = workbench();
     await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
@@ -118,6 +132,6 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
     await grid.locator('vscode-button', { hasText: 'Cancel' }).click();
     await grid.locator('.status', { hasText: /^Cancelled after 0 rows/ }).waitFor({ timeout: 15_000 });
     assert.equal(await runningSleeps(), 0, 'pg_sleep still runs on the server');
-    await workbench().screenshot('query-03-cancelled');
+    await workbench().screenshot('query-04-cancelled');
   });
 });

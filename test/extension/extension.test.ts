@@ -205,6 +205,49 @@ describe('Planasonix Connections in the real extension host', function () {
     }
   });
 
+  it('completes table and column names of the bound connection without blocking, pins a result, and cancels a run', async () => {
+    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    const connectionId = sample.kind === 'connection' ? sample.connection.id : '';
+    const file = path.join(workspaceRoot(), 'complete.sql');
+    const forever = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+    writeFileSync(file, `SELECT  FROM customers;\nSELECT customers. FROM customers;\n${forever};\n`);
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      await t.bindings.set(doc.uri, { connectionId });
+      const labels = async (line: number, character: number): Promise<string[]> => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, character));
+        return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      };
+      // The first ask starts reading names in the background; later asks find them.
+      const tables = await until('table names', async () => ((await labels(0, 7)).includes('customers') ? labels(0, 7) : undefined));
+      assert.ok(tables.includes('orders'), tables.join(', '));
+      const columns = await until('column names', async () => ((await labels(1, 17)).includes('email') ? labels(1, 17) : undefined));
+      assert.ok(columns.includes('name') && !columns.includes('orders'), columns.join(', '));
+
+      // Pin: the next run opens a new panel and the pinned one keeps its result.
+      await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, 3);
+      const first = await until('the first result', () => t.results.queryPanel(doc.uri.toString()));
+      await first.finished;
+      t.results.pin(first);
+      assert.equal(first.state.pinned, true);
+      assert.equal(t.results.queryPanel(doc.uri.toString()), undefined);
+
+      // Cancel: a statement that never ends, stopped by the command.
+      await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, doc.getText().indexOf('WITH'));
+      const second = await until('the second panel', () => t.results.queryPanel(doc.uri.toString()));
+      assert.notEqual(second, first);
+      await until('the statement to run', () => second.running);
+      await vscode.commands.executeCommand('planasonix.query.cancel');
+      await second.finished;
+      assert.equal(second.current?.phase, 'cancelled');
+      assert.equal(first.current?.phase, 'done', 'the pinned result is untouched');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(file, { force: true });
+    }
+  });
+
   it('copies names as a user types them in SQL: quoted only where needed, qualified on request', async () => {
     const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
     const orders = await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'orders');

@@ -6,15 +6,29 @@ import * as net from 'node:net';
  */
 export class CountingProxy {
   serverToClientBytes = 0;
+  /** PostgreSQL DataRow messages the server sent (one per row), when parsing was asked for. */
+  pgDataRows = 0;
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
 
-  private constructor(targetHost: string, targetPort: number) {
+  private constructor(targetHost: string, targetPort: number, parsePostgres: boolean) {
     this.server = net.createServer((client) => {
       const upstream = net.connect(targetPort, targetHost);
       this.sockets.add(client).add(upstream);
+      // Server-to-client PostgreSQL messages are a type byte and a length that counts itself.
+      let pending: Buffer = Buffer.alloc(0);
       upstream.on('data', (chunk: Buffer) => {
         this.serverToClientBytes += chunk.length;
+        if (!parsePostgres) return;
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        let at = 0;
+        while (pending.length - at >= 5) {
+          const length = pending.readInt32BE(at + 1);
+          if (pending.length - at < 1 + length) break;
+          if (pending[at] === 0x44) this.pgDataRows++;
+          at += 1 + length;
+        }
+        pending = pending.subarray(at);
       });
       client.pipe(upstream);
       upstream.pipe(client);
@@ -27,14 +41,15 @@ export class CountingProxy {
     });
   }
 
-  static async start(targetHost: string, targetPort: number): Promise<{ proxy: CountingProxy; port: number }> {
-    const proxy = new CountingProxy(targetHost, targetPort);
+  static async start(targetHost: string, targetPort: number, options: { parsePostgres?: boolean } = {}): Promise<{ proxy: CountingProxy; port: number }> {
+    const proxy = new CountingProxy(targetHost, targetPort, options.parsePostgres === true);
     await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
     return { proxy, port: (proxy.server.address() as net.AddressInfo).port };
   }
 
   reset(): void {
     this.serverToClientBytes = 0;
+    this.pgDataRows = 0;
   }
 
   async close(): Promise<void> {

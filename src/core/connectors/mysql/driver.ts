@@ -186,7 +186,8 @@ class MysqlSession implements ConnectorSession {
       throw this.mapError(error, { cancelled: cancellation.cancelledByCaller, timeoutMs: options.timeoutMs });
     } finally {
       cancellation.dispose();
-      if (destroy) conn.destroy();
+      // A KILL QUERY sent for this thread may arrive after the statement ended: never reuse it.
+      if (destroy || cancellation.requested) conn.destroy();
       else {
         await conn.query(`SET SESSION sql_select_limit = DEFAULT`).catch(() => undefined);
         conn.release();

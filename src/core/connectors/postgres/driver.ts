@@ -187,6 +187,12 @@ class PostgresSession implements ConnectorSession {
           }
           await capped.rows(rows);
           if (rows.length < want || capped.remaining === 0) break;
+          // Between batches the statement is suspended, not running: a cancel request on the server
+          // would find nothing to stop, so stop reading here.
+          if (signal?.aborted) {
+            await cursor.close();
+            throw cancelledError();
+          }
         }
         await cursor.close();
       }
@@ -200,7 +206,8 @@ class PostgresSession implements ConnectorSession {
       throw this.mapError(error, { cancelled: cancellation.cancelledByCaller, timeoutMs: options.timeoutMs });
     } finally {
       cancellation.dispose();
-      client.release(destroy);
+      // A cancel request sent to this backend may arrive after the statement ended: never reuse it.
+      client.release(destroy || cancellation.requested);
     }
   }
 

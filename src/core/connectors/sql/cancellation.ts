@@ -6,7 +6,7 @@ export function cancelOnAbortOrTimeout(
   signal: AbortSignal | undefined,
   timeoutMs: number,
   cancelOnServer: () => void,
-): { readonly cancelledByCaller: boolean; dispose(): void } {
+): { readonly cancelledByCaller: boolean; readonly requested: boolean; dispose(): void } {
   let requested = false;
   const cancel = (): void => {
     requested = true;
@@ -17,6 +17,10 @@ export function cancelOnAbortOrTimeout(
   return {
     get cancelledByCaller() {
       return requested && (signal?.aborted ?? false);
+    },
+    /** A cancel went to the server: the connection must not be reused, the cancel may land late. */
+    get requested() {
+      return requested;
     },
     dispose() {
       clearTimeout(backstop);
