@@ -179,6 +179,7 @@ describe('Planasonix Connections in the real extension host', function () {
       const doc = await vscode.workspace.openTextDocument(file);
       await vscode.window.showTextDocument(doc);
       await t.bindings.set(doc.uri, { connectionId });
+      const started = new Date().toISOString(); // the history outlives a test run
       await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, sql.indexOf('customers'));
       const panel = await until('the query panel', () => t.results.queryPanel(doc.uri.toString()));
       await panel.finished;
@@ -186,8 +187,8 @@ describe('Planasonix Connections in the real extension host', function () {
       assert.equal(panel.current?.phase, 'done', String(panel.current?.error));
       assert.equal(panel.current?.rowCount, 3);
       assert.deepEqual(panel.current?.columns, ['id', 'name']);
-      const recorded = await until('the history entry', async () => (await t.history.list(connectionId)).find((e) => e.sql.includes('customers')));
-      assert.equal(recorded.status, 'ok');
+      const recorded = await until('the history entry', async () => (await t.history.list(connectionId)).find((e) => e.at >= started && e.sql.includes('customers')));
+      assert.equal(recorded.status, 'ok', recorded.message);
       assert.equal(recorded.rows, 3);
 
       const before = (await t.history.list(connectionId)).length;
@@ -210,7 +211,7 @@ describe('Planasonix Connections in the real extension host', function () {
     const connectionId = sample.kind === 'connection' ? sample.connection.id : '';
     const file = path.join(workspaceRoot(), 'complete.sql');
     const forever = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
-    writeFileSync(file, `SELECT  FROM customers;\nSELECT customers. FROM customers;\n${forever};\n`);
+    writeFileSync(file, `SELECT  FROM customers;\nSELECT customers. FROM customers;\nSELECT 1 AS one;\n${forever};\n`);
     try {
       const doc = await vscode.workspace.openTextDocument(file);
       await vscode.window.showTextDocument(doc);
@@ -226,9 +227,10 @@ describe('Planasonix Connections in the real extension host', function () {
       assert.ok(columns.includes('name') && !columns.includes('orders'), columns.join(', '));
 
       // Pin: the next run opens a new panel and the pinned one keeps its result.
-      await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, 3);
+      await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, doc.getText().indexOf('1 AS one'));
       const first = await until('the first result', () => t.results.queryPanel(doc.uri.toString()));
       await first.finished;
+      assert.equal(first.current?.phase, 'done', String(first.current?.error));
       t.results.pin(first);
       assert.equal(first.state.pinned, true);
       assert.equal(t.results.queryPanel(doc.uri.toString()), undefined);
@@ -241,7 +243,7 @@ describe('Planasonix Connections in the real extension host', function () {
       await vscode.commands.executeCommand('planasonix.query.cancel');
       await second.finished;
       assert.equal(second.current?.phase, 'cancelled');
-      assert.equal(first.current?.phase, 'done', 'the pinned result is untouched');
+      assert.equal(first.current?.phase, 'done', `the pinned result is untouched: ${String(first.current?.error)}`);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       rmSync(file, { force: true });
