@@ -182,6 +182,8 @@ function describeStatus(): void {
 }
 
 function describeError(): void {
+  // Nothing to show in a grid without columns (a refusal, an error before any row, a restored query).
+  wrap.hidden = columns.length === 0 && !!progress && progress.phase !== 'running' && progress.phase !== 'done';
   const e = progress?.error;
   if (!e || progress?.phase === 'cancelled') {
     errorBox.hidden = true;

@@ -21,6 +21,7 @@ export const resultsCss = `
   .error .where { color: var(--vscode-descriptionForeground); margin-top: 4px; }
   .error pre { margin: 6px 0 0; font-family: var(--vscode-editor-font-family); }
   .gridwrap { position: relative; flex: 1; min-height: 0; }
+  .gridwrap[hidden] { display: none; }
   .scroller { position: absolute; inset: 0; overflow: auto; }
   .overlay { position: absolute; top: 0; left: 0; overflow: hidden; outline: none; cursor: cell; contain: strict;
              font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
