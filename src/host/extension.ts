@@ -16,6 +16,7 @@ import { ConnectionsTreeProvider } from './explorer/connectionsTreeProvider';
 import { WorkspaceConnectionsModel } from './workspaceConnectionsModel';
 import { ConnectionForms } from './webviews/connectionForm/connectionForms';
 import { ResultPanels } from './webviews/results/resultPanels';
+import { ValueDocuments, valueScheme } from './webviews/results/valueDocuments';
 import { EditorBindings } from './query/bindings';
 import { registerQueryFeatures } from './query/queryFeatures';
 import { QueryHistory } from '../core/query/history';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     },
   });
 
+  const values = new ValueDocuments();
   const history = new QueryHistory(path.join(context.globalStorageUri.fsPath, 'query-history.json'), logger);
   const results = new ResultPanels({
     api,
@@ -101,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     previewLimit: () => settings().previewRowLimit,
     queryLimit: () => settings().queryRowLimit,
     queryTimeoutMs: () => settings().queryTimeoutSeconds * 1000,
+    showValue: (title, content, language) => values.show(title, content, language),
     onQueryFinished: (source, result, startedAt, durationMs) => {
       void history
         .add({
@@ -134,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
       deserializeWebviewPanel: (panel, state: unknown) => forms.restore(panel, state as FormState | undefined),
     }),
     results,
+    vscode.workspace.registerTextDocumentContentProvider(valueScheme, values),
     vscode.window.registerWebviewPanelSerializer(resultsViewType, {
       deserializeWebviewPanel: (panel, state: unknown) => results.restore(panel, state),
     }),

@@ -154,6 +154,39 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     }
   });
 
+  it('copies selected cells as TSV, with headers on Ctrl+Shift+C', async () => {
+    const { page } = workbench();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const frame = await grid(page, 'fixture.wide');
+    await frame.locator('button.sort[aria-label="Sort by id"]').click();
+    await frame.locator('button.sort.on[aria-label="Sort by id"]').waitFor();
+    await cell(frame, 1, 0).filter({ hasText: /^1$/ }).waitFor();
+    await cell(frame, 1, 0).click();
+    await cell(frame, 3, 1).click({ modifiers: ['Shift'] });
+    await frame.locator('.footer', { hasText: /^3 × 2 selected/ }).waitFor();
+    const clipboard = (): Promise<string> => page.evaluate('navigator.clipboard.readText()') as Promise<string>;
+    await page.evaluate("navigator.clipboard.writeText('')");
+    await page.keyboard.press('Control+C');
+    await page.waitForFunction("navigator.clipboard.readText().then((t) => t.length > 0)");
+    assert.equal(await clipboard(), '1\tname 1\n2\tname 2\n3\tname 3');
+    await page.keyboard.press('Control+Shift+C');
+    await page.waitForFunction("navigator.clipboard.readText().then((t) => t.startsWith('id'))");
+    assert.equal(await clipboard(), 'id\tname\n1\tname 1\n2\tname 2\n3\tname 3');
+
+    // The whole value on demand: a JSON cell opens pretty-printed in an editor beside.
+    await cell(frame, 1, 0).click();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+    await frame.locator('.row:not([hidden]) .cell.active.json').waitFor();
+    await page.keyboard.press('Enter');
+    const shown = page.locator('.editor-instance .monaco-editor .view-lines', { hasText: '"even": false' });
+    await shown.waitFor({ timeout: 15_000 });
+    assert.match((await shown.innerText()).replace(/\u00a0/g, ' '), /"n": 1,/);
+    // A read-only view: closing it asks nothing.
+    await page.locator('.tab', { hasText: 'doc (row 1)' }).waitFor();
+    await runCommand(page, 'View: Close Editor');
+    await page.locator('.tab', { hasText: 'doc (row 1)' }).waitFor({ state: 'detached' });
+  });
+
   it('shows hostile table names, column names and values as text, and runs none of them', async () => {
     const { page } = workbench();
     await openFixtureSchema(page, 'xss');

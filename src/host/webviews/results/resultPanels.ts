@@ -27,6 +27,8 @@ interface Deps {
   previewLimit(): number;
   queryLimit(): number;
   queryTimeoutMs(): number;
+  /** Shows a whole cell value in a read-only editor. */
+  showValue(title: string, content: string, language: string): Promise<void>;
   /** Told when a test query's run ends (for the query history). */
   onQueryFinished?(source: ResultSource, result: ResultSet, startedAt: Date, durationMs: number): void;
 }
@@ -442,8 +444,8 @@ export class ResultPanel {
     if (value === undefined) return;
     const structured = value !== null && typeof value === 'object' && !(value instanceof Uint8Array);
     const content = structured ? JSON.stringify(JSON.parse(cellText(value)), null, 2) : value === null ? 'NULL' : cellText(value);
-    const doc = await vscode.workspace.openTextDocument({ content, language: structured ? 'json' : 'plaintext' });
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    const name = result.columns[column] ?? 'value';
+    await this.deps.showValue(`${name} (row ${row + 1})`, content, structured ? 'json' : 'plaintext');
   }
 
   dispose(): void {
