@@ -9,6 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { columnsSql, tablesSql } from '../src/core/connectors/postgres/catalogQueries';
 import { statementAt } from '../src/core/sql/statements';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../test/support/servers';
@@ -199,10 +200,18 @@ async function queryFigures(): Promise<void> {
     bench('test_query_1000x20_core_ms', r.a, 'ms');
     bench('test_query_1000x20_pg_ms', r.b, 'ms');
     bench('test_query_overhead_ratio', r.ratio, 'x');
+    // The same SQL through pg-cursor on the raw side: the wire protocol the core needs for its row cap.
+    const viaCursor = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const cursor = raw.query(new Cursor<unknown[]>(sql, undefined, { rowMode: 'array', types }));
+        cursor.read(1001, (error, rows) => (error ? reject(error) : cursor.close(() => resolve(rows.length))));
+      });
+    const rc = await sideBySide(61, viaCore, viaCursor);
+    bench('test_query_vs_pg_cursor_ratio', rc.ratio, 'x');
 
     const through = await h.api.createConnection({ name: 'counted', type: 'postgres', config: { ...config, port } });
     const big = 'SELECT id, payload FROM fixture.big ORDER BY id';
-    await h.api.testQuery({ connectionId: through.id, sql: 'SELECT 1', limit: 1 }); // connect and warm caches first
+    await h.api.testQuery({ connectionId: through.id, sql: big, limit: 1 }); // connect, and learn the column types first
     proxy.reset();
     const capped = await h.api.testQuery({ connectionId: through.id, sql: big, limit: 100 });
     if (capped.rows.length !== 100 || !capped.truncated) throw new Error('the capped query did not return 100 rows and truncated');

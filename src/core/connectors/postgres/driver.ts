@@ -155,8 +155,9 @@ class PostgresSession implements ConnectorSession {
         'BEGIN TRANSACTION READ ONLY',
         `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`,
         ...(options.schema ? [`SET LOCAL search_path TO ${quoteDoubleQuoted(options.schema)}`] : []),
-        // Takes the snapshot, so the statement cannot switch the transaction to read-write.
-        'SELECT 1',
+        // Takes the snapshot, so the statement cannot switch the transaction to read-write. It sends
+        // no row, so every row that crosses the wire belongs to the user's statement.
+        'SELECT 1 WHERE false',
       ];
       const capped = new CappedSink(sink, options.limit, false);
       let started: number;
