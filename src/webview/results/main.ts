@@ -344,6 +344,7 @@ function render(): void {
   }
   if (!painted && realRows > 0) {
     painted = true;
+    warm.remove();
     performance.mark('grid:first-rows');
   }
   describeSelection();
@@ -630,3 +631,12 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
 
 describeStatus();
 post({ type: 'ready' });
+
+// While the host runs the query, lay out hidden text in the grid's font once: the first use of a
+// font (finding it, shaping its glyphs) then happens before the result comes, not in its first frame.
+const warm = el('div', { class: 'overlay', 'aria-hidden': 'true' });
+warm.style.visibility = 'hidden';
+warm.style.width = warm.style.height = '0px';
+warm.append(el('div', { class: 'cell num' }, '0123456789,.-'), el('div', { class: 'cell text' }, 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ …↵'), el('div', { class: 'cell null' }, 'NULL'));
+document.body.append(warm);
+void warm.getBoundingClientRect();
