@@ -21,7 +21,7 @@ import { EditorBindings } from './query/bindings';
 import { registerQueryFeatures } from './query/queryFeatures';
 import { QueryHistory } from '../core/query/history';
 import { errorMessage as messageOf } from '../core/errors';
-import { removeSpoolFolder } from '../core/results/resultSet';
+import { removeSpoolFolder, sweepStaleSpoolFolders } from '../core/results/resultSet';
 import { resultsViewType } from '../shared/protocol/results';
 import { connectionFormViewType, type FormState } from '../shared/protocol/connectionForm';
 
@@ -146,6 +146,8 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     bindings,
     ...registerQueryFeatures({ api, registry, bindings, results, history, logger, codeLensEnabled: () => settings().queryCodeLens }),
   );
+  // Later, off the activation path: result spools that a crashed window left in the temp folder.
+  setTimeout(() => void sweepStaleSpoolFolders().catch(() => undefined), 30_000).unref();
   shutdown = async () => {
     results.dispose();
     await api.dispose();

@@ -7,7 +7,7 @@ import type { CellValue } from '../../src/core/api/types';
 import { ConnectionError } from '../../src/core/errors';
 import { cellText, columnKind, maxCellChars, toGridCell, toTsv } from '../../src/core/results/cells';
 import { exportResult, uniqueKeys } from '../../src/core/results/export';
-import { ResultSet } from '../../src/core/results/resultSet';
+import { ResultSet, sweepStaleSpoolFolders } from '../../src/core/results/resultSet';
 import { errorInfo } from '../../src/host/webviews/results/errorInfo';
 import { isResultsState, isResultsToHost } from '../../src/shared/protocol/results';
 
@@ -88,6 +88,19 @@ describe('result set (spooled rows, read by window)', () => {
     await set.dispose();
     assert.deepEqual(readdirSync(dir), []);
     await assert.rejects(set.rows([rowOf(1)]), (e: unknown) => ConnectionError.is(e, 'cancelled'));
+  });
+
+  it('sweeps spool folders left by a crashed window, and only old ones', async () => {
+    const { utimesSync, mkdirSync } = await import('node:fs');
+    const old = path.join(dir, 'planasonix-results-old');
+    const fresh = path.join(dir, 'planasonix-results-fresh');
+    const other = path.join(dir, 'someone-else');
+    for (const d of [old, fresh, other]) mkdirSync(d);
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    utimesSync(old, weekAgo, weekAgo);
+    utimesSync(other, weekAgo, weekAgo);
+    assert.equal(await sweepStaleSpoolFolders(7 * 24 * 3600_000, dir), 1);
+    assert.deepEqual(readdirSync(dir).sort(), ['planasonix-results-fresh', 'someone-else']);
   });
 
   it('keeps the decoded-block cache bounded however far one reads', async () => {

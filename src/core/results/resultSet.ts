@@ -46,6 +46,23 @@ function defaultSpoolDir(): Promise<string> {
   return spoolDir;
 }
 
+/**
+ * Removes spool folders that a crashed or killed VS Code left behind: those not touched for maxAgeMs
+ * (a week by default; a live window's folder changes whenever a result comes or goes).
+ */
+export async function sweepStaleSpoolFolders(maxAgeMs = 7 * 24 * 3600_000, root = os.tmpdir()): Promise<number> {
+  let removed = 0;
+  const own = spoolDir ? path.basename(await spoolDir) : undefined;
+  for (const name of await fs.readdir(root).catch(() => [] as string[])) {
+    if (!name.startsWith('planasonix-results-') || name === own) continue;
+    const dir = path.join(root, name);
+    const st = await fs.stat(dir).catch(() => undefined);
+    if (!st?.isDirectory() || Date.now() - st.mtimeMs < maxAgeMs) continue;
+    await fs.rm(dir, { recursive: true, force: true }).then(() => removed++, () => undefined);
+  }
+  return removed;
+}
+
 export async function removeSpoolFolder(): Promise<void> {
   const dir = spoolDir;
   spoolDir = undefined;
