@@ -103,6 +103,36 @@ async function ensureBenchSchema(client: pg.Client): Promise<void> {
   await client.query(`CREATE TABLE ${benchSchema}.wide (id integer PRIMARY KEY, ${cols})`);
 }
 
+/** The raw side of a comparison does the same work: rows as arrays, dates and times as the server's text. */
+const textDates = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
+const rawTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    textDates.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+interface PgPair {
+  raw: pg.Client;
+  h: Awaited<ReturnType<typeof makeHarness>>;
+  config: { host: string; port: number; user: string; database: string; sslMode: string };
+  connectionId: string;
+}
+
+/** A raw pg client and the extension core's API on the fixture database, side by side. */
+async function withPgPair(work: (pair: PgPair) => Promise<void>): Promise<void> {
+  await ensurePostgresFixture();
+  const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
+  await raw.connect();
+  const h = await makeHarness({ limits: () => ({ defaultRowLimit: 1000, maxRowLimit: 1_000_000, defaultTimeoutMs: 30_000 }) });
+  try {
+    const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
+    const conn = await h.api.createConnection({ name: 'bench', type: 'postgres', config });
+    await work({ raw, h, config, connectionId: conn.id });
+  } finally {
+    await h.api.dispose();
+    await raw.end();
+  }
+}
+
 async function catalogRatios(): Promise<void> {
   await ensurePostgresFixture();
   const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
@@ -140,29 +170,17 @@ async function catalogRatios(): Promise<void> {
  * into a ResultSet; and the API's whole-response preview) against the raw pg driver's SELECT.
  */
 async function previewRatios(): Promise<void> {
-  await ensurePostgresFixture();
-  const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
-  await raw.connect();
-  const h = await makeHarness({ limits: () => ({ defaultRowLimit: 1000, maxRowLimit: 1_000_000, defaultTimeoutMs: 30_000 }) });
-  try {
-    const conn = await h.api.createConnection({
-      name: 'bench',
-      type: 'postgres',
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
-    });
+  await withPgPair(async ({ raw, h, connectionId }) => {
     const query = { schema: 'fixture', table: 'wide', limit: 1000 };
     const viaGrid = async (): Promise<number> => {
       const set = new ResultSet();
-      await set.track(h.api.previewStream(conn.id, query, set));
+      await set.track(h.api.previewStream(connectionId, query, set));
       const n = set.rowCount;
       await set.dispose();
       return n;
     };
-    const viaApi = async (): Promise<number> => (await h.api.preview(conn.id, query)).rows.length;
-    // The same work on the raw side: rows as arrays, dates and times left as the server's text.
-    const textDates = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
-    const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (textDates.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'] };
-    const viaPg = async (): Promise<number> => (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types })).rows.length;
+    const viaApi = async (): Promise<number> => (await h.api.preview(connectionId, query)).rows.length;
+    const viaPg = async (): Promise<number> => (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types: rawTypes })).rows.length;
     if ((await viaGrid()) !== 1000 || (await viaApi()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
     const grid = await sideBySide(61, viaGrid, viaPg);
     bench('preview_1000x20_core_ms', grid.a, 'ms');
@@ -170,10 +188,7 @@ async function previewRatios(): Promise<void> {
     bench('preview_1000x20_ratio', grid.ratio, 'x');
     const api = await sideBySide(61, viaApi, viaPg);
     bench('preview_1000x20_api_ratio', api.ratio, 'x');
-  } finally {
-    await h.api.dispose();
-    await raw.end();
-  }
+  });
 }
 
 /**
@@ -182,44 +197,36 @@ async function previewRatios(): Promise<void> {
  * over a million-row table makes the server send, counted in PostgreSQL's DataRow messages by a proxy.
  */
 async function queryFigures(): Promise<void> {
-  await ensurePostgresFixture();
-  const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
-  await raw.connect();
   const { proxy, port } = await CountingProxy.start(pgServer.host, pgServer.port, { parsePostgres: true });
-  const h = await makeHarness({ limits: () => ({ defaultRowLimit: 1000, maxRowLimit: 1_000_000, defaultTimeoutMs: 30_000 }) });
   try {
-    const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
-    const conn = await h.api.createConnection({ name: 'bench', type: 'postgres', config });
-    const sql = 'SELECT * FROM fixture.wide';
-    const textDates = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
-    const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (textDates.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'] };
-    const viaCore = async (): Promise<number> => (await h.api.testQuery({ connectionId: conn.id, sql, limit: 1000 })).rows.length;
-    const viaPg = async (): Promise<number> => (await raw.query({ text: sql, rowMode: 'array', types })).rows.length;
-    if ((await viaCore()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
-    const r = await sideBySide(61, viaCore, viaPg);
-    bench('test_query_1000x20_core_ms', r.a, 'ms');
-    bench('test_query_1000x20_pg_ms', r.b, 'ms');
-    bench('test_query_overhead_ratio', r.ratio, 'x');
-    // The same SQL through pg-cursor on the raw side: the wire protocol the core needs for its row cap.
-    const viaCursor = (): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const cursor = raw.query(new Cursor<unknown[]>(sql, undefined, { rowMode: 'array', types }));
-        cursor.read(1001, (error, rows) => (error ? reject(error) : cursor.close(() => resolve(rows.length))));
-      });
-    const rc = await sideBySide(61, viaCore, viaCursor);
-    bench('test_query_vs_pg_cursor_ratio', rc.ratio, 'x');
+    await withPgPair(async ({ raw, h, config, connectionId }) => {
+      const sql = 'SELECT * FROM fixture.wide';
+      const viaCore = async (): Promise<number> => (await h.api.testQuery({ connectionId, sql, limit: 1000 })).rows.length;
+      const viaPg = async (): Promise<number> => (await raw.query({ text: sql, rowMode: 'array', types: rawTypes })).rows.length;
+      if ((await viaCore()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
+      const r = await sideBySide(61, viaCore, viaPg);
+      bench('test_query_1000x20_core_ms', r.a, 'ms');
+      bench('test_query_1000x20_pg_ms', r.b, 'ms');
+      bench('test_query_overhead_ratio', r.ratio, 'x');
+      // The same SQL through pg-cursor on the raw side: the wire protocol the core needs for its row cap.
+      const viaCursor = (): Promise<number> =>
+        new Promise((resolve, reject) => {
+          const cursor = raw.query(new Cursor<unknown[]>(sql, undefined, { rowMode: 'array', types: rawTypes }));
+          cursor.read(1001, (error, rows) => (error ? reject(error) : cursor.close(() => resolve(rows.length))));
+        });
+      const rc = await sideBySide(61, viaCore, viaCursor);
+      bench('test_query_vs_pg_cursor_ratio', rc.ratio, 'x');
 
-    const through = await h.api.createConnection({ name: 'counted', type: 'postgres', config: { ...config, port } });
-    const big = 'SELECT id, payload FROM fixture.big ORDER BY id';
-    await h.api.testQuery({ connectionId: through.id, sql: big, limit: 1 }); // connect, and learn the column types first
-    proxy.reset();
-    const capped = await h.api.testQuery({ connectionId: through.id, sql: big, limit: 100 });
-    if (capped.rows.length !== 100 || !capped.truncated) throw new Error('the capped query did not return 100 rows and truncated');
-    bench('test_query_rows_fetched_1m_limit100', proxy.pgDataRows, 'rows');
+      const through = await h.api.createConnection({ name: 'counted', type: 'postgres', config: { ...config, port } });
+      const big = 'SELECT id, payload FROM fixture.big ORDER BY id';
+      await h.api.testQuery({ connectionId: through.id, sql: big, limit: 1 }); // connect, and learn the column types first
+      proxy.reset();
+      const capped = await h.api.testQuery({ connectionId: through.id, sql: big, limit: 100 });
+      if (capped.rows.length !== 100 || !capped.truncated) throw new Error('the capped query did not return 100 rows and truncated');
+      bench('test_query_rows_fetched_1m_limit100', proxy.pgDataRows, 'rows');
+    });
   } finally {
-    await h.api.dispose();
     await proxy.close();
-    await raw.end();
   }
 }
 

@@ -41,6 +41,13 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/** Runs the statement at a line and column with Ctrl+Enter, from the editor. */
+async function runAt(page: Page, line: number, column: number): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
+  await goTo(page, line, column);
+  await page.keyboard.press('Control+Enter');
+}
+
 async function runningSleeps(): Promise<number> {
   const client = new pg.Client({ ...pgServer, database: 'postgres' });
   await client.connect();
@@ -87,9 +94,7 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
 
   it('refuses a write statement before it reaches the server', async () => {
     const { page } = workbench();
-    await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
-    await goTo(page, 4, 3);
-    await page.keyboard.press('Control+Enter');
+    await runAt(page, 4, 3);
     const grid = webviewFrame(page);
     await grid.locator('.error', { hasText: /^Refused: DELETE/ }).waitFor({ timeout: 30_000 });
     assert.match((await grid.locator('.status').textContent()) ?? '', /^Failed after 0 rows/);
@@ -106,9 +111,7 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
 
   it("shows a failed statement with the server's message and where it points", async () => {
     const { page } = workbench();
-    await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
-    await goTo(page, 7, 9);
-    await page.keyboard.press('Control+Enter');
+    await runAt(page, 7, 9);
     const grid = webviewFrame(page);
     const error = grid.locator('.error', { hasText: 'column "nme" does not exist' });
     await error.waitFor({ timeout: 30_000 });
@@ -119,9 +122,7 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
 
   it('cancels a long statement from the results panel and stops it on the server', async () => {
     const { page } = workbench();
-    await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
-    await goTo(page, 5, 10);
-    await page.keyboard.press('Control+Enter');
+    await runAt(page, 5, 10);
     const grid = webviewFrame(page);
     await grid.locator('.status', { hasText: /^Running/ }).waitFor({ timeout: 30_000 });
     const deadline = Date.now() + 15_000;

@@ -1,12 +1,13 @@
 import type {
-  CellValue,
   ColumnInfo,
   ColumnsQuery,
   ConnectionConfig,
   NamedItem,
   PreviewQuery,
   PreviewResponse,
+  ResultSink,
   SecretValues,
+  StreamStats,
   TablesQuery,
   TablesResponse,
   TestConnectionResponse,
@@ -71,18 +72,10 @@ export interface QueryOptions {
 }
 
 /** Receives a statement's result as it arrives, in batches; a returned promise holds the stream back. */
-export interface RowSink {
-  /** Called once, before any rows (also for an empty result). */
-  start(columns: string[], columnTypes: string[]): void;
-  rows(batch: CellValue[][]): void | Promise<void>;
-}
+export type RowSink = ResultSink;
 
-export interface StreamSummary {
-  executionMs: number;
-  rowsReturned: number;
-  /** More rows existed beyond the limit. */
-  truncated: boolean;
-}
+/** How a streamed statement ended, as a connector tells it (the API adds the limit it applied). */
+export type StreamSummary = Omit<StreamStats, 'limit' | 'rowsScanned'>;
 
 /** A connector's live link to one server. Cheap to create; connects lazily. */
 export interface ConnectorSession {
