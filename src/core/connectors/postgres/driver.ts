@@ -22,6 +22,7 @@ import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, CollectingSink } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { CappedQuery } from './cappedQuery';
 import { catalogsSql, columnsSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
@@ -172,6 +173,16 @@ class PostgresSession implements ConnectorSession {
         const result = results[setup.length - 1]!;
         capped.start(result.fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, result.fields.map((f) => f.dataTypeID)));
         await capped.rows(result.rows);
+      } else if (options.limit < 2 * batchRows) {
+        // A test query of usual size: transaction, statement (its cap in the Execute message) and
+        // rollback in one round trip.
+        started = performance.now();
+        const query = new CappedQuery(options.sql, options.limit + 1, types, { before: setup, after: ['ROLLBACK'] });
+        client.query(query);
+        const { rows, fields } = await query.done;
+        rolledBack = true;
+        capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields.map((f) => f.dataTypeID)));
+        await capped.rows(rows);
       } else {
         await client.query(setup.join('; '));
         started = performance.now();
