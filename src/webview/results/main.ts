@@ -314,6 +314,8 @@ function render(): void {
     const r = span.first + k;
     rowEl.style.top = `${rowHeight + k * rowHeight - span.shift}px`;
     rowEl.setAttribute('aria-rowindex', String(r + 2));
+    // Stripes follow the data row, not the recycled element.
+    rowEl.classList.toggle('alt', r % 2 === 1);
     const data = cache.row(r);
     if (data) realRows++;
     const cells = ensureCells(rowEl, cols.end - cols.first + 1, 'cell', 'gridcell');

@@ -30,9 +30,8 @@ export const resultsCss = `
   .header { top: 0; z-index: 2; background: var(--vscode-editorGroupHeader-tabsBackground, var(--vscode-editor-background));
             border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); font-family: var(--vscode-font-family); }
   .cell { position: absolute; top: 0; height: 22px; line-height: 22px; padding: 0 6px; box-sizing: border-box; white-space: pre;
-          overflow: hidden; text-overflow: ellipsis; border-right: 1px solid var(--vscode-editorWidget-border, transparent); contain: strict; }
-  .row:nth-child(even) .cell { background: var(--vscode-list-hoverBackground, transparent); }
-  .row .cell { background: var(--vscode-editor-background); }
+          overflow: hidden; text-overflow: ellipsis; border-right: 1px solid var(--vscode-editorWidget-border, transparent); }
+  .row.alt { background: var(--vscode-list-hoverBackground, transparent); }
   .gutter { color: var(--vscode-editorLineNumber-foreground); text-align: right; z-index: 1; cursor: default;
             background: var(--vscode-editorGutter-background, var(--vscode-editor-background)) !important; }
   .head { font-weight: 600; cursor: default; display: flex; gap: 6px; align-items: center; background: inherit; }
