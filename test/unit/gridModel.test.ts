@@ -13,6 +13,7 @@ import {
   WindowCache,
   windowRows,
 } from '../../src/webview/results/gridModel';
+import { statusText } from '../../src/webview/results/status';
 
 describe('grid windowing', () => {
   it('shows the rows under a scroll position, with the first one cut by the remainder', () => {
@@ -117,5 +118,15 @@ describe('grid cell display', () => {
 describe('grid number labels', () => {
   it('groups digits by thousands without the locale machinery', () => {
     assert.deepEqual([0, 999, 1000, 1234567, -1234567.5].map(groupDigits), ['0', '999', '1,000', '1,234,567', '-1,234,567.5']);
+  });
+});
+
+describe('results status line', () => {
+  const base = { type: 'progress' as const, generation: 1, columns: [], truncated: false };
+  it('says rows, limit and truncation, time, or how a run ended', () => {
+    assert.equal(statusText(undefined, 100), 'Starting…');
+    assert.equal(statusText({ ...base, phase: 'done', rowCount: 1000, truncated: true, executionMs: 1234 }, 1000), '1,000 rows · truncated at the limit of 1,000 · 1,234 ms');
+    assert.equal(statusText({ ...base, phase: 'done', rowCount: 1, executionMs: 3 }, 100), '1 row · limit 100 · 3 ms');
+    assert.equal(statusText({ ...base, phase: 'cancelled', rowCount: 5000 }, 100), 'Cancelled after 5,000 rows');
   });
 });

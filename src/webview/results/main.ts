@@ -3,10 +3,7 @@
  * is on screen is in the DOM, and rows come from the host in windows as they scroll into view. Every
  * value reaches the DOM as textContent.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import {
-  maxRowLimitSetting,
   type CellRange,
   type GridColumn,
   type HostToResults,
@@ -35,14 +32,7 @@ import {
   type RowSpan,
 } from './gridModel';
 import { resultsCss } from './style';
-
-interface TextField extends HTMLElement {
-  value: string;
-  invalid: boolean;
-}
-interface Button extends HTMLElement {
-  disabled: boolean;
-}
+import { Toolbar } from './toolbar';
 
 const vscode = vscodeApi<ResultsState, ResultsToHost>();
 const sheet = new CSSStyleSheet();
@@ -72,21 +62,7 @@ let restoreScroll: number | undefined = vscode.getState()?.scrollTop;
 
 // ---- layout ----
 const root = document.getElementById('root')!;
-const source = el('div', { class: 'source' });
-const status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
-const limitField = el('vscode-textfield', { type: 'number', min: '1', max: String(maxRowLimitSetting), 'aria-label': 'Row limit' }) as TextField;
-const applyLimit = el('vscode-button', { secondary: '' }, 'Apply') as Button;
-const refreshBtn = el('vscode-button', { secondary: '', icon: 'refresh', title: 'Run again' }, 'Refresh') as Button;
-const cancelBtn = el('vscode-button', { secondary: '', icon: 'debug-stop', title: 'Stop the statement on the server' }, 'Cancel') as Button;
-const csvBtn = el('vscode-button', { secondary: '', icon: 'export', title: 'Export the whole result as CSV' }, 'CSV') as Button;
-const jsonBtn = el('vscode-button', { secondary: '', icon: 'json', title: 'Export the whole result as JSON' }, 'JSON') as Button;
-const pinBtn = el('vscode-button', { secondary: '', icon: 'pin', title: 'Keep this result: the next run opens a new panel' }, 'Pin') as Button;
-const limit = el('div', { class: 'limit' });
-limit.append(el('span', {}, 'Limit'), limitField, applyLimit);
-const toolbar = el('div', { class: 'toolbar' });
-toolbar.append(source, status, el('div', { class: 'grow' }), limit, refreshBtn, cancelBtn, csvBtn, jsonBtn, pinBtn);
-const busy = el('div', { class: 'busy', hidden: '' });
-const errorBox = el('div', { class: 'error', hidden: '', role: 'alert' });
+const bar = new Toolbar(post, (text) => (footer.textContent = text));
 const wrap = el('div', { class: 'gridwrap' });
 const scroller = el('div', { class: 'scroller' });
 const area = el('div');
@@ -97,7 +73,7 @@ const body = el('div', { role: 'rowgroup' });
 overlay.append(header, body);
 wrap.append(scroller, overlay);
 const footer = el('div', { class: 'footer' });
-root.append(toolbar, busy, errorBox, wrap, footer);
+root.append(bar.toolbar, bar.busy, bar.errorBox, wrap, footer);
 
 function post(message: ResultsToHost): void {
   vscode.postMessage(message);
@@ -108,98 +84,10 @@ function persist(): void {
   vscode.setState({ source: start.source, limit: start.limit, sort: start.sort, scrollTop: scroller.scrollTop });
 }
 
-// ---- toolbar ----
-function submitLimit(): void {
-  const n = Number(limitField.value);
-  const ok = Number.isInteger(n) && n >= 1 && n <= maxRowLimitSetting;
-  limitField.invalid = !ok;
-  if (!ok) {
-    footer.textContent = `The limit must be a whole number from 1 to ${fmt(maxRowLimitSetting)}.`;
-    return;
-  }
-  post({ type: 'setLimit', limit: n });
-}
-applyLimit.addEventListener('click', submitLimit);
-limitField.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter') submitLimit();
-});
-refreshBtn.addEventListener('click', () => post({ type: 'refresh' }));
-cancelBtn.addEventListener('click', () => post({ type: 'cancel' }));
-csvBtn.addEventListener('click', () => post({ type: 'export', format: 'csv' }));
-jsonBtn.addEventListener('click', () => post({ type: 'export', format: 'json' }));
-pinBtn.addEventListener('click', () => post({ type: 'pin' }));
-
-function describeSource(): void {
-  if (!start) return;
-  const s = start.source;
-  pinBtn.hidden = s.kind !== 'query';
-  pinBtn.disabled = start.pinned === true;
-  pinBtn.textContent = start.pinned ? 'Pinned' : 'Pin';
-  if (s.kind === 'preview') {
-    source.textContent = [s.catalog, s.schema, s.table].filter(Boolean).join('.');
-    source.title = `${source.textContent} on ${s.connectionName}`;
-  } else {
-    const sql = (s.sql ?? '').replace(/\s+/g, ' ').trim();
-    source.textContent = sql.length > 80 ? `${sql.slice(0, 80)}…` : sql;
-    source.title = `${s.sql ?? ''}\n\non ${s.connectionName}`;
-  }
-}
-
-function describeStatus(): void {
-  const p = progress;
-  status.classList.toggle('failed', p?.phase === 'failed');
-  busy.hidden = p?.phase !== 'running';
-  cancelBtn.disabled = p?.phase !== 'running';
-  csvBtn.disabled = jsonBtn.disabled = !p || p.columns.length === 0 || p.phase === 'idle';
-  if (!p) {
-    status.textContent = 'Starting…';
-    return;
-  }
-  const rows = `${fmt(p.rowCount)} ${p.rowCount === 1 ? 'row' : 'rows'}`;
-  const parts: string[] = [];
-  switch (p.phase) {
-    case 'idle':
-      parts.push('Not run since the window reloaded; Refresh runs it again');
-      break;
-    case 'running':
-      parts.push(`Running… ${rows} so far`);
-      break;
-    case 'done':
-      parts.push(rows);
-      if (p.truncated) parts.push(`truncated at the limit of ${fmt(start?.limit ?? 0)}`);
-      else parts.push(`limit ${fmt(start?.limit ?? 0)}`);
-      if (p.executionMs !== undefined) parts.push(`${fmt(p.executionMs)} ms`);
-      if (p.rowsScanned !== undefined) parts.push(`${fmt(p.rowsScanned)} rows scanned`);
-      break;
-    case 'failed':
-      parts.push(`Failed after ${rows}`);
-      break;
-    case 'cancelled':
-      parts.push(`Cancelled after ${rows}`);
-      break;
-  }
-  status.textContent = parts.join(' · ');
-}
-
-function describeError(): void {
+function describe(): void {
   // Nothing to show in a grid without columns (a refusal, an error before any row, a restored query).
   wrap.hidden = columns.length === 0 && !!progress && progress.phase !== 'running' && progress.phase !== 'done';
-  const e = progress?.error;
-  if (!e || progress?.phase === 'cancelled') {
-    errorBox.hidden = true;
-    errorBox.replaceChildren();
-    return;
-  }
-  errorBox.hidden = false;
-  const parts: HTMLElement[] = [el('div', {}, e.message)];
-  const where: string[] = [];
-  if (e.sqlState) where.push(`SQLSTATE ${e.sqlState}`);
-  if (e.line !== undefined && e.column !== undefined) where.push(`line ${e.line}, column ${e.column}`);
-  if (where.length) parts.push(el('div', { class: 'where' }, where.join(' · ')));
-  if (e.excerpt !== undefined && e.column !== undefined) {
-    parts.push(el('pre', {}, `${e.excerpt}\n${' '.repeat(Math.max(0, e.column - 1))}^`));
-  }
-  errorBox.replaceChildren(...parts);
+  bar.describe(start, progress);
 }
 
 // ---- grid ----
@@ -589,11 +477,8 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
       cache.clear();
       painted = false;
       selection = anchor = focus = undefined;
-      limitField.value = String(m.limit);
-      limitField.invalid = false;
-      describeSource();
-      describeStatus();
-      describeError();
+      bar.start(m);
+      describe();
       persist();
       schedule();
       return;
@@ -603,8 +488,7 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
       setColumns(m.columns);
       rowCount = m.rowCount;
       gutterWidth = Math.max(48, 18 + String(rowCount).length * 8);
-      describeStatus();
-      describeError();
+      describe();
       if (restoreScroll !== undefined && rowCount > 0) {
         layout();
         scroller.scrollTop = restoreScroll;
@@ -631,7 +515,7 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
   }
 });
 
-describeStatus();
+describe();
 post({ type: 'ready' });
 
 // While the host runs the query, lay out hidden text in the grid's font once: the first use of a

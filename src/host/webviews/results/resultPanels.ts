@@ -1,43 +1,14 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { CellValue, ConnectionsApi, ResultSink, StreamStats } from '../../../core/api/types';
-import { ConnectionError, errorMessage } from '../../../core/errors';
-import type { Logger } from '../../../core/ports';
-import { cellText, columnKind, toGridCell, toTsv } from '../../../core/results/cells';
-import { exportResult, type ExportFormat } from '../../../core/results/export';
-import { feed } from '../../../core/results/feed';
-import { ResultSet } from '../../../core/results/resultSet';
 import {
-  isResultsToHost,
+  isResultsState,
   resultsViewType,
-  type GridColumn,
-  type HostToResults,
   type ResultSource,
-  type ResultsState,
-  type ResultsToHost,
   type SortState,
 } from '../../../shared/protocol/results';
-import { WebviewChannel, webviewHtml, webviewOptions } from '../webviewBase';
-import { errorInfo } from './errorInfo';
+import { webviewOptions } from '../webviewBase';
+import { ResultPanel, titleOf, type ResultPanelDeps } from './resultPanel';
 
-interface Deps {
-  api: ConnectionsApi;
-  extensionUri: vscode.Uri;
-  logger: Logger;
-  previewLimit(): number;
-  queryLimit(): number;
-  queryTimeoutMs(): number;
-  /** Shows a whole cell value in a read-only editor. */
-  showValue(title: string, content: string, language: string): Promise<void>;
-  /** Told when a test query's run ends (for the query history). */
-  onQueryFinished?(source: ResultSource, result: ResultSet, startedAt: Date, durationMs: number): void;
-}
-
-/** The most rows one copy puts on the clipboard. */
-export const maxCopyRows = 100_000;
-const progressEveryMs = 100;
-/** The page's window size (gridModel.windowRows): the first window is sent with the result. */
-const firstWindowRows = 200;
+export { ResultPanel } from './resultPanel';
 
 function keyOf(source: ResultSource, editorKey?: string): string {
   return source.kind === 'preview'
@@ -45,18 +16,12 @@ function keyOf(source: ResultSource, editorKey?: string): string {
     : `query:${editorKey ?? source.connectionId}`;
 }
 
-function titleOf(source: ResultSource): string {
-  if (source.kind === 'preview') return `${source.table} · ${source.connectionName}`;
-  const first = (source.sql ?? '').trim().split('\n')[0] ?? '';
-  return `Result: ${first.length > 30 ? `${first.slice(0, 30)}…` : first}`;
-}
-
 /** Table previews and test-query results, one panel per table or per connection's queries. */
 export class ResultPanels implements vscode.Disposable {
   private readonly open = new Map<string, ResultPanel>();
   private pinCount = 0;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: ResultPanelDeps) {}
 
   /** Opens the table's preview, or re-runs and brings forward the one already open. */
   showPreview(source: Omit<ResultSource, 'kind'>): ResultPanel {
@@ -107,7 +72,7 @@ export class ResultPanels implements vscode.Disposable {
   }
 
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    if (!isStateLike(state)) {
+    if (!isResultsState(state)) {
       panel.dispose();
       return;
     }
@@ -156,305 +121,6 @@ export class ResultPanels implements vscode.Disposable {
   dispose(): void {
     for (const p of [...this.open.values()]) p.panel.dispose();
     this.open.clear();
-  }
-}
-
-function isStateLike(value: unknown): value is ResultsState {
-  const v = value as Partial<ResultsState> | undefined;
-  return !!v && typeof v === 'object' && !!v.source && typeof v.source.connectionId === 'string' && typeof v.limit === 'number';
-}
-
-/** One panel: runs its preview or query into a ResultSet and serves the page's row windows from it. */
-export class ResultPanel {
-  private readonly channel: WebviewChannel<ResultsToHost, HostToResults>;
-  private generation = 0;
-  private result: ResultSet | undefined;
-  private abort: AbortController | undefined;
-  private lastProgress = 0;
-  /** The generation whose first window went to the page unasked. */
-  private pushed = 0;
-  private progressTimer: NodeJS.Timeout | undefined;
-  private disposed = false;
-  private pinned = false;
-  /** Settles when the current run has ended; for tests. */
-  finished: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly panel: vscode.WebviewPanel,
-    private source: ResultSource,
-    private limit: number,
-    private sort: SortState | undefined,
-    private readonly deps: Deps,
-    private readonly requestPin: () => void = () => undefined,
-  ) {
-    this.channel = new WebviewChannel(panel.webview, isResultsToHost, (m) => void this.onMessage(m), deps.logger);
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'results');
-  }
-
-  get current(): ResultSet | undefined {
-    return this.result;
-  }
-
-  get state(): { source: ResultSource; limit: number; sort?: SortState; pinned: boolean } {
-    return { source: this.source, limit: this.limit, sort: this.sort, pinned: this.pinned };
-  }
-
-  get running(): boolean {
-    return this.result?.phase === 'running';
-  }
-
-  markPinned(): void {
-    this.pinned = true;
-    this.panel.title = `📌 ${titleOf(this.source)}`;
-    this.postStart();
-    this.postProgress(this.generation);
-  }
-
-  /** Shows a refusal in place of a result: nothing ran. */
-  refuse(source: ResultSource, message: string): void {
-    this.abort?.abort();
-    void this.result?.dispose();
-    this.result = undefined;
-    this.source = source;
-    this.panel.title = titleOf(source);
-    const generation = ++this.generation;
-    this.postStart();
-    this.channel.post({ type: 'progress', generation, phase: 'failed', columns: [], rowCount: 0, truncated: false, error: { code: 'read_only', message } });
-  }
-
-  private postStart(): void {
-    this.channel.post({
-      type: 'start',
-      generation: this.generation,
-      source: this.source,
-      limit: this.limit,
-      sort: this.sort,
-      canSort: this.source.kind === 'preview',
-      pinned: this.source.kind === 'query' ? this.pinned : undefined,
-    });
-  }
-
-  replace(source: ResultSource, limit: number): void {
-    this.source = source;
-    this.limit = limit;
-    if (source.kind === 'query') this.sort = undefined;
-    this.panel.title = titleOf(source);
-    this.run();
-  }
-
-  /** Shows the source without running it (a test query restored after a reload). */
-  idle(): void {
-    const generation = ++this.generation;
-    this.postStart();
-    this.channel.post({ type: 'progress', generation, phase: 'idle', columns: [], rowCount: 0, truncated: false });
-  }
-
-  /** (Re)runs the preview or query; the page drops what it had. */
-  run(): void {
-    this.abort?.abort();
-    const old = this.result;
-    void old?.dispose();
-    const generation = ++this.generation;
-    const result = new ResultSet();
-    const abort = new AbortController();
-    this.result = result;
-    this.abort = abort;
-    this.postStart();
-    // Say at once that it runs: a statement can take long before its first row (or its columns).
-    this.postProgress(generation);
-    result.onChange(() => this.scheduleProgress(generation));
-    const source = this.source;
-    const startedAt = new Date();
-    const t0 = Date.now();
-    this.finished = result.track(this.stream(result, abort.signal)).then(() => {
-      this.postProgress(generation);
-      if (source.kind === 'query') this.deps.onQueryFinished?.(source, result, startedAt, Date.now() - t0);
-    });
-  }
-
-  cancel(): void {
-    this.abort?.abort();
-  }
-
-  private stream(sink: ResultSink, signal: AbortSignal): Promise<StreamStats> {
-    const { api } = this.deps;
-    const s = this.source;
-    if (s.kind === 'preview') {
-      const query = { catalog: s.catalog, schema: s.schema, table: s.table ?? '', limit: this.limit, orderBy: this.sort };
-      if (api.previewStream) return api.previewStream(s.connectionId, query, sink, { signal });
-      return api.preview(s.connectionId, query, { signal }).then((r) => feed(sink, r, this.limit));
-    }
-    const request = { connectionId: s.connectionId, sql: s.sql ?? '', limit: this.limit, timeoutMs: this.deps.queryTimeoutMs(), catalog: s.catalog, schema: s.schema };
-    if (api.testQueryStream) return api.testQueryStream(request, sink, { signal });
-    return api.testQuery(request, { signal }).then((r) => feed(sink, r, this.limit));
-  }
-
-  private scheduleProgress(generation: number): void {
-    if (this.progressTimer) return;
-    const wait = Math.max(0, this.lastProgress + progressEveryMs - Date.now());
-    this.progressTimer = setTimeout(() => {
-      this.progressTimer = undefined;
-      this.postProgress(generation);
-    }, wait);
-  }
-
-  private postProgress(generation: number): void {
-    const result = this.result;
-    if (this.disposed || !result || generation !== this.generation) return;
-    this.lastProgress = Date.now();
-    const columns: GridColumn[] = result.columns.map((name, i) => {
-      const type = result.columnTypes[i] ?? '';
-      return { name, type, kind: columnKind(type) };
-    });
-    this.channel.post({
-      type: 'progress',
-      generation,
-      phase: result.phase,
-      columns,
-      rowCount: result.rowCount,
-      truncated: result.stats?.truncated ?? false,
-      executionMs: result.stats?.executionMs,
-      rowsScanned: result.stats?.rowsScanned,
-      error: result.phase === 'failed' || result.phase === 'cancelled' ? errorInfo(result.error, this.source.sql) : undefined,
-    });
-    // The first rows go with the result, saving the page a round trip before its first paint.
-    if (this.pushed !== generation && (result.rowCount >= firstWindowRows || (result.phase !== 'running' && result.rowCount > 0))) {
-      this.pushed = generation;
-      void result.window(0, firstWindowRows).then((rows) => {
-        if (generation === this.generation && !this.disposed) {
-          this.channel.post({ type: 'rows', generation, requestId: 0, offset: 0, rows: rows.map((r) => r.map(toGridCell)) });
-        }
-      });
-    }
-  }
-
-  private async onMessage(message: ResultsToHost): Promise<void> {
-    try {
-      switch (message.type) {
-        case 'ready':
-          // The page (re)loaded: it has nothing yet.
-          this.pushed = 0;
-          this.postStart();
-          this.postProgress(this.generation);
-          return;
-        case 'window': {
-          const result = this.result;
-          if (!result || message.generation !== this.generation) return;
-          const rows = await result.window(message.offset, message.count);
-          if (message.generation !== this.generation) return;
-          this.channel.post({ type: 'rows', generation: message.generation, requestId: message.requestId, offset: message.offset, rows: rows.map((r) => r.map(toGridCell)) });
-          return;
-        }
-        case 'sort':
-          if (this.source.kind !== 'preview') return;
-          this.sort = message.sort ?? undefined;
-          this.run();
-          return;
-        case 'setLimit':
-          this.limit = message.limit;
-          this.run();
-          return;
-        case 'refresh':
-          this.run();
-          return;
-        case 'cancel':
-          this.cancel();
-          return;
-        case 'pin':
-          if (this.source.kind === 'query' && !this.pinned) this.requestPin();
-          return;
-        case 'export':
-          await this.export(message.format);
-          return;
-        case 'copy':
-          await this.copy(message.generation, message.range, message.headers);
-          return;
-        case 'showValue':
-          await this.showValue(message.generation, message.row, message.column);
-          return;
-      }
-    } catch (error) {
-      this.deps.logger.error(`Results panel: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(errorMessage(error));
-    }
-  }
-
-  /** Writes the whole result (up to the limit) to a file the user picks, with progress. */
-  async export(format: ExportFormat, target?: vscode.Uri): Promise<number | undefined> {
-    const result = this.result;
-    if (!result) return undefined;
-    const base = (this.source.kind === 'preview' ? this.source.table : 'result') ?? 'result';
-    const uri =
-      target ??
-      (await vscode.window.showSaveDialog({
-        title: `Export ${format.toUpperCase()}`,
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()), `${base.replace(/[\\/:*?"<>|]/g, '_')}.${format}`),
-        filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-      }));
-    if (!uri) return undefined;
-    if (uri.scheme !== 'file') throw new ConnectionError('unsupported', 'Results can be exported to local files only.');
-    const rows = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Exporting to ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        if (result.phase === 'running') {
-          progress.report({ message: 'waiting for the query to finish…' });
-          await this.finished;
-        }
-        let reported = 0;
-        return exportResult(
-          result,
-          format,
-          uri.fsPath,
-          (p) => {
-            const pct = p.total === 0 ? 100 : (p.rows / p.total) * 100;
-            progress.report({ increment: pct - reported, message: `${p.rows.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows` });
-            reported = pct;
-          },
-          abort.signal,
-        );
-      },
-    );
-    void vscode.window.showInformationMessage(`Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((c) => {
-      if (c) void vscode.commands.executeCommand('vscode.open', uri);
-    });
-    return rows;
-  }
-
-  private async copy(generation: number, range: { r0: number; r1: number; c0: number; c1: number }, headers: boolean): Promise<void> {
-    const result = this.result;
-    if (!result || generation !== this.generation) return;
-    const rowCount = range.r1 - range.r0 + 1;
-    if (rowCount > maxCopyRows) {
-      void vscode.window.showWarningMessage(`Copy takes at most ${maxCopyRows.toLocaleString('en-US')} rows; export the result to a file instead.`);
-      return;
-    }
-    const rows = (await result.window(range.r0, rowCount)).map((r) => r.slice(range.c0, range.c1 + 1));
-    const names = headers ? result.columns.slice(range.c0, range.c1 + 1) : undefined;
-    await vscode.env.clipboard.writeText(toTsv(rows, names));
-    vscode.window.setStatusBarMessage(`Copied ${rows.length.toLocaleString('en-US')} × ${range.c1 - range.c0 + 1} cells`, 3000);
-  }
-
-  private async showValue(generation: number, row: number, column: number): Promise<void> {
-    const result = this.result;
-    if (!result || generation !== this.generation) return;
-    const [cells] = await result.window(row, 1);
-    const value: CellValue | undefined = cells?.[column];
-    if (value === undefined) return;
-    const structured = value !== null && typeof value === 'object' && !(value instanceof Uint8Array);
-    const content = structured ? JSON.stringify(JSON.parse(cellText(value)), null, 2) : value === null ? 'NULL' : cellText(value);
-    const name = result.columns[column] ?? 'value';
-    await this.deps.showValue(`${name} (row ${row + 1})`, content, structured ? 'json' : 'plaintext');
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.abort?.abort();
-    if (this.progressTimer) clearTimeout(this.progressTimer);
-    this.channel.dispose();
-    void this.result?.dispose();
-    this.result = undefined;
   }
 }
 

@@ -1,0 +1,25 @@
+import type { ResultProgress } from '../../shared/protocol/results';
+import { groupDigits as fmt } from './gridModel';
+
+/** The status line for a run: rows, limit and truncation, time, or how it ended. */
+export function statusText(p: ResultProgress | undefined, limit: number): string {
+  if (!p) return 'Starting…';
+  const rows = `${fmt(p.rowCount)} ${p.rowCount === 1 ? 'row' : 'rows'}`;
+  switch (p.phase) {
+    case 'idle':
+      return 'Not run since the window reloaded; Refresh runs it again';
+    case 'running':
+      return `Running… ${rows} so far`;
+    case 'failed':
+      return `Failed after ${rows}`;
+    case 'cancelled':
+      return `Cancelled after ${rows}`;
+    case 'done': {
+      const parts = [rows, p.truncated ? `truncated at the limit of ${fmt(limit)}` : `limit ${fmt(limit)}`];
+      if (p.executionMs !== undefined) parts.push(`${fmt(p.executionMs)} ms`);
+      if (p.rowsScanned !== undefined) parts.push(`${fmt(p.rowsScanned)} rows scanned`);
+      return parts.join(' · ');
+    }
+  }
+}
+
