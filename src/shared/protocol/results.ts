@@ -124,6 +124,8 @@ export interface ResultsState {
   scrollTop?: number;
 }
 
+/** Rows per window the grid asks for; the host sends the first window with the result. */
+export const windowRows = 200;
 /** The largest window the page may ask for at once. */
 export const maxWindowRows = 2000;
 export const maxRowLimitSetting = 1_000_000;

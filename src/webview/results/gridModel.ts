@@ -3,11 +3,11 @@
  * screen, how a scroll position maps to a row when the result is taller than a browser can draw,
  * which row windows to ask the host for, and which to forget.
  */
-import type { CellRange, ColumnKind, GridCell } from '../../shared/protocol/results';
+import { windowRows, type CellRange, type ColumnKind, type GridCell } from '../../shared/protocol/results';
 
 export const rowHeight = 22;
-/** Rows per window asked of the host. */
-export const windowRows = 200;
+/** Rows per window asked of the host (the host sends the first one unasked). */
+export { windowRows };
 /** Windows kept in the page; older ones are forgotten, so memory stays flat however far one scrolls. */
 export const maxCachedWindows = 12;
 /**
@@ -142,11 +142,6 @@ export class WindowCache {
     this.pending.delete(w);
     this.windows.set(w, rows);
     while (this.windows.size > this.capacity) this.windows.delete(this.windows.keys().next().value!);
-  }
-
-  /** Forgets that a window was asked for (the answer will not come, e.g. it was empty). */
-  forgetPending(): void {
-    this.pending.clear();
   }
 }
 

@@ -18,7 +18,7 @@ import { networkError } from '../sql/networkErrors';
 import { cancelOnAbortOrTimeout } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
 import { previewSql, toPreview } from '../sql/results';
-import { batchRows, CappedSink, CollectingSink } from '../sql/streaming';
+import { batchRows, CappedSink, collect } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { columnsSql, schemasSql, serverVersionSql, tablesSql } from './catalogQueries';
@@ -113,7 +113,7 @@ class MysqlSession implements ConnectorSession {
   }
 
   async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    return toPreview(await this.collect(this.previewOptions(query, signal)), query.limit);
+    return toPreview(await collect((sink) => this.stream(this.previewOptions(query, signal), sink)), query.limit);
   }
 
   streamPreview(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
@@ -121,16 +121,11 @@ class MysqlSession implements ConnectorSession {
   }
 
   query(options: QueryOptions): Promise<TestQueryResponse> {
-    return this.collect(options);
+    return collect((sink) => this.stream(options, sink));
   }
 
   private previewOptions(query: PreviewQuery & { limit: number }, signal?: AbortSignal): QueryOptions {
     return { sql: previewSql(quoteBacktick, query), limit: query.limit, timeoutMs: previewTimeoutMs, signal };
-  }
-
-  private async collect(options: QueryOptions): Promise<TestQueryResponse> {
-    const sink = new CollectingSink();
-    return sink.response(await this.stream(options, sink));
   }
 
   async close(): Promise<void> {

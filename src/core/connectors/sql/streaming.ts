@@ -58,6 +58,12 @@ export class CappedSink {
   }
 }
 
+/** A streamed statement's whole result, for the API's whole-response endpoints. */
+export async function collect(stream: (sink: RowSink) => Promise<StreamSummary>): Promise<TestQueryResponse> {
+  const sink = new CollectingSink();
+  return sink.response(await stream(sink));
+}
+
 /** A sink that keeps everything: for the API's whole-result responses. */
 export class CollectingSink implements RowSink {
   columns: string[] = [];

@@ -14,8 +14,8 @@ import type {
 import { ConnectionError } from '../../errors';
 import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
-import { cappedResult, previewSql, toPreview } from '../sql/results';
-import { batchRows, CappedSink } from '../sql/streaming';
+import { previewSql, toPreview } from '../sql/results';
+import { batchRows, CappedSink, collect } from '../sql/streaming';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
 
@@ -88,9 +88,8 @@ class SqliteSession implements ConnectorSession {
     return toPreview(await this.query({ sql, limit: query.limit, timeoutMs: 60_000, signal }), query.limit);
   }
 
-  async query(options: QueryOptions): Promise<TestQueryResponse> {
-    const { outcome } = await this.call('query', { sql: options.sql, maxRows: options.limit + 1 }, options.timeoutMs, options.signal);
-    return cappedResult(outcome.columns, outcome.columnTypes, outcome.rows, options.limit, outcome.executionMs);
+  query(options: QueryOptions): Promise<TestQueryResponse> {
+    return collect((sink) => this.stream(options, sink));
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   type ResultSource,
   type ResultsToHost,
   type SortState,
+  windowRows,
 } from '../../../shared/protocol/results';
 import { WebviewChannel, webviewHtml } from '../webviewBase';
 import { errorInfo } from './errorInfo';
@@ -34,8 +35,6 @@ export interface ResultPanelDeps {
 /** The most rows one copy puts on the clipboard. */
 export const maxCopyRows = 100_000;
 const progressEveryMs = 100;
-/** The page's window size (gridModel.windowRows): the first window is sent with the result. */
-const firstWindowRows = 200;
 
 export function titleOf(source: ResultSource): string {
   if (source.kind === 'preview') return `${source.table} · ${source.connectionName}`;
@@ -197,9 +196,9 @@ export class ResultPanel {
       error: result.phase === 'failed' || result.phase === 'cancelled' ? errorInfo(result.error, this.source.sql) : undefined,
     });
     // The first rows go with the result, saving the page a round trip before its first paint.
-    if (this.pushed !== generation && (result.rowCount >= firstWindowRows || (result.phase !== 'running' && result.rowCount > 0))) {
+    if (this.pushed !== generation && (result.rowCount >= windowRows || (result.phase !== 'running' && result.rowCount > 0))) {
       this.pushed = generation;
-      void result.window(0, firstWindowRows).then((rows) => {
+      void result.window(0, windowRows).then((rows) => {
         if (generation === this.generation && !this.disposed) {
           this.channel.post({ type: 'rows', generation, requestId: 0, offset: 0, rows: rows.map((r) => r.map(toGridCell)) });
         }
