@@ -205,11 +205,14 @@ const cacheMs = 5 * 60_000;
  */
 class SchemaCompletion implements vscode.CompletionItemProvider {
   private readonly cache = new Map<string, Cached<string[]>>();
+  /** Connector type per connection, for quoting names the way that connector's SQL needs. */
+  private readonly types = new Map<string, string>();
 
   constructor(private readonly deps: Deps) {}
 
   clear(): void {
     this.cache.clear();
+    this.types.clear();
   }
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
@@ -260,7 +263,7 @@ class SchemaCompletion implements vscode.CompletionItemProvider {
   }
 
   private typeOf(connectionId: string): string {
-    return this.cache.get(`${connectionId}:type`)?.value?.[0] ?? 'postgres';
+    return this.types.get(connectionId) ?? 'postgres';
   }
 
   /** The cached names, or undefined while they load (in the background). */
@@ -284,8 +287,8 @@ class SchemaCompletion implements vscode.CompletionItemProvider {
       );
       this.cache.set(key, next);
       const connectionId = key.split(':')[0]!;
-      if (!this.cache.has(`${connectionId}:type`)) {
-        void this.deps.api.getConnection(connectionId).then((c) => this.cache.set(`${connectionId}:type`, { at: Date.now(), value: [c.type] }), () => undefined);
+      if (!this.types.has(connectionId)) {
+        void this.deps.api.getConnection(connectionId).then((c) => this.types.set(connectionId, c.type), () => undefined);
       }
     }
     return entry?.value;
