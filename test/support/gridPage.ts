@@ -24,25 +24,47 @@ window.acquireVsCodeApi = () => ({
   setState: (s) => { window.__state = s; },
 });
 window.__post = (m) => window.postMessage(m, '*');
-window.__host = (m) => {
-  window.__sent.push(m.type);
-  if (m.type !== 'window') return;
+const makeRows = (offset, count) => {
   const { rows, cols } = window.__result;
   const out = [];
-  for (let r = m.offset; r < Math.min(rows, m.offset + m.count); r++) {
+  for (let r = offset; r < Math.min(rows, offset + count); r++) {
     const row = [];
     for (let c = 0; c < cols; c++) row.push(c === 0 ? r : c === 1 ? 'name ' + r : c === 2 ? null : 'value ' + r + '/' + c);
     out.push(row);
   }
-  setTimeout(() => window.__post({ type: 'rows', generation: m.generation, requestId: m.requestId, offset: m.offset, rows: out }), 0);
+  return out;
 };
-window.__show = (generation, rows, cols) => {
+window.__host = (m) => {
+  window.__sent.push(m.type);
+  if (m.type !== 'window') return;
+  const rows = makeRows(m.offset, m.count);
+  setTimeout(() => window.__post({ type: 'rows', generation: m.generation, requestId: m.requestId, offset: m.offset, rows }), 0);
+};
+const columnsOf = (cols) => Array.from({ length: cols }, (_, c) => ({ name: 'col_' + c, type: c === 0 ? 'int4' : 'text', kind: c === 0 ? 'number' : 'text' }));
+/** As the extension does when a run begins: the source, then "running" with no rows yet. */
+window.__start = (generation) => {
+  window.__post({ type: 'start', generation, source: { kind: 'query', connectionId: 'c', connectionName: 'bench', sql: 'select *' }, limit: 1000000, canSort: false });
+  window.__post({ type: 'progress', generation, phase: 'running', columns: [], rowCount: 0, truncated: false });
+};
+/**
+ * Makes the result the next __result call delivers. The extension host holds a result's rows in its
+ * own process; here they are built ahead, so that the page is not charged for making them.
+ */
+window.__prepare = (rows, cols) => {
   window.__result = { rows, cols };
-  const columns = Array.from({ length: cols }, (_, c) => ({ name: 'col_' + c, type: c === 0 ? 'int4' : 'text', kind: c === 0 ? 'number' : 'text' }));
-  window.__post({ type: 'start', generation, source: { kind: 'query', connectionId: 'c', connectionName: 'bench', sql: 'select *' }, limit: rows, canSort: false });
-  window.__post({ type: 'progress', generation, phase: 'done', columns, rowCount: rows, truncated: false, executionMs: 1 });
-  // As the extension does: the first window goes with the result.
-  window.__host({ type: 'window', generation, requestId: 0, offset: 0, count: 200 });
+  window.__ready = { columns: columnsOf(cols), first: makeRows(0, 200) };
+};
+/** The result arrives, as from the extension: its columns and size, and with them the first window. */
+window.__deliver = (generation) => {
+  const { rows } = window.__result;
+  window.__post({ type: 'progress', generation, phase: 'done', columns: window.__ready.columns, rowCount: rows, truncated: false, executionMs: 1 });
+  window.__post({ type: 'rows', generation, requestId: 0, offset: 0, rows: window.__ready.first });
+};
+/** A whole run at once: start, result and first window. */
+window.__show = (generation, rows, cols) => {
+  window.__prepare(rows, cols);
+  window.__start(generation);
+  window.__deliver(generation);
 };
 `;
 

@@ -5,6 +5,8 @@ import {
   groupDigits,
   maxCachedWindows,
   maxScrollPx,
+  cellChrome,
+  needsClip,
   rowHeight,
   scrollHeight,
   scrollTopFor,
@@ -112,6 +114,24 @@ describe('grid cell display', () => {
     assert.equal(display({ t: 'bin', size: 2, hex: 'cafe' }, 'binary').text, '0xcafe (2 B)');
     assert.equal(display({ t: 'bin', size: 100, hex: 'ab'.repeat(16) }, 'binary').text, `0x${'ab'.repeat(16)}… (100 B)`);
     assert.equal(display('two\nlines', 'text').text, 'two↵lines');
+  });
+});
+
+describe('grid cell clipping', () => {
+  const advance = 7.8;
+  const width = 160;
+  const fits = Math.floor((width - cellChrome - 1) / advance);
+  it('leaves ASCII text that fits the cell at the widest advance unclipped, and clips one character more', () => {
+    assert.equal(needsClip('x'.repeat(fits), width, advance), false);
+    assert.equal(needsClip('x'.repeat(fits + 1), width, advance), true);
+    assert.equal(needsClip('', width, advance), false);
+    assert.equal(needsClip('NULL', 48, advance), false);
+  });
+  it('clips anything outside printable ASCII, however short: wide characters, emoji, tabs, marks', () => {
+    for (const text of ['日本', '😀', 'a\tb', 'e\u0301', '↵', '…']) assert.equal(needsClip(text, width, advance), true, JSON.stringify(text));
+  });
+  it('clips more as the font grows', () => {
+    assert.equal(needsClip('x'.repeat(fits), width, advance * 1.5), true);
   });
 });
 

@@ -210,6 +210,21 @@ export function initialWidth(name: string, kind: ColumnKind, type = ''): number 
   return Math.max(base, Math.min(320, header));
 }
 
+/** A cell's padding and border, inside its width. */
+export const cellChrome = 13;
+const printableAscii = /^[\x20-\x7e]*$/;
+
+/**
+ * Whether a cell's text may not fit its width, and so needs clipping with an ellipsis. The test is
+ * conservative: `advance` is the widest character advance of the grid's font, and any character
+ * outside printable ASCII (wide, combining, tab) clips. Most cells fit, and a cell that does not
+ * clip costs the browser less to lay out, paint and raster.
+ */
+export function needsClip(text: string, width: number, advance: number): boolean {
+  if (text.length * advance > width - cellChrome - 1) return true;
+  return !printableAscii.test(text);
+}
+
 export interface Cell {
   r: number;
   c: number;

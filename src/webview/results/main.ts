@@ -18,9 +18,11 @@ import {
   clampCell,
   columnEdges,
   display,
+  cellChrome,
   groupDigits,
   inRange,
   initialWidth,
+  needsClip,
   rangeOf,
   rowHeight,
   scrollHeight,
@@ -75,6 +77,29 @@ wrap.append(scroller, overlay);
 const footer = el('div', { class: 'footer' });
 root.append(bar.toolbar, bar.busy, bar.errorBox, wrap, footer);
 
+// ---- the grid's font ----
+/**
+ * Text in the grid's font, laid out hidden and kept: its widest character decides which cells need
+ * clipping and how wide the row numbers are, and a change of font or size (a settings change) shows
+ * as a change of its size. Laid out while the host runs the query, it also makes the font's first
+ * use (finding it, shaping its glyphs) happen before the result comes rather than in its first frame.
+ */
+const font = { advance: 8 };
+const probes = ['M', 'W', '@', '0', 'm', 'w'].map((ch) => el('span', { class: 'cell' }, ch.repeat(20)));
+const measurer = el('div', { class: 'overlay measure', 'aria-hidden': 'true' });
+measurer.append(...probes, el('div', { class: 'cell text' }, 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789,.-…↵'), el('div', { class: 'cell null' }, 'NULL'));
+document.body.append(measurer);
+
+function measureFont(): void {
+  font.advance = Math.max(...probes.map((p) => p.getBoundingClientRect().width / 20));
+  gutterWidth = gutterFor(rowCount);
+}
+
+/** The row-number column: wide enough for the largest row number. */
+function gutterFor(rows: number): number {
+  return Math.max(48, Math.ceil(cellChrome + 2 + String(rows).length * font.advance));
+}
+
 function post(message: ResultsToHost): void {
   vscode.postMessage(message);
 }
@@ -100,13 +125,19 @@ function setColumns(next: GridColumn[]): void {
   overlay.setAttribute('aria-colcount', String(columns.length + 1));
   header.replaceChildren();
   body.replaceChildren();
+  rowViews.length = 0;
 }
+
+/** The scroller's size as the last render saw it. */
+const measured = { width: -1, height: -1 };
 
 function layout(): void {
   area.style.width = `${gutterWidth + edges[edges.length - 1]!}px`;
   area.style.height = `${rowHeight + scrollHeight(rowCount)}px`;
-  overlay.style.width = `${scroller.clientWidth}px`;
-  overlay.style.height = `${scroller.clientHeight}px`;
+  measured.width = scroller.clientWidth;
+  measured.height = scroller.clientHeight;
+  overlay.style.width = `${measured.width}px`;
+  overlay.style.height = `${measured.height}px`;
   overlay.setAttribute('aria-rowcount', String(rowCount + 1));
 }
 
@@ -119,7 +150,7 @@ function schedule(): void {
   if (frame) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
-    render();
+    render(true);
   });
 }
 
@@ -173,7 +204,85 @@ function renderHeader(first: number, end: number, left: number): void {
   }
 }
 
-function render(): void {
+/**
+ * One recycled cell. It remembers what it shows, so that a render writes to the DOM only what
+ * changed: a frame that moves the selection, or draws rows already drawn, costs no layout.
+ */
+class CellView {
+  readonly el = el('div', { class: 'cell', role: 'gridcell' });
+  private readonly text = document.createTextNode('');
+  private col = -1;
+  private x = NaN;
+  private width = NaN;
+  private cls = 'cell';
+  private title = '';
+  private shown = true;
+
+  constructor() {
+    this.el.append(this.text);
+  }
+
+  set(col: number, x: number, width: number, className: string, text: string, title: string): void {
+    const cls = needsClip(text, width, font.advance) ? `${className} clip` : className;
+    if (!this.shown) this.el.hidden = !(this.shown = true);
+    if (col !== this.col) this.el.setAttribute('aria-colindex', String((this.col = col) + 2));
+    if (x !== this.x) this.el.style.left = `${(this.x = x)}px`;
+    if (width !== this.width) this.el.style.width = `${(this.width = width)}px`;
+    if (cls !== this.cls) this.el.className = this.cls = cls;
+    if (text !== this.text.data) this.text.data = text;
+    if (title !== this.title) {
+      if ((this.title = title)) this.el.title = title;
+      else this.el.removeAttribute('title');
+    }
+  }
+
+  hide(): void {
+    if (this.shown) this.el.hidden = !(this.shown = false);
+  }
+}
+
+/** One recycled row: the row-number cell and as many data cells as the widest render needed. */
+class RowView {
+  readonly el = el('div', { class: 'row', role: 'row' });
+  readonly cells: CellView[] = [];
+  private readonly number = new CellView();
+  private r = -1;
+  private top = NaN;
+  private shown = true;
+
+  constructor() {
+    this.number.el.setAttribute('role', 'rowheader');
+    this.el.append(this.number.el);
+  }
+
+  /** Shows data row r at the given offset, with n data cells. */
+  show(r: number, top: number, gutter: number, n: number): void {
+    if (!this.shown) this.el.hidden = !(this.shown = true);
+    if (top !== this.top) this.el.style.top = `${(this.top = top)}px`;
+    if (r !== this.r) {
+      this.r = r;
+      this.el.setAttribute('aria-rowindex', String(r + 2));
+      // Stripes follow the data row, not the recycled element.
+      this.el.classList.toggle('alt', r % 2 === 1);
+    }
+    this.number.set(-1, 0, gutter, 'cell gutter', String(r + 1), '');
+    while (this.cells.length < n) {
+      const cell = new CellView();
+      this.cells.push(cell);
+      this.el.append(cell.el);
+    }
+    for (let i = n; i < this.cells.length; i++) this.cells[i]!.hide();
+  }
+
+  hide(): void {
+    if (this.shown) this.el.hidden = !(this.shown = false);
+  }
+}
+
+const rowViews: RowView[] = [];
+
+/** Draws what is on screen; inFrame when called in a frame callback, where the browser paints next. */
+function render(inFrame = false): void {
   layout();
   const span = visibleRows(scroller.scrollTop, viewportRows(), rowCount);
   lastSpan = span;
@@ -190,52 +299,40 @@ function render(): void {
   }
   // Until the first rows arrive there is nothing to draw; placeholders would only cost a frame.
   const n = painted || cache.row(span.first) ? span.end - span.first : 0;
-  while (body.children.length < n) body.append(el('div', { class: 'row', role: 'row' }));
+  while (rowViews.length < n) {
+    const view = new RowView();
+    rowViews.push(view);
+    body.append(view.el);
+  }
   let realRows = 0;
-  for (let k = 0; k < body.children.length; k++) {
-    const rowEl = body.children[k] as HTMLElement;
+  for (let k = 0; k < rowViews.length; k++) {
+    const row = rowViews[k]!;
     if (k >= n) {
-      rowEl.hidden = true;
+      row.hide();
       continue;
     }
-    rowEl.hidden = false;
     const r = span.first + k;
-    rowEl.style.top = `${rowHeight + k * rowHeight - span.shift}px`;
-    rowEl.setAttribute('aria-rowindex', String(r + 2));
-    // Stripes follow the data row, not the recycled element.
-    rowEl.classList.toggle('alt', r % 2 === 1);
     const data = cache.row(r);
     if (data) realRows++;
-    const cells = ensureCells(rowEl, cols.end - cols.first + 1, 'cell', 'gridcell');
-    const g = cells[0]!;
-    g.className = 'cell gutter';
-    g.style.left = '0px';
-    g.style.width = `${gutterWidth}px`;
-    g.textContent = String(r + 1);
+    row.show(r, rowHeight + k * rowHeight - span.shift, gutterWidth, cols.end - cols.first);
     for (let j = cols.first; j < cols.end; j++) {
-      const cell = cells[j - cols.first + 1]!;
-      cell.style.left = `${gutterWidth + edges[j]! - left}px`;
-      cell.style.width = `${widths[j]}px`;
-      cell.setAttribute('aria-colindex', String(j + 2));
+      const cell = row.cells[j - cols.first]!;
       const sel = inRange(selection, r, j) ? ' sel' : '';
       const act = focus && focus.r === r && focus.c === j ? ' active' : '';
+      const x = gutterWidth + edges[j]! - left;
       if (!data) {
-        cell.className = `cell loading${sel}${act}`;
-        cell.textContent = '…';
-        cell.removeAttribute('title');
+        cell.set(j, x, widths[j]!, `cell loading${sel}${act}`, '…', '');
         continue;
       }
       const d = display(data[j] ?? null, columns[j]!.kind);
-      cell.className = `cell ${d.className}${sel}${act}`;
-      cell.textContent = d.text;
-      if (d.title) cell.title = d.title;
-      else cell.removeAttribute('title');
+      cell.set(j, x, widths[j]!, `cell ${d.className}${sel}${act}`, d.text, d.title ?? '');
     }
   }
   if (!painted && realRows > 0) {
     painted = true;
-    warm.remove();
-    performance.mark('grid:first-rows');
+    // The benchmarks' mark: the frame that paints the first rows has begun.
+    if (inFrame) performance.mark('grid:first-rows');
+    else requestAnimationFrame(() => performance.mark('grid:first-rows'));
   }
   describeSelection();
 }
@@ -356,7 +453,11 @@ scroller.addEventListener('scroll', () => {
   schedule();
   persistSoon();
 });
-new ResizeObserver(() => schedule()).observe(wrap);
+// A new size needs a render, unless the last render already measured it (a result's first frame
+// often changes the size itself, as the progress bar goes).
+new ResizeObserver(() => {
+  if (scroller.clientWidth !== measured.width || scroller.clientHeight !== measured.height) schedule();
+}).observe(wrap);
 
 let persistTimer: number | undefined;
 function persistSoon(): void {
@@ -487,7 +588,7 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
       progress = m;
       setColumns(m.columns);
       rowCount = m.rowCount;
-      gutterWidth = Math.max(48, 18 + String(rowCount).length * 8);
+      gutterWidth = gutterFor(rowCount);
       describe();
       if (restoreScroll !== undefined && rowCount > 0) {
         layout();
@@ -510,19 +611,23 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
         window.clearTimeout(firstPaintTimer);
         firstPaintTimer = undefined;
       }
-      schedule();
+      if (!painted) {
+        // A result's first rows: build them now, while the browser waits for its next frame anyway.
+        if (frame) cancelAnimationFrame(frame);
+        frame = 0;
+        render();
+      } else {
+        schedule();
+      }
       return;
   }
 });
 
+measureFont();
+new ResizeObserver(() => {
+  const before = font.advance;
+  measureFont();
+  if (font.advance !== before) schedule();
+}).observe(probes[0]!);
 describe();
 post({ type: 'ready' });
-
-// While the host runs the query, lay out hidden text in the grid's font once: the first use of a
-// font (finding it, shaping its glyphs) then happens before the result comes, not in its first frame.
-const warm = el('div', { class: 'overlay', 'aria-hidden': 'true' });
-warm.style.visibility = 'hidden';
-warm.style.width = warm.style.height = '0px';
-warm.append(el('div', { class: 'cell num' }, '0123456789,.-'), el('div', { class: 'cell text' }, 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ …↵'), el('div', { class: 'cell null' }, 'NULL'));
-document.body.append(warm);
-void warm.getBoundingClientRect();

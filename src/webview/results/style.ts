@@ -30,7 +30,11 @@ export const resultsCss = `
   .header { top: 0; z-index: 2; background: var(--vscode-editorGroupHeader-tabsBackground, var(--vscode-editor-background));
             border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); font-family: var(--vscode-font-family); }
   .cell { position: absolute; top: 0; height: 22px; line-height: 22px; padding: 0 6px; box-sizing: border-box; white-space: pre;
-          overflow: hidden; text-overflow: ellipsis; border-right: 1px solid var(--vscode-editorWidget-border, transparent); }
+          border-right: 1px solid var(--vscode-editorWidget-border, transparent); }
+  /* Only cells whose text may not fit clip: clipping costs every frame it is drawn in. */
+  .cell.clip, .cell.head { overflow: hidden; text-overflow: ellipsis; }
+  .measure { visibility: hidden; width: 0; height: 0; }
+  .measure .cell { position: static; display: inline-block; border: none; padding: 0; }
   .row.alt { background: var(--vscode-list-hoverBackground, transparent); }
   .gutter { color: var(--vscode-editorLineNumber-foreground); text-align: right; z-index: 1; cursor: default;
             background: var(--vscode-editorGutter-background, var(--vscode-editor-background)) !important; }
