@@ -61,6 +61,8 @@ let lastSpan: RowSpan = { first: 0, end: 0, shift: 0 };
 let painted = false;
 let firstPaintTimer: number | undefined;
 let restoreScroll: number | undefined = vscode.getState()?.scrollTop;
+/** The scroller's position as its last scroll event gave it: saving state then forces no layout. */
+let scrolledTo = restoreScroll ?? 0;
 
 // ---- layout ----
 const root = document.getElementById('root')!;
@@ -106,7 +108,7 @@ function post(message: ResultsToHost): void {
 
 function persist(): void {
   if (!start) return;
-  vscode.setState({ source: start.source, limit: start.limit, sort: start.sort, scrollTop: scroller.scrollTop });
+  vscode.setState({ source: start.source, limit: start.limit, sort: start.sort, scrollTop: scrolledTo });
 }
 
 function describe(): void {
@@ -209,18 +211,15 @@ function renderHeader(first: number, end: number, left: number): void {
  * changed: a frame that moves the selection, or draws rows already drawn, costs no layout.
  */
 class CellView {
-  readonly el = el('div', { class: 'cell', role: 'gridcell' });
-  private readonly text = document.createTextNode('');
+  private static readonly proto = el('div', { class: 'cell', role: 'gridcell' }, ' ');
+  readonly el = CellView.proto.cloneNode(true) as HTMLElement;
+  private readonly text = this.el.firstChild as Text;
   private col = -1;
   private x = NaN;
   private width = NaN;
   private cls = 'cell';
   private title = '';
   private shown = true;
-
-  constructor() {
-    this.el.append(this.text);
-  }
 
   set(col: number, x: number, width: number, className: string, text: string, title: string): void {
     const cls = needsClip(text, width, font.advance) ? `${className} clip` : className;
@@ -450,6 +449,7 @@ overlay.addEventListener(
   { passive: false },
 );
 scroller.addEventListener('scroll', () => {
+  scrolledTo = scroller.scrollTop;
   schedule();
   persistSoon();
 });
