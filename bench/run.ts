@@ -395,6 +395,9 @@ async function main(): Promise<void> {
   if (!only || only === 'preview') await previewRatios();
   if (!only || only === 'grid') await gridFigures();
   if (!only || only === 'query') await queryFigures();
+  if (!only || only === 'virtualizer') {
+    execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], { cwd: root, stdio: 'inherit' });
+  }
 }
 
 main().catch((error: unknown) => {
