@@ -17,14 +17,21 @@ export const formCss = `
   .row { display: flex; gap: 8px; align-items: center; }
   .row vscode-textfield { flex: 1; }
   .help { color: var(--vscode-descriptionForeground); font-size: 0.92em; }
-  .error { color: var(--vscode-errorForeground); font-size: 0.92em; }
+  /* Errors as VS Code's own input validation shows them: text on the validation background, red
+     edge. errorForeground alone is too faint for text on some light themes (3.4:1 on Light Modern). */
+  .error { font-size: 0.92em; }
+  .error:not(:empty) { padding: 2px 6px; color: var(--vscode-inputValidation-errorForeground, var(--vscode-foreground));
+                       background: var(--vscode-inputValidation-errorBackground, transparent);
+                       border-left: 3px solid var(--vscode-inputValidation-errorBorder, var(--vscode-errorForeground)); }
   .notice { padding: 8px 12px; margin-bottom: 12px; border-left: 3px solid var(--vscode-textLink-foreground);
             background: var(--vscode-textBlockQuote-background); }
   .actions { display: flex; gap: 8px; margin-top: 20px; align-items: center; }
   .status { margin-top: 12px; padding: 8px 12px; border-radius: 4px; white-space: pre-wrap; }
   .status:empty { display: none; }
   .status.ok { border-left: 3px solid var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
-  .status.fail { border-left: 3px solid var(--vscode-errorForeground); color: var(--vscode-errorForeground); }
+  .status.fail { border-left: 3px solid var(--vscode-inputValidation-errorBorder, var(--vscode-errorForeground));
+                 color: var(--vscode-inputValidation-errorForeground, var(--vscode-foreground));
+                 background: var(--vscode-inputValidation-errorBackground, transparent); }
   .status.busy { border-left: 3px solid var(--vscode-progressBar-background); }
   vscode-collapsible { margin-top: 8px; }
 `;

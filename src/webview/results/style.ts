@@ -1,6 +1,8 @@
 /** Colours come only from the theme's --vscode-* variables, so light, dark and high contrast all read. */
 export const resultsCss = `
   html, body { height: 100%; }
+  /* The hidden attribute wins over any display a class gives (header cells are flex boxes). */
+  [hidden] { display: none !important; }
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground);
          background: var(--vscode-editor-background); margin: 0; overflow: hidden; }
   #root { display: flex; flex-direction: column; height: 100vh; }
@@ -13,15 +15,12 @@ export const resultsCss = `
   .limit { display: flex; align-items: center; gap: 4px; }
   .limit vscode-textfield { width: 110px; }
   .busy { height: 2px; background: var(--vscode-progressBar-background); animation: pulse 1s ease-in-out infinite alternate; }
-  .busy[hidden] { display: none; }
   @keyframes pulse { from { opacity: 0.2; } to { opacity: 1; } }
   .error { margin: 8px 10px; padding: 8px 12px; border-left: 3px solid var(--vscode-errorForeground);
            background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
-  .error[hidden] { display: none; }
   .error .where { color: var(--vscode-descriptionForeground); margin-top: 4px; }
   .error pre { margin: 6px 0 0; font-family: var(--vscode-editor-font-family); }
   .gridwrap { position: relative; flex: 1; min-height: 0; }
-  .gridwrap[hidden] { display: none; }
   .scroller { position: absolute; inset: 0; overflow: auto; }
   .overlay { position: absolute; top: 0; left: 0; overflow: hidden; outline: none; cursor: cell; contain: strict;
              font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
@@ -46,13 +45,15 @@ export const resultsCss = `
   .head .sort:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
   .head .grip { position: absolute; right: 0; top: 0; width: 5px; height: 100%; cursor: col-resize; }
   .num { text-align: right; font-variant-numeric: tabular-nums; }
-  .null { color: var(--vscode-disabledForeground, var(--vscode-descriptionForeground)); font-style: italic; }
+  /* NULL reads as secondary text, set apart by italics; disabledForeground is too faint on a stripe. */
+  .null { color: var(--vscode-descriptionForeground); font-style: italic; }
   .empty::after { content: ''; }
   .bool { color: var(--vscode-debugTokenExpression-boolean, var(--vscode-foreground)); }
   .json { color: var(--vscode-debugTokenExpression-name, var(--vscode-foreground)); }
   .bin { color: var(--vscode-debugTokenExpression-number, var(--vscode-foreground)); }
   .loading { color: var(--vscode-descriptionForeground); }
-  .cell.sel { background: var(--vscode-editor-selectionBackground) !important; }
+  /* High-contrast themes pair the selection with its own foreground (black on white, white on blue). */
+  .cell.sel { background: var(--vscode-editor-selectionBackground) !important; color: var(--vscode-editor-selectionForeground, var(--vscode-foreground)); }
   .cell.active { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   .footer { padding: 2px 10px; color: var(--vscode-descriptionForeground); border-top: 1px solid var(--vscode-panel-border, transparent);
             white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-height: 18px; }
