@@ -42,6 +42,39 @@ function cell(frame: FrameLocator, rowNumber: number, column: number) {
   return frame.locator(`.row[aria-rowindex="${rowNumber + 1}"]:not([hidden]) .cell[aria-colindex="${column + 2}"]`);
 }
 
+/** Values of fixture.wide as text, as the database gives them, normalised where a format differs. */
+function normWide(column: string, v: string | null): string | null {
+  if (v === null) return null;
+  if (column === 'flag') return v === 't' ? 'true' : v === 'f' ? 'false' : v;
+  if (column === 'doc') return JSON.stringify(JSON.parse(v));
+  if (column === 'tags') return v.startsWith('[') ? `{${(JSON.parse(v) as string[]).join(',')}}` : v;
+  if (column === 'ratio' || column === 'price') return String(Number(v));
+  return v;
+}
+
+/** Asserts that exported records (values as text, NULL as null) are fixture.wide, column by column. */
+async function assertEqualToWide(records: Record<string, string | null>[]): Promise<void> {
+  const client = new pg.Client({ ...pgServer, database: fixtureDatabase });
+  await client.connect();
+  try {
+    const columns = (await client.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'fixture' AND table_name = 'wide' ORDER BY ordinal_position`,
+    )).rows.map((r) => r.column_name);
+    assert.deepEqual(Object.keys(records[0]!), columns);
+    const db = await client.query<Record<string, string | null>>(`SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM fixture.wide`);
+    assert.equal(records.length, db.rows.length);
+    const byId = new Map(db.rows.map((r) => [r.id, r]));
+    for (const record of records) {
+      const want = byId.get(record.id!);
+      assert.ok(want, `row ${record.id} is not in the table`);
+      for (const c of columns) assert.equal(normWide(c, record[c]!), normWide(c, want[c]!), `row ${record.id}, column ${c}`);
+    }
+    assert.ok(records.some((r) => r.note === null) && records.some((r) => r.note === ''), 'NULL and "" both came through apart');
+  } finally {
+    await client.end();
+  }
+}
+
 async function openFixtureSchema(page: Page, schema: string): Promise<void> {
   await expand(treeRow(page, connectionName));
   await expand(treeRow(page, `Database ${fixtureDatabase}`));
@@ -125,33 +158,48 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
       columns: true,
       cast: (value, context) => (value === '' && !context.quoting && !context.header ? null : value),
     }) as Record<string, string | null>[];
-    const client = new pg.Client({ ...pgServer, database: fixtureDatabase });
-    await client.connect();
-    try {
-      const columns = (await client.query<{ column_name: string }>(
-        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'fixture' AND table_name = 'wide' ORDER BY ordinal_position`,
-      )).rows.map((r) => r.column_name);
-      assert.deepEqual(Object.keys(records[0]!), columns);
-      const db = await client.query<Record<string, string | null>>(`SELECT ${columns.map((c) => `${c}::text AS ${c}`).join(', ')} FROM fixture.wide`);
-      assert.equal(records.length, db.rows.length);
-      const byId = new Map(db.rows.map((r) => [r.id, r]));
-      const norm = (column: string, v: string | null): string | null => {
-        if (v === null) return null;
-        if (column === 'flag') return v === 't' ? 'true' : v === 'f' ? 'false' : v;
-        if (column === 'doc') return JSON.stringify(JSON.parse(v));
-        if (column === 'tags') return v.startsWith('[') ? `{${(JSON.parse(v) as string[]).join(',')}}` : v;
-        if (column === 'ratio' || column === 'price') return String(Number(v));
-        return v;
-      };
-      for (const record of records) {
-        const want = byId.get(record.id!);
-        assert.ok(want, `row ${record.id} is not in the table`);
-        for (const c of columns) assert.equal(norm(c, record[c]!), norm(c, want[c]!), `row ${record.id}, column ${c}`);
-      }
-      assert.ok(records.some((r) => r.note === null) && records.some((r) => r.note === ''), 'NULL and "" both came through apart');
-    } finally {
-      await client.end();
+    await assertEqualToWide(records);
+  });
+
+  it('exports the same preview as JSON: one object per row, NULL as null, numbers, booleans and JSON as themselves', async () => {
+    const { page } = workbench();
+    const frame = await grid(page, 'fixture.wide');
+    await clearNotifications(page);
+    await frame.locator('vscode-button', { hasText: 'JSON' }).click();
+    await page.locator('.quick-input-widget input.input').waitFor();
+    await page.waitForFunction("(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('wide.json')");
+    await page.keyboard.press('Enter');
+    await toast(page, 'Exported 1,000 rows to wide.json.').waitFor({ timeout: 60_000 });
+    const rows = JSON.parse(readFileSync(path.join(workbench().dirs.workspace, 'wide.json'), 'utf8')) as Record<string, unknown>[];
+    assert.equal(typeof rows[0]!.id, 'number');
+    assert.ok(rows.some((r) => typeof r.flag === 'boolean'), 'booleans stay booleans');
+    assert.ok(rows.some((r) => r.doc !== null && typeof r.doc === 'object'), 'JSON stays JSON');
+    // Compared as text with the database, as the CSV is.
+    const asText = (v: unknown): string | null => (v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    await assertEqualToWide(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, asText(v)]))));
+  });
+
+  it('resizes a column by dragging the edge of its header', async () => {
+    const { page } = workbench();
+    const frame = await grid(page, 'fixture.wide');
+    const head = frame.locator('.header .cell.head[data-col="1"]');
+    const before = (await head.boundingBox())!;
+    const grip = (await head.locator('.grip').boundingBox())!;
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(grip.x + grip.width / 2 + 60, grip.y + grip.height / 2, { steps: 4 });
+    await page.mouse.move(grip.x + grip.width / 2 + 120, grip.y + grip.height / 2, { steps: 4 });
+    await page.mouse.up();
+    let after = (await head.boundingBox())!;
+    for (let i = 0; i < 40 && after.width - before.width < 119; i++) {
+      await page.waitForTimeout(50);
+      after = (await head.boundingBox())!;
     }
+    assert.equal(Math.round(after.width - before.width), 120);
+    // The column's cells follow, and so does the next column.
+    assert.equal(Math.round((await cell(frame, 1, 1).boundingBox())!.width), Math.round(after.width));
+    const next = (await frame.locator('.header .cell.head[data-col="2"]').boundingBox())!;
+    assert.equal(Math.round(next.x), Math.round(after.x + after.width));
   });
 
   it('copies selected cells as TSV, with headers on Ctrl+Shift+C', async () => {
