@@ -22,7 +22,6 @@ import {
   groupDigits,
   inRange,
   initialWidth,
-  needsClip,
   rangeOf,
   rowHeight,
   scrollHeight,
@@ -33,6 +32,7 @@ import {
   type Cell,
   type RowSpan,
 } from './gridModel';
+import { GridFont, RowView } from './rowViews';
 import { resultsCss } from './style';
 import { Toolbar } from './toolbar';
 
@@ -80,22 +80,10 @@ const footer = el('div', { class: 'footer' });
 root.append(bar.toolbar, bar.busy, bar.errorBox, wrap, footer);
 
 // ---- the grid's font ----
-/**
- * Text in the grid's font, laid out hidden and kept: its widest character decides which cells need
- * clipping and how wide the row numbers are, and a change of font or size (a settings change) shows
- * as a change of its size. Laid out while the host runs the query, it also makes the font's first
- * use (finding it, shaping its glyphs) happen before the result comes rather than in its first frame.
- */
-const font = { advance: 8 };
-const probes = ['M', 'W', '@', '0', 'm', 'w'].map((ch) => el('span', { class: 'cell' }, ch.repeat(20)));
-const measurer = el('div', { class: 'overlay measure', 'aria-hidden': 'true' });
-measurer.append(...probes, el('div', { class: 'cell text' }, 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789,.-…↵'), el('div', { class: 'cell null' }, 'NULL'));
-document.body.append(measurer);
-
-function measureFont(): void {
-  font.advance = Math.max(...probes.map((p) => p.getBoundingClientRect().width / 20));
+const font = new GridFont(() => {
   gutterWidth = gutterFor(rowCount);
-}
+  schedule();
+});
 
 /** The row-number column: wide enough for the largest row number. */
 function gutterFor(rows: number): number {
@@ -206,78 +194,6 @@ function renderHeader(first: number, end: number, left: number): void {
   }
 }
 
-/**
- * One recycled cell. It remembers what it shows, so that a render writes to the DOM only what
- * changed: a frame that moves the selection, or draws rows already drawn, costs no layout.
- */
-class CellView {
-  private static readonly proto = el('div', { class: 'cell', role: 'gridcell' }, ' ');
-  readonly el = CellView.proto.cloneNode(true) as HTMLElement;
-  private readonly text = this.el.firstChild as Text;
-  private col = -1;
-  private x = NaN;
-  private width = NaN;
-  private cls = 'cell';
-  private title = '';
-  private shown = true;
-
-  set(col: number, x: number, width: number, className: string, text: string, title: string): void {
-    const cls = needsClip(text, width, font.advance) ? `${className} clip` : className;
-    if (!this.shown) this.el.hidden = !(this.shown = true);
-    if (col !== this.col) this.el.setAttribute('aria-colindex', String((this.col = col) + 2));
-    if (x !== this.x) this.el.style.left = `${(this.x = x)}px`;
-    if (width !== this.width) this.el.style.width = `${(this.width = width)}px`;
-    if (cls !== this.cls) this.el.className = this.cls = cls;
-    if (text !== this.text.data) this.text.data = text;
-    if (title !== this.title) {
-      if ((this.title = title)) this.el.title = title;
-      else this.el.removeAttribute('title');
-    }
-  }
-
-  hide(): void {
-    if (this.shown) this.el.hidden = !(this.shown = false);
-  }
-}
-
-/** One recycled row: the row-number cell and as many data cells as the widest render needed. */
-class RowView {
-  readonly el = el('div', { class: 'row', role: 'row' });
-  readonly cells: CellView[] = [];
-  private readonly number = new CellView();
-  private r = -1;
-  private top = NaN;
-  private shown = true;
-
-  constructor() {
-    this.number.el.setAttribute('role', 'rowheader');
-    this.el.append(this.number.el);
-  }
-
-  /** Shows data row r at the given offset, with n data cells. */
-  show(r: number, top: number, gutter: number, n: number): void {
-    if (!this.shown) this.el.hidden = !(this.shown = true);
-    if (top !== this.top) this.el.style.top = `${(this.top = top)}px`;
-    if (r !== this.r) {
-      this.r = r;
-      this.el.setAttribute('aria-rowindex', String(r + 2));
-      // Stripes follow the data row, not the recycled element.
-      this.el.classList.toggle('alt', r % 2 === 1);
-    }
-    this.number.set(-1, 0, gutter, 'cell gutter', String(r + 1), '');
-    while (this.cells.length < n) {
-      const cell = new CellView();
-      this.cells.push(cell);
-      this.el.append(cell.el);
-    }
-    for (let i = n; i < this.cells.length; i++) this.cells[i]!.hide();
-  }
-
-  hide(): void {
-    if (this.shown) this.el.hidden = !(this.shown = false);
-  }
-}
-
 const rowViews: RowView[] = [];
 
 /** Draws what is on screen; inFrame when called in a frame callback, where the browser paints next. */
@@ -313,18 +229,18 @@ function render(inFrame = false): void {
     const r = span.first + k;
     const data = cache.row(r);
     if (data) realRows++;
-    row.show(r, rowHeight + k * rowHeight - span.shift, gutterWidth, cols.end - cols.first);
+    row.show(r, rowHeight + k * rowHeight - span.shift, gutterWidth, cols.end - cols.first, font.advance);
     for (let j = cols.first; j < cols.end; j++) {
       const cell = row.cells[j - cols.first]!;
       const sel = inRange(selection, r, j) ? ' sel' : '';
       const act = focus && focus.r === r && focus.c === j ? ' active' : '';
       const x = gutterWidth + edges[j]! - left;
       if (!data) {
-        cell.set(j, x, widths[j]!, `cell loading${sel}${act}`, '…', '');
+        cell.set(j, x, widths[j]!, `cell loading${sel}${act}`, '…', '', font.advance);
         continue;
       }
       const d = display(data[j] ?? null, columns[j]!.kind);
-      cell.set(j, x, widths[j]!, `cell ${d.className}${sel}${act}`, d.text, d.title ?? '');
+      cell.set(j, x, widths[j]!, `cell ${d.className}${sel}${act}`, d.text, d.title ?? '', font.advance);
     }
   }
   if (!painted && realRows > 0) {
@@ -623,11 +539,5 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
   }
 });
 
-measureFont();
-new ResizeObserver(() => {
-  const before = font.advance;
-  measureFont();
-  if (font.advance !== before) schedule();
-}).observe(probes[0]!);
 describe();
 post({ type: 'ready' });
