@@ -147,6 +147,7 @@ describe('results status line', () => {
     assert.equal(statusText(undefined, 100), 'Starting…');
     assert.equal(statusText({ ...base, phase: 'done', rowCount: 1000, truncated: true, executionMs: 1234 }, 1000), '1,000 rows · truncated at the limit of 1,000 · 1,234 ms');
     assert.equal(statusText({ ...base, phase: 'done', rowCount: 1, executionMs: 3 }, 100), '1 row · limit 100 · 3 ms');
+    assert.equal(statusText({ ...base, phase: 'done', rowCount: 2, executionMs: 820, rowsScanned: 450_000 }, 100), '2 rows · limit 100 · 820 ms · 450,000 rows scanned');
     assert.equal(statusText({ ...base, phase: 'cancelled', rowCount: 5000 }, 100), 'Cancelled after 5,000 rows');
   });
 });

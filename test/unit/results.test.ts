@@ -7,6 +7,7 @@ import type { CellValue } from '../../src/core/api/types';
 import { ConnectionError } from '../../src/core/errors';
 import { cellText, columnKind, maxCellChars, toGridCell, toTsv } from '../../src/core/results/cells';
 import { exportResult, uniqueKeys } from '../../src/core/results/export';
+import { feed } from '../../src/core/results/feed';
 import { ResultSet, sweepStaleSpoolFolders } from '../../src/core/results/resultSet';
 import { errorInfo } from '../../src/host/webviews/results/errorInfo';
 import { isResultsState, isResultsToHost } from '../../src/shared/protocol/results';
@@ -80,6 +81,17 @@ describe('result set (spooled rows, read by window)', () => {
     const cancelled = new ResultSet({ dir });
     await cancelled.track(Promise.reject(new ConnectionError('cancelled', 'stopped')));
     assert.equal(cancelled.phase, 'cancelled');
+  });
+
+  it('takes a whole response from a back end that cannot stream, with its rowsScanned', async () => {
+    const set = new ResultSet({ dir });
+    const response = { columns: ['id', 'name'], columnTypes: ['int4', 'text'], rows: [[1, 'a'], [2, null]], truncated: true, stats: { executionMs: 820, rowsScanned: 450_000 } };
+    await set.track(feed(set, response, 2));
+    assert.equal(set.phase, 'done');
+    assert.deepEqual(set.columnTypes, ['int4', 'text']);
+    assert.deepEqual(await set.window(0, 10), [[1, 'a'], [2, null]]);
+    assert.deepEqual(set.stats, { executionMs: 820, rowsScanned: 450_000, rowsReturned: 2, truncated: true, limit: 2 });
+    await set.dispose();
   });
 
   it('removes its spool file on dispose and refuses rows afterwards', async () => {
