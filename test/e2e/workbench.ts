@@ -139,9 +139,18 @@ export async function rowAction(row: Locator, action: string): Promise<void> {
 
 /** Right-clicks a tree row and chooses an item of its context menu. */
 export async function contextMenu(page: Page, row: Locator, item: string): Promise<void> {
-  await row.click({ button: 'right' });
   const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-  await entry.waitFor();
+  // A right-click that lands while the row's hover tooltip appears can open no menu: dismiss, retry.
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await entry.waitFor({ timeout: 5000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   // A menu ignores a click that comes too soon after it opened (the right button's release must
   // not pick an item), so click until the menu has closed.
   for (let attempt = 1; ; attempt++) {
