@@ -187,7 +187,7 @@ function renderHeader(first: number, end: number, left: number): void {
         });
         parts.push(sortBtn);
       }
-      parts.push(el('span', { class: 'grip', 'data-grip': String(c) }));
+      parts.push(el('span', { class: 'grip', 'data-grip': String(c), title: 'Drag to resize (or Alt+Shift+Left/Right on a cell)' }));
       cell.replaceChildren(...parts);
       cell.title = col.type ? `${col.name} (${col.type})` : col.name;
     }
@@ -384,13 +384,19 @@ function persistSoon(): void {
   }, 300);
 }
 
+/** The narrowest a column can be made, and the step of a resize by keyboard. */
+const minColumnWidth = 40;
+const resizeStep = 16;
+
+function setWidth(c: number, width: number): void {
+  widths[c] = Math.max(minColumnWidth, width);
+  edges = columnEdges(widths);
+  schedule();
+}
+
 function startResize(c: number, x0: number): void {
   const w0 = widths[c]!;
-  const move = (e: MouseEvent): void => {
-    widths[c] = Math.max(40, w0 + e.clientX - x0);
-    edges = columnEdges(widths);
-    schedule();
-  };
+  const move = (e: MouseEvent): void => setWidth(c, w0 + e.clientX - x0);
   const up = (): void => {
     window.removeEventListener('mousemove', move);
     window.removeEventListener('mouseup', up);
@@ -427,6 +433,13 @@ overlay.addEventListener('keydown', (e) => {
   const mod = e.ctrlKey || e.metaKey;
   if (mod && e.key.toLowerCase() === 'a') {
     selectAll();
+    e.preventDefault();
+    return;
+  }
+  // Alt+Shift+Left/Right: the focused cell's column narrower or wider, as dragging its edge does.
+  if (e.altKey && e.shiftKey && !mod && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+    const c = (focus ?? { c: 0 }).c;
+    setWidth(c, widths[c]! + (e.key === 'ArrowRight' ? resizeStep : -resizeStep));
     e.preventDefault();
     return;
   }
