@@ -10,28 +10,11 @@ import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import type { FrameLocator, Page } from 'playwright-core';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
-import { clearNotifications, expand, rowAction, runCommand, showConnections, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
+import { clearNotifications, expand, fixtureWorkspace, resultsGrid, rowAction, runCommand, showConnections, toast, treeRow, useWorkbench } from './workbench';
 
 const connectionName = 'Grid PG';
 const payloads = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'xss-payloads.json'), 'utf8')) as string[];
 const xssTable = '<img src=x onerror=alert(0)>';
-
-const workspaceFile = JSON.stringify({
-  connections: [
-    {
-      name: connectionName,
-      type: 'postgres',
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
-    },
-  ],
-});
-
-/** The grid page of the active results panel. */
-async function grid(page: Page, table: string): Promise<FrameLocator> {
-  const frame = webviewFrame(page);
-  await frame.locator('.source', { hasText: table }).waitFor({ timeout: 30_000 });
-  return frame;
-}
 
 async function waitForStatus(frame: FrameLocator, text: RegExp, timeoutMs = 60_000): Promise<void> {
   await frame.locator('.status', { hasText: text }).waitFor({ timeout: timeoutMs });
@@ -100,7 +83,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
         void d.dismiss();
       });
     },
-    { '.vscode/planasonix-connections.json': workspaceFile },
+    fixtureWorkspace(connectionName),
   );
 
   it('previews a 1,000,000-row table and scrolls to its last rows', async () => {
@@ -108,7 +91,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await showConnections(page);
     await openFixtureSchema(page, 'fixture');
     await rowAction(treeRow(page, 'table big'), 'Preview Table');
-    const frame = await grid(page, 'fixture.big');
+    const frame = await resultsGrid(page, 'fixture.big');
     await waitForStatus(frame, /^100 rows · truncated at the limit of 100/);
     await frame.locator('.head', { hasText: 'payload' }).filter({ hasText: 'text' }).waitFor();
 
@@ -141,7 +124,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
   it('exports a preview as CSV to a file chosen in the save dialog, equal to the database', async () => {
     const { page } = workbench();
     await rowAction(treeRow(page, 'table wide'), 'Preview Table');
-    const frame = await grid(page, 'fixture.wide');
+    const frame = await resultsGrid(page, 'fixture.wide');
     await setLimit(frame, 1000);
     await waitForStatus(frame, /^1,000 rows · limit 1,000/);
     await clearNotifications(page);
@@ -163,7 +146,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
 
   it('exports the same preview as JSON: one object per row, NULL as null, numbers, booleans and JSON as themselves', async () => {
     const { page } = workbench();
-    const frame = await grid(page, 'fixture.wide');
+    const frame = await resultsGrid(page, 'fixture.wide');
     await clearNotifications(page);
     await frame.locator('vscode-button', { hasText: 'JSON' }).click();
     await page.locator('.quick-input-widget input.input').waitFor();
@@ -181,7 +164,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
 
   it('resizes a column by dragging the edge of its header', async () => {
     const { page } = workbench();
-    const frame = await grid(page, 'fixture.wide');
+    const frame = await resultsGrid(page, 'fixture.wide');
     const head = frame.locator('.header .cell.head[data-col="1"]');
     const before = (await head.boundingBox())!;
     const grip = (await head.locator('.grip').boundingBox())!;
@@ -216,7 +199,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
   it('copies selected cells as TSV, with headers on Ctrl+Shift+C', async () => {
     const { page } = workbench();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-    const frame = await grid(page, 'fixture.wide');
+    const frame = await resultsGrid(page, 'fixture.wide');
     await frame.locator('button.sort[aria-label="Sort by id"]').click();
     await frame.locator('button.sort.on[aria-label="Sort by id"]').waitFor();
     await cell(frame, 1, 0).filter({ hasText: /^1$/ }).waitFor();
@@ -260,7 +243,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     const row = treeRow(page, `table ${xssTable}`);
     await row.waitFor();
     await rowAction(row, 'Preview Table');
-    const frame = await grid(page, xssTable);
+    const frame = await resultsGrid(page, xssTable);
     await waitForStatus(frame, new RegExp(`^${payloads.length} rows`));
     assert.equal(await frame.locator(".source").textContent(), `${fixtureDatabase}.xss.${xssTable}`);
     const seenHeaders = new Set<string>();
@@ -296,7 +279,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await runCommand(page, 'Developer: Reload Window');
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const frame = await grid(page, xssTable);
+    const frame = await resultsGrid(page, xssTable);
     await waitForStatus(frame, new RegExp(`^${payloads.length} rows`));
     assert.ok((await frame.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents()).some((c) => payloads.includes(c)));
     assert.deepEqual(dialogs, []);

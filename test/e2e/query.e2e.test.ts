@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
-import { useWorkbench, webviewFrame } from './workbench';
+import { fixtureWorkspace, useWorkbench, webviewFrame } from './workbench';
 
 const connectionName = 'Query PG';
 const marker = `e2e_cancel_${process.pid}`;
@@ -22,11 +22,7 @@ const sql = [
 ].join('\n');
 
 const files = {
-  '.vscode/planasonix-connections.json': JSON.stringify({
-    connections: [
-      { name: connectionName, type: 'postgres', config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' } },
-    ],
-  }),
+  ...fixtureWorkspace(connectionName),
   'queries.sql': sql,
 };
 

@@ -4,21 +4,11 @@
  * is really behind it (the stripes, a selection, a header), as WCAG computes contrast.
  */
 import * as assert from 'node:assert/strict';
-import type { FrameLocator, Page } from 'playwright-core';
-import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
-import { expand, openAddForm, rowAction, showConnections, treeRow, useWorkbench, webviewFrame, type Workbench } from './workbench';
+import type { FrameLocator } from 'playwright-core';
+import { ensurePostgresFixture, fixtureDatabase } from '../support/servers';
+import { expand, fixtureWorkspace, openAddForm, resultsGrid, rowAction, showConnections, treeRow, useWorkbench, type Workbench } from './workbench';
 
 const connectionName = 'Themes PG';
-const workspaceFile = JSON.stringify({
-  connections: [
-    {
-      name: connectionName,
-      type: 'postgres',
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
-    },
-  ],
-});
-
 const allTypesColumns = ['id', 'c_smallint', 'c_integer', 'c_bigint', 'c_numeric', 'c_real', 'c_double', 'c_bool', 'c_text', 'c_varchar', 'c_char', 'c_date',
   'c_time', 'c_timestamp', 'c_timestamptz', 'c_interval', 'c_uuid', 'c_json', 'c_jsonb', 'c_bytea', 'c_int_array', 'c_inet'];
 
@@ -133,17 +123,11 @@ async function shortfalls(wb: Workbench, frame: FrameLocator, phases: Phase[], s
   return failures;
 }
 
-async function grid(page: Page, table: string): Promise<FrameLocator> {
-  const frame = webviewFrame(page);
-  await frame.locator('.source', { hasText: table }).waitFor({ timeout: 30_000 });
-  return frame;
-}
-
 describe('webviews in light, dark and high-contrast themes (code-server + Chromium)', function () {
   this.bail(true);
   this.timeout(180_000);
   before(() => ensurePostgresFixture());
-  const workbench = useWorkbench('themes', undefined, { '.vscode/planasonix-connections.json': workspaceFile });
+  const workbench = useWorkbench('themes', undefined, fixtureWorkspace(connectionName));
 
   it('the results grid: values, NULL, numbers, stripes, headers, row numbers, a selected cell and the status line all read', async () => {
     const wb = workbench();
@@ -153,7 +137,7 @@ describe('webviews in light, dark and high-contrast themes (code-server + Chromi
     await expand(treeRow(page, `Database ${fixtureDatabase}`));
     await expand(treeRow(page, 'Schema fixture'));
     await rowAction(treeRow(page, 'table all_types'), 'Preview Table');
-    const frame = await grid(page, 'fixture.all_types');
+    const frame = await resultsGrid(page, 'fixture.all_types');
     await frame.locator('.status', { hasText: /^3 rows/ }).waitFor({ timeout: 60_000 });
     const row1 = '.row[aria-rowindex="2"]:not([hidden])';
     const row2 = '.row[aria-rowindex="3"]:not([hidden])'; // striped, and all NULL but its id

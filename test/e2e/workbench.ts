@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import { fixtureDatabase, pgServer } from '../support/servers';
 import {
   installVsix,
   launchBrowser,
@@ -162,6 +163,19 @@ export async function contextMenu(page: Page, row: Locator, item: string): Promi
       if (attempt === 5) throw error;
     }
   }
+}
+
+/** The workspace file that shares one PostgreSQL connection to the fixture database, by name. */
+export function fixtureWorkspace(connectionName: string): Record<string, string> {
+  const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
+  return { '.vscode/planasonix-connections.json': JSON.stringify({ connections: [{ name: connectionName, type: 'postgres', config }] }) };
+}
+
+/** The grid page of the active results panel, once it shows the given source. */
+export async function resultsGrid(page: Page, source: string): Promise<FrameLocator> {
+  const frame = webviewFrame(page);
+  await frame.locator('.source', { hasText: source }).waitFor({ timeout: 30_000 });
+  return frame;
 }
 
 /** The page inside the active webview panel. */

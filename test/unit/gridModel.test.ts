@@ -6,6 +6,7 @@ import {
   maxCachedWindows,
   maxScrollPx,
   cellChrome,
+  moveFocus,
   needsClip,
   rowHeight,
   scrollHeight,
@@ -132,6 +133,28 @@ describe('grid cell clipping', () => {
   });
   it('clips more as the font grows', () => {
     assert.equal(needsClip('x'.repeat(fits), width, advance * 1.5), true);
+  });
+});
+
+describe('grid keyboard navigation', () => {
+  const at = { r: 5, c: 2 };
+  const move = (key: string, mod = false, from = at) => moveFocus(key, mod, from, 10, 100, 4);
+  it('moves by one, by a page, and to the edges with Ctrl', () => {
+    assert.deepEqual(move('ArrowDown'), { r: 6, c: 2 });
+    assert.deepEqual(move('ArrowLeft'), { r: 5, c: 1 });
+    assert.deepEqual(move('PageDown'), { r: 15, c: 2 });
+    assert.deepEqual(move('ArrowDown', true), { r: 99, c: 2 });
+    assert.deepEqual(move('ArrowRight', true), { r: 5, c: 3 });
+    assert.deepEqual(move('Home'), { r: 5, c: 0 });
+    assert.deepEqual(move('End', true), { r: 99, c: 3 });
+    assert.deepEqual(move('Home', true), { r: 0, c: 0 });
+  });
+  it('stays inside the result, and ignores other keys', () => {
+    assert.deepEqual(move('PageUp'), { r: 0, c: 2 });
+    assert.deepEqual(move('ArrowRight', false, { r: 5, c: 3 }), { r: 5, c: 3 });
+    assert.deepEqual(move('PageDown', false, { r: 95, c: 0 }), { r: 99, c: 0 });
+    assert.equal(move('a'), undefined);
+    assert.equal(move('toString'), undefined);
   });
 });
 

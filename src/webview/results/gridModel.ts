@@ -243,3 +243,25 @@ export function inRange(range: CellRange | undefined, r: number, c: number): boo
 export function clampCell(cell: Cell, rowCount: number, columnCount: number): Cell {
   return { r: Math.max(0, Math.min(rowCount - 1, cell.r)), c: Math.max(0, Math.min(columnCount - 1, cell.c)) };
 }
+
+/**
+ * Where a navigation key moves the focused cell, kept inside the result: arrows by one (with Ctrl or
+ * Cmd to the edge), Page Up/Down by a page of rows, Home/End to the row's ends (with Ctrl to the
+ * result's corners). Undefined for any other key.
+ */
+export function moveFocus(key: string, mod: boolean, at: Cell, page: number, rowCount: number, columnCount: number): Cell | undefined {
+  const lastRow = rowCount - 1;
+  const lastCol = columnCount - 1;
+  const next: Record<string, Cell> = {
+    ArrowDown: { r: mod ? lastRow : at.r + 1, c: at.c },
+    ArrowUp: { r: mod ? 0 : at.r - 1, c: at.c },
+    ArrowRight: { r: at.r, c: mod ? lastCol : at.c + 1 },
+    ArrowLeft: { r: at.r, c: mod ? 0 : at.c - 1 },
+    PageDown: { r: at.r + page, c: at.c },
+    PageUp: { r: at.r - page, c: at.c },
+    Home: mod ? { r: 0, c: 0 } : { r: at.r, c: 0 },
+    End: mod ? { r: lastRow, c: lastCol } : { r: at.r, c: lastCol },
+  };
+  const cell = Object.hasOwn(next, key) ? next[key] : undefined;
+  return cell && clampCell(cell, rowCount, columnCount);
+}

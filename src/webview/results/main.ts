@@ -15,13 +15,13 @@ import {
 } from '../../shared/protocol/results';
 import { el, vscodeApi } from '../common/vscodeApi';
 import {
-  clampCell,
   columnEdges,
   display,
   cellChrome,
   groupDigits,
   inRange,
   initialWidth,
+  moveFocus,
   rangeOf,
   rowHeight,
   scrollHeight,
@@ -32,7 +32,7 @@ import {
   type Cell,
   type RowSpan,
 } from './gridModel';
-import { GridFont, RowView } from './rowViews';
+import { GridFont, HeaderView, RowView } from './rowViews';
 import { resultsCss } from './style';
 import { Toolbar } from './toolbar';
 
@@ -72,9 +72,9 @@ const scroller = el('div', { class: 'scroller' });
 const area = el('div');
 scroller.append(area);
 const overlay = el('div', { class: 'overlay', role: 'grid', tabindex: '0', 'aria-label': 'Result rows' });
-const header = el('div', { class: 'header', role: 'row', 'aria-rowindex': '1' });
+const header = new HeaderView();
 const body = el('div', { role: 'rowgroup' });
-overlay.append(header, body);
+overlay.append(header.el, body);
 wrap.append(scroller, overlay);
 const footer = el('div', { class: 'footer' });
 root.append(bar.toolbar, bar.busy, bar.errorBox, wrap, footer);
@@ -113,7 +113,7 @@ function setColumns(next: GridColumn[]): void {
   widths = columns.map((c) => initialWidth(c.name, c.kind, c.type));
   edges = columnEdges(widths);
   overlay.setAttribute('aria-colcount', String(columns.length + 1));
-  header.replaceChildren();
+  header.clear();
   body.replaceChildren();
   rowViews.length = 0;
 }
@@ -144,56 +144,6 @@ function schedule(): void {
   });
 }
 
-function ensureCells(row: HTMLElement, n: number, className: string, role: string): HTMLElement[] {
-  const cells = row.children as HTMLCollectionOf<HTMLElement>;
-  while (row.children.length < n) row.append(el('div', { class: className, role }));
-  const out: HTMLElement[] = [];
-  for (let i = 0; i < row.children.length; i++) {
-    const c = cells[i]!;
-    c.hidden = i >= n;
-    if (i < n) out.push(c);
-  }
-  return out;
-}
-
-function renderHeader(first: number, end: number, left: number): void {
-  const n = end - first;
-  const cells = ensureCells(header, n + 1, 'cell head', 'columnheader');
-  const corner = cells[0]!;
-  corner.className = 'cell head gutter';
-  corner.style.left = '0px';
-  corner.style.width = `${gutterWidth}px`;
-  corner.textContent = '#';
-  corner.title = 'Select all (Ctrl+A)';
-  for (let k = 0; k < n; k++) {
-    const c = first + k;
-    const col = columns[c]!;
-    const cell = cells[k + 1]!;
-    cell.style.left = `${gutterWidth + edges[c]! - left}px`;
-    cell.style.width = `${widths[c]}px`;
-    cell.dataset.col = String(c);
-    cell.setAttribute('aria-colindex', String(c + 2));
-    if (cell.dataset.key !== `${c}:${col.name}:${start?.sort?.column ?? ''}:${start?.sort?.direction ?? ''}:${start?.canSort}`) {
-      cell.dataset.key = `${c}:${col.name}:${start?.sort?.column ?? ''}:${start?.sort?.direction ?? ''}:${start?.canSort}`;
-      const parts: HTMLElement[] = [el('span', { class: 'name' }, col.name)];
-      if (col.type) parts.push(el('span', { class: 'type' }, col.type));
-      if (start?.canSort) {
-        const on = start.sort?.column === col.name ? start.sort.direction : undefined;
-        const sortBtn = el('button', {
-          class: `sort codicon ${on === 'desc' ? 'codicon-arrow-down' : 'codicon-arrow-up'}${on ? ' on' : ''}`,
-          title: on === 'asc' ? 'Sorted ascending; click for descending' : on === 'desc' ? 'Sorted descending; click to unsort' : 'Sort ascending (on the server)',
-          'aria-label': `Sort by ${col.name}`,
-          'data-sort': String(c),
-        });
-        parts.push(sortBtn);
-      }
-      parts.push(el('span', { class: 'grip', 'data-grip': String(c), title: 'Drag to resize (or Alt+Shift+Left/Right on a cell)' }));
-      cell.replaceChildren(...parts);
-      cell.title = col.type ? `${col.name} (${col.type})` : col.name;
-    }
-  }
-}
-
 const rowViews: RowView[] = [];
 
 /** Draws what is on screen; inFrame when called in a frame callback, where the browser paints next. */
@@ -203,7 +153,7 @@ function render(inFrame = false): void {
   lastSpan = span;
   const cols = visibleColumns(edges, scroller.scrollLeft, Math.max(0, scroller.clientWidth - gutterWidth));
   const left = scroller.scrollLeft;
-  renderHeader(cols.first, cols.end, left);
+  header.render(columns, widths, edges, cols, left, gutterWidth, start);
   // Ask for what is missing: a little beyond the screen, so short scrolls find rows waiting.
   const ahead = { first: Math.max(0, span.first - 50), end: Math.min(rowCount, span.end + 50) };
   if (start) {
@@ -455,37 +405,9 @@ overlay.addEventListener('keydown', (e) => {
   }
   const at = focus ?? { r: 0, c: 0 };
   const page = Math.max(1, Math.floor(viewportRows() / rowHeight) - 1);
-  let next: Cell | undefined;
-  switch (e.key) {
-    case 'ArrowDown':
-      next = { r: mod ? rowCount - 1 : at.r + 1, c: at.c };
-      break;
-    case 'ArrowUp':
-      next = { r: mod ? 0 : at.r - 1, c: at.c };
-      break;
-    case 'ArrowRight':
-      next = { r: at.r, c: mod ? columns.length - 1 : at.c + 1 };
-      break;
-    case 'ArrowLeft':
-      next = { r: at.r, c: mod ? 0 : at.c - 1 };
-      break;
-    case 'PageDown':
-      next = { r: at.r + page, c: at.c };
-      break;
-    case 'PageUp':
-      next = { r: at.r - page, c: at.c };
-      break;
-    case 'Home':
-      next = mod ? { r: 0, c: 0 } : { r: at.r, c: 0 };
-      break;
-    case 'End':
-      next = mod ? { r: rowCount - 1, c: columns.length - 1 } : { r: at.r, c: columns.length - 1 };
-      break;
-    default:
-      return;
-  }
+  const cell = moveFocus(e.key, mod, at, page, rowCount, columns.length);
+  if (!cell) return;
   e.preventDefault();
-  const cell = clampCell(next, rowCount, columns.length);
   select(e.shiftKey && anchor ? anchor : cell, cell, 'cell');
   reveal(cell);
 });

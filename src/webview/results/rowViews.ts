@@ -1,8 +1,9 @@
 /**
- * The grid's recycled DOM: rows and cells that remember what they show, so that a render writes only
- * what changed, and the font measure that decides which cells clip. Text reaches the DOM only as
+ * The grid's recycled DOM: the header, rows and cells that remember what they show, so that a render
+ * writes only what changed, and the font measure that decides which cells clip. Text reaches the DOM only as
  * text nodes.
  */
+import type { GridColumn, ResultStart } from '../../shared/protocol/results';
 import { el } from '../common/vscodeApi';
 import { needsClip } from './gridModel';
 
@@ -109,5 +110,87 @@ export class RowView {
 
   hide(): void {
     if (this.shown) this.el.hidden = !(this.shown = false);
+  }
+}
+
+/** One recycled header cell: a column's name, type, sort button and resize grip. */
+class HeaderCell {
+  readonly el = el('div', { class: 'cell head', role: 'columnheader' });
+  private key = '';
+  private x = NaN;
+  private width = NaN;
+  private shown = true;
+
+  set(c: number, col: GridColumn, x: number, width: number, start: ResultStart | undefined): void {
+    if (!this.shown) this.el.hidden = !(this.shown = true);
+    if (x !== this.x) this.el.style.left = `${(this.x = x)}px`;
+    if (width !== this.width) this.el.style.width = `${(this.width = width)}px`;
+    const on = start?.canSort && start.sort?.column === col.name ? start.sort.direction : undefined;
+    const key = `${c}:${col.name}:${col.type}:${start?.canSort === true}:${on ?? ''}`;
+    if (key === this.key) return;
+    this.key = key;
+    this.el.dataset.col = String(c);
+    this.el.setAttribute('aria-colindex', String(c + 2));
+    this.el.title = col.type ? `${col.name} (${col.type})` : col.name;
+    const parts: HTMLElement[] = [el('span', { class: 'name' }, col.name)];
+    if (col.type) parts.push(el('span', { class: 'type' }, col.type));
+    if (start?.canSort) {
+      parts.push(
+        el('button', {
+          class: `sort codicon ${on === 'desc' ? 'codicon-arrow-down' : 'codicon-arrow-up'}${on ? ' on' : ''}`,
+          title: on === 'asc' ? 'Sorted ascending; click for descending' : on === 'desc' ? 'Sorted descending; click to unsort' : 'Sort ascending (on the server)',
+          'aria-label': `Sort by ${col.name}`,
+          'data-sort': String(c),
+        }),
+      );
+    }
+    parts.push(el('span', { class: 'grip', 'data-grip': String(c), title: 'Drag to resize (or Alt+Shift+Left/Right on a cell)' }));
+    this.el.replaceChildren(...parts);
+  }
+
+  hide(): void {
+    if (this.shown) this.el.hidden = !(this.shown = false);
+  }
+}
+
+/** The header row: the corner (select all) and a cell per column on screen. */
+export class HeaderView {
+  readonly el = el('div', { class: 'header', role: 'row', 'aria-rowindex': '1' });
+  private readonly corner = el('div', { class: 'cell head gutter', role: 'columnheader', title: 'Select all (Ctrl+A)' }, '#');
+  private cells: HeaderCell[] = [];
+
+  constructor() {
+    this.corner.style.left = '0px';
+    this.el.append(this.corner);
+  }
+
+  /** Drops the cells: the columns changed. */
+  clear(): void {
+    for (const cell of this.cells) cell.el.remove();
+    this.cells = [];
+  }
+
+  /** Shows columns [first, end), scrolled left by `left`, after a gutter of the given width. */
+  render(
+    columns: GridColumn[],
+    widths: number[],
+    edges: number[],
+    span: { first: number; end: number },
+    left: number,
+    gutter: number,
+    start: ResultStart | undefined,
+  ): void {
+    this.corner.style.width = `${gutter}px`;
+    const n = span.end - span.first;
+    while (this.cells.length < n) {
+      const cell = new HeaderCell();
+      this.cells.push(cell);
+      this.el.append(cell.el);
+    }
+    for (let k = 0; k < this.cells.length; k++) {
+      const c = span.first + k;
+      if (k >= n) this.cells[k]!.hide();
+      else this.cells[k]!.set(c, columns[c]!, gutter + edges[c]! - left, widths[c]!, start);
+    }
   }
 }
