@@ -260,7 +260,7 @@ export function sqlConnectorContract(d: SqlDialect): void {
     });
 
     it('returns a syntax error with the server message', async () => {
-      await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'SELEC 1', limit: 1 }), (error: unknown) => {
+      await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'SELECT 1 FROM', limit: 1 }), (error: unknown) => {
         assert.ok(ConnectionError.is(error, 'query_failed'));
         assert.match(error.message, /syntax/i);
         return true;

@@ -4,7 +4,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
+import { openSession as openSqlite } from '../../src/core/connectors/sqlite/driver';
 import { ConnectionError } from '../../src/core/errors';
+import { silentLogger } from '../../src/core/ports';
 import { buildSampleDatabase, samplePath } from '../../scripts/sampleDatabase';
 import { makeHarness, type Harness } from '../support/harness';
 
@@ -114,9 +116,15 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     assert.throws(() => readFileSync(target), /ENOENT/);
   });
 
-  it('stays read-only after a statement turns query_only off', async () => {
-    await h.api.testQuery({ connectionId: id, sql: 'PRAGMA query_only = 0', limit: 1 });
-    await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'DELETE FROM orders', limit: 1 }), code('read_only'));
+  it('stays read-only after a statement turns query_only off (the connector, past the classifier)', async () => {
+    await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'PRAGMA query_only = 0', limit: 1 }), code('read_only'));
+    const session = openSqlite({ config: { path: file }, secrets: {}, logger: silentLogger });
+    try {
+      await session.query!({ sql: 'PRAGMA query_only = 0', limit: 1, timeoutMs: 10_000 });
+      await assert.rejects(session.query!({ sql: 'DELETE FROM orders', limit: 1, timeoutMs: 10_000 }), code('read_only'));
+    } finally {
+      await session.close();
+    }
   });
 
   it('caps rows and reports stats', async () => {

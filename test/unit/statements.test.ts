@@ -148,7 +148,7 @@ describe('read-only classifier (a courtesy before the server-side guarantee)', (
     ['postgres', 'select * into new_table from t', /INTO writes/],
     ['postgres', 'select * from t for update', /locks rows/],
     ['postgres', 'select * from t for no key update', /locks rows/],
-    ['postgres', "select nextval('s')", /side effects/],
+    ['postgres', "select nextval('s')", /acts outside the transaction/],
     ['mysql', 'select * from t lock in share mode', /locks rows/],
     ['mysql', "select * from t into outfile '/tmp/x'", /INTO writes/],
     ['mysql', 'replace into t values (1)', /REPLACE/],

@@ -1,3 +1,5 @@
+import { dialectOf } from '../query/prepare';
+import { classifyStatement } from '../sql/readOnly';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type {
@@ -248,8 +250,11 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
     const { limit, timeoutMs } = this.queryLimits(request);
-    return this.withSession(request.connectionId, 'query', (s) =>
-      s.query!({ sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema }),
+    return this.withSession(
+      request.connectionId,
+      'query',
+      (s) => s.query!({ sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema }),
+      request.sql,
     );
   }
 
@@ -271,7 +276,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
       const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
       if (!s.stream) return feed(sink, await s.query!(q), limit);
       return { ...(await s.stream(q, sink)), limit };
-    });
+    }, request.sql);
   }
 
   async listFiles(id: string, _query?: FilesQuery): Promise<FilesResponse> {
@@ -305,11 +310,21 @@ export class LocalConnectionsApi implements ConnectionsApi {
     throw new ConnectionError('unsupported', `${what} is not available for ${spec.label} yet.`);
   }
 
-  private async withSession<T>(id: string, capability: Capability, work: (session: ConnectorSession) => Promise<T>): Promise<T> {
+  private async withSession<T>(
+    id: string,
+    capability: Capability,
+    work: (session: ConnectorSession) => Promise<T>,
+    statement?: string,
+  ): Promise<T> {
     const connection = await this.getConnection(id);
     const spec = this.deps.registry.spec(connection.type);
     if (!spec.capabilities.includes(capability)) {
       throw new ConnectionError('unsupported', `${spec.label} connections have no ${capability}.`);
+    }
+    if (statement !== undefined) {
+      // Every caller of the API gets the classifier, not only the editor command: the first layer of the guard.
+      const verdict = classifyStatement(statement, dialectOf(connection.type));
+      if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
     }
     return this.sessions.use(id, work);
   }

@@ -11,8 +11,14 @@ export interface Token {
 
 interface Rules {
   hashComments: boolean;
+  /** MySQL: `--` starts a comment only when white space (or the end) follows it. */
+  dashCommentNeedsSpace: boolean;
+  /** Snowflake: `//` starts a line comment. */
+  slashComments: boolean;
+  /** Databricks (Spark SQL): r'...' and r"..." are raw strings, no escapes. */
+  rawStrings: boolean;
   nestedBlockComments: boolean;
-  /** MySQL runs the inside of /*! ... *\/: it is code, not a comment. */
+  /** MySQL runs the inside of /*! ... *\/ and MariaDB of /*M! ... *\/: it is code, not a comment. */
   executableComments: boolean;
   backslashEscapes: boolean;
   doubleQuoteIsString: boolean;
@@ -22,11 +28,11 @@ interface Rules {
 }
 
 const rules: Record<SqlDialect, Rules> = {
-  postgres: { hashComments: false, nestedBlockComments: true, executableComments: false, backslashEscapes: false, doubleQuoteIsString: false, backtickIdentifiers: false, bracketIdentifiers: false, dollarQuotes: 'tagged' },
-  mysql: { hashComments: true, nestedBlockComments: false, executableComments: true, backslashEscapes: true, doubleQuoteIsString: true, backtickIdentifiers: true, bracketIdentifiers: false, dollarQuotes: 'none' },
-  sqlite: { hashComments: false, nestedBlockComments: false, executableComments: false, backslashEscapes: false, doubleQuoteIsString: false, backtickIdentifiers: true, bracketIdentifiers: true, dollarQuotes: 'none' },
-  snowflake: { hashComments: false, nestedBlockComments: false, executableComments: false, backslashEscapes: true, doubleQuoteIsString: false, backtickIdentifiers: false, bracketIdentifiers: false, dollarQuotes: 'plain' },
-  databricks: { hashComments: false, nestedBlockComments: false, executableComments: false, backslashEscapes: true, doubleQuoteIsString: true, backtickIdentifiers: true, bracketIdentifiers: false, dollarQuotes: 'none' },
+  postgres: { hashComments: false, dashCommentNeedsSpace: false, slashComments: false, rawStrings: false, nestedBlockComments: true, executableComments: false, backslashEscapes: false, doubleQuoteIsString: false, backtickIdentifiers: false, bracketIdentifiers: false, dollarQuotes: 'tagged' },
+  mysql: { hashComments: true, dashCommentNeedsSpace: true, slashComments: false, rawStrings: false, nestedBlockComments: false, executableComments: true, backslashEscapes: true, doubleQuoteIsString: true, backtickIdentifiers: true, bracketIdentifiers: false, dollarQuotes: 'none' },
+  sqlite: { hashComments: false, dashCommentNeedsSpace: false, slashComments: false, rawStrings: false, nestedBlockComments: false, executableComments: false, backslashEscapes: false, doubleQuoteIsString: false, backtickIdentifiers: true, bracketIdentifiers: true, dollarQuotes: 'none' },
+  snowflake: { hashComments: false, dashCommentNeedsSpace: false, slashComments: true, rawStrings: false, nestedBlockComments: false, executableComments: false, backslashEscapes: true, doubleQuoteIsString: false, backtickIdentifiers: false, bracketIdentifiers: false, dollarQuotes: 'plain' },
+  databricks: { hashComments: false, dashCommentNeedsSpace: false, slashComments: false, rawStrings: true, nestedBlockComments: true, executableComments: false, backslashEscapes: true, doubleQuoteIsString: true, backtickIdentifiers: true, bracketIdentifiers: false, dollarQuotes: 'none' },
 };
 
 // Character classes by code: this runs once per character of files of 10,000 lines.
@@ -65,15 +71,21 @@ export function tokenize(sql: string, dialect: SqlDialect): Token[] {
       while (j < sql.length && isSpace(sql.charCodeAt(j))) j++;
       push('space', i, j);
       i = j;
-    } else if ((c === '-' && next === '-') || (c === '#' && r.hashComments)) {
+    } else if (
+      (c === '-' && next === '-' && (!r.dashCommentNeedsSpace || i + 2 >= sql.length || isSpace(sql.charCodeAt(i + 2)))) ||
+      (c === '#' && r.hashComments) ||
+      (c === '/' && next === '/' && r.slashComments)
+    ) {
       let j = i;
       while (j < sql.length && sql[j] !== '\n') j++;
       push('comment', i, j);
       i = j;
     } else if (c === '/' && next === '*') {
-      if (r.executableComments && sql[i + 2] === '!') {
-        // /*!50000 code */: the opener and closer are skipped, the inside is lexed as code.
-        let j = i + 3;
+      const bang = sql[i + 2] === '!' ? 3 : (sql[i + 2] === 'M' || sql[i + 2] === 'm') && sql[i + 3] === '!' ? 4 : 0;
+      if (r.executableComments && bang > 0) {
+        // /*!50000 code */ and MariaDB's /*M!100100 code */: the server runs the inside, whatever
+        // its version number says, so it is lexed as code; the opener and closer are symbols.
+        let j = i + bang;
         while (j < sql.length && isDigit(sql.charCodeAt(j))) j++;
         push('symbol', i, j);
         i = j;
@@ -92,6 +104,12 @@ export function tokenize(sql: string, dialect: SqlDialect): Token[] {
       }
       push('comment', i, j);
       i = j;
+    } else if (r.rawStrings && (c === 'r' || c === 'R') && (next === "'" || next === '"') && !isWordPart(sql.charCodeAt(i - 1))) {
+      // Spark SQL raw string: no escapes, ends at the first matching quote.
+      const close = sql.indexOf(next, i + 2);
+      const end = close < 0 ? sql.length : close + 1;
+      push('string', i, end);
+      i = end;
     } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && dialect === 'postgres')) {
       const open = c === "'" ? i : i + 1;
       const end = quoted(open, "'", r.backslashEscapes || open !== i);

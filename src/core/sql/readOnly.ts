@@ -1,3 +1,4 @@
+import { functionCalls } from './functionCalls';
 import { tokenize, type SqlDialect } from './lexer';
 
 export interface Classification {
@@ -8,46 +9,115 @@ export interface Classification {
   reason?: string;
 }
 
-const readKeywords = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'PRAGMA', 'LIST']);
+const readKeywords: Record<SqlDialect, ReadonlySet<string>> = {
+  postgres: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'EXPLAIN']),
+  mysql: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'HELP']),
+  sqlite: new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN', 'PRAGMA']),
+  snowflake: new Set(['SELECT', 'WITH', 'VALUES', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST']),
+  databricks: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST']),
+};
+/** SQLite pragmas that take an argument and only read. */
+const readPragmas = new Set([
+  'TABLE_INFO', 'TABLE_XINFO', 'INDEX_INFO', 'INDEX_XINFO', 'INDEX_LIST', 'FOREIGN_KEY_LIST', 'FOREIGN_KEY_CHECK',
+  'INTEGRITY_CHECK', 'QUICK_CHECK', 'TABLE_LIST',
+]);
 const dml = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'UPSERT', 'REPLACE', 'TRUNCATE', 'COPY']);
+const ddl = new Set(['CREATE', 'DROP', 'ALTER', 'GRANT', 'REVOKE', 'RENAME', 'COMMENT', 'REFRESH', 'VACUUM', 'REINDEX', 'CLUSTER']);
 
 /**
- * Says whether a single statement only reads. A courtesy that refuses writes before they reach the
- * server with a clear message; the guarantee is the server-side read-only session, whatever this says.
+ * Functions whose effects a read-only transaction does not stop (or that read server files, or run
+ * SQL text handed to them), by dialect. Exact names, and prefixes ending in `*`. The server-side
+ * checks of each connector go further (PostgreSQL refuses every volatile function outside a vetted
+ * list); this list refuses the known ones before anything reaches a server.
+ */
+const sideEffectFunctions: Record<SqlDialect, readonly string[]> = {
+  postgres: [
+    'pg_terminate_backend', 'pg_cancel_backend', 'pg_reload_conf', 'pg_rotate_logfile*', 'pg_stat_reset*',
+    'pg_create_physical_replication_slot', 'pg_create_logical_replication_slot', 'pg_drop_replication_slot',
+    'pg_copy_physical_replication_slot', 'pg_copy_logical_replication_slot', 'pg_replication_slot_advance',
+    'pg_logical_slot_get_changes', 'pg_logical_slot_get_binary_changes', 'pg_logical_emit_message',
+    'pg_replication_origin_*', 'pg_switch_wal', 'pg_create_restore_point', 'pg_backup_start', 'pg_backup_stop',
+    'pg_start_backup', 'pg_stop_backup', 'pg_promote', 'pg_wal_replay_pause', 'pg_wal_replay_resume',
+    'pg_advisory_*', 'pg_try_advisory_*', 'lo_*', 'loread', 'lowrite', 'pg_read_file', 'pg_read_binary_file',
+    'pg_ls_*', 'pg_stat_file', 'pg_file_*', 'nextval', 'setval', 'set_config', 'setseed', 'dblink*',
+    'query_to_xml*', 'query_to_xmlschema', 'cursor_to_xml*', 'ts_stat', 'pg_notify', 'pg_import_system_collations',
+    'brin_summarize_*', 'brin_desummarize_range', 'gin_clean_pending_list', 'pg_log_backend_memory_contexts',
+    'pg_export_snapshot', 'pg_nextoid', 'binary_upgrade_*', 'pg_stat_force_next_flush',
+  ],
+  mysql: [
+    'get_lock', 'release_lock', 'release_all_locks', 'load_file', 'sys_exec', 'sys_eval', 'lastval', 'nextval', 'setval',
+    'master_pos_wait', 'source_pos_wait', 'wait_for_executed_gtid_set', 'wait_until_sql_thread_after_gtids',
+  ],
+  sqlite: ['load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'],
+  snowflake: ['system$*'],
+  databricks: ['reflect', 'java_method'],
+};
+
+function deniedName(dialect: SqlDialect, name: string): boolean {
+  const lower = name.toLowerCase();
+  return sideEffectFunctions[dialect].some((n) => (n.endsWith('*') ? lower.startsWith(n.slice(0, -1)) : lower === n));
+}
+
+/**
+ * Says whether a single statement only reads. It refuses, before anything reaches the server, what
+ * would write, lock, write files or act outside the transaction; the connector's server-side checks
+ * and its read-only session are further layers behind it.
  */
 export function classifyStatement(sql: string, dialect: SqlDialect): Classification {
+  const tokens = tokenize(sql, dialect);
   const words: string[] = [];
+  // A word followed by `(` is a function name (replace(...), insert(...)), not a keyword.
+  const callWords = new Set<number>();
   const symbols: string[] = [];
-  for (const t of tokenize(sql, dialect)) {
-    if (t.kind === 'word') words.push(sql.slice(t.start, t.end).toUpperCase());
-    else if (t.kind === 'symbol') symbols.push(sql.slice(t.start, t.end));
+  let lastWord = -1;
+  for (const t of tokens) {
+    if (t.kind === 'word') {
+      words.push(sql.slice(t.start, t.end).toUpperCase());
+      lastWord = words.length - 1;
+    } else if (t.kind === 'symbol') {
+      const s = sql.slice(t.start, t.end);
+      symbols.push(s);
+      if (s === '(' && lastWord === words.length - 1 && lastWord >= 0) callWords.add(lastWord);
+      lastWord = -2;
+    } else if (t.kind !== 'space' && t.kind !== 'comment') lastWord = -2;
   }
   const keyword = words[0] ?? '';
   if (!keyword) return { readOnly: false, keyword, reason: 'There is no SQL statement here.' };
   const refuse = (reason: string): Classification => ({ readOnly: false, keyword, reason });
-  if (!readKeywords.has(keyword)) {
+  if (!readKeywords[dialect].has(keyword)) {
     return refuse(`${keyword} can change data or the session; test queries only read.`);
   }
+  const keywordAt = (i: number): boolean => !callWords.has(i);
   const has = (...sequence: string[]): boolean =>
-    words.some((_, i) => sequence.every((w, k) => words[i + k] === w));
-  const writer = words.find((w) => dml.has(w));
-  if ((keyword === 'WITH' || keyword === 'EXPLAIN') && writer) {
-    return refuse(`This ${keyword === 'WITH' ? 'WITH query' : 'EXPLAIN'} contains ${writer}, which changes data; test queries only read.`);
-  }
-  if (keyword === 'EXPLAIN' && words.slice(1).some((w) => ['CREATE', 'DROP', 'ALTER', 'GRANT'].includes(w))) {
-    return refuse('This EXPLAIN runs a statement that changes the schema.');
-  }
+    words.some((_, i) => sequence.every((w, k) => words[i + k] === w && keywordAt(i + k)));
+  // Data-modifying statements can only hide under WITH (PostgreSQL's writable CTEs) or EXPLAIN.
+  const writer = keyword === 'WITH' || keyword === 'EXPLAIN' ? words.find((w, i) => dml.has(w) && keywordAt(i)) : undefined;
+  if (writer) return refuse(`This ${keyword === 'WITH' ? 'WITH query' : 'EXPLAIN'} contains ${writer}, which changes data; test queries only read.`);
+  const schemaChange = words.find((w, i) => i > 0 && ddl.has(w) && keywordAt(i));
+  if (keyword === 'EXPLAIN' && schemaChange) return refuse(`This EXPLAIN runs ${schemaChange}, which changes the schema.`);
   if (has('FOR', 'UPDATE') || has('FOR', 'SHARE') || has('FOR', 'NO', 'KEY', 'UPDATE') || has('FOR', 'KEY', 'SHARE') || has('LOCK', 'IN', 'SHARE', 'MODE')) {
     return refuse('This query locks rows (FOR UPDATE / FOR SHARE); test queries only read.');
   }
-  if ((keyword === 'SELECT' || keyword === 'WITH') && words.includes('INTO')) {
-    return refuse('SELECT … INTO writes its result into a table, variable or file; test queries only read.');
+  // SELECT … INTO writes a table (PostgreSQL), a variable, or a file on the server (MySQL's
+  // INTO OUTFILE/DUMPFILE, which no read-only transaction stops), wherever INTO stands.
+  if (words.some((w, i) => w === 'INTO' && keywordAt(i))) {
+    const target = words[words.indexOf('INTO') + 1];
+    const what = target === 'OUTFILE' || target === 'DUMPFILE' ? `a file on the server (INTO ${target})` : 'a table, variable or file';
+    return refuse(`SELECT … INTO writes its result into ${what}; test queries only read.`);
+  }
+  if (has('NEXT', 'VALUE', 'FOR') || has('PREVIOUS', 'VALUE', 'FOR')) {
+    return refuse('NEXT VALUE FOR advances a sequence, which no transaction undoes; test queries only read.');
   }
   if (keyword === 'PRAGMA' && symbols.includes('=')) {
     return refuse('This PRAGMA changes a setting; test queries only read.');
   }
-  if (keyword === 'SELECT' && dialect === 'postgres' && words.some((w) => ['NEXTVAL', 'SETVAL', 'PG_TERMINATE_BACKEND', 'PG_CANCEL_BACKEND', 'LO_UNLINK', 'DBLINK_EXEC'].includes(w))) {
-    return refuse('This query calls a function with side effects; test queries only read.');
+  if (keyword === 'PRAGMA' && symbols.includes('(') && !readPragmas.has((words[1] === 'MAIN' || words[1] === 'TEMP' ? words[2] : words[1]) ?? '')) {
+    return refuse('This PRAGMA changes a setting; test queries only read.');
+  }
+  for (const call of functionCalls(sql, dialect)) {
+    if (deniedName(dialect, call.name)) {
+      return refuse(`This query calls ${call.text}(), which acts outside the transaction (or on server files); test queries only read.`);
+    }
   }
   return { readOnly: true, keyword };
 }

@@ -22,7 +22,9 @@ import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { functionCalls, type FunctionCall } from '../../sql/functionCalls';
 import { CappedQuery } from './cappedQuery';
+import { planCalls, planTarget, refusal, volatileFunctionsSql } from './guard';
 import { catalogsSql, columnsSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
@@ -158,28 +160,28 @@ class PostgresSession implements ConnectorSession {
       const capped = new CappedSink(sink, options.limit, false);
       let started: number;
       let rolledBack = false;
+      // The transaction opens with the plan check: nothing runs before the guard has seen the plan.
+      await this.guard(client, options, setup);
       if (options.selfLimited && options.limit < 2 * batchRows) {
-        // A small preview is our own SQL and caps itself with LIMIT: transaction, query and rollback
-        // go as one message, in one round trip. (No snapshot step: the statement is not the user's.)
+        // A small preview is our own SQL and caps itself with LIMIT: query and rollback in one round trip.
         started = performance.now();
-        const text = [...setup.slice(0, -1), options.sql, 'ROLLBACK'].join('; ');
+        const text = [options.sql, 'ROLLBACK'].join('; ');
         const results = (await client.query({ text, rowMode: 'array', types })) as unknown as pg.QueryResult<Row>[];
         rolledBack = true;
-        const result = results[setup.length - 1]!;
+        const result = results[0]!;
         capped.start(result.fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, result.fields.map((f) => f.dataTypeID)));
         await capped.rows(result.rows);
       } else if (options.limit < 2 * batchRows) {
         // A test query of usual size: transaction, statement (its cap in the Execute message) and
         // rollback in one round trip.
         started = performance.now();
-        const query = new CappedQuery(options.sql, options.limit + 1, types, { before: setup, after: ['ROLLBACK'] });
+        const query = new CappedQuery(options.sql, options.limit + 1, types, { before: [], after: ['ROLLBACK'] });
         client.query(query);
         const { rows, fields } = await query.done;
         rolledBack = true;
         capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields.map((f) => f.dataTypeID)));
         await capped.rows(rows);
       } else {
-        await client.query(setup.join('; '));
         started = performance.now();
         const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types }));
         let first = true;
@@ -214,8 +216,47 @@ class PostgresSession implements ConnectorSession {
     } finally {
       cancellation.dispose();
       // A cancel request sent to this backend may arrive after the statement ended: never reuse it.
+      // Otherwise the session goes back exactly as it was found: whatever a function the guard let
+      // through left behind (session locks, prepared statements, settings, temporary tables) is dropped.
+      if (!destroy && !cancellation.requested) {
+        await client.query('DISCARD ALL').catch(() => {
+          destroy = true;
+        });
+      }
       client.release(destroy || cancellation.requested);
     }
+  }
+
+  /**
+   * Opens the read-only transaction and refuses the statement if it would call a volatile function
+   * outside the vetted list: the names in its text and those the planner reports (views expanded).
+   */
+  private async guard(client: pg.PoolClient, options: QueryOptions, setup: string[]): Promise<void> {
+    const target = planTarget(options.sql);
+    const statementCalls = options.selfLimited ? [] : functionCalls(options.sql, 'postgres');
+    let planned: FunctionCall[] = [];
+    if (!target) {
+      await client.query(setup.join('; '));
+    } else {
+      // Transaction, snapshot and EXPLAIN in one round trip, over the extended protocol (one statement).
+      const explain = new CappedQuery(target.explain, 0, types, { before: setup, after: [] });
+      client.query(explain);
+      let plan: unknown;
+      try {
+        plan = (await explain.done).rows[0]?.[0];
+      } catch (error) {
+        const e = error as { position?: string };
+        // Point a syntax error at the user's text, not at our EXPLAIN around it.
+        if (e.position) e.position = String(Math.max(1, Number(e.position) - target.offset));
+        throw error;
+      }
+      planned = planCalls(typeof plan === 'string' ? (JSON.parse(plan) as unknown) : plan);
+    }
+    const names = [...new Set([...statementCalls, ...planned].map((c) => c.name))];
+    if (names.length === 0) return;
+    const volatile = (await client.query<{ schema: string; name: string }>(volatileFunctionsSql, [names])).rows;
+    const reason = refusal(statementCalls, planned, volatile);
+    if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
   }
 
   private async resolveTypeNames(catalog: string | undefined, oids: number[]): Promise<string[]> {
@@ -337,7 +378,7 @@ class PostgresSession implements ConnectorSession {
           ? cancelledError()
           : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, { sqlState: e.code });
       case '42P01':
-        return new ConnectionError('not_found', message, { sqlState: e.code });
+        return new ConnectionError('not_found', message, { sqlState: e.code, position: e.position ? Number(e.position) : undefined });
     }
     if (/connection timeout|timeout expired/i.test(message)) {
       return new ConnectionError('timeout', `No answer from ${where} within ${this.cfg.connectTimeoutMs / 1000} s.`);

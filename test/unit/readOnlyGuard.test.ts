@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import { planCalls, planTarget, refusal } from '../../src/core/connectors/postgres/guard';
+import { functionCalls } from '../../src/core/sql/functionCalls';
+import type { SqlDialect } from '../../src/core/sql/lexer';
+import { classifyStatement } from '../../src/core/sql/readOnly';
+
+describe('read-only guard: functions with effects outside the transaction, however spelled', () => {
+  const refused: [SqlDialect, string][] = [
+    ['postgres', 'SELECT pg_terminate_backend(123)'],
+    ['postgres', 'select "pg_terminate_backend"(123)'],
+    ['postgres', 'select pg_catalog.pg_terminate_backend(123)'],
+    ['postgres', 'select "pg_catalog"."pg_cancel_backend" /* gap */ (123)'],
+    ['postgres', 'select U&"\\0070g_terminate_backend"(1)'],
+    ['postgres', 'with x as (select pg_terminate_backend(pid) from pg_stat_activity) select * from x'],
+    ['postgres', 'values (pg_reload_conf())'],
+    ['postgres', 'select * from (values (1, pg_stat_reset())) v'],
+    ['postgres', "select * from pg_create_physical_replication_slot('s')"],
+    ['postgres', "select pg_create_logical_replication_slot('s', 'test_decoding')"],
+    ['postgres', 'explain analyze select pg_advisory_lock(1)'],
+    ['postgres', 'explain (analyze, buffers) select pg_try_advisory_lock(1)'],
+    ['postgres', "select lo_import('/etc/passwd')"],
+    ['postgres', "select lo_export(16400, '/tmp/x')"],
+    ['postgres', "select pg_read_file('/etc/passwd')"],
+    ['postgres', "select * from dblink('dbname=x', 'delete from t') as t(a int)"],
+    ['postgres', "select public.dblink_exec('dbname=x', 'copy t to program ''id''')"],
+    ['postgres', "select query_to_xml('select pg_terminate_backend(1)', true, true, '')"],
+    ['postgres', "select set_config('search_path', 'x', false)"],
+    ['postgres', "select pg_notify('c', 'm')"],
+    ['postgres', "select setval('s', 1)"],
+    ['postgres', "table t where pg_switch_wal() is not null"],
+    ['mysql', "select get_lock('x', 0)"],
+    ['mysql', "select GET_LOCK('x', 0)"],
+    ['mysql', "select `get_lock`('x', 0)"],
+    ['mysql', "select release_all_locks()"],
+    ['mysql', "select load_file('/etc/passwd')"],
+    ['mysql', "select 1 /*!50000 into outfile '/tmp/x' */"],
+    ['mysql', "select 1 /*M! into outfile '/tmp/x' */"],
+    ['mysql', "select 1 /*M!100100 into dumpfile '/tmp/x' */"],
+    ['mysql', "select * from t into outfile '/tmp/x'"],
+    ['mysql', "(select 1) into outfile '/tmp/x'"],
+    ['mysql', 'select 1 into @v'],
+    ['mysql', 'table t into outfile "/tmp/x"'],
+    ['mysql', 'select next value for s'],
+    ['mysql', 'select nextval(s)'],
+    ['sqlite', "select load_extension('x')"],
+    ['sqlite', "select writefile('/tmp/x', 'y')"],
+    ['sqlite', 'pragma journal_mode(wal)'],
+    ['sqlite', 'pragma main.user_version = 3'],
+  ];
+  for (const [dialect, sql] of refused) {
+    it(`refuses ${dialect}: ${sql}`, () => {
+      const verdict = classifyStatement(sql, dialect);
+      assert.equal(verdict.readOnly, false, `let through: ${sql}`);
+      assert.ok(verdict.reason && verdict.reason.length > 10);
+    });
+  }
+
+  const reads: [SqlDialect, string][] = [
+    ['postgres', "select replace(name, 'a', 'b') from t"],
+    ['postgres', "with x as (select replace(name, 'a', 'b') r from t) select * from x"],
+    ['postgres', "explain select insert(?), truncate(1.5)"],
+    ['postgres', 'select trunc(1.5), overlay(name placing \'x\' from 1) from t'],
+    ['postgres', "select 'pg_terminate_backend(1)' as text_only"],
+    ['postgres', 'select "pg_terminate_backend" from t -- a column named so'],
+    ['postgres', 'select pg_sleep(1)'],
+    ['postgres', 'select * from t tablesample system (10)'],
+    ['postgres', 'select 1 -- pg_terminate_backend(1)'],
+    ['mysql', "select insert(name, 1, 2, 'x'), replace(name, 'a', 'b') from t"],
+    ['mysql', "select truncate(1.555, 2)"],
+    ['mysql', "help 'contents'"],
+    ['mysql', 'select 1 --1'],
+    ['mysql', 'select 1 /* into outfile */'],
+    ['mysql', "select is_free_lock('x'), sleep(0)"],
+    ['sqlite', 'pragma table_info(customers)'],
+    ['sqlite', "select replace(a, 'x', 'y') from t"],
+  ];
+  for (const [dialect, sql] of reads) {
+    it(`lets through ${dialect}: ${sql}`, () => {
+      const verdict = classifyStatement(sql, dialect);
+      assert.equal(verdict.readOnly, true, verdict.reason);
+    });
+  }
+
+  it('lexes MySQL executable comments as code and `--` without a space as an operator', () => {
+    const names = functionCalls('select 1 /*M!100000 , get_lock(1,2) */ --1\n', 'mysql').map((c) => c.name);
+    assert.deepEqual(names, ['get_lock']);
+    assert.equal(classifyStatement('select 2--1', 'mysql').readOnly, true);
+  });
+
+  it('names a qualified, quoted call as the server resolves it', () => {
+    const [call] = functionCalls('select "Odd Schema"."MyFn" (1)', 'postgres');
+    assert.deepEqual(call, { name: 'MyFn', schema: 'Odd Schema', text: '"Odd Schema"."MyFn"' });
+    assert.equal(functionCalls('select MyFn(1)', 'postgres')[0]!.name, 'myfn');
+  });
+});
+
+describe('PostgreSQL guard: what the planner says a statement calls', () => {
+  it('plans the statement, and under EXPLAIN ANALYZE the inner one; nothing for SHOW or a plain EXPLAIN', () => {
+    assert.equal(planTarget('SELECT 1')!.explain, 'EXPLAIN (VERBOSE, FORMAT JSON) SELECT 1');
+    const inner = planTarget('EXPLAIN (ANALYZE, BUFFERS) SELECT f()')!;
+    assert.equal(inner.sql, 'SELECT f()');
+    assert.equal(planTarget('explain analyze verbose select 2')!.sql, 'select 2');
+    assert.equal(planTarget('EXPLAIN SELECT f()'), undefined);
+    assert.equal(planTarget('SHOW search_path'), undefined);
+  });
+
+  it('finds calls in every expression of a plan, string literals aside', () => {
+    const plan = [{ Plan: { Output: ['x.a'], Plans: [{ Output: ["pg_terminate_backend(12345, '0'::bigint)"], Filter: "(name = 'f(oo'::text)" }], 'Function Name': 'pg_ls_dir', Schema: 'pg_catalog' } }];
+    const names = planCalls(plan).map((c) => c.name).sort();
+    assert.deepEqual(names, ['pg_ls_dir', 'pg_terminate_backend']);
+  });
+
+  it('refuses volatile functions outside the vetted list and says where they came from', () => {
+    const volatile = [
+      { schema: 'pg_catalog', name: 'random' },
+      { schema: 'public', name: 'audit' },
+    ];
+    assert.equal(refusal([{ name: 'random', text: 'random' }], [], volatile), undefined);
+    assert.match(refusal([], [{ name: 'audit', text: 'audit' }], volatile) ?? '', /public\.audit\(\) \(inside a view/);
+    assert.match(refusal([{ name: 'random', schema: 'public', text: 'public.random' }], [], [{ schema: 'public', name: 'random' }]) ?? '', /public\.random/);
+  });
+});
