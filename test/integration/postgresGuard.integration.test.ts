@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { openSession } from '../../src/core/connectors/postgres/driver';
+import { serverRefusal, volatileFunctionsSql } from '../../src/core/connectors/postgres/guard';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
@@ -19,7 +20,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
 
   const run = (sql: string): Promise<unknown[][]> =>
     session.query!({ sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
-  const refused = async (sql: string, pattern: RegExp = /VOLATILE/): Promise<void> => {
+  const refused = async (sql: string, pattern: RegExp = /Refused/): Promise<void> => {
     await assert.rejects(run(sql), (error: unknown) => {
       assert.ok(ConnectionError.is(error), String(error));
       assert.equal(error.code, 'read_only', error.message);
@@ -51,6 +52,46 @@ describe('PostgreSQL read-only guard against the real server', function () {
   after(async () => {
     await session?.close();
     await admin?.end();
+  });
+
+  describe('the server-side check alone (no classifier in front) refuses every spelling', () => {
+    const statements = [
+      'SELECT "pg_terminate_backend"(1)',
+      'SELECT pg_catalog.pg_terminate_backend(1)',
+      'SELECT "pg_catalog" . "pg_cancel_backend" /* gap */ (1)',
+      'SELECT U&"\\0070g_terminate_backend"(1)',
+      'WITH x AS (SELECT pg_terminate_backend(1) AS gone) SELECT * FROM x',
+      'VALUES (1), (CASE WHEN pg_terminate_backend(1) THEN 2 END)',
+      'SELECT * FROM (VALUES (pg_stat_reset())) v',
+      'EXPLAIN ANALYZE SELECT pg_reload_conf()',
+      "SELECT * FROM pg_create_physical_replication_slot('planasonix_probe')",
+      "SELECT lo_import('/etc/hostname')",
+      "SELECT * FROM guard_fx.dblink('dbname=x', 'select 1') AS t(a int)",
+      'SELECT * FROM guard_fx.lock_view',
+      'SELECT guard_fx.grab()',
+      "SELECT set_config('application_name', 'x', false)",
+    ];
+    for (const sql of statements) {
+      it(`refuses ${sql}`, async () => {
+        const client = new pg.Client({ ...pgServer, database: fixtureDatabase });
+        await client.connect();
+        try {
+          await client.query('BEGIN READ ONLY');
+          const reason = await serverRefusal(
+            {
+              explain: async (target) => (await client.query({ text: target.explain, rowMode: 'array' })).rows[0]?.[0],
+              volatile: async (names) => (await client.query(volatileFunctionsSql, [names])).rows,
+            },
+            sql,
+            false,
+          );
+          assert.match(reason ?? 'let through', /VOLATILE/);
+        } finally {
+          await client.query('ROLLBACK').catch(() => undefined);
+          await client.end();
+        }
+      });
+    }
   });
 
   describe('another session stays alive whatever the spelling', () => {
@@ -117,7 +158,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
   });
 
   it('refuses a user function left VOLATILE, naming it', async () => {
-    await refused('SELECT guard_fx.grab()', /guard_fx\.grab\(\)/);
+    await refused('SELECT guard_fx.grab()', /guard_fx\.grab\(\), a VOLATILE/);
     assert.equal(await advisoryHeld(4343), '0');
   });
 

@@ -1,4 +1,4 @@
-import { functionCalls } from './functionCalls';
+import { functionCalls, type FunctionCall } from './functionCalls';
 import { tokenize, type SqlDialect } from './lexer';
 
 export interface Classification {
@@ -52,6 +52,11 @@ const sideEffectFunctions: Record<SqlDialect, readonly string[]> = {
   snowflake: ['system$*'],
   databricks: ['reflect', 'java_method'],
 };
+
+/** The first call in the text to a function the dialect's list says acts outside the transaction. */
+export function sideEffectCall(sql: string, dialect: SqlDialect): FunctionCall | undefined {
+  return functionCalls(sql, dialect).find((call) => deniedName(dialect, call.name));
+}
 
 function deniedName(dialect: SqlDialect, name: string): boolean {
   const lower = name.toLowerCase();
@@ -114,10 +119,7 @@ export function classifyStatement(sql: string, dialect: SqlDialect): Classificat
   if (keyword === 'PRAGMA' && symbols.includes('(') && !readPragmas.has((words[1] === 'MAIN' || words[1] === 'TEMP' ? words[2] : words[1]) ?? '')) {
     return refuse('This PRAGMA changes a setting; test queries only read.');
   }
-  for (const call of functionCalls(sql, dialect)) {
-    if (deniedName(dialect, call.name)) {
-      return refuse(`This query calls ${call.text}(), which acts outside the transaction (or on server files); test queries only read.`);
-    }
-  }
+  const call = sideEffectCall(sql, dialect);
+  if (call) return refuse(`This query calls ${call.text}(), which acts outside the transaction (or on server files); test queries only read.`);
   return { readOnly: true, keyword };
 }

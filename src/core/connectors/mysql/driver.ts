@@ -21,6 +21,7 @@ import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { mysqlRefusal } from './guard';
 import { columnsSql, schemasSql, serverVersionSql, tablesSql } from './catalogQueries';
 import { mysqlTypeName } from './typeNames';
 
@@ -157,10 +158,9 @@ class MysqlSession implements ConnectorSession {
       await conn.query('SET SESSION TRANSACTION READ ONLY');
       await conn.query(`SET SESSION sql_select_limit = ${options.limit + 1}`);
       await conn.query(timeLimit);
-      if (options.schema) {
-        await conn.query(`USE ${quoteBacktick(options.schema)}`);
-        destroy = true; // the default database changed; do not hand this connection to others
-      }
+      if (options.schema) await conn.query(`USE ${quoteBacktick(options.schema)}`);
+      const reason = await mysqlRefusal(options.sql, async (sql, values) => (await conn.query<mysql.RowDataPacket[]>(sql, values))[0]);
+      if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
       await conn.query('START TRANSACTION READ ONLY');
       const started = performance.now();
       const capped = new CappedSink(sink, options.limit);
@@ -182,10 +182,17 @@ class MysqlSession implements ConnectorSession {
     } finally {
       cancellation.dispose();
       // A KILL QUERY sent for this thread may arrive after the statement ended: never reuse it.
+      // Otherwise the session is reset (COM_CHANGE_USER) before it goes back to the pool: whatever the
+      // statement left behind (GET_LOCK locks, user variables, prepared statements, temporary tables,
+      // session settings, the default database) is gone, and the server has said so before reuse.
       if (destroy || cancellation.requested) conn.destroy();
       else {
-        await conn.query(`SET SESSION sql_select_limit = DEFAULT`).catch(() => undefined);
-        conn.release();
+        try {
+          await conn.changeUser({ user: this.cfg.user });
+          conn.release();
+        } catch {
+          conn.destroy();
+        }
       }
     }
   }

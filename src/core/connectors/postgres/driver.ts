@@ -22,9 +22,9 @@ import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
-import { functionCalls, type FunctionCall } from '../../sql/functionCalls';
+import { classifyStatement } from '../../sql/readOnly';
 import { CappedQuery } from './cappedQuery';
-import { planCalls, planTarget, refusal, volatileFunctionsSql } from './guard';
+import { serverRefusal, volatileFunctionsSql } from './guard';
 import { catalogsSql, columnsSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
@@ -232,31 +232,32 @@ class PostgresSession implements ConnectorSession {
    * outside the vetted list: the names in its text and those the planner reports (views expanded).
    */
   private async guard(client: pg.PoolClient, options: QueryOptions, setup: string[]): Promise<void> {
-    const target = planTarget(options.sql);
-    const statementCalls = options.selfLimited ? [] : functionCalls(options.sql, 'postgres');
-    let planned: FunctionCall[] = [];
-    if (!target) {
-      await client.query(setup.join('; '));
-    } else {
-      // Transaction, snapshot and EXPLAIN in one round trip, over the extended protocol (one statement).
-      const explain = new CappedQuery(target.explain, 0, types, { before: setup, after: [] });
-      client.query(explain);
-      let plan: unknown;
-      try {
-        plan = (await explain.done).rows[0]?.[0];
-      } catch (error) {
-        const e = error as { position?: string };
-        // Point a syntax error at the user's text, not at our EXPLAIN around it.
-        if (e.position) e.position = String(Math.max(1, Number(e.position) - target.offset));
-        throw error;
-      }
-      planned = planCalls(typeof plan === 'string' ? (JSON.parse(plan) as unknown) : plan);
-    }
-    const names = [...new Set([...statementCalls, ...planned].map((c) => c.name))];
-    if (names.length === 0) return;
-    const volatile = (await client.query<{ schema: string; name: string }>(volatileFunctionsSql, [names])).rows;
-    const reason = refusal(statementCalls, planned, volatile);
+    const verdict = classifyStatement(options.sql, 'postgres');
+    if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
+    let open = false;
+    const reason = await serverRefusal(
+      {
+        explain: async (target) => {
+          // Transaction, snapshot and EXPLAIN in one round trip, over the extended protocol (one statement).
+          const explain = new CappedQuery(target.explain, 0, types, { before: setup, after: [] });
+          open = true;
+          client.query(explain);
+          try {
+            return (await explain.done).rows[0]?.[0];
+          } catch (error) {
+            const e = error as { position?: string };
+            // Point a syntax error at the user's text, not at our EXPLAIN around it.
+            if (e.position) e.position = String(Math.max(1, Number(e.position) - target.offset));
+            throw error;
+          }
+        },
+        volatile: async (names) => (await client.query<{ schema: string; name: string }>(volatileFunctionsSql, [names])).rows,
+      },
+      options.sql,
+      options.selfLimited === true,
+    );
     if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
+    if (!open) await client.query(setup.join('; '));
   }
 
   private async resolveTypeNames(catalog: string | undefined, oids: number[]): Promise<string[]> {

@@ -118,3 +118,25 @@ export function refusal(statementCalls: FunctionCall[], planned: FunctionCall[],
   }
   return undefined;
 }
+
+/** What the server-side check needs of a session inside the read-only transaction. */
+export interface GuardPort {
+  /** Runs an EXPLAIN text and returns its one JSON value; errors keep the server's position. */
+  explain(target: PlanTarget): Promise<unknown>;
+  volatile(names: string[]): Promise<{ schema: string; name: string }[]>;
+}
+
+/**
+ * The server-side check alone: why the statement is refused, or undefined. `ownSql` is true for the
+ * extension's own statements (a preview), whose text calls nothing but whose views may.
+ */
+export async function serverRefusal(port: GuardPort, sql: string, ownSql: boolean): Promise<string | undefined> {
+  const target = planTarget(sql);
+  if (!target) return undefined; // SHOW, or EXPLAIN without ANALYZE: nothing is executed
+  const statementCalls = ownSql ? [] : functionCalls(target.sql, 'postgres');
+  const plan = await port.explain(target);
+  const planned = planCalls(typeof plan === 'string' ? (JSON.parse(plan) as unknown) : plan);
+  const names = [...new Set([...statementCalls, ...planned].map((c) => c.name))];
+  if (names.length === 0) return undefined;
+  return refusal(statementCalls, planned, await port.volatile(names));
+}
