@@ -21,6 +21,22 @@ export default tseslint.config(
   },
   { files: ['**/*.d.ts'], rules: { 'no-restricted-syntax': 'off' } },
   {
+    // Text from servers and workspace files must never act as a link or an icon: notifications, quick
+    // picks, input boxes and progress go through src/host/ui/untrusted.ts, which makes it inert.
+    files: ['src/host/**/*.ts'],
+    ignores: ['src/host/ui/untrusted.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        {
+          selector: 'MemberExpression[property.name=/^(showErrorMessage|showWarningMessage|showInformationMessage|showQuickPick|createQuickPick|showInputBox|createInputBox|withProgress)$/]',
+          message: 'Use notify/msg, pick, createPick, inputBox or withNotificationProgress from src/host/ui/untrusted.ts: text from outside must stay text.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'core imports nothing above it.' }] }] },
   },

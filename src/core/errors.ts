@@ -13,6 +13,8 @@ export type ConnectionErrorCode =
   | 'query_failed'
   | 'store_corrupt'
   | 'store_unreadable'
+  /** A saved secret's connection points at another target than the one it was entered for. */
+  | 'target_changed'
   | 'internal';
 
 /**
@@ -27,7 +29,7 @@ export class ConnectionError extends Error {
   constructor(
     readonly code: ConnectionErrorCode,
     message: string,
-    readonly details?: { field?: string; sqlState?: string; position?: number; cause?: unknown },
+    readonly details?: { field?: string; sqlState?: string; position?: number; cause?: unknown; changes?: { key: string; from: string; to: string }[]; connectionId?: string },
   ) {
     super(message);
   }

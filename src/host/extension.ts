@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { msg, notify } from './ui/untrusted';
 import { ConnectorRegistry } from '../core/connectors/registry';
 import type { ExplorerNode } from '../core/explorer/nodes';
 import { LocalConnectionsApi, maxRowLimit } from '../core/local/localConnectionsApi';
@@ -69,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     store.load().then(async (report) => {
       for (const problem of report.problems) {
         logger.error(problem);
-        void vscode.window.showErrorMessage(problem, 'Show Log').then((c) => c && channel.show());
+        void notify.error(msg`${problem}`, {}, 'Show Log').then((c) => c && channel.show());
       }
       if (report.readOnlyReason) return;
       const sample = vscode.Uri.joinPath(context.extensionUri, 'media', 'sample', 'planasonix-sample.sqlite').fsPath;
@@ -90,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     onSaved: (connection) => {
       // A workspace connection's new password changes no record, so the store does not refresh the tree.
       explorer.refresh();
-      void vscode.window.showInformationMessage(`Connection "${connection.name}" saved.`);
+      void notify.info(msg`Connection "${connection.name}" saved.`);
     },
   });
 
@@ -130,7 +131,12 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     explorer,
     treeView,
     store.onDidChange(() => explorer.refresh()),
-    workspace.onDidChange(() => explorer.refresh()),
+    workspace.onDidChange(() => {
+      // A changed file may point a connection somewhere else: no session keeps talking to the old target,
+      // and the next one checks the new target against the one its password was saved for.
+      for (const c of workspace.list()) void api.sessions.invalidate(c.id);
+      explorer.refresh();
+    }),
     vscode.commands.registerCommand('planasonix.showLog', () => channel.show()),
     forms,
     vscode.window.registerWebviewPanelSerializer(connectionFormViewType, {

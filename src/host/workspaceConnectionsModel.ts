@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { msg, notify } from './ui/untrusted';
 import type { Connection } from '../core/api/types';
 import type { ConnectorRegistry } from '../core/connectors/registry';
 import type { Logger } from '../core/ports';
@@ -89,7 +90,7 @@ export class WorkspaceConnectionsModel implements vscode.Disposable {
       this.logger.warn(problem);
       if (!this.reported.has(problem)) {
         this.reported.add(problem);
-        void vscode.window.showWarningMessage(problem);
+        void notify.warn(msg`${problem}`);
       }
     }
     this.changed.fire();

@@ -31,4 +31,19 @@ describe('layer boundaries (lint)', function () {
     const messages = await lint('export const f = (x: any): number => x;\n', 'src/core/probe.ts');
     assert.ok(messages.some((m) => m.startsWith('@typescript-eslint/no-explicit-any')));
   });
+
+  it('rejects a raw notification, quick pick, input box or progress call in src/host outside the untrusted-text helper', async () => {
+    const raw = [
+      "import * as vscode from 'vscode';\nexport const f = (name: string) => vscode.window.showErrorMessage(`Failed: ${name}`);\n",
+      "import * as vscode from 'vscode';\nexport const f = (name: string) => vscode.window.showInformationMessage(name);\n",
+      "import { window } from 'vscode';\nexport const f = (name: string) => window.showWarningMessage(name);\n",
+      "import * as vscode from 'vscode';\nexport const f = (names: string[]) => vscode.window.showQuickPick(names);\n",
+      "import * as vscode from 'vscode';\nexport const f = () => vscode.window.createQuickPick();\n",
+      "import * as vscode from 'vscode';\nexport const f = (t: string) => vscode.window.withProgress({ location: 15, title: t }, async () => 1);\n",
+    ];
+    for (const code of raw) {
+      assert.ok((await lint(code, 'src/host/probe.ts')).some((m) => m.startsWith('no-restricted-syntax')), code);
+      assert.deepEqual(await lint(code, 'src/host/ui/untrusted.ts'), [], code);
+    }
+  });
 });

@@ -74,9 +74,9 @@ describe('LocalConnectionsApi', () => {
     const c = await h.api.createConnection({ name: 'e', type: 'postgres', config: pgConfig, secrets: { password: 'first' } });
     await h.api.updateConnection(c.id, { config: { ...pgConfig, port: 6543 } });
     const key = `planasonix.credential.${c.credentialId}`;
-    assert.deepEqual(JSON.parse(h.vault.entries.get(key)!), { password: 'first' });
+    assert.deepEqual(JSON.parse(h.vault.entries.get(key)!).secrets, { password: 'first' });
     await h.api.updateConnection(c.id, { secrets: { password: 'second' } });
-    assert.deepEqual(JSON.parse(h.vault.entries.get(key)!), { password: 'second' });
+    assert.deepEqual(JSON.parse(h.vault.entries.get(key)!).secrets, { password: 'second' });
     assert.equal((await h.api.getConnection(c.id)).config.port, 6543);
   });
 
@@ -119,7 +119,7 @@ describe('LocalConnectionsApi', () => {
     await assert.rejects(h.api.deleteConnection('ws_1'), code('read_only'));
     await assert.rejects(h.api.createConnection({ name: 'team db', type: 'postgres', config: pgConfig }), code('name_taken'));
     await h.api.updateConnection('ws_1', { secrets: { password: 'pw' } });
-    assert.deepEqual(JSON.parse(h.vault.entries.get('planasonix.credential.cred_ws_1')!), { password: 'pw' });
+    assert.deepEqual(JSON.parse(h.vault.entries.get('planasonix.credential.cred_ws_1')!).secrets, { password: 'pw' });
   });
 
   it('answers capabilities a connector lacks with a typed unsupported error', async () => {

@@ -267,6 +267,10 @@ export interface ConnectionsApi {
   previewStream?(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
   /** extension: testQuery, streamed the same way. */
   testQueryStream?(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+  /** extension: what changed in a connection's target since its secrets were saved (empty: nothing). */
+  targetChanges?(id: string): Promise<{ key: string; from: string; to: string }[]>;
+  /** extension: the user confirmed the connection's new target; its saved secrets may be sent there. */
+  confirmTarget?(id: string): Promise<void>;
 }
 
 /** extension: receives a result in batches; a returned promise holds the stream back. */

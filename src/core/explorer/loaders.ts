@@ -50,7 +50,8 @@ export async function loadChildren(
     if (!node) throw error;
     const reason = errorMessage(error);
     const detail = ConnectionError.is(error) ? `${error.code}: ${reason}` : reason;
-    return [message(node, 'error', `Could not list ${what[node.kind] ?? 'items'}: ${reason}`, detail)];
+    const m = message(node, 'error', `Could not list ${what[node.kind] ?? 'items'}: ${reason}`, detail);
+    return [ConnectionError.is(error) ? { ...m, errorCode: error.code } : m];
   }
 
   function message(parent: ExplorerNode, severity: MessageNode['severity'], text: string, detail?: string): MessageNode {

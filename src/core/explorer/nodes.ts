@@ -1,3 +1,4 @@
+import type { ConnectionErrorCode } from '../errors';
 import type { ColumnInfo, Connection, TableType } from '../api/types';
 
 /** Plain data for every row of the explorer tree; one pure renderer turns it into a TreeItem. */
@@ -64,6 +65,8 @@ export interface MessageNode extends Base {
   text: string;
   /** Full detail for the tooltip. */
   detail?: string;
+  /** Why it failed, for the action the message offers (retry, or confirm a changed target). */
+  errorCode?: ConnectionErrorCode;
 }
 
 export interface LoadMoreNode extends Base {

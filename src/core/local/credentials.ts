@@ -1,10 +1,48 @@
-import { randomUUID } from 'node:crypto';
-import type { SecretValues } from '../api/types';
+import { createHash, randomUUID } from 'node:crypto';
+import type { ConnectionConfig, SecretValues } from '../api/types';
 import type { SecretVault } from '../ports';
 
 const prefix = 'planasonix.credential.';
 
-/** Secrets of one credential, kept as one JSON entry in the vault. */
+/** Where a credential's secrets were entered for: the connector and the whole non-secret config. */
+export interface CredentialTarget {
+  type: string;
+  config: ConnectionConfig;
+}
+
+interface StoredCredential {
+  secrets: SecretValues;
+  /** The target the secrets may be sent to; absent for entries written before targets were kept. */
+  target?: CredentialTarget;
+}
+
+/** A stable fingerprint of a target: key order does not matter. */
+export function targetFingerprint(target: CredentialTarget): string {
+  const keys = Object.keys(target.config).sort();
+  return createHash('sha256').update(JSON.stringify([target.type, keys.map((k) => [k, target.config[k]])])).digest('hex');
+}
+
+/** The settings that differ between two targets, as `key: old → new`. */
+export function targetChanges(before: CredentialTarget, after: CredentialTarget): { key: string; from: string; to: string }[] {
+  const show = (v: unknown): string => (v === undefined ? '(not set)' : String(v));
+  const changes: { key: string; from: string; to: string }[] = [];
+  if (before.type !== after.type) changes.push({ key: 'type', from: before.type, to: after.type });
+  for (const key of [...new Set([...Object.keys(before.config), ...Object.keys(after.config)])].sort()) {
+    if (before.config[key] !== after.config[key]) changes.push({ key, from: show(before.config[key]), to: show(after.config[key]) });
+  }
+  return changes;
+}
+
+const strings = (value: unknown): SecretValues =>
+  value && typeof value === 'object'
+    ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
+
+/**
+ * Secrets of one credential, kept as one JSON entry in the vault together with the target they were
+ * entered for, so that a connection whose host, port, user, database or TLS settings changed (a
+ * workspace file edited by a commit or a branch switch) does not send them on unconfirmed.
+ */
 export class CredentialStore {
   constructor(private readonly vault: SecretVault) {}
 
@@ -13,22 +51,40 @@ export class CredentialStore {
   }
 
   async read(credentialId: string | undefined): Promise<SecretValues> {
-    if (!credentialId) return {};
-    const raw = await this.vault.get(prefix + credentialId);
-    if (!raw) return {};
-    try {
-      const value: unknown = JSON.parse(raw);
-      if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      }
-    } catch {
-      // An unreadable entry is treated as empty; the user is asked again.
-    }
-    return {};
+    return (await this.entry(credentialId)).secrets;
   }
 
-  async write(credentialId: string, secrets: SecretValues): Promise<void> {
-    await this.vault.store(prefix + credentialId, JSON.stringify(secrets));
+  async entry(credentialId: string | undefined): Promise<StoredCredential> {
+    if (!credentialId) return { secrets: {} };
+    const raw = await this.vault.get(prefix + credentialId);
+    if (!raw) return { secrets: {} };
+    try {
+      const value: unknown = JSON.parse(raw);
+      if (value && typeof value === 'object' && (value as { v?: unknown }).v === 2) {
+        const v = value as { secrets?: unknown; target?: { type?: unknown; config?: unknown } };
+        const target =
+          v.target && typeof v.target.type === 'string' && v.target.config && typeof v.target.config === 'object'
+            ? { type: v.target.type, config: v.target.config as ConnectionConfig }
+            : undefined;
+        return { secrets: strings(v.secrets), ...(target ? { target } : {}) };
+      }
+      return { secrets: strings(value) };
+    } catch {
+      // An unreadable entry is treated as empty; the user is asked again.
+      return { secrets: {} };
+    }
+  }
+
+  /** Stores the secrets for a target; without one, the target already stored is kept. */
+  async write(credentialId: string, secrets: SecretValues, target?: CredentialTarget): Promise<void> {
+    const bound = target ?? (await this.entry(credentialId)).target;
+    await this.vault.store(prefix + credentialId, JSON.stringify({ v: 2, secrets, ...(bound ? { target: bound } : {}) }));
+  }
+
+  /** The secrets may now go to this target (the user confirmed it, or saved the connection with it). */
+  async bind(credentialId: string, target: CredentialTarget): Promise<void> {
+    const { secrets } = await this.entry(credentialId);
+    if (Object.keys(secrets).length > 0) await this.write(credentialId, secrets, target);
   }
 
   async delete(credentialId: string): Promise<void> {

@@ -42,7 +42,7 @@ import { checkSecrets, normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from '../store/connectionStore';
-import { CredentialStore } from './credentials';
+import { CredentialStore, targetChanges, targetFingerprint, type CredentialTarget } from './credentials';
 import { feed } from '../results/feed';
 
 export interface QueryLimits {
@@ -107,7 +107,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     }
     if (credentialId && Object.keys(secrets).length > 0) {
       const existing = createdCredential ? {} : await this.credentials.read(credentialId);
-      await this.credentials.write(credentialId, { ...existing, ...secrets });
+      await this.credentials.write(credentialId, { ...existing, ...secrets }, { type: spec.type, config });
     }
     const now = this.deps.clock.now().toISOString();
     const record: StoredConnection = {
@@ -141,7 +141,11 @@ export class LocalConnectionsApi implements ConnectionsApi {
       if (request.name !== undefined || request.config !== undefined || request.credentialId !== undefined) {
         throw new ConnectionError('read_only', `"${current.name}" is defined in the workspace file; edit that file to change it.`);
       }
-      if (current.credentialId) await this.mergeSecrets(current.credentialId, secrets);
+      if (current.credentialId) {
+        await this.mergeSecrets(current.credentialId, secrets);
+        // Saved from the form, which showed the file's target: the password may go there.
+        await this.credentials.bind(current.credentialId, targetOf(current));
+      }
       await this.sessions.invalidate(id);
       return current;
     }
@@ -154,7 +158,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
       credentialId = CredentialStore.newId();
       createdCredential = true;
     }
-    const previousSecrets = credentialId && !createdCredential ? await this.credentials.read(credentialId) : {};
+    const previous = credentialId && !createdCredential ? await this.credentials.entry(credentialId) : { secrets: {} };
     if (credentialId && Object.keys(secrets).length > 0) await this.mergeSecrets(credentialId, secrets);
     let updated: StoredConnection | undefined;
     try {
@@ -174,9 +178,11 @@ export class LocalConnectionsApi implements ConnectionsApi {
     } catch (error) {
       // Put the secrets back as they were, so a failed save changes nothing.
       if (createdCredential && credentialId) await this.credentials.delete(credentialId);
-      else if (credentialId && Object.keys(secrets).length > 0) await this.credentials.write(credentialId, previousSecrets);
+      else if (credentialId && Object.keys(secrets).length > 0) await this.credentials.write(credentialId, previous.secrets, previous.target);
       throw error;
     }
+    // The user saved this target with the connection: its secrets may go there.
+    if (credentialId) await this.credentials.bind(credentialId, { type: current.type, config });
     await this.sessions.invalidate(id);
     this.deps.logger.info(`Updated connection "${name}" (${id}).`);
     return toConnection(updated!);
@@ -332,8 +338,46 @@ export class LocalConnectionsApi implements ConnectionsApi {
   private async openSession(id: string): Promise<ConnectorSession> {
     const connection = await this.getConnection(id);
     const driver = await this.deps.registry.driver(connection.type);
-    const secrets = await this.credentials.read(connection.credentialId);
+    const secrets = await this.boundSecrets(connection);
     return driver.openSession({ config: connection.config, secrets, logger: this.deps.logger });
+  }
+
+  /**
+   * The connection's secrets, if they were entered for the target it points at now. A changed
+   * target (another host, port, user, database or TLS setting: a workspace file changed by a commit
+   * or a branch switch) gets no secret until the user confirms it with confirmTarget.
+   */
+  private async boundSecrets(connection: Connection): Promise<SecretValues> {
+    const entry = await this.credentials.entry(connection.credentialId);
+    if (Object.keys(entry.secrets).length === 0 || !connection.credentialId) return entry.secrets;
+    const target = targetOf(connection);
+    if (!entry.target) {
+      // Saved before targets were kept: bound to the target it is used with first.
+      await this.credentials.bind(connection.credentialId, target);
+      return entry.secrets;
+    }
+    if (targetFingerprint(entry.target) === targetFingerprint(target)) return entry.secrets;
+    const changes = targetChanges(entry.target, target).map((c) => `${c.key} ${c.from} → ${c.to}`).join(', ');
+    throw new ConnectionError(
+      'target_changed',
+      `"${connection.name}" points somewhere new since its password was saved (${changes}). The password is not sent until you confirm the new target.`,
+      { changes: targetChanges(entry.target, target), connectionId: connection.id },
+    );
+  }
+
+  /** What changed in the connection's target since its secrets were saved; empty when nothing did. */
+  async targetChanges(id: string): Promise<{ key: string; from: string; to: string }[]> {
+    const connection = await this.getConnection(id);
+    const entry = await this.credentials.entry(connection.credentialId);
+    return entry.target ? targetChanges(entry.target, targetOf(connection)) : [];
+  }
+
+  /** The user confirmed the connection's new target: its saved secrets may be sent there. */
+  async confirmTarget(id: string): Promise<void> {
+    const connection = await this.getConnection(id);
+    if (connection.credentialId) await this.credentials.bind(connection.credentialId, targetOf(connection));
+    await this.sessions.invalidate(id);
+    this.deps.logger.info(`Confirmed the new target of "${connection.name}" (${id}).`);
   }
 
   private async mergeSecrets(credentialId: string, secrets: SecretValues): Promise<void> {
@@ -409,4 +453,8 @@ function assertNameFreeIn(records: readonly StoredConnection[], name: string, ex
 
 function toConnection(record: StoredConnection): Connection {
   return { ...record, config: { ...record.config }, scope: 'user' };
+}
+
+function targetOf(connection: Connection): CredentialTarget {
+  return { type: connection.type, config: connection.config };
 }

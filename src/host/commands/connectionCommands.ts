@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
 import type { ConnectionNode, ExplorerNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
+import { msg, notify, pick } from '../ui/untrusted';
 import { registerCommand, withCancellableProgress } from './commandHost';
 import type { ConnectionForms } from '../webviews/connectionForm/connectionForms';
 
@@ -26,17 +27,21 @@ export function registerConnectionCommands(deps: Deps): vscode.Disposable[] {
     registerCommand(logger, 'planasonix.connections.test', 'Could not test the connection', async (node?: ExplorerNode) =>
       testConnection(deps, await resolveConnection(deps.api, node, 'Test which connection?')),
     ),
+    registerCommand(logger, 'planasonix.connections.confirmTarget', 'Could not confirm the new target', async (arg?: string | ExplorerNode) => {
+      const connection = typeof arg === 'string' ? await deps.api.getConnection(arg) : await resolveConnection(deps.api, arg, 'Review the target of which connection?');
+      if (connection) await confirmTarget(deps, connection);
+    }),
   ];
 }
 
 async function deleteConnection(deps: Deps, connection: Connection | undefined): Promise<void> {
   if (!connection) return;
   if (connection.scope === 'workspace') {
-    void vscode.window.showInformationMessage(`"${connection.name}" is defined in the workspace file; remove it from that file.`);
+    void notify.info(msg`"${connection.name}" is defined in the workspace file; remove it from that file.`);
     return;
   }
-  const choice = await vscode.window.showWarningMessage(
-    `Delete the connection "${connection.name}"?`,
+  const choice = await notify.warn(
+    msg`Delete the connection "${connection.name}"?`,
     { modal: true, detail: 'Its saved password is removed from this machine too. The database itself is not touched.' },
     'Delete',
   );
@@ -44,19 +49,45 @@ async function deleteConnection(deps: Deps, connection: Connection | undefined):
   await deps.api.deleteConnection(connection.id);
 }
 
+/**
+ * A connection's target changed since its password was saved (a workspace file edited by a commit or
+ * a branch switch): show exactly what changed, and send the password there only if the user says so.
+ */
+async function confirmTarget(deps: Deps, connection: Connection): Promise<void> {
+  const changes = (await deps.api.targetChanges?.(connection.id)) ?? [];
+  if (changes.length === 0) {
+    void notify.info(msg`"${connection.name}" points where its password was saved for; nothing to confirm.`);
+    return;
+  }
+  const lines = changes.map((c) => msg`${c.key}: ${c.from} → ${c.to}`.text).join('\n');
+  const choice = await notify.warn(
+    msg`"${connection.name}" points somewhere new since its password was saved. Send the saved password to the new target?`,
+    {
+      modal: true,
+      detail:
+        `${lines}\n\nA workspace file can be changed by any commit or branch switch. Confirm only if you expected this ` +
+        'change; otherwise the password stays on this machine.',
+    },
+    'Send Password to New Target',
+    'Edit Connection',
+  );
+  if (choice === 'Send Password to New Target') {
+    await deps.api.confirmTarget?.(connection.id);
+    await vscode.commands.executeCommand('planasonix.explorer.refreshAll');
+  } else if (choice === 'Edit Connection') await deps.forms.show(connection);
+}
+
 async function testConnection(deps: Deps, connection: Connection | undefined): Promise<void> {
   if (!connection) return;
-  const result = await withCancellableProgress(`Testing "${connection.name}"…`, (signal) =>
+  const result = await withCancellableProgress(msg`Testing "${connection.name}"…`, (signal) =>
     deps.api.testConnection({ type: connection.type, config: connection.config, credentialId: connection.credentialId }, { signal }),
   );
   if (result.ok) {
-    void vscode.window.showInformationMessage(
-      `"${connection.name}": connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`,
-    );
+    void notify.info(msg`"${connection.name}": connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`);
     return;
   }
   deps.logger.warn(`Test of "${connection.name}" failed (${result.errorCode ?? 'error'}): ${result.message}`);
-  const choice = await vscode.window.showErrorMessage(`"${connection.name}": ${result.message}`, 'Edit Connection', 'Show Log');
+  const choice = await notify.error(msg`"${connection.name}": ${result.message}`, {}, 'Edit Connection', 'Show Log');
   if (choice === 'Edit Connection') await deps.forms.show(connection);
   if (choice === 'Show Log') await vscode.commands.executeCommand('planasonix.showLog');
 }
@@ -68,11 +99,11 @@ export async function resolveConnection(api: ConnectionsApi, node: ExplorerNode 
   if (current) return api.getConnection((current as ConnectionNode).connection.id);
   const { data } = await api.listConnections();
   if (data.length === 0) {
-    const add = await vscode.window.showInformationMessage('There are no connections yet.', 'Add Connection');
+    const add = await notify.info(msg`There are no connections yet.`, {}, 'Add Connection');
     if (add) await vscode.commands.executeCommand('planasonix.connections.add');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
+  const picked = await pick(
     data.map((c) => ({ label: c.name, description: `${c.type}${c.scope === 'workspace' ? ' · workspace' : ''}`, connection: c })),
     { placeHolder: prompt },
   );

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertInLabel, inputBox } from '../ui/untrusted';
 import type { ConnectionsApi } from '../../core/api/types';
 import { displayIdentifier, displayQualifiedName } from '../../core/connectors/sql/dialects';
 import type { ExplorerNode, LoadMoreNode, MessageNode, SchemaNode, TableNode } from '../../core/explorer/nodes';
@@ -23,8 +24,8 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
     registerCommand(logger, 'planasonix.explorer.retry', 'Could not retry', (node?: MessageNode) => explorer.refresh(node?.parent)),
     registerCommand(logger, 'planasonix.explorer.loadMore', 'Could not load more tables', (node: LoadMoreNode) => explorer.loadMore(node)),
     registerCommand(logger, 'planasonix.explorer.filterTables', 'Could not filter tables', async (node: SchemaNode) => {
-      const value = await vscode.window.showInputBox({
-        title: `Filter tables in ${node.schema}`,
+      const value = await inputBox({
+        title: `Filter tables in ${inertInLabel(node.schema)}`,
         prompt: 'Part of a table name, matched by the server (case-insensitive). Empty clears the filter.',
         value: explorer.filterOf(node) ?? '',
       });

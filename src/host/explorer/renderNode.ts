@@ -62,7 +62,10 @@ export function renderNode(node: ExplorerNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'warning' : 'info');
       item.tooltip = node.detail ?? node.text;
       item.contextValue = `message.${node.severity}`;
-      if (node.severity === 'error') {
+      if (node.errorCode === 'target_changed') {
+        item.command = { command: 'planasonix.connections.confirmTarget', title: 'Review New Target', arguments: [node] };
+        item.iconPath = new vscode.ThemeIcon('shield');
+      } else if (node.severity === 'error') {
         item.command = { command: 'planasonix.explorer.retry', title: 'Retry', arguments: [node] };
       }
       return finish(item, node, node.text);

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { visibleText } from '../../shared/visibleText';
+import { inertInLabel, msg, notify, pick } from '../ui/untrusted';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { ConnectionError } from '../../core/errors';
@@ -71,12 +73,12 @@ export class EditorBindings implements vscode.Disposable {
   async pick(uri: vscode.Uri, first = false): Promise<Binding | undefined> {
     const connections = await this.queryable();
     if (connections.length === 0) {
-      const add = await vscode.window.showWarningMessage('There is no connection that can run queries yet.', 'Add Connection');
+      const add = await notify.warn(msg`There is no connection that can run queries yet.`, {}, 'Add Connection');
       if (add) await vscode.commands.executeCommand('planasonix.connections.add');
       return undefined;
     }
     const current = this.get(uri);
-    const chosen = await vscode.window.showQuickPick(
+    const chosen = await pick(
       connections.map((c) => ({
         label: c.name,
         description: `${this.registry.spec(c.type).label}${c.id === current?.connectionId ? ' · current' : ''}`,
@@ -92,13 +94,16 @@ export class EditorBindings implements vscode.Disposable {
         .listSchemas(chosen.connection.id)
         .then((r) => r.schemas.map((s) => s.name))
         .catch((error: unknown) => {
-          if (ConnectionError.is(error)) void vscode.window.showWarningMessage(`Could not list schemas: ${error.message}`);
+          if (ConnectionError.is(error)) void notify.warn(msg`Could not list schemas: ${error.message}`);
           return [] as string[];
         });
       if (schemas.length > 0) {
-        const schema = await vscode.window.showQuickPick([serverDefault, ...schemas], { title: `Default schema on ${chosen.connection.name}`, placeHolder: 'Unqualified names resolve in this schema' });
+        const schema = await pick([{ label: serverDefault }, ...schemas.map((name) => ({ label: name, name }))], {
+          title: `Default schema on ${inertInLabel(chosen.connection.name)}`,
+          placeHolder: 'Unqualified names resolve in this schema',
+        });
         if (schema === undefined) return undefined;
-        if (schema !== serverDefault) binding.schema = schema;
+        if ('name' in schema) binding.schema = schema.name;
       }
     }
     await this.set(uri, binding);
@@ -119,8 +124,9 @@ export class EditorBindings implements vscode.Disposable {
       return;
     }
     const connection = await this.api.getConnection(binding.connectionId).catch(() => undefined);
-    this.item.text = connection ? `$(database) ${connection.name}${binding.schema ? ` · ${binding.schema}` : ''}` : '$(warning) Connection removed';
-    this.item.tooltip = connection ? `Test queries from this file run read-only on ${connection.name}. Click to change.` : 'The bound connection no longer exists; click to pick another.';
+    this.item.text = connection ? `$(database) ${inertInLabel(connection.name)}${binding.schema ? ` · ${inertInLabel(binding.schema)}` : ''}` : '$(warning) Connection removed';
+    // A plain-string tooltip is shown as text.
+    this.item.tooltip = connection ? `Test queries from this file run read-only on ${visibleText(connection.name)}. Click to change.` : 'The bound connection no longer exists; click to pick another.';
     this.item.show();
   }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { createPick, inertInLabel, msg, notify } from '../ui/untrusted';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { displayIdentifier } from '../../core/connectors/sql/dialects';
@@ -121,23 +122,25 @@ function historyBase(source: { connectionId: string; connectionName: string; sql
 async function showHistory(deps: Deps): Promise<void> {
   const entries = await deps.history.list();
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage('No test queries have run yet.');
+    void notify.info(msg`No test queries have run yet.`);
     return;
   }
   const rerun: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('play'), tooltip: 'Run again' };
   const open: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open in an editor' };
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { entry: HistoryEntry }>();
+  const { pick, setItems } = createPick<vscode.QuickPickItem & { entry: HistoryEntry }>();
   pick.title = 'Query history';
   pick.placeholder = 'Enter opens the query in an editor; the play button runs it again';
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
-  pick.items = entries.map((e) => ({
-    label: `${statusIcon(e.status)} ${e.sql.replace(/\s+/g, ' ').trim().slice(0, 100)}`,
+  // The SQL, names and messages are the user's or a server's: shown as text (no $(icon)); the status is an icon.
+  setItems(entries.map((e) => ({
+    label: e.sql.replace(/\s+/g, ' ').trim().slice(0, 100),
+    iconPath: new vscode.ThemeIcon(statusIcon(e.status)),
     description: `${e.connectionName} · ${e.rows.toLocaleString('en-US')}${e.truncated ? '+' : ''} rows · ${e.durationMs.toLocaleString('en-US')} ms`,
     detail: `${new Date(e.at).toLocaleString()} · ${e.status}${e.message ? `: ${e.message}` : ''}`,
     buttons: [rerun, open],
     entry: e,
-  }));
+  })));
   const act = async (entry: HistoryEntry, run: boolean): Promise<void> => {
     pick.hide();
     const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `${entry.sql}\n` });
@@ -155,7 +158,7 @@ async function showHistory(deps: Deps): Promise<void> {
 }
 
 function statusIcon(status: HistoryEntry['status']): string {
-  return status === 'ok' ? '$(pass)' : status === 'cancelled' ? '$(circle-slash)' : status === 'refused' ? '$(shield)' : '$(error)';
+  return status === 'ok' ? 'pass' : status === 'cancelled' ? 'circle-slash' : status === 'refused' ? 'shield' : 'error';
 }
 
 /** A "Run" lens above each statement of a SQL file, when the setting allows. */
@@ -178,7 +181,7 @@ class StatementLenses implements vscode.CodeLensProvider, vscode.Disposable {
     return statements.map((s) => {
       const at = doc.positionAt(s.start);
       return new vscode.CodeLens(new vscode.Range(at, at), {
-        title: connection ? `$(play) Run on ${connection.name}` : '$(play) Run',
+        title: connection ? `$(play) Run on ${inertInLabel(connection.name)}` : '$(play) Run',
         tooltip: 'Run this statement as a read-only test query',
         command: 'planasonix.query.runSelection',
         arguments: [doc.uri, s.start],

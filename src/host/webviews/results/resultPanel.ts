@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { msg, notify, withNotificationProgress } from '../../ui/untrusted';
 import type { CellValue, ConnectionsApi, ResultSink, StreamStats } from '../../../core/api/types';
 import { ConnectionError, errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
@@ -253,7 +254,7 @@ export class ResultPanel {
       }
     } catch (error) {
       this.deps.logger.error(`Results panel: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(errorMessage(error));
+      void notify.error(msg`${errorMessage(error)}`);
     }
   }
 
@@ -271,8 +272,8 @@ export class ResultPanel {
       }));
     if (!uri) return undefined;
     if (uri.scheme !== 'file') throw new ConnectionError('unsupported', 'Results can be exported to local files only.');
-    const rows = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Exporting to ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+    const rows = await withNotificationProgress(
+      msg`Exporting to ${vscode.workspace.asRelativePath(uri)}`,
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -294,7 +295,7 @@ export class ResultPanel {
         );
       },
     );
-    void vscode.window.showInformationMessage(`Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.`, 'Open').then((c) => {
+    void notify.info(msg`Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.`, {}, 'Open').then((c) => {
       if (c) void vscode.commands.executeCommand('vscode.open', uri);
     });
     return rows;
@@ -305,7 +306,7 @@ export class ResultPanel {
     if (!result || generation !== this.generation) return;
     const rowCount = range.r1 - range.r0 + 1;
     if (rowCount > maxCopyRows) {
-      void vscode.window.showWarningMessage(`Copy takes at most ${maxCopyRows.toLocaleString('en-US')} rows; export the result to a file instead.`);
+      void notify.warn(msg`Copy takes at most ${maxCopyRows.toLocaleString('en-US')} rows; export the result to a file instead.`);
       return;
     }
     const rows = (await result.window(range.r0, rowCount)).map((r) => r.slice(range.c0, range.c1 + 1));
