@@ -8,6 +8,7 @@ export const settingKeys = {
   explorerPageSize: 'explorer.pageSize',
   sessionIdleMinutes: 'sessions.idleMinutes',
   queryCodeLens: 'query.codeLens',
+  csvEscapeFormulas: 'export.csvEscapeFormulas',
 } as const;
 
 export interface Settings {
@@ -17,6 +18,7 @@ export interface Settings {
   explorerPageSize: number;
   sessionIdleMinutes: number;
   queryCodeLens: boolean;
+  csvEscapeFormulas: boolean;
 }
 
 const defaults: Settings = {
@@ -26,6 +28,7 @@ const defaults: Settings = {
   explorerPageSize: 500,
   sessionIdleMinutes: 5,
   queryCodeLens: true,
+  csvEscapeFormulas: false,
 };
 
 function positiveInt(value: unknown, fallback: number, max: number): number {
@@ -42,5 +45,6 @@ export function readSettings(): Settings {
     explorerPageSize: positiveInt(c.get(settingKeys.explorerPageSize), defaults.explorerPageSize, 10_000),
     sessionIdleMinutes: positiveInt(c.get(settingKeys.sessionIdleMinutes), defaults.sessionIdleMinutes, 24 * 60),
     queryCodeLens: c.get(settingKeys.queryCodeLens) !== false,
+    csvEscapeFormulas: c.get(settingKeys.csvEscapeFormulas) === true,
   };
 }

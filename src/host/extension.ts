@@ -104,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     previewLimit: () => settings().previewRowLimit,
     queryLimit: () => settings().queryRowLimit,
     queryTimeoutMs: () => settings().queryTimeoutSeconds * 1000,
+    escapeCsvFormulas: () => settings().csvEscapeFormulas,
     showValue: (title, content, language) => values.show(title, content, language),
     onQueryFinished: (source, result, startedAt, durationMs) => {
       void history

@@ -193,6 +193,24 @@ describe('export', () => {
     await set.dispose();
   });
 
+  it('escapes spreadsheet formulas in text (and header) fields only when asked, never in numbers', async () => {
+    const set = new ResultSet({ dir });
+    set.start(['n', 't', '=HYPERLINK("x")'], ['numeric', 'text', 'text']);
+    await set.rows([['-1.5', '=cmd|\' /C calc\'!A0', '@SUM(1)'], [-2, '+1', '\tx'], [3, 'plain', '-']]);
+    const exact = path.join(dir, 'exact.csv');
+    await exportResult(set, 'csv', exact, () => undefined);
+    const plain = parse(readFileSync(exact, 'utf8')) as string[][];
+    assert.deepEqual(plain[1], ['-1.5', "=cmd|' /C calc'!A0", '@SUM(1)'], 'exact by default');
+    const guarded = path.join(dir, 'guarded.csv');
+    await exportResult(set, 'csv', guarded, () => undefined, undefined, { escapeFormulas: true });
+    const rows = parse(readFileSync(guarded, 'utf8')) as string[][];
+    assert.deepEqual(rows[0], ['n', 't', `'=HYPERLINK("x")`]);
+    assert.deepEqual(rows[1], ['-1.5', "'=cmd|' /C calc'!A0", "'@SUM(1)"]);
+    assert.deepEqual(rows[2], ['-2', "'+1", "'\tx"]);
+    assert.deepEqual(rows[3], ['3', 'plain', "'-"]);
+    await set.dispose();
+  });
+
   it('writes JSON objects with unique keys, binary as hex and nested values intact', async () => {
     const set = new ResultSet({ dir });
     set.start(['id', 'id', 'doc', 'b'], ['int4', 'int4', 'jsonb', 'bytea']);

@@ -73,3 +73,13 @@ describe('a saved secret is bound to the target it was entered for', () => {
     assert.ok(!raw.includes(createHash('sha256').update('p3').digest('hex')), 'secrets are stored as given, no derived copies');
   });
 });
+
+describe('the grid shows invisible characters in cells and headers', () => {
+  it('draws a bidi override in a cell by code point, in its text and its tooltip', async () => {
+    const { display } = await import('../../src/webview/results/gridModel');
+    const shown = display('invoice\u202Efdp.exe\nline two', 'text');
+    assert.equal(shown.text, 'invoice‹U+202E›fdp.exe↵line two');
+    assert.equal(shown.title, 'invoice‹U+202E›fdp.exe\nline two');
+    assert.equal(display({ t: 'json', text: '{"a":"\u200B"}', length: 9 }, 'json').text, '{"a":"‹U+200B›"}');
+  });
+});

@@ -3,13 +3,31 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import type { CellValue } from '../api/types';
 import { ConnectionError, errorMessage } from '../errors';
-import { cellText } from './cells';
+import { cellText, columnKind } from './cells';
 import type { ResultSet } from './resultSet';
 
 export type ExportFormat = 'csv' | 'json';
 
 /** NULL is an empty field; the empty string is "" so the two stay apart. */
 const csvOptions = { cast: { string: (v: string) => (v === '' ? { value: '', quoted_empty: true } : v) } };
+
+/**
+ * Spreadsheet formula injection: a field starting with = + - @ (or a tab or carriage return) is run
+ * as a formula by spreadsheet programs. Exports are exact by default (a CSV must equal the data);
+ * with this option, such text fields (never numbers) get a leading apostrophe, as OWASP recommends.
+ */
+export interface ExportOptions {
+  escapeFormulas?: boolean;
+}
+
+const formulaStart = /^[=+\-@\t\r]/;
+
+/** A CSV field: the value's text, with a leading apostrophe on formula-like text when asked. */
+export function csvField(value: CellValue, isNumber: boolean, options: ExportOptions): string | null {
+  if (value === null) return null;
+  const text = cellText(value);
+  return options.escapeFormulas && !isNumber && typeof value !== 'number' && formulaStart.test(text) ? `'${text}` : text;
+}
 
 export interface ExportProgress {
   rows: number;
@@ -46,6 +64,7 @@ export async function exportResult(
   target: string,
   onProgress: (p: ExportProgress) => void,
   signal?: AbortSignal,
+  options: ExportOptions = {},
 ): Promise<number> {
   const temp = `${target}.planasonix-${process.pid}.part`;
   const out = createWriteStream(temp, { flags: 'w', mode: 0o600 });
@@ -57,15 +76,16 @@ export async function exportResult(
     await once(out, 'open');
     const total = result.rowCount;
     const keys = uniqueKeys(result.columns);
+    const numeric = result.columnTypes.map((t) => columnKind(t) === 'number');
     if (format === 'csv') {
-      await write(stringify([result.columns], csvOptions));
+      await write(stringify([result.columns.map((c) => csvField(c, false, options))], csvOptions));
     } else {
       await write('[');
     }
     for await (const batch of result.batches()) {
       if (signal?.aborted) throw new ConnectionError('cancelled', 'The export was cancelled.');
       if (format === 'csv') {
-        await write(stringify(batch.map((r) => r.map((v) => (v === null ? null : cellText(v)))), csvOptions));
+        await write(stringify(batch.map((r) => r.map((v, c) => csvField(v, numeric[c] === true, options))), csvOptions));
       } else {
         const parts = batch.map((r, i) => {
           const obj: Record<string, unknown> = {};

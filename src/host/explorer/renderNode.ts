@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../core/explorer/nodes';
+import { visibleText as shown } from '../../shared/visibleText';
+
+// Names, types and messages come from servers and workspace files: invisible and bidirectional
+// characters in them are shown by code point, never applied. (Tree labels render no $(icon).)
 
 const tableIcons: Record<string, string> = {
   TABLE: 'table',
@@ -16,51 +20,51 @@ export function renderNode(node: ExplorerNode): vscode.TreeItem {
   switch (node.kind) {
     case 'connection': {
       const c = node.connection;
-      const item = new vscode.TreeItem(c.name, C.Collapsed);
+      const item = new vscode.TreeItem(shown(c.name), C.Collapsed);
       const where = [c.config.host, c.config.port].filter((v) => v !== undefined && v !== '').join(':');
       item.description = [node.typeLabel, c.scope === 'workspace' ? 'workspace' : undefined].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(undefined, true);
-      item.tooltip.appendText(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`);
+      item.tooltip.appendText(shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`));
       if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
       item.iconPath = new vscode.ThemeIcon(node.icon);
       item.contextValue = `connection.${c.scope ?? 'user'}`;
-      return finish(item, node, c.name);
+      return finish(item, node, shown(c.name));
     }
     case 'catalog': {
-      const item = new vscode.TreeItem(node.catalog, C.Collapsed);
+      const item = new vscode.TreeItem(shown(node.catalog), C.Collapsed);
       item.iconPath = new vscode.ThemeIcon('database');
       item.contextValue = 'catalog';
-      return finish(item, node, `Database ${node.catalog}`);
+      return finish(item, node, `Database ${shown(node.catalog)}`);
     }
     case 'schema': {
-      const item = new vscode.TreeItem(node.schema, C.Collapsed);
+      const item = new vscode.TreeItem(shown(node.schema), C.Collapsed);
       item.iconPath = new vscode.ThemeIcon('symbol-namespace');
       item.contextValue = 'schema';
-      return finish(item, node, `Schema ${node.schema}`);
+      return finish(item, node, `Schema ${shown(node.schema)}`);
     }
     case 'table': {
-      const item = new vscode.TreeItem(node.table, C.Collapsed);
+      const item = new vscode.TreeItem(shown(node.table), C.Collapsed);
       const isView = node.tableType.includes('VIEW');
       item.description = node.tableType === 'TABLE' ? undefined : node.tableType.toLowerCase();
       item.iconPath = new vscode.ThemeIcon(tableIcons[node.tableType] ?? 'table');
       item.contextValue = `${isView ? 'view' : 'table'}.previewable`;
-      return finish(item, node, `${node.tableType.toLowerCase()} ${node.table}`);
+      return finish(item, node, `${node.tableType.toLowerCase()} ${shown(node.table)}`);
     }
     case 'column': {
       const col = node.column;
-      const item = new vscode.TreeItem(col.name, C.None);
-      item.description = `${col.type}${col.nullable ? '' : ', not null'}`;
+      const item = new vscode.TreeItem(shown(col.name), C.None);
+      item.description = shown(`${col.type}${col.nullable ? '' : ', not null'}`);
       item.iconPath = new vscode.ThemeIcon(col.primaryKey ? 'key' : 'symbol-field');
-      item.tooltip = `${col.name} ${col.type}${col.nullable ? ' NULL' : ' NOT NULL'}${col.primaryKey ? ', primary key' : ''}${
+      item.tooltip = shown(`${col.name} ${col.type}${col.nullable ? ' NULL' : ' NOT NULL'}${col.primaryKey ? ', primary key' : ''}${
         col.default != null ? `\ndefault ${col.default}` : ''
-      }`;
+      }`);
       item.contextValue = 'column';
-      return finish(item, node, `Column ${col.name}, ${item.description}`);
+      return finish(item, node, `Column ${shown(col.name)}, ${item.description}`);
     }
     case 'message': {
-      const item = new vscode.TreeItem(node.text, C.None);
+      const item = new vscode.TreeItem(shown(node.text), C.None);
       item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'warning' : 'info');
-      item.tooltip = node.detail ?? node.text;
+      item.tooltip = shown(node.detail ?? node.text);
       item.contextValue = `message.${node.severity}`;
       if (node.errorCode === 'target_changed') {
         item.command = { command: 'planasonix.connections.confirmTarget', title: 'Review New Target', arguments: [node] };
@@ -68,7 +72,7 @@ export function renderNode(node: ExplorerNode): vscode.TreeItem {
       } else if (node.severity === 'error') {
         item.command = { command: 'planasonix.explorer.retry', title: 'Retry', arguments: [node] };
       }
-      return finish(item, node, node.text);
+      return finish(item, node, shown(node.text));
     }
     case 'loadMore': {
       const item = new vscode.TreeItem('Load more…', C.None);

@@ -4,6 +4,7 @@
  * which row windows to ask the host for, and which to forget.
  */
 import { windowRows, type CellRange, type ColumnKind, type GridCell } from '../../shared/protocol/results';
+import { visibleText } from '../../shared/visibleText';
 
 export const rowHeight = 22;
 /** Rows per window asked of the host (the host sends the first one unasked). */
@@ -177,16 +178,19 @@ export function display(cell: GridCell, kind: ColumnKind): Display {
   if (typeof cell === 'number') return { text: String(cell), className: 'num' };
   if (typeof cell === 'boolean') return { text: String(cell), className: 'bool' };
   if (typeof cell === 'string') {
-    const oneLine = cell.replace(lineBreaks, '↵');
+    // Bidirectional overrides and zero-width characters are shown by code point, never applied;
+    // copy and export keep the value as it is.
+    const shown = visibleText(cell);
+    const oneLine = shown.replace(lineBreaks, '↵');
     const cls = kind === 'number' ? 'num' : cell === '' ? 'empty' : kind === 'date' ? 'date' : 'text';
-    return { text: oneLine, className: cls, ...(oneLine !== cell || cell.length > 80 ? { title: cell.length > 2000 ? `${cell.slice(0, 2000)}…` : cell } : {}) };
+    return { text: oneLine, className: cls, ...(oneLine !== cell || cell.length > 80 ? { title: shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown } : {}) };
   }
   switch (cell.t) {
     case 'json':
       return {
-        text: cell.length > cell.text.length ? `${cell.text}…` : cell.text,
+        text: cell.length > cell.text.length ? `${visibleText(cell.text)}…` : visibleText(cell.text),
         className: 'json',
-        title: cell.length > cell.text.length ? `${groupDigits(cell.length)} characters; double-click for the whole value` : cell.text,
+        title: cell.length > cell.text.length ? `${groupDigits(cell.length)} characters; double-click for the whole value` : visibleText(cell.text),
       };
     case 'bin':
       return {
@@ -196,7 +200,7 @@ export function display(cell: GridCell, kind: ColumnKind): Display {
       };
     case 'long':
       return {
-        text: `${cell.text.replace(lineBreaks, '↵')}…`,
+        text: `${visibleText(cell.text).replace(lineBreaks, '↵')}…`,
         className: 'text long',
         title: `${groupDigits(cell.length)} characters; double-click for the whole value`,
       };

@@ -6,6 +6,7 @@
 import type { GridColumn, ResultStart } from '../../shared/protocol/results';
 import { el } from '../common/vscodeApi';
 import { needsClip } from './gridModel';
+import { visibleText } from '../../shared/visibleText';
 
 /**
  * Text in the grid's font, laid out hidden and kept: its widest character decides which cells need
@@ -131,15 +132,17 @@ class HeaderCell {
     this.key = key;
     this.el.dataset.col = String(c);
     this.el.setAttribute('aria-colindex', String(c + 2));
-    this.el.title = col.type ? `${col.name} (${col.type})` : col.name;
-    const parts: HTMLElement[] = [el('span', { class: 'name' }, col.name)];
+    // Column names come from the server: invisible and bidirectional characters are shown, not applied.
+    const name = visibleText(col.name);
+    this.el.title = col.type ? `${name} (${visibleText(col.type)})` : name;
+    const parts: HTMLElement[] = [el('span', { class: 'name' }, name)];
     if (col.type) parts.push(el('span', { class: 'type' }, col.type));
     if (start?.canSort) {
       parts.push(
         el('button', {
           class: `sort codicon ${on === 'desc' ? 'codicon-arrow-down' : 'codicon-arrow-up'}${on ? ' on' : ''}`,
           title: on === 'asc' ? 'Sorted ascending; click for descending' : on === 'desc' ? 'Sorted descending; click to unsort' : 'Sort ascending (on the server)',
-          'aria-label': `Sort by ${col.name}`,
+          'aria-label': `Sort by ${name}`,
           'data-sort': String(c),
         }),
       );

@@ -27,6 +27,8 @@ export interface ResultPanelDeps {
   previewLimit(): number;
   queryLimit(): number;
   queryTimeoutMs(): number;
+  /** Whether CSV exports prefix formula-like text with an apostrophe (planasonix.export.csvEscapeFormulas). */
+  escapeCsvFormulas?(): boolean;
   /** Shows a whole cell value in a read-only editor. */
   showValue(title: string, content: string, language: string): Promise<void>;
   /** Told when a test query's run ends (for the query history). */
@@ -292,6 +294,7 @@ export class ResultPanel {
             reported = pct;
           },
           abort.signal,
+          { escapeFormulas: this.deps.escapeCsvFormulas?.() === true },
         );
       },
     );
