@@ -174,7 +174,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
 
   it('lets ordinary reads through: string functions, random(), pg_sleep(), pg_locks, TABLESAMPLE', async () => {
     const rows = await run(`SELECT replace('abc', 'a', 'x'), overlay('abc' placing 'z' from 1), random() < 2`);
-    assert.deepEqual(rows[0], ['xbc', 'zbc', true]);
+    assert.deepEqual(rows[0], ['xbc', 'zbc', 't']);
     await run('SELECT pg_sleep(0)');
     await run('SELECT count(*) FROM pg_locks');
     await run('SELECT count(*) FROM pg_stat_activity');

@@ -84,7 +84,7 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     const preview = await h.api.preview(id, { table: 'orders', limit: 5, orderBy: { column: 'id', direction: 'desc' } });
     assert.equal(preview.rows.length, 5);
     assert.equal(preview.truncated, true);
-    assert.deepEqual(preview.rows.map((r) => r[0]), [250, 249, 248, 247, 246]);
+    assert.deepEqual(preview.rows.map((r) => r[0]), ['250', '249', '248', '247', '246']);
     const view = await h.api.preview(id, { table: 'order_totals', limit: 1000 });
     assert.equal(view.rows.length, 250);
     assert.equal(view.truncated, false);
@@ -105,7 +105,7 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
       });
       assert.equal(sha(file), before);
       const count = await h.api.testQuery({ connectionId: id, sql: 'SELECT count(*) FROM orders', limit: 1 });
-      assert.deepEqual(count.rows, [[250]]);
+      assert.deepEqual(count.rows, [['250']]);
     });
   }
 
@@ -141,7 +141,7 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     const started = Date.now();
     await assert.rejects(h.api.testQuery({ connectionId: id, sql: endless, limit: 1, timeoutMs: 500 }), code('timeout'));
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
-    assert.deepEqual((await h.api.testQuery({ connectionId: id, sql: 'SELECT 42', limit: 1 })).rows, [[42]]);
+    assert.deepEqual((await h.api.testQuery({ connectionId: id, sql: 'SELECT 42', limit: 1 })).rows, [['42']]);
   });
 
   it('cancels a running statement through an AbortSignal', async () => {
@@ -149,7 +149,7 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     const running = h.api.testQuery({ connectionId: id, sql: endless, limit: 1, timeoutMs: 60_000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await assert.rejects(running, code('cancelled'));
-    assert.deepEqual((await h.api.testQuery({ connectionId: id, sql: 'SELECT 7', limit: 1 })).rows, [[7]]);
+    assert.deepEqual((await h.api.testQuery({ connectionId: id, sql: 'SELECT 7', limit: 1 })).rows, [['7']]);
   });
 
   it('sees changes made to the file by others', async () => {
@@ -160,7 +160,7 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     writeFileSync(file, db.export());
     db.close();
     const count = await h.api.testQuery({ connectionId: id, sql: 'SELECT count(*) FROM orders', limit: 1 });
-    assert.deepEqual(count.rows, [[100]]);
+    assert.deepEqual(count.rows, [['100']]);
     copyFileSync(samplePath, file);
   });
 });

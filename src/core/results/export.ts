@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import type { CellValue } from '../api/types';
 import { ConnectionError, errorMessage } from '../errors';
+import type { ColumnKind } from '../../shared/protocol/results';
 import { cellText, columnKind } from './cells';
+import { asJsonNumber, isJsonText } from './jsonText';
 import type { ResultSet } from './resultSet';
 
 export type ExportFormat = 'csv' | 'json';
@@ -52,6 +54,26 @@ function jsonValue(value: CellValue): unknown {
   return value;
 }
 
+const trueTexts = new Set(['t', 'true', '1']);
+const falseTexts = new Set(['f', 'false', '0']);
+
+/**
+ * One value as JSON text. Servers send numbers, booleans and JSON as text (exactly as written): a
+ * number column's value goes out as the same digits (a JSON number of any size, never rounded through
+ * a double), a boolean as true/false, a json/jsonb value as its own JSON text (big numbers, key order
+ * and duplicate keys kept). What JSON cannot carry as such (NaN, Infinity) stays a string.
+ */
+export function jsonField(value: CellValue, kind: ColumnKind, type: string): string {
+  if (typeof value === 'string') {
+    if (kind === 'number') return asJsonNumber(value) ?? JSON.stringify(value);
+    if (kind === 'boolean' && trueTexts.has(value.toLowerCase())) return 'true';
+    if (kind === 'boolean' && falseTexts.has(value.toLowerCase())) return 'false';
+    if (kind === 'json' && !/^_|\[\]$/.test(type.trim()) && isJsonText(value)) return value.replace(/\s*\n\s*/g, ' ');
+    return JSON.stringify(value);
+  }
+  return JSON.stringify(jsonValue(value));
+}
+
 /**
  * Writes a whole result to a file, batch by batch from the spool: CSV (RFC 4180, a header line,
  * NULL as an empty field and the empty string as "") or JSON (an array of objects). The file is
@@ -76,7 +98,8 @@ export async function exportResult(
     await once(out, 'open');
     const total = result.rowCount;
     const keys = uniqueKeys(result.columns);
-    const numeric = result.columnTypes.map((t) => columnKind(t) === 'number');
+    const kinds = result.columns.map((_, c) => columnKind(result.columnTypes[c] ?? ''));
+    const numeric = kinds.map((k) => k === 'number');
     if (format === 'csv') {
       await write(stringify([result.columns.map((c) => csvField(c, false, options))], csvOptions));
     } else {
@@ -88,9 +111,8 @@ export async function exportResult(
         await write(stringify(batch.map((r) => r.map((v, c) => csvField(v, numeric[c] === true, options))), csvOptions));
       } else {
         const parts = batch.map((r, i) => {
-          const obj: Record<string, unknown> = {};
-          keys.forEach((k, c) => (obj[k] = jsonValue(r[c] ?? null)));
-          return `${rows + i === 0 ? '' : ','}\n  ${JSON.stringify(obj)}`;
+          const fields = keys.map((k, c) => `${JSON.stringify(k)}:${jsonField(r[c] ?? null, kinds[c] ?? 'text', result.columnTypes[c] ?? '')}`);
+          return `${rows + i === 0 ? '' : ','}\n  {${fields.join(',')}}`;
         });
         await write(parts.join(''));
       }

@@ -23,7 +23,7 @@ import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverCo
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { mysqlRefusal } from './guard';
 import { columnsSql, schemasSql, serverVersionSql, tablesSql } from './catalogQueries';
-import { mysqlTypeName } from './typeNames';
+import { isBinaryField, mysqlTypeName } from './typeNames';
 
 const tableTypes: Record<string, TableType> = { 'BASE TABLE': 'TABLE', VIEW: 'VIEW', 'SYSTEM VIEW': 'SYSTEM VIEW' };
 const noLimit = Number.MAX_SAFE_INTEGER;
@@ -33,13 +33,13 @@ const previewTimeoutMs = 300_000;
 /** The callback-style connection under a promise connection: it streams rows as events. */
 interface CoreConnection {
   threadId: number;
-  query(options: { sql: string; rowsAsArray: boolean }): CoreQuery;
+  query(options: { sql: string; rowsAsArray: boolean; typeCast: boolean }): CoreQuery;
   pause(): void;
   resume(): void;
 }
 interface CoreQuery {
   on(event: 'fields', listener: (fields: mysql.FieldPacket[]) => void): CoreQuery;
-  on(event: 'result', listener: (row: unknown[]) => void): CoreQuery;
+  on(event: 'result', listener: (row: unknown) => void): CoreQuery;
   on(event: 'error', listener: (error: Error) => void): CoreQuery;
   on(event: 'end', listener: () => void): CoreQuery;
 }
@@ -360,13 +360,20 @@ function streamRows(core: CoreConnection, sql: string, capped: CappedSink): Prom
       flushing = flushing.then(() => capped.rows(rows));
       return flushing;
     };
+    // Values as the server sends them, what the mysql client prints: no driver parsing (doubles,
+    // JSON, big decimals, dates stay exact); only binary columns stay bytes.
+    let binary: boolean[] = [];
     core
-      .query({ sql, rowsAsArray: true })
+      .query({ sql, rowsAsArray: true, typeCast: false })
       .on('fields', (f) => {
         const fields = f ?? [];
+        binary = fields.map(isBinaryField);
         capped.start(fields.map((x) => x.name), fields.map(mysqlTypeName));
       })
-      .on('result', (row) => {
+      .on('result', (raw) => {
+        // A statement without a result set ends with an OK packet, not a row: nothing to show.
+        if (!Array.isArray(raw)) return;
+        const row = raw.map((v, i) => (v === null || binary[i] || !Buffer.isBuffer(v) ? v : v.toString('utf8')));
         if (settled || capped.remaining <= batch.length) {
           if (!settled && !ended) {
             // A statement sql_select_limit does not cover kept sending rows.
@@ -389,6 +396,7 @@ function streamRows(core: CoreConnection, sql: string, capped: CappedSink): Prom
         ended = true;
         if (settled) return;
         settled = true;
+        capped.start([], []);
         flush().then(() => resolve({ overflow: false }), reject);
       });
   });

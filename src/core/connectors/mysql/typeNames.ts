@@ -18,3 +18,12 @@ export function mysqlTypeName(field: FieldPacket): string {
   if (name === 'CHAR' && binary) return 'BINARY';
   return name;
 }
+
+const binaryTypes = new Set([0x10, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff]);
+
+/** Whether a column's values are bytes (BLOB, BINARY, VARBINARY, BIT, GEOMETRY), not text. */
+export function isBinaryField(field: FieldPacket): boolean {
+  const code = field.columnType ?? field.type ?? -1;
+  if (code === 0x10 || code === 0xff) return true;
+  return binaryTypes.has(code) && field.characterSet === binaryCharset;
+}

@@ -46,3 +46,8 @@ WHERE n.nspname = COALESCE($1::text, current_schema()) AND c.relname = $2::text
 ORDER BY a.attnum`;
 
 export const typeNamesSql = `SELECT oid::int AS oid, pg_catalog.format_type(oid, NULL) AS name FROM pg_catalog.pg_type WHERE oid = ANY($1::oid[])`;
+
+/** Declared types of table columns by (table oid, attribute number); $1 and $2 are parallel arrays. */
+export const declaredTypesSql = `SELECT a.attrelid::int AS rel, a.attnum::int AS num, pg_catalog.format_type(a.atttypid, a.atttypmod) AS name
+  FROM pg_catalog.pg_attribute a
+  JOIN unnest($1::oid[], $2::int2[]) AS k(rel, num) ON a.attrelid = k.rel AND a.attnum = k.num`;

@@ -25,7 +25,7 @@ import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, Se
 import { classifyStatement } from '../../sql/readOnly';
 import { CappedQuery } from './cappedQuery';
 import { serverRefusal, volatileFunctionsSql } from './guard';
-import { catalogsSql, columnsSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
+import { catalogsSql, columnsSql, declaredTypesSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
   r: 'TABLE',
@@ -40,6 +40,19 @@ const textTypeOids = new Set([1082, 1083, 1114, 1184, 1186, 1266, 1115, 1182, 11
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     textTypeOids.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const byteaOid = 17;
+const asText = (value: string): string => value;
+/**
+ * A statement's values exactly as the server writes them, what psql prints: NaN and Infinity,
+ * numerics and big integers to the last digit, JSON as its text (big numbers, key order, duplicate
+ * keys, null and strings as written), arrays with their bounds, booleans as t/f. Only bytea becomes
+ * bytes (shown as \x-hex, as psql shows it).
+ */
+const valueTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === byteaOid ? pg.types.getTypeParser(oid, format) : asText) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 type Row = unknown[];
@@ -166,24 +179,24 @@ class PostgresSession implements ConnectorSession {
         // A small preview is our own SQL and caps itself with LIMIT: query and rollback in one round trip.
         started = performance.now();
         const text = [options.sql, 'ROLLBACK'].join('; ');
-        const results = (await client.query({ text, rowMode: 'array', types })) as unknown as pg.QueryResult<Row>[];
+        const results = (await client.query({ text, rowMode: 'array', types: valueTypes })) as unknown as pg.QueryResult<Row>[];
         rolledBack = true;
         const result = results[0]!;
-        capped.start(result.fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, result.fields.map((f) => f.dataTypeID)));
+        capped.start(result.fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, result.fields));
         await capped.rows(result.rows);
       } else if (options.limit < 2 * batchRows) {
         // A test query of usual size: transaction, statement (its cap in the Execute message) and
         // rollback in one round trip.
         started = performance.now();
-        const query = new CappedQuery(options.sql, options.limit + 1, types, { before: [], after: ['ROLLBACK'] });
+        const query = new CappedQuery(options.sql, options.limit + 1, valueTypes, { before: [], after: ['ROLLBACK'] });
         client.query(query);
         const { rows, fields } = await query.done;
         rolledBack = true;
-        capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields.map((f) => f.dataTypeID)));
+        capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields));
         await capped.rows(rows);
       } else {
         started = performance.now();
-        const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types }));
+        const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types: valueTypes }));
         let first = true;
         for (;;) {
           // Small results (up to two batches) in one round trip; larger ones batch by batch.
@@ -192,7 +205,7 @@ class PostgresSession implements ConnectorSession {
           if (first) {
             first = false;
             // Type names come over another pooled connection: this one is busy with the cursor.
-            capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields.map((f) => f.dataTypeID)));
+            capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields));
           }
           await capped.rows(rows);
           if (rows.length < want || capped.remaining === 0) break;
@@ -260,13 +273,22 @@ class PostgresSession implements ConnectorSession {
     if (!open) await client.query(setup.join('; '));
   }
 
-  private async resolveTypeNames(catalog: string | undefined, oids: number[]): Promise<string[]> {
-    const missing = [...new Set(oids.filter((o) => !this.typeNames.has(o)))];
-    if (missing.length > 0) {
-      const rows = await this.run<{ oid: number; name: string }>(catalog, typeNamesSql, [missing]);
-      for (const r of rows) this.typeNames.set(r.oid, r.name);
-    }
-    return oids.map((o) => this.typeNames.get(o) ?? String(o));
+  /**
+   * Type names as the tree shows them: a column read straight from a table gets its declared type
+   * (a domain, numeric(12,2), character varying(12)); an expression gets its type's name.
+   */
+  private async resolveTypeNames(catalog: string | undefined, fields: pg.FieldDef[]): Promise<string[]> {
+    const missing = [...new Set(fields.map((f) => f.dataTypeID).filter((o) => !this.typeNames.has(o)))];
+    const fromTables = fields.filter((f) => f.tableID > 0 && f.columnID > 0);
+    const [byOid, declared] = await Promise.all([
+      missing.length > 0 ? this.run<{ oid: number; name: string }>(catalog, typeNamesSql, [missing]) : Promise.resolve([]),
+      fromTables.length > 0
+        ? this.run<{ rel: number; num: number; name: string }>(catalog, declaredTypesSql, [fromTables.map((f) => f.tableID), fromTables.map((f) => f.columnID)])
+        : Promise.resolve([]),
+    ]);
+    for (const r of byOid) this.typeNames.set(r.oid, r.name);
+    const declaredName = new Map(declared.map((r) => [`${r.rel}:${r.num}`, r.name]));
+    return fields.map((f) => declaredName.get(`${f.tableID}:${f.columnID}`) ?? this.typeNames.get(f.dataTypeID) ?? String(f.dataTypeID));
   }
 
   private async cancelBackend(catalog: string | undefined, pid: number): Promise<void> {

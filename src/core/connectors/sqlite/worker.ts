@@ -77,25 +77,73 @@ function query(d: Database, sql: string, maxRows: number): QueryOutcome {
   }
   if (first === undefined) throw new Failure('query_failed', 'There is no SQL statement to run.');
   if (count > 1) throw new Failure('query_failed', 'Run one statement at a time.');
+  const declared = declaredTypes(d, first);
   const stmt = d.prepare(first);
+  const realText = d.prepare('SELECT CAST(?1 AS TEXT)');
+  const realCache = new Map<number, string>();
+  /** A REAL as SQLite itself writes it (what the sqlite3 shell prints), not as JavaScript would. */
+  const real = (value: number): string => {
+    let text = realCache.get(value);
+    if (text === undefined) {
+      realText.bind([value]);
+      realText.step();
+      text = String(realText.get()[0]);
+      realText.reset();
+      if (realCache.size < 10_000) realCache.set(value, text);
+    }
+    return text;
+  };
   try {
     const started = performance.now();
     const out: CellValue[][] = [];
-    while (out.length < maxRows && stmt.step()) out.push(stmt.get() as CellValue[]);
+    // sql.js takes { useBigInt } as a second argument; its typings do not say so.
+    const getRow = stmt.get.bind(stmt) as unknown as (params: null, config: { useBigInt: boolean }) => unknown[];
+    const classes: string[] = [];
+    while (out.length < maxRows && stmt.step()) {
+      // Integers exactly (bigint, past 2^53 too), REALs in SQLite's text, text and blobs as stored.
+      const row = getRow(null, { useBigInt: true });
+      out.push(
+        row.map((v, i) => {
+          if (v !== null && classes[i] === undefined) classes[i] = storageClass(v);
+          return typeof v === 'bigint' ? v.toString() : typeof v === 'number' ? real(v) : (v as CellValue);
+        }),
+      );
+    }
     const executionMs = Math.round(performance.now() - started);
     const columns = stmt.getColumnNames();
-    const columnTypes = columns.map((_, i) => storageClass(out.find((r) => r[i] !== null)?.[i]));
+    const columnTypes = columns.map((_, i) => declared?.[i] || classes[i] || 'NULL');
     return { columns, columnTypes, rows: out, executionMs };
   } finally {
     stmt.free();
+    realText.free();
   }
 }
 
-function storageClass(value: CellValue | undefined): string {
-  if (value === undefined || value === null) return 'NULL';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'INTEGER' : 'REAL';
-  if (value instanceof Uint8Array) return 'BLOB';
-  return 'TEXT';
+/**
+ * The declared types of a statement's columns (DATE, NUMERIC(10,2), ...), as the tree shows them.
+ * sql.js has no sqlite3_column_decltype, so the statement is compiled as a temporary view of the
+ * in-memory copy (never run, never written to the file) and the view's columns are read.
+ */
+function declaredTypes(d: Database, sql: string): string[] | undefined {
+  const view = 'planasonix_declared_types';
+  try {
+    d.exec('PRAGMA query_only = 0');
+    d.exec(`CREATE TEMP VIEW ${view} AS ${sql}`);
+    return rows(d, `SELECT type FROM pragma_table_info('${view}', 'temp') ORDER BY cid`, []).map((r) => String(r.type ?? ''));
+  } catch {
+    return undefined; // not a SELECT (PRAGMA, EXPLAIN): storage classes only
+  } finally {
+    try {
+      d.exec(`DROP VIEW IF EXISTS temp.${view}`);
+    } finally {
+      d.exec('PRAGMA query_only = 1');
+    }
+  }
+}
+
+/** A value's storage class, for columns without a declared type (expressions). */
+function storageClass(value: unknown): string {
+  return typeof value === 'bigint' ? 'INTEGER' : typeof value === 'number' ? 'REAL' : value instanceof Uint8Array ? 'BLOB' : 'TEXT';
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerResult> {

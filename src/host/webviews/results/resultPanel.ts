@@ -5,6 +5,7 @@ import type { CellValue, ConnectionsApi, ResultSink, StreamStats } from '../../.
 import { ConnectionError, errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
 import { cellText, columnKind, toGridCell, toTsv } from '../../../core/results/cells';
+import { indentJson, isJsonText } from '../../../core/results/jsonText';
 import { exportResult, type ExportFormat } from '../../../core/results/export';
 import { feed } from '../../../core/results/feed';
 import { ResultSet } from '../../../core/results/resultSet';
@@ -324,8 +325,11 @@ export class ResultPanel {
     const [cells] = await result.window(row, 1);
     const value: CellValue | undefined = cells?.[column];
     if (value === undefined) return;
-    const structured = value !== null && typeof value === 'object' && !(value instanceof Uint8Array);
-    const content = structured ? JSON.stringify(JSON.parse(cellText(value)), null, 2) : value === null ? 'NULL' : cellText(value);
+    // JSON is re-indented as text, never parsed: big numbers, 1.10 and duplicate keys stay as the server wrote them.
+    const text = value === null ? 'NULL' : cellText(value);
+    const isObject = value !== null && typeof value === 'object' && !(value instanceof Uint8Array);
+    const structured = isObject || (typeof value === 'string' && columnKind(result.columnTypes[column] ?? '') === 'json' && /^\s*[[{]/.test(value) && isJsonText(value));
+    const content = structured ? indentJson(text) : text;
     const name = result.columns[column] ?? 'value';
     await this.deps.showValue(`${name} (row ${row + 1})`, content, structured ? 'json' : 'plaintext');
   }
