@@ -105,7 +105,7 @@ describe('values exactly as the server has them, type family by type family', fu
         encoding: 'utf8',
         env: { ...process.env, PGPASSWORD: pgServer.password },
       });
-      const expected = out.replace(/\x1e?\n?$/, '').split('\x1e').map((line) => line.split('\x1f').map((v) => (v === '\x01NULL' ? null : v)));
+      const expected = out.replace(new RegExp('\x1e?\n?$'), '').split('\x1e').map((line) => line.split('\x1f').map((v) => (v === '\x01NULL' ? null : v)));
       const result = await h.api.testQuery({ connectionId: id, sql, limit: 10 });
       assertAsClient(result, expected, ['by']);
       // The spot checks the issue names, spelled out.
