@@ -57,7 +57,7 @@ describe('built bundles (npm run build:production)', () => {
     try {
       assert.match((await session.test()).serverVersion ?? '', /^SQLite 3/);
       const result = await session.query!({ sql: 'SELECT count(*) FROM customers', limit: 1, timeoutMs: 10_000 });
-      assert.deepEqual(result.rows, [[60]]);
+      assert.deepEqual(result.rows, [['60']]);
     } finally {
       await session.close();
     }
