@@ -15,7 +15,7 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['postgres', "select E'a\\\\'; select ▮2", 'select 2'],
   ['postgres', 'select ▮$$ a; b $$; select 2', 'select $$ a; b $$'],
   ['postgres', 'select $fn$ has $$; inside $fn$▮; select 2', 'select $fn$ has $$; inside $fn$'],
-  ['postgres', 'select 1;\n-- a comment; with a semicolon\nselect ▮2;', 'select 2'],
+  ['postgres', 'select 1;\n-- a comment; with a semicolon\nselect ▮2;', '-- a comment; with a semicolon\nselect 2'],
   ['postgres', 'select 1 /* a; b */ + 1▮; select 2', 'select 1 /* a; b */ + 1'],
   ['postgres', 'select 1 /* a /* nested; */ still; */ + 1▮; select 2', 'select 1 /* a /* nested; */ still; */ + 1'],
   ['postgres', 'select "odd;name" from t▮; select 2', 'select "odd;name" from t'],
@@ -25,7 +25,7 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['postgres', 'select 1;▮\nselect 2;', 'select 1'],
   ['postgres', 'select 1;   ▮\nselect 2;', 'select 1'],
   ['postgres', 'select 1;\n▮\nselect 2;', 'select 2'],
-  ['postgres', 'select 1;\n-- about the next▮ one\nselect 2;', 'select 2'],
+  ['postgres', 'select 1;\n-- about the next▮ one\nselect 2;', '-- about the next one\nselect 2'],
   ['postgres', 'select 1;;;\n;select ▮2;', 'select 2'],
   ['postgres', 'select 1;\nselect 2;\n-- the end▮', 'select 2'],
   ['postgres', 'select a,\n       ▮b\nfrom t\nwhere c = 1;', 'select a,\n       b\nfrom t\nwhere c = 1'],
@@ -42,7 +42,7 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['postgres', "do $$ begin perform 1; end $$;\nselect ▮2;", 'select 2'],
   ['postgres', 'select $1 + ▮1; select 2', 'select $1 + 1'],
   ['postgres', 'select 1 as a$b▮; select 2', 'select 1 as a$b'],
-  ['postgres', '-- header\n-- more\nselect ▮1;', 'select 1'],
+  ['postgres', '-- header\n-- more\nselect ▮1;', '-- header\n-- more\nselect 1'],
   ['postgres', 'select 1 -- trailing; comment\n + 1▮; select 2', 'select 1 -- trailing; comment\n + 1'],
   ['postgres', '   ▮   ', undefined],
   ['postgres', '▮', undefined],
@@ -51,9 +51,9 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['postgres', 'SELECT 1; SeLeCt ▮2; select 3', 'SeLeCt 2'],
   // MySQL / MariaDB
   ['mysql', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
-  ['mysql', 'select 1;\n# a hash comment; with a semicolon\nselect ▮2;', 'select 2'],
+  ['mysql', 'select 1;\n# a hash comment; with a semicolon\nselect ▮2;', '# a hash comment; with a semicolon\nselect 2'],
   ['mysql', 'select 1 # trailing; comment\n + 1▮; select 2', 'select 1 # trailing; comment\n + 1'],
-  ['mysql', 'select 1;\n-- a comment; here\nselect ▮2;', 'select 2'],
+  ['mysql', 'select 1;\n-- a comment; here\nselect ▮2;', '-- a comment; here\nselect 2'],
   ['mysql', "select 'it\\'s; fine'▮; select 2", "select 'it\\'s; fine'"],
   ['mysql', "select 'a\\\\'; select ▮2", 'select 2'],
   ['mysql', 'select "a;b"▮; select 2', 'select "a;b"'],
@@ -71,7 +71,7 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['sqlite', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
   ['sqlite', "select 'a''b;'▮; select 2", "select 'a''b;'"],
   ['sqlite', 'select "odd;name" from t▮; select 2', 'select "odd;name" from t'],
-  ['sqlite', 'select 1;\n/* block; comment */\nselect ▮2;', 'select 2'],
+  ['sqlite', 'select 1;\n/* block; comment */\nselect ▮2;', '/* block; comment */\nselect 2'],
   // Snowflake
   ['snowflake', 'select ▮$$ a; b $$; select 2', 'select $$ a; b $$'],
   ['snowflake', "select 'it\\'s; fine'▮; select 2", "select 'it\\'s; fine'"],
@@ -81,9 +81,63 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['databricks', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
   ['databricks', "select 'it\\'s; fine'▮; select 2", "select 'it\\'s; fine'"],
   ['databricks', 'select "a;b"▮; select 2', 'select "a;b"'],
-  ['databricks', 'select 1;\n-- end; here\nselect ▮2', 'select 2'],
+  ['databricks', 'select 1;\n-- end; here\nselect ▮2', '-- end; here\nselect 2'],
   ['databricks', 'select * from main.`my schema`.t▮; select 2', 'select * from main.`my schema`.t'],
+  // A terminator on its own line, or after a trailing comment, belongs to the statement before it.
+  ['postgres', 'select 1\n;▮\nselect 2;', 'select 1'],
+  ['postgres', 'select 1\n▮;\nselect 2;', 'select 1'],
+  ['postgres', 'select 1 -- why\n;▮ \nselect 2;', 'select 1'],
+  ['postgres', 'select 1; -- about one▮\nselect 2;', 'select 1'],
+  // The Run lens of the second statement in a;b passes b's start: b runs.
+  ['postgres', 'select 1;▮select 2', 'select 2'],
+  // Leading comments run with the statement: optimizer hints live there.
+  ['postgres', 'select 1;\n/*+ SeqScan(t) */ select ▮* from t;', '/*+ SeqScan(t) */ select * from t'],
+  ['mysql', 'select 1;\nselect /*+ MAX_EXECUTION_TIME(1000) */ ▮* from t;', 'select /*+ MAX_EXECUTION_TIME(1000) */ * from t'],
+  // PostgreSQL BEGIN ATOMIC bodies (with CASE inside) are one statement.
+  [
+    'postgres',
+    'create function f(x int) returns int language sql\nbegin atomic\n  select case when x > 0 then 1 else 0 end;\n  select 2;\nend;\nselect ▮3;',
+    'select 3',
+  ],
+  [
+    'postgres',
+    'create procedure p() language sql\nbegin atomic\n  insert into t values (1);▮\n  insert into t values (2);\nend;\nselect 3;',
+    'create procedure p() language sql\nbegin atomic\n  insert into t values (1);\n  insert into t values (2);\nend',
+  ],
+  // SQLite: transactions and names containing begin/end do not make blocks; triggers with CASE do.
+  ['sqlite', 'BEGIN;\ninsert into t values (1);\nselect ▮begin_date, end_date from t;\nCOMMIT;', 'select begin_date, end_date from t'],
+  ['sqlite', 'begin transaction;\nselect "end" from t;\nselect ▮2;\nend;', 'select 2'],
+  [
+    'sqlite',
+    'create trigger tr after insert on t begin\n  update t set a = case when new.a > 0 then 1 else 0 end;▮\n  delete from u;\nend;\nselect 2;',
+    'create trigger tr after insert on t begin\n  update t set a = case when new.a > 0 then 1 else 0 end;\n  delete from u;\nend',
+  ],
+  ['sqlite', "create trigger tr after insert on t begin\n  select case new.a when 1 then 'x' end;\nend;\nselect ▮2;", 'select 2'],
+  // MySQL: -- is a comment only before white space; routines and BEGIN NOT ATOMIC kept whole without DELIMITER.
+  ['mysql', 'select 1--1▮;\nselect 2;', 'select 1--1'],
+  ['mysql', 'select 1 --1; select ▮2', 'select 2'],
+  [
+    'mysql',
+    'CREATE PROCEDURE p()\nBEGIN\n  DECLARE x INT DEFAULT 0;\n  IF x = 0 THEN\n    SELECT 1;▮\n  END IF;\n  CASE x WHEN 0 THEN SELECT 2; ELSE SELECT 3; END CASE;\nEND;\nselect 4;',
+    'CREATE PROCEDURE p()\nBEGIN\n  DECLARE x INT DEFAULT 0;\n  IF x = 0 THEN\n    SELECT 1;\n  END IF;\n  CASE x WHEN 0 THEN SELECT 2; ELSE SELECT 3; END CASE;\nEND',
+  ],
+  ['mysql', 'BEGIN NOT ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\nselect ▮3;', 'select 3'],
+  ['mysql', 'BEGIN;\nselect ▮1;\nCOMMIT;', 'select 1'],
+  ['mysql', 'DELIMITER $$\nCREATE FUNCTION f() RETURNS INT\nBEGIN\n  RETURN 1;\nEND$$\nSELECT ▮f()$$\nDELIMITER ;\nselect 2;', 'SELECT f()'],
+  // Snowflake: // comments, scripting blocks (with DECLARE) kept whole, BEGIN; is a transaction.
+  ['snowflake', 'select 1; // a comment; here\nselect ▮2;', 'select 2'],
+  [
+    'snowflake',
+    'DECLARE\n  n INTEGER DEFAULT 0;\nBEGIN\n  FOR i IN 1 TO 3 DO\n    n := n + i;▮\n  END FOR;\n  RETURN n;\nEND;\nselect 2;',
+    'DECLARE\n  n INTEGER DEFAULT 0;\nBEGIN\n  FOR i IN 1 TO 3 DO\n    n := n + i;\n  END FOR;\n  RETURN n;\nEND',
+  ],
+  ['snowflake', 'BEGIN\n  IF (1 = 1) THEN\n    RETURN 1;\n  END IF;\nEND;\nselect ▮2;', 'select 2'],
+  ['snowflake', 'BEGIN;\nselect ▮1;\nCOMMIT;', 'select 1'],
+  // Databricks: nested block comments and raw strings.
+  ['databricks', 'select 1 /* outer /* inner; */ still; */ + 1▮; select 2', 'select 1 /* outer /* inner; */ still; */ + 1'],
+  ['databricks', "select r'\\d+;\\'▮; select 2", "select r'\\d+;\\'"],
 ];
+
 
 describe('statement under the cursor (dialect-aware)', () => {
   it(`covers a corpus of at least 60 cases`, () => assert.ok(corpus.length >= 60, String(corpus.length)));
@@ -100,7 +154,7 @@ describe('statement under the cursor (dialect-aware)', () => {
 
   it('splits a file into its statements, dropping empty and comment-only parts', () => {
     const sql = '-- file header\nselect 1;\n;\n/* note */\nselect $$;$$;\nselect 3 -- tail\n';
-    assert.deepEqual(splitStatements(sql, 'postgres').map((s) => s.text), ['select 1', 'select $$;$$', 'select 3']);
+    assert.deepEqual(splitStatements(sql, 'postgres').map((s) => s.text), ['-- file header\nselect 1', '/* note */\nselect $$;$$', 'select 3']);
   });
 });
 

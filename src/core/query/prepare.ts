@@ -1,6 +1,6 @@
 import type { SqlDialect } from '../sql/lexer';
 import { classifyStatement } from '../sql/readOnly';
-import { splitStatements, statementAt } from '../sql/statements';
+import { splitStatements, statementAt, type StatementRange } from '../sql/statements';
 
 export type Prepared =
   | { ok: true; sql: string; start: number; end: number }
@@ -25,7 +25,12 @@ export function dialectOf(connectorType: string): SqlDialect {
  * statements and any statement that is not read-only (a courtesy: the server-side read-only session
  * is the guarantee).
  */
-export function prepareStatement(text: string, selection: { start: number; end: number }, dialect: SqlDialect): Prepared {
+export function prepareStatement(
+  text: string,
+  selection: { start: number; end: number },
+  dialect: SqlDialect,
+  statements?: readonly StatementRange[],
+): Prepared {
   let found: { sql: string; start: number; end: number } | undefined;
   if (selection.end > selection.start) {
     const selected = text.slice(selection.start, selection.end);
@@ -36,7 +41,7 @@ export function prepareStatement(text: string, selection: { start: number; end: 
     }
     found = { sql: parts[0]!.text, start: selection.start + parts[0]!.start, end: selection.start + parts[0]!.end };
   } else {
-    const at = statementAt(text, selection.start, dialect);
+    const at = statementAt(text, selection.start, dialect, statements);
     if (!at) return { ok: false, reason: 'There is no SQL statement at the cursor.' };
     found = { sql: at.text, start: at.start, end: at.end };
   }

@@ -7,10 +7,17 @@ import { ConnectionError, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { HistoryEntry, QueryHistory } from '../../core/query/history';
 import { dialectOf, prepareStatement } from '../../core/query/prepare';
-import { splitStatements } from '../../core/sql/statements';
+import { StatementCache } from '../../core/sql/statements';
 import { registerCommand } from '../commands/commandHost';
 import type { ResultPanels } from '../webviews/results/resultPanels';
 import { isSqlDocument, sqlLanguages, type Binding, type EditorBindings } from './bindings';
+import type { SqlDialect } from '../../core/sql/lexer';
+import type { StatementRange } from '../../core/sql/statements';
+
+/** One split per document version, shared by the Run lenses and the command. */
+const statementCache = new StatementCache();
+const statementsOf = (doc: vscode.TextDocument, dialect: SqlDialect): StatementRange[] =>
+  statementCache.get(doc.uri.toString(), doc.version, dialect, () => doc.getText());
 
 interface Deps {
   api: ConnectionsApi;
@@ -99,7 +106,8 @@ async function runSelection(deps: Deps, running: vscode.TextEditorDecorationType
   }
   const selection =
     offset !== undefined ? { start: offset, end: offset } : { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
-  const prepared = prepareStatement(doc.getText(), selection, dialectOf(connection.type));
+  const dialect = dialectOf(connection.type);
+  const prepared = prepareStatement(doc.getText(), selection, dialect, selection.end > selection.start ? undefined : statementsOf(doc, dialect));
   const source = { connectionId: connection.id, connectionName: connection.name, sql: prepared.sql ?? '', catalog: binding.catalog, schema: binding.schema };
   const key = doc.uri.toString();
   if (!prepared.ok) {
@@ -177,14 +185,15 @@ class StatementLenses implements vscode.CodeLensProvider, vscode.Disposable {
     const binding = this.deps.bindings.get(doc.uri);
     const connection = binding ? await this.deps.api.getConnection(binding.connectionId).catch(() => undefined) : undefined;
     if (token.isCancellationRequested) return [];
-    const statements = splitStatements(doc.getText(), dialectOf(connection?.type ?? 'postgres'));
+    const statements = statementsOf(doc, dialectOf(connection?.type ?? 'postgres'));
     return statements.map((s) => {
-      const at = doc.positionAt(s.start);
+      // Above the statement's code (its leading comments run with it); the command finds the statement by that offset.
+      const at = doc.positionAt(s.codeStart);
       return new vscode.CodeLens(new vscode.Range(at, at), {
         title: connection ? `$(play) Run on ${inertInLabel(connection.name)}` : '$(play) Run',
         tooltip: 'Run this statement as a read-only test query',
         command: 'planasonix.query.runSelection',
-        arguments: [doc.uri, s.start],
+        arguments: [doc.uri, s.codeStart],
       });
     });
   }
