@@ -12,6 +12,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { columnsSql, tablesSql } from '../src/core/connectors/postgres/catalogQueries';
 import { splitStatements, statementAt } from '../src/core/sql/statements';
+import { encodePageToken } from '../src/core/connectors/sql/paging';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../test/support/servers';
 import { makeHarness } from '../test/support/harness';
 import { openGridPage } from '../test/support/gridPage';
@@ -133,6 +134,77 @@ async function withPgPair(work: (pair: PgPair) => Promise<void>): Promise<void> 
   }
 }
 
+const deepSchema = 'bench_100k';
+const deepCount = 100_000;
+
+async function ensureDeepSchema(client: pg.Client): Promise<void> {
+  const have = await client.query<{ n: string }>(
+    `SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
+    [deepSchema],
+  );
+  if (Number(have.rows[0]!.n) === deepCount) return;
+  console.log(`creating ${deepCount} tables in ${deepSchema} (once, a few minutes)…`);
+  await client.query(`DROP SCHEMA IF EXISTS ${deepSchema} CASCADE`);
+  await client.query(`CREATE SCHEMA ${deepSchema}`);
+  for (let from = 1; from <= deepCount; from += 2000) {
+    await client.query(`DO $$ BEGIN FOR i IN ${from}..${Math.min(deepCount, from + 1999)} LOOP
+      EXECUTE format('CREATE TABLE ${deepSchema}.%I ()', 't_' || lpad(i::text, 6, '0'));
+    END LOOP; END $$`);
+  }
+}
+
+/** The query before this change, for the record: its `$n IS NULL OR` conditions kept the name index from serving deep pages. */
+const previousTablesSql = `
+SELECT c.relname AS name, c.relkind AS kind
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = COALESCE($1::text, current_schema())
+  AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+  AND NOT c.relispartition
+  AND ($2::text IS NULL OR c.relname ILIKE $2::text)
+  AND ($3::text IS NULL OR c.relname > $3::name)
+ORDER BY c.relname
+LIMIT $4::bigint`;
+
+/**
+ * Paging through a 100,000-table schema: the cost of a page near the end against the first page,
+ * through the extension core (keyset page tokens), 500 tables a page.
+ */
+async function deepPaging(): Promise<void> {
+  await ensurePostgresFixture();
+  const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
+  await raw.connect();
+  await ensureDeepSchema(raw);
+  const h = await makeHarness();
+  try {
+    const conn = await h.api.createConnection({
+      name: 'bench deep',
+      type: 'postgres',
+      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+    });
+    const nearEnd = encodePageToken('t_099000');
+    const first = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: deepSchema, limit: 500 })).tables.length;
+    const last = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: deepSchema, limit: 500, pageToken: nearEnd })).tables.length;
+    if ((await first()) !== 500 || (await last()) !== 500) throw new Error(`${deepSchema} incomplete`);
+    const pages = await sideBySide(41, last, first);
+    bench('tables_page_first_ms', pages.b, 'ms');
+    bench('tables_page_last_ms', pages.a, 'ms');
+    bench('tables_page_last_vs_first_ratio', pages.ratio, 'x');
+    // The previous query, run the same way (prepared, so the plan is reused as in a pooled session).
+    const old = (after: string | null) => async (): Promise<number> =>
+      (await raw.query({ name: `old_tables_${after ?? 'first'}`, text: previousTablesSql, values: [deepSchema, null, after, 501] })).rows.length;
+    const before = await sideBySide(21, old('t_099000'), old(null));
+    bench('tables_page_last_vs_first_ratio_before', before.ratio, 'x');
+    const search = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: deepSchema, search: 'T_0999', limit: 500 })).tables.length;
+    if ((await search()) !== 100) throw new Error('search over 100,000 tables found the wrong tables');
+    const searchTime = await sideBySide(11, search, first);
+    bench('tables_search_100k_ms', searchTime.a, 'ms');
+  } finally {
+    await h.api.dispose();
+    await raw.end();
+  }
+}
+
 async function catalogRatios(): Promise<void> {
   await ensurePostgresFixture();
   const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
@@ -146,7 +218,8 @@ async function catalogRatios(): Promise<void> {
       config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
     });
     const viaCore = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: benchSchema })).tables.length;
-    const viaPg = async (): Promise<number> => (await raw.query(tablesSql, [benchSchema, null, null, null])).rows.length;
+    const viaPg = async (): Promise<number> =>
+      (await raw.query(tablesSql({ search: false, after: false, limit: false, partitionsOf: false }), [benchSchema])).rows.length;
     if ((await viaCore()) !== tableCount + 1 || (await viaPg()) !== tableCount + 1) throw new Error('bench schema incomplete');
     const tables = await sideBySide(61, viaCore, viaPg);
     bench('tables_10k_core_ms', tables.a, 'ms');
@@ -395,6 +468,7 @@ async function main(): Promise<void> {
   if (!only || only === 'statements') statementFigures();
   if (!only || only === 'bundle') bundleFigures();
   if (!only || only === 'catalog') await catalogRatios();
+  if (!only || only === 'paging') await deepPaging();
   if (!only || only === 'activation') activationFigures();
   if (!only || only === 'preview') await previewRatios();
   if (!only || only === 'grid') await gridFigures();

@@ -97,23 +97,32 @@ export type TableType =
   | 'MATERIALIZED VIEW'
   | 'PARTITIONED TABLE'
   | 'FOREIGN TABLE'
-  | 'SYSTEM VIEW';
+  | 'SYSTEM VIEW'
+  /** A partition of a partitioned table (listed under its parent). */
+  | 'PARTITION'
+  | 'SEQUENCE'
+  /** MariaDB's system-versioned (temporal) tables. */
+  | 'SYSTEM VERSIONED TABLE';
 
 export interface TableInfo {
   name: string;
   type: TableType;
+  /** extension: the schema, where it may differ from the one asked for (a partition lives in its own schema). */
+  schema?: string;
 }
 
 export interface TablesQuery {
   schema?: string;
   /** extension: database/catalog on multi-database servers. */
   catalog?: string;
-  /** extension: case-insensitive substring filter applied by the server. */
+  /** extension: substring filter applied by the server, blind to case and accents (É finds é, e finds é). */
   search?: string;
   /** extension: page size. */
   limit?: number;
   /** extension: opaque token from the previous page's nextPageToken. */
   pageToken?: string;
+  /** extension: list the partitions of this partitioned table (in `schema`) instead of the schema's tables. */
+  partitionsOf?: string;
 }
 
 export interface TablesResponse {

@@ -105,12 +105,27 @@ async function load(api: ConnectionsApi, registry: ConnectorRegistry, node: Expl
     case 'schema':
       return loadTablePage(api, node, undefined, 0, options);
     case 'table': {
-      const { columns } = await api.listColumns(
-        node.connectionId,
-        { catalog: node.catalog, schema: node.schema, table: node.table },
-        { signal: options.signal },
+      // A partitioned table shows its partitions after its columns, as DataGrip does.
+      const [{ columns }, partitions] = await Promise.all([
+        api.listColumns(node.connectionId, { catalog: node.catalog, schema: node.schema, table: node.table }, { signal: options.signal }),
+        node.tableType === 'PARTITIONED TABLE'
+          ? api.listTables(node.connectionId, { catalog: node.catalog, schema: node.schema, partitionsOf: node.table }, { signal: options.signal })
+          : undefined,
+      ]);
+      const partitionNodes = (partitions?.tables ?? []).map(
+        (t): TableNode => ({
+          kind: 'table',
+          id: childId(node.id, 'partition', `${t.schema ?? node.schema ?? ''}.${t.name}`),
+          parent: node,
+          connectionId: node.connectionId,
+          connectionType: node.connectionType,
+          catalog: node.catalog,
+          schema: t.schema ?? node.schema,
+          table: t.name,
+          tableType: t.type,
+        }),
       );
-      return columns.map(
+      const columnNodes = columns.map(
         (column): ColumnNode => ({
           kind: 'column',
           id: childId(node.id, 'column', column.name),
@@ -123,6 +138,7 @@ async function load(api: ConnectionsApi, registry: ConnectorRegistry, node: Expl
           column,
         }),
       );
+      return [...columnNodes, ...partitionNodes];
     }
     default:
       return [];

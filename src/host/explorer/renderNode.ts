@@ -12,6 +12,9 @@ const tableIcons: Record<string, string> = {
   VIEW: 'eye',
   'MATERIALIZED VIEW': 'save',
   'SYSTEM VIEW': 'eye',
+  PARTITION: 'layers-dot',
+  SEQUENCE: 'symbol-number',
+  'SYSTEM VERSIONED TABLE': 'history',
 };
 
 /** Node data to TreeItem, with no I/O: everything shown comes from the node itself. */

@@ -13,7 +13,8 @@ import type {
 } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
-import { escapeLike, quoteBacktick } from '../sql/identifiers';
+import { quoteBacktick } from '../sql/identifiers';
+import { searchPattern } from '../sql/search';
 import { networkError } from '../sql/networkErrors';
 import { cancelOnAbortOrTimeout } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
@@ -22,10 +23,16 @@ import { batchRows, CappedSink, collect } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { mysqlRefusal } from './guard';
-import { columnsSql, schemasSql, serverVersionSql, tablesSql } from './catalogQueries';
+import { columnsSql, schemasSql, serverVersionSql, tableKindSql, tablesSql } from './catalogQueries';
 import { isBinaryField, mysqlTypeName } from './typeNames';
 
-const tableTypes: Record<string, TableType> = { 'BASE TABLE': 'TABLE', VIEW: 'VIEW', 'SYSTEM VIEW': 'SYSTEM VIEW' };
+const tableTypes: Record<string, TableType> = {
+  'BASE TABLE': 'TABLE',
+  VIEW: 'VIEW',
+  'SYSTEM VIEW': 'SYSTEM VIEW',
+  SEQUENCE: 'SEQUENCE',
+  'SYSTEM VERSIONED': 'SYSTEM VERSIONED TABLE',
+};
 const noLimit = Number.MAX_SAFE_INTEGER;
 /** A preview streams up to the row limit the user chose, which can be large. */
 const previewTimeoutMs = 300_000;
@@ -77,7 +84,7 @@ class MysqlSession implements ConnectorSession {
 
   async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
     const limit = pageLimit(query.limit);
-    const pattern = query.search ? `%${escapeLike(query.search)}%` : null;
+    const pattern = searchPattern(query.search);
     const after = decodePageToken(query.pageToken);
     const rows = await this.run<{ name: string; kind: string }>(tablesSql, [
       query.schema ?? null,
@@ -101,7 +108,12 @@ class MysqlSession implements ConnectorSession {
       query.table,
     ]);
     if (rows.length === 0) {
-      throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
+      const [kind] = await this.run<{ kind: string }>(tableKindSql, [query.schema ?? null, query.table]);
+      if (!kind) throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
+      // It exists but lists no columns: a view the server cannot resolve. Ask it why, in its own words.
+      const target = `${query.schema ? `${quoteBacktick(query.schema)}.` : ''}${quoteBacktick(query.table)}`;
+      await this.run(`SHOW COLUMNS FROM ${target}`, []);
+      return [];
     }
     return rows.map((r) => ({
       name: r.name,

@@ -13,18 +13,38 @@ WHERE nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'
   AND ($1::boolean OR (nspname <> 'information_schema' AND nspname <> 'pg_catalog'))
 ORDER BY nspname`;
 
-/** $1 schema (null: current), $2 LIKE pattern or null, $3 name to start after or null, $4 limit or null. */
-export const tablesSql = `
-SELECT c.relname AS name, c.relkind AS kind
+import { accentedLetters, plainLetters } from '../sql/search';
+
+/**
+ * One page of a schema's tables (or of a partitioned table's partitions): $1 schema (null: current),
+ * then, only where given, the folded LIKE pattern, the name to start after, and the limit. Each
+ * condition is in the text only when it applies: `$n IS NULL OR ...` would keep the planner from
+ * walking pg_class's name index from the page's first name, and a page near the end of a 100,000-table
+ * schema would cost as much as reading them all.
+ */
+export function tablesSql(options: { search: boolean; after: boolean; limit: boolean; partitionsOf: boolean }): string {
+  const params: string[] = [];
+  const param = (type: string): string => {
+    params.push(type);
+    return `$${params.length + 1}::${type}`;
+  };
+  const parent = options.partitionsOf ? param('text') : '';
+  const where = options.partitionsOf
+    ? [`c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+          JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+          WHERE pn.nspname = COALESCE($1::text, current_schema()) AND p.relname = ${parent})`]
+    : // By namespace oid, a cheap test the planner makes before the name folding of a search.
+      ['c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = COALESCE($1::text, current_schema()))', 'NOT c.relispartition'];
+  where.push(`c.relkind IN ('r', 'v', 'm', 'p', 'f')`);
+  if (options.search) where.push(`pg_catalog.translate(pg_catalog.lower(c.relname), '${accentedLetters}', '${plainLetters}') LIKE ${param('text')}`);
+  if (options.after) where.push(`c.relname > ${param('name')}`);
+  return `
+SELECT c.relname AS name, c.relkind AS kind, c.relispartition AS partition, n.nspname AS schema
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = COALESCE($1::text, current_schema())
-  AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
-  AND NOT c.relispartition
-  AND ($2::text IS NULL OR c.relname ILIKE $2::text)
-  AND ($3::text IS NULL OR c.relname > $3::name)
-ORDER BY c.relname
-LIMIT $4::bigint`;
+WHERE ${where.join('\n  AND ')}
+ORDER BY c.relname${options.limit ? `\nLIMIT ${param('bigint')}` : ''}`;
+}
 
 /**
  * $1 schema (null: current), $2 table. One row per column; a single row with a null name for a table

@@ -14,7 +14,8 @@ import type {
 } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
-import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
+import { quoteDoubleQuoted } from '../sql/identifiers';
+import { searchPattern } from '../sql/search';
 import { networkError } from '../sql/networkErrors';
 import { cancelOnAbortOrTimeout } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
@@ -95,19 +96,25 @@ class PostgresSession implements ConnectorSession {
 
   async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
     const limit = pageLimit(query.limit);
-    const pattern = query.search ? `%${escapeLike(query.search)}%` : null;
+    const pattern = searchPattern(query.search);
     const after = decodePageToken(query.pageToken);
-    const rows = await this.run<{ name: string; kind: string }>(query.catalog, tablesSql, [
-      query.schema ?? null,
-      pattern,
-      after,
-      limit === undefined ? null : limit + 1,
-    ]);
+    const sql = tablesSql({ search: pattern !== null, after: after !== null, limit: limit !== undefined, partitionsOf: query.partitionsOf !== undefined });
+    const values: unknown[] = [query.schema ?? null];
+    if (query.partitionsOf !== undefined) values.push(query.partitionsOf);
+    if (pattern !== null) values.push(pattern);
+    if (after !== null) values.push(after);
+    if (limit !== undefined) values.push(limit + 1);
+    const rows = await this.run<{ name: string; kind: string; partition: boolean; schema: string }>(query.catalog, sql, values);
     const { page, nextPageToken } = pageOf(rows, limit);
     return {
       schema: query.schema,
       catalog: query.catalog,
-      tables: page.map((r) => ({ name: r.name, type: relkindTypes[r.kind] ?? 'TABLE' })),
+      tables: page.map((r) => ({
+        name: r.name,
+        // A partition that is itself partitioned still expands to its partitions.
+        type: r.partition && r.kind !== 'p' ? 'PARTITION' : (relkindTypes[r.kind] ?? 'TABLE'),
+        ...(query.partitionsOf !== undefined ? { schema: r.schema } : {}),
+      })),
       ...(nextPageToken ? { nextPageToken } : {}),
     };
   }

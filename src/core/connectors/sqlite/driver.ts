@@ -12,7 +12,8 @@ import type {
   TestQueryResponse,
 } from '../../api/types';
 import { ConnectionError } from '../../errors';
-import { escapeLike, quoteDoubleQuoted } from '../sql/identifiers';
+import { quoteDoubleQuoted } from '../sql/identifiers';
+import { searchPattern } from '../sql/search';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
 import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
@@ -66,7 +67,7 @@ class SqliteSession implements ConnectorSession {
     const { tables } = await this.call(
       'tables',
       {
-        search: query.search ? `%${escapeLike(query.search)}%` : null,
+        search: searchPattern(query.search),
         after: decodePageToken(query.pageToken),
         limit: limit === undefined ? null : limit + 1,
       },

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
 import type { CellValue, TableType } from '../../api/types';
+import { foldForSearch } from '../sql/search';
 import type { QueryOutcome, WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
@@ -48,6 +49,8 @@ async function database(): Promise<Database> {
   }
   db?.close();
   db = new SQL.Database(bytes);
+  // Table search blind to case and accents, as the other connectors search (SQLite's LIKE folds ASCII only).
+  db.create_function('planasonix_fold', (name: unknown) => foldForSearch(String(name)));
   loadedStamp = stamp;
   return db;
 }
@@ -156,7 +159,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
         d,
         `SELECT name, type FROM sqlite_schema
          WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-           AND (?1 IS NULL OR name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR name > ?2)
+           AND (?1 IS NULL OR planasonix_fold(name) LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR name > ?2)
          ORDER BY name LIMIT coalesce(?3, -1)`,
         [request.search, request.after, request.limit],
       );
