@@ -66,6 +66,16 @@ ensure_password_role() {
   su postgres -c "psql -qAtc \"DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'planasonix_pw_probe') THEN CREATE ROLE planasonix_pw_probe LOGIN PASSWORD 'probe-secret-1'; END IF; END\\\$\\\$\"" >/dev/null
 }
 
+# The value tests compare with each server's own command-line client (psql -At, mariadb -B -r).
+ensure_clients() {
+  if ! command -v psql >/dev/null; then say "psql not found: installing postgresql-client"; apt_install postgresql-client; fi
+  if ! command -v mariadb >/dev/null && ! command -v mysql >/dev/null; then say "mariadb client not found: installing mariadb-client"; apt_install mariadb-client; fi
+  # dblink, for the read-only guard's tests (PostgreSQL's contrib modules).
+  if [ -z "$(ls /usr/share/postgresql/*/extension/dblink.control 2>/dev/null)" ]; then say "dblink not found: installing postgresql-contrib"; apt_install postgresql-contrib; fi
+  return 0
+}
+
 ensure_postgres
 ensure_password_role
 ensure_mariadb
+ensure_clients
