@@ -171,20 +171,11 @@ LIMIT $4::bigint`;
  * through the extension core (keyset page tokens), 500 tables a page.
  */
 async function deepPaging(): Promise<void> {
-  await ensurePostgresFixture();
-  const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
-  await raw.connect();
-  await ensureDeepSchema(raw);
-  const h = await makeHarness();
-  try {
-    const conn = await h.api.createConnection({
-      name: 'bench deep',
-      type: 'postgres',
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
-    });
+  await withPgPair(async ({ raw, h, connectionId }) => {
+    await ensureDeepSchema(raw);
     const nearEnd = encodePageToken('t_099000');
-    const first = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: deepSchema, limit: 500 })).tables.length;
-    const last = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: deepSchema, limit: 500, pageToken: nearEnd })).tables.length;
+    const first = async (): Promise<number> => (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500 })).tables.length;
+    const last = async (): Promise<number> => (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500, pageToken: nearEnd })).tables.length;
     if ((await first()) !== 500 || (await last()) !== 500) throw new Error(`${deepSchema} incomplete`);
     const pages = await sideBySide(41, last, first);
     bench('tables_page_first_ms', pages.b, 'ms');
@@ -195,14 +186,11 @@ async function deepPaging(): Promise<void> {
       (await raw.query({ name: `old_tables_${after ?? 'first'}`, text: previousTablesSql, values: [deepSchema, null, after, 501] })).rows.length;
     const before = await sideBySide(21, old('t_099000'), old(null));
     bench('tables_page_last_vs_first_ratio_before', before.ratio, 'x');
-    const search = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: deepSchema, search: 'T_0999', limit: 500 })).tables.length;
+    const search = async (): Promise<number> => (await h.api.listTables(connectionId, { schema: deepSchema, search: 'T_0999', limit: 500 })).tables.length;
     if ((await search()) !== 100) throw new Error('search over 100,000 tables found the wrong tables');
     const searchTime = await sideBySide(11, search, first);
     bench('tables_search_100k_ms', searchTime.a, 'ms');
-  } finally {
-    await h.api.dispose();
-    await raw.end();
-  }
+  });
 }
 
 async function catalogRatios(): Promise<void> {

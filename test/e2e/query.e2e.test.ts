@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
-import { fixtureWorkspace, useWorkbench, webviewFrame } from './workbench';
+import { fixtureWorkspace, openFile, useWorkbench, webviewFrame } from './workbench';
 
 const connectionName = 'Query PG';
 const marker = `e2e_cancel_${process.pid}`;
@@ -63,10 +63,7 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
 
   it('runs the second of three statements with Ctrl+Enter after asking for the connection', async () => {
     const { page } = workbench();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('queries.sql');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'queries.sql' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await openFile(page, 'queries.sql');
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await editor.locator('.view-lines', { hasText: 'customers' }).waitFor({ timeout: 60_000 });
     await page.locator('.statusbar-item', { hasText: 'No connection' }).waitFor({ timeout: 30_000 });

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { clearNotifications, contextMenu, openPlanasonixView, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
+import { clearNotifications, contextMenu, openFile, openPlanasonixView, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
 
 const hostileName = '[Click to fix](command:workbench.action.files.newUntitledFile) $(alert) ev\u202Eil';
 const shownName = '[Click to fix] (command:workbench.action.files.newUntitledFile) $(alert) ev‹U+202E›il';
@@ -54,10 +54,7 @@ describe('Untrusted text in real VS Code (code-server + Chromium)', function () 
 
   it('shows $(icon) and link syntax literally in the connection pick, the history and the grid; bidi shown by code point', async () => {
     const { page } = workbench();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('hostile.sql');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hostile.sql' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await openFile(page, 'hostile.sql');
     await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'bidi' }).waitFor({ timeout: 60_000 });
     await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
     await page.keyboard.press('Control+Enter');

@@ -104,6 +104,14 @@ export async function expand(row: Locator): Promise<void> {
   await row.and(row.page().locator('[aria-expanded="true"]')).waitFor();
 }
 
+/** Opens a workspace file through Quick Open, as a person does. */
+export async function openFile(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(fileName);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
 /** Runs a command by its palette title ("Planasonix: Add Connection"). */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');

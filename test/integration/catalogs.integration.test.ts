@@ -7,14 +7,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import mysql from 'mysql2/promise';
-import pg from 'pg';
 import initSqlJs from 'sql.js';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
 import { loadChildren } from '../../src/core/explorer/loaders';
 import type { ExplorerNode, SchemaNode, TableNode } from '../../src/core/explorer/nodes';
 import { makeHarness, type Harness } from '../support/harness';
-import { ensureMysqlFixture, ensurePostgresFixture, fixtureDatabase, mysqlServer, pgServer } from '../support/servers';
+import { ensureMysqlFixture, fixtureDatabase, mysqlServer, onPostgresFixture, pgServer } from '../support/servers';
 
 const accented = ['École', 'ecole_plain', 'ÉCOLE_UPPER', 'naïve', 'other'];
 
@@ -30,10 +29,7 @@ describe('catalogs as the server has them', function () {
   describe('PostgreSQL', () => {
     let id: string;
     before(async () => {
-      await ensurePostgresFixture();
-      const admin = new pg.Client({ ...pgServer, database: fixtureDatabase });
-      await admin.connect();
-      await admin.query(`
+      await onPostgresFixture(`
         DROP SCHEMA IF EXISTS cat_fx CASCADE;
         DROP SCHEMA IF EXISTS cat_fx_old CASCADE;
         CREATE SCHEMA cat_fx;
@@ -44,7 +40,6 @@ describe('catalogs as the server has them', function () {
         CREATE TABLE cat_fx.events_2026 PARTITION OF cat_fx.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') PARTITION BY LIST (id);
         CREATE TABLE cat_fx.events_2026_a PARTITION OF cat_fx.events_2026 FOR VALUES IN (1);
         ${accented.map((n) => `CREATE TABLE cat_fx."${n}" (a int);`).join('\n')}`);
-      await admin.end();
       id = (await h.api.createConnection({ name: 'catalogs pg', type: 'postgres', config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' } })).id;
     });
 

@@ -9,7 +9,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import mysql from 'mysql2/promise';
-import pg from 'pg';
 import initSqlJs from 'sql.js';
 import type { CellValue, TestQueryResponse } from '../../src/core/api/types';
 import { cellText, columnKind, toGridCell, toTsv } from '../../src/core/results/cells';
@@ -17,7 +16,7 @@ import { csvField, jsonField } from '../../src/core/results/export';
 import { visibleText } from '../../src/shared/visibleText';
 import { display } from '../../src/webview/results/gridModel';
 import { makeHarness, type Harness } from '../support/harness';
-import { ensureMysqlFixture, ensurePostgresFixture, fixtureDatabase, mysqlServer, pgServer } from '../support/servers';
+import { ensureMysqlFixture, fixtureDatabase, mysqlServer, onPostgresFixture, pgServer } from '../support/servers';
 
 const trimEnd = (text: string, suffix: string): string => (text.endsWith(suffix) ? text.slice(0, -suffix.length) : text);
 
@@ -72,10 +71,7 @@ describe('values exactly as the server has them, type family by type family', fu
       'bits', 'by', 'dom', 'e', 'r', 'comp', 'x', 'tsv', 'pt',
     ];
     before(async () => {
-      await ensurePostgresFixture();
-      const admin = new pg.Client({ ...pgServer, database: fixtureDatabase });
-      await admin.connect();
-      await admin.query(`
+      await onPostgresFixture(`
         DROP SCHEMA IF EXISTS values_fx CASCADE;
         CREATE SCHEMA values_fx;
         CREATE DOMAIN values_fx.posint AS integer CHECK (VALUE > 0);
@@ -96,7 +92,6 @@ describe('values exactly as the server has them, type family by type family', fu
            '<b/>', '', '(-1.5,1e+100)'),
           (3, 1e300, 3.4028235e38, 1e-20, 0, 2147483647, NULL, '[1, 1.0, 1e2]', '[1, 1.0, 1e2]', '{NULL,1}', '{0.1,0.30000000000000004}',
            NULL, '{NaN}', 'ünïcødé 表 ‮', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);`);
-      await admin.end();
       id = (await h.api.createConnection({ name: 'values pg', type: 'postgres', config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' } })).id;
     });
 

@@ -73,3 +73,15 @@ export async function ensureMysqlFixture(): Promise<void> {
     await conn.end();
   }
 }
+
+/** Runs setup SQL (several statements) on the PostgreSQL fixture database, as the admin user. */
+export async function onPostgresFixture(sql: string): Promise<void> {
+  await ensurePostgresFixture();
+  const admin = new pg.Client({ ...pgServer, database: fixtureDb });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
