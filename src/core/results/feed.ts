@@ -11,12 +11,15 @@ export interface WholeResult {
 
 /** Hands a whole response to a sink, for back ends and connectors that cannot stream. */
 export async function feed(sink: ResultSink, response: WholeResult, limit: number): Promise<StreamStats> {
-  sink.start(response.columns, response.columnTypes ?? response.columns.map(() => ''));
-  if (response.rows.length > 0) await sink.rows(response.rows);
+  // A statement without a result set (MySQL's DO, a hosted back end's bare OK) has no columns or rows.
+  const columns = Array.isArray(response.columns) ? response.columns : [];
+  const rows = Array.isArray(response.rows) ? response.rows.filter((r) => Array.isArray(r)) : [];
+  sink.start(columns, Array.isArray(response.columnTypes) ? response.columnTypes : columns.map(() => ''));
+  if (rows.length > 0) await sink.rows(rows);
   return {
     executionMs: response.stats?.executionMs ?? 0,
     rowsScanned: response.stats?.rowsScanned,
-    rowsReturned: response.rows.length,
+    rowsReturned: rows.length,
     truncated: response.truncated ?? false,
     limit,
   };

@@ -45,6 +45,8 @@ export class CappedSink {
 
   async rows(batch: readonly unknown[][]): Promise<void> {
     if (batch.length === 0 || this.seenExtra) return;
+    // A driver may hand over a status object (MySQL's OK packet for a statement without a result set).
+    if (!batch.every((r) => Array.isArray(r))) batch = batch.filter((r) => Array.isArray(r));
     const room = this.limit - this.passed;
     if (batch.length > room) this.seenExtra = true;
     const kept = batch.length > room ? batch.slice(0, room) : batch;
