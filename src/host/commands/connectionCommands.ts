@@ -68,8 +68,9 @@ async function confirmTarget(deps: Deps, connection: Connection): Promise<void> 
         `${lines}\n\nA workspace file can be changed by any commit or branch switch. Confirm only if you expected this ` +
         'change; otherwise the password stays on this machine.',
     },
-    'Send Password to New Target',
+    // The first button is the dialog's default (Enter): never the one that sends the secret.
     'Edit Connection',
+    'Send Password to New Target',
   );
   if (choice === 'Send Password to New Target') {
     await deps.api.confirmTarget?.(connection.id);
