@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConnectionConfig, SecretValues } from '../api/types';
+import { ConnectionError } from '../errors';
 import type { SecretVault } from '../ports';
 
 const prefix = 'planasonix.credential.';
@@ -22,10 +23,16 @@ export function targetFingerprint(target: CredentialTarget): string {
   return createHash('sha256').update(JSON.stringify([target.type, keys.map((k) => [k, target.config[k]])])).digest('hex');
 }
 
+export interface TargetChange {
+  key: string;
+  from: string;
+  to: string;
+}
+
 /** The settings that differ between two targets, as `key: old → new`. */
-export function targetChanges(before: CredentialTarget, after: CredentialTarget): { key: string; from: string; to: string }[] {
+export function targetChanges(before: CredentialTarget, after: CredentialTarget): TargetChange[] {
   const show = (v: unknown): string => (v === undefined ? '(not set)' : String(v));
-  const changes: { key: string; from: string; to: string }[] = [];
+  const changes: TargetChange[] = [];
   if (before.type !== after.type) changes.push({ key: 'type', from: before.type, to: after.type });
   for (const key of [...new Set([...Object.keys(before.config), ...Object.keys(after.config)])].sort()) {
     if (before.config[key] !== after.config[key]) changes.push({ key, from: show(before.config[key]), to: show(after.config[key]) });
@@ -85,6 +92,35 @@ export class CredentialStore {
   async bind(credentialId: string, target: CredentialTarget): Promise<void> {
     const { secrets } = await this.entry(credentialId);
     if (Object.keys(secrets).length > 0) await this.write(credentialId, secrets, target);
+  }
+
+  /**
+   * The secrets, if they were entered for this target. A changed target (another host, port, user,
+   * database or TLS setting: a workspace file changed by a commit or a branch switch) gets none: a
+   * `target_changed` error says what changed, until the user confirms with bind(). An entry saved
+   * before targets were kept is bound to the target it is first used with.
+   */
+  async secretsFor(credentialId: string | undefined, target: CredentialTarget, connection: { id: string; name: string }): Promise<SecretValues> {
+    const entry = await this.entry(credentialId);
+    if (!credentialId || Object.keys(entry.secrets).length === 0) return entry.secrets;
+    if (!entry.target) {
+      await this.bind(credentialId, target);
+      return entry.secrets;
+    }
+    if (targetFingerprint(entry.target) === targetFingerprint(target)) return entry.secrets;
+    const changes = targetChanges(entry.target, target);
+    throw new ConnectionError(
+      'target_changed',
+      `"${connection.name}" points somewhere new since its password was saved (${changes.map((c) => `${c.key} ${c.from} → ${c.to}`).join(', ')}). ` +
+        'The password is not sent until you confirm the new target.',
+      { changes, connectionId: connection.id },
+    );
+  }
+
+  /** What changed in the target since the secrets were saved; empty when nothing did (or nothing is saved). */
+  async changes(credentialId: string | undefined, target: CredentialTarget): Promise<TargetChange[]> {
+    const entry = await this.entry(credentialId);
+    return entry.target ? targetChanges(entry.target, target) : [];
   }
 
   async delete(credentialId: string): Promise<void> {

@@ -42,7 +42,7 @@ import { checkSecrets, normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from '../store/connectionStore';
-import { CredentialStore, targetChanges, targetFingerprint, type CredentialTarget } from './credentials';
+import { CredentialStore, type CredentialTarget, type TargetChange } from './credentials';
 import { feed } from '../results/feed';
 
 export interface QueryLimits {
@@ -338,38 +338,14 @@ export class LocalConnectionsApi implements ConnectionsApi {
   private async openSession(id: string): Promise<ConnectorSession> {
     const connection = await this.getConnection(id);
     const driver = await this.deps.registry.driver(connection.type);
-    const secrets = await this.boundSecrets(connection);
+    const secrets = await this.credentials.secretsFor(connection.credentialId, targetOf(connection), connection);
     return driver.openSession({ config: connection.config, secrets, logger: this.deps.logger });
   }
 
-  /**
-   * The connection's secrets, if they were entered for the target it points at now. A changed
-   * target (another host, port, user, database or TLS setting: a workspace file changed by a commit
-   * or a branch switch) gets no secret until the user confirms it with confirmTarget.
-   */
-  private async boundSecrets(connection: Connection): Promise<SecretValues> {
-    const entry = await this.credentials.entry(connection.credentialId);
-    if (Object.keys(entry.secrets).length === 0 || !connection.credentialId) return entry.secrets;
-    const target = targetOf(connection);
-    if (!entry.target) {
-      // Saved before targets were kept: bound to the target it is used with first.
-      await this.credentials.bind(connection.credentialId, target);
-      return entry.secrets;
-    }
-    if (targetFingerprint(entry.target) === targetFingerprint(target)) return entry.secrets;
-    const changes = targetChanges(entry.target, target).map((c) => `${c.key} ${c.from} → ${c.to}`).join(', ');
-    throw new ConnectionError(
-      'target_changed',
-      `"${connection.name}" points somewhere new since its password was saved (${changes}). The password is not sent until you confirm the new target.`,
-      { changes: targetChanges(entry.target, target), connectionId: connection.id },
-    );
-  }
-
   /** What changed in the connection's target since its secrets were saved; empty when nothing did. */
-  async targetChanges(id: string): Promise<{ key: string; from: string; to: string }[]> {
+  async targetChanges(id: string): Promise<TargetChange[]> {
     const connection = await this.getConnection(id);
-    const entry = await this.credentials.entry(connection.credentialId);
-    return entry.target ? targetChanges(entry.target, targetOf(connection)) : [];
+    return this.credentials.changes(connection.credentialId, targetOf(connection));
   }
 
   /** The user confirmed the connection's new target: its saved secrets may be sent there. */

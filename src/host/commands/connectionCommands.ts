@@ -59,7 +59,7 @@ async function confirmTarget(deps: Deps, connection: Connection): Promise<void> 
     void notify.info(msg`"${connection.name}" points where its password was saved for; nothing to confirm.`);
     return;
   }
-  const lines = changes.map((c) => msg`${c.key}: ${c.from} → ${c.to}`.text).join('\n');
+  const lines = changes.map((c) => msg`${c.key}: ${c.from} → ${c.to}`.safeText).join('\n');
   const choice = await notify.warn(
     msg`"${connection.name}" points somewhere new since its password was saved. Send the saved password to the new target?`,
     {

@@ -11,7 +11,7 @@ import { visibleText } from '../../shared/visibleText';
 
 /** Notification text in which nothing the extension did not write can act as a link. */
 export class Message {
-  private constructor(readonly text: string) {}
+  private constructor(readonly safeText: string) {}
 
   /** For the template tag only: the literal parts are trusted, the values are not. */
   static build(strings: readonly string[], values: readonly unknown[]): Message {
@@ -45,18 +45,18 @@ type Options = vscode.MessageOptions & { detailMessage?: Message };
 function options(o: Options | undefined): vscode.MessageOptions {
   if (!o) return {};
   const { detailMessage, ...rest } = o;
-  return detailMessage ? { ...rest, detail: detailMessage.text } : rest;
+  return detailMessage ? { ...rest, detail: detailMessage.safeText } : rest;
 }
 
 export const notify = {
   info<T extends string>(message: Message, o?: Options, ...items: T[]): Thenable<T | undefined> {
-    return vscode.window.showInformationMessage(message.text, options(o), ...items);
+    return vscode.window.showInformationMessage(message.safeText, options(o), ...items);
   },
   warn<T extends string>(message: Message, o?: Options, ...items: T[]): Thenable<T | undefined> {
-    return vscode.window.showWarningMessage(message.text, options(o), ...items);
+    return vscode.window.showWarningMessage(message.safeText, options(o), ...items);
   },
   error<T extends string>(message: Message, o?: Options, ...items: T[]): Thenable<T | undefined> {
-    return vscode.window.showErrorMessage(message.text, options(o), ...items);
+    return vscode.window.showErrorMessage(message.safeText, options(o), ...items);
   },
 };
 
@@ -91,5 +91,5 @@ export function withNotificationProgress<R>(
   title: Message,
   task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
 ): Thenable<R> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: title.text, cancellable: true }, task);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: title.safeText, cancellable: true }, task);
 }

@@ -15,13 +15,13 @@ import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteBacktick } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';
-import { networkError } from '../sql/networkErrors';
-import { cancelOnAbortOrTimeout } from '../sql/cancellation';
+import { cancelledError, cancelOnAbortOrTimeout } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
 import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { mapMysqlError } from './errors';
 import { mysqlRefusal } from './guard';
 import { columnsSql, schemasSql, serverVersionSql, tableKindSql, tablesSql } from './catalogQueries';
 import { isBinaryField, mysqlTypeName } from './typeNames';
@@ -310,46 +310,11 @@ class MysqlSession implements ConnectorSession {
   }
 
   private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
-    if (ConnectionError.is(error)) return error;
-    const e = error as { code?: string; errno?: number; sqlState?: string };
-    const message = this.safe(errorMessage(error));
-    const where = `${this.cfg.host}:${this.cfg.port}`;
-    switch (e.errno) {
-      case 1045:
-        return new ConnectionError('auth_failed', `Access denied for user "${this.cfg.user}" on ${where}: wrong password or user.`);
-      case 1044:
-        return new ConnectionError('auth_failed', message);
-      case 1049:
-        return new ConnectionError('not_found', message);
-      case 1146:
-        return new ConnectionError('not_found', message, { sqlState: e.sqlState });
-      case 1792:
-        return new ConnectionError('read_only', `Refused: ${message}. Test queries run read-only.`, { sqlState: e.sqlState });
-      case 1317:
-      case 1969:
-      case 3024:
-        return query?.cancelled
-          ? cancelledError()
-          : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, { sqlState: e.sqlState });
-    }
-    if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
-      return new ConnectionError('ssl', `The server at ${where} does not accept TLS; set SSL mode to disable or prefer.`);
-    }
-    const net = networkError(error, this.cfg);
-    if (net) return new ConnectionError(net.code, this.safe(net.message));
-    if (e.code === 'PROTOCOL_CONNECTION_LOST') {
-      return new ConnectionError('unreachable', `The connection to ${where} was lost.`);
-    }
-    if (e.errno !== undefined && e.sqlState) {
-      return new ConnectionError('query_failed', message, { sqlState: e.sqlState });
-    }
-    return new ConnectionError('internal', message);
+    return mapMysqlError(error, this.cfg, (text) => this.safe(text), query);
   }
+
 }
 
-function cancelledError(): ConnectionError {
-  return new ConnectionError('cancelled', 'The query was cancelled and stopped on the server.');
-}
 
 /**
  * Streams a statement's rows into the sink in batches. While the sink is busy the connection is

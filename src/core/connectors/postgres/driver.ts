@@ -16,16 +16,15 @@ import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteDoubleQuoted } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';
-import { networkError } from '../sql/networkErrors';
-import { cancelOnAbortOrTimeout } from '../sql/cancellation';
+import { cancelledError, cancelOnAbortOrTimeout } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
 import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
 import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
 import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
-import { classifyStatement } from '../../sql/readOnly';
 import { CappedQuery } from './cappedQuery';
-import { serverRefusal, volatileFunctionsSql } from './guard';
+import { mapPostgresError } from './errors';
+import { openGuarded } from './guard';
 import { catalogsSql, columnsSql, declaredTypesSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
@@ -181,7 +180,7 @@ class PostgresSession implements ConnectorSession {
       let started: number;
       let rolledBack = false;
       // The transaction opens with the plan check: nothing runs before the guard has seen the plan.
-      await this.guard(client, options, setup);
+      await openGuarded(client, options.sql, options.selfLimited === true, setup, types);
       if (options.selfLimited && options.limit < 2 * batchRows) {
         // A small preview is our own SQL and caps itself with LIMIT: query and rollback in one round trip.
         started = performance.now();
@@ -245,39 +244,6 @@ class PostgresSession implements ConnectorSession {
       }
       client.release(destroy || cancellation.requested);
     }
-  }
-
-  /**
-   * Opens the read-only transaction and refuses the statement if it would call a volatile function
-   * outside the vetted list: the names in its text and those the planner reports (views expanded).
-   */
-  private async guard(client: pg.PoolClient, options: QueryOptions, setup: string[]): Promise<void> {
-    const verdict = classifyStatement(options.sql, 'postgres');
-    if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
-    let open = false;
-    const reason = await serverRefusal(
-      {
-        explain: async (target) => {
-          // Transaction, snapshot and EXPLAIN in one round trip, over the extended protocol (one statement).
-          const explain = new CappedQuery(target.explain, 0, types, { before: setup, after: [] });
-          open = true;
-          client.query(explain);
-          try {
-            return (await explain.done).rows[0]?.[0];
-          } catch (error) {
-            const e = error as { position?: string };
-            // Point a syntax error at the user's text, not at our EXPLAIN around it.
-            if (e.position) e.position = String(Math.max(1, Number(e.position) - target.offset));
-            throw error;
-          }
-        },
-        volatile: async (names) => (await client.query<{ schema: string; name: string }>(volatileFunctionsSql, [names])).rows,
-      },
-      options.sql,
-      options.selfLimited === true,
-    );
-    if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
-    if (!open) await client.query(setup.join('; '));
   }
 
   /**
@@ -388,48 +354,11 @@ class PostgresSession implements ConnectorSession {
   }
 
   private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
-    if (ConnectionError.is(error)) return error;
-    const net = networkError(error, this.cfg);
-    const message = this.safe(errorMessage(error));
-    if (net) return new ConnectionError(net.code, this.safe(net.message));
-    const e = error as { code?: string; position?: string };
-    const where = `${this.cfg.host}:${this.cfg.port}`;
-    switch (e.code) {
-      case '28P01':
-        return new ConnectionError('auth_failed', `Password authentication failed for user "${this.cfg.user}" on ${where}.`);
-      case '28000':
-        return new ConnectionError('auth_failed', `The server refused user "${this.cfg.user}": ${message}`);
-      case '3D000':
-        return new ConnectionError('not_found', message.replace(/^database/, 'Database'));
-      case '25006':
-        return new ConnectionError('read_only', `Refused: ${message}. Test queries run read-only.`, { sqlState: e.code });
-      case '57014':
-        return query?.cancelled
-          ? cancelledError()
-          : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, { sqlState: e.code });
-      case '42P01':
-        return new ConnectionError('not_found', message, { sqlState: e.code, position: e.position ? Number(e.position) : undefined });
-    }
-    if (/connection timeout|timeout expired/i.test(message)) {
-      return new ConnectionError('timeout', `No answer from ${where} within ${this.cfg.connectTimeoutMs / 1000} s.`);
-    }
-    if (/does not support SSL/i.test(message)) {
-      return new ConnectionError('ssl', `The server at ${where} does not accept TLS; set SSL mode to disable or prefer.`);
-    }
-    if (/client password must be a string|password authentication/i.test(message)) {
-      return new ConnectionError('auth_failed', `The server at ${where} asks for a password and none was given.`);
-    }
-    if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) {
-      const position = e.position ? Number(e.position) : undefined;
-      return new ConnectionError('query_failed', message, { sqlState: e.code, position });
-    }
-    return new ConnectionError('internal', message);
+    return mapPostgresError(error, this.cfg, (text) => this.safe(text), query);
   }
+
 }
 
-function cancelledError(): ConnectionError {
-  return new ConnectionError('cancelled', 'The query was cancelled and stopped on the server.');
-}
 
 function readCursor(cursor: Cursor<Row>, maxRows: number): Promise<{ rows: Row[]; fields: pg.FieldDef[] }> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,11 @@
  * them); the statement's own text adds the calls a plan does not print (a VALUES list). Every volatile
  * function among them is refused unless it is on a vetted list of volatile functions that only read.
  */
+import type pg from 'pg';
+import { ConnectionError } from '../../errors';
 import { functionCalls, type FunctionCall } from '../../sql/functionCalls';
+import { classifyStatement } from '../../sql/readOnly';
+import { CappedQuery } from './cappedQuery';
 import { tokenize } from '../../sql/lexer';
 
 /** Volatile pg_catalog functions that only read or wait (and the system views built on them). */
@@ -139,4 +143,38 @@ export async function serverRefusal(port: GuardPort, sql: string, ownSql: boolea
   const names = [...new Set([...statementCalls, ...planned].map((c) => c.name))];
   if (names.length === 0) return undefined;
   return refusal(statementCalls, planned, await port.volatile(names));
+}
+
+/**
+ * Opens the read-only transaction (the `setup` statements) and refuses the statement, before it runs,
+ * if the classifier does or if it would call a volatile function outside the vetted list: the names in
+ * its text and those the planner reports (views expanded). `ownSql`: the extension's own preview SQL.
+ */
+export async function openGuarded(client: pg.PoolClient, sql: string, ownSql: boolean, setup: string[], types: pg.CustomTypesConfig): Promise<void> {
+  const verdict = classifyStatement(sql, 'postgres');
+  if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
+  let open = false;
+  const reason = await serverRefusal(
+    {
+      explain: async (target) => {
+        // Transaction, snapshot and EXPLAIN in one round trip, over the extended protocol (one statement).
+        const explain = new CappedQuery(target.explain, 0, types, { before: setup, after: [] });
+        open = true;
+        client.query(explain);
+        try {
+          return (await explain.done).rows[0]?.[0];
+        } catch (error) {
+          const e = error as { position?: string };
+          // Point a syntax error at the user's text, not at our EXPLAIN around it.
+          if (e.position) e.position = String(Math.max(1, Number(e.position) - target.offset));
+          throw error;
+        }
+      },
+      volatile: async (names) => (await client.query<{ schema: string; name: string }>(volatileFunctionsSql, [names])).rows,
+    },
+    sql,
+    ownSql,
+  );
+  if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
+  if (!open) await client.query(setup.join('; '));
 }

@@ -1,3 +1,5 @@
+import { ConnectionError } from '../../errors';
+
 /**
  * Stops a running statement on the server when the caller aborts, or when it outlives its timeout
  * by a margin (a backstop for a server-side time limit that a statement managed to lift).
@@ -27,4 +29,9 @@ export function cancelOnAbortOrTimeout(
       signal?.removeEventListener('abort', cancel);
     },
   };
+}
+
+/** What a cancelled statement reports, whichever server it ran on. */
+export function cancelledError(): ConnectionError {
+  return new ConnectionError('cancelled', 'The query was cancelled and stopped on the server.');
 }
