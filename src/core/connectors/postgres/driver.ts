@@ -64,6 +64,9 @@ class PostgresSession implements ConnectorSession {
   private readonly cfg: ServerConfig;
   private readonly pools = new Map<string, pg.Pool>();
   private readonly typeNames = new Map<number, string>();
+  private readonly declaredTypes = new Map<string, string>();
+  /** Sessions being reset (DISCARD ALL) before they go back to the pool. */
+  private readonly pendingResets = new Set<Promise<void>>();
   /** Set when sslMode is prefer and the server refused TLS. */
   private plainFallback = false;
 
@@ -149,6 +152,7 @@ class PostgresSession implements ConnectorSession {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.pendingResets);
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
@@ -237,12 +241,12 @@ class PostgresSession implements ConnectorSession {
       // A cancel request sent to this backend may arrive after the statement ended: never reuse it.
       // Otherwise the session goes back exactly as it was found: whatever a function the guard let
       // through left behind (session locks, prepared statements, settings, temporary tables) is dropped.
-      if (!destroy && !cancellation.requested) {
-        await client.query('DISCARD ALL').catch(() => {
-          destroy = true;
-        });
+      // The result is the caller's already; the session goes back to the pool only once the reset is done.
+      if (destroy || cancellation.requested) client.release(true);
+      else {
+        const reset = this.resetAndRelease(client).finally(() => this.pendingResets.delete(reset));
+        this.pendingResets.add(reset);
       }
-      client.release(destroy || cancellation.requested);
     }
   }
 
@@ -250,9 +254,19 @@ class PostgresSession implements ConnectorSession {
    * Type names as the tree shows them: a column read straight from a table gets its declared type
    * (a domain, numeric(12,2), character varying(12)); an expression gets its type's name.
    */
+  private async resetAndRelease(client: pg.PoolClient): Promise<void> {
+    try {
+      await client.query('DISCARD ALL');
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
   private async resolveTypeNames(catalog: string | undefined, fields: pg.FieldDef[]): Promise<string[]> {
     const missing = [...new Set(fields.map((f) => f.dataTypeID).filter((o) => !this.typeNames.has(o)))];
-    const fromTables = fields.filter((f) => f.tableID > 0 && f.columnID > 0);
+    // Declared types are read once per session, like type names by oid.
+    const fromTables = fields.filter((f) => f.tableID > 0 && f.columnID > 0 && !this.declaredTypes.has(`${catalog ?? ''}:${f.tableID}:${f.columnID}`));
     const [byOid, declared] = await Promise.all([
       missing.length > 0 ? this.run<{ oid: number; name: string }>(catalog, typeNamesSql, [missing]) : Promise.resolve([]),
       fromTables.length > 0
@@ -260,8 +274,8 @@ class PostgresSession implements ConnectorSession {
         : Promise.resolve([]),
     ]);
     for (const r of byOid) this.typeNames.set(r.oid, r.name);
-    const declaredName = new Map(declared.map((r) => [`${r.rel}:${r.num}`, r.name]));
-    return fields.map((f) => declaredName.get(`${f.tableID}:${f.columnID}`) ?? this.typeNames.get(f.dataTypeID) ?? String(f.dataTypeID));
+    for (const r of declared) this.declaredTypes.set(`${catalog ?? ''}:${r.rel}:${r.num}`, r.name);
+    return fields.map((f) => this.declaredTypes.get(`${catalog ?? ''}:${f.tableID}:${f.columnID}`) ?? this.typeNames.get(f.dataTypeID) ?? String(f.dataTypeID));
   }
 
   private async cancelBackend(catalog: string | undefined, pid: number): Promise<void> {
