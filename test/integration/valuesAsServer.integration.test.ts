@@ -12,6 +12,7 @@ import mysql from 'mysql2/promise';
 import initSqlJs from 'sql.js';
 import type { CellValue, TestQueryResponse } from '../../src/core/api/types';
 import { cellText, columnKind, toGridCell, toTsv } from '../../src/core/results/cells';
+import { ResultSet } from '../../src/core/results/resultSet';
 import { csvField, jsonField } from '../../src/core/results/export';
 import { visibleText } from '../../src/shared/visibleText';
 import { display } from '../../src/webview/results/gridModel';
@@ -113,6 +114,22 @@ describe('values exactly as the server has them, type family by type family', fu
       assert.equal(row(1, 'jb'), '"just a string"');
       assert.equal(row(0, 'lb'), '[0:2]={7,8,9}');
       assert.equal(row(0, 'farr'), '{NaN,Infinity,-Infinity,0.1}');
+    });
+
+    it('keeps every value through the spool to disk (copy and export read from it)', async () => {
+      const sql = `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM values_fx.v ORDER BY id`;
+      const direct = await h.api.testQuery({ connectionId: id, sql, limit: 10 });
+      const dir = mkdtempSync(path.join(tmpdir(), 'values-spool-'));
+      const set = new ResultSet({ dir, memoryRows: 1 }); // everything past the first row goes to the spool file
+      try {
+        await set.track(h.api.testQueryStream!({ connectionId: id, sql, limit: 10 }, set));
+        const rows = await set.window(0, direct.rows.length);
+        const asText = (r: CellValue[]): (string | null)[] => r.map((v) => (v === null ? null : cellText(v)));
+        assert.deepEqual(rows.map(asText), direct.rows.map(asText));
+        assert.equal(cellText(rows[1]![columns.indexOf('f8')]!), '-Infinity');
+      } finally {
+        await set.dispose();
+      }
     });
 
     it('names a domain column by its domain in the grid header, as the tree does', async () => {
