@@ -18,6 +18,7 @@ const sql = [
   'DELETE FROM fixture.orders;',
   `SELECT pg_sleep(60) AS ${marker};`,
   'SELECT id,\n       nme FROM fixture.customers;',
+  "SELECT 'first of two' AS x;SELECT 'second of two' AS y;",
   '',
 ].join('\n');
 
@@ -111,6 +112,19 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
     assert.equal(await error.locator('.where').textContent(), 'SQLSTATE 42703 · line 2, column 8');
     assert.equal(await error.locator('pre').textContent(), '       nme FROM fixture.customers\n       ^');
     await workbench().screenshot('query-03-error');
+  });
+
+  it("runs b from b's Run lens when a;b share a line", async () => {
+    const { page } = workbench();
+    // Two statements on line 8: their two lenses sit side by side above it.
+    const lenses = page.locator('.codelens-decoration a', { hasText: `Run on ${connectionName}` });
+    await lenses.nth(7).waitFor({ timeout: 30_000 });
+    await lenses.nth(7).click();
+    const grid = webviewFrame(page);
+    await grid.locator('.source', { hasText: "SELECT 'second of two' AS y" }).waitFor({ timeout: 30_000 });
+    const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();
+    assert.deepEqual(cells, ['second of two']);
+    await workbench().screenshot('query-05-lens-of-b');
   });
 
   it('cancels a long statement from the results panel and stops it on the server', async () => {

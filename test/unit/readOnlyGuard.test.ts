@@ -46,6 +46,13 @@ describe('read-only guard: functions with effects outside the transaction, howev
     ['sqlite', "select writefile('/tmp/x', 'y')"],
     ['sqlite', 'pragma journal_mode(wal)'],
     ['sqlite', 'pragma main.user_version = 3'],
+    // State that would outlive the run on a pooled session.
+    ['postgres', 'prepare p as select 1'],
+    ['postgres', 'listen channel'],
+    ['postgres', 'declare c cursor with hold for select 1'],
+    ['mysql', "prepare s from 'select 1'"],
+    ['mysql', 'set @x = 1'],
+    ['mysql', 'lock tables t read'],
   ];
   for (const [dialect, sql] of refused) {
     it(`refuses ${dialect}: ${sql}`, () => {
