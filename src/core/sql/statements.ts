@@ -70,6 +70,7 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
   let wordCount = 0;
   const words = (): string[] => Array.from({ length: wordCount }, (_, k) => sql.slice(wordStarts[k], wordEnds[k]).toUpperCase());
   let skipUntil = -1; // tokens before this offset were consumed by a look-ahead
+  let nextDelimiter = -1; // with a custom delimiter: where it next occurs (-1: nowhere)
   let previousTerminatorLine = -1;
   let lineCursor = 0;
   let lineCount = 0;
@@ -102,8 +103,10 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
       return;
     }
     if (delimiter !== ';') {
-      // A custom delimiter can stand inside what lexes as one token (END$$, 1//).
-      const at = kind === 'string' || kind === 'identifier' ? -1 : sql.indexOf(delimiter, tStart);
+      // A custom delimiter can stand inside what lexes as one token (END$$, 1//). Its next occurrence
+      // is looked up once and reused until the scan passes it, not once per token.
+      if (nextDelimiter !== -1 && nextDelimiter < tStart) nextDelimiter = sql.indexOf(delimiter, tStart);
+      const at = kind === 'string' || kind === 'identifier' || nextDelimiter < 0 ? -1 : nextDelimiter;
       if (at >= 0 && at < tEnd) {
         if (at > tStart) code(tStart, at);
         finish(at + delimiter.length);
@@ -121,6 +124,7 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
       const lineEnd = sql.indexOf('\n', tEnd) < 0 ? sql.length : sql.indexOf('\n', tEnd);
       const value = sql.slice(tEnd, lineEnd).trim();
       if (value) delimiter = value;
+      nextDelimiter = delimiter === ';' ? -1 : sql.indexOf(delimiter, lineEnd);
       start = -1;
       skipUntil = lineEnd;
       return;
