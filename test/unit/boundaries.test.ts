@@ -27,6 +27,13 @@ describe('layer boundaries (lint)', function () {
     assert.deepEqual(await lint(types, 'src/webview/probe/main.ts'), []);
   });
 
+  it('keeps src/shared free of imports from core, host and webview', async () => {
+    const upward = "import type { Connection } from '../core/api/types';\nexport type C = Connection;\n";
+    assert.ok((await lint(upward, 'src/shared/probe.ts')).some((m) => m.startsWith('no-restricted-imports')));
+    assert.ok((await lint("import type { X } from '../../host/x';\nexport type Y = X;\n", 'src/shared/protocol/probe.ts')).some((m) => m.startsWith('no-restricted-imports')));
+    assert.deepEqual(await lint("import type { ConfigField } from './configField';\nexport type F = ConfigField;\n", 'src/shared/probe.ts'), []);
+  });
+
   it('rejects any', async () => {
     const messages = await lint('export const f = (x: any): number => x;\n', 'src/core/probe.ts');
     assert.ok(messages.some((m) => m.startsWith('@typescript-eslint/no-explicit-any')));

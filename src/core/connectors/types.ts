@@ -1,3 +1,4 @@
+import type { ConfigField } from '../../shared/configField';
 import type {
   ColumnInfo,
   ColumnsQuery,
@@ -15,26 +16,8 @@ import type {
 } from '../api/types';
 import type { Logger } from '../ports';
 
-export type FieldKind = 'string' | 'number' | 'boolean' | 'enum' | 'file' | 'secret' | 'url';
-
-export interface ConfigField {
-  name: string;
-  label: string;
-  kind: FieldKind;
-  required?: boolean;
-  default?: string | number | boolean;
-  help?: string;
-  /** Secret values go to the credential, never into config. */
-  secret?: boolean;
-  options?: readonly { value: string; label: string }[];
-  min?: number;
-  max?: number;
-  placeholder?: string;
-  /** Asked for only when the user opens the advanced settings. */
-  advanced?: boolean;
-  /** Only meaningful when another field has one of these values. */
-  visibleWhen?: { field: string; values: readonly string[] };
-}
+// The field description is shared with the form webview, so it is declared in src/shared.
+export type { ConfigField, FieldKind } from '../../shared/configField';
 
 export type Capability = 'catalogs' | 'schemas' | 'tables' | 'preview' | 'query' | 'files' | 'cloudSchema' | 'discover';
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { buildWebviewHtml } from './webviewHtml';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
@@ -20,7 +19,6 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
     cspSource: webview.cspSource,
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, `${surface}.js`)).toString(),
     codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css')).toString(),
-    nonce: randomBytes(18).toString('base64'),
   });
 }
 

@@ -3,14 +3,17 @@
  * load's nonce. It carries no data: everything reaches the page as typed messages. No `vscode` here,
  * so it is unit-tested.
  */
+import { randomBytes } from 'node:crypto';
+
 export interface ShellParts {
   cspSource: string;
   scriptUri: string;
   codiconUri: string;
-  nonce: string;
 }
 
-export function buildWebviewHtml({ cspSource, scriptUri, codiconUri, nonce }: ShellParts): string {
+/** The shell with a fresh, unguessable nonce (144 random bits) made here, on every load. */
+export function buildWebviewHtml({ cspSource, scriptUri, codiconUri }: ShellParts): string {
+  const nonce = randomBytes(18).toString('base64');
   const csp = [
     "default-src 'none'",
     `style-src ${cspSource} 'nonce-${nonce}'`,

@@ -2,7 +2,7 @@
  * Messages between the connection form webview and the extension host, declared once and imported
  * by both sides. Secret values travel only in `test`/`save` requests, never in init or state.
  */
-import type { ConfigField } from '../../core/connectors/types';
+import type { ConfigField } from '../configField';
 
 export const connectionFormViewType = 'planasonix.connectionForm';
 

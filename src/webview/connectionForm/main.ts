@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { ConfigField } from '../../core/connectors/types';
+import type { ConfigField } from '../../shared/configField';
 import { checkInput } from '../../shared/fieldValidation';
 import type { ConnectorChoice, FormDraft, FormInit, FormState, FormToHost, FormValues, HostToForm, SubmitDraft } from '../../shared/protocol/connectionForm';
 import { el, vscodeApi } from '../common/vscodeApi';
