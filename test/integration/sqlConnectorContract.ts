@@ -105,6 +105,27 @@ export function sqlConnectorContract(d: SqlDialect): void {
       }
     });
 
+    it('stops a test against a host that never answers within a second of Cancel, dropping the socket', async () => {
+      const silent = await startSilentServer();
+      try {
+        const controller = new AbortController();
+        const started = Date.now();
+        setTimeout(() => controller.abort(), 300);
+        const result = await h.api.testConnection({ type: d.type, config: { ...base(), port: silent.port, connectTimeoutSeconds: 30 } }, { signal: controller.signal });
+        const elapsed = Date.now() - started;
+        assert.equal(result.errorCode, 'cancelled', result.message);
+        assert.ok(elapsed < 1300, `stopped after ${elapsed} ms`);
+        // The driver let go of its socket: the server sees it closed.
+        const deadline = Date.now() + 2000;
+        while (silent.openSockets() > 0) {
+          assert.ok(Date.now() < deadline, 'the connection attempt is still open on the server');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } finally {
+        await silent.close();
+      }
+    });
+
     it('says TLS is not available when SSL is required and the server has none, and falls back under prefer', async () => {
       const required = await h.api.testConnection({ type: d.type, config: { ...base(), sslMode: 'require' } });
       assert.equal(required.errorCode, 'ssl', required.message);

@@ -60,6 +60,8 @@ export class CountingProxy {
 
 export interface LoopbackServer {
   port: number;
+  /** Connections the server still holds open (the client has not closed them). */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function listenOnLoopback(server: net.Server, sockets: Set<net.Sock
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
+    openSockets: () => [...sockets].filter((s) => !s.destroyed && !s.readableEnded).length,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -81,6 +84,9 @@ export async function startSilentServer(): Promise<LoopbackServer> {
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
+    socket.resume(); // read and discard, so the peer closing is seen
+    socket.on('end', () => socket.destroy());
+    socket.on('close', () => sockets.delete(socket));
   });
   return listenOnLoopback(server, sockets);
 }

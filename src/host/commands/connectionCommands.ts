@@ -87,6 +87,7 @@ async function testConnection(deps: Deps, connection: Connection | undefined): P
     void notify.info(msg`"${connection.name}": connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`);
     return;
   }
+  if (result.errorCode === 'cancelled') return; // the user cancelled: nothing to report
   deps.logger.warn(`Test of "${connection.name}" failed (${result.errorCode ?? 'error'}): ${result.message}`);
   const choice = await notify.error(msg`"${connection.name}": ${result.message}`, {}, 'Edit Connection', 'Show Log');
   if (choice === 'Edit Connection') await deps.forms.show(connection);

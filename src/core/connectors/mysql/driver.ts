@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { createConnection as createCoreConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import type {
   ColumnInfo,
@@ -15,7 +16,7 @@ import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteBacktick } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';
-import { cancelledError, cancelOnAbortOrTimeout } from '../sql/cancellation';
+import { cancelledError, cancelOnAbortOrTimeout, raceAbort } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
 import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
@@ -64,10 +65,10 @@ class MysqlSession implements ConnectorSession {
     this.cfg = readServerConfig(options.config);
   }
 
-  async test(): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
-    const conn = await this.openConnection();
+  async test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
+    const conn = await this.openConnection(signal);
     try {
-      const [rows] = await conn.query<mysql.RowDataPacket[]>(serverVersionSql);
+      const [rows] = await raceAbort(conn.query<mysql.RowDataPacket[]>(serverVersionSql), signal, () => conn.destroy());
       const version = String(rows[0]?.version ?? '');
       return { ok: true, serverVersion: /mariadb/i.test(version) ? version : `MySQL ${version}`, message: 'Connection successful.' };
     } catch (error) {
@@ -266,15 +267,22 @@ class MysqlSession implements ConnectorSession {
     return this.pool;
   }
 
-  private async openConnection(): Promise<mysql.Connection> {
+  private async openConnection(signal?: AbortSignal): Promise<mysql.Connection> {
+    // The callback-style connection exists before it connects, so a cancel can drop its socket.
+    const core = createCoreConnection(this.connectionOptions());
+    core.on('error', () => undefined);
+    const connected = new Promise<void>((resolve, reject) => {
+      core.once('connect', () => resolve());
+      core.once('error', reject);
+    });
     try {
-      const conn = await mysql.createConnection(this.connectionOptions());
-      conn.on('error', () => undefined);
-      return conn;
+      await raceAbort(connected, signal, () => core.destroy());
+      return core.promise();
     } catch (error) {
+      core.destroy();
       if (this.isSslRefused(error)) {
         this.plainFallback = true;
-        return this.openConnection();
+        return this.openConnection(signal);
       }
       throw this.mapError(error);
     }

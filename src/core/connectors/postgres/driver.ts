@@ -16,7 +16,7 @@ import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteDoubleQuoted } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';
-import { cancelledError, cancelOnAbortOrTimeout } from '../sql/cancellation';
+import { cancelledError, cancelOnAbortOrTimeout, raceAbort } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
 import { previewSql, toPreview } from '../sql/results';
 import { batchRows, CappedSink, collect } from '../sql/streaming';
@@ -77,14 +77,14 @@ class PostgresSession implements ConnectorSession {
     this.cfg = readServerConfig(options.config);
   }
 
-  async test(): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
-    const client = await this.openClient(undefined);
+  async test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
+    const client = await this.openClient(undefined, signal);
     try {
-      const result = await client.query<{ version: string }>(serverVersionSql);
+      const result = await raceAbort(client.query<{ version: string }>(serverVersionSql), signal, () => dropSocket(client));
       const version = `PostgreSQL ${result.rows[0]?.version ?? ''}`.trim();
       return { ok: true, serverVersion: version, message: 'Connection successful.' };
     } finally {
-      await client.end().catch(() => undefined);
+      if (!signal?.aborted) await client.end().catch(() => undefined);
     }
   }
 
@@ -326,16 +326,18 @@ class PostgresSession implements ConnectorSession {
   }
 
   /** A dedicated, connected client (for tests and cancel requests), outside the pools. */
-  private async openClient(catalog: string | undefined): Promise<pg.Client> {
+  private async openClient(catalog: string | undefined, signal?: AbortSignal): Promise<pg.Client> {
     const client = new pg.Client(this.clientConfig(catalog));
     try {
-      await client.connect();
+      // Cancelling drops the socket, even one still waiting for a host that never answers.
+      await raceAbort(client.connect(), signal, () => dropSocket(client));
       return client;
     } catch (error) {
+      if (ConnectionError.is(error, 'cancelled')) throw error;
       await client.end().catch(() => undefined);
       if (this.isSslRefused(error)) {
         this.plainFallback = true;
-        return this.openClient(catalog);
+        return this.openClient(catalog, signal);
       }
       throw this.mapError(error);
     }
@@ -373,6 +375,11 @@ class PostgresSession implements ConnectorSession {
 
 }
 
+
+/** Closes a client's socket at once, connecting or not (end() waits for a host that never answers). */
+function dropSocket(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
 
 function readCursor(cursor: Cursor<Row>, maxRows: number): Promise<{ rows: Row[]; fields: pg.FieldDef[] }> {
   return new Promise((resolve, reject) => {

@@ -35,3 +35,38 @@ export function cancelOnAbortOrTimeout(
 export function cancelledError(): ConnectionError {
   return new ConnectionError('cancelled', 'The query was cancelled and stopped on the server.');
 }
+
+/** What a connection attempt the caller cancelled reports. */
+export function connectCancelledError(): ConnectionError {
+  return new ConnectionError('cancelled', 'Cancelled; the connection attempt was dropped.');
+}
+
+/**
+ * Work that stops when the signal aborts: the promise rejects at once as cancelled, and `onAbort`
+ * drops what the work holds (a socket still connecting), so nothing waits on a host that never answers.
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => void): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    onAbort();
+    work.catch(() => undefined);
+    return Promise.reject(connectCancelledError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => {
+      onAbort();
+      reject(connectCancelledError());
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
