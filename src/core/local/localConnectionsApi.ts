@@ -37,19 +37,14 @@ import type {
 import type { ConnectorRegistry } from '../connectors/registry';
 import { SessionManager } from '../connectors/sessionManager';
 import type { Capability, ConnectorSession, ConnectorSpec } from '../connectors/types';
-import { hasControlCharacters } from '../../shared/fieldValidation';
 import { checkSecrets, normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from '../store/connectionStore';
+import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
 import { CredentialStore, type CredentialTarget, type TargetChange } from './credentials';
+import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
 import { feed } from '../results/feed';
-
-export interface QueryLimits {
-  defaultRowLimit: number;
-  maxRowLimit: number;
-  defaultTimeoutMs: number;
-}
 
 export interface LocalApiDeps {
   store: ConnectionStore;
@@ -63,10 +58,7 @@ export interface LocalApiDeps {
   sessionIdleMs?: number;
 }
 
-/** The most rows one preview or test query may return: the grid pages through them from a spool on disk. */
-export const maxRowLimit = 1_000_000;
-const defaultLimits: QueryLimits = { defaultRowLimit: 100, maxRowLimit: maxRowLimit, defaultTimeoutMs: 30_000 };
-const maxNameLength = 200;
+export { maxRowLimit, type QueryLimits } from './limits';
 
 /** The Connections API served from this machine: records in the store, secrets in the vault. */
 export class LocalConnectionsApi implements ConnectionsApi {
@@ -250,12 +242,12 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   async preview(id: string, query: PreviewQuery, options: RequestOptions = {}): Promise<PreviewResponse> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
-    const limit = this.rowLimit(query.limit);
+    const limit = rowLimit(this.limits(), query.limit);
     return this.withSession(id, 'preview', (s) => s.preview!({ ...query, limit }, options.signal));
   }
 
   async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
-    const { limit, timeoutMs } = this.queryLimits(request);
+    const { limit, timeoutMs } = queryLimits(this.limits(), request);
     return this.withSession(
       request.connectionId,
       'query',
@@ -266,7 +258,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
-    const limit = this.rowLimit(query.limit);
+    const limit = rowLimit(this.limits(), query.limit);
     return this.withSession(id, 'preview', async (s) => {
       if (!s.streamPreview) {
         const response = await s.preview!({ ...query, limit }, options.signal);
@@ -277,7 +269,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
   }
 
   async testQueryStream(request: TestQueryRequest, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
-    const { limit, timeoutMs } = this.queryLimits(request);
+    const { limit, timeoutMs } = queryLimits(this.limits(), request);
     return this.withSession(request.connectionId, 'query', async (s) => {
       const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
       if (!s.stream) return feed(sink, await s.query!(q), limit);
@@ -295,6 +287,20 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   async discoverDatabricks(request: DatabricksDiscoverRequest): Promise<DatabricksDiscoverResponse> {
     return this.unsupported(request.connectionId, 'discover', 'discover Databricks catalogs');
+  }
+
+  /** What changed in the connection's target since its secrets were saved; empty when nothing did. */
+  async targetChanges(id: string): Promise<TargetChange[]> {
+    const connection = await this.getConnection(id);
+    return this.credentials.changes(connection.credentialId, targetOf(connection));
+  }
+
+  /** The user confirmed the connection's new target: its saved secrets may be sent there. */
+  async confirmTarget(id: string): Promise<void> {
+    const connection = await this.getConnection(id);
+    if (connection.credentialId) await this.credentials.bind(connection.credentialId, targetOf(connection));
+    await this.sessions.invalidate(id);
+    this.deps.logger.info(`Confirmed the new target of "${connection.name}" (${id}).`);
   }
 
   /** Closes every open session; the extension calls it on deactivate. */
@@ -342,20 +348,6 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return driver.openSession({ config: connection.config, secrets, logger: this.deps.logger });
   }
 
-  /** What changed in the connection's target since its secrets were saved; empty when nothing did. */
-  async targetChanges(id: string): Promise<TargetChange[]> {
-    const connection = await this.getConnection(id);
-    return this.credentials.changes(connection.credentialId, targetOf(connection));
-  }
-
-  /** The user confirmed the connection's new target: its saved secrets may be sent there. */
-  async confirmTarget(id: string): Promise<void> {
-    const connection = await this.getConnection(id);
-    if (connection.credentialId) await this.credentials.bind(connection.credentialId, targetOf(connection));
-    await this.sessions.invalidate(id);
-    this.deps.logger.info(`Confirmed the new target of "${connection.name}" (${id}).`);
-  }
-
   private async mergeSecrets(credentialId: string, secrets: SecretValues): Promise<void> {
     if (Object.keys(secrets).length === 0) return;
     const merged = { ...(await this.credentials.read(credentialId)), ...secrets };
@@ -380,55 +372,9 @@ export class LocalConnectionsApi implements ConnectionsApi {
     }
   }
 
-  private queryLimits(request: TestQueryRequest): { limit: number; timeoutMs: number } {
-    if (!request.sql || request.sql.trim() === '') {
-      throw new ConnectionError('invalid_config', 'There is no SQL to run.', { field: 'sql' });
-    }
-    const limit = this.rowLimit(request.limit);
-    const timeoutMs = request.timeoutMs ?? this.limits().defaultTimeoutMs;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new ConnectionError('invalid_config', `The timeout must be a positive number of milliseconds, not ${timeoutMs}.`);
-    }
-    return { limit, timeoutMs };
-  }
-
-  private rowLimit(requested: number | undefined): number {
-    const { defaultRowLimit, maxRowLimit } = this.limits();
-    const limit = requested ?? defaultRowLimit;
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxRowLimit) {
-      throw new ConnectionError('invalid_config', `The row limit must be a whole number from 1 to ${maxRowLimit}, not ${limit}.`, {
-        field: 'limit',
-      });
-    }
-    return limit;
-  }
-
   private limits(): QueryLimits {
     return this.deps.limits?.() ?? defaultLimits;
   }
-}
-
-function checkName(raw: string | undefined): string {
-  const name = (raw ?? '').trim();
-  if (name === '') throw new ConnectionError('invalid_config', 'A connection needs a name.', { field: 'name' });
-  if (name.length > maxNameLength) {
-    throw new ConnectionError('invalid_config', `A connection name can have at most ${maxNameLength} characters.`, { field: 'name' });
-  }
-  if (hasControlCharacters(name)) {
-    throw new ConnectionError('invalid_config', 'A connection name cannot contain control characters.', { field: 'name' });
-  }
-  return name;
-}
-
-function assertNameFreeIn(records: readonly StoredConnection[], name: string, exceptId: string | undefined): void {
-  const clash = records.find((r) => r.id !== exceptId && r.name.toLowerCase() === name.toLowerCase());
-  if (clash) {
-    throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists; choose another name.`, { field: 'name' });
-  }
-}
-
-function toConnection(record: StoredConnection): Connection {
-  return { ...record, config: { ...record.config }, scope: 'user' };
 }
 
 function targetOf(connection: Connection): CredentialTarget {

@@ -1,18 +1,9 @@
 import { ConnectionError, errorMessage } from '../../errors';
 import { cancelledError } from '../sql/cancellation';
-import { networkError } from '../sql/networkErrors';
-import type { ServerConfig } from '../sql/serverConfig';
+import { networkError, type DriverErrorMapper } from '../sql/networkErrors';
 
-/**
- * A mysql2 error as a ConnectionError with a machine-readable code; `safe` takes any secret out of
- * server text first.
- */
-export function mapMysqlError(
-  error: unknown,
-  cfg: ServerConfig,
-  safe: (text: string) => string,
-  query?: { cancelled: boolean; timeoutMs: number },
-): ConnectionError {
+/** A mysql2 error as a ConnectionError. */
+export const mapMysqlError: DriverErrorMapper = (error, cfg, safe, query) => {
   if (ConnectionError.is(error)) return error;
   const e = error as { code?: string; errno?: number; sqlState?: string };
   const message = safe(errorMessage(error));
@@ -47,4 +38,4 @@ export function mapMysqlError(
     return new ConnectionError('query_failed', message, { sqlState: e.sqlState });
   }
   return new ConnectionError('internal', message);
-}
+};

@@ -1,18 +1,9 @@
 import { ConnectionError, errorMessage } from '../../errors';
 import { cancelledError } from '../sql/cancellation';
-import { networkError } from '../sql/networkErrors';
-import type { ServerConfig } from '../sql/serverConfig';
+import { networkError, type DriverErrorMapper } from '../sql/networkErrors';
 
-/**
- * A PostgreSQL driver error as a ConnectionError with a machine-readable code; `safe` takes any
- * secret out of server text first.
- */
-export function mapPostgresError(
-  error: unknown,
-  cfg: ServerConfig,
-  safe: (text: string) => string,
-  query?: { cancelled: boolean; timeoutMs: number },
-): ConnectionError {
+/** A PostgreSQL driver error as a ConnectionError. */
+export const mapPostgresError: DriverErrorMapper = (error, cfg, safe, query) => {
   if (ConnectionError.is(error)) return error;
   const net = networkError(error, cfg);
   const message = safe(errorMessage(error));
@@ -49,4 +40,4 @@ export function mapPostgresError(
     return new ConnectionError('query_failed', message, { sqlState: e.code, position });
   }
   return new ConnectionError('internal', message);
-}
+};

@@ -1,6 +1,17 @@
 import { ConnectionError } from '../../errors';
 import type { ServerConfig } from './serverConfig';
 
+/**
+ * A driver's error as a ConnectionError with a machine-readable code: `safe` takes any secret out of
+ * server text first; `query` says, for a statement, whether the caller cancelled it and its timeout.
+ */
+export type DriverErrorMapper = (
+  error: unknown,
+  cfg: ServerConfig,
+  safe: (text: string) => string,
+  query?: { cancelled: boolean; timeoutMs: number },
+) => ConnectionError;
+
 const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
