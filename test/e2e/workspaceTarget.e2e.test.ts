@@ -68,7 +68,7 @@ describe('Workspace connections in real VS Code: partitions, and a target that c
     await workbench().screenshot('workspace-target-03-review');
     await dialog.getByRole('button', { name: 'Send Password to New Target' }).click();
     // Now the new server is asked (it refuses everyone), and it received the password.
-    await page.getByRole('treeitem', { name: /Could not list the contents: Password authentication failed/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('treeitem', { name: /Could not list databases: Password authentication failed/ }).waitFor({ timeout: 30_000 });
     assert.deepEqual(probe.passwords, [secret]);
   });
 });

@@ -339,7 +339,7 @@ describe('Planasonix Connections in the real extension host', function () {
       );
       const [message] = await t.explorer.getChildren(node);
       const item = t.explorer.getTreeItem(message!);
-      assert.match(String(item.label), /^Could not list the contents: Connection refused/);
+      assert.match(String(item.label), /^Could not list databases: Connection refused/);
       assert.equal(item.command?.command, 'planasonix.explorer.retry');
     } finally {
       await t.api.deleteConnection(broken.id);

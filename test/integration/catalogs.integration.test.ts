@@ -11,7 +11,7 @@ import initSqlJs from 'sql.js';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
 import { loadChildren } from '../../src/core/explorer/loaders';
-import type { ExplorerNode, SchemaNode, TableNode } from '../../src/core/explorer/nodes';
+import { locate, type ExplorerNode, type SchemaNode, type TableNode } from '../../src/core/explorer/nodes';
 import { makeHarness, type Harness } from '../support/harness';
 import { ensureMysqlFixture, fixtureDatabase, mysqlServer, onPostgresFixture, pgServer } from '../support/servers';
 
@@ -46,22 +46,28 @@ describe('catalogs as the server has them', function () {
     it('lists partitions under their parent (wherever they live), not among the schema\'s tables', async () => {
       const { tables } = await h.api.listTables(id, { schema: 'cat_fx' });
       assert.deepEqual(tables.filter((t) => t.name.startsWith('events')), [{ name: 'events', type: 'PARTITIONED TABLE' }]);
-      const schemaNode: SchemaNode = { kind: 'schema', id: 'pg/schema:cat_fx', connectionId: id, connectionType: 'postgres', catalog: fixtureDatabase, schema: 'cat_fx' };
+      const schemaNode: SchemaNode = {
+        kind: 'schema',
+        id: 'pg/schema:cat_fx',
+        connection: { id, type: 'postgres', scope: 'user' },
+        path: [{ level: 'catalog', name: fixtureDatabase }, { level: 'schema', name: 'cat_fx' }],
+        name: 'cat_fx',
+      };
       const children = await loadChildren(h.api, registry, schemaNode, { pageSize: 500 });
-      const events = children.find((c): c is TableNode => c.kind === 'table' && c.table === 'events')!;
+      const events = children.find((c): c is TableNode => c.kind === 'table' && c.name === 'events')!;
       const under = await loadChildren(h.api, registry, events, { pageSize: 500 });
       assert.deepEqual(under.filter((c) => c.kind === 'column').map((c) => (c as { column: { name: string } }).column.name), ['id', 'at']);
       const partitions = under.filter((c): c is TableNode => c.kind === 'table');
       assert.deepEqual(
-        partitions.map((p) => [p.schema, p.table, p.tableType]),
+        partitions.map((p) => [locate(p.path).schema, p.name, p.tableType]),
         [
           ['cat_fx', 'events_2025', 'PARTITION'],
           ['cat_fx', 'events_2026', 'PARTITIONED TABLE'],
           ['cat_fx_old', 'events_2024', 'PARTITION'],
         ].sort((a, b) => a[1]!.localeCompare(b[1]!)),
       );
-      const sub = await loadChildren(h.api, registry, partitions.find((p) => p.table === 'events_2026')!, { pageSize: 500 });
-      assert.deepEqual(sub.filter((c): c is TableNode => c.kind === 'table').map((p) => p.table), ['events_2026_a']);
+      const sub = await loadChildren(h.api, registry, partitions.find((p) => p.name === 'events_2026')!, { pageSize: 500 });
+      assert.deepEqual(sub.filter((c): c is TableNode => c.kind === 'table').map((p) => p.name), ['events_2026_a']);
       const preview = await h.api.preview(id, { schema: 'cat_fx_old', table: 'events_2024', limit: 5 });
       assert.deepEqual(preview.columns, ['id', 'at']);
       assert.equal(new Set(under.map((n: ExplorerNode) => n.id)).size, under.length, 'ids are unique');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ConnectionsApi } from '../../src/core/api/types';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
-import { loadChildren, loadTablePage } from '../../src/core/explorer/loaders';
+import { loadChildren, loadMore } from '../../src/core/explorer/loaders';
 import type { ExplorerNode, LoadMoreNode, MessageNode, SchemaNode } from '../../src/core/explorer/nodes';
 import { samplePath } from '../../scripts/sampleDatabase';
 import { makeHarness, type Harness } from '../support/harness';
@@ -59,9 +59,9 @@ describe('explorer loaders against the real servers', () => {
     const pg = find(roots, (n) => n.kind === 'connection' && n.connection.name === 'PG');
     let node: ExplorerNode = pg;
     for (const pick of [
-      (n: ExplorerNode) => n.kind === 'catalog' && n.catalog === fixtureDatabase,
-      (n: ExplorerNode) => n.kind === 'schema' && n.schema === 'fixture',
-      (n: ExplorerNode) => n.kind === 'table' && n.table === 'customers',
+      (n: ExplorerNode) => n.kind === 'catalog' && n.name === fixtureDatabase,
+      (n: ExplorerNode) => n.kind === 'schema' && n.name === 'fixture',
+      (n: ExplorerNode) => n.kind === 'table' && n.name === 'customers',
     ]) {
       const before = calls.length;
       const children = await loadChildren(api, registry, node, opts);
@@ -80,9 +80,9 @@ describe('explorer loaders against the real servers', () => {
     const maria = find(roots, (n) => n.kind === 'connection' && n.connection.name === 'Maria');
     const schemas = await loadChildren(h.api, registry, maria, { pageSize: 500 });
     assert.ok(schemas.every((s) => s.kind === 'schema'), 'MySQL has no catalog level');
-    const schema = find(schemas, (n) => n.kind === 'schema' && n.schema === fixtureDatabase);
+    const schema = find(schemas, (n) => n.kind === 'schema' && n.name === fixtureDatabase);
     const tables = await loadChildren(h.api, registry, schema, { pageSize: 500 });
-    const kinds = Object.fromEntries(tables.map((t) => (t.kind === 'table' ? [t.table, t.tableType] : [t.id, t.kind])));
+    const kinds = Object.fromEntries(tables.map((t) => (t.kind === 'table' ? [t.name, t.tableType] : [t.id, t.kind])));
     assert.equal(kinds.customers, 'TABLE');
     assert.equal(kinds.customer_orders, 'VIEW');
   });
@@ -91,7 +91,7 @@ describe('explorer loaders against the real servers', () => {
     const roots = await loadChildren(h.api, registry, undefined, { pageSize: 500 });
     const maria = find(roots, (n) => n.kind === 'connection' && n.connection.name === 'Maria');
     const schemas = await loadChildren(h.api, registry, maria, { pageSize: 500 });
-    const empty = find(schemas, (n) => n.kind === 'schema' && n.schema === 'planasonix_fixture_empty');
+    const empty = find(schemas, (n) => n.kind === 'schema' && n.name === 'planasonix_fixture_empty');
     const children = await loadChildren(h.api, registry, empty, { pageSize: 500 });
     assert.equal(children.length, 1);
     assert.equal((children[0] as MessageNode).severity, 'empty');
@@ -102,25 +102,27 @@ describe('explorer loaders against the real servers', () => {
     const schema: SchemaNode = {
       kind: 'schema',
       id: 'user:x/schema:fixture',
-      connectionId: (await h.api.listConnections({ search: 'PG' })).data[0]!.id,
-      connectionType: 'postgres',
-      catalog: fixtureDatabase,
-      schema: 'fixture',
+      connection: { id: (await h.api.listConnections({ search: 'PG' })).data[0]!.id, type: 'postgres', scope: 'user' },
+      path: [
+        { level: 'catalog', name: fixtureDatabase },
+        { level: 'schema', name: 'fixture' },
+      ],
+      name: 'fixture',
     };
-    const all = (await loadChildren(h.api, registry, schema, { pageSize: 500 })).map((n) => n.kind === 'table' && n.table);
+    const all = (await loadChildren(h.api, registry, schema, { pageSize: 500 })).map((n) => n.kind === 'table' && n.name);
     const first = await loadChildren(h.api, registry, schema, { pageSize: 4 });
     assert.equal(first.length, 5);
     const more = first[4] as LoadMoreNode;
     assert.equal(more.kind, 'loadMore');
     assert.equal(more.loaded, 4);
-    const second = await loadTablePage(h.api, schema, more.pageToken, more.loaded, { pageSize: 4 });
+    const second = await loadMore(h.api, registry, more, { pageSize: 4 });
     assert.deepEqual(
-      [...first.slice(0, 4), ...second.filter((n) => n.kind === 'table')].map((n) => n.kind === 'table' && n.table),
+      [...first.slice(0, 4), ...second.filter((n) => n.kind === 'table')].map((n) => n.kind === 'table' && n.name),
       all.slice(0, 8),
     );
-    const filtered = await loadChildren(h.api, registry, schema, { pageSize: 500, tableFilter: () => 'order' });
-    assert.deepEqual(filtered.map((n) => n.kind === 'table' && n.table).sort(), ['customer_orders', 'order_totals', 'orders']);
-    const none = await loadChildren(h.api, registry, schema, { pageSize: 500, tableFilter: () => 'zzz_nothing' });
+    const filtered = await loadChildren(h.api, registry, schema, { pageSize: 500, filterOf: () => 'order' });
+    assert.deepEqual(filtered.map((n) => n.kind === 'table' && n.name).sort(), ['customer_orders', 'order_totals', 'orders']);
+    const none = await loadChildren(h.api, registry, schema, { pageSize: 500, filterOf: () => 'zzz_nothing' });
     assert.equal((none[0] as MessageNode).text, 'No tables match "zzz_nothing"');
   });
 
@@ -130,7 +132,7 @@ describe('explorer loaders against the real servers', () => {
       await local.api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
       const [conn] = await loadChildren(local.api, registry, undefined, { pageSize: 500 });
       const [catalog] = await loadChildren(local.api, registry, conn, { pageSize: 500 });
-      assert.equal(catalog!.kind === 'catalog' && catalog!.catalog, 'planasonix-sample.sqlite');
+      assert.equal(catalog!.kind === 'catalog' && catalog!.name, 'planasonix-sample.sqlite');
       const tables = await loadChildren(local.api, registry, catalog, { pageSize: 2 });
       assert.deepEqual(tables.map((t) => t.kind), ['table', 'table', 'loadMore']);
       const columns = await loadChildren(local.api, registry, tables[0], { pageSize: 500 });
@@ -153,10 +155,10 @@ describe('explorer loaders against the real servers', () => {
     assert.equal(failed.length, 1);
     const message = failed[0] as MessageNode;
     assert.equal(message.severity, 'error');
-    assert.match(message.text, /^Could not list the contents: Connection refused by 127\.0\.0\.1:1/);
+    assert.match(message.text, /^Could not list databases: Connection refused by 127\.0\.0\.1:1/);
     assert.equal(message.parent, node);
     await h.api.updateConnection(broken.id, { config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, sslMode: 'disable' } });
     const fixed = await loadChildren(h.api, registry, node, { pageSize: 500 });
-    assert.ok(fixed.some((n) => n.kind === 'catalog' && n.catalog === fixtureDatabase));
+    assert.ok(fixed.some((n) => n.kind === 'catalog' && n.name === fixtureDatabase));
   });
 });

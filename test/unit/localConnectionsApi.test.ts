@@ -147,6 +147,7 @@ describe('LocalConnectionsApi', () => {
       label: 'Leaky',
       icon: 'database',
       capabilities: [],
+      hierarchy: { children: {} },
       fields: [
         { name: 'host', label: 'Host', kind: 'string' },
         { name: 'token', label: 'Token', kind: 'secret', secret: true },

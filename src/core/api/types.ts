@@ -102,7 +102,9 @@ export type TableType =
   | 'PARTITION'
   | 'SEQUENCE'
   /** MariaDB's system-versioned (temporal) tables. */
-  | 'SYSTEM VERSIONED TABLE';
+  | 'SYSTEM VERSIONED TABLE'
+  /** A Databricks Unity Catalog volume (files, listed with the tables of its schema). */
+  | 'VOLUME';
 
 export interface TableInfo {
   name: string;

@@ -19,6 +19,11 @@ export class ConnectorRegistry {
     return [...this.specs.values()];
   }
 
+  /** The spec of a type, or undefined for a type this version does not know. */
+  find(type: string): ConnectorSpec | undefined {
+    return this.specs.get(type);
+  }
+
   spec(type: string): ConnectorSpec {
     const spec = this.specs.get(type);
     if (!spec) {

@@ -14,12 +14,23 @@ import type {
   TestConnectionResponse,
   TestQueryResponse,
 } from '../api/types';
+import type { Level } from '../explorer/nodes';
 import type { Logger } from '../ports';
 
 // The field description is shared with the form webview, so it is declared in src/shared.
 export type { ConfigField, FieldKind } from '../../shared/configField';
 
 export type Capability = 'catalogs' | 'schemas' | 'tables' | 'preview' | 'query' | 'files' | 'cloudSchema' | 'discover';
+
+/** The shape of a connector's explorer tree. */
+export interface Hierarchy {
+  /** The levels listed under each level, and under the connection itself. */
+  children: Partial<Record<'connection' | Level, readonly Level[]>>;
+  /** Levels whose lists come a page at a time, ending in "Load more". */
+  paged?: readonly Level[];
+  /** Levels the server filters by name when the user sets a filter on their parent. */
+  searchable?: readonly Level[];
+}
 
 export interface ConnectorSpec {
   /** Type id as the API spells it. */
@@ -29,6 +40,7 @@ export interface ConnectorSpec {
   icon: string;
   fields: readonly ConfigField[];
   capabilities: readonly Capability[];
+  hierarchy: Hierarchy;
   /** Loads the driver-backed implementation; called on first use only. */
   load(): Promise<ConnectorDriverModule>;
 }

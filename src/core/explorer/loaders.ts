@@ -1,35 +1,86 @@
 import type { ConnectionsApi } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
+import type { ConnectorSpec, Hierarchy } from '../connectors/types';
 import { ConnectionError, errorMessage } from '../errors';
 import {
   childId,
-  type ColumnNode,
+  locate,
+  pathOf,
+  refOf,
+  segment,
+  unreachable,
   type ConnectionNode,
+  type ContainerNode,
   type ExplorerNode,
+  type ItemNode,
+  type Level,
   type LoadMoreNode,
   type MessageNode,
-  type SchemaNode,
-  type TableNode,
+  type Segment,
 } from './nodes';
 
 export interface LoadOptions {
   pageSize: number;
-  /** Server-side name filter per schema node id. */
-  tableFilter?: (schemaNodeId: string) => string | undefined;
+  /** The server-side name filter set on a container node, by its id. */
+  filterOf?: (containerId: string) => string | undefined;
   signal?: AbortSignal;
 }
 
-const what: Record<string, string> = {
-  root: 'connections',
-  connection: 'the contents',
-  catalog: 'schemas',
-  schema: 'tables',
-  table: 'columns',
+/** One API call lists the levels of a listing together (a file listing gives folders and files). */
+type Listing = 'catalogs' | 'schemas' | 'tables' | 'columns' | 'files';
+
+function listingOf(level: Level): Listing {
+  switch (level) {
+    case 'catalog':
+    case 'bucket':
+      return 'catalogs';
+    case 'schema':
+      return 'schemas';
+    case 'table':
+    case 'volume':
+      return 'tables';
+    case 'column':
+      return 'columns';
+    case 'prefix':
+    case 'object':
+      return 'files';
+    default:
+      return unreachable(level);
+  }
+}
+
+const plural: Record<Level, string> = {
+  catalog: 'databases',
+  schema: 'schemas',
+  table: 'tables',
+  column: 'columns',
+  bucket: 'buckets',
+  prefix: 'folders',
+  object: 'files',
+  volume: 'volumes',
 };
 
+/** What the children of a level are called: "tables", "folders and files". */
+export function describeLevels(levels: readonly Level[]): string {
+  const words = [...new Set(levels.map((l) => plural[l]))];
+  return words.length === 0 ? 'items' : words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** The levels listed under a node, as its connector's spec declares them. */
+export function childLevels(hierarchy: Hierarchy, node: ContainerNode): readonly Level[] {
+  return hierarchy.children[node.kind] ?? [];
+}
+
+/** Whether the user can filter a node's children by name on the server. */
+export function isSearchable(spec: ConnectorSpec, node: ContainerNode): boolean {
+  // A table's tables are its partitions: a handful, not worth a filter.
+  if (node.kind === 'table') return false;
+  return childLevels(spec.hierarchy, node).some((l) => spec.hierarchy.searchable?.includes(l));
+}
+
 /**
- * Children of a node, one API round trip each. A failure or an empty result comes back as a message
- * node, never as an exception, so the tree shows it in place with a way to retry.
+ * Children of a node, one API round trip per listing. A failure or an empty result comes back as a
+ * message node, never as an exception, so the tree shows it in place with a way to retry.
  */
 export async function loadChildren(
   api: ConnectionsApi,
@@ -37,154 +88,151 @@ export async function loadChildren(
   node: ExplorerNode | undefined,
   options: LoadOptions,
 ): Promise<ExplorerNode[]> {
-  const parentId = node?.id ?? 'root';
+  if (!node) return loadConnections(api, registry);
+  if (node.kind === 'message' || node.kind === 'loadMore') return [];
+  let what = 'the contents';
   try {
-    const children = await load(api, registry, node, options);
-    if (children.length === 0 && node) {
-      const filter = node.kind === 'schema' ? options.tableFilter?.(node.id) : undefined;
-      const text = filter ? `No tables match "${filter}"` : `No ${what[node.kind] ?? 'items'}`;
-      return [message(node, 'empty', text)];
+    const spec = registry.spec(refOf(node).type);
+    const levels = childLevels(spec.hierarchy, node);
+    what = describeLevels(levels);
+    const children = (await Promise.all(listingsOf(levels).map((listing) => list(api, spec, node, listing, undefined, 0, options)))).flat();
+    if (children.length === 0) {
+      const filter = options.filterOf?.(node.id);
+      return [message(node, 'empty', filter ? `No ${what} match "${filter}"` : `No ${what}`)];
     }
     return children;
   } catch (error) {
-    if (!node) throw error;
     const reason = errorMessage(error);
     const detail = ConnectionError.is(error) ? `${error.code}: ${reason}` : reason;
-    const m = message(node, 'error', `Could not list ${what[node.kind] ?? 'items'}: ${reason}`, detail);
+    const m = message(node, 'error', `Could not list ${what}: ${reason}`, detail);
     return [ConnectionError.is(error) ? { ...m, errorCode: error.code } : m];
   }
-
-  function message(parent: ExplorerNode, severity: MessageNode['severity'], text: string, detail?: string): MessageNode {
-    return { kind: 'message', id: childId(parentId, 'message', severity), parent, severity, text, detail };
-  }
 }
 
-async function load(api: ConnectionsApi, registry: ConnectorRegistry, node: ExplorerNode | undefined, options: LoadOptions): Promise<ExplorerNode[]> {
-  if (!node) {
-    const { data } = await api.listConnections();
-    return data.map((connection): ConnectionNode => {
-      const spec = safeSpec(registry, connection.type);
-      return {
-        kind: 'connection',
-        id: `${connection.scope ?? 'user'}:${connection.id}`,
-        connection,
-        icon: spec?.icon ?? 'plug',
-        typeLabel: spec?.label ?? connection.type,
-      };
-    });
-  }
-  switch (node.kind) {
-    case 'connection': {
-      const { connection } = node;
-      const spec = registry.spec(connection.type);
-      if (spec.capabilities.includes('catalogs')) {
-        const { catalogs } = await api.listCatalogs(connection.id, { signal: options.signal });
-        return catalogs.map((c) => ({
-          kind: 'catalog',
-          id: childId(node.id, 'catalog', c.name),
-          parent: node,
-          connectionId: connection.id,
-          connectionType: connection.type,
-          catalog: c.name,
-        }));
-      }
-      if (spec.capabilities.includes('schemas')) {
-        const { schemas } = await api.listSchemas(connection.id, {}, { signal: options.signal });
-        return schemas.map((s) => schemaNode(node, connection.id, connection.type, undefined, s.name));
-      }
-      return [];
-    }
-    case 'catalog': {
-      if (!registry.spec(node.connectionType).capabilities.includes('schemas')) {
-        // A catalog without schemas (a SQLite file) holds its tables directly.
-        return loadTablePage(api, { ...schemaNode(node, node.connectionId, node.connectionType, node.catalog, ''), id: node.id }, undefined, 0, options);
-      }
-      const { schemas } = await api.listSchemas(node.connectionId, { catalog: node.catalog }, { signal: options.signal });
-      return schemas.map((s) => schemaNode(node, node.connectionId, node.connectionType, node.catalog, s.name));
-    }
-    case 'schema':
-      return loadTablePage(api, node, undefined, 0, options);
-    case 'table': {
-      // A partitioned table shows its partitions after its columns, as DataGrip does.
-      const [{ columns }, partitions] = await Promise.all([
-        api.listColumns(node.connectionId, { catalog: node.catalog, schema: node.schema, table: node.table }, { signal: options.signal }),
-        node.tableType === 'PARTITIONED TABLE'
-          ? api.listTables(node.connectionId, { catalog: node.catalog, schema: node.schema, partitionsOf: node.table }, { signal: options.signal })
-          : undefined,
-      ]);
-      const partitionNodes = (partitions?.tables ?? []).map(
-        (t): TableNode => ({
-          kind: 'table',
-          id: childId(node.id, 'partition', `${t.schema ?? node.schema ?? ''}.${t.name}`),
-          parent: node,
-          connectionId: node.connectionId,
-          connectionType: node.connectionType,
-          catalog: node.catalog,
-          schema: t.schema ?? node.schema,
-          table: t.name,
-          tableType: t.type,
-        }),
-      );
-      const columnNodes = columns.map(
-        (column): ColumnNode => ({
-          kind: 'column',
-          id: childId(node.id, 'column', column.name),
-          parent: node,
-          connectionId: node.connectionId,
-          connectionType: node.connectionType,
-          catalog: node.catalog,
-          schema: node.schema,
-          table: node.table,
-          column,
-        }),
-      );
-      return [...columnNodes, ...partitionNodes];
-    }
-    default:
-      return [];
-  }
+/** The page after a "Load more" node, ending with another one when the server has more. */
+export async function loadMore(api: ConnectionsApi, registry: ConnectorRegistry, more: LoadMoreNode, options: LoadOptions): Promise<ExplorerNode[]> {
+  const parent = more.parent;
+  const spec = registry.spec(refOf(parent).type);
+  const listing = listingsOf(childLevels(spec.hierarchy, parent)).find((l) => isPaged(spec, l));
+  if (!listing) return [];
+  return list(api, spec, parent, listing, more.pageToken, more.loaded, options);
 }
 
-/** One page of a schema's tables, ending with a "load more" node when the server has more. */
-export async function loadTablePage(
+async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry): Promise<ExplorerNode[]> {
+  const { data } = await api.listConnections();
+  return data.map((connection): ConnectionNode => {
+    const spec = registry.find(connection.type);
+    return {
+      kind: 'connection',
+      id: `${connection.scope ?? 'user'}:${connection.id}`,
+      connection,
+      icon: spec?.icon ?? 'plug',
+      typeLabel: spec?.label ?? connection.type,
+    };
+  });
+}
+
+function listingsOf(levels: readonly Level[]): Listing[] {
+  return [...new Set(levels.map(listingOf))];
+}
+
+function isPaged(spec: ConnectorSpec, listing: Listing): boolean {
+  return (spec.hierarchy.paged ?? []).some((l) => listingOf(l) === listing);
+}
+
+/** Runs one listing under a parent and turns what the server sent into nodes, with a "Load more" when it has more. */
+async function list(
   api: ConnectionsApi,
-  schema: SchemaNode,
+  spec: ConnectorSpec,
+  parent: ContainerNode,
+  listing: Listing,
   pageToken: string | undefined,
   alreadyLoaded: number,
   options: LoadOptions,
 ): Promise<ExplorerNode[]> {
-  const page = await api.listTables(
-    schema.connectionId,
-    { catalog: schema.catalog, schema: schema.schema, limit: options.pageSize, pageToken, search: options.tableFilter?.(schema.id) },
-    { signal: options.signal },
-  );
-  const tables = page.tables.map(
-    (t): TableNode => ({
-      kind: 'table',
-      id: childId(schema.id, 'table', t.name),
-      parent: schema,
-      connectionId: schema.connectionId,
-      connectionType: schema.connectionType,
-      catalog: schema.catalog,
-      schema: schema.schema,
-      table: t.name,
-      tableType: t.type,
-    }),
-  );
-  if (!page.nextPageToken) return tables;
-  const loaded = alreadyLoaded + tables.length;
-  const more: LoadMoreNode = { kind: 'loadMore', id: childId(schema.id, 'more', String(loaded)), parent: schema, pageToken: page.nextPageToken, loaded };
-  return [...tables, more];
-}
-
-function schemaNode(parent: ExplorerNode, connectionId: string, connectionType: string, catalog: string | undefined, schema: string): SchemaNode {
-  return { kind: 'schema', id: childId(parent.id, 'schema', schema), parent, connectionId, connectionType, catalog, schema };
-}
-
-function safeSpec(registry: ConnectorRegistry, type: string) {
-  try {
-    return registry.spec(type);
-  } catch {
-    return undefined;
+  const ref = refOf(parent);
+  const path = pathOf(parent);
+  const levels = childLevels(spec.hierarchy, parent);
+  const signal = { signal: options.signal };
+  const paged = isPaged(spec, listing);
+  const search = levels.some((l) => listingOf(l) === listing && spec.hierarchy.searchable?.includes(l)) ? options.filterOf?.(parent.id) : undefined;
+  const item = <N extends ItemNode>(level: Level, name: string, extra: Omit<N, keyof ItemNode | 'kind'> & Partial<ItemNode>, idKind: string = level): N => {
+    const segments: Segment[] = [...path, { level, name }];
+    return { kind: level, id: childId(parent.id, idKind, name), parent, connection: ref, path: segments, name, ...extra } as unknown as N;
+  };
+  const withMore = (nodes: ExplorerNode[], next: string | undefined): ExplorerNode[] => {
+    if (!paged || !next) return nodes;
+    const loaded = alreadyLoaded + nodes.length;
+    const more: LoadMoreNode = { kind: 'loadMore', id: childId(parent.id, 'more', String(loaded)), parent, pageToken: next, loaded, what: describeLevels(levels) };
+    return [...nodes, more];
+  };
+  switch (listing) {
+    case 'catalogs': {
+      const level = levels.find((l) => listingOf(l) === 'catalogs')!;
+      const { catalogs } = await api.listCatalogs(ref.id, signal);
+      return catalogs.map((c) => item(level, c.name, {}));
+    }
+    case 'schemas': {
+      const { schemas } = await api.listSchemas(ref.id, { catalog: segment(path, 'catalog') }, signal);
+      return schemas.map((s) => item('schema', s.name, {}));
+    }
+    case 'tables': {
+      const where = locate(path);
+      // Under a table, the tables listed are its partitions (after its columns, as DataGrip shows them).
+      const underTable = parent.kind === 'table';
+      if (underTable && parent.tableType !== 'PARTITIONED TABLE') return [];
+      const page = await api.listTables(
+        ref.id,
+        {
+          catalog: where.catalog,
+          schema: where.schema,
+          ...(underTable ? { partitionsOf: parent.name } : {}),
+          ...(paged ? { limit: options.pageSize, pageToken } : {}),
+          ...(search ? { search } : {}),
+        },
+        signal,
+      );
+      const volumes = levels.includes('volume');
+      const nodes = page.tables.map((t): ExplorerNode => {
+        if (volumes && t.type === 'VOLUME') return item('volume', t.name, {});
+        const base = underTable ? path.filter((s) => s.level !== 'table' && s.level !== 'schema') : path;
+        const segments: Segment[] = underTable
+          ? [...base, { level: 'schema', name: t.schema ?? where.schema ?? '' }, { level: 'table', name: t.name }]
+          : [...path, { level: 'table', name: t.name }];
+        const id = underTable ? childId(parent.id, 'partition', `${t.schema ?? where.schema ?? ''}.${t.name}`) : childId(parent.id, 'table', t.name);
+        return { kind: 'table', id, parent, connection: ref, path: segments, name: t.name, tableType: t.type };
+      });
+      return withMore(nodes, page.nextPageToken);
+    }
+    case 'columns': {
+      if (parent.kind === 'object') {
+        const { columns } = await api.cloudSchema(ref.id, { path: parent.name }, signal);
+        return columns.map((column) => item('column', column.name, { column }));
+      }
+      const where = locate(path);
+      if (where.table === undefined) return [];
+      const { columns } = await api.listColumns(ref.id, { catalog: where.catalog, schema: where.schema, table: where.table }, signal);
+      return columns.map((column) => item('column', column.name, { column }));
+    }
+    case 'files': {
+      const prefix = parent.kind === 'prefix' ? parent.name : '';
+      const page = await api.listFiles(
+        ref.id,
+        { prefix: search ? prefix + search : prefix, delimiter: '/', ...(paged && pageToken ? { pageToken } : {}) },
+        signal,
+      );
+      const folders = levels.includes('prefix') ? page.commonPrefixes.map((p) => item('prefix', p, {})) : [];
+      const files = levels.includes('object')
+        ? page.objects.filter((o) => o.key !== prefix).map((o) => item('object', o.key, { size: o.size, lastModified: o.lastModified }))
+        : [];
+      return withMore([...folders, ...files], page.nextPageToken);
+    }
+    default:
+      return unreachable(listing);
   }
 }
+
+function message(parent: ExplorerNode, severity: MessageNode['severity'], text: string, detail?: string): MessageNode {
+  return { kind: 'message', id: childId(parent.id, 'message', severity), parent, severity, text, detail };
+}
+

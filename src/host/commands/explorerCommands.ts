@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { inertInLabel, inputBox } from '../ui/untrusted';
 import type { ConnectionsApi } from '../../core/api/types';
 import { displayIdentifier, displayQualifiedName } from '../../core/connectors/sql/dialects';
-import type { ExplorerNode, LoadMoreNode, MessageNode, SchemaNode, TableNode } from '../../core/explorer/nodes';
+import { locate, unreachable, type ContainerNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type TableNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
 import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
 import type { ResultPanels } from '../webviews/results/resultPanels';
@@ -22,18 +22,20 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
     registerCommand(logger, 'planasonix.explorer.refreshAll', 'Could not refresh', () => explorer.refresh()),
     registerCommand(logger, 'planasonix.explorer.refresh', 'Could not refresh', (node?: ExplorerNode) => explorer.refresh(node)),
     registerCommand(logger, 'planasonix.explorer.retry', 'Could not retry', (node?: MessageNode) => explorer.refresh(node?.parent)),
-    registerCommand(logger, 'planasonix.explorer.loadMore', 'Could not load more tables', (node: LoadMoreNode) => explorer.loadMore(node)),
-    registerCommand(logger, 'planasonix.explorer.filterTables', 'Could not filter tables', async (node: SchemaNode) => {
+    registerCommand(logger, 'planasonix.explorer.loadMore', 'Could not load more', (node: LoadMoreNode) => explorer.loadMore(node)),
+    registerCommand(logger, 'planasonix.explorer.filterTables', 'Could not set the filter', async (node: ContainerNode) => {
+      if (!explorer.canFilter(node)) return;
       const value = await inputBox({
-        title: `Filter tables in ${inertInLabel(node.schema)}`,
-        prompt: 'Part of a table name, matched by the server (case-insensitive). Empty clears the filter.',
+        title: `Filter ${inertInLabel(node.kind === 'connection' ? node.connection.name : node.name)}`,
+        prompt: 'Part of a name, matched by the server (blind to case and accents). Empty clears the filter.',
         value: explorer.filterOf(node) ?? '',
       });
       if (value !== undefined) explorer.setFilter(node, value.trim() || undefined);
     }),
     registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview the table', async (node: TableNode) => {
-      const connection = await deps.api.getConnection(node.connectionId);
-      deps.results.showPreview({ connectionId: node.connectionId, connectionName: connection.name, catalog: node.catalog, schema: node.schema, table: node.table });
+      const connection = await deps.api.getConnection(node.connection.id);
+      const where = locate(node.path);
+      deps.results.showPreview({ connectionId: node.connection.id, connectionName: connection.name, catalog: where.catalog, schema: where.schema, table: node.name });
     }),
     registerCommand(logger, 'planasonix.explorer.copyName', 'Could not copy', async (node: ExplorerNode) => {
       await vscode.env.clipboard.writeText(nameOf(node, false));
@@ -50,16 +52,27 @@ export function nameOf(node: ExplorerNode, qualified: boolean): string {
     case 'connection':
       return node.connection.name;
     case 'catalog':
-      return node.catalog;
     case 'schema':
-      return node.schema;
-    case 'table':
-      return qualified ? displayQualifiedName(node.connectionType, node.schema, node.table) : node.table;
-    case 'column':
+    case 'bucket':
+    case 'volume':
+      return node.name;
+    case 'prefix':
+    case 'object':
+      return node.name;
+    case 'table': {
+      const where = locate(node.path);
+      return qualified ? displayQualifiedName(node.connection.type, where.schema, node.name) : node.name;
+    }
+    case 'column': {
+      const where = locate(node.path);
       return qualified
-        ? displayQualifiedName(node.connectionType, node.schema, node.table, node.column.name)
-        : displayIdentifier(node.connectionType, node.column.name);
-    default:
+        ? displayQualifiedName(node.connection.type, where.schema, where.table, node.name)
+        : displayIdentifier(node.connection.type, node.name);
+    }
+    case 'message':
+    case 'loadMore':
       return '';
+    default:
+      return unreachable(node);
   }
 }

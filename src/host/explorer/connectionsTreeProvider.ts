@@ -1,76 +1,59 @@
 import * as vscode from 'vscode';
 import type { ConnectionsApi } from '../../core/api/types';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
-import { loadChildren, loadTablePage } from '../../core/explorer/loaders';
-import type { ExplorerNode, LoadMoreNode, SchemaNode } from '../../core/explorer/nodes';
+import { ExplorerModel } from '../../core/explorer/explorerModel';
+import type { ContainerNode, ExplorerNode, LoadMoreNode } from '../../core/explorer/nodes';
 import { renderNode } from './renderNode';
 
-/**
- * Routes getChildren to the core loaders. It keeps no fetched data except the extra pages a user
- * asked for with "Load more" (errors are never kept), so every expansion shows the server as it is.
- */
+/** The explorer's model (src/core) as a VS Code tree: rendering, and the change event. */
 export class ConnectionsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly extraPages = new Map<string, ExplorerNode[]>();
-  private readonly filters = new Map<string, string>();
+  private readonly model: ExplorerModel;
 
   constructor(
-    private readonly api: ConnectionsApi,
-    private readonly registry: ConnectorRegistry,
+    api: ConnectionsApi,
+    registry: ConnectorRegistry,
     private readonly ready: Promise<unknown>,
-    private readonly pageSize: () => number,
-  ) {}
+    pageSize: () => number,
+  ) {
+    this.model = new ExplorerModel(api, registry, pageSize, (node) => this.changed.fire(node));
+  }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    const item = renderNode(node);
-    const filter = node.kind === 'schema' ? this.filters.get(node.id) : undefined;
+    const item = renderNode(node, this.model.canFilter(node));
+    const filter = this.model.filterOf(node);
     if (filter) item.description = `filter: ${filter}`;
     return item;
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     await this.ready;
-    const options = { pageSize: this.pageSize(), tableFilter: (id: string) => this.filters.get(id) };
-    const children = await loadChildren(this.api, this.registry, node, options);
-    const extra = node ? this.extraPages.get(node.id) : undefined;
-    if (extra && children[children.length - 1]?.kind === 'loadMore') {
-      return [...children.slice(0, -1), ...extra];
-    }
-    return children;
+    return this.model.children(node);
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
     return node.parent;
   }
 
-  /** Fetches the next page of a schema's tables and appends it below the ones shown. */
-  async loadMore(node: LoadMoreNode): Promise<void> {
-    const schema = node.parent;
-    const options = { pageSize: this.pageSize(), tableFilter: (id: string) => this.filters.get(id) };
-    const page = await loadTablePage(this.api, schema, node.pageToken, node.loaded, options);
-    const previous = (this.extraPages.get(schema.id) ?? []).filter((n) => n.kind !== 'loadMore');
-    this.extraPages.set(schema.id, [...previous, ...page]);
-    this.changed.fire(schema);
+  loadMore(node: LoadMoreNode): Promise<void> {
+    return this.model.loadMore(node);
   }
 
-  filterOf(schema: SchemaNode): string | undefined {
-    return this.filters.get(schema.id);
+  canFilter(node: ExplorerNode): node is ContainerNode {
+    return this.model.canFilter(node);
   }
 
-  setFilter(schema: SchemaNode, filter: string | undefined): void {
-    if (filter) this.filters.set(schema.id, filter);
-    else this.filters.delete(schema.id);
-    this.refresh(schema);
+  filterOf(node: ExplorerNode): string | undefined {
+    return this.model.filterOf(node);
+  }
+
+  setFilter(node: ContainerNode, filter: string | undefined): void {
+    this.model.setFilter(node, filter);
   }
 
   refresh(node?: ExplorerNode): void {
-    if (!node) {
-      this.extraPages.clear();
-    } else {
-      for (const id of [...this.extraPages.keys()]) if (id === node.id || id.startsWith(`${node.id}/`)) this.extraPages.delete(id);
-    }
-    this.changed.fire(node);
+    this.model.refresh(node);
   }
 
   dispose(): void {

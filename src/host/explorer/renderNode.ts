@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExplorerNode } from '../../core/explorer/nodes';
+import { unreachable, type ExplorerNode, type ItemNode } from '../../core/explorer/nodes';
 import { visibleText as shown } from '../../shared/visibleText';
 
 // Names, types and messages come from servers and workspace files: invisible and bidirectional
@@ -15,11 +15,13 @@ const tableIcons: Record<string, string> = {
   PARTITION: 'layers-dot',
   SEQUENCE: 'symbol-number',
   'SYSTEM VERSIONED TABLE': 'history',
+  VOLUME: 'folder-library',
 };
 
 /** Node data to TreeItem, with no I/O: everything shown comes from the node itself. */
-export function renderNode(node: ExplorerNode): vscode.TreeItem {
+export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
+  const filter = filterable ? '.filterable' : '';
   switch (node.kind) {
     case 'connection': {
       const c = node.connection;
@@ -30,28 +32,37 @@ export function renderNode(node: ExplorerNode): vscode.TreeItem {
       item.tooltip.appendText(shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`));
       if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
       item.iconPath = new vscode.ThemeIcon(node.icon);
-      item.contextValue = `connection.${c.scope ?? 'user'}`;
+      item.contextValue = `connection.${c.scope ?? 'user'}${filter}`;
       return finish(item, node, shown(c.name));
     }
-    case 'catalog': {
-      const item = new vscode.TreeItem(shown(node.catalog), C.Collapsed);
-      item.iconPath = new vscode.ThemeIcon('database');
-      item.contextValue = 'catalog';
-      return finish(item, node, `Database ${shown(node.catalog)}`);
+    case 'catalog':
+      return container(node, 'database', `Database ${shown(node.name)}`, filter);
+    case 'schema':
+      return container(node, 'symbol-namespace', `Schema ${shown(node.name)}`, filter);
+    case 'bucket':
+      return container(node, 'archive', `Bucket ${shown(node.name)}`, filter);
+    case 'volume':
+      return container(node, 'folder-library', `Volume ${shown(node.name)}`, filter);
+    case 'prefix': {
+      const item = container(node, 'folder', `Folder ${shown(node.name)}`, filter);
+      item.label = shown(lastPart(node.name, node.parent));
+      return item;
     }
-    case 'schema': {
-      const item = new vscode.TreeItem(shown(node.schema), C.Collapsed);
-      item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-      item.contextValue = 'schema';
-      return finish(item, node, `Schema ${shown(node.schema)}`);
+    case 'object': {
+      const item = new vscode.TreeItem(shown(lastPart(node.name, node.parent)), C.Collapsed);
+      item.description = `${formatSize(node.size)}${node.lastModified ? ` · ${node.lastModified}` : ''}`;
+      item.tooltip = shown(node.name);
+      item.iconPath = new vscode.ThemeIcon('file');
+      item.contextValue = 'object';
+      return finish(item, node, `File ${shown(node.name)}, ${formatSize(node.size)}`);
     }
     case 'table': {
-      const item = new vscode.TreeItem(shown(node.table), C.Collapsed);
+      const item = new vscode.TreeItem(shown(node.name), C.Collapsed);
       const isView = node.tableType.includes('VIEW');
       item.description = node.tableType === 'TABLE' ? undefined : node.tableType.toLowerCase();
       item.iconPath = new vscode.ThemeIcon(tableIcons[node.tableType] ?? 'table');
       item.contextValue = `${isView ? 'view' : 'table'}.previewable`;
-      return finish(item, node, `${node.tableType.toLowerCase()} ${shown(node.table)}`);
+      return finish(item, node, `${node.tableType.toLowerCase()} ${shown(node.name)}`);
     }
     case 'column': {
       const col = node.column;
@@ -83,9 +94,35 @@ export function renderNode(node: ExplorerNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.contextValue = 'loadMore';
       item.command = { command: 'planasonix.explorer.loadMore', title: 'Load More', arguments: [node] };
-      return finish(item, node, `Load more tables, ${node.loaded} shown`);
+      return finish(item, node, `Load more ${node.what}, ${node.loaded} shown`);
     }
+    default:
+      return unreachable(node);
   }
+}
+
+function container(node: ItemNode, icon: string, label: string, filter: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(shown(node.name), vscode.TreeItemCollapsibleState.Collapsed);
+  item.iconPath = new vscode.ThemeIcon(icon);
+  item.contextValue = `${node.kind}${filter}`;
+  return finish(item, node, label);
+}
+
+/** A key or prefix shown relative to the folder it is listed in. */
+function lastPart(key: string, parent: ExplorerNode | undefined): string {
+  const base = parent?.kind === 'prefix' ? parent.name : '';
+  return key.startsWith(base) && key.length > base.length ? key.slice(base.length) : key;
+}
+
+function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function finish(item: vscode.TreeItem, node: ExplorerNode, label: string): vscode.TreeItem {

@@ -15,5 +15,6 @@ export const sqliteSpec: ConnectorSpec = {
     },
   ],
   capabilities: ['catalogs', 'tables', 'preview', 'query'],
+  hierarchy: { children: { connection: ['catalog'], catalog: ['table'], table: ['column'] }, paged: ['table'], searchable: ['table'] },
   load: () => import('./driver'),
 };

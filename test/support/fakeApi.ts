@@ -1,0 +1,164 @@
+import type {
+  CatalogsResponse,
+  CloudSchemaQuery,
+  CloudSchemaResponse,
+  ColumnInfo,
+  ColumnsQuery,
+  ColumnsResponse,
+  Connection,
+  ConnectionsApi,
+  CreateConnectionRequest,
+  DatabricksDiscoverResponse,
+  DeleteConnectionResponse,
+  FileObject,
+  FilesQuery,
+  FilesResponse,
+  ListConnectionsResponse,
+  PreviewResponse,
+  SchemasQuery,
+  SchemasResponse,
+  TableInfo,
+  TablesQuery,
+  TablesResponse,
+  TestConnectionResponse,
+  TestQueryResponse,
+} from '../../src/core/api/types';
+import { ConnectionError } from '../../src/core/errors';
+
+/** What a fake server holds, per connection. */
+export interface FakeData {
+  catalogs?: string[];
+  schemas?: Record<string, string[]>;
+  /** Tables by "catalog/schema" (either part may be empty). */
+  tables?: Record<string, TableInfo[]>;
+  /** Partitions by "catalog/schema/table". */
+  partitions?: Record<string, TableInfo[]>;
+  /** Columns by "catalog/schema/table". */
+  columns?: Record<string, ColumnInfo[]>;
+  objects?: FileObject[];
+  /** Columns of a file, by key. */
+  fileSchemas?: Record<string, ColumnInfo[]>;
+}
+
+/**
+ * An in-memory back end for the explorer's unit tests: each connection's catalog comes from FakeData,
+ * lists page by offset like a real server, and every call is recorded so that a test can say what
+ * reached the "server". `fail` makes the next calls of a method throw.
+ */
+export class FakeConnectionsApi implements ConnectionsApi {
+  readonly calls: { method: string; args: unknown[] }[] = [];
+  readonly fail = new Map<string, ConnectionError>();
+
+  constructor(
+    readonly connections: Connection[],
+    readonly data: Record<string, FakeData>,
+  ) {}
+
+  private record(method: string, ...args: unknown[]): FakeData {
+    this.calls.push({ method, args });
+    const failure = this.fail.get(method);
+    if (failure) throw failure;
+    const id = args[0];
+    const data = typeof id === 'string' ? this.data[id] : undefined;
+    if (typeof id === 'string' && !data) throw new ConnectionError('not_found', `No connection with id "${id}".`);
+    return data ?? {};
+  }
+
+  async listConnections(): Promise<ListConnectionsResponse> {
+    this.record('listConnections');
+    return { data: this.connections, meta: { total: this.connections.length } };
+  }
+
+  async getConnection(id: string): Promise<Connection> {
+    this.record('getConnection', id);
+    return this.connections.find((c) => c.id === id)!;
+  }
+
+  async listCatalogs(id: string): Promise<CatalogsResponse> {
+    const d = this.record('listCatalogs', id);
+    return { connectionId: id, catalogs: (d.catalogs ?? []).map((name) => ({ name })) };
+  }
+
+  async listSchemas(id: string, query: SchemasQuery = {}): Promise<SchemasResponse> {
+    const d = this.record('listSchemas', id, query);
+    return { connectionId: id, schemas: (d.schemas?.[query.catalog ?? ''] ?? []).map((name) => ({ name })) };
+  }
+
+  async listTables(id: string, query: TablesQuery = {}): Promise<TablesResponse> {
+    const d = this.record('listTables', id, query);
+    const key = `${query.catalog ?? ''}/${query.schema ?? ''}`;
+    const all = query.partitionsOf !== undefined ? (d.partitions?.[`${key}/${query.partitionsOf}`] ?? []) : (d.tables?.[key] ?? []);
+    const found = query.search ? all.filter((t) => t.name.toLowerCase().includes(query.search!.toLowerCase())) : all;
+    const { page, next } = paged(found, query.limit, query.pageToken);
+    return { connectionId: id, tables: page, ...(next ? { nextPageToken: next } : {}) };
+  }
+
+  async listColumns(id: string, query: ColumnsQuery): Promise<ColumnsResponse> {
+    const d = this.record('listColumns', id, query);
+    return { connectionId: id, table: query.table, columns: d.columns?.[`${query.catalog ?? ''}/${query.schema ?? ''}/${query.table}`] ?? [] };
+  }
+
+  async listFiles(id: string, query: FilesQuery = {}): Promise<FilesResponse> {
+    const d = this.record('listFiles', id, query);
+    const prefix = query.prefix ?? '';
+    const under = (d.objects ?? []).filter((o) => o.key.startsWith(prefix));
+    const entries: ({ prefix: string } | FileObject)[] = [];
+    const seen = new Set<string>();
+    for (const o of under) {
+      const rest = o.key.slice(prefix.length);
+      const cut = query.delimiter ? rest.indexOf(query.delimiter) : -1;
+      if (cut >= 0) {
+        const p = prefix + rest.slice(0, cut + 1);
+        if (!seen.has(p)) entries.push({ prefix: p });
+        seen.add(p);
+      } else entries.push(o);
+    }
+    const { page, next } = paged(entries, 2, query.pageToken);
+    return {
+      prefix,
+      objects: page.filter((e): e is FileObject => 'key' in e),
+      commonPrefixes: page.filter((e): e is { prefix: string } => !('key' in e)).map((e) => e.prefix),
+      ...(next ? { nextPageToken: next } : {}),
+    };
+  }
+
+  async cloudSchema(id: string, query: CloudSchemaQuery): Promise<CloudSchemaResponse> {
+    const d = this.record('cloudSchema', id, query);
+    return { path: query.path, format: 'parquet', columns: d.fileSchemas?.[query.path] ?? [] };
+  }
+
+  async createConnection(request: CreateConnectionRequest): Promise<Connection> {
+    throw unsupported('createConnection', request.name);
+  }
+  async updateConnection(id: string): Promise<Connection> {
+    throw unsupported('updateConnection', id);
+  }
+  async deleteConnection(id: string): Promise<DeleteConnectionResponse> {
+    throw unsupported('deleteConnection', id);
+  }
+  async testConnection(): Promise<TestConnectionResponse> {
+    throw unsupported('testConnection');
+  }
+  async preview(id: string): Promise<PreviewResponse> {
+    throw unsupported('preview', id);
+  }
+  async testQuery(): Promise<TestQueryResponse> {
+    throw unsupported('testQuery');
+  }
+  async discoverDatabricks(): Promise<DatabricksDiscoverResponse> {
+    throw unsupported('discoverDatabricks');
+  }
+}
+
+function unsupported(method: string, ...args: unknown[]): ConnectionError {
+  return new ConnectionError('unsupported', `The fake back end has no ${method} (${args.join(', ')}).`);
+}
+
+/** Offset paging with an opaque-looking token. */
+function paged<T>(items: T[], limit: number | undefined, token: string | undefined): { page: T[]; next?: string } {
+  const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+  if (limit === undefined) return { page: items.slice(start) };
+  const page = items.slice(start, start + limit);
+  const end = start + page.length;
+  return { page, ...(end < items.length ? { next: Buffer.from(String(end)).toString('base64url') } : {}) };
+}
