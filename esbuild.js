@@ -6,8 +6,20 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Connector drivers, each bundled on its own: src/core/connectors/<type>/driver.ts -> dist/connectors/<type>.js */
-const drivers = ['postgres', 'mysql', 'sqlite'];
+/**
+ * Connector drivers, each bundled on its own: src/core/connectors/<type>/driver.ts -> dist/connectors/<type>.js,
+ * plus the extra entries a spec names. The list is the connector manifest itself (read through tsx).
+ */
+const { connectorManifest } = require('tsx/cjs/api').require('./src/core/connectors/manifest.ts', __filename);
+const drivers = connectorManifest.map((spec) => spec.type);
+const connectorFolder = (type) => `src/core/connectors/${type}`;
+const driverEntries = Object.fromEntries(
+  connectorManifest.flatMap((spec) => [
+    [spec.type, `${connectorFolder(spec.type)}/driver.ts`],
+    ...Object.entries(spec.bundle?.entries ?? {}).map(([out, file]) => [out, `${connectorFolder(spec.type)}/${file}`]),
+  ]),
+);
+const driverExternals = connectorManifest.flatMap((spec) => spec.bundle?.external ?? []);
 
 /** In the main bundle, a spec's `import('./driver')` points at the separate driver bundle instead of inlining it. */
 const lazyDrivers = {
@@ -55,14 +67,9 @@ const configs = [
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, ...(watch ? [problemMatcher] : [])] },
   {
     ...node,
-    entryPoints: {
-      ...Object.fromEntries(drivers.map((d) => [d, `src/core/connectors/${d}/driver.ts`])),
-      // sql.js runs in a worker thread so a long query never blocks the extension host.
-      'sqlite-worker': 'src/core/connectors/sqlite/worker.ts',
-    },
+    entryPoints: driverEntries,
     outdir: 'dist/connectors',
-    // pg's optional native binding is never used.
-    external: ['vscode', 'pg-native'],
+    external: ['vscode', ...driverExternals],
     plugins: watch ? [problemMatcher] : [],
   },
 ];

@@ -149,7 +149,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
       deserializeWebviewPanel: (panel, state: unknown) => results.restore(panel, state),
     }),
     ...registerConnectionCommands({ api, logger, forms }),
-    ...registerExplorerCommands({ api, explorer, logger, results }),
+    ...registerExplorerCommands({ api, registry, explorer, logger, results }),
     bindings,
     ...registerQueryFeatures({ api, registry, bindings, results, history, logger, codeLensEnabled: () => settings().queryCodeLens }),
   );

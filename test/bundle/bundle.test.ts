@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
+import { connectorManifest } from '../../src/core/connectors/manifest';
 import type { ConnectorDriverModule } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
@@ -44,10 +45,18 @@ describe('built bundles (npm run build:production)', () => {
     for (const marker of ['SCRAM-SERVER-FIRST-MESSAGE', 'caching_sha2_password', 'pg-cursor']) {
       assert.ok(!text.includes(marker), `driver code (${marker}) found in the main bundle`);
     }
-    for (const d of ['postgres', 'mysql', 'sqlite']) assert.ok(text.includes(`./connectors/${d}.js`), `no lazy reference to ${d}`);
+    for (const d of connectorManifest.map((spec) => spec.type)) assert.ok(text.includes(`./connectors/${d}.js`), `no lazy reference to ${d}`);
     assert.ok(!text.includes('sql-wasm') && !text.includes('initSqlJs'), 'sql.js found in the main bundle');
     const kb = statSync(mainBundle).size / 1024;
     assert.ok(kb <= 150, `main bundle is ${kb.toFixed(1)} KB`);
+  });
+
+  it('builds one driver bundle per manifest line, with the extra entries its spec names', () => {
+    for (const spec of connectorManifest) {
+      for (const out of [spec.type, ...Object.keys(spec.bundle?.entries ?? {})]) {
+        assert.ok(statSync(path.join(dist, 'connectors', `${out}.js`)).size > 0, `dist/connectors/${out}.js is missing`);
+      }
+    }
   });
 
   it('runs the bundled SQLite driver, whose worker is its own bundle, on the shipped sample', async () => {

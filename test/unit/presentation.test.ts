@@ -1,18 +1,29 @@
 import * as assert from 'node:assert/strict';
-import { displayIdentifier, displayQualifiedName } from '../../src/core/connectors/sql/dialects';
+import { displayIdentifier, displayQualifiedName, mysqlDialect, postgresDialect, sqliteDialect, type SqlDialectSpec } from '../../src/core/connectors/sql/dialects';
 
 describe('names as a user types them', () => {
   it('quotes PostgreSQL names only where needed', () => {
-    assert.equal(displayQualifiedName('postgres', 'public', 'orders'), 'public.orders');
-    assert.equal(displayQualifiedName('postgres', 'fixture', 'Mixed Case'), 'fixture."Mixed Case"');
-    assert.equal(displayIdentifier('postgres', 'Orders'), '"Orders"');
-    assert.equal(displayIdentifier('postgres', 'select'), '"select"');
-    assert.equal(displayIdentifier('postgres', 'a"b'), '"a""b"');
+    assert.equal(displayQualifiedName(postgresDialect, 'public', 'orders'), 'public.orders');
+    assert.equal(displayQualifiedName(postgresDialect, 'fixture', 'Mixed Case'), 'fixture."Mixed Case"');
+    assert.equal(displayIdentifier(postgresDialect, 'Orders'), '"Orders"');
+    assert.equal(displayIdentifier(postgresDialect, 'select'), '"select"');
+    assert.equal(displayIdentifier(postgresDialect, 'a"b'), '"a""b"');
   });
 
   it('quotes MySQL names with backticks only where needed', () => {
-    assert.equal(displayQualifiedName('mysql', 'shop', 'Orders'), 'shop.Orders');
-    assert.equal(displayQualifiedName('mysql', 'Weird Db', 'order'), '`Weird Db`.`order`');
-    assert.equal(displayIdentifier('mysql', 'a`b'), '`a``b`');
+    assert.equal(displayQualifiedName(mysqlDialect, 'shop', 'Orders'), 'shop.Orders');
+    assert.equal(displayQualifiedName(mysqlDialect, 'Weird Db', 'order'), '`Weird Db`.`order`');
+    assert.equal(displayIdentifier(mysqlDialect, 'a`b'), '`a``b`');
+  });
+
+  it('follows each dialect\'s folding: upper-case folding quotes lower-case names, no folding quotes neither', () => {
+    const upper: SqlDialectSpec = { lexer: 'snowflake', quote: 'double', folding: 'upper' };
+    assert.equal(displayIdentifier(upper, 'ORDERS'), 'ORDERS');
+    assert.equal(displayIdentifier(upper, 'orders'), '"orders"');
+    assert.equal(displayIdentifier(upper, 'Orders'), '"Orders"');
+    assert.equal(displayIdentifier(sqliteDialect, 'Orders'), 'Orders');
+    assert.equal(displayIdentifier(sqliteDialect, 'order'), '"order"');
+    const backtick: SqlDialectSpec = { lexer: 'databricks', quote: 'backtick', folding: 'none' };
+    assert.equal(displayQualifiedName(backtick, 'main', 'my table'), 'main.`my table`');
   });
 });

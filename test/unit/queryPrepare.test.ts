@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { maxEntriesPerConnection, QueryHistory } from '../../src/core/query/history';
-import { dialectOf, prepareStatement } from '../../src/core/query/prepare';
+import { prepareStatement } from '../../src/core/query/prepare';
+import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { silentLogger } from '../../src/core/ports';
 
 describe('what Run Selection runs', () => {
@@ -41,8 +42,10 @@ describe('what Run Selection runs', () => {
     assert.equal(prepareStatement('-- c\n', { start: 0, end: 5 }, 'mysql').ok, false);
   });
 
-  it('picks the dialect from the connector type', () => {
-    assert.deepEqual(['postgres', 'mysql', 'sqlite', 'snowflake', 'databricks', 'other'].map(dialectOf), ['postgres', 'mysql', 'sqlite', 'snowflake', 'databricks', 'postgres']);
+  it('picks the dialect from the connector spec, standard SQL for a type this version does not know', () => {
+    const registry = new ConnectorRegistry();
+    assert.deepEqual(['postgres', 'mysql', 'sqlite', 'other'].map((t) => registry.dialect(t).lexer), ['postgres', 'mysql', 'sqlite', 'postgres']);
+    assert.equal(registry.dialect('other').folding, 'none');
   });
 });
 

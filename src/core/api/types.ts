@@ -104,7 +104,9 @@ export type TableType =
   /** MariaDB's system-versioned (temporal) tables. */
   | 'SYSTEM VERSIONED TABLE'
   /** A Databricks Unity Catalog volume (files, listed with the tables of its schema). */
-  | 'VOLUME';
+  | 'VOLUME'
+  /** Any other kind a connector reports as its server names it (Snowflake's DYNAMIC TABLE): shown with a table icon. */
+  | (string & Record<never, never>);
 
 export interface TableInfo {
   name: string;

@@ -1,11 +1,11 @@
 import { ConnectionError } from '../errors';
-import { mysqlSpec } from './mysql/spec';
-import { postgresSpec } from './postgres/spec';
-import { sqliteSpec } from './sqlite/spec';
+import { connectorManifest } from './manifest';
+import { standardDialect, type SqlDialectSpec } from './sql/dialects';
 import type { ConnectorDriverModule, ConnectorSpec } from './types';
+import type { ConnectorChoice } from '../../shared/protocol/connectionForm';
 
-/** Every connector the extension knows. Specs are light; drivers load on first use. */
-export const connectorSpecs: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec];
+/** Every connector the extension knows (the manifest). Specs are light; drivers load on first use. */
+export const connectorSpecs: readonly ConnectorSpec[] = connectorManifest;
 
 export class ConnectorRegistry {
   private readonly specs: Map<string, ConnectorSpec>;
@@ -17,6 +17,11 @@ export class ConnectorRegistry {
 
   all(): ConnectorSpec[] {
     return [...this.specs.values()];
+  }
+
+  /** What the connection form offers: every connector with its fields, in manifest order. */
+  formChoices(): ConnectorChoice[] {
+    return this.all().map((s) => ({ type: s.type, label: s.label, icon: s.icon, fields: [...s.fields] }));
   }
 
   /** The spec of a type, or undefined for a type this version does not know. */
@@ -31,6 +36,11 @@ export class ConnectorRegistry {
       throw new ConnectionError('unsupported', `Unknown connector type "${type}". Known types: ${known}.`);
     }
     return spec;
+  }
+
+  /** The SQL dialect of a type: its spec's, or standard SQL for a type this version does not know. */
+  dialect(type: string): SqlDialectSpec {
+    return this.specs.get(type)?.sql ?? standardDialect;
   }
 
   driver(type: string): Promise<ConnectorDriverModule> {

@@ -16,6 +16,7 @@ import type {
 } from '../api/types';
 import type { Level } from '../explorer/nodes';
 import type { Logger } from '../ports';
+import type { SqlDialectSpec } from './sql/dialects';
 
 // The field description is shared with the form webview, so it is declared in src/shared.
 export type { ConfigField, FieldKind } from '../../shared/configField';
@@ -41,6 +42,15 @@ export interface ConnectorSpec {
   fields: readonly ConfigField[];
   capabilities: readonly Capability[];
   hierarchy: Hierarchy;
+  /** The SQL it speaks, for connectors that run SQL. */
+  sql?: SqlDialectSpec;
+  /** Files bundled beside the driver (`<type>/driver.ts` is always bundled as `dist/connectors/<type>.js`). */
+  bundle?: {
+    /** Output name (without .js) to source file in the connector's folder, e.g. a worker thread's entry. */
+    entries?: Record<string, string>;
+    /** Modules the driver may require that are never shipped (optional native parts). */
+    external?: readonly string[];
+  };
   /** Loads the driver-backed implementation; called on first use only. */
   load(): Promise<ConnectorDriverModule>;
 }

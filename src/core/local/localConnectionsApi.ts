@@ -1,4 +1,3 @@
-import { dialectOf } from '../query/prepare';
 import { classifyStatement } from '../sql/readOnly';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -335,7 +334,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     }
     if (statement !== undefined) {
       // Every caller of the API gets the classifier, not only the editor command: the first layer of the guard.
-      const verdict = classifyStatement(statement, dialectOf(connection.type));
+      const verdict = classifyStatement(statement, this.deps.registry.dialect(connection.type).lexer);
       if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
     }
     return this.sessions.use(id, work);

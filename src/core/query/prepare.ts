@@ -6,19 +6,6 @@ export type Prepared =
   | { ok: true; sql: string; start: number; end: number }
   | { ok: false; reason: string; sql?: string; start?: number; end?: number };
 
-/** The statement dialect of a connector type. */
-export function dialectOf(connectorType: string): SqlDialect {
-  switch (connectorType) {
-    case 'mysql':
-    case 'sqlite':
-    case 'snowflake':
-    case 'databricks':
-      return connectorType;
-    default:
-      return 'postgres';
-  }
-}
-
 /**
  * What "Run Selection as Test Query" runs: the selection (one statement), or with no selection the
  * statement under the cursor. Refuses, before anything reaches a server, a selection of several

@@ -4,12 +4,14 @@ import type { ConnectionsApi } from '../../core/api/types';
 import { displayIdentifier, displayQualifiedName } from '../../core/connectors/sql/dialects';
 import { locate, unreachable, type ContainerNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type TableNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
+import type { ConnectorRegistry } from '../../core/connectors/registry';
 import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
 import type { ResultPanels } from '../webviews/results/resultPanels';
 import { registerCommand } from './commandHost';
 
 interface Deps {
   api: ConnectionsApi;
+  registry: ConnectorRegistry;
   explorer: ConnectionsTreeProvider;
   logger: Logger;
   results: ResultPanels;
@@ -38,16 +40,16 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
       deps.results.showPreview({ connectionId: node.connection.id, connectionName: connection.name, catalog: where.catalog, schema: where.schema, table: node.name });
     }),
     registerCommand(logger, 'planasonix.explorer.copyName', 'Could not copy', async (node: ExplorerNode) => {
-      await vscode.env.clipboard.writeText(nameOf(node, false));
+      await vscode.env.clipboard.writeText(nameOf(node, false, deps.registry));
     }),
     registerCommand(logger, 'planasonix.explorer.copyQualifiedName', 'Could not copy', async (node: ExplorerNode) => {
-      await vscode.env.clipboard.writeText(nameOf(node, true));
+      await vscode.env.clipboard.writeText(nameOf(node, true, deps.registry));
     }),
   ];
 }
 
 /** The node's name as a user would type it in SQL; qualified with its schema when asked. */
-export function nameOf(node: ExplorerNode, qualified: boolean): string {
+export function nameOf(node: ExplorerNode, qualified: boolean, registry: ConnectorRegistry): string {
   switch (node.kind) {
     case 'connection':
       return node.connection.name;
@@ -61,13 +63,13 @@ export function nameOf(node: ExplorerNode, qualified: boolean): string {
       return node.name;
     case 'table': {
       const where = locate(node.path);
-      return qualified ? displayQualifiedName(node.connection.type, where.schema, node.name) : node.name;
+      return qualified ? displayQualifiedName(registry.dialect(node.connection.type), where.schema, node.name) : node.name;
     }
     case 'column': {
       const where = locate(node.path);
       return qualified
-        ? displayQualifiedName(node.connection.type, where.schema, where.table, node.name)
-        : displayIdentifier(node.connection.type, node.name);
+        ? displayQualifiedName(registry.dialect(node.connection.type), where.schema, where.table, node.name)
+        : displayIdentifier(registry.dialect(node.connection.type), node.name);
     }
     case 'message':
     case 'loadMore':

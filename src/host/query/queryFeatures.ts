@@ -6,7 +6,7 @@ import { displayIdentifier } from '../../core/connectors/sql/dialects';
 import { ConnectionError, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { HistoryEntry, QueryHistory } from '../../core/query/history';
-import { dialectOf, prepareStatement } from '../../core/query/prepare';
+import { prepareStatement } from '../../core/query/prepare';
 import { StatementCache } from '../../core/sql/statements';
 import { registerCommand } from '../commands/commandHost';
 import type { ResultPanels } from '../webviews/results/resultPanels';
@@ -106,7 +106,7 @@ async function runSelection(deps: Deps, running: vscode.TextEditorDecorationType
   }
   const selection =
     offset !== undefined ? { start: offset, end: offset } : { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
-  const dialect = dialectOf(connection.type);
+  const dialect = deps.registry.dialect(connection.type).lexer;
   const prepared = prepareStatement(doc.getText(), selection, dialect, selection.end > selection.start ? undefined : statementsOf(doc, dialect));
   const source = { connectionId: connection.id, connectionName: connection.name, sql: prepared.sql ?? '', catalog: binding.catalog, schema: binding.schema };
   const key = doc.uri.toString();
@@ -185,7 +185,7 @@ class StatementLenses implements vscode.CodeLensProvider, vscode.Disposable {
     const binding = this.deps.bindings.get(doc.uri);
     const connection = binding ? await this.deps.api.getConnection(binding.connectionId).catch(() => undefined) : undefined;
     if (token.isCancellationRequested) return [];
-    const statements = statementsOf(doc, dialectOf(connection?.type ?? 'postgres'));
+    const statements = statementsOf(doc, this.deps.registry.dialect(connection?.type ?? '').lexer);
     return statements.map((s) => {
       // Above the statement's code (its leading comments run with it); the command finds the statement by that offset.
       const at = doc.positionAt(s.codeStart);
@@ -244,7 +244,7 @@ class SchemaCompletion implements vscode.CompletionItemProvider {
       for (const v of values) {
         const item = new vscode.CompletionItem(v, kind);
         item.detail = detail;
-        item.insertText = displayIdentifier(this.typeOf(connectionId), v);
+        item.insertText = displayIdentifier(this.deps.registry.dialect(this.typeOf(connectionId)), v);
         items.push(item);
       }
     };
@@ -275,7 +275,7 @@ class SchemaCompletion implements vscode.CompletionItemProvider {
   }
 
   private typeOf(connectionId: string): string {
-    return this.types.get(connectionId) ?? 'postgres';
+    return this.types.get(connectionId) ?? '';
   }
 
   /** The cached names, or undefined while they load (in the background). */

@@ -1,4 +1,5 @@
 import { serverFields } from '../sql/serverFields';
+import { mysqlDialect } from '../sql/dialects';
 import type { ConnectorSpec } from '../types';
 
 export const mysqlSpec: ConnectorSpec = {
@@ -8,5 +9,6 @@ export const mysqlSpec: ConnectorSpec = {
   fields: serverFields(3306, 'root', 'Default database for unqualified names; every database of the server is listed.'),
   capabilities: ['schemas', 'tables', 'preview', 'query'],
   hierarchy: { children: { connection: ['schema'], schema: ['table'], table: ['column'] }, paged: ['table'], searchable: ['table'] },
+  sql: mysqlDialect,
   load: () => import('./driver'),
 };

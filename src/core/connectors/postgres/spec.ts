@@ -1,4 +1,5 @@
 import { serverFields } from '../sql/serverFields';
+import { postgresDialect } from '../sql/dialects';
 import type { ConnectorSpec } from '../types';
 
 export const postgresSpec: ConnectorSpec = {
@@ -8,5 +9,8 @@ export const postgresSpec: ConnectorSpec = {
   fields: serverFields(5432, 'postgres', 'Database to connect to first; other databases of the server are listed too.'),
   capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query'],
   hierarchy: { children: { connection: ['catalog'], catalog: ['schema'], schema: ['table'], table: ['column', 'table'] }, paged: ['table'], searchable: ['table'] },
+  sql: postgresDialect,
+  // pg's optional native binding is never used.
+  bundle: { external: ['pg-native'] },
   load: () => import('./driver'),
 };

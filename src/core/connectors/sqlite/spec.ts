@@ -1,3 +1,4 @@
+import { sqliteDialect } from '../sql/dialects';
 import type { ConnectorSpec } from '../types';
 
 export const sqliteSpec: ConnectorSpec = {
@@ -16,5 +17,8 @@ export const sqliteSpec: ConnectorSpec = {
   ],
   capabilities: ['catalogs', 'tables', 'preview', 'query'],
   hierarchy: { children: { connection: ['catalog'], catalog: ['table'], table: ['column'] }, paged: ['table'], searchable: ['table'] },
+  sql: sqliteDialect,
+  // sql.js runs in a worker thread so a long query never blocks the extension host.
+  bundle: { entries: { 'sqlite-worker': 'worker.ts' } },
   load: () => import('./driver'),
 };

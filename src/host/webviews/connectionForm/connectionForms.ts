@@ -71,7 +71,7 @@ export class ConnectionForms implements vscode.Disposable {
   }
 
   private initFor(connection: Connection | undefined): FormInit {
-    const connectors = this.deps.registry.all().map((s) => ({ type: s.type, label: s.label, icon: s.icon, fields: [...s.fields] }));
+    const connectors = this.deps.registry.formChoices();
     if (!connection) {
       return { mode: 'create', connectors, draft: { type: connectors[0]!.type, name: '', values: {} }, savedSecrets: [] };
     }

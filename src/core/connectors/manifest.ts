@@ -1,0 +1,11 @@
+import { mysqlSpec } from './mysql/spec';
+import { postgresSpec } from './postgres/spec';
+import { sqliteSpec } from './sqlite/spec';
+import type { ConnectorSpec } from './types';
+
+/**
+ * Every connector the extension ships, one line each. The registry, the build (esbuild.js bundles
+ * `<type>/driver.ts` and the spec's extra entries from this list) and the bundle test all read it, so
+ * adding a connector is its own folder (spec.ts, driver.ts) plus one line here.
+ */
+export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec];
