@@ -10,10 +10,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import type { CreateConnectionRequest } from '../../src/core/api/types';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
+import { StoreRecords } from '../../src/core/local/records';
 import { LocalConnectionsApi } from '../../src/core/local/localConnectionsApi';
 import { sampleConnectionName } from '../../src/core/local/sampleConnection';
 import { MemorySecretVault, silentLogger, systemClock } from '../../src/core/ports';
-import { ConnectionStore } from '../../src/core/store/connectionStore';
+import { ConnectionStore } from '../../src/core/local/connectionStore';
 import { samplePath } from '../sampleDatabase';
 import { freePort, prepareCodeServer, projectRoot, startCodeServer } from './codeServer';
 
@@ -36,7 +37,7 @@ async function seedConnections(userData: string): Promise<string[]> {
   const file = path.join(userData, 'User', 'globalStorage', extensionId, 'connections.json');
   const store = new ConnectionStore(file, silentLogger, systemClock);
   await store.load();
-  const api = new LocalConnectionsApi({ store, vault: new MemorySecretVault(), registry: new ConnectorRegistry(), logger: silentLogger, clock: systemClock });
+  const api = new LocalConnectionsApi({ records: new StoreRecords(store), vault: new MemorySecretVault(), registry: new ConnectorRegistry(), logger: silentLogger, clock: systemClock });
   const wanted: CreateConnectionRequest[] = [{ name: sampleConnectionName, type: 'sqlite', config: { path: samplePath } }];
   if (await answers(5432)) {
     wanted.push({ name: 'Local PostgreSQL', type: 'postgres', config: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslMode: 'prefer' } });

@@ -4,11 +4,15 @@ import * as vscode from 'vscode';
 import { msg, notify } from './ui/untrusted';
 import { ConnectorRegistry } from '../core/connectors/registry';
 import type { ExplorerNode } from '../core/explorer/nodes';
+import { CompositeConnectionsApi } from '../core/api/composite';
+import { ConnectionsModel } from '../core/api/connectionsModel';
+import type { ConnectionsApi } from '../core/api/types';
 import { LocalConnectionsApi, maxRowLimit } from '../core/local/localConnectionsApi';
+import { StoreRecords } from '../core/local/records';
 import { offerSampleConnection } from '../core/local/sampleConnection';
 import { errorMessage } from '../core/errors';
 import { systemClock } from '../core/ports';
-import { ConnectionStore } from '../core/store/connectionStore';
+import { ConnectionStore } from '../core/local/connectionStore';
 import { OutputLogger, VscodeSecretVault } from './adapters';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerExplorerCommands } from './commands/explorerCommands';
@@ -28,7 +32,8 @@ import { connectionFormViewType, type FormState } from '../shared/protocol/conne
 
 /** What activate returns: used by the extension-host tests, not a public API. */
 export interface PlanasonixTestApi {
-  api: LocalConnectionsApi;
+  api: ConnectionsApi;
+  connections: ConnectionsModel;
   explorer: ConnectionsTreeProvider;
   forms: ConnectionForms;
   results: ResultPanels;
@@ -52,19 +57,23 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
   const store = new ConnectionStore(path.join(context.globalStorageUri.fsPath, 'connections.json'), logger, systemClock);
   const workspace = new WorkspaceConnectionsModel(registry, logger);
   const settings = readSettings;
-  const api = new LocalConnectionsApi({
-    store,
+  const local = {
     vault: new VscodeSecretVault(context.secrets),
     registry,
     logger,
     clock: systemClock,
-    workspaceConnections: () => workspace.list(),
     limits: () => {
       const s = settings();
       return { defaultRowLimit: s.queryRowLimit, maxRowLimit, defaultTimeoutMs: s.queryTimeoutSeconds * 1000 };
     },
     sessionIdleMs: settings().sessionIdleMinutes * 60_000,
-  });
+  };
+  // Each source of connections is its own back end; the composite merges them (the hosted workspace joins here).
+  const api = new CompositeConnectionsApi([
+    { scope: 'user', api: new LocalConnectionsApi({ ...local, records: new StoreRecords(store) }) },
+    { scope: 'workspace', api: new LocalConnectionsApi({ ...local, records: workspace }) },
+  ]);
+  const connections = new ConnectionsModel(api);
 
   const ready = Promise.all([
     store.load().then(async (report) => {
@@ -80,25 +89,23 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
       );
     }),
     workspace.reload(),
-  ]);
-  const explorer = new ConnectionsTreeProvider(api, registry, ready, () => settings().explorerPageSize);
+  ]).then(() => connections.refresh());
+  const explorer = new ConnectionsTreeProvider(api, connections, registry, ready, () => settings().explorerPageSize);
   const treeView = vscode.window.createTreeView('planasonix.connections', { treeDataProvider: explorer, showCollapseAll: true });
   const forms = new ConnectionForms({
     api,
     registry,
     extensionUri: context.extensionUri,
     logger,
-    onSaved: (connection) => {
-      // A workspace connection's new password changes no record, so the store does not refresh the tree.
-      explorer.refresh();
-      void notify.info(msg`Connection "${connection.name}" saved.`);
-    },
+    connections,
+    onSaved: (connection) => void notify.info(msg`Connection "${connection.name}" saved.`),
   });
 
   const values = new ValueDocuments();
   const history = new QueryHistory(path.join(context.globalStorageUri.fsPath, 'query-history.json'), logger);
   const results = new ResultPanels({
     api,
+    connections,
     extensionUri: context.extensionUri,
     logger,
     previewLimit: () => settings().previewRowLimit,
@@ -124,20 +131,19 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
         .catch((error: unknown) => logger.warn(`Query history not saved: ${messageOf(error)}`));
     },
   });
-  const bindings = new EditorBindings(context.workspaceState, api, registry);
+  const bindings = new EditorBindings(context.workspaceState, api, connections, registry);
 
   context.subscriptions.push(
     channel,
     workspace,
     explorer,
     treeView,
-    store.onDidChange(() => explorer.refresh()),
-    workspace.onDidChange(() => {
-      // A changed file may point a connection somewhere else: no session keeps talking to the old target,
-      // and the next one checks the new target against the one its password was saved for.
-      for (const c of workspace.list()) void api.sessions.invalidate(c.id);
+    // Any source changed (here, in another window, in the workspace file): the model lists again, then the views follow.
+    connections.onDidChange(() => {
       explorer.refresh();
+      void bindings.refresh();
     }),
+    { dispose: () => connections.dispose() },
     vscode.commands.registerCommand('planasonix.showLog', () => channel.show()),
     forms,
     vscode.window.registerWebviewPanelSerializer(connectionFormViewType, {
@@ -148,10 +154,10 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     vscode.window.registerWebviewPanelSerializer(resultsViewType, {
       deserializeWebviewPanel: (panel, state: unknown) => results.restore(panel, state),
     }),
-    ...registerConnectionCommands({ api, logger, forms }),
-    ...registerExplorerCommands({ api, registry, explorer, logger, results }),
+    ...registerConnectionCommands({ api, connections, logger, forms }),
+    ...registerExplorerCommands({ api, connections, registry, explorer, logger, results }),
     bindings,
-    ...registerQueryFeatures({ api, registry, bindings, results, history, logger, codeLensEnabled: () => settings().queryCodeLens }),
+    ...registerQueryFeatures({ api, connections, registry, bindings, results, history, logger, codeLensEnabled: () => settings().queryCodeLens }),
   );
   // Later, off the activation path: result spools that a crashed window left in the temp folder.
   setTimeout(() => void sweepStaleSpoolFolders().catch(() => undefined), 30_000).unref();
@@ -160,7 +166,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     await api.dispose();
     await removeSpoolFolder();
   };
-  return { api, explorer, forms, results, bindings, history, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
+  return { api, connections, explorer, forms, results, bindings, history, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {

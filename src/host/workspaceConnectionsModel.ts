@@ -4,10 +4,12 @@ import { msg, notify } from './ui/untrusted';
 import type { Connection } from '../core/api/types';
 import type { ConnectorRegistry } from '../core/connectors/registry';
 import type { Logger } from '../core/ports';
-import { readWorkspaceConnections, workspaceConnectionsFile } from '../core/store/workspaceConnections';
+import type { ConnectionRecords } from '../core/local/records';
+import { readWorkspaceConnections, workspaceConnectionsFile } from '../core/local/workspaceConnections';
 
 /** Connections a team shares in `.vscode/planasonix-connections.json`, kept current as the files change. */
-export class WorkspaceConnectionsModel implements vscode.Disposable {
+export class WorkspaceConnectionsModel implements vscode.Disposable, ConnectionRecords {
+  readonly scope = 'workspace';
   private connections: Connection[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;

@@ -13,8 +13,14 @@ import type {
   FileObject,
   FilesQuery,
   FilesResponse,
+  ApiDisposable,
   ListConnectionsResponse,
+  PreviewQuery,
   PreviewResponse,
+  RequestOptions,
+  ResultSink,
+  StreamStats,
+  TestQueryRequest,
   SchemasQuery,
   SchemasResponse,
   TableInfo,
@@ -23,7 +29,9 @@ import type {
   TestConnectionResponse,
   TestQueryResponse,
 } from '../../src/core/api/types';
+import { previewFromWhole, testQueryFromWhole } from '../../src/core/api/wholeResponses';
 import { ConnectionError } from '../../src/core/errors';
+import { Emitter } from '../../src/core/local/records';
 
 /** What a fake server holds, per connection. */
 export interface FakeData {
@@ -48,11 +56,36 @@ export interface FakeData {
 export class FakeConnectionsApi implements ConnectionsApi {
   readonly calls: { method: string; args: unknown[] }[] = [];
   readonly fail = new Map<string, ConnectionError>();
+  private readonly changed = new Emitter();
+  disposed = false;
 
   constructor(
-    readonly connections: Connection[],
+    public connections: Connection[],
     readonly data: Record<string, FakeData>,
   ) {}
+
+  /** As the back end would after a change: the next listing shows it. */
+  setConnections(connections: Connection[]): void {
+    this.connections = connections;
+    this.changed.fire();
+  }
+
+  onDidChange(listener: () => void): ApiDisposable {
+    return this.changed.event(listener);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+
+  // This back end returns whole responses; the shared adapter streams them.
+  previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
+    return previewFromWhole((i, q, o) => this.preview(i, q, o), id, query, sink, options);
+  }
+
+  testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
+    return testQueryFromWhole((r, o) => this.testQuery(r, o), request, sink, options);
+  }
 
   private record(method: string, ...args: unknown[]): FakeData {
     this.calls.push({ method, args });
@@ -139,11 +172,13 @@ export class FakeConnectionsApi implements ConnectionsApi {
   async testConnection(): Promise<TestConnectionResponse> {
     throw unsupported('testConnection');
   }
-  async preview(id: string): Promise<PreviewResponse> {
-    throw unsupported('preview', id);
+  async preview(id: string, query: PreviewQuery, _options?: RequestOptions): Promise<PreviewResponse> {
+    this.record('preview', id, query);
+    return { columns: ['table'], rows: [[query.table]], truncated: false, limit: query.limit ?? 100 };
   }
-  async testQuery(): Promise<TestQueryResponse> {
-    throw unsupported('testQuery');
+  async testQuery(request: TestQueryRequest, _options?: RequestOptions): Promise<TestQueryResponse> {
+    this.record('testQuery', request.connectionId, request);
+    return { ok: true, columns: ['sql'], rows: [[request.sql]], stats: { executionMs: 1 } };
   }
   async discoverDatabricks(): Promise<DatabricksDiscoverResponse> {
     throw unsupported('discoverDatabricks');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger, systemClock } from '../../src/core/ports';
-import { ConnectionStore, type StoredConnection } from '../../src/core/store/connectionStore';
+import { ConnectionStore, type StoredConnection } from '../../src/core/local/connectionStore';
 
 function record(id: string, name = id): StoredConnection {
   return { id, name, type: 'postgres', config: { host: 'h' }, createdAt: 't', updatedAt: 't' };

@@ -96,7 +96,7 @@ describe('explorer model against a fake back end', () => {
   it('"Load more" under a SQLite file appends to the file node itself, the object the view holds', async () => {
     const api = fake();
     const fired: (ExplorerNode | undefined)[] = [];
-    const model = new ExplorerModel(api, registry, () => 2, (n) => fired.push(n));
+    const model = new ExplorerModel(api, undefined, registry, () => 2, (n) => fired.push(n));
     const [lite] = (await model.children(undefined)).filter(named('Lite'));
     const [file] = await model.children(lite);
     const first = await model.children(file);
@@ -121,7 +121,7 @@ describe('explorer model against a fake back end', () => {
   it('pages and filters any level the spec marks: folders and files of a bucket, with the filter as a prefix', async () => {
     const api = fake();
     const fired: (ExplorerNode | undefined)[] = [];
-    const model = new ExplorerModel(api, registry, () => 100, (n) => fired.push(n));
+    const model = new ExplorerModel(api, undefined, registry, () => 100, (n) => fired.push(n));
     const [lake] = (await model.children(undefined)).filter(named('Lake'));
     const [bucket] = await model.children(lake);
     assert.equal(bucket!.kind, 'bucket');
@@ -146,7 +146,7 @@ describe('explorer model against a fake back end', () => {
   it('says what is empty and what failed, in place, with the code a retry or confirmation needs', async () => {
     const api = fake();
     const schema = await walk(api, named('PG'), named('app'), named('public'));
-    const model = new ExplorerModel(api, registry, () => 100, () => undefined);
+    const model = new ExplorerModel(api, undefined, registry, () => 100, () => undefined);
     model.setFilter(schema as ItemNode, 'zzz');
     assert.equal(((await model.children(schema))[0] as MessageNode).text, 'No tables match "zzz"');
     api.fail.set('listTables', new ConnectionError('target_changed', 'points somewhere new'));

@@ -4,7 +4,7 @@ import type { Connection } from '../../src/core/api/types';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import type { ConnectorSpec } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
-import { makeHarness } from '../support/harness';
+import { makeHarness, makeSourcesHarness } from '../support/harness';
 
 const pgConfig = { host: 'db.example.com', port: 5432, database: 'app', user: 'alice' };
 const secret = 'S3cr3t-value-%$"\'';
@@ -113,12 +113,13 @@ describe('LocalConnectionsApi', () => {
 
   it('treats workspace connections as read-only, but lets their secret be set', async () => {
     const ws: Connection = { id: 'ws_1', name: 'Team DB', type: 'postgres', config: pgConfig, credentialId: 'cred_ws_1', scope: 'workspace' };
-    const h = await makeHarness({ workspaceConnections: () => [ws] });
-    assert.equal((await h.api.listConnections()).data[0]!.scope, 'workspace');
-    await assert.rejects(h.api.updateConnection('ws_1', { name: 'x' }), code('read_only'));
-    await assert.rejects(h.api.deleteConnection('ws_1'), code('read_only'));
-    await assert.rejects(h.api.createConnection({ name: 'team db', type: 'postgres', config: pgConfig }), code('name_taken'));
-    await h.api.updateConnection('ws_1', { secrets: { password: 'pw' } });
+    const h = await makeSourcesHarness([ws]);
+    assert.equal((await h.all.listConnections()).data[0]!.scope, 'workspace');
+    await assert.rejects(h.all.updateConnection('ws_1', { name: 'x' }), code('read_only'));
+    await assert.rejects(h.all.deleteConnection('ws_1'), code('read_only'));
+    await assert.rejects(h.all.createConnection({ name: 'team db', type: 'postgres', config: pgConfig }), code('name_taken'));
+    await assert.rejects(h.workspace.createConnection({ name: 'other', type: 'postgres', config: pgConfig }), code('read_only'));
+    await h.all.updateConnection('ws_1', { secrets: { password: 'pw' } });
     assert.deepEqual(JSON.parse(h.vault.entries.get('planasonix.credential.cred_ws_1')!).secrets, { password: 'pw' });
   });
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readWorkspaceConnections } from '../../src/core/store/workspaceConnections';
+import { readWorkspaceConnections } from '../../src/core/local/workspaceConnections';
 
 const isSecret = (_type: string, field: string): boolean => field === 'password';
 

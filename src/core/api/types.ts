@@ -8,7 +8,11 @@ export type ConnectionConfig = Record<string, ConfigValue>;
 /** Secret values by config field name (password, token...). Never persisted in config. */
 export type SecretValues = Record<string, string>;
 
-export type ConnectionScope = 'user' | 'workspace';
+/**
+ * extension: the source a connection comes from. `user`: saved on this machine; `workspace`: the
+ * workspace file (read-only here); `hosted`: the user's Planasonix workspace.
+ */
+export type ConnectionScope = 'user' | 'workspace' | 'hosted';
 
 export interface Connection {
   id: string;
@@ -29,7 +33,11 @@ export interface ListConnectionsQuery {
 
 export interface ListConnectionsResponse {
   data: Connection[];
-  meta: { total: number };
+  meta: {
+    total: number;
+    /** extension: sources that could not be listed this time; their connections are missing from data. */
+    unavailable?: { scope: ConnectionScope; code: string; message: string }[];
+  };
 }
 
 export interface CreateConnectionRequest {
@@ -251,6 +259,10 @@ export interface DatabricksDiscoverResponse {
   catalogs: { name: string; schemas: string[] }[];
 }
 
+export interface ApiDisposable {
+  dispose(): void;
+}
+
 export interface RequestOptions {
   /** Cancels the request, and the statement on the server where there is one. */
   signal?: AbortSignal;
@@ -275,11 +287,15 @@ export interface ConnectionsApi {
   discoverDatabricks(request: DatabricksDiscoverRequest, options?: RequestOptions): Promise<DatabricksDiscoverResponse>;
   /**
    * extension: preview, with rows handed to the sink in batches as they arrive instead of one response.
-   * A back end without it (the hosted API) is read through preview().
+   * A back end that only returns whole responses implements it with streamFromWhole (wholeResponses.ts).
    */
-  previewStream?(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+  previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
   /** extension: testQuery, streamed the same way. */
-  testQueryStream?(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+  testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+  /** extension: something in the list of connections, or in one connection, changed (here, in another window, or on the server). */
+  onDidChange(listener: () => void): ApiDisposable;
+  /** extension: closes what the back end holds open (sessions, timers, sockets). */
+  dispose(): Promise<void>;
   /** extension: what changed in a connection's target since its secrets were saved (empty: nothing). */
   targetChanges?(id: string): Promise<{ key: string; from: string; to: string }[]>;
   /** extension: the user confirmed the connection's new target; its saved secrets may be sent there. */

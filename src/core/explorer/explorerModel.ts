@@ -1,3 +1,4 @@
+import type { ConnectionsModel } from '../api/connectionsModel';
 import type { ConnectionsApi } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { isSearchable, loadChildren, loadMore, type LoadOptions } from './loaders';
@@ -16,6 +17,7 @@ export class ExplorerModel {
 
   constructor(
     private readonly api: ConnectionsApi,
+    private readonly connections: ConnectionsModel | undefined,
     private readonly registry: ConnectorRegistry,
     private readonly pageSize: () => number,
     private readonly changed: (node: ExplorerNode | undefined) => void,
@@ -65,6 +67,14 @@ export class ExplorerModel {
   }
 
   private options(signal?: AbortSignal): LoadOptions {
-    return { pageSize: this.pageSize(), filterOf: (id: string) => this.filters.get(id), signal };
+    const model = this.connections;
+    const connections = model
+      ? async () => {
+          await model.ready;
+          const data = model.list();
+          return { data, meta: { total: data.length, unavailable: model.unavailableSources } };
+        }
+      : undefined;
+    return { pageSize: this.pageSize(), filterOf: (id: string) => this.filters.get(id), signal, connections };
   }
 }

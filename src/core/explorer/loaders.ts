@@ -1,4 +1,4 @@
-import type { ConnectionsApi } from '../api/types';
+import type { ConnectionScope, ConnectionsApi, ListConnectionsResponse } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { ConnectorSpec, Hierarchy } from '../connectors/types';
 import { ConnectionError, errorMessage } from '../errors';
@@ -21,6 +21,8 @@ import {
 
 export interface LoadOptions {
   pageSize: number;
+  /** The connections to show at the top level (the cached model); without it, the API is asked. */
+  connections?: () => Promise<ListConnectionsResponse>;
   /** The server-side name filter set on a container node, by its id. */
   filterOf?: (containerId: string) => string | undefined;
   signal?: AbortSignal;
@@ -88,7 +90,7 @@ export async function loadChildren(
   node: ExplorerNode | undefined,
   options: LoadOptions,
 ): Promise<ExplorerNode[]> {
-  if (!node) return loadConnections(api, registry);
+  if (!node) return loadConnections(api, registry, options);
   if (node.kind === 'message' || node.kind === 'loadMore') return [];
   let what = 'the contents';
   try {
@@ -118,9 +120,13 @@ export async function loadMore(api: ConnectionsApi, registry: ConnectorRegistry,
   return list(api, spec, parent, listing, more.pageToken, more.loaded, options);
 }
 
-async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry): Promise<ExplorerNode[]> {
-  const { data } = await api.listConnections();
-  return data.map((connection): ConnectionNode => {
+async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry, options: LoadOptions): Promise<ExplorerNode[]> {
+  const { data, meta } = await (options.connections?.() ?? api.listConnections());
+  // A source that could not be listed says so in place; what the others hold is shown as usual.
+  const problems = (meta.unavailable ?? []).map(
+    (u): MessageNode => ({ kind: 'message', id: `unavailable:${u.scope}`, severity: 'error', text: `Could not list the ${sourceNames[u.scope]}: ${u.message}`, detail: `${u.code}: ${u.message}` }),
+  );
+  return [...problems, ...data.map((connection): ConnectionNode => {
     const spec = registry.find(connection.type);
     return {
       kind: 'connection',
@@ -129,8 +135,10 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry)
       icon: spec?.icon ?? 'plug',
       typeLabel: spec?.label ?? connection.type,
     };
-  });
+  })];
 }
+
+const sourceNames: Record<ConnectionScope, string> = { user: 'connections on this machine', workspace: 'workspace file', hosted: 'Planasonix workspace' };
 
 function listingsOf(levels: readonly Level[]): Listing[] {
   return [...new Set(levels.map(listingOf))];

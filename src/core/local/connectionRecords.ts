@@ -1,6 +1,6 @@
 import type { Connection } from '../api/types';
 import { ConnectionError } from '../errors';
-import type { StoredConnection } from '../store/connectionStore';
+import type { StoredConnection } from './connectionStore';
 import { hasControlCharacters } from '../../shared/fieldValidation';
 
 const maxNameLength = 200;

@@ -2,12 +2,14 @@ import { classifyStatement } from '../sql/readOnly';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type {
+  ApiDisposable,
   CatalogsResponse,
   CloudSchemaQuery,
   CloudSchemaResponse,
   ColumnsQuery,
   ColumnsResponse,
   Connection,
+  ConnectionScope,
   ConnectionsApi,
   CreateConnectionRequest,
   DatabricksDiscoverRequest,
@@ -39,34 +41,59 @@ import type { Capability, ConnectorSession, ConnectorSpec } from '../connectors/
 import { checkSecrets, normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
-import type { ConnectionStore, StoredConnection } from '../store/connectionStore';
+import type { ConnectionStore, StoredConnection } from './connectionStore';
 import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
+import { Emitter, StoreRecords, type ConnectionRecords } from './records';
 import { CredentialStore, type CredentialTarget, type TargetChange } from './credentials';
 import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
 import { feed } from '../results/feed';
 
 export interface LocalApiDeps {
-  store: ConnectionStore;
+  /** Where the records come from: the store (written here) or a workspace file (read-only). */
+  records: ConnectionRecords;
   vault: SecretVault;
   registry: ConnectorRegistry;
   logger: Logger;
   clock: Clock;
-  /** Connections from workspace files; read-only here except for their secrets. */
-  workspaceConnections?: () => readonly Connection[];
   limits?: () => QueryLimits;
   sessionIdleMs?: number;
 }
 
 export { maxRowLimit, type QueryLimits } from './limits';
 
-/** The Connections API served from this machine: records in the store, secrets in the vault. */
+/**
+ * The Connections API served from this machine for one source of records (the store, or a workspace
+ * file): drivers run here, secrets stay in the vault.
+ */
 export class LocalConnectionsApi implements ConnectionsApi {
   readonly sessions: SessionManager;
   private readonly credentials: CredentialStore;
+  private readonly changed = new Emitter();
+  private readonly subscription: ApiDisposable;
+  /** Each record as last seen, to close the sessions of those that changed or went away. */
+  private seen = new Map<string, string>();
 
   constructor(private readonly deps: LocalApiDeps) {
     this.credentials = new CredentialStore(deps.vault);
     this.sessions = new SessionManager((id) => this.openSession(id), deps.logger, deps.sessionIdleMs);
+    this.seen = this.snapshot();
+    this.subscription = deps.records.onDidChange(() => {
+      // A record pointed somewhere else (a workspace file changed by a commit): no session keeps
+      // talking to the old target, and the next one checks the new target against the saved secrets.
+      const now = this.snapshot();
+      for (const [id, key] of this.seen) if (now.get(id) !== key) void this.sessions.invalidate(id);
+      this.seen = now;
+      this.changed.fire();
+    });
+  }
+
+  /** Where this API's connections come from. */
+  get scope(): ConnectionScope {
+    return this.deps.records.scope;
+  }
+
+  onDidChange(listener: () => void): ApiDisposable {
+    return this.changed.event(listener);
   }
 
   async listConnections(query: ListConnectionsQuery = {}): Promise<ListConnectionsResponse> {
@@ -85,6 +112,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
   }
 
   async createConnection(request: CreateConnectionRequest): Promise<Connection> {
+    this.store('add connections');
     const spec = this.deps.registry.spec(request.type);
     const name = checkName(request.name);
     const config = normalizeConfig(spec, request.config ?? {});
@@ -111,7 +139,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
       updatedAt: now,
     };
     try {
-      await this.deps.store.mutate((records) => {
+      await this.store('add connections').mutate((records) => {
         assertNameFreeIn(records, name, undefined);
         records.push(record);
       });
@@ -138,6 +166,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
         await this.credentials.bind(current.credentialId, targetOf(current));
       }
       await this.sessions.invalidate(id);
+      this.changed.fire();
       return current;
     }
     const name = request.name === undefined ? current.name : checkName(request.name);
@@ -153,7 +182,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     if (credentialId && Object.keys(secrets).length > 0) await this.mergeSecrets(credentialId, secrets);
     let updated: StoredConnection | undefined;
     try {
-      await this.deps.store.mutate((records) => {
+      await this.store('edit connections').mutate((records) => {
         const index = records.findIndex((r) => r.id === id);
         if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
         assertNameFreeIn(records, name, id);
@@ -185,7 +214,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
       throw new ConnectionError('read_only', `"${current.name}" is defined in the workspace file; remove it from that file.`);
     }
     let stillShared = false;
-    await this.deps.store.mutate((records) => {
+    await this.store('delete connections').mutate((records) => {
       const index = records.findIndex((r) => r.id === id);
       if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
       records.splice(index, 1);
@@ -299,17 +328,30 @@ export class LocalConnectionsApi implements ConnectionsApi {
     const connection = await this.getConnection(id);
     if (connection.credentialId) await this.credentials.bind(connection.credentialId, targetOf(connection));
     await this.sessions.invalidate(id);
+    this.changed.fire();
     this.deps.logger.info(`Confirmed the new target of "${connection.name}" (${id}).`);
   }
 
   /** Closes every open session; the extension calls it on deactivate. */
   dispose(): Promise<void> {
+    this.subscription.dispose();
+    this.changed.clear();
     return this.sessions.closeAll();
   }
 
-  private all(): Connection[] {
-    const user = this.deps.store.list().map(toConnection);
-    return [...user, ...(this.deps.workspaceConnections?.() ?? [])];
+  private all(): readonly Connection[] {
+    return this.deps.records.list();
+  }
+
+  /** The store, for a source that may be written; a workspace file's connections are changed in the file. */
+  private store(what: string): ConnectionStore {
+    const records = this.deps.records;
+    if (records instanceof StoreRecords) return records.store;
+    throw new ConnectionError('read_only', `Connections from the workspace file cannot be changed here; ${what} by editing .vscode/planasonix-connections.json.`);
+  }
+
+  private snapshot(): Map<string, string> {
+    return new Map(this.all().map((c) => [c.id, JSON.stringify([c.type, c.config, c.credentialId ?? null])]));
   }
 
   private async unsupported(id: string, capability: Capability, what: string): Promise<never> {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
 import type { ConnectionNode, ExplorerNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
@@ -8,6 +9,7 @@ import type { ConnectionForms } from '../webviews/connectionForm/connectionForms
 
 interface Deps {
   api: ConnectionsApi;
+  connections: ConnectionsModel;
   logger: Logger;
   forms: ConnectionForms;
 }
@@ -18,17 +20,17 @@ export function registerConnectionCommands(deps: Deps): vscode.Disposable[] {
   return [
     registerCommand(logger, 'planasonix.connections.add', 'Could not add the connection', () => deps.forms.show()),
     registerCommand(logger, 'planasonix.connections.edit', 'Could not edit the connection', async (node?: ExplorerNode) => {
-      const connection = await resolveConnection(deps.api, node, 'Edit which connection?');
+      const connection = await resolveConnection(deps.connections, node, 'Edit which connection?');
       if (connection) await deps.forms.show(connection);
     }),
     registerCommand(logger, 'planasonix.connections.delete', 'Could not delete the connection', async (node?: ExplorerNode) =>
-      deleteConnection(deps, await resolveConnection(deps.api, node, 'Delete which connection?')),
+      deleteConnection(deps, await resolveConnection(deps.connections, node, 'Delete which connection?')),
     ),
     registerCommand(logger, 'planasonix.connections.test', 'Could not test the connection', async (node?: ExplorerNode) =>
-      testConnection(deps, await resolveConnection(deps.api, node, 'Test which connection?')),
+      testConnection(deps, await resolveConnection(deps.connections, node, 'Test which connection?')),
     ),
     registerCommand(logger, 'planasonix.connections.confirmTarget', 'Could not confirm the new target', async (arg?: string | ExplorerNode) => {
-      const connection = typeof arg === 'string' ? await deps.api.getConnection(arg) : await resolveConnection(deps.api, arg, 'Review the target of which connection?');
+      const connection = typeof arg === 'string' ? await deps.connections.require(arg) : await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
       if (connection) await confirmTarget(deps, connection);
     }),
   ];
@@ -95,11 +97,12 @@ async function testConnection(deps: Deps, connection: Connection | undefined): P
 }
 
 /** The connection a command acts on: the tree node's, or one the user picks. */
-export async function resolveConnection(api: ConnectionsApi, node: ExplorerNode | undefined, prompt: string): Promise<Connection | undefined> {
+export async function resolveConnection(connections: ConnectionsModel, node: ExplorerNode | undefined, prompt: string): Promise<Connection | undefined> {
   let current: ExplorerNode | undefined = node;
   while (current && current.kind !== 'connection') current = current.parent;
-  if (current) return api.getConnection((current as ConnectionNode).connection.id);
-  const { data } = await api.listConnections();
+  if (current) return connections.require((current as ConnectionNode).connection.id);
+  await connections.ready;
+  const data = connections.list();
   if (data.length === 0) {
     const add = await notify.info(msg`There are no connections yet.`, {}, 'Add Connection');
     if (add) await vscode.commands.executeCommand('planasonix.connections.add');

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { inertInLabel, inputBox } from '../ui/untrusted';
+import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { ConnectionsApi } from '../../core/api/types';
 import { displayIdentifier, displayQualifiedName } from '../../core/connectors/sql/dialects';
 import { locate, unreachable, type ContainerNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type TableNode } from '../../core/explorer/nodes';
@@ -11,6 +12,7 @@ import { registerCommand } from './commandHost';
 
 interface Deps {
   api: ConnectionsApi;
+  connections: ConnectionsModel;
   registry: ConnectorRegistry;
   explorer: ConnectionsTreeProvider;
   logger: Logger;
@@ -35,7 +37,7 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
       if (value !== undefined) explorer.setFilter(node, value.trim() || undefined);
     }),
     registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview the table', async (node: TableNode) => {
-      const connection = await deps.api.getConnection(node.connection.id);
+      const connection = await deps.connections.require(node.connection.id);
       const where = locate(node.path);
       deps.results.showPreview({ connectionId: node.connection.id, connectionName: connection.name, catalog: where.catalog, schema: where.schema, table: node.name });
     }),

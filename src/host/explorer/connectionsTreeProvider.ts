@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { ConnectionsApi } from '../../core/api/types';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { ExplorerModel } from '../../core/explorer/explorerModel';
@@ -13,11 +14,12 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Explorer
 
   constructor(
     api: ConnectionsApi,
+    connections: ConnectionsModel,
     registry: ConnectorRegistry,
     private readonly ready: Promise<unknown>,
     pageSize: () => number,
   ) {
-    this.model = new ExplorerModel(api, registry, pageSize, (node) => this.changed.fire(node));
+    this.model = new ExplorerModel(api, connections, registry, pageSize, (node) => this.changed.fire(node));
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {

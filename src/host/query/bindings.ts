@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { visibleText } from '../../shared/visibleText';
 import { inertInLabel, msg, notify, pick } from '../ui/untrusted';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
+import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { ConnectionError } from '../../core/errors';
 
@@ -35,6 +36,7 @@ export class EditorBindings implements vscode.Disposable {
   constructor(
     private readonly memento: vscode.Memento,
     private readonly api: ConnectionsApi,
+    private readonly connections: ConnectionsModel,
     private readonly registry: ConnectorRegistry,
   ) {
     this.item = vscode.window.createStatusBarItem('planasonix.query.connection', vscode.StatusBarAlignment.Right, 100);
@@ -59,8 +61,8 @@ export class EditorBindings implements vscode.Disposable {
 
   /** Connections that can run test queries, for the pickers. */
   async queryable(): Promise<Connection[]> {
-    const { data } = await this.api.listConnections();
-    return data.filter((c) => {
+    await this.connections.ready;
+    return this.connections.list().filter((c) => {
       try {
         return this.registry.spec(c.type).capabilities.includes('query');
       } catch {
@@ -123,10 +125,20 @@ export class EditorBindings implements vscode.Disposable {
       this.item.show();
       return;
     }
-    const connection = await this.api.getConnection(binding.connectionId).catch(() => undefined);
-    this.item.text = connection ? `$(database) ${inertInLabel(connection.name)}${binding.schema ? ` · ${inertInLabel(binding.schema)}` : ''}` : '$(warning) Connection removed';
-    // A plain-string tooltip is shown as text.
-    this.item.tooltip = connection ? `Test queries from this file run read-only on ${visibleText(connection.name)}. Click to change.` : 'The bound connection no longer exists; click to pick another.';
+    // From the cached model: no request per editor switch. Unreachable is not removed: the binding stays.
+    const found = this.connections.peek(binding.connectionId);
+    const schema = binding.schema ? ` · ${inertInLabel(binding.schema)}` : '';
+    if (found.state === 'found') {
+      this.item.text = `$(database) ${inertInLabel(found.connection.name)}${schema}`;
+      // A plain-string tooltip is shown as text.
+      this.item.tooltip = `Test queries from this file run read-only on ${visibleText(found.connection.name)}. Click to change.`;
+    } else if (found.state === 'not_found') {
+      this.item.text = '$(warning) Connection removed';
+      this.item.tooltip = 'The bound connection no longer exists; click to pick another.';
+    } else {
+      this.item.text = `$(warning) Connection unavailable${schema}`;
+      this.item.tooltip = `The bound connection could not be read just now (${visibleText(found.message)}); it stays bound.`;
+    }
     this.item.show();
   }
 

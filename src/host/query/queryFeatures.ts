@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createPick, inertInLabel, msg, notify } from '../ui/untrusted';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
+import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { displayIdentifier } from '../../core/connectors/sql/dialects';
 import { ConnectionError, errorMessage } from '../../core/errors';
@@ -21,6 +22,7 @@ const statementsOf = (doc: vscode.TextDocument, dialect: SqlDialect): StatementR
 
 interface Deps {
   api: ConnectionsApi;
+  connections: ConnectionsModel;
   registry: ConnectorRegistry;
   bindings: EditorBindings;
   results: ResultPanels;
@@ -84,12 +86,16 @@ async function editorFor(uri: vscode.Uri | undefined): Promise<vscode.TextEditor
 async function boundConnection(deps: Deps, uri: vscode.Uri): Promise<{ binding: Binding; connection: Connection } | undefined> {
   let binding = deps.bindings.get(uri) ?? (await deps.bindings.pick(uri, true));
   if (!binding) return undefined;
-  let connection = await deps.api.getConnection(binding.connectionId).catch(() => undefined);
-  if (!connection) {
+  const found = await deps.connections.lookup(binding.connectionId);
+  let connection: Connection;
+  if (found.state === 'not_found') {
     // The bound connection was deleted: ask again rather than fail.
     binding = await deps.bindings.pick(uri, true);
     if (!binding) return undefined;
-    connection = await deps.api.getConnection(binding.connectionId);
+    connection = await deps.connections.require(binding.connectionId);
+  } else {
+    // Found, or not reachable just now: then the error says so and the binding is kept.
+    connection = await deps.connections.require(binding.connectionId);
   }
   return { binding, connection };
 }
@@ -183,7 +189,8 @@ class StatementLenses implements vscode.CodeLensProvider, vscode.Disposable {
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!this.deps.codeLensEnabled() || !isSqlDocument(doc)) return [];
     const binding = this.deps.bindings.get(doc.uri);
-    const connection = binding ? await this.deps.api.getConnection(binding.connectionId).catch(() => undefined) : undefined;
+    await this.deps.connections.ready;
+    const connection = binding ? this.deps.connections.get(binding.connectionId) : undefined;
     if (token.isCancellationRequested) return [];
     const statements = statementsOf(doc, this.deps.registry.dialect(connection?.type ?? '').lexer);
     return statements.map((s) => {
@@ -218,13 +225,11 @@ const cacheMs = 5 * 60_000;
 class SchemaCompletion implements vscode.CompletionItemProvider {
   private readonly cache = new Map<string, Cached<string[]>>();
   /** Connector type per connection, for quoting names the way that connector's SQL needs. */
-  private readonly types = new Map<string, string>();
 
   constructor(private readonly deps: Deps) {}
 
   clear(): void {
     this.cache.clear();
-    this.types.clear();
   }
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
@@ -275,7 +280,7 @@ class SchemaCompletion implements vscode.CompletionItemProvider {
   }
 
   private typeOf(connectionId: string): string {
-    return this.types.get(connectionId) ?? '';
+    return this.deps.connections.get(connectionId)?.type ?? '';
   }
 
   /** The cached names, or undefined while they load (in the background). */
@@ -298,10 +303,6 @@ class SchemaCompletion implements vscode.CompletionItemProvider {
         },
       );
       this.cache.set(key, next);
-      const connectionId = key.split(':')[0]!;
-      if (!this.types.has(connectionId)) {
-        void this.deps.api.getConnection(connectionId).then((c) => this.types.set(connectionId, c.type), () => undefined);
-      }
     }
     return entry?.value;
   }

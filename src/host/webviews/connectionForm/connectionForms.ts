@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Connection, ConnectionConfig, ConnectionsApi } from '../../../core/api/types';
+import type { ConnectionsModel } from '../../../core/api/connectionsModel';
 import type { ConnectorRegistry } from '../../../core/connectors/registry';
 import { ConnectionError, errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
@@ -18,6 +19,7 @@ import { WebviewChannel, webviewHtml, webviewOptions } from '../webviewBase';
 
 interface Deps {
   api: ConnectionsApi;
+  connections: ConnectionsModel;
   registry: ConnectorRegistry;
   extensionUri: vscode.Uri;
   logger: Logger;
@@ -50,11 +52,19 @@ export class ConnectionForms implements vscode.Disposable {
     const id = state?.init.connectionId;
     let connection: Connection | undefined;
     if (id) {
-      connection = await this.deps.api.getConnection(id).catch(() => undefined);
-      if (!connection) {
+      const found = await this.deps.connections.lookup(id);
+      if (found.state === 'not_found') {
+        // Deleted while the window was closed: nothing to edit.
         panel.dispose();
         return;
       }
+      if (found.state === 'unreachable') {
+        // Not known to be gone, only not reachable now: the form comes back as it was, typed values and all.
+        this.deps.logger.warn(`Restored the form of connection ${id} without checking it: ${found.message}`);
+        this.attach(id, panel, state!.init);
+        return;
+      }
+      connection = found.connection;
     }
     panel.title = titleFor(connection);
     this.attach(id ?? newKey, panel, this.initFor(connection));
@@ -136,7 +146,7 @@ class ConnectionFormPanel implements vscode.Disposable {
       return;
     }
     try {
-      const credentialId = this.init.connectionId ? (await this.deps.api.getConnection(this.init.connectionId)).credentialId : undefined;
+      const credentialId = this.init.connectionId ? (await this.deps.connections.require(this.init.connectionId)).credentialId : undefined;
       const outcome = await this.deps.api.testConnection({ type: draft.type, config: toConfig(draft), secrets: draft.secrets, credentialId });
       this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: {} });
     } catch (error) {

@@ -1,13 +1,13 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { msg, notify, withNotificationProgress } from '../../ui/untrusted';
+import type { ConnectionsModel } from '../../../core/api/connectionsModel';
 import type { CellValue, ConnectionsApi, ResultSink, StreamStats } from '../../../core/api/types';
 import { ConnectionError, errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
 import { cellText, columnKind, toGridCell, toTsv } from '../../../core/results/cells';
 import { indentJson, isJsonText } from '../../../core/results/jsonText';
 import { exportResult, type ExportFormat } from '../../../core/results/export';
-import { feed } from '../../../core/results/feed';
 import { ResultSet } from '../../../core/results/resultSet';
 import {
   isResultsToHost,
@@ -22,6 +22,7 @@ import { WebviewChannel, webviewHtml } from '../webviewBase';
 import { errorInfo } from './errorInfo';
 
 export interface ResultPanelDeps {
+  connections: ConnectionsModel;
   api: ConnectionsApi;
   extensionUri: vscode.Uri;
   logger: Logger;
@@ -163,12 +164,10 @@ export class ResultPanel {
     const s = this.source;
     if (s.kind === 'preview') {
       const query = { catalog: s.catalog, schema: s.schema, table: s.table ?? '', limit: this.limit, orderBy: this.sort };
-      if (api.previewStream) return api.previewStream(s.connectionId, query, sink, { signal });
-      return api.preview(s.connectionId, query, { signal }).then((r) => feed(sink, r, this.limit));
+      return api.previewStream(s.connectionId, query, sink, { signal });
     }
     const request = { connectionId: s.connectionId, sql: s.sql ?? '', limit: this.limit, timeoutMs: this.deps.queryTimeoutMs(), catalog: s.catalog, schema: s.schema };
-    if (api.testQueryStream) return api.testQueryStream(request, sink, { signal });
-    return api.testQuery(request, { signal }).then((r) => feed(sink, r, this.limit));
+    return api.testQueryStream(request, sink, { signal });
   }
 
   private scheduleProgress(generation: number): void {

@@ -76,16 +76,18 @@ export class ResultPanels implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    const connection = await this.deps.api.getConnection(state.source.connectionId).catch(() => undefined);
-    if (!connection) {
+    const found = await this.deps.connections.lookup(state.source.connectionId);
+    if (found.state === 'not_found') {
+      // The connection was deleted while the window was closed.
       panel.dispose();
       return;
     }
-    const source = { ...state.source, connectionName: connection.name };
+    // Unreachable is not gone: the panel comes back under its last known name and waits to be run again.
+    const source = found.state === 'found' ? { ...state.source, connectionName: found.connection.name } : state.source;
     panel.title = titleOf(source);
     const result = this.attach(panel, source, state.limit, state.sort);
     // A preview reads again at once; a test query waits to be run again.
-    if (source.kind === 'preview') result.run();
+    if (source.kind === 'preview' && found.state === 'found') result.run();
     else result.idle();
   }
 

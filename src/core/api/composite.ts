@@ -1,0 +1,196 @@
+import { ConnectionError, errorMessage } from '../errors';
+import type {
+  ApiDisposable,
+  CatalogsResponse,
+  CloudSchemaQuery,
+  CloudSchemaResponse,
+  ColumnsQuery,
+  ColumnsResponse,
+  Connection,
+  ConnectionScope,
+  ConnectionsApi,
+  CreateConnectionRequest,
+  DatabricksDiscoverRequest,
+  DatabricksDiscoverResponse,
+  DeleteConnectionResponse,
+  FilesQuery,
+  FilesResponse,
+  ListConnectionsQuery,
+  ListConnectionsResponse,
+  PreviewQuery,
+  PreviewResponse,
+  RequestOptions,
+  ResultSink,
+  SchemasQuery,
+  SchemasResponse,
+  StreamStats,
+  TablesQuery,
+  TablesResponse,
+  TestConnectionRequest,
+  TestConnectionResponse,
+  TestQueryRequest,
+  TestQueryResponse,
+  UpdateConnectionRequest,
+} from './types';
+
+/** One back end and where its connections come from. */
+export interface ConnectionSource {
+  scope: ConnectionScope;
+  api: ConnectionsApi;
+}
+
+/**
+ * Several sources as one API: this machine's store, the workspace file and (with a sign-in) the hosted
+ * workspace. Lists merge, each connection keeping its source's scope; calls about one connection go to
+ * the source that holds it; new connections go to the first source. A source that cannot be listed does
+ * not hide the others: the list names it in `meta.unavailable`.
+ */
+export class CompositeConnectionsApi implements ConnectionsApi {
+  /** Which source holds each connection id, as of the last listing. */
+  private readonly owners = new Map<string, ConnectionSource>();
+
+  constructor(private readonly sources: readonly ConnectionSource[]) {
+    if (sources.length === 0) throw new Error('A composite API needs at least one source.');
+  }
+
+  async listConnections(query: ListConnectionsQuery = {}): Promise<ListConnectionsResponse> {
+    const results = await Promise.allSettled(this.sources.map((s) => s.api.listConnections(query)));
+    const data: Connection[] = [];
+    const unavailable: NonNullable<ListConnectionsResponse['meta']['unavailable']> = [];
+    results.forEach((result, i) => {
+      const source = this.sources[i]!;
+      if (result.status === 'rejected') {
+        const reason: unknown = result.reason;
+        unavailable.push({ scope: source.scope, code: ConnectionError.is(reason) ? reason.code : 'internal', message: errorMessage(reason) });
+        return;
+      }
+      for (const c of result.value.data) {
+        this.owners.set(c.id, source);
+        data.push({ ...c, scope: source.scope });
+      }
+    });
+    if (unavailable.length === this.sources.length) {
+      const first = results[0] as PromiseRejectedResult;
+      throw first.reason;
+    }
+    data.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+    return { data, meta: { total: data.length, ...(unavailable.length > 0 ? { unavailable } : {}) } };
+  }
+
+  async getConnection(id: string): Promise<Connection> {
+    const source = await this.ownerOf(id);
+    return { ...(await source.api.getConnection(id)), scope: source.scope };
+  }
+
+  async createConnection(request: CreateConnectionRequest): Promise<Connection> {
+    await this.assertNameFree(request.name, undefined);
+    const target = this.sources[0]!;
+    const created = await target.api.createConnection(request);
+    this.owners.set(created.id, target);
+    return { ...created, scope: target.scope };
+  }
+
+  async updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection> {
+    if (request.name !== undefined) await this.assertNameFree(request.name, id);
+    const source = await this.ownerOf(id);
+    return { ...(await source.api.updateConnection(id, request)), scope: source.scope };
+  }
+
+  async deleteConnection(id: string): Promise<DeleteConnectionResponse> {
+    const result = await (await this.ownerOf(id)).api.deleteConnection(id);
+    this.owners.delete(id);
+    return result;
+  }
+
+  testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse> {
+    return this.sources[0]!.api.testConnection(request, options);
+  }
+
+  async listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse> {
+    return (await this.ownerOf(id)).api.listCatalogs(id, options);
+  }
+
+  async listSchemas(id: string, query?: SchemasQuery, options?: RequestOptions): Promise<SchemasResponse> {
+    return (await this.ownerOf(id)).api.listSchemas(id, query, options);
+  }
+
+  async listTables(id: string, query?: TablesQuery, options?: RequestOptions): Promise<TablesResponse> {
+    return (await this.ownerOf(id)).api.listTables(id, query, options);
+  }
+
+  async listColumns(id: string, query: ColumnsQuery, options?: RequestOptions): Promise<ColumnsResponse> {
+    return (await this.ownerOf(id)).api.listColumns(id, query, options);
+  }
+
+  async preview(id: string, query: PreviewQuery, options?: RequestOptions): Promise<PreviewResponse> {
+    return (await this.ownerOf(id)).api.preview(id, query, options);
+  }
+
+  async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
+    return (await this.ownerOf(id)).api.previewStream(id, query, sink, options);
+  }
+
+  async listFiles(id: string, query?: FilesQuery, options?: RequestOptions): Promise<FilesResponse> {
+    return (await this.ownerOf(id)).api.listFiles(id, query, options);
+  }
+
+  async cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse> {
+    return (await this.ownerOf(id)).api.cloudSchema(id, query, options);
+  }
+
+  async testQuery(request: TestQueryRequest, options?: RequestOptions): Promise<TestQueryResponse> {
+    return (await this.ownerOf(request.connectionId)).api.testQuery(request, options);
+  }
+
+  async testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
+    return (await this.ownerOf(request.connectionId)).api.testQueryStream(request, sink, options);
+  }
+
+  async discoverDatabricks(request: DatabricksDiscoverRequest, options?: RequestOptions): Promise<DatabricksDiscoverResponse> {
+    return (await this.ownerOf(request.connectionId)).api.discoverDatabricks(request, options);
+  }
+
+  async targetChanges(id: string): Promise<{ key: string; from: string; to: string }[]> {
+    const api = (await this.ownerOf(id)).api;
+    return api.targetChanges ? api.targetChanges(id) : [];
+  }
+
+  async confirmTarget(id: string): Promise<void> {
+    const api = (await this.ownerOf(id)).api;
+    await api.confirmTarget?.(id);
+  }
+
+  onDidChange(listener: () => void): ApiDisposable {
+    const subscriptions = this.sources.map((s) => s.api.onDidChange(listener));
+    return { dispose: () => subscriptions.forEach((d) => d.dispose()) };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.sources.map((s) => s.api.dispose()));
+  }
+
+  /** The source holding a connection: known from the last listing, or found by listing again. */
+  private async ownerOf(id: string): Promise<ConnectionSource> {
+    const known = this.owners.get(id);
+    if (known) return known;
+    const { meta } = await this.listConnections();
+    const found = this.owners.get(id);
+    if (found) return found;
+    if (meta.unavailable?.length) {
+      const names = meta.unavailable.map((u) => `${u.scope}: ${u.message}`).join('; ');
+      throw new ConnectionError('unreachable', `Connection "${id}" was not found, and not every source could be asked (${names}).`);
+    }
+    throw new ConnectionError('not_found', `No connection with id "${id}".`);
+  }
+
+  /** Names are unique across sources, without regard to case, so that a pick list never shows two alike. */
+  private async assertNameFree(name: string, exceptId: string | undefined): Promise<void> {
+    const wanted = name.trim().toLowerCase();
+    const { data } = await this.listConnections();
+    const clash = data.find((c) => c.id !== exceptId && c.name.toLowerCase() === wanted);
+    if (clash) {
+      const where = clash.scope === 'workspace' ? ' in the workspace file' : clash.scope === 'hosted' ? ' in your Planasonix workspace' : '';
+      throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists${where}; choose another name.`, { field: 'name' });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { ConnectionError, errorMessage } from '../errors';
+import { Emitter } from '../local/records';
+import type { ApiDisposable, Connection, ConnectionsApi, ListConnectionsResponse } from './types';
+
+/** What is known about one connection id. */
+export type Lookup =
+  | { state: 'found'; connection: Connection; /** From a list that could not be refreshed since. */ stale: boolean }
+  | { state: 'not_found' }
+  | { state: 'unreachable'; message: string };
+
+/**
+ * The connections as last listed: the only thing host code reads about them. It is listed again when
+ * the back end says something changed (and on refresh()), never per CodeLens or status-bar update. It
+ * tells "deleted" apart from "could not ask": a connection missing while a source could not be listed
+ * is unreachable, not gone, so a transient failure never closes a panel or forgets a binding.
+ */
+export class ConnectionsModel {
+  private connections = new Map<string, Connection>();
+  private loaded = false;
+  /** Why the last listing was incomplete: the whole list failed, or some sources did. */
+  private problem: string | undefined;
+  private unavailable: NonNullable<ListConnectionsResponse['meta']['unavailable']> = [];
+  private pending: Promise<void> | undefined;
+  private again = false;
+  private readonly changed = new Emitter();
+  private readonly subscription: ApiDisposable;
+  readonly ready: Promise<void>;
+
+  constructor(private readonly api: ConnectionsApi) {
+    this.subscription = api.onDidChange(() => void this.refresh());
+    this.ready = this.refresh();
+  }
+
+  /** Lists again; concurrent calls share one listing, and a change during it lists once more. */
+  refresh(): Promise<void> {
+    if (this.pending) {
+      this.again = true;
+      return this.pending;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.again = false;
+        try {
+          const { data, meta } = await this.api.listConnections();
+          this.connections = new Map(data.map((c) => [c.id, c]));
+          this.unavailable = meta.unavailable ?? [];
+          this.problem = this.unavailable.length > 0 ? this.unavailable.map((u) => `${u.scope}: ${u.message}`).join('; ') : undefined;
+        } catch (error) {
+          // Keep what was known; say it may be out of date.
+          this.problem = errorMessage(error);
+        }
+        this.loaded = true;
+      } while (this.again);
+    };
+    this.pending = run().finally(() => {
+      this.pending = undefined;
+      this.changed.fire();
+    });
+    return this.pending;
+  }
+
+  list(): Connection[] {
+    return [...this.connections.values()];
+  }
+
+  /** Sources that could not be listed the last time (each with its reason). */
+  get unavailableSources(): NonNullable<ListConnectionsResponse['meta']['unavailable']> {
+    return this.unavailable;
+  }
+
+  /** The connection if it is known now, without asking the back end. */
+  get(id: string): Connection | undefined {
+    return this.connections.get(id);
+  }
+
+  /** What is known about a connection, once the first listing is done; never asks the back end itself. */
+  async lookup(id: string): Promise<Lookup> {
+    if (!this.loaded) await this.ready;
+    return this.peek(id);
+  }
+
+  /** lookup() without waiting (before the first listing, nothing is found and nothing is gone). */
+  peek(id: string): Lookup {
+    const connection = this.connections.get(id);
+    if (connection) return { state: 'found', connection, stale: this.problem !== undefined };
+    if (!this.loaded || this.problem !== undefined) return { state: 'unreachable', message: this.problem ?? 'The connections are still loading.' };
+    return { state: 'not_found' };
+  }
+
+  /** The connection, or an error that says whether it is gone or could not be reached. */
+  async require(id: string): Promise<Connection> {
+    const found = await this.lookup(id);
+    if (found.state === 'found') return found.connection;
+    if (found.state === 'not_found') throw new ConnectionError('not_found', 'The connection no longer exists.');
+    throw new ConnectionError('unreachable', `The connection could not be read: ${found.message}`);
+  }
+
+  onDidChange(listener: () => void): ApiDisposable {
+    return this.changed.event(listener);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.clear();
+  }
+}
