@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PasswordProbe } from '../support/passwordProbe';
 import { fixtureDatabase, onPostgresFixture, pgServer } from '../support/servers';
-import { contextMenu, expand, fixtureWorkspace, input, openForm, openPlanasonixView, setField, toast, treeRow, useWorkbench } from './workbench';
+import { contextMenu, expand, fixtureWorkspace, input, openForm, openPlanasonixView, rowAction, setField, toast, treeRow, useWorkbench } from './workbench';
 
 const name = 'Team PG';
 const secret = 'e2e-saved-password';
@@ -59,6 +59,15 @@ describe('Workspace connections in real VS Code: partitions, and a target that c
     assert.ok(((await warning.textContent()) ?? '').includes(`port ${pgServer.port} → ${probe.port}`));
     assert.equal(probe.connections, 0, 'something was sent to the new target before the user confirmed');
     await workbench().screenshot('workspace-target-02-withheld');
+
+    // "Test Connection" on the moved connection sends nothing either: it opens the same review.
+    await rowAction(treeRow(page, name), 'Test Connection');
+    const review = page.locator('.monaco-dialog-box');
+    await review.waitFor({ timeout: 30_000 });
+    assert.match((await review.textContent()) ?? '', new RegExp(`port: ${pgServer.port} → ${probe.port}`));
+    await page.keyboard.press('Escape');
+    await review.waitFor({ state: 'detached' });
+    assert.equal(probe.connections, 0, 'Test Connection sent something to the new target');
 
     // The user reviews: the dialog says exactly what changed; only confirming sends the password.
     await warning.click();

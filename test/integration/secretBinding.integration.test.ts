@@ -60,6 +60,22 @@ describe('a saved password goes only to the target it was entered for', function
     assert.ok((await h.all.listSchemas(team.id)).schemas.length > 0);
   });
 
+  it('withholds it from "Test Connection" on a moved connection too, unless the test comes from the form showing the target', async () => {
+    await h.all.updateConnection(team.id, { secrets: { password: secret } });
+    const moved = { ...team.config, port: probe.port };
+    h.file.set([{ ...team, config: moved }]);
+    const [connectionsBefore, passwordsBefore] = [probe.connections, probe.passwords.length];
+    // The tree's Test Connection: the user has not seen the new target.
+    const result = await h.all.testConnection({ type: 'postgres', config: moved, credentialId: team.credentialId });
+    assert.equal(result.ok, false);
+    assert.equal(result.errorCode, 'target_changed');
+    assert.ok(!result.message.includes(secret));
+    assert.equal(probe.connections, connectionsBefore, 'nothing at all was sent to the new target');
+    // The form shows the target it tests: there the saved password may go.
+    await h.all.testConnection({ type: 'postgres', config: moved, credentialId: team.credentialId, targetConfirmed: true });
+    assert.deepEqual(probe.passwords.slice(passwordsBefore), [secret]);
+  });
+
   it('rebinds a connection the user edits and saves', async () => {
     const mine = await h.all.createConnection({ name: 'Mine', type: 'postgres', config: team.config, secrets: { password: secret } });
     await h.all.updateConnection(mine.id, { config: { ...team.config, database: 'postgres' } });

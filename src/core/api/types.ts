@@ -69,6 +69,11 @@ export interface TestConnectionRequest {
   credentialId?: string;
   /** extension: secrets typed but not yet saved; they win over the credential's. */
   secrets?: SecretValues;
+  /**
+   * extension: the user sees this target (the connection form shows it), so the credential's secrets may
+   * go there. Without it, a credential saved for another target is not sent: the test fails with target_changed.
+   */
+  targetConfirmed?: boolean;
 }
 
 export interface TestConnectionResponse {

@@ -229,10 +229,16 @@ export class LocalConnectionsApi implements ConnectionsApi {
   async testConnection(request: TestConnectionRequest, options: RequestOptions = {}): Promise<TestConnectionResponse> {
     const spec = this.deps.registry.spec(request.type);
     const config = normalizeConfig(spec, request.config ?? {});
-    const secrets = { ...(await this.credentials.read(request.credentialId)), ...this.cleanSecrets(spec, request.secrets) };
+    const entered = this.cleanSecrets(spec, request.secrets);
     const started = performance.now();
     let session: ConnectorSession | undefined;
+    let secrets: SecretValues = entered;
     try {
+      // A saved credential goes only to the target it was saved for, unless the user sees this one (the form).
+      const saved = request.targetConfirmed
+        ? await this.credentials.read(request.credentialId)
+        : await this.credentials.secretsFor(request.credentialId, { type: spec.type, config }, { id: '', name: 'This connection' });
+      secrets = { ...saved, ...entered };
       session = (await this.deps.registry.driver(spec.type)).openSession({ config, secrets, logger: this.deps.logger });
       const result = await session.test(options.signal);
       return { ...result, latencyMs: Math.round(performance.now() - started) };

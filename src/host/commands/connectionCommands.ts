@@ -90,6 +90,11 @@ async function testConnection(deps: Deps, connection: Connection | undefined): P
     return;
   }
   if (result.errorCode === 'cancelled') return; // the user cancelled: nothing to report
+  if (result.errorCode === 'target_changed') {
+    // The saved password was not sent: show what changed and let the user decide.
+    await confirmTarget(deps, connection);
+    return;
+  }
   deps.logger.warn(`Test of "${connection.name}" failed (${result.errorCode ?? 'error'}): ${result.message}`);
   const choice = await notify.error(msg`"${connection.name}": ${result.message}`, {}, 'Edit Connection', 'Show Log');
   if (choice === 'Edit Connection') await deps.forms.show(connection);

@@ -147,7 +147,8 @@ class ConnectionFormPanel implements vscode.Disposable {
     }
     try {
       const credentialId = this.init.connectionId ? (await this.deps.connections.require(this.init.connectionId)).credentialId : undefined;
-      const outcome = await this.deps.api.testConnection({ type: draft.type, config: toConfig(draft), secrets: draft.secrets, credentialId });
+      // The form shows the target it tests, so a saved password may go there (targetConfirmed).
+      const outcome = await this.deps.api.testConnection({ type: draft.type, config: toConfig(draft), secrets: draft.secrets, credentialId, targetConfirmed: true });
       this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: {} });
     } catch (error) {
       const { message, fieldErrors: errors } = describe(error);
