@@ -7,8 +7,10 @@ import type { ExplorerNode } from '../core/explorer/nodes';
 import { CompositeConnectionsApi } from '../core/api/composite';
 import { ConnectionsModel } from '../core/api/connectionsModel';
 import type { ConnectionsApi } from '../core/api/types';
+import type { CredentialsApi } from '../core/api/credentials';
 import { LocalConnectionsApi, maxRowLimit } from '../core/local/localConnectionsApi';
 import { StoreRecords } from '../core/local/records';
+import { LocalCredentialsApi } from '../core/local/localCredentials';
 import { offerSampleConnection } from '../core/local/sampleConnection';
 import { errorMessage } from '../core/errors';
 import { systemClock } from '../core/ports';
@@ -33,6 +35,7 @@ import { connectionFormViewType, type FormState } from '../shared/protocol/conne
 /** What activate returns: used by the extension-host tests, not a public API. */
 export interface PlanasonixTestApi {
   api: ConnectionsApi;
+  credentials: CredentialsApi;
   connections: ConnectionsModel;
   explorer: ConnectionsTreeProvider;
   forms: ConnectionForms;
@@ -57,8 +60,11 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
   const store = new ConnectionStore(path.join(context.globalStorageUri.fsPath, 'connections.json'), logger, systemClock);
   const workspace = new WorkspaceConnectionsModel(registry, logger);
   const settings = readSettings;
+  const vault = new VscodeSecretVault(context.secrets);
+  // Secrets live in credentials, apart from connections: on this machine, in VS Code's secret storage.
+  const credentials = new LocalCredentialsApi(vault, systemClock);
   const local = {
-    vault: new VscodeSecretVault(context.secrets),
+    vault,
     registry,
     logger,
     clock: systemClock,
@@ -94,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
   const treeView = vscode.window.createTreeView('planasonix.connections', { treeDataProvider: explorer, showCollapseAll: true });
   const forms = new ConnectionForms({
     api,
+    credentials,
     registry,
     extensionUri: context.extensionUri,
     logger,
@@ -166,7 +173,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     await api.dispose();
     await removeSpoolFolder();
   };
-  return { api, connections, explorer, forms, results, bindings, history, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
+  return { api, credentials, connections, explorer, forms, results, bindings, history, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {

@@ -277,11 +277,13 @@ describe('Planasonix Connections in the real extension host', function () {
 
   it('keeps a password in VS Code SecretStorage, never in the store file, and removes it on delete', async () => {
     const password = 'probe-secret-1';
+    // As the form saves it: the password into a credential (SecretStorage), the connection naming it.
+    const credential = await t.credentials.createCredential({ name: 'probe', type: 'database', config: { password } });
     const created = await t.api.createConnection({
       name: 'Password probe',
       type: 'postgres',
       config: { host: pg.host, port: pg.port, user: 'planasonix_pw_probe', database: 'test', sslMode: 'disable' },
-      secrets: { password },
+      credentialId: credential.id,
     });
     const ok = await t.api.testConnection({ type: 'postgres', config: created.config, credentialId: created.credentialId });
     assert.equal(ok.ok, true, `the secret did not round-trip through SecretStorage: ${ok.message}`);

@@ -30,7 +30,7 @@ describe('a saved password goes only to the target it was entered for', function
   after(async () => probe.close());
 
   it('withholds it when a workspace file moves the connection to another server, until the user confirms', async () => {
-    await h.all.updateConnection(team.id, { secrets: { password: secret } });
+    await h.save({ name: team.name, type: 'postgres', config: team.config }, { password: secret }, await h.all.getConnection(team.id));
     assert.ok((await h.all.listSchemas(team.id)).schemas.length > 0);
 
     // A commit changes the file: same name, another port (a server that asks for the password in clear text).
@@ -51,7 +51,7 @@ describe('a saved password goes only to the target it was entered for', function
   });
 
   it('withholds it when the TLS mode or the user changes, and lets it go back to the original target', async () => {
-    await h.all.updateConnection(team.id, { secrets: { password: secret } });
+    await h.save({ name: team.name, type: 'postgres', config: team.config }, { password: secret }, await h.all.getConnection(team.id));
     for (const change of [{ sslMode: 'require' }, { user: 'someone_else' }] as Record<string, string>[]) {
       h.file.set([{ ...team, config: { ...team.config, ...change } }]);
       await assert.rejects(h.all.listSchemas(team.id), (e: unknown) => ConnectionError.is(e, 'target_changed'));
@@ -61,7 +61,7 @@ describe('a saved password goes only to the target it was entered for', function
   });
 
   it('withholds it from "Test Connection" on a moved connection too, unless the test comes from the form showing the target', async () => {
-    await h.all.updateConnection(team.id, { secrets: { password: secret } });
+    await h.save({ name: team.name, type: 'postgres', config: team.config }, { password: secret }, await h.all.getConnection(team.id));
     const moved = { ...team.config, port: probe.port };
     h.file.set([{ ...team, config: moved }]);
     const [connectionsBefore, passwordsBefore] = [probe.connections, probe.passwords.length];
@@ -77,7 +77,7 @@ describe('a saved password goes only to the target it was entered for', function
   });
 
   it('rebinds a connection the user edits and saves', async () => {
-    const mine = await h.all.createConnection({ name: 'Mine', type: 'postgres', config: team.config, secrets: { password: secret } });
+    const mine = await h.save({ name: 'Mine', type: 'postgres', config: team.config }, { password: secret });
     await h.all.updateConnection(mine.id, { config: { ...team.config, database: 'postgres' } });
     assert.deepEqual(await h.all.targetChanges(mine.id), []);
     assert.ok((await h.all.listSchemas(mine.id)).schemas.length > 0);

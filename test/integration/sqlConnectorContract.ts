@@ -66,11 +66,7 @@ export function sqlConnectorContract(d: SqlDialect): void {
     });
 
     it('says the password is wrong when it is', async () => {
-      const result = await h.api.testConnection({
-        type: d.type,
-        config: { ...base(), user: d.badPassword.user },
-        secrets: { password: d.badPassword.password },
-      });
+      const result = await h.test({ type: d.type, config: { ...base(), user: d.badPassword.user } }, { password: d.badPassword.password });
       assert.equal(result.ok, false);
       assert.equal(result.errorCode, 'auth_failed', result.message);
       assert.match(result.message, new RegExp(d.badPassword.user));

@@ -21,6 +21,8 @@ import type {
   ResultSink,
   StreamStats,
   TestQueryRequest,
+  TestConnectionRequest,
+  UpdateConnectionRequest,
   SchemasQuery,
   SchemasResponse,
   TableInfo,
@@ -163,13 +165,13 @@ export class FakeConnectionsApi implements ConnectionsApi {
   async createConnection(request: CreateConnectionRequest): Promise<Connection> {
     throw unsupported('createConnection', request.name);
   }
-  async updateConnection(id: string): Promise<Connection> {
+  async updateConnection(id: string, _request?: UpdateConnectionRequest): Promise<Connection> {
     throw unsupported('updateConnection', id);
   }
   async deleteConnection(id: string): Promise<DeleteConnectionResponse> {
     throw unsupported('deleteConnection', id);
   }
-  async testConnection(): Promise<TestConnectionResponse> {
+  async testConnection(_request?: TestConnectionRequest): Promise<TestConnectionResponse> {
     throw unsupported('testConnection');
   }
   async preview(id: string, query: PreviewQuery, _options?: RequestOptions): Promise<PreviewResponse> {

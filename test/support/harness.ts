@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { CompositeConnectionsApi } from '../../src/core/api/composite';
-import type { Connection } from '../../src/core/api/types';
+import { saveConnection, testConnectionDraft } from '../../src/core/api/connectionSecrets';
+import type { Connection, CreateConnectionRequest, SecretValues, TestConnectionRequest, TestConnectionResponse } from '../../src/core/api/types';
+import { LocalCredentialsApi } from '../../src/core/local/localCredentials';
 import { LocalConnectionsApi, type LocalApiDeps } from '../../src/core/local/localConnectionsApi';
 import { MemoryRecords, StoreRecords } from '../../src/core/local/records';
 import { MemorySecretVault, silentLogger, systemClock } from '../../src/core/ports';
@@ -11,6 +13,13 @@ import { ConnectionStore } from '../../src/core/local/connectionStore';
 
 export interface Harness {
   api: LocalConnectionsApi;
+  credentials: LocalCredentialsApi;
+  /** Saves a connection with typed secrets, as the form does (a credential, then the connection naming it). */
+  save(request: CreateConnectionRequest, secrets: SecretValues, existing?: Connection): Promise<Connection>;
+  /** Tests settings with typed secrets, as the form does (a short-lived credential). */
+  test(request: TestConnectionRequest, secrets: SecretValues): Promise<TestConnectionResponse>;
+  /** The vault's credential entries (not its index). */
+  credentialKeys(): string[];
   store: ConnectionStore;
   vault: MemorySecretVault;
   dir: string;
@@ -30,7 +39,13 @@ export async function makeHarness(overrides: Partial<LocalApiDeps> = {}): Promis
     clock: systemClock,
     ...overrides,
   });
-  return { api, store, vault, dir };
+  const credentials = new LocalCredentialsApi(vault, systemClock);
+  const save = (request: CreateConnectionRequest, secrets: SecretValues, existing?: Connection): Promise<Connection> =>
+    saveConnection({ api, credentials }, api.registry.spec(existing?.type ?? request.type), { ...request, secrets }, existing);
+  const test = (request: TestConnectionRequest, secrets: SecretValues): Promise<TestConnectionResponse> =>
+    testConnectionDraft({ api, credentials }, api.registry.spec(request.type), { ...request, secrets });
+  const credentialKeys = () => [...vault.entries.keys()].filter((k) => k.startsWith('planasonix.credential.'));
+  return { api, store, vault, dir, credentials, save, test, credentialKeys };
 }
 
 export interface SourcesHarness extends Harness {
@@ -50,5 +65,8 @@ export async function makeSourcesHarness(workspaceConnections: Connection[], ove
     { scope: 'user', api: h.api },
     { scope: 'workspace', api: workspace },
   ]);
-  return { ...h, all, workspace, file };
+  // Saves through the composite, as the extension does (a workspace connection keeps its file's credential id).
+  const save = (request: CreateConnectionRequest, secrets: SecretValues, existing?: Connection): Promise<Connection> =>
+    saveConnection({ api: all, credentials: h.credentials }, h.api.registry.spec(existing?.type ?? request.type), { ...request, secrets }, existing);
+  return { ...h, all, workspace, file, save };
 }

@@ -58,7 +58,7 @@ describe('connector manifest: a connector added by one line shows up everywhere'
   it('is browsed in the tree through the local API: databases, schemas, tables, columns', async () => {
     const h = await makeHarness({ registry });
     try {
-      const created = await h.api.createConnection({ name: 'Warehouse', type: 'test-warehouse', config: { account: 'acme' }, secrets: { token: 'good' } });
+      const created = await h.save({ name: 'Warehouse', type: 'test-warehouse', config: { account: 'acme' } }, { token: 'good' });
       assert.equal((await h.api.testConnection({ type: 'test-warehouse', config: { account: 'acme' }, credentialId: created.credentialId })).ok, true);
       let node: ExplorerNode | undefined;
       for (const name of ['Warehouse', 'ANALYTICS', 'PUBLIC', 'ORDERS', 'ID']) {

@@ -21,7 +21,7 @@ function code(expected: string, field?: string) {
 describe('LocalConnectionsApi', () => {
   it('keeps secrets out of the store file and in the vault under the credential id', async () => {
     const h = await makeHarness();
-    const created = await h.api.createConnection({ name: 'prod', type: 'postgres', config: pgConfig, secrets: { password: secret } });
+    const created = await h.save({ name: 'prod', type: 'postgres', config: pgConfig }, { password: secret });
     const text = readFileSync(h.store.file, 'utf8');
     assert.ok(!text.includes(secret), 'the password is in the store file');
     assert.ok(!text.includes('password'), 'a password key is in the store file');
@@ -29,7 +29,7 @@ describe('LocalConnectionsApi', () => {
     assert.equal(created.config.password, undefined);
     const vaultText = [...h.vault.entries.values()].join('');
     assert.ok(vaultText.includes(JSON.stringify(secret).slice(1, -1)));
-    assert.deepEqual([...h.vault.entries.keys()], [`planasonix.credential.${created.credentialId}`]);
+    assert.deepEqual(h.credentialKeys(), [`planasonix.credential.${created.credentialId}`]);
   });
 
   it('refuses a secret inside config, naming the field', async () => {
@@ -56,11 +56,11 @@ describe('LocalConnectionsApi', () => {
 
   it('refuses a name that is taken, ignoring case, and changes nothing', async () => {
     const h = await makeHarness();
-    await h.api.createConnection({ name: 'Warehouse', type: 'postgres', config: pgConfig, secrets: { password: 'a' } });
+    await h.save({ name: 'Warehouse', type: 'postgres', config: pgConfig }, { password: 'a' });
     const before = readFileSync(h.store.file, 'utf8');
     const vaultBefore = new Map(h.vault.entries);
     await assert.rejects(
-      h.api.createConnection({ name: 'warehouse', type: 'mysql', config: { host: 'h' }, secrets: { password: 'b' } }),
+      h.save({ name: 'warehouse', type: 'mysql', config: { host: 'h' } }, { password: 'b' }),
       code('name_taken', 'name'),
     );
     assert.equal(readFileSync(h.store.file, 'utf8'), before);
@@ -71,21 +71,25 @@ describe('LocalConnectionsApi', () => {
 
   it('keeps the stored secret on edit unless a new one is given', async () => {
     const h = await makeHarness();
-    const c = await h.api.createConnection({ name: 'e', type: 'postgres', config: pgConfig, secrets: { password: 'first' } });
-    await h.api.updateConnection(c.id, { config: { ...pgConfig, port: 6543 } });
+    const c = await h.save({ name: 'e', type: 'postgres', config: pgConfig }, { password: 'first' });
+    const edited = await h.save({ name: 'e', type: 'postgres', config: { ...pgConfig, port: 6543 } }, {}, c);
     const key = `planasonix.credential.${c.credentialId}`;
+    assert.equal(edited.credentialId, c.credentialId, 'no new secret, same credential');
     assert.deepEqual(JSON.parse(h.vault.entries.get(key)!).secrets, { password: 'first' });
-    await h.api.updateConnection(c.id, { secrets: { password: 'second' } });
-    assert.deepEqual(JSON.parse(h.vault.entries.get(key)!).secrets, { password: 'second' });
+    // A new password goes into a new credential that replaces the old one once the connection names it.
+    const rotated = await h.save({ name: 'e', type: 'postgres', config: edited.config }, { password: 'second' }, edited);
+    assert.notEqual(rotated.credentialId, c.credentialId);
+    assert.deepEqual(JSON.parse(h.vault.entries.get(`planasonix.credential.${rotated.credentialId}`)!).secrets, { password: 'second' });
+    assert.deepEqual(h.credentialKeys(), [`planasonix.credential.${rotated.credentialId}`], 'the old credential is gone');
     assert.equal((await h.api.getConnection(c.id)).config.port, 6543);
   });
 
   it('deletes the credential with the connection', async () => {
     const h = await makeHarness();
-    const c = await h.api.createConnection({ name: 'd', type: 'postgres', config: pgConfig, secrets: { password: 'x' } });
+    const c = await h.save({ name: 'd', type: 'postgres', config: pgConfig }, { password: 'x' });
     const result = await h.api.deleteConnection(c.id);
     assert.equal(result.ok, true);
-    assert.equal(h.vault.entries.size, 0);
+    assert.deepEqual(h.credentialKeys(), []);
     await assert.rejects(h.api.getConnection(c.id), code('not_found'));
   });
 
@@ -93,10 +97,10 @@ describe('LocalConnectionsApi', () => {
     const h = await makeHarness();
     writeFileSync(h.store.file, JSON.stringify({ version: 42, connections: [] }));
     await assert.rejects(
-      h.api.createConnection({ name: 'n', type: 'postgres', config: pgConfig, secrets: { password: 'x' } }),
+      h.save({ name: 'n', type: 'postgres', config: pgConfig }, { password: 'x' }),
       code('read_only'),
     );
-    assert.equal(h.vault.entries.size, 0);
+    assert.deepEqual(h.credentialKeys(), []);
   });
 
   it('lists by type and by name search, sorted by name', async () => {
@@ -119,7 +123,7 @@ describe('LocalConnectionsApi', () => {
     await assert.rejects(h.all.deleteConnection('ws_1'), code('read_only'));
     await assert.rejects(h.all.createConnection({ name: 'team db', type: 'postgres', config: pgConfig }), code('name_taken'));
     await assert.rejects(h.workspace.createConnection({ name: 'other', type: 'postgres', config: pgConfig }), code('read_only'));
-    await h.all.updateConnection('ws_1', { secrets: { password: 'pw' } });
+    await h.save({ name: 'Team DB', type: 'postgres', config: pgConfig }, { password: 'pw' }, await h.all.getConnection('ws_1'));
     assert.deepEqual(JSON.parse(h.vault.entries.get('planasonix.credential.cred_ws_1')!).secrets, { password: 'pw' });
   });
 
@@ -163,7 +167,8 @@ describe('LocalConnectionsApi', () => {
       }),
     };
     const h = await makeHarness({ registry: new ConnectorRegistry([leaky]) });
-    const result = await h.api.testConnection({ type: 'leaky', config: { host: 'h' }, secrets: { token: 'tok-123456' } });
+    const result = await h.test({ type: 'leaky', config: { host: 'h' } }, { token: 'tok-123456' });
+    assert.deepEqual(h.credentialKeys(), [], 'the short-lived credential of the test is gone');
     assert.equal(result.ok, false);
     assert.equal(result.errorCode, 'auth_failed');
     assert.ok(!result.message.includes('tok-123456'), result.message);

@@ -44,17 +44,14 @@ export interface CreateConnectionRequest {
   name: string;
   type: string;
   config: ConnectionConfig;
+  /** The credential holding its secrets (made through the credentials API); requests never carry secrets. */
   credentialId?: string;
-  /** extension: secrets to keep in a (new) credential, apart from config. */
-  secrets?: SecretValues;
 }
 
 export interface UpdateConnectionRequest {
   name?: string;
   config?: ConnectionConfig;
   credentialId?: string;
-  /** extension: secrets to replace; a field left out keeps its stored value. */
-  secrets?: SecretValues;
 }
 
 export interface DeleteConnectionResponse {
@@ -66,9 +63,8 @@ export interface DeleteConnectionResponse {
 export interface TestConnectionRequest {
   type: string;
   config: ConnectionConfig;
+  /** Secrets typed but not saved yet go in a short-lived credential (connectionSecrets.ts). */
   credentialId?: string;
-  /** extension: secrets typed but not yet saved; they win over the credential's. */
-  secrets?: SecretValues;
   /**
    * extension: the user sees this target (the connection form shows it), so the credential's secrets may
    * go there. Without it, a credential saved for another target is not sent: the test fails with target_changed.

@@ -14,6 +14,7 @@ import type {
   TestConnectionResponse,
   TestQueryResponse,
 } from '../api/types';
+import type { CredentialType } from '../api/credentials';
 import type { Level } from '../explorer/nodes';
 import type { Logger } from '../ports';
 import type { SqlDialectSpec } from './sql/dialects';
@@ -42,6 +43,8 @@ export interface ConnectorSpec {
   fields: readonly ConfigField[];
   capabilities: readonly Capability[];
   hierarchy: Hierarchy;
+  /** The kind of credential its secrets are kept in (the credentials API's type); default `database`. */
+  credentialType?: CredentialType;
   /** The SQL it speaks, for connectors that run SQL. */
   sql?: SqlDialectSpec;
   /** Files bundled beside the driver (`<type>/driver.ts` is always bundled as `dist/connectors/<type>.js`). */

@@ -11,10 +11,20 @@ export interface CredentialTarget {
   config: ConnectionConfig;
 }
 
+/** What the credentials API shows of a credential kept on this machine. */
+export interface CredentialMeta {
+  name: string;
+  type: string;
+  created_at: string;
+  updated_at: string;
+}
+
 interface StoredCredential {
   secrets: SecretValues;
   /** The target the secrets may be sent to; absent for entries written before targets were kept. */
   target?: CredentialTarget;
+  /** Name, type and times; absent for entries written before credentials had their own API. */
+  meta?: CredentialMeta;
 }
 
 /** A stable fingerprint of a target: key order does not matter. */
@@ -68,12 +78,16 @@ export class CredentialStore {
     try {
       const value: unknown = JSON.parse(raw);
       if (value && typeof value === 'object' && (value as { v?: unknown }).v === 2) {
-        const v = value as { secrets?: unknown; target?: { type?: unknown; config?: unknown } };
+        const v = value as { secrets?: unknown; target?: { type?: unknown; config?: unknown }; meta?: unknown };
         const target =
           v.target && typeof v.target.type === 'string' && v.target.config && typeof v.target.config === 'object'
             ? { type: v.target.type, config: v.target.config as ConnectionConfig }
             : undefined;
-        return { secrets: strings(v.secrets), ...(target ? { target } : {}) };
+        const m = strings(v.meta);
+        const meta = m.name !== undefined && m.type !== undefined && m.created_at !== undefined && m.updated_at !== undefined
+          ? { name: m.name, type: m.type, created_at: m.created_at, updated_at: m.updated_at }
+          : undefined;
+        return { secrets: strings(v.secrets), ...(target ? { target } : {}), ...(meta ? { meta } : {}) };
       }
       return { secrets: strings(value) };
     } catch {
@@ -82,10 +96,12 @@ export class CredentialStore {
     }
   }
 
-  /** Stores the secrets for a target; without one, the target already stored is kept. */
-  async write(credentialId: string, secrets: SecretValues, target?: CredentialTarget): Promise<void> {
-    const bound = target ?? (await this.entry(credentialId)).target;
-    await this.vault.store(prefix + credentialId, JSON.stringify({ v: 2, secrets, ...(bound ? { target: bound } : {}) }));
+  /** Stores the secrets for a target; without one, the target (and the meta) already stored are kept. */
+  async write(credentialId: string, secrets: SecretValues, target?: CredentialTarget, meta?: CredentialMeta): Promise<void> {
+    const existing = target && meta ? undefined : await this.entry(credentialId);
+    const bound = target ?? existing?.target;
+    const about = meta ?? existing?.meta;
+    await this.vault.store(prefix + credentialId, JSON.stringify({ v: 2, secrets, ...(bound ? { target: bound } : {}), ...(about ? { meta: about } : {}) }));
   }
 
   /** The secrets may now go to this target (the user confirmed it, or saved the connection with it). */
@@ -93,6 +109,7 @@ export class CredentialStore {
     const { secrets } = await this.entry(credentialId);
     if (Object.keys(secrets).length > 0) await this.write(credentialId, secrets, target);
   }
+
 
   /**
    * The secrets, if they were entered for this target. A changed target (another host, port, user,

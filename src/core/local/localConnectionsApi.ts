@@ -37,8 +37,8 @@ import type {
 } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { SessionManager } from '../connectors/sessionManager';
-import type { Capability, ConnectorSession, ConnectorSpec } from '../connectors/types';
-import { checkSecrets, normalizeConfig } from '../connectors/validation';
+import type { Capability, ConnectorSession } from '../connectors/types';
+import { normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from './connectionStore';
@@ -87,6 +87,10 @@ export class LocalConnectionsApi implements ConnectionsApi {
     });
   }
 
+  get registry(): ConnectorRegistry {
+    return this.deps.registry;
+  }
+
   /** Where this API's connections come from. */
   get scope(): ConnectionScope {
     return this.deps.records.scope;
@@ -116,18 +120,8 @@ export class LocalConnectionsApi implements ConnectionsApi {
     const spec = this.deps.registry.spec(request.type);
     const name = checkName(request.name);
     const config = normalizeConfig(spec, request.config ?? {});
-    const secrets = this.cleanSecrets(spec, request.secrets);
     this.assertNameFree(name, undefined);
-    let credentialId = request.credentialId;
-    let createdCredential = false;
-    if (!credentialId && Object.keys(secrets).length > 0) {
-      credentialId = CredentialStore.newId();
-      createdCredential = true;
-    }
-    if (credentialId && Object.keys(secrets).length > 0) {
-      const existing = createdCredential ? {} : await this.credentials.read(credentialId);
-      await this.credentials.write(credentialId, { ...existing, ...secrets }, { type: spec.type, config });
-    }
+    const credentialId = request.credentialId;
     const now = this.deps.clock.now().toISOString();
     const record: StoredConnection = {
       id: `conn_${randomUUID().replace(/-/g, '')}`,
@@ -138,16 +132,12 @@ export class LocalConnectionsApi implements ConnectionsApi {
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.store('add connections').mutate((records) => {
-        assertNameFreeIn(records, name, undefined);
-        records.push(record);
-      });
-    } catch (error) {
-      // Nothing orphaned: a secret saved for a record that was not saved is removed again.
-      if (createdCredential && credentialId) await this.credentials.delete(credentialId);
-      throw error;
-    }
+    await this.store('add connections').mutate((records) => {
+      assertNameFreeIn(records, name, undefined);
+      records.push(record);
+    });
+    // The user saved this target with the credential: its secrets may go there.
+    if (credentialId) await this.credentials.bind(credentialId, { type: spec.type, config });
     this.deps.logger.info(`Created connection "${name}" (${record.id}, ${spec.type}).`);
     return toConnection(record);
   }
@@ -155,52 +145,30 @@ export class LocalConnectionsApi implements ConnectionsApi {
   async updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection> {
     const current = await this.getConnection(id);
     const spec = this.deps.registry.spec(current.type);
-    const secrets = this.cleanSecrets(spec, request.secrets);
     if (current.scope === 'workspace') {
-      if (request.name !== undefined || request.config !== undefined || request.credentialId !== undefined) {
+      if (request.name !== undefined || request.config !== undefined || (request.credentialId !== undefined && request.credentialId !== current.credentialId)) {
         throw new ConnectionError('read_only', `"${current.name}" is defined in the workspace file; edit that file to change it.`);
       }
-      if (current.credentialId) {
-        await this.mergeSecrets(current.credentialId, secrets);
-        // Saved from the form, which showed the file's target: the password may go there.
-        await this.credentials.bind(current.credentialId, targetOf(current));
-      }
-      await this.sessions.invalidate(id);
-      this.changed.fire();
       return current;
     }
     const name = request.name === undefined ? current.name : checkName(request.name);
     const config = request.config === undefined ? current.config : normalizeConfig(spec, request.config);
     if (name !== current.name) this.assertNameFree(name, id);
-    let credentialId = request.credentialId ?? current.credentialId;
-    let createdCredential = false;
-    if (!credentialId && Object.keys(secrets).length > 0) {
-      credentialId = CredentialStore.newId();
-      createdCredential = true;
-    }
-    const previous = credentialId && !createdCredential ? await this.credentials.entry(credentialId) : { secrets: {} };
-    if (credentialId && Object.keys(secrets).length > 0) await this.mergeSecrets(credentialId, secrets);
+    const credentialId = request.credentialId ?? current.credentialId;
     let updated: StoredConnection | undefined;
-    try {
-      await this.store('edit connections').mutate((records) => {
-        const index = records.findIndex((r) => r.id === id);
-        if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
-        assertNameFreeIn(records, name, id);
-        updated = {
-          ...records[index]!,
-          name,
-          config,
-          ...(credentialId ? { credentialId } : {}),
-          updatedAt: this.deps.clock.now().toISOString(),
-        };
-        records[index] = updated;
-      });
-    } catch (error) {
-      // Put the secrets back as they were, so a failed save changes nothing.
-      if (createdCredential && credentialId) await this.credentials.delete(credentialId);
-      else if (credentialId && Object.keys(secrets).length > 0) await this.credentials.write(credentialId, previous.secrets, previous.target);
-      throw error;
-    }
+    await this.store('edit connections').mutate((records) => {
+      const index = records.findIndex((r) => r.id === id);
+      if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
+      assertNameFreeIn(records, name, id);
+      updated = {
+        ...records[index]!,
+        name,
+        config,
+        ...(credentialId ? { credentialId } : {}),
+        updatedAt: this.deps.clock.now().toISOString(),
+      };
+      records[index] = updated;
+    });
     // The user saved this target with the connection: its secrets may go there.
     if (credentialId) await this.credentials.bind(credentialId, { type: current.type, config });
     await this.sessions.invalidate(id);
@@ -229,16 +197,15 @@ export class LocalConnectionsApi implements ConnectionsApi {
   async testConnection(request: TestConnectionRequest, options: RequestOptions = {}): Promise<TestConnectionResponse> {
     const spec = this.deps.registry.spec(request.type);
     const config = normalizeConfig(spec, request.config ?? {});
-    const entered = this.cleanSecrets(spec, request.secrets);
     const started = performance.now();
     let session: ConnectorSession | undefined;
-    let secrets: SecretValues = entered;
+    let secrets: SecretValues = {};
     try {
       // A saved credential goes only to the target it was saved for, unless the user sees this one (the form).
       const saved = request.targetConfirmed
         ? await this.credentials.read(request.credentialId)
         : await this.credentials.secretsFor(request.credentialId, { type: spec.type, config }, { id: '', name: 'This connection' });
-      secrets = { ...saved, ...entered };
+      secrets = saved;
       session = (await this.deps.registry.driver(spec.type)).openSession({ config, secrets, logger: this.deps.logger });
       const result = await session.test(options.signal);
       return { ...result, latencyMs: Math.round(performance.now() - started) };
@@ -393,20 +360,6 @@ export class LocalConnectionsApi implements ConnectionsApi {
     const driver = await this.deps.registry.driver(connection.type);
     const secrets = await this.credentials.secretsFor(connection.credentialId, targetOf(connection), connection);
     return driver.openSession({ config: connection.config, secrets, logger: this.deps.logger });
-  }
-
-  private async mergeSecrets(credentialId: string, secrets: SecretValues): Promise<void> {
-    if (Object.keys(secrets).length === 0) return;
-    const merged = { ...(await this.credentials.read(credentialId)), ...secrets };
-    // An empty string clears a secret.
-    for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
-    await this.credentials.write(credentialId, merged);
-  }
-
-  private cleanSecrets(spec: ConnectorSpec, secrets: SecretValues | undefined): SecretValues {
-    if (!secrets) return {};
-    checkSecrets(spec, secrets);
-    return secrets;
   }
 
   private assertNameFree(name: string, exceptId: string | undefined): void {

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Connection, ConnectionConfig, ConnectionsApi } from '../../../core/api/types';
 import type { ConnectionsModel } from '../../../core/api/connectionsModel';
+import { saveConnection, testConnectionDraft } from '../../../core/api/connectionSecrets';
+import type { CredentialsApi } from '../../../core/api/credentials';
 import type { ConnectorRegistry } from '../../../core/connectors/registry';
 import { ConnectionError, errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
@@ -19,6 +21,7 @@ import { WebviewChannel, webviewHtml, webviewOptions } from '../webviewBase';
 
 interface Deps {
   api: ConnectionsApi;
+  credentials: CredentialsApi;
   connections: ConnectionsModel;
   registry: ConnectorRegistry;
   extensionUri: vscode.Uri;
@@ -147,8 +150,9 @@ class ConnectionFormPanel implements vscode.Disposable {
     }
     try {
       const credentialId = this.init.connectionId ? (await this.deps.connections.require(this.init.connectionId)).credentialId : undefined;
-      // The form shows the target it tests, so a saved password may go there (targetConfirmed).
-      const outcome = await this.deps.api.testConnection({ type: draft.type, config: toConfig(draft), secrets: draft.secrets, credentialId, targetConfirmed: true });
+      // The form shows the target it tests, so a saved password may go there; typed ones go in a short-lived credential.
+      const spec = this.deps.registry.spec(draft.type);
+      const outcome = await testConnectionDraft(this.deps, spec, { type: draft.type, config: toConfig(draft), secrets: draft.secrets, credentialId });
       this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: {} });
     } catch (error) {
       const { message, fieldErrors: errors } = describe(error);
@@ -163,11 +167,9 @@ class ConnectionFormPanel implements vscode.Disposable {
       return;
     }
     try {
-      const saved = this.init.connectionId
-        ? this.init.readOnly
-          ? await this.deps.api.updateConnection(this.init.connectionId, { secrets: draft.secrets })
-          : await this.deps.api.updateConnection(this.init.connectionId, { name: draft.name, config: toConfig(draft), secrets: draft.secrets })
-        : await this.deps.api.createConnection({ name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets });
+      const existing = this.init.connectionId ? await this.deps.connections.require(this.init.connectionId) : undefined;
+      const spec = this.deps.registry.spec(existing?.type ?? draft.type);
+      const saved = await saveConnection(this.deps, spec, { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets }, existing);
       this.channel.post({ type: 'saveResult', requestId, ok: true, message: `Saved "${saved.name}".`, fieldErrors: {} });
       this.deps.onSaved(saved);
       this.panel.dispose();

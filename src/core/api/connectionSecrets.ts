@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { ConnectorSpec } from '../connectors/types';
+import { checkSecrets } from '../connectors/validation';
+import type { CredentialsApi } from './credentials';
+import type { Connection, ConnectionConfig, ConnectionsApi, RequestOptions, SecretValues, TestConnectionResponse } from './types';
+
+/**
+ * Secrets typed in the form go to the credentials API, and connection requests carry only the
+ * credential's id: the same steps against this machine and against the hosted workspace.
+ */
+export interface SecretsContext {
+  api: ConnectionsApi;
+  credentials: CredentialsApi;
+}
+
+export interface ConnectionDraft {
+  name: string;
+  type: string;
+  config: ConnectionConfig;
+  /** Only what the user typed; a secret left out keeps its saved value, an empty one is removed. */
+  secrets: SecretValues;
+}
+
+const hasAny = (secrets: SecretValues): boolean => Object.keys(secrets).length > 0;
+
+function credentialName(name: string): string {
+  // Credential names are unique in a hosted workspace: the connection's name plus a short random tag.
+  return `${name} (VS Code ${randomUUID().slice(0, 8)})`;
+}
+
+/**
+ * Saves a new connection or changes to one, with the secrets typed for it. Nothing is lost or left
+ * behind: a credential made for a save that fails is deleted again, and a changed password goes into a
+ * new credential that replaces the old one only once the connection names it.
+ */
+export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, draft: ConnectionDraft, existing?: Connection): Promise<Connection> {
+  checkSecrets(spec, draft.secrets);
+  const credentialType = spec.credentialType ?? 'database';
+  if (existing?.scope === 'workspace') {
+    // The file holds the name and settings; only the secrets are saved here, under the file's credential id.
+    if (hasAny(draft.secrets) && existing.credentialId) {
+      await ctx.credentials.updateCredential(existing.credentialId, { config: draft.secrets });
+      // Saved from the form, which showed the file's target: the secrets may go there.
+      await ctx.api.confirmTarget?.(existing.id);
+    }
+    return existing;
+  }
+  if (!existing) {
+    const credential = hasAny(draft.secrets)
+      ? await ctx.credentials.createCredential({ name: credentialName(draft.name), type: credentialType, config: draft.secrets })
+      : undefined;
+    try {
+      return await ctx.api.createConnection({ name: draft.name, type: draft.type, config: draft.config, ...(credential ? { credentialId: credential.id } : {}) });
+    } catch (error) {
+      if (credential) await ctx.credentials.deleteCredential(credential.id).catch(() => undefined);
+      throw error;
+    }
+  }
+  if (!hasAny(draft.secrets)) return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config });
+  const replacement = await ctx.credentials.createCredential({
+    name: credentialName(draft.name),
+    type: credentialType,
+    config: draft.secrets,
+    ...(existing.credentialId ? { inherit: existing.credentialId } : {}),
+  });
+  let saved: Connection;
+  try {
+    saved = await ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, credentialId: replacement.id });
+  } catch (error) {
+    await ctx.credentials.deleteCredential(replacement.id).catch(() => undefined);
+    throw error;
+  }
+  const old = existing.credentialId;
+  if (old && old !== replacement.id) {
+    const { data } = await ctx.api.listConnections();
+    if (!data.some((c) => c.credentialId === old)) await ctx.credentials.deleteCredential(old).catch(() => undefined);
+  }
+  return saved;
+}
+
+/**
+ * Tests settings as the form shows them. Typed secrets go into a short-lived credential (on top of the
+ * saved ones where the back end can combine them) that is deleted after the test.
+ */
+export async function testConnectionDraft(
+  ctx: SecretsContext,
+  spec: ConnectorSpec,
+  draft: Omit<ConnectionDraft, 'name'> & { credentialId?: string },
+  options?: RequestOptions,
+): Promise<TestConnectionResponse> {
+  checkSecrets(spec, draft.secrets);
+  if (!hasAny(draft.secrets)) {
+    return ctx.api.testConnection({ type: draft.type, config: draft.config, credentialId: draft.credentialId, targetConfirmed: true }, options);
+  }
+  const temporary = await ctx.credentials.createCredential({
+    name: `Connection test (VS Code ${randomUUID().slice(0, 8)})`,
+    type: spec.credentialType ?? 'database',
+    config: draft.secrets,
+    ...(draft.credentialId ? { inherit: draft.credentialId } : {}),
+  });
+  try {
+    return await ctx.api.testConnection({ type: draft.type, config: draft.config, credentialId: temporary.id, targetConfirmed: true }, options);
+  } finally {
+    await ctx.credentials.deleteCredential(temporary.id).catch(() => undefined);
+  }
+}
