@@ -77,9 +77,7 @@ const configs = [
 // Browser bundles for webviews: every src/webview/<surface>/main.ts becomes dist/webview/<surface>.js.
 const fs = require('node:fs');
 const webviewRoot = path.join(__dirname, 'src', 'webview');
-const surfaces = fs.existsSync(webviewRoot)
-  ? fs.readdirSync(webviewRoot).filter((d) => fs.existsSync(path.join(webviewRoot, d, 'main.ts')))
-  : [];
+const surfaces = fs.existsSync(webviewRoot) ? fs.readdirSync(webviewRoot).filter((d) => fs.existsSync(path.join(webviewRoot, d, 'main.ts'))) : [];
 if (surfaces.length > 0) {
   configs.push({
     bundle: true,

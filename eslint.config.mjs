@@ -19,6 +19,23 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
+  {
+    // Type-aware rules: a promise nobody awaits or catches, a promise where a callback must return
+    // nothing, and a switch over a union that misses a case.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        // The probe files are the lint rules' own tests (test/unit/boundaries.test.ts): text linted as if at that path.
+        projectService: { allowDefaultProject: ['src/*/probe.ts', 'src/*/*/probe.ts', 'src/webview/probe/main.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
+    },
+  },
   { files: ['**/*.d.ts'], rules: { 'no-restricted-syntax': 'off' } },
   {
     // Text from servers and workspace files must never act as a link or an icon: notifications, quick
@@ -30,7 +47,8 @@ export default tseslint.config(
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
         {
-          selector: 'MemberExpression[property.name=/^(showErrorMessage|showWarningMessage|showInformationMessage|showQuickPick|createQuickPick|showInputBox|createInputBox|withProgress)$/]',
+          selector:
+            'MemberExpression[property.name=/^(showErrorMessage|showWarningMessage|showInformationMessage|showQuickPick|createQuickPick|showInputBox|createInputBox|withProgress)$/]',
           message: 'Use notify/msg, pick, createPick, inputBox or withNotificationProgress from src/host/ui/untrusted.ts: text from outside must stay text.',
         },
       ],
@@ -38,7 +56,12 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'core imports nothing above it.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [noVscode], patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'core imports nothing above it.' }] },
+      ],
+    },
   },
   {
     // Shared by the host, core and the webviews: it imports nothing from them (the one arrow that ran back up).
@@ -67,7 +90,20 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', __filename: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

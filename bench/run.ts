@@ -39,11 +39,7 @@ function median(values: number[]): number {
  * median of the per-round ratios a/b: a pair shares the machine's state of the moment, so the paired
  * ratio is far steadier on a busy 2-core box than a ratio of two separate medians.
  */
-async function sideBySide(
-  rounds: number,
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
-): Promise<{ a: number; b: number; ratio: number }> {
+async function sideBySide(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number; b: number; ratio: number }> {
   for (let i = 0; i < 3; i++) {
     await a();
     await b();
@@ -51,7 +47,15 @@ async function sideBySide(
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    for (const [fn, into] of (i % 2 ? [[b, tb], [a, ta]] : [[a, ta], [b, tb]]) as [() => Promise<unknown>, number[]][]) {
+    for (const [fn, into] of (i % 2
+      ? [
+          [b, tb],
+          [a, ta],
+        ]
+      : [
+          [a, ta],
+          [b, tb],
+        ]) as [() => Promise<unknown>, number[]][]) {
       const start = performance.now();
       await fn();
       into.push(performance.now() - start);
@@ -241,7 +245,8 @@ async function previewRatios(): Promise<void> {
       return n;
     };
     const viaApi = async (): Promise<number> => (await h.api.preview(connectionId, query)).rows.length;
-    const viaPg = async (): Promise<number> => (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types: rawTypes })).rows.length;
+    const viaPg = async (): Promise<number> =>
+      (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types: rawTypes })).rows.length;
     if ((await viaGrid()) !== 1000 || (await viaApi()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
     const grid = await sideBySide(61, viaGrid, viaPg);
     bench('preview_1000x20_core_ms', grid.a, 'ms');

@@ -6,8 +6,20 @@ const path = require('node:path');
 
 for (const folder of ['extension', 'extension-bench']) {
   const dir = path.join(__dirname, '..', 'test', folder);
-  const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  const entryPoints = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(dir, f));
   esbuild
-    .build({ entryPoints, outdir: `out/test/${folder}`, format: 'cjs', platform: 'node', target: 'node20', sourcemap: true, bundle: false, logLevel: 'warning' })
+    .build({
+      entryPoints,
+      outdir: `out/test/${folder}`,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: true,
+      bundle: false,
+      logLevel: 'warning',
+    })
     .catch(() => process.exit(1));
 }

@@ -20,15 +20,59 @@ function prng(seed: number): () => number {
   };
 }
 
-const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'Dennis', 'Radia', 'Linus', 'Hedy', 'Tim', 'Katherine', 'John'];
-const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Allen', 'Ritchie', 'Perlman', 'Torvalds', 'Lamarr', 'Berners-Lee', 'Johnson', 'Backus'];
+const firstNames = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Frances',
+  'Dennis',
+  'Radia',
+  'Linus',
+  'Hedy',
+  'Tim',
+  'Katherine',
+  'John',
+];
+const lastNames = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Hamilton',
+  'Thompson',
+  'Allen',
+  'Ritchie',
+  'Perlman',
+  'Torvalds',
+  'Lamarr',
+  'Berners-Lee',
+  'Johnson',
+  'Backus',
+];
 const countries = ['GB', 'US', 'NL', 'DE', 'FR', 'IN', 'BR', 'JP', 'ZA', 'CA'];
 const products: [string, string, number][] = [
-  ['Notebook, dotted', 'stationery', 450], ['Fountain pen', 'stationery', 3200], ['Desk lamp', 'office', 5400],
-  ['Monitor arm', 'office', 8900], ['Mechanical keyboard', 'electronics', 12900], ['USB-C hub', 'electronics', 4900],
-  ['Noise-cancelling headphones', 'electronics', 24900], ['Ergonomic chair', 'office', 39900], ['Whiteboard markers (8)', 'stationery', 990],
-  ['Standing desk', 'office', 54900], ['Webcam 4K', 'electronics', 11900], ['Sticky notes (12)', 'stationery', 690],
-  ['Laptop stand', 'office', 3900], ['Cable organiser', 'office', 1290], ['Portable SSD 1 TB', 'electronics', 10900],
+  ['Notebook, dotted', 'stationery', 450],
+  ['Fountain pen', 'stationery', 3200],
+  ['Desk lamp', 'office', 5400],
+  ['Monitor arm', 'office', 8900],
+  ['Mechanical keyboard', 'electronics', 12900],
+  ['USB-C hub', 'electronics', 4900],
+  ['Noise-cancelling headphones', 'electronics', 24900],
+  ['Ergonomic chair', 'office', 39900],
+  ['Whiteboard markers (8)', 'stationery', 990],
+  ['Standing desk', 'office', 54900],
+  ['Webcam 4K', 'electronics', 11900],
+  ['Sticky notes (12)', 'stationery', 690],
+  ['Laptop stand', 'office', 3900],
+  ['Cable organiser', 'office', 1290],
+  ['Portable SSD 1 TB', 'electronics', 10900],
 ];
 const statuses = ['delivered', 'delivered', 'delivered', 'shipped', 'processing', 'cancelled'];
 

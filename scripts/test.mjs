@@ -13,11 +13,18 @@ const totalsFile = path.join(totalsDir, 'totals.jsonl');
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const reporter = path.join(root, 'test', 'support', 'totalsReporter.cjs');
 
+/** What Prettier formats; .prettierignore leaves out built and third-party files. */
+const formatted = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs,js,cjs}', '*.{js,mjs}'];
+
 const tiers = {
   // Checks count as one test each: a type error or a boundary violation fails the run.
-  lint: () => [check('typecheck', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']]),
-               check('typecheck-webview', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src/webview']]),
-               check('eslint', ['node', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']])],
+  lint: () => [
+    check('typecheck', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']]),
+    check('typecheck-webview', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src/webview']]),
+    check('eslint', ['node', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']]),
+    // The formatter's word on every source file (npm run format fixes what it reports).
+    check('prettier', ['node', [path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', ...formatted]]),
+  ],
   unit: () => [runMocha('unit', 'test/unit/**/*.test.ts', 10_000)],
   integration: () => {
     const services = spawnSync('bash', [path.join(root, 'scripts', 'ensure-services.sh')], { stdio: 'inherit', cwd: root });
@@ -43,9 +50,11 @@ const tiers = {
       return [false];
     }
     const workspace = mkdtempSync(path.join(tmpdir(), 'planasonix-ws-'));
-    return [runCounted('extension-host', 'node', [path.join(root, 'node_modules', '@vscode', 'test-cli', 'out', 'bin.mjs')], {
-      PLANASONIX_TEST_WORKSPACE: workspace,
-    })];
+    return [
+      runCounted('extension-host', 'node', [path.join(root, 'node_modules', '@vscode', 'test-cli', 'out', 'bin.mjs')], {
+        PLANASONIX_TEST_WORKSPACE: workspace,
+      }),
+    ];
   },
   // Playwright in Chromium against code-server, with the packaged .vsix installed.
   e2e: () => {
@@ -110,7 +119,11 @@ function runCounted(tier, cmd, args, env = {}) {
 
 function readTotals() {
   if (!existsSync(totalsFile)) return [];
-  return readFileSync(totalsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(totalsFile, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 const wanted = process.argv.slice(2);

@@ -37,10 +37,20 @@ async function seedConnections(userData: string): Promise<string[]> {
   const file = path.join(userData, 'User', 'globalStorage', extensionId, 'connections.json');
   const store = new ConnectionStore(file, silentLogger, systemClock);
   await store.load();
-  const api = new LocalConnectionsApi({ records: new StoreRecords(store), vault: new MemorySecretVault(), registry: new ConnectorRegistry(), logger: silentLogger, clock: systemClock });
+  const api = new LocalConnectionsApi({
+    records: new StoreRecords(store),
+    vault: new MemorySecretVault(),
+    registry: new ConnectorRegistry(),
+    logger: silentLogger,
+    clock: systemClock,
+  });
   const wanted: CreateConnectionRequest[] = [{ name: sampleConnectionName, type: 'sqlite', config: { path: samplePath } }];
   if (await answers(5432)) {
-    wanted.push({ name: 'Local PostgreSQL', type: 'postgres', config: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslMode: 'prefer' } });
+    wanted.push({
+      name: 'Local PostgreSQL',
+      type: 'postgres',
+      config: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslMode: 'prefer' },
+    });
   }
   if (await answers(3306)) {
     wanted.push({ name: 'Local MariaDB', type: 'mysql', config: { host: '127.0.0.1', port: 3306, user: 'root', sslMode: 'prefer' } });

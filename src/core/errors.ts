@@ -29,7 +29,14 @@ export class ConnectionError extends Error {
   constructor(
     readonly code: ConnectionErrorCode,
     message: string,
-    readonly details?: { field?: string; sqlState?: string; position?: number; cause?: unknown; changes?: { key: string; from: string; to: string }[]; connectionId?: string },
+    readonly details?: {
+      field?: string;
+      sqlState?: string;
+      position?: number;
+      cause?: unknown;
+      changes?: { key: string; from: string; to: string }[];
+      connectionId?: string;
+    },
   ) {
     super(message);
   }

@@ -173,7 +173,20 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     await api.dispose();
     await removeSpoolFolder();
   };
-  return { api, credentials, connections, explorer, forms, results, bindings, history, treeView, ready, storeFile: store.file, activationMs: performance.now() - started };
+  return {
+    api,
+    credentials,
+    connections,
+    explorer,
+    forms,
+    results,
+    bindings,
+    history,
+    treeView,
+    ready,
+    storeFile: store.file,
+    activationMs: performance.now() - started,
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -84,9 +84,7 @@ export class WorkspaceConnectionsModel implements vscode.Disposable, ConnectionR
         return undefined;
       }
     };
-    const results = await Promise.all(
-      folders.map((f) => readWorkspaceConnections(path.join(f.uri.fsPath, workspaceConnectionsFile), isSecret)),
-    );
+    const results = await Promise.all(folders.map((f) => readWorkspaceConnections(path.join(f.uri.fsPath, workspaceConnectionsFile), isSecret)));
     this.connections = results.flatMap((r) => r.connections);
     for (const problem of results.flatMap((r) => r.problems)) {
       this.logger.warn(problem);

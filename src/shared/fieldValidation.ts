@@ -42,7 +42,10 @@ export function checkField(field: FieldRules, value: string | number | boolean):
       }
       return { ok: true, value: s };
     }
-    default: {
+    case 'string':
+    case 'secret':
+    case 'file':
+    case 'url': {
       if (typeof value !== 'string') return { ok: false, message: `${field.label} must be text.` };
       const s = value.trim();
       if (hasControlCharacters(s)) return { ok: false, message: `${field.label} contains control characters.` };

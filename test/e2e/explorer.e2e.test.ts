@@ -20,7 +20,11 @@ describe('explorer in real VS Code: Load more at any level, and Cancel that reac
       const pg = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
       const connections = [
         { name: 'Fixture PG', type: 'postgres', config: pg },
-        { name: 'Silent host', type: 'postgres', config: { host: '127.0.0.1', port: silent.port, user: 'postgres', sslMode: 'disable', connectTimeoutSeconds: 30 } },
+        {
+          name: 'Silent host',
+          type: 'postgres',
+          config: { host: '127.0.0.1', port: silent.port, user: 'postgres', sslMode: 'disable', connectTimeoutSeconds: 30 },
+        },
       ];
       writeFileSync(path.join(wb.dirs.workspace, '.vscode', 'planasonix-connections.json'), JSON.stringify({ connections }));
     },

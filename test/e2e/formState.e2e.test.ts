@@ -1,17 +1,5 @@
 import * as assert from 'node:assert/strict';
-import {
-  contextMenu,
-  input,
-  openAddForm,
-  openForm,
-  runCommand,
-  setField,
-  showConnections,
-  toast,
-  treeRow,
-  useWorkbench,
-  webviewFrame,
-} from './workbench';
+import { contextMenu, input, openAddForm, openForm, runCommand, setField, showConnections, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
 
 const payloads = {
   name: '"><img src=x onerror="window.__pwned=1">',
@@ -58,7 +46,9 @@ describe('The connection form across reloads, and with hostile text', function (
     assert.equal(await input(form, 'host').inputValue(), payloads.host);
     assert.equal(await input(form, 'database').inputValue(), payloads.database);
     // VS Code itself injects one inline script (#_vscodeApiScript) into every webview.
-    const found = await form.locator('img, script:not([src]):not(#_vscodeApiScript), iframe, svg image').evaluateAll((els: { outerHTML: string; parentNode: unknown }[]) => els.map((e) => e.outerHTML.slice(0, 200)));
+    const found = await form
+      .locator('img, script:not([src]):not(#_vscodeApiScript), iframe, svg image')
+      .evaluateAll((els: { outerHTML: string; parentNode: unknown }[]) => els.map((e) => e.outerHTML.slice(0, 200)));
     assert.deepEqual(found, [], 'a payload became an element');
     assert.equal(await form.locator('main').evaluate('window.__pwned'), undefined, 'a payload ran');
   });

@@ -41,13 +41,18 @@ function asJsonValue(column: string, v: string | null): string | null {
  * Asserts that exported records (values as text, NULL as null) are fixture.wide, column by column,
  * against the server's own text form of every value (what psql prints: the wire text, unparsed).
  */
-async function assertEqualToWide(records: Record<string, string | null>[], norm: (column: string, v: string | null) => string | null = (_c, v) => v): Promise<void> {
+async function assertEqualToWide(
+  records: Record<string, string | null>[],
+  norm: (column: string, v: string | null) => string | null = (_c, v) => v,
+): Promise<void> {
   const client = new pg.Client({ ...pgServer, database: fixtureDatabase, types: { getTypeParser: () => (v: string) => v } });
   await client.connect();
   try {
-    const columns = (await client.query<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'fixture' AND table_name = 'wide' ORDER BY ordinal_position`,
-    )).rows.map((r) => r.column_name);
+    const columns = (
+      await client.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'fixture' AND table_name = 'wide' ORDER BY ordinal_position`,
+      )
+    ).rows.map((r) => r.column_name);
     assert.deepEqual(Object.keys(records[0]!), columns);
     const db = await client.query<Record<string, string | null>>(`SELECT ${columns.join(', ')} FROM fixture.wide`);
     assert.equal(records.length, db.rows.length);
@@ -106,7 +111,9 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await frame.locator('button.sort.on[aria-label="Sort by id"]').waitFor();
     await frame.locator('button.sort[aria-label="Sort by id"]').click();
     await frame.locator('button.sort.on.codicon-arrow-down[aria-label="Sort by id"]').waitFor();
-    await cell(frame, 1, 0).filter({ hasText: /^1000000$/ }).waitFor();
+    await cell(frame, 1, 0)
+      .filter({ hasText: /^1000000$/ })
+      .waitFor();
 
     // The whole table: streamed to the extension's spool, paged into the grid as it scrolls.
     await setLimit(frame, 1_000_000);
@@ -160,11 +167,20 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await toast(page, 'Exported 1,000 rows to wide.json.').waitFor({ timeout: 60_000 });
     const rows = JSON.parse(readFileSync(path.join(workbench().dirs.workspace, 'wide.json'), 'utf8')) as Record<string, unknown>[];
     assert.equal(typeof rows[0]!.id, 'number');
-    assert.ok(rows.some((r) => typeof r.flag === 'boolean'), 'booleans stay booleans');
-    assert.ok(rows.some((r) => r.doc !== null && typeof r.doc === 'object'), 'JSON stays JSON');
+    assert.ok(
+      rows.some((r) => typeof r.flag === 'boolean'),
+      'booleans stay booleans',
+    );
+    assert.ok(
+      rows.some((r) => r.doc !== null && typeof r.doc === 'object'),
+      'JSON stays JSON',
+    );
     // Compared as text with the database, as the CSV is.
     const asText = (v: unknown): string | null => (v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    await assertEqualToWide(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, asText(v)]))), asJsonValue);
+    await assertEqualToWide(
+      rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, asText(v)]))),
+      asJsonValue,
+    );
   });
 
   it('resizes a column by dragging the edge of its header', async () => {
@@ -198,7 +214,13 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     for (let i = 0; i < 40 && (await widthNow()) !== Math.round(after.width) + 16; i++) await page.waitForTimeout(50);
     assert.equal(await widthNow(), Math.round(after.width) + 16);
     await frame.locator('.cell.sel.active').waitFor(); // the keys resized; they did not move or extend the selection
-    assert.equal(await frame.locator('.footer').textContent().then((t) => t?.startsWith('1 × 1 selected')), true);
+    assert.equal(
+      await frame
+        .locator('.footer')
+        .textContent()
+        .then((t) => t?.startsWith('1 × 1 selected')),
+      true,
+    );
   });
 
   it('copies selected cells as TSV, with headers on Ctrl+Shift+C', async () => {
@@ -250,7 +272,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await rowAction(row, 'Preview Table');
     const frame = await resultsGrid(page, xssTable);
     await waitForStatus(frame, new RegExp(`^${payloads.length} rows`));
-    assert.equal(await frame.locator(".source").textContent(), `${fixtureDatabase}.xss.${xssTable}`);
+    assert.equal(await frame.locator('.source').textContent(), `${fixtureDatabase}.xss.${xssTable}`);
     const seenHeaders = new Set<string>();
     const seenCells = new Set<string>();
     const collect = async (): Promise<void> => {
@@ -269,7 +291,11 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
       assert.ok(seenCells.has(p), `cell value shown as text: ${p}`);
     }
     // Nothing became markup: the grid's cells hold text only, and no element a payload names exists.
-    const injected = await frame.locator('.overlay img, .overlay svg, .overlay script, .overlay iframe, .overlay a, .overlay object, .overlay details, .overlay input, .overlay math, .overlay body').count();
+    const injected = await frame
+      .locator(
+        '.overlay img, .overlay svg, .overlay script, .overlay iframe, .overlay a, .overlay object, .overlay details, .overlay input, .overlay math, .overlay body',
+      )
+      .count();
     assert.equal(injected, 0);
     assert.equal(await frame.locator('.row .cell *').count(), 0, 'a cell holds an element');
     // The tab title is the table name as text too.

@@ -33,14 +33,21 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`:${line}:${column}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${line}` }).or(page.locator('.quick-input-widget', { hasText: `Line ${line}` })).first().waitFor();
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: `line ${line}` })
+    .or(page.locator('.quick-input-widget', { hasText: `Line ${line}` }))
+    .first()
+    .waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** Runs the statement at a line and column with Ctrl+Enter, from the editor. */
 async function runAt(page: Page, line: number, column: number): Promise<void> {
-  await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
+  await page
+    .locator('.editor-instance .monaco-editor')
+    .first()
+    .click({ position: { x: 300, y: 10 } });
   await goTo(page, line, column);
   await page.keyboard.press('Control+Enter');
 }

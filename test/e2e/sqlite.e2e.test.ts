@@ -1,19 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { samplePath } from '../../scripts/sampleDatabase';
-import {
-  chooseFileInDialog,
-  expand,
-  input,
-  openAddForm,
-  openForm,
-  setField,
-  showConnections,
-  toast,
-  treeRow,
-  useWorkbench,
-  waitForValue,
-} from './workbench';
+import { chooseFileInDialog, expand, input, openAddForm, openForm, setField, showConnections, toast, treeRow, useWorkbench, waitForValue } from './workbench';
 
 describe('SQLite in real VS Code: add a file through the form and its file picker', function () {
   this.bail(true);

@@ -9,8 +9,30 @@ import { ensurePostgresFixture, fixtureDatabase } from '../support/servers';
 import { expand, fixtureWorkspace, openAddForm, resultsGrid, rowAction, showConnections, treeRow, useWorkbench, type Workbench } from './workbench';
 
 const connectionName = 'Themes PG';
-const allTypesColumns = ['id', 'c_smallint', 'c_integer', 'c_bigint', 'c_numeric', 'c_real', 'c_double', 'c_bool', 'c_text', 'c_varchar', 'c_char', 'c_date',
-  'c_time', 'c_timestamp', 'c_timestamptz', 'c_interval', 'c_uuid', 'c_json', 'c_jsonb', 'c_bytea', 'c_int_array', 'c_inet'];
+const allTypesColumns = [
+  'id',
+  'c_smallint',
+  'c_integer',
+  'c_bigint',
+  'c_numeric',
+  'c_real',
+  'c_double',
+  'c_bool',
+  'c_text',
+  'c_varchar',
+  'c_char',
+  'c_date',
+  'c_time',
+  'c_timestamp',
+  'c_timestamptz',
+  'c_interval',
+  'c_uuid',
+  'c_json',
+  'c_jsonb',
+  'c_bytea',
+  'c_int_array',
+  'c_inet',
+];
 
 /** A theme, the class VS Code puts on its workbench for it, and the one it puts on a webview's body. */
 const themes = [

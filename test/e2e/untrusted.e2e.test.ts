@@ -56,7 +56,10 @@ describe('Untrusted text in real VS Code (code-server + Chromium)', function () 
     const { page } = workbench();
     await openFile(page, 'hostile.sql');
     await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'bidi' }).waitFor({ timeout: 60_000 });
-    await page.locator('.editor-instance .monaco-editor').first().click({ position: { x: 300, y: 10 } });
+    await page
+      .locator('.editor-instance .monaco-editor')
+      .first()
+      .click({ position: { x: 300, y: 10 } });
     await page.keyboard.press('Control+Enter');
     const widget = page.locator('.quick-input-widget');
     await widget.locator('.quick-input-title', { hasText: 'Run against which connection?' }).waitFor();
@@ -78,7 +81,7 @@ describe('Untrusted text in real VS Code (code-server + Chromium)', function () 
     const entry = widget.locator('.monaco-list-row', { hasText: "SELECT '$(alert) [x](command:" });
     await entry.first().waitFor();
     await workbench().screenshot('untrusted-02-history');
-    assert.equal(await widget.locator('.codicon-alert').count(), 0, 'the history drew a query\'s $(alert) as an icon');
+    assert.equal(await widget.locator('.codicon-alert').count(), 0, "the history drew a query's $(alert) as an icon");
     assert.equal(await entry.first().locator('.codicon-pass').count(), 1, 'the status icon is ours and still drawn');
     await page.keyboard.press('Escape');
   });

@@ -90,7 +90,11 @@ export function useWorkbench(prefix: string, setup?: (wb: Workbench) => Promise<
 
 export async function openPlanasonixView(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Planasonix' }).click({ timeout: 60_000 });
-  await page.locator('.pane-header', { hasText: 'Connections' }).or(page.locator('.composite.title', { hasText: 'PLANASONIX' })).first().waitFor();
+  await page
+    .locator('.pane-header', { hasText: 'Connections' })
+    .or(page.locator('.composite.title', { hasText: 'PLANASONIX' }))
+    .first()
+    .waitFor();
 }
 
 /** A row of our tree by its accessible name (the product sets it on purpose). */
@@ -224,7 +228,10 @@ export async function selectOption(form: FrameLocator, field: string, value: str
   const select = form.locator(`vscode-single-select#field-${field}`);
   await select.click();
   await select.locator('[role=combobox][aria-expanded="true"]').waitFor();
-  await select.locator('li[role=option]', { hasText: new RegExp(`^\\s*${value}\\s*$`) }).first().click();
+  await select
+    .locator('li[role=option]', { hasText: new RegExp(`^\\s*${value}\\s*$`) })
+    .first()
+    .click();
   await select.locator('[role=combobox][aria-expanded="false"]', { hasText: value }).waitFor();
 }
 
@@ -242,7 +249,10 @@ export async function chooseFileInDialog(page: Page, file: string): Promise<void
     if (attempt > 5) throw new Error(`the file dialog keeps showing "${await dialogInput.inputValue()}"`);
     await dialogInput.fill(file);
   }
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) })
+    .first()
+    .waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }

@@ -34,7 +34,7 @@ describe('Workspace connections in real VS Code: partitions, and a target that c
     await expand(treeRow(page, name));
     await expand(treeRow(page, `Database ${fixtureDatabase}`));
     await expand(treeRow(page, 'Schema e2e_parts'));
-    assert.equal(await treeRow(page, 'table events_2025').count(), 0, 'a partition is listed among the schema\'s tables');
+    assert.equal(await treeRow(page, 'table events_2025').count(), 0, "a partition is listed among the schema's tables");
     await expand(treeRow(page, 'partitioned table events'));
     await treeRow(page, 'partition events_2025').waitFor();
     await treeRow(page, 'Column id, integer').waitFor();

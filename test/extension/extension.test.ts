@@ -18,7 +18,9 @@ const pg = {
 const driverFolder = `${path.sep}dist${path.sep}connectors${path.sep}`;
 
 function loadedDrivers(): string[] {
-  return Object.keys(require.cache).filter((k) => k.includes(driverFolder)).map((k) => path.basename(k));
+  return Object.keys(require.cache)
+    .filter((k) => k.includes(driverFolder))
+    .map((k) => path.basename(k));
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -66,7 +68,7 @@ describe('Planasonix Connections in the real extension host', function () {
   });
 
   it('registers every command the manifest declares, each with a category and an icon', async () => {
-    const declared = (vscode.extensions.getExtension(extensionId)!.packageJSON.contributes.commands as { command: string; category: string; icon: string }[]);
+    const declared = vscode.extensions.getExtension(extensionId)!.packageJSON.contributes.commands as { command: string; category: string; icon: string }[];
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of declared) {
       assert.ok(registered.has(c.command), `${c.command} is not registered`);
@@ -88,7 +90,10 @@ describe('Planasonix Connections in the real extension host', function () {
     const view = await child(t, file, 'order_totals');
     assert.equal(t.explorer.getTreeItem(view).contextValue, 'view.previewable');
     const columns = await t.explorer.getChildren(orders);
-    assert.deepEqual(columns.map((c) => label(c, t)), ['id', 'customer_id', 'ordered_at', 'status', 'note']);
+    assert.deepEqual(
+      columns.map((c) => label(c, t)),
+      ['id', 'customer_id', 'ordered_at', 'status', 'note'],
+    );
     const id = t.explorer.getTreeItem(columns[0]!);
     assert.equal(id.description, 'INTEGER, not null');
     assert.equal((id.iconPath as vscode.ThemeIcon).id, 'key');
@@ -118,7 +123,10 @@ describe('Planasonix Connections in the real extension host', function () {
       const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
       const file = await child(t, sample, 'planasonix-sample.sqlite');
       const first = await t.explorer.getChildren(file);
-      assert.deepEqual(first.map((n) => n.kind), ['table', 'table', 'loadMore']);
+      assert.deepEqual(
+        first.map((n) => n.kind),
+        ['table', 'table', 'loadMore'],
+      );
       const changed = new Promise<void>((resolve) => {
         const sub = t.explorer.onDidChangeTreeData((node) => {
           if (node?.id === file.id) {
@@ -130,9 +138,15 @@ describe('Planasonix Connections in the real extension host', function () {
       await vscode.commands.executeCommand('planasonix.explorer.loadMore', first[2]);
       await changed;
       const more = await t.explorer.getChildren(file);
-      assert.deepEqual(more.map((n) => label(n, t)), ['customers', 'order_items', 'order_totals', 'orders', 'Load more…']);
+      assert.deepEqual(
+        more.map((n) => label(n, t)),
+        ['customers', 'order_items', 'order_totals', 'orders', 'Load more…'],
+      );
       await vscode.commands.executeCommand('planasonix.explorer.refresh', file);
-      assert.deepEqual((await t.explorer.getChildren(file)).map((n) => n.kind), ['table', 'table', 'loadMore']);
+      assert.deepEqual(
+        (await t.explorer.getChildren(file)).map((n) => n.kind),
+        ['table', 'table', 'loadMore'],
+      );
     } finally {
       await config.update('explorer.pageSize', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -187,7 +201,9 @@ describe('Planasonix Connections in the real extension host', function () {
       assert.equal(panel.current?.phase, 'done', String(panel.current?.error));
       assert.equal(panel.current?.rowCount, 3);
       assert.deepEqual(panel.current?.columns, ['id', 'name']);
-      const recorded = await until('the history entry', async () => (await t.history.list(connectionId)).find((e) => e.at >= started && e.sql.includes('customers')));
+      const recorded = await until('the history entry', async () =>
+        (await t.history.list(connectionId)).find((e) => e.at >= started && e.sql.includes('customers')),
+      );
       assert.equal(recorded.status, 'ok', recorded.message);
       assert.equal(recorded.rows, 3);
 
@@ -217,7 +233,11 @@ describe('Planasonix Connections in the real extension host', function () {
       await vscode.window.showTextDocument(doc);
       await t.bindings.set(doc.uri, { connectionId });
       const labels = async (line: number, character: number): Promise<string[]> => {
-        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, character));
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          doc.uri,
+          new vscode.Position(line, character),
+        );
         return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       };
       // The first ask starts reading names in the background; later asks find them.
@@ -310,15 +330,18 @@ describe('Planasonix Connections in the real extension host', function () {
     } finally {
       writeFileSync(file, JSON.stringify({ connections: [] }));
     }
-    await until('the workspace connection to go', async () =>
-      (await t.explorer.getChildren()).every((n) => !(n.kind === 'connection' && n.connection.name === 'Team PG')) || undefined,
+    await until(
+      'the workspace connection to go',
+      async () => (await t.explorer.getChildren()).every((n) => !(n.kind === 'connection' && n.connection.name === 'Team PG')) || undefined,
     );
     assert.ok(existsSync(t.storeFile));
   });
 
   it('opens one form panel per connection being edited, and one for a new connection', async () => {
     const formTabs = (): vscode.Tab[] =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('planasonix.connectionForm'));
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('planasonix.connectionForm'));
     const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
     await vscode.commands.executeCommand('planasonix.connections.edit', sample);
     await vscode.commands.executeCommand('planasonix.connections.edit', sample);

@@ -40,23 +40,38 @@ describe('catalogs as the server has them', function () {
         CREATE TABLE cat_fx.events_2026 PARTITION OF cat_fx.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') PARTITION BY LIST (id);
         CREATE TABLE cat_fx.events_2026_a PARTITION OF cat_fx.events_2026 FOR VALUES IN (1);
         ${accented.map((n) => `CREATE TABLE cat_fx."${n}" (a int);`).join('\n')}`);
-      id = (await h.api.createConnection({ name: 'catalogs pg', type: 'postgres', config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' } })).id;
+      id = (
+        await h.api.createConnection({
+          name: 'catalogs pg',
+          type: 'postgres',
+          config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+        })
+      ).id;
     });
 
-    it('lists partitions under their parent (wherever they live), not among the schema\'s tables', async () => {
+    it("lists partitions under their parent (wherever they live), not among the schema's tables", async () => {
       const { tables } = await h.api.listTables(id, { schema: 'cat_fx' });
-      assert.deepEqual(tables.filter((t) => t.name.startsWith('events')), [{ name: 'events', type: 'PARTITIONED TABLE' }]);
+      assert.deepEqual(
+        tables.filter((t) => t.name.startsWith('events')),
+        [{ name: 'events', type: 'PARTITIONED TABLE' }],
+      );
       const schemaNode: SchemaNode = {
         kind: 'schema',
         id: 'pg/schema:cat_fx',
         connection: { id, type: 'postgres', scope: 'user' },
-        path: [{ level: 'catalog', name: fixtureDatabase }, { level: 'schema', name: 'cat_fx' }],
+        path: [
+          { level: 'catalog', name: fixtureDatabase },
+          { level: 'schema', name: 'cat_fx' },
+        ],
         name: 'cat_fx',
       };
       const children = await loadChildren(h.api, registry, schemaNode, { pageSize: 500 });
       const events = children.find((c): c is TableNode => c.kind === 'table' && c.name === 'events')!;
       const under = await loadChildren(h.api, registry, events, { pageSize: 500 });
-      assert.deepEqual(under.filter((c) => c.kind === 'column').map((c) => (c as { column: { name: string } }).column.name), ['id', 'at']);
+      assert.deepEqual(
+        under.filter((c) => c.kind === 'column').map((c) => (c as { column: { name: string } }).column.name),
+        ['id', 'at'],
+      );
       const partitions = under.filter((c): c is TableNode => c.kind === 'table');
       assert.deepEqual(
         partitions.map((p) => [locate(p.path).schema, p.name, p.tableType]),
@@ -66,8 +81,16 @@ describe('catalogs as the server has them', function () {
           ['cat_fx_old', 'events_2024', 'PARTITION'],
         ].sort((a, b) => a[1]!.localeCompare(b[1]!)),
       );
-      const sub = await loadChildren(h.api, registry, partitions.find((p) => p.name === 'events_2026')!, { pageSize: 500 });
-      assert.deepEqual(sub.filter((c): c is TableNode => c.kind === 'table').map((p) => p.name), ['events_2026_a']);
+      const sub = await loadChildren(
+        h.api,
+        registry,
+        partitions.find((p) => p.name === 'events_2026')!,
+        { pageSize: 500 },
+      );
+      assert.deepEqual(
+        sub.filter((c): c is TableNode => c.kind === 'table').map((p) => p.name),
+        ['events_2026_a'],
+      );
       const preview = await h.api.preview(id, { schema: 'cat_fx_old', table: 'events_2024', limit: 5 });
       assert.deepEqual(preview.columns, ['id', 'at']);
       assert.equal(new Set(under.map((n: ExplorerNode) => n.id)).size, under.length, 'ids are unique');
@@ -102,13 +125,25 @@ describe('catalogs as the server has them', function () {
         DROP TABLE gone;
         ${accented.map((n) => `CREATE TABLE \`${n}\` (a int);`).join('\n')}`);
       await admin.end();
-      id = (await h.api.createConnection({ name: 'catalogs mariadb', type: 'mysql', config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: 'cat_fx', sslMode: 'disable' } })).id;
+      id = (
+        await h.api.createConnection({
+          name: 'catalogs mariadb',
+          type: 'mysql',
+          config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: 'cat_fx', sslMode: 'disable' },
+        })
+      ).id;
     });
 
     it('lists sequences and system-versioned tables, and previews them', async () => {
       const { tables } = await h.api.listTables(id, { schema: 'cat_fx' });
-      assert.deepEqual(tables.find((t) => t.name === 'order_numbers'), { name: 'order_numbers', type: 'SEQUENCE' });
-      assert.deepEqual(tables.find((t) => t.name === 'prices'), { name: 'prices', type: 'SYSTEM VERSIONED TABLE' });
+      assert.deepEqual(
+        tables.find((t) => t.name === 'order_numbers'),
+        { name: 'order_numbers', type: 'SEQUENCE' },
+      );
+      assert.deepEqual(
+        tables.find((t) => t.name === 'prices'),
+        { name: 'prices', type: 'SYSTEM VERSIONED TABLE' },
+      );
       assert.ok((await h.api.listColumns(id, { schema: 'cat_fx', table: 'order_numbers' })).columns.length > 0);
       const preview = await h.api.preview(id, { schema: 'cat_fx', table: 'order_numbers', limit: 5 });
       assert.equal(preview.rows.length, 1);

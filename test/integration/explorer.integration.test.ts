@@ -55,7 +55,10 @@ describe('explorer loaders against the real servers', () => {
     const { api, calls } = counting(h.api);
     const opts = { pageSize: 500 };
     const roots = await loadChildren(api, registry, undefined, opts);
-    assert.deepEqual(roots.map((n) => n.kind === 'connection' && n.connection.name), ['Maria', 'PG']);
+    assert.deepEqual(
+      roots.map((n) => n.kind === 'connection' && n.connection.name),
+      ['Maria', 'PG'],
+    );
     const pg = find(roots, (n) => n.kind === 'connection' && n.connection.name === 'PG');
     let node: ExplorerNode = pg;
     for (const pick of [
@@ -69,9 +72,16 @@ describe('explorer loaders against the real servers', () => {
       node = find(children, pick);
     }
     const columns = await loadChildren(api, registry, node, opts);
-    assert.deepEqual(columns.map((c) => c.kind === 'column' && c.column.name), ['id', 'name', 'email', 'country', 'created_at']);
+    assert.deepEqual(
+      columns.map((c) => c.kind === 'column' && c.column.name),
+      ['id', 'name', 'email', 'country', 'created_at'],
+    );
     const again = await loadChildren(api, registry, node, opts);
-    assert.deepEqual(again.map((n) => n.id), columns.map((n) => n.id), 'ids survive a reload');
+    assert.deepEqual(
+      again.map((n) => n.id),
+      columns.map((n) => n.id),
+      'ids survive a reload',
+    );
     assert.equal(new Set(columns.map((n) => n.id)).size, columns.length);
   });
 
@@ -79,7 +89,10 @@ describe('explorer loaders against the real servers', () => {
     const roots = await loadChildren(h.api, registry, undefined, { pageSize: 500 });
     const maria = find(roots, (n) => n.kind === 'connection' && n.connection.name === 'Maria');
     const schemas = await loadChildren(h.api, registry, maria, { pageSize: 500 });
-    assert.ok(schemas.every((s) => s.kind === 'schema'), 'MySQL has no catalog level');
+    assert.ok(
+      schemas.every((s) => s.kind === 'schema'),
+      'MySQL has no catalog level',
+    );
     const schema = find(schemas, (n) => n.kind === 'schema' && n.name === fixtureDatabase);
     const tables = await loadChildren(h.api, registry, schema, { pageSize: 500 });
     const kinds = Object.fromEntries(tables.map((t) => (t.kind === 'table' ? [t.name, t.tableType] : [t.id, t.kind])));
@@ -134,7 +147,10 @@ describe('explorer loaders against the real servers', () => {
       const [catalog] = await loadChildren(local.api, registry, conn, { pageSize: 500 });
       assert.equal(catalog!.kind === 'catalog' && catalog!.name, 'planasonix-sample.sqlite');
       const tables = await loadChildren(local.api, registry, catalog, { pageSize: 2 });
-      assert.deepEqual(tables.map((t) => t.kind), ['table', 'table', 'loadMore']);
+      assert.deepEqual(
+        tables.map((t) => t.kind),
+        ['table', 'table', 'loadMore'],
+      );
       const columns = await loadChildren(local.api, registry, tables[0], { pageSize: 500 });
       assert.ok(columns.length > 0 && columns.every((c) => c.kind === 'column'));
       assert.ok(columns[0]!.id.startsWith(`${catalog!.id}/table:`), 'table ids hang off the catalog');

@@ -106,7 +106,10 @@ describe('MySQL/MariaDB connector against the real server', function () {
       assert.equal(row.c_date, '2024-02-29');
       assert.equal(row.c_datetime, '2024-02-29 13:14:15.123456');
       assert.deepEqual([...(row.c_blob as Uint8Array)], [0xde, 0xad, 0xbe, 0xef]);
-      assert.ok(result.rows[1]!.slice(1).every((v) => v === null), 'row 2 is all NULL');
+      assert.ok(
+        result.rows[1]!.slice(1).every((v) => v === null),
+        'row 2 is all NULL',
+      );
       const types = Object.fromEntries(result.columns.map((c, i) => [c, result.columnTypes![i]]));
       assert.equal(types.c_bigint, 'BIGINT');
       assert.equal(types.c_blob, 'BLOB');

@@ -37,7 +37,11 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
       CREATE OR REPLACE VIEW guard_lock_view AS SELECT GET_LOCK('planasonix_view_lock', 0) AS l;
       CREATE OR REPLACE VIEW guard_view_on_view AS SELECT * FROM guard_lock_view;
       CREATE OR REPLACE VIEW guard_fn_view AS SELECT guard_bump() AS b;`);
-    session = openSession({ config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' }, secrets: {}, logger: silentLogger });
+    session = openSession({
+      config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      secrets: {},
+      logger: silentLogger,
+    });
   });
 
   after(async () => {

@@ -30,10 +30,7 @@ describe('PostgreSQL connector against the real server', function () {
     sleepSql: (s) => `pg_sleep(${s})`,
     runningStatements: async (marker) =>
       Number(
-        await scalar(
-          `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`,
-          [marker],
-        ),
+        await scalar(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`, [marker]),
       ),
     dataChecksum: () =>
       scalar(`SELECT concat_ws('|',
@@ -112,7 +109,10 @@ describe('PostgreSQL connector against the real server', function () {
       assert.equal(row.c_jsonb, '{"b": [1, 2]}');
       assert.deepEqual([...(row.c_bytea as Uint8Array)], [0xde, 0xad, 0xbe, 0xef]);
       assert.equal(row.c_int_array, '{1,2,3}');
-      assert.ok(result.rows[1]!.slice(1).every((v) => v === null), 'row 2 is all NULL');
+      assert.ok(
+        result.rows[1]!.slice(1).every((v) => v === null),
+        'row 2 is all NULL',
+      );
       const types = Object.fromEntries(result.columns.map((c, i) => [c, result.columnTypes![i]]));
       assert.equal(types.c_timestamptz, 'timestamp with time zone');
       assert.equal(types.c_jsonb, 'jsonb');

@@ -18,8 +18,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
   let admin: pg.Client;
   const probeFile = '/tmp/planasonix-guard-probe';
 
-  const run = (sql: string): Promise<unknown[][]> =>
-    session.query!({ sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
+  const run = (sql: string): Promise<unknown[][]> => session.query!({ sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
   const refused = async (sql: string, pattern: RegExp = /Refused/): Promise<void> => {
     await assert.rejects(run(sql), (error: unknown) => {
       assert.ok(ConnectionError.is(error), String(error));
@@ -32,13 +31,12 @@ describe('PostgreSQL read-only guard against the real server', function () {
     String((await admin.query({ text: sql, values, rowMode: 'array' })).rows[0]?.[0]);
   /** Waits up to 5 s for a condition the session reset makes true. */
   const eventually = async (check: () => Promise<boolean>, failure: string): Promise<void> => {
-    for (const started = Date.now(); !(await check()); ) {
+    for (const started = Date.now(); !(await check());) {
       assert.ok(Date.now() - started < 5000, failure);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  const advisoryHeld = (key: number): Promise<string> =>
-    scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [key]);
+  const advisoryHeld = (key: number): Promise<string> => scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [key]);
 
   before(async () => {
     await ensurePostgresFixture();
@@ -52,7 +50,11 @@ describe('PostgreSQL read-only guard against the real server', function () {
       CREATE OR REPLACE FUNCTION guard_fx.sneaky() RETURNS int STABLE LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_advisory_lock(4444); PERFORM set_config('application_name', 'pwned', false); RETURN 1; END $$;
       CREATE OR REPLACE VIEW guard_fx.sneaky_view AS SELECT guard_fx.sneaky() AS s;`);
-    session = openSession({ config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' }, secrets: {}, logger: silentLogger });
+    session = openSession({
+      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      secrets: {},
+      logger: silentLogger,
+    });
     rmSync(probeFile, { force: true });
   });
 

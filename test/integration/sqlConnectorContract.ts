@@ -107,7 +107,10 @@ export function sqlConnectorContract(d: SqlDialect): void {
         const controller = new AbortController();
         const started = Date.now();
         setTimeout(() => controller.abort(), 300);
-        const result = await h.api.testConnection({ type: d.type, config: { ...base(), port: silent.port, connectTimeoutSeconds: 30 } }, { signal: controller.signal });
+        const result = await h.api.testConnection(
+          { type: d.type, config: { ...base(), port: silent.port, connectTimeoutSeconds: 30 } },
+          { signal: controller.signal },
+        );
         const elapsed = Date.now() - started;
         assert.equal(result.errorCode, 'cancelled', result.message);
         assert.ok(elapsed < 1300, `stopped after ${elapsed} ms`);
@@ -140,7 +143,10 @@ export function sqlConnectorContract(d: SqlDialect): void {
 
     it('lists columns with the type as the server spells it, nullability, default and primary key', async () => {
       const { columns } = await h.api.listColumns(id, { schema: d.schema, table: 'customers' });
-      assert.deepEqual(columns.map((c) => c.name), ['id', 'name', 'email', 'country', 'created_at']);
+      assert.deepEqual(
+        columns.map((c) => c.name),
+        ['id', 'name', 'email', 'country', 'created_at'],
+      );
       const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
       assert.equal(byName.id!.primaryKey, true);
       assert.equal(byName.id!.nullable, false);
@@ -169,7 +175,10 @@ export function sqlConnectorContract(d: SqlDialect): void {
       const found = await h.api.listTables(id, { schema: d.schema, search: 'ORDER' });
       assert.deepEqual(found.tables.map((t) => t.name).sort(), all.filter((n) => /order/i.test(n)).sort());
       const literal = await h.api.listTables(id, { schema: d.schema, search: '_' });
-      assert.ok(literal.tables.every((t) => t.name.includes('_')), 'LIKE wildcards in a search term match literally');
+      assert.ok(
+        literal.tables.every((t) => t.name.includes('_')),
+        'LIKE wildcards in a search term match literally',
+      );
     });
   });
 
@@ -186,7 +195,10 @@ export function sqlConnectorContract(d: SqlDialect): void {
 
     it('sorts on the server', async () => {
       const desc = await h.api.preview(id, { schema: d.schema, table: 'big', limit: 3, orderBy: { column: 'id', direction: 'desc' } });
-      assert.deepEqual(desc.rows.map((r) => Number(r[0])), [1_000_000, 999_999, 999_998]);
+      assert.deepEqual(
+        desc.rows.map((r) => Number(r[0])),
+        [1_000_000, 999_999, 999_998],
+      );
     });
 
     for (const awkward of d.awkwardTables) {
@@ -220,9 +232,10 @@ export function sqlConnectorContract(d: SqlDialect): void {
 
     it('keeps refusing writes after a statement tried to switch the session to read-write', async () => {
       const before = await d.dataChecksum();
-      const switches = d.type === 'postgres'
-        ? ['SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', 'SET default_transaction_read_only = off']
-        : ['SET SESSION TRANSACTION READ WRITE'];
+      const switches =
+        d.type === 'postgres'
+          ? ['SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', 'SET default_transaction_read_only = off']
+          : ['SET SESSION TRANSACTION READ WRITE'];
       for (const sql of switches) await h.api.testQuery({ connectionId: id, sql, limit: 1 }).catch(() => undefined);
       await assert.rejects(h.api.testQuery({ connectionId: id, sql: `DELETE FROM ${d.quote(d.schema)}.orders`, limit: 1 }));
       assert.equal(await d.dataChecksum(), before);
@@ -253,10 +266,7 @@ export function sqlConnectorContract(d: SqlDialect): void {
     it('stops a statement on the server when it runs past the timeout', async () => {
       const marker = `timeout_probe_${Date.now()}`;
       const started = Date.now();
-      await assert.rejects(
-        h.api.testQuery({ connectionId: id, sql: `SELECT ${d.sleepSql(30)} AS ${marker}`, limit: 1, timeoutMs: 1000 }),
-        isCode('timeout'),
-      );
+      await assert.rejects(h.api.testQuery({ connectionId: id, sql: `SELECT ${d.sleepSql(30)} AS ${marker}`, limit: 1, timeoutMs: 1000 }), isCode('timeout'));
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
       assert.equal(await d.runningStatements(marker), 0, 'the statement still runs on the server');
     });
@@ -304,14 +314,22 @@ export function sqlConnectorContract(d: SqlDialect): void {
         const heapBefore = process.memoryUsage().heapUsed;
         let peak = 0;
         const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20);
-        await set.track(local.api.previewStream(conn.id, { schema: d.schema, table: 'big', limit: 1_000_000, orderBy: { column: 'id', direction: 'asc' } }, set));
+        await set.track(
+          local.api.previewStream(conn.id, { schema: d.schema, table: 'big', limit: 1_000_000, orderBy: { column: 'id', direction: 'asc' } }, set),
+        );
         clearInterval(sampler);
         assert.equal(set.phase, 'done', String(set.error));
         assert.equal(set.rowCount, 1_000_000);
         assert.equal(set.stats?.truncated, false);
         assert.equal(set.spooled, true);
-        assert.deepEqual((await set.window(0, 2)).map((r) => Number(r[0])), [1, 2]);
-        assert.deepEqual((await set.window(999_998, 5)).map((r) => Number(r[0])), [999_999, 1_000_000]);
+        assert.deepEqual(
+          (await set.window(0, 2)).map((r) => Number(r[0])),
+          [1, 2],
+        );
+        assert.deepEqual(
+          (await set.window(999_998, 5)).map((r) => Number(r[0])),
+          [999_999, 1_000_000],
+        );
         // The rows are ~50 MB as text and several times that as JS objects; the host holds none of it.
         const grew = (peak - heapBefore) / 1024 / 1024;
         if (process.env.PLANASONIX_DEBUG) console.log(`heap grew ${grew.toFixed(1)} MB`);
@@ -341,7 +359,10 @@ export function sqlConnectorContract(d: SqlDialect): void {
             await gate;
           },
         };
-        const done = local.api.testQueryStream({ connectionId: conn.id, sql: `SELECT id, payload FROM ${d.quote(d.schema)}.big ORDER BY id`, limit: 1_000_000 }, sink);
+        const done = local.api.testQueryStream(
+          { connectionId: conn.id, sql: `SELECT id, payload FROM ${d.quote(d.schema)}.big ORDER BY id`, limit: 1_000_000 },
+          sink,
+        );
         await waitFor(async () => batches === 1, 10_000);
         await new Promise((r) => setTimeout(r, 1000));
         // While the first batch is held, far less than the result (~50 MB) has crossed the wire.
@@ -373,7 +394,11 @@ export function sqlConnectorContract(d: SqlDialect): void {
             await new Promise((r) => setTimeout(r, 5));
           },
         };
-        await set.track(local.api.testQueryStream({ connectionId: conn.id, sql: `SELECT id FROM ${d.quote(d.schema)}.big`, limit: 1_000_000 }, slowSink, { signal: abort.signal }));
+        await set.track(
+          local.api.testQueryStream({ connectionId: conn.id, sql: `SELECT id FROM ${d.quote(d.schema)}.big`, limit: 1_000_000 }, slowSink, {
+            signal: abort.signal,
+          }),
+        );
         assert.equal(set.phase, 'cancelled', String(set.error));
         assert.ok(set.rowCount >= 5000 && set.rowCount < 1_000_000, `${set.rowCount} rows`);
         const after = await local.api.testQuery({ connectionId: conn.id, sql: 'SELECT 1 AS one', limit: 1 });

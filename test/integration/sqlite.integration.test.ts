@@ -65,13 +65,19 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     assert.equal(page.tables.length, 2);
     const rest = await h.api.listTables(id, { limit: 10, pageToken: page.nextPageToken });
     assert.deepEqual([...page.tables, ...rest.tables], tables);
-    assert.deepEqual((await h.api.listTables(id, { search: 'ORDER' })).tables.map((t) => t.name), ['order_items', 'order_totals', 'orders']);
+    assert.deepEqual(
+      (await h.api.listTables(id, { search: 'ORDER' })).tables.map((t) => t.name),
+      ['order_items', 'order_totals', 'orders'],
+    );
   });
 
   it('lists columns with declared type, nullability, default and primary key', async () => {
     const { columns } = await h.api.listColumns(id, { table: 'customers' });
     const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
-    assert.deepEqual(columns.map((c) => c.name), ['id', 'name', 'email', 'country', 'signed_up']);
+    assert.deepEqual(
+      columns.map((c) => c.name),
+      ['id', 'name', 'email', 'country', 'signed_up'],
+    );
     assert.equal(byName.id!.primaryKey, true);
     assert.equal(byName.name!.nullable, false);
     assert.equal(byName.email!.nullable, true);
@@ -84,7 +90,10 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     const preview = await h.api.preview(id, { table: 'orders', limit: 5, orderBy: { column: 'id', direction: 'desc' } });
     assert.equal(preview.rows.length, 5);
     assert.equal(preview.truncated, true);
-    assert.deepEqual(preview.rows.map((r) => r[0]), ['250', '249', '248', '247', '246']);
+    assert.deepEqual(
+      preview.rows.map((r) => r[0]),
+      ['250', '249', '248', '247', '246'],
+    );
     const view = await h.api.preview(id, { table: 'order_totals', limit: 1000 });
     assert.equal(view.rows.length, 250);
     assert.equal(view.truncated, false);

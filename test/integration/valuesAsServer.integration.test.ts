@@ -68,8 +68,34 @@ describe('values exactly as the server has them, type family by type family', fu
   describe('PostgreSQL, compared with psql -At', () => {
     let id: string;
     const columns = [
-      'f8', 'f4', 'num', 'big', 'i', 'b', 'j', 'jb', 'arr', 'farr', 'lb', 'narr', 'txt', 'd', 'ts', 'iv', 'u', 'ip', 'm',
-      'bits', 'by', 'dom', 'e', 'r', 'comp', 'x', 'tsv', 'pt',
+      'f8',
+      'f4',
+      'num',
+      'big',
+      'i',
+      'b',
+      'j',
+      'jb',
+      'arr',
+      'farr',
+      'lb',
+      'narr',
+      'txt',
+      'd',
+      'ts',
+      'iv',
+      'u',
+      'ip',
+      'm',
+      'bits',
+      'by',
+      'dom',
+      'e',
+      'r',
+      'comp',
+      'x',
+      'tsv',
+      'pt',
     ];
     before(async () => {
       await onPostgresFixture(`
@@ -93,17 +119,49 @@ describe('values exactly as the server has them, type family by type family', fu
            '<b/>', '', '(-1.5,1e+100)'),
           (3, 1e300, 3.4028235e38, 1e-20, 0, 2147483647, NULL, '[1, 1.0, 1e2]', '[1, 1.0, 1e2]', '{NULL,1}', '{0.1,0.30000000000000004}',
            NULL, '{NaN}', 'ünïcødé 表 ‮', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);`);
-      id = (await h.api.createConnection({ name: 'values pg', type: 'postgres', config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' } })).id;
+      id = (
+        await h.api.createConnection({
+          name: 'values pg',
+          type: 'postgres',
+          config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+        })
+      ).id;
     });
 
     it('shows every value as psql prints it: NaN, Infinity, big numbers, JSON text, array bounds, t/f', async () => {
       const sql = `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM values_fx.v ORDER BY id`;
       // \x1f between fields, \x1e between rows; NULL printed as a marker no value holds.
-      const out = execFileSync('psql', ['-h', pgServer.host, '-p', String(pgServer.port), '-U', pgServer.user, '-d', fixtureDatabase, '-X', '-A', '-t', '-F', '\x1f', '-R', '\x1e', '-P', 'null=\x01NULL', '-c', sql], {
-        encoding: 'utf8',
-        env: { ...process.env, PGPASSWORD: pgServer.password },
-      });
-      const expected = trimEnd(out.replace(/\n$/, ''), '\x1e').split('\x1e').map((line) => line.split('\x1f').map((v) => (v === '\x01NULL' ? null : v)));
+      const out = execFileSync(
+        'psql',
+        [
+          '-h',
+          pgServer.host,
+          '-p',
+          String(pgServer.port),
+          '-U',
+          pgServer.user,
+          '-d',
+          fixtureDatabase,
+          '-X',
+          '-A',
+          '-t',
+          '-F',
+          '\x1f',
+          '-R',
+          '\x1e',
+          '-P',
+          'null=\x01NULL',
+          '-c',
+          sql,
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, PGPASSWORD: pgServer.password },
+        },
+      );
+      const expected = trimEnd(out.replace(/\n$/, ''), '\x1e')
+        .split('\x1e')
+        .map((line) => line.split('\x1f').map((v) => (v === '\x01NULL' ? null : v)));
       const result = await h.api.testQuery({ connectionId: id, sql, limit: 10 });
       assertAsClient(result, expected, ['by']);
       // The spot checks the issue names, spelled out.
@@ -153,7 +211,9 @@ describe('values exactly as the server has them, type family by type family', fu
     before(async () => {
       await ensureMysqlFixture();
       const admin = await mysql.createConnection({ ...mysqlServer, database: fixtureDatabase, multipleStatements: true });
-      await admin.query(`
+      await admin
+        .query(
+          `
         DROP TABLE IF EXISTS values_fx;
         CREATE TABLE values_fx (id INT, ti TINYINT, iu INT UNSIGNED, bu BIGINT UNSIGNED, \`dec\` DECIMAL(30,10), fl FLOAT, dbl DOUBLE,
           bt BIT(8), d DATE, dt DATETIME(6), ts TIMESTAMP(3) NULL, tm TIME, yr YEAR, ch CHAR(3), vc VARCHAR(20), tx TEXT,
@@ -163,26 +223,67 @@ describe('values exactly as the server has them, type family by type family', fu
            '2024-02-29', '2024-02-29 13:14:15.123456', '2024-02-29 13:14:15.123', '-838:59:59', 2024, 'ab', 'x "y"', 'ünïcødé 表',
            'b', 'x,y', '{"a": 12345678901234567890, "b": 1.10, "n": null}', X'DEADBEEF'),
           (2, 0, 0, 0, 0, 1e38, 1e308, b'0', '0000-00-00', '1000-01-01 00:00:00', NULL, '00:00:00', 1901, '', '', '', 'a', '', '"s"', X''),
-          (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'null', NULL);`).catch(async (error: Error) => {
-        // MariaDB in strict mode refuses the zero date: take the row without it.
-        throw error;
-      });
+          (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'null', NULL);`,
+        )
+        .catch(async (error: Error) => {
+          // MariaDB in strict mode refuses the zero date: take the row without it.
+          throw error;
+        });
       await admin.end();
-      id = (await h.api.createConnection({ name: 'values mysql', type: 'mysql', config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' } })).id;
+      id = (
+        await h.api.createConnection({
+          name: 'values mysql',
+          type: 'mysql',
+          config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' },
+        })
+      ).id;
     });
 
     it('shows every value as the mariadb client prints it: DECIMAL and BIGINT UNSIGNED to the last digit, FLOAT as stored, JSON text', async () => {
       const sql = `SELECT ${columns.map((c) => `\`${c}\``).join(', ')} FROM values_fx ORDER BY id`;
-      const client = ['mariadb', 'mysql'].find((c) => { try { execFileSync('which', [c]); return true; } catch { return false; } });
+      const client = ['mariadb', 'mysql'].find((c) => {
+        try {
+          execFileSync('which', [c]);
+          return true;
+        } catch {
+          return false;
+        }
+      });
       assert.ok(client, 'the mariadb (or mysql) client is needed to compare with');
-      const out = execFileSync(client, ['-h', mysqlServer.host, '-P', String(mysqlServer.port), '-u', mysqlServer.user, `--password=${mysqlServer.password}`, '-D', fixtureDatabase, '-N', '-B', '-r', '-e', sql], { encoding: 'latin1' });
-      const expected = out.replace(/\n$/, '').split('\n').map((line) => line.split('\t').map((v) => (v === 'NULL' ? null : Buffer.from(v, 'latin1').toString('utf8'))));
+      const out = execFileSync(
+        client,
+        [
+          '-h',
+          mysqlServer.host,
+          '-P',
+          String(mysqlServer.port),
+          '-u',
+          mysqlServer.user,
+          `--password=${mysqlServer.password}`,
+          '-D',
+          fixtureDatabase,
+          '-N',
+          '-B',
+          '-r',
+          '-e',
+          sql,
+        ],
+        { encoding: 'latin1' },
+      );
+      const expected = out
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((line) => line.split('\t').map((v) => (v === 'NULL' ? null : Buffer.from(v, 'latin1').toString('utf8'))));
       const result = await h.api.testQuery({ connectionId: id, sql, limit: 10 });
       // Binary columns: the client prints raw bytes; the grid shows \x-hex of the same bytes.
       const hex = (v: string | null): string | null => (v === null ? null : `\\x${Buffer.from(v, 'latin1').toString('hex')}`);
-      const rawOut = out.replace(/\n$/, '').split('\n').map((line) => line.split('\t'));
+      const rawOut = out
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((line) => line.split('\t'));
       expected.forEach((row, r) => {
-        for (const name of ['bt', 'bl']) row[columns.indexOf(name)] = hex(rawOut[r]![columns.indexOf(name)] === 'NULL' ? null : rawOut[r]![columns.indexOf(name)]!);
+        for (const name of ['bt', 'bl'])
+          row[columns.indexOf(name)] = hex(rawOut[r]![columns.indexOf(name)] === 'NULL' ? null : rawOut[r]![columns.indexOf(name)]!);
       });
       assertAsClient(result, expected, ['bt', 'bl']);
       const row = (n: number, c: string): CellValue => result.rows[n]![columns.indexOf(c)]!;
@@ -208,7 +309,9 @@ describe('values exactly as the server has them, type family by type family', fu
       const expected = db.exec('SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(n AS TEXT), t, d, b FROM v ORDER BY rowid')[0]!.values;
       db.close();
       id = (await h.api.createConnection({ name: 'values sqlite', type: 'sqlite', config: { path: file } })).id;
-      sqliteExpected = expected.map((row) => row.map((v) => (v === null ? null : v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : String(v))));
+      sqliteExpected = expected.map((row) =>
+        row.map((v) => (v === null ? null : v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : String(v))),
+      );
     });
     let sqliteExpected: (string | null)[][] = [];
 

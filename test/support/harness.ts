@@ -60,7 +60,14 @@ export interface SourcesHarness extends Harness {
 export async function makeSourcesHarness(workspaceConnections: Connection[], overrides: Partial<LocalApiDeps> = {}): Promise<SourcesHarness> {
   const h = await makeHarness(overrides);
   const file = new MemoryRecords('workspace', workspaceConnections);
-  const workspace = new LocalConnectionsApi({ records: file, vault: h.vault, registry: new ConnectorRegistry(), logger: silentLogger, clock: systemClock, ...overrides });
+  const workspace = new LocalConnectionsApi({
+    records: file,
+    vault: h.vault,
+    registry: new ConnectorRegistry(),
+    logger: silentLogger,
+    clock: systemClock,
+    ...overrides,
+  });
   const all = new CompositeConnectionsApi([
     { scope: 'user', api: h.api },
     { scope: 'workspace', api: workspace },

@@ -21,7 +21,12 @@ export function makeTestCa(): TestCa {
   run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
   writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=DNS:localhost\n');
   run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem');
-  return { dir, caFile: path.join(dir, 'ca.pem'), key: readFileSync(path.join(dir, 'server.key'), 'utf8'), cert: readFileSync(path.join(dir, 'server.pem'), 'utf8') };
+  return {
+    dir,
+    caFile: path.join(dir, 'ca.pem'),
+    key: readFileSync(path.join(dir, 'server.key'), 'utf8'),
+    cert: readFileSync(path.join(dir, 'server.pem'), 'utf8'),
+  };
 }
 
 const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);

@@ -30,8 +30,24 @@ describe('layer boundaries (lint)', function () {
   it('keeps src/shared free of imports from core, host and webview', async () => {
     const upward = "import type { Connection } from '../core/api/types';\nexport type C = Connection;\n";
     assert.ok((await lint(upward, 'src/shared/probe.ts')).some((m) => m.startsWith('no-restricted-imports')));
-    assert.ok((await lint("import type { X } from '../../host/x';\nexport type Y = X;\n", 'src/shared/protocol/probe.ts')).some((m) => m.startsWith('no-restricted-imports')));
+    assert.ok(
+      (await lint("import type { X } from '../../host/x';\nexport type Y = X;\n", 'src/shared/protocol/probe.ts')).some((m) =>
+        m.startsWith('no-restricted-imports'),
+      ),
+    );
     assert.deepEqual(await lint("import type { ConfigField } from './configField';\nexport type F = ConfigField;\n", 'src/shared/probe.ts'), []);
+  });
+
+  it('rejects a floating promise, a promise where a callback returns nothing, and a switch that misses a case', async () => {
+    const floating = 'export async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n';
+    assert.ok((await lint(floating, 'src/core/probe.ts')).some((m) => m.startsWith('@typescript-eslint/no-floating-promises')));
+    const misused = 'export function g(run: () => void): void {\n  run();\n}\ng(async () => {});\n';
+    assert.ok((await lint(misused, 'src/core/probe.ts')).some((m) => m.startsWith('@typescript-eslint/no-misused-promises')));
+    const partial = "export function h(k: 'a' | 'b'): number {\n  switch (k) {\n    case 'a':\n      return 1;\n    default:\n      return 2;\n  }\n}\n";
+    assert.ok(
+      (await lint(partial, 'src/core/probe.ts')).some((m) => m.startsWith('@typescript-eslint/switch-exhaustiveness-check')),
+      'a default: does not count as handling every case',
+    );
   });
 
   it('rejects any', async () => {
@@ -49,7 +65,10 @@ describe('layer boundaries (lint)', function () {
       "import * as vscode from 'vscode';\nexport const f = (t: string) => vscode.window.withProgress({ location: 15, title: t }, async () => 1);\n",
     ];
     for (const code of raw) {
-      assert.ok((await lint(code, 'src/host/probe.ts')).some((m) => m.startsWith('no-restricted-syntax')), code);
+      assert.ok(
+        (await lint(code, 'src/host/probe.ts')).some((m) => m.startsWith('no-restricted-syntax')),
+        code,
+      );
       assert.deepEqual(await lint(code, 'src/host/ui/untrusted.ts'), [], code);
     }
   });

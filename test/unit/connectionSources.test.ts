@@ -9,7 +9,7 @@ import { makeSourcesHarness } from '../support/harness';
 const conn = (id: string, name: string): Connection => ({ id, name, type: 'postgres', config: {} });
 
 describe('connection sources: one composite, each connection knowing its source', () => {
-  it('merges the sources\' lists sorted by name, routes each call to the source holding the connection', async () => {
+  it("merges the sources' lists sorted by name, routes each call to the source holding the connection", async () => {
     const mine = new FakeConnectionsApi([conn('a', 'Zed'), conn('b', 'alpha')], { a: { catalogs: ['mine'] }, b: {} });
     const team = new FakeConnectionsApi([conn('t', 'Middle')], { t: { catalogs: ['team'] } });
     const api = new CompositeConnectionsApi([
@@ -17,10 +17,13 @@ describe('connection sources: one composite, each connection knowing its source'
       { scope: 'hosted', api: team },
     ]);
     const { data } = await api.listConnections();
-    assert.deepEqual(data.map((c) => `${c.name}@${c.scope}`), ['alpha@user', 'Middle@hosted', 'Zed@user']);
+    assert.deepEqual(
+      data.map((c) => `${c.name}@${c.scope}`),
+      ['alpha@user', 'Middle@hosted', 'Zed@user'],
+    );
     assert.deepEqual((await api.listCatalogs('t')).catalogs, [{ name: 'team' }]);
     assert.deepEqual((await api.listCatalogs('a')).catalogs, [{ name: 'mine' }]);
-    assert.equal(team.calls.filter((c) => c.method === 'listCatalogs').length, 1, 'the user source\'s call never went to the hosted one');
+    assert.equal(team.calls.filter((c) => c.method === 'listCatalogs').length, 1, "the user source's call never went to the hosted one");
     await assert.rejects(api.getConnection('nope'), (e: unknown) => ConnectionError.is(e, 'not_found'));
   });
 
@@ -33,7 +36,10 @@ describe('connection sources: one composite, each connection knowing its source'
       { scope: 'hosted', api: team },
     ]);
     const { data, meta } = await api.listConnections();
-    assert.deepEqual(data.map((c) => c.name), ['Mine']);
+    assert.deepEqual(
+      data.map((c) => c.name),
+      ['Mine'],
+    );
     assert.deepEqual(meta.unavailable, [{ scope: 'hosted', code: 'unreachable', message: '503 Service Unavailable' }]);
     await assert.rejects(api.getConnection('t'), (e: unknown) => ConnectionError.is(e, 'unreachable'));
   });

@@ -23,10 +23,16 @@ describe('ConnectionStore', () => {
     await store.mutate((rs) => rs.push(record('a')));
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     assert.equal(doc.version, 1);
-    assert.deepEqual(doc.connections.map((c: StoredConnection) => c.id), ['a']);
+    assert.deepEqual(
+      doc.connections.map((c: StoredConnection) => c.id),
+      ['a'],
+    );
     const again = new ConnectionStore(file, silentLogger, systemClock);
     assert.deepEqual((await again.load()).problems, []);
-    assert.deepEqual(again.list().map((c) => c.id), ['a']);
+    assert.deepEqual(
+      again.list().map((c) => c.id),
+      ['a'],
+    );
   });
 
   it('keeps the previous document as the last good copy and leaves no temporary files', async () => {
@@ -35,7 +41,10 @@ describe('ConnectionStore', () => {
     await store.mutate((rs) => rs.push(record('a')));
     await store.mutate((rs) => rs.push(record('b')));
     const backup = JSON.parse(readFileSync(`${file}.bak`, 'utf8'));
-    assert.deepEqual(backup.connections.map((c: StoredConnection) => c.id), ['a']);
+    assert.deepEqual(
+      backup.connections.map((c: StoredConnection) => c.id),
+      ['a'],
+    );
     assert.deepEqual(readdirSync(dir).sort(), ['connections.json', 'connections.json.bak']);
   });
 
@@ -49,7 +58,10 @@ describe('ConnectionStore', () => {
     const report = await reopened.load();
     assert.equal(report.problems.length, 1);
     assert.match(report.problems[0]!, /damaged .*moved to .*corrupt.*Restored 1 connection/s);
-    assert.deepEqual(reopened.list().map((c) => c.id), ['a']);
+    assert.deepEqual(
+      reopened.list().map((c) => c.id),
+      ['a'],
+    );
     const aside = readdirSync(dir).find((f) => f.includes('.corrupt-'))!;
     assert.equal(readFileSync(path.join(dir, aside), 'utf8'), '{"version": 1, "connections": [ {broken');
   });
@@ -71,8 +83,14 @@ describe('ConnectionStore', () => {
     const store = new ConnectionStore(file, silentLogger, systemClock);
     const report = await store.load();
     assert.ok(report.readOnlyReason);
-    assert.deepEqual(store.list().map((c) => c.id), ['a']);
-    await assert.rejects(store.mutate((rs) => rs.push(record('b'))), (e: unknown) => ConnectionError.is(e, 'read_only'));
+    assert.deepEqual(
+      store.list().map((c) => c.id),
+      ['a'],
+    );
+    await assert.rejects(
+      store.mutate((rs) => rs.push(record('b'))),
+      (e: unknown) => ConnectionError.is(e, 'read_only'),
+    );
     assert.equal(readFileSync(file, 'utf8'), newer);
   });
 
@@ -82,7 +100,10 @@ describe('ConnectionStore', () => {
     const store = new ConnectionStore(file, silentLogger, systemClock);
     const report = await store.load();
     assert.match(report.problems[0]!, /cannot be read \(EISDIR\)/);
-    await assert.rejects(store.mutate((rs) => rs.push(record('b'))), (e: unknown) => ConnectionError.is(e, 'read_only'));
+    await assert.rejects(
+      store.mutate((rs) => rs.push(record('b'))),
+      (e: unknown) => ConnectionError.is(e, 'read_only'),
+    );
     assert.ok(existsSync(file));
   });
 
@@ -95,7 +116,13 @@ describe('ConnectionStore', () => {
     await other.mutate((rs) => rs.push(record('from-window-2')));
     const final = new ConnectionStore(file, silentLogger, systemClock);
     await final.load();
-    assert.deepEqual(final.list().map((c) => c.id).sort(), ['from-window-1', 'from-window-2']);
+    assert.deepEqual(
+      final
+        .list()
+        .map((c) => c.id)
+        .sort(),
+      ['from-window-1', 'from-window-2'],
+    );
   });
 
   it('serializes concurrent changes in one window', async () => {
@@ -111,10 +138,15 @@ describe('ConnectionStore', () => {
     await store.load();
     await store.mutate((rs) => rs.push(record('a')));
     const before = readFileSync(file, 'utf8');
-    await assert.rejects(store.mutate(() => {
-      throw new Error('no');
-    }));
+    await assert.rejects(
+      store.mutate(() => {
+        throw new Error('no');
+      }),
+    );
     assert.equal(readFileSync(file, 'utf8'), before);
-    assert.deepEqual(store.list().map((c) => c.id), ['a']);
+    assert.deepEqual(
+      store.list().map((c) => c.id),
+      ['a'],
+    );
   });
 });

@@ -34,7 +34,15 @@ const testWarehouse: ConnectorSpec = {
       test: async () => ({ ok: secrets.token === 'good', message: `account ${String(config.account)}`, serverVersion: 'TW 1.0' }),
       catalogs: async (): Promise<NamedItem[]> => [{ name: 'ANALYTICS' }],
       schemas: async (catalog): Promise<NamedItem[]> => (catalog === 'ANALYTICS' ? [{ name: 'PUBLIC' }] : []),
-      tables: async (q) => ({ tables: q.schema === 'PUBLIC' ? [{ name: 'ORDERS', type: 'TABLE' as const }, { name: 'order lines', type: 'VIEW' as const }] : [] }),
+      tables: async (q) => ({
+        tables:
+          q.schema === 'PUBLIC'
+            ? [
+                { name: 'ORDERS', type: 'TABLE' as const },
+                { name: 'order lines', type: 'VIEW' as const },
+              ]
+            : [],
+      }),
       columns: async (q): Promise<ColumnInfo[]> => (q.table === 'ORDERS' ? [{ name: 'ID', type: 'NUMBER(38,0)', nullable: false }] : []),
       query: async (options): Promise<TestQueryResponse> => {
         seen.push(options);
@@ -51,7 +59,10 @@ describe('connector manifest: a connector added by one line shows up everywhere'
   it('appears in the form, with its own fields checked by the shared rules', () => {
     const choice = registry.formChoices().find((c) => c.type === 'test-warehouse');
     assert.ok(choice, 'the form does not offer the new connector');
-    assert.deepEqual(choice.fields.map((f) => f.name), ['account', 'token']);
+    assert.deepEqual(
+      choice.fields.map((f) => f.name),
+      ['account', 'token'],
+    );
     assert.match(checkInput(choice.fields[0]!, '') ?? '', /required/i);
   });
 
@@ -95,9 +106,14 @@ describe('connector manifest: a connector added by one line shows up everywhere'
     }
   });
 
-  it('is the only place outside a connector\'s folder that names the shipped connector types', () => {
+  it("is the only place outside a connector's folder that names the shipped connector types", () => {
     const root = path.resolve(__dirname, '..', '..', 'src');
-    const allowed = [/^core\/connectors\/(postgres|mysql|sqlite)\//, /^core\/connectors\/manifest\.ts$/, /^core\/connectors\/sql\/dialects\.ts$/, /^core\/sql\//];
+    const allowed = [
+      /^core\/connectors\/(postgres|mysql|sqlite)\//,
+      /^core\/connectors\/manifest\.ts$/,
+      /^core\/connectors\/sql\/dialects\.ts$/,
+      /^core\/sql\//,
+    ];
     // Known, deliberate: the sample is a SQLite file; editor language ids are not connector types.
     const exceptions = [/^core\/local\/sampleConnection\.ts$/, /^host\/query\/bindings\.ts$/];
     const offenders: string[] = [];

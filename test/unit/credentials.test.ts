@@ -78,7 +78,10 @@ describe('credentials, apart from connections', () => {
     assert.deepEqual(created.config, {});
     assert.deepEqual(created.stored_secrets, ['passphrase', 'password']);
     assert.ok(!JSON.stringify(await credentials.listCredentials()).includes(secret));
-    assert.deepEqual((await credentials.listCredentials()).data.map((c) => c.name), ['prod']);
+    assert.deepEqual(
+      (await credentials.listCredentials()).data.map((c) => c.name),
+      ['prod'],
+    );
     // An empty value removes a secret; the others stay.
     assert.deepEqual((await credentials.updateCredential(created.id, { config: { passphrase: '' } })).stored_secrets, ['password']);
     // A new credential can start from another's secrets (a changed password keeps the rest).
@@ -86,14 +89,22 @@ describe('credentials, apart from connections', () => {
     assert.deepEqual(next.stored_secrets, ['passphrase', 'password']);
     await credentials.deleteCredential(created.id);
     await assert.rejects(credentials.getCredential(created.id), (e: unknown) => ConnectionError.is(e, 'not_found'));
-    assert.deepEqual((await credentials.listCredentials()).data.map((c) => c.id), [next.id]);
+    assert.deepEqual(
+      (await credentials.listCredentials()).data.map((c) => c.id),
+      [next.id],
+    );
     await assert.rejects(credentials.createCredential({ name: 'x', type: 'nope' as 'database', config: {} }), /Unknown credential type/);
   });
 
   it('saves a connection with a credentialId, never with secrets, the same way against a hosted-like back end', async () => {
     const api = new RecordingApi();
     const credentials = new RecordingCredentials();
-    const saved = await saveConnection({ api, credentials }, postgres, { name: 'prod', type: 'postgres', config: { host: 'h' }, secrets: { password: secret } });
+    const saved = await saveConnection({ api, credentials }, postgres, {
+      name: 'prod',
+      type: 'postgres',
+      config: { host: 'h' },
+      secrets: { password: secret },
+    });
     assert.equal(saved.credentialId, 'cred_1');
     assert.ok(!JSON.stringify(api.requests).includes(secret), 'a connection request carried the secret');
     assert.deepEqual(credentials.held.get('cred_1'), { password: secret });
@@ -111,14 +122,22 @@ describe('credentials, apart from connections', () => {
     await assert.rejects(saveConnection({ api, credentials }, postgres, { name: 'x', type: 'postgres', config: {}, secrets: { password: secret } }), /taken/);
     assert.deepEqual(credentials.log, ['create cred_1', 'delete cred_1']);
     assert.equal(credentials.held.size, 0);
-    await assert.rejects(saveConnection({ api, credentials }, postgres, { name: 'x', type: 'postgres', config: {}, secrets: { token: 't' } }), /not a secret of a PostgreSQL connection/);
+    await assert.rejects(
+      saveConnection({ api, credentials }, postgres, { name: 'x', type: 'postgres', config: {}, secrets: { token: 't' } }),
+      /not a secret of a PostgreSQL connection/,
+    );
     assert.equal(credentials.log.length, 2, 'an unknown secret field is refused before anything is stored');
   });
 
   it('tests typed secrets through a short-lived credential, deleted afterwards', async () => {
     const api = new RecordingApi();
     const credentials = new RecordingCredentials();
-    const result = await testConnectionDraft({ api, credentials }, postgres, { type: 'postgres', config: { host: 'h' }, secrets: { password: secret }, credentialId: 'cred_saved' });
+    const result = await testConnectionDraft({ api, credentials }, postgres, {
+      type: 'postgres',
+      config: { host: 'h' },
+      secrets: { password: secret },
+      credentialId: 'cred_saved',
+    });
     assert.equal(result.ok, true);
     const request = api.requests[0] as TestConnectionRequest;
     assert.equal(request.credentialId, 'cred_1');

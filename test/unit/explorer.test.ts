@@ -16,7 +16,11 @@ const storageSpec: ConnectorSpec = {
   icon: 'archive',
   fields: [],
   capabilities: ['catalogs', 'files', 'cloudSchema'],
-  hierarchy: { children: { connection: ['bucket'], bucket: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] }, paged: ['object', 'prefix'], searchable: ['object', 'prefix'] },
+  hierarchy: {
+    children: { connection: ['bucket'], bucket: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] },
+    paged: ['object', 'prefix'],
+    searchable: ['object', 'prefix'],
+  },
   load: () => Promise.reject(new Error('the explorer never loads a driver')),
 };
 
@@ -26,28 +30,31 @@ const col = (name: string) => ({ name, type: 'int', nullable: true });
 const tables = (...names: string[]) => names.map((name) => ({ name, type: 'TABLE' as const }));
 
 function fake() {
-  return new FakeConnectionsApi([conn('pg', 'postgres', 'PG'), conn('lite', 'sqlite', 'Lite'), conn('maria', 'mysql', 'Maria'), conn('s3', 'test-storage', 'Lake')], {
-    pg: {
-      catalogs: ['app'],
-      schemas: { app: ['public'] },
-      tables: { 'app/public': [...tables('a', 'b'), { name: 'events', type: 'PARTITIONED TABLE' }] },
-      partitions: { 'app/public/events': [{ name: 'events_2024', type: 'PARTITION', schema: 'old' }] },
-      columns: { 'app/public/a': [col('x'), col('y')], 'app/public/events': [col('at')] },
+  return new FakeConnectionsApi(
+    [conn('pg', 'postgres', 'PG'), conn('lite', 'sqlite', 'Lite'), conn('maria', 'mysql', 'Maria'), conn('s3', 'test-storage', 'Lake')],
+    {
+      pg: {
+        catalogs: ['app'],
+        schemas: { app: ['public'] },
+        tables: { 'app/public': [...tables('a', 'b'), { name: 'events', type: 'PARTITIONED TABLE' }] },
+        partitions: { 'app/public/events': [{ name: 'events_2024', type: 'PARTITION', schema: 'old' }] },
+        columns: { 'app/public/a': [col('x'), col('y')], 'app/public/events': [col('at')] },
+      },
+      lite: { catalogs: ['data.sqlite'], tables: { 'data.sqlite/': tables('t1', 't2', 't3', 't4', 't5') }, columns: { 'data.sqlite//t1': [col('id')] } },
+      maria: { schemas: { '': ['shop'] }, tables: { '/shop': tables('orders') } },
+      s3: {
+        catalogs: ['lake'],
+        objects: [
+          { key: 'raw/2025/a.parquet', size: 10, lastModified: '2025-01-01' },
+          { key: 'raw/b.csv', size: 2048, lastModified: '2025-01-02' },
+          { key: 'raw/c.csv', size: 1, lastModified: '2025-01-03' },
+          { key: 'raw/d.json', size: 1, lastModified: '2025-01-03' },
+          { key: 'top.txt', size: 3, lastModified: '2025-01-04' },
+        ],
+        fileSchemas: { 'raw/b.csv': [col('id'), col('name')] },
+      },
     },
-    lite: { catalogs: ['data.sqlite'], tables: { 'data.sqlite/': tables('t1', 't2', 't3', 't4', 't5') }, columns: { 'data.sqlite//t1': [col('id')] } },
-    maria: { schemas: { '': ['shop'] }, tables: { '/shop': tables('orders') } },
-    s3: {
-      catalogs: ['lake'],
-      objects: [
-        { key: 'raw/2025/a.parquet', size: 10, lastModified: '2025-01-01' },
-        { key: 'raw/b.csv', size: 2048, lastModified: '2025-01-02' },
-        { key: 'raw/c.csv', size: 1, lastModified: '2025-01-03' },
-        { key: 'raw/d.json', size: 1, lastModified: '2025-01-03' },
-        { key: 'top.txt', size: 3, lastModified: '2025-01-04' },
-      ],
-      fileSchemas: { 'raw/b.csv': [col('id'), col('name')] },
-    },
-  });
+  );
 }
 
 async function walk(api: FakeConnectionsApi, ...picks: ((n: ExplorerNode) => boolean)[]): Promise<ExplorerNode> {
@@ -69,22 +76,34 @@ describe('explorer model against a fake back end', () => {
     assert.equal(column.kind, 'column');
     const item = column as ItemNode;
     assert.deepEqual(item.connection, { id: 'pg', type: 'postgres', scope: 'user' });
-    assert.deepEqual(item.path.map((s) => `${s.level}:${s.name}`), ['catalog:app', 'schema:public', 'table:a', 'column:x']);
+    assert.deepEqual(
+      item.path.map((s) => `${s.level}:${s.name}`),
+      ['catalog:app', 'schema:public', 'table:a', 'column:x'],
+    );
     assert.deepEqual(api.calls.find((c) => c.method === 'listColumns')?.args[1], { catalog: 'app', schema: 'public', table: 'a' });
 
     // MySQL has no catalog level, SQLite no schema level: no fake node stands in for the missing one.
     const mysqlTable = (await walk(api, named('Maria'), named('shop'), named('orders'))) as ItemNode;
-    assert.deepEqual(mysqlTable.path.map((s) => s.level), ['schema', 'table']);
+    assert.deepEqual(
+      mysqlTable.path.map((s) => s.level),
+      ['schema', 'table'],
+    );
     const liteTable = (await walk(api, named('Lite'), named('data.sqlite'), named('t1'))) as ItemNode;
-    assert.deepEqual(liteTable.path.map((s) => s.level), ['catalog', 'table']);
+    assert.deepEqual(
+      liteTable.path.map((s) => s.level),
+      ['catalog', 'table'],
+    );
     assert.equal(liteTable.parent?.kind, 'catalog');
   });
 
-  it('lists a partitioned table\'s partitions after its columns, each in its own schema', async () => {
+  it("lists a partitioned table's partitions after its columns, each in its own schema", async () => {
     const api = fake();
     const events = await walk(api, named('PG'), named('app'), named('public'), named('events'));
     const under = await loadChildren(api, registry, events, { pageSize: 100 });
-    assert.deepEqual(under.map((n) => n.kind), ['column', 'table']);
+    assert.deepEqual(
+      under.map((n) => n.kind),
+      ['column', 'table'],
+    );
     const partition = under[1] as ItemNode;
     assert.deepEqual(locate(partition.path), { catalog: 'app', schema: 'old', table: 'events_2024' });
     // A plain table asks for no partitions at all.
@@ -96,11 +115,20 @@ describe('explorer model against a fake back end', () => {
   it('"Load more" under a SQLite file appends to the file node itself, the object the view holds', async () => {
     const api = fake();
     const fired: (ExplorerNode | undefined)[] = [];
-    const model = new ExplorerModel(api, undefined, registry, () => 2, (n) => fired.push(n));
+    const model = new ExplorerModel(
+      api,
+      undefined,
+      registry,
+      () => 2,
+      (n) => fired.push(n),
+    );
     const [lite] = (await model.children(undefined)).filter(named('Lite'));
     const [file] = await model.children(lite);
     const first = await model.children(file);
-    assert.deepEqual(first.map((n) => n.kind), ['table', 'table', 'loadMore']);
+    assert.deepEqual(
+      first.map((n) => n.kind),
+      ['table', 'table', 'loadMore'],
+    );
     const more = first[2] as LoadMoreNode;
     assert.equal(more.parent, file, 'the load-more node hangs off the file node, not a stand-in');
     assert.equal(more.what, 'tables');
@@ -108,10 +136,16 @@ describe('explorer model against a fake back end', () => {
     assert.equal(fired.length, 1);
     assert.equal(fired[0], file, 'the change event names the very node the view was given');
     const second = await model.children(file);
-    assert.deepEqual(second.map((n) => ('name' in n ? n.name : n.kind)), ['t1', 't2', 't3', 't4', 'loadMore']);
+    assert.deepEqual(
+      second.map((n) => ('name' in n ? n.name : n.kind)),
+      ['t1', 't2', 't3', 't4', 'loadMore'],
+    );
     await model.loadMore(second[4] as LoadMoreNode);
     const third = await model.children(file);
-    assert.deepEqual(third.map((n) => ('name' in n ? n.name : n.kind)), ['t1', 't2', 't3', 't4', 't5']);
+    assert.deepEqual(
+      third.map((n) => ('name' in n ? n.name : n.kind)),
+      ['t1', 't2', 't3', 't4', 't5'],
+    );
     assert.equal(new Set(third.map((n) => n.id)).size, 5, 'ids stay unique across pages');
     // Refreshing the file forgets the extra pages.
     model.refresh(file);
@@ -121,32 +155,56 @@ describe('explorer model against a fake back end', () => {
   it('pages and filters any level the spec marks: folders and files of a bucket, with the filter as a prefix', async () => {
     const api = fake();
     const fired: (ExplorerNode | undefined)[] = [];
-    const model = new ExplorerModel(api, undefined, registry, () => 100, (n) => fired.push(n));
+    const model = new ExplorerModel(
+      api,
+      undefined,
+      registry,
+      () => 100,
+      (n) => fired.push(n),
+    );
     const [lake] = (await model.children(undefined)).filter(named('Lake'));
     const [bucket] = await model.children(lake);
     assert.equal(bucket!.kind, 'bucket');
     const top = await model.children(bucket);
-    assert.deepEqual(top.map((n) => ('name' in n ? `${n.kind}:${n.name}` : n.kind)), ['prefix:raw/', 'object:top.txt']);
+    assert.deepEqual(
+      top.map((n) => ('name' in n ? `${n.kind}:${n.name}` : n.kind)),
+      ['prefix:raw/', 'object:top.txt'],
+    );
     const raw = top[0]!;
     const page = await model.children(raw);
-    assert.deepEqual(page.map((n) => ('name' in n ? `${n.kind}:${n.name}` : n.kind)), ['prefix:raw/2025/', 'object:raw/b.csv', 'loadMore']);
+    assert.deepEqual(
+      page.map((n) => ('name' in n ? `${n.kind}:${n.name}` : n.kind)),
+      ['prefix:raw/2025/', 'object:raw/b.csv', 'loadMore'],
+    );
     await model.loadMore(page[2] as LoadMoreNode);
     assert.equal(fired.at(-1), raw);
     const all = await model.children(raw);
-    assert.deepEqual(all.map((n) => ('name' in n ? n.name : n.kind)), ['raw/2025/', 'raw/b.csv', 'raw/c.csv', 'raw/d.json']);
-    assert.equal((await model.children(all[1])).map((n) => (n.kind === 'column' ? n.name : n.kind)).join(), 'id,name', 'a file\'s columns come from its schema');
+    assert.deepEqual(
+      all.map((n) => ('name' in n ? n.name : n.kind)),
+      ['raw/2025/', 'raw/b.csv', 'raw/c.csv', 'raw/d.json'],
+    );
+    assert.equal((await model.children(all[1])).map((n) => (n.kind === 'column' ? n.name : n.kind)).join(), 'id,name', "a file's columns come from its schema");
 
     assert.ok(model.canFilter(raw), 'folders are filterable: the spec says so');
-    assert.ok(!model.canFilter(all[1]!), 'a file\'s columns are not');
+    assert.ok(!model.canFilter(all[1]!), "a file's columns are not");
     model.setFilter(raw as ItemNode, 'c');
-    assert.deepEqual((await model.children(raw)).map((n) => ('name' in n ? n.name : n.kind)), ['raw/c.csv']);
+    assert.deepEqual(
+      (await model.children(raw)).map((n) => ('name' in n ? n.name : n.kind)),
+      ['raw/c.csv'],
+    );
     assert.equal((api.calls.at(-1)!.args[1] as { prefix: string }).prefix, 'raw/c', 'the filter went to the server as a prefix');
   });
 
   it('says what is empty and what failed, in place, with the code a retry or confirmation needs', async () => {
     const api = fake();
     const schema = await walk(api, named('PG'), named('app'), named('public'));
-    const model = new ExplorerModel(api, undefined, registry, () => 100, () => undefined);
+    const model = new ExplorerModel(
+      api,
+      undefined,
+      registry,
+      () => 100,
+      () => undefined,
+    );
     model.setFilter(schema as ItemNode, 'zzz');
     assert.equal(((await model.children(schema))[0] as MessageNode).text, 'No tables match "zzz"');
     api.fail.set('listTables', new ConnectionError('target_changed', 'points somewhere new'));

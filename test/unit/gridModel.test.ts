@@ -64,7 +64,10 @@ describe('grid row windows', () => {
   it('asks once for each missing window, and not again while it is on its way', () => {
     const cache = new WindowCache();
     const first = cache.missing({ first: 150, end: 260 }, 1000, 1);
-    assert.deepEqual(first.map((w) => w.offset), [0, 200]);
+    assert.deepEqual(
+      first.map((w) => w.offset),
+      [0, 200],
+    );
     assert.deepEqual(cache.missing({ first: 150, end: 260 }, 1000, 2), []);
     cache.put(0, rows(0, windowRows), 1);
     assert.deepEqual(cache.row(150), [150]);
@@ -83,7 +86,10 @@ describe('grid row windows', () => {
     cache.missing({ first: 0, end: 50 }, 50, 1);
     cache.put(0, rows(0, 50), 1);
     assert.deepEqual(cache.missing({ first: 0, end: 50 }, 50, 2), []);
-    assert.deepEqual(cache.missing({ first: 0, end: 120 }, 120, 3).map((w) => w.offset), [0]);
+    assert.deepEqual(
+      cache.missing({ first: 0, end: 120 }, 120, 3).map((w) => w.offset),
+      [0],
+    );
   });
 
   it('forgets the least recently used windows, so scrolling a million rows holds a fixed number', () => {
@@ -168,9 +174,15 @@ describe('results status line', () => {
   const base = { type: 'progress' as const, generation: 1, columns: [], truncated: false };
   it('says rows, limit and truncation, time, or how a run ended', () => {
     assert.equal(statusText(undefined, 100), 'Starting…');
-    assert.equal(statusText({ ...base, phase: 'done', rowCount: 1000, truncated: true, executionMs: 1234 }, 1000), '1,000 rows · truncated at the limit of 1,000 · 1,234 ms');
+    assert.equal(
+      statusText({ ...base, phase: 'done', rowCount: 1000, truncated: true, executionMs: 1234 }, 1000),
+      '1,000 rows · truncated at the limit of 1,000 · 1,234 ms',
+    );
     assert.equal(statusText({ ...base, phase: 'done', rowCount: 1, executionMs: 3 }, 100), '1 row · limit 100 · 3 ms');
-    assert.equal(statusText({ ...base, phase: 'done', rowCount: 2, executionMs: 820, rowsScanned: 450_000 }, 100), '2 rows · limit 100 · 820 ms · 450,000 rows scanned');
+    assert.equal(
+      statusText({ ...base, phase: 'done', rowCount: 2, executionMs: 820, rowsScanned: 450_000 }, 100),
+      '2 rows · limit 100 · 820 ms · 450,000 rows scanned',
+    );
     assert.equal(statusText({ ...base, phase: 'cancelled', rowCount: 5000 }, 100), 'Cancelled after 5,000 rows');
   });
 });

@@ -34,10 +34,7 @@ describe('LocalConnectionsApi', () => {
 
   it('refuses a secret inside config, naming the field', async () => {
     const h = await makeHarness();
-    await assert.rejects(
-      h.api.createConnection({ name: 'x', type: 'postgres', config: { ...pgConfig, password: 'p' } }),
-      code('invalid_config', 'password'),
-    );
+    await assert.rejects(h.api.createConnection({ name: 'x', type: 'postgres', config: { ...pgConfig, password: 'p' } }), code('invalid_config', 'password'));
     assert.equal(h.store.list().length, 0);
   });
 
@@ -59,10 +56,7 @@ describe('LocalConnectionsApi', () => {
     await h.save({ name: 'Warehouse', type: 'postgres', config: pgConfig }, { password: 'a' });
     const before = readFileSync(h.store.file, 'utf8');
     const vaultBefore = new Map(h.vault.entries);
-    await assert.rejects(
-      h.save({ name: 'warehouse', type: 'mysql', config: { host: 'h' } }, { password: 'b' }),
-      code('name_taken', 'name'),
-    );
+    await assert.rejects(h.save({ name: 'warehouse', type: 'mysql', config: { host: 'h' } }, { password: 'b' }), code('name_taken', 'name'));
     assert.equal(readFileSync(h.store.file, 'utf8'), before);
     assert.deepEqual(h.vault.entries, vaultBefore, 'no orphaned credential');
     const other = await h.api.createConnection({ name: 'Other', type: 'postgres', config: pgConfig });
@@ -96,10 +90,7 @@ describe('LocalConnectionsApi', () => {
   it('removes a just-stored secret again when the record cannot be saved', async () => {
     const h = await makeHarness();
     writeFileSync(h.store.file, JSON.stringify({ version: 42, connections: [] }));
-    await assert.rejects(
-      h.save({ name: 'n', type: 'postgres', config: pgConfig }, { password: 'x' }),
-      code('read_only'),
-    );
+    await assert.rejects(h.save({ name: 'n', type: 'postgres', config: pgConfig }, { password: 'x' }), code('read_only'));
     assert.deepEqual(h.credentialKeys(), []);
   });
 
@@ -108,10 +99,19 @@ describe('LocalConnectionsApi', () => {
     await h.api.createConnection({ name: 'b-pg', type: 'postgres', config: pgConfig });
     await h.api.createConnection({ name: 'A-my', type: 'mysql', config: { host: 'h' } });
     await h.api.createConnection({ name: 'c-pg', type: 'postgres', config: pgConfig });
-    assert.deepEqual((await h.api.listConnections()).data.map((c) => c.name), ['A-my', 'b-pg', 'c-pg']);
-    assert.deepEqual((await h.api.listConnections({ type: 'postgres' })).data.map((c) => c.name), ['b-pg', 'c-pg']);
+    assert.deepEqual(
+      (await h.api.listConnections()).data.map((c) => c.name),
+      ['A-my', 'b-pg', 'c-pg'],
+    );
+    assert.deepEqual(
+      (await h.api.listConnections({ type: 'postgres' })).data.map((c) => c.name),
+      ['b-pg', 'c-pg'],
+    );
     const found = await h.api.listConnections({ search: 'PG' });
-    assert.deepEqual(found.data.map((c) => c.name), ['b-pg', 'c-pg']);
+    assert.deepEqual(
+      found.data.map((c) => c.name),
+      ['b-pg', 'c-pg'],
+    );
     assert.equal(found.meta.total, 2);
   });
 
@@ -141,8 +141,14 @@ describe('LocalConnectionsApi', () => {
     await assert.rejects(h.api.testQuery({ connectionId: c.id, sql: '   ' }), code('invalid_config', 'sql'));
     await assert.rejects(h.api.testQuery({ connectionId: c.id, sql: 'select 1', limit: 0 }), code('invalid_config', 'limit'));
     await assert.rejects(h.api.preview(c.id, { table: 't', limit: 1_000_001 }), code('invalid_config', 'limit'));
-    await assert.rejects(h.api.previewStream(c.id, { table: 't', limit: 1.5 }, { start: () => undefined, rows: () => undefined }), code('invalid_config', 'limit'));
-    await assert.rejects(h.api.testQueryStream({ connectionId: c.id, sql: '' }, { start: () => undefined, rows: () => undefined }), code('invalid_config', 'sql'));
+    await assert.rejects(
+      h.api.previewStream(c.id, { table: 't', limit: 1.5 }, { start: () => undefined, rows: () => undefined }),
+      code('invalid_config', 'limit'),
+    );
+    await assert.rejects(
+      h.api.testQueryStream({ connectionId: c.id, sql: '' }, { start: () => undefined, rows: () => undefined }),
+      code('invalid_config', 'sql'),
+    );
     assert.equal(h.api.sessions.openCount, 0);
   });
 

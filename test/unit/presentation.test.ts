@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { displayIdentifier, displayQualifiedName, mysqlDialect, postgresDialect, sqliteDialect, type SqlDialectSpec } from '../../src/core/connectors/sql/dialects';
+import {
+  displayIdentifier,
+  displayQualifiedName,
+  mysqlDialect,
+  postgresDialect,
+  sqliteDialect,
+  type SqlDialectSpec,
+} from '../../src/core/connectors/sql/dialects';
 
 describe('names as a user types them', () => {
   it('quotes PostgreSQL names only where needed', () => {
@@ -16,7 +23,7 @@ describe('names as a user types them', () => {
     assert.equal(displayIdentifier(mysqlDialect, 'a`b'), '`a``b`');
   });
 
-  it('follows each dialect\'s folding: upper-case folding quotes lower-case names, no folding quotes neither', () => {
+  it("follows each dialect's folding: upper-case folding quotes lower-case names, no folding quotes neither", () => {
     const upper: SqlDialectSpec = { lexer: 'snowflake', quote: 'double', folding: 'upper' };
     assert.equal(displayIdentifier(upper, 'ORDERS'), 'ORDERS');
     assert.equal(displayIdentifier(upper, 'orders'), '"orders"');

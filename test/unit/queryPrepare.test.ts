@@ -44,7 +44,10 @@ describe('what Run Selection runs', () => {
 
   it('picks the dialect from the connector spec, standard SQL for a type this version does not know', () => {
     const registry = new ConnectorRegistry();
-    assert.deepEqual(['postgres', 'mysql', 'sqlite', 'other'].map((t) => registry.dialect(t).lexer), ['postgres', 'mysql', 'sqlite', 'postgres']);
+    assert.deepEqual(
+      ['postgres', 'mysql', 'sqlite', 'other'].map((t) => registry.dialect(t).lexer),
+      ['postgres', 'mysql', 'sqlite', 'postgres'],
+    );
     assert.equal(registry.dialect('other').folding, 'none');
   });
 });
@@ -55,7 +58,15 @@ describe('query history', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'planasonix-history-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const entry = (connectionId: string, sql: string) => ({ connectionId, connectionName: connectionId, sql, at: new Date().toISOString(), durationMs: 3, rows: 1, status: 'ok' as const });
+  const entry = (connectionId: string, sql: string) => ({
+    connectionId,
+    connectionName: connectionId,
+    sql,
+    at: new Date().toISOString(),
+    durationMs: 3,
+    rows: 1,
+    status: 'ok' as const,
+  });
 
   it('keeps runs per connection, most recent first, across restarts', async () => {
     const file = path.join(dir, 'history.json');
@@ -64,8 +75,14 @@ describe('query history', () => {
     await h.add(entry('b', 'select 2'));
     await h.add(entry('a', 'select 3'));
     const again = new QueryHistory(file, silentLogger);
-    assert.deepEqual((await again.list('a')).map((e) => e.sql), ['select 3', 'select 1']);
-    assert.deepEqual((await again.list()).map((e) => e.sql), ['select 3', 'select 2', 'select 1']);
+    assert.deepEqual(
+      (await again.list('a')).map((e) => e.sql),
+      ['select 3', 'select 1'],
+    );
+    assert.deepEqual(
+      (await again.list()).map((e) => e.sql),
+      ['select 3', 'select 2', 'select 1'],
+    );
   });
 
   it('keeps at most the newest entries of a connection, and never touches the others', async () => {
@@ -75,7 +92,10 @@ describe('query history', () => {
     const busy = await h.list('busy');
     assert.equal(busy.length, maxEntriesPerConnection);
     assert.equal(busy[0]!.sql, `select ${maxEntriesPerConnection + 4}`);
-    assert.deepEqual((await h.list('other')).map((e) => e.sql), ['keep me']);
+    assert.deepEqual(
+      (await h.list('other')).map((e) => e.sql),
+      ['keep me'],
+    );
   });
 
   it('moves a damaged file aside and starts again instead of failing', async () => {
@@ -98,7 +118,11 @@ describe('query history', () => {
         await new Promise((r) => (i % 2 ? setImmediate(r) : process.nextTick(r)));
       }
       await Promise.all([adding, ...reads]);
-      assert.deepEqual((await h.list('a')).map((e) => e.sql), ['select 1'], `round ${round}`);
+      assert.deepEqual(
+        (await h.list('a')).map((e) => e.sql),
+        ['select 1'],
+        `round ${round}`,
+      );
     }
   });
 
@@ -107,6 +131,9 @@ describe('query history', () => {
     await h.add(entry('a', 'select 1'));
     await h.add(entry('b', 'select 2'));
     await h.clear('a');
-    assert.deepEqual((await h.list()).map((e) => e.connectionId), ['b']);
+    assert.deepEqual(
+      (await h.list()).map((e) => e.connectionId),
+      ['b'],
+    );
   });
 });

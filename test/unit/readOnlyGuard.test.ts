@@ -27,11 +27,11 @@ describe('read-only guard: functions with effects outside the transaction, howev
     ['postgres', "select set_config('search_path', 'x', false)"],
     ['postgres', "select pg_notify('c', 'm')"],
     ['postgres', "select setval('s', 1)"],
-    ['postgres', "table t where pg_switch_wal() is not null"],
+    ['postgres', 'table t where pg_switch_wal() is not null'],
     ['mysql', "select get_lock('x', 0)"],
     ['mysql', "select GET_LOCK('x', 0)"],
     ['mysql', "select `get_lock`('x', 0)"],
-    ['mysql', "select release_all_locks()"],
+    ['mysql', 'select release_all_locks()'],
     ['mysql', "select load_file('/etc/passwd')"],
     ['mysql', "select 1 /*!50000 into outfile '/tmp/x' */"],
     ['mysql', "select 1 /*M! into outfile '/tmp/x' */"],
@@ -65,15 +65,15 @@ describe('read-only guard: functions with effects outside the transaction, howev
   const reads: [SqlDialect, string][] = [
     ['postgres', "select replace(name, 'a', 'b') from t"],
     ['postgres', "with x as (select replace(name, 'a', 'b') r from t) select * from x"],
-    ['postgres', "explain select insert(?), truncate(1.5)"],
-    ['postgres', 'select trunc(1.5), overlay(name placing \'x\' from 1) from t'],
+    ['postgres', 'explain select insert(?), truncate(1.5)'],
+    ['postgres', "select trunc(1.5), overlay(name placing 'x' from 1) from t"],
     ['postgres', "select 'pg_terminate_backend(1)' as text_only"],
     ['postgres', 'select "pg_terminate_backend" from t -- a column named so'],
     ['postgres', 'select pg_sleep(1)'],
     ['postgres', 'select * from t tablesample system (10)'],
     ['postgres', 'select 1 -- pg_terminate_backend(1)'],
     ['mysql', "select insert(name, 1, 2, 'x'), replace(name, 'a', 'b') from t"],
-    ['mysql', "select truncate(1.555, 2)"],
+    ['mysql', 'select truncate(1.555, 2)'],
     ['mysql', "help 'contents'"],
     ['mysql', 'select 1 --1'],
     ['mysql', 'select 1 /* into outfile */'],
@@ -112,8 +112,19 @@ describe('PostgreSQL guard: what the planner says a statement calls', () => {
   });
 
   it('finds calls in every expression of a plan, string literals aside', () => {
-    const plan = [{ Plan: { Output: ['x.a'], Plans: [{ Output: ["pg_terminate_backend(12345, '0'::bigint)"], Filter: "(name = 'f(oo'::text)" }], 'Function Name': 'pg_ls_dir', Schema: 'pg_catalog' } }];
-    const names = planCalls(plan).map((c) => c.name).sort();
+    const plan = [
+      {
+        Plan: {
+          Output: ['x.a'],
+          Plans: [{ Output: ["pg_terminate_backend(12345, '0'::bigint)"], Filter: "(name = 'f(oo'::text)" }],
+          'Function Name': 'pg_ls_dir',
+          Schema: 'pg_catalog',
+        },
+      },
+    ];
+    const names = planCalls(plan)
+      .map((c) => c.name)
+      .sort();
     assert.deepEqual(names, ['pg_ls_dir', 'pg_terminate_backend']);
   });
 

@@ -42,7 +42,13 @@ describe('result set (spooled rows, read by window)', () => {
     const set = await filled(10_000, { dir, memoryRows: 1000, blockRows: 64, cacheBlocks: 4 });
     assert.equal(set.spooled, true);
     assert.equal(readdirSync(dir).length, 1);
-    for (const [offset, count] of [[0, 5], [63, 3], [4990, 200], [9995, 50], [777, 1]] as const) {
+    for (const [offset, count] of [
+      [0, 5],
+      [63, 3],
+      [4990, 200],
+      [9995, 50],
+      [777, 1],
+    ] as const) {
       const got = await set.window(offset, count);
       const want = Array.from({ length: Math.min(count, 10_000 - offset) }, (_, k) => rowOf(offset + k));
       assert.deepEqual(got, want, `window ${offset}+${count}`);
@@ -66,7 +72,10 @@ describe('result set (spooled rows, read by window)', () => {
       got.forEach((row, k) => assert.equal(typeof row[0], 'number', `row ${k}`));
       for (let k = 1; k < got.length; k++) assert.equal(got[k]![0], (got[k - 1]![0] as number) + 1);
     }
-    assert.deepEqual((await set.window(340, 100)).map((r) => r[0]), [340, 341, 342, 343, 344, 345, 346, 347, 348, 349]);
+    assert.deepEqual(
+      (await set.window(340, 100)).map((r) => r[0]),
+      [340, 341, 342, 343, 344, 345, 346, 347, 348, 349],
+    );
     await set.dispose();
   });
 
@@ -85,11 +94,23 @@ describe('result set (spooled rows, read by window)', () => {
 
   it('takes a whole response from a back end that cannot stream, with its rowsScanned', async () => {
     const set = new ResultSet({ dir });
-    const response = { columns: ['id', 'name'], columnTypes: ['int4', 'text'], rows: [[1, 'a'], [2, null]], truncated: true, stats: { executionMs: 820, rowsScanned: 450_000 } };
+    const response = {
+      columns: ['id', 'name'],
+      columnTypes: ['int4', 'text'],
+      rows: [
+        [1, 'a'],
+        [2, null],
+      ],
+      truncated: true,
+      stats: { executionMs: 820, rowsScanned: 450_000 },
+    };
     await set.track(feed(set, response, 2));
     assert.equal(set.phase, 'done');
     assert.deepEqual(set.columnTypes, ['int4', 'text']);
-    assert.deepEqual(await set.window(0, 10), [[1, 'a'], [2, null]]);
+    assert.deepEqual(await set.window(0, 10), [
+      [1, 'a'],
+      [2, null],
+    ]);
     assert.deepEqual(set.stats, { executionMs: 820, rowsScanned: 450_000, rowsReturned: 2, truncated: true, limit: 2 });
     await set.dispose();
   });
@@ -144,15 +165,33 @@ describe('grid cells', () => {
 
   it('tells numbers, booleans, dates, JSON and binary from the server type name', () => {
     const cases: [string, string][] = [
-      ['int4', 'number'], ['numeric', 'number'], ['bigint unsigned', 'number'], ['DECIMAL', 'number'], ['double precision', 'number'],
-      ['bool', 'boolean'], ['timestamptz', 'date'], ['DATETIME', 'date'], ['jsonb', 'json'], ['_int4', 'json'],
-      ['bytea', 'binary'], ['BLOB', 'binary'], ['text', 'text'], ['varchar(20)', 'text'], ['', 'text'],
+      ['int4', 'number'],
+      ['numeric', 'number'],
+      ['bigint unsigned', 'number'],
+      ['DECIMAL', 'number'],
+      ['double precision', 'number'],
+      ['bool', 'boolean'],
+      ['timestamptz', 'date'],
+      ['DATETIME', 'date'],
+      ['jsonb', 'json'],
+      ['_int4', 'json'],
+      ['bytea', 'binary'],
+      ['BLOB', 'binary'],
+      ['text', 'text'],
+      ['varchar(20)', 'text'],
+      ['', 'text'],
     ];
     for (const [type, kind] of cases) assert.equal(columnKind(type), kind, type);
   });
 
   it('copies cells as TSV with line breaks and tabs flattened, NULL as empty', () => {
-    const tsv = toTsv([[1, 'a\tb', null], [2, 'two\nlines', new Uint8Array([1, 255])]], ['id', 'text', 'x']);
+    const tsv = toTsv(
+      [
+        [1, 'a\tb', null],
+        [2, 'two\nlines', new Uint8Array([1, 255])],
+      ],
+      ['id', 'text', 'x'],
+    );
     assert.equal(tsv, 'id\ttext\tx\n1\ta b\t\n2\ttwo lines\t\\x01ff');
   });
 
@@ -189,14 +228,21 @@ describe('export', () => {
     assert.equal(parsed.length, rows.length);
     assert.equal(parsed[1]!.text, 'comma, "quote"\nand newline');
     assert.equal(progress[progress.length - 1], rows.length);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.part')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.part')),
+      [],
+    );
     await set.dispose();
   });
 
   it('escapes spreadsheet formulas in text (and header) fields only when asked, never in numbers', async () => {
     const set = new ResultSet({ dir });
     set.start(['n', 't', '=HYPERLINK("x")'], ['numeric', 'text', 'text']);
-    await set.rows([['-1.5', '=cmd|\' /C calc\'!A0', '@SUM(1)'], [-2, '+1', '\tx'], [3, 'plain', '-']]);
+    await set.rows([
+      ['-1.5', "=cmd|' /C calc'!A0", '@SUM(1)'],
+      [-2, '+1', '\tx'],
+      [3, 'plain', '-'],
+    ]);
     const exact = path.join(dir, 'exact.csv');
     await exportResult(set, 'csv', exact, () => undefined);
     const plain = parse(readFileSync(exact, 'utf8')) as string[][];
@@ -227,9 +273,15 @@ describe('export', () => {
     await set.rows(Array.from({ length: 5000 }, (_, i) => [i]));
     const abort = new AbortController();
     abort.abort();
-    await assert.rejects(exportResult(set, 'csv', path.join(dir, 'x.csv'), () => undefined, abort.signal), (e: unknown) => ConnectionError.is(e, 'cancelled'));
+    await assert.rejects(
+      exportResult(set, 'csv', path.join(dir, 'x.csv'), () => undefined, abort.signal),
+      (e: unknown) => ConnectionError.is(e, 'cancelled'),
+    );
     assert.equal(existsSync(path.join(dir, 'x.csv')), false);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('x.csv')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('x.csv')),
+      [],
+    );
     await set.dispose();
   });
 });

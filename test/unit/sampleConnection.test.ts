@@ -28,6 +28,9 @@ describe('sample connection for a new user', () => {
     const h = await makeHarness();
     await h.api.createConnection({ name: 'mine', type: 'sqlite', config: { path: samplePath } });
     assert.equal(await offerSampleConnection(h.api, flags(), samplePath, h.dir), undefined);
-    assert.deepEqual((await h.api.listConnections()).data.map((c) => c.name), ['mine']);
+    assert.deepEqual(
+      (await h.api.listConnections()).data.map((c) => c.name),
+      ['mine'],
+    );
   });
 });

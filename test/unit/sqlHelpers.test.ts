@@ -10,8 +10,14 @@ describe('SQL helpers', () => {
     assert.equal(quoteDoubleQuoted('select'), '"select"');
     assert.equal(quoteBacktick('a`b'), '`a``b`');
     assert.equal(qualified(quoteDoubleQuoted, 'My Schema', undefined, 't'), '"My Schema"."t"');
-    assert.throws(() => quoteDoubleQuoted('a\u0000b'), (e: unknown) => ConnectionError.is(e, 'invalid_config'));
-    assert.throws(() => quoteBacktick(''), (e: unknown) => ConnectionError.is(e, 'invalid_config'));
+    assert.throws(
+      () => quoteDoubleQuoted('a\u0000b'),
+      (e: unknown) => ConnectionError.is(e, 'invalid_config'),
+    );
+    assert.throws(
+      () => quoteBacktick(''),
+      (e: unknown) => ConnectionError.is(e, 'invalid_config'),
+    );
   });
 
   it('escapes LIKE wildcards', () => {

@@ -39,7 +39,7 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ],
   ['postgres', 'select "名前", ▮"ünï" from "表"; select 2', 'select "名前", "ünï" from "表"'],
   ['postgres', 'select 1;\r\nselect ▮2;\r\nselect 3;', 'select 2'],
-  ['postgres', "do $$ begin perform 1; end $$;\nselect ▮2;", 'select 2'],
+  ['postgres', 'do $$ begin perform 1; end $$;\nselect ▮2;', 'select 2'],
   ['postgres', 'select $1 + ▮1; select 2', 'select $1 + 1'],
   ['postgres', 'select 1 as a$b▮; select 2', 'select 1 as a$b'],
   ['postgres', '-- header\n-- more\nselect ▮1;', '-- header\n-- more\nselect 1'],
@@ -61,11 +61,7 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['mysql', '/*!40101 SET @x = 1 */;\nselect ▮@x;', 'select @x'],
   ['mysql', 'select 1; select ▮2; select 3', 'select 2'],
   ['mysql', 'select 1;\nselect 2;\n# the end▮', 'select 2'],
-  [
-    'mysql',
-    'DELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND //\nDELIMITER ;\nselect ▮3;',
-    'select 3',
-  ],
+  ['mysql', 'DELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND //\nDELIMITER ;\nselect ▮3;', 'select 3'],
   // SQLite
   ['sqlite', 'select [odd;name] from t▮; select 2', 'select [odd;name] from t'],
   ['sqlite', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
@@ -138,7 +134,6 @@ const corpus: [SqlDialect, string, string | undefined][] = [
   ['databricks', "select r'\\d+;\\'▮; select 2", "select r'\\d+;\\'"],
 ];
 
-
 describe('statement under the cursor (dialect-aware)', () => {
   it(`covers a corpus of at least 60 cases`, () => assert.ok(corpus.length >= 60, String(corpus.length)));
 
@@ -154,7 +149,10 @@ describe('statement under the cursor (dialect-aware)', () => {
 
   it('splits a file into its statements, dropping empty and comment-only parts', () => {
     const sql = '-- file header\nselect 1;\n;\n/* note */\nselect $$;$$;\nselect 3 -- tail\n';
-    assert.deepEqual(splitStatements(sql, 'postgres').map((s) => s.text), ['-- file header\nselect 1', '/* note */\nselect $$;$$', 'select 3']);
+    assert.deepEqual(
+      splitStatements(sql, 'postgres').map((s) => s.text),
+      ['-- file header\nselect 1', '/* note */\nselect $$;$$', 'select 3'],
+    );
   });
 });
 
@@ -180,7 +178,7 @@ describe('read-only classifier (a courtesy before the server-side guarantee)', (
   }
 
   const writes: [SqlDialect, string, RegExp][] = [
-    ['postgres', "insert into t values (1)", /INSERT can change data/],
+    ['postgres', 'insert into t values (1)', /INSERT can change data/],
     ['postgres', 'UPDATE t SET a = 1', /UPDATE can change data/],
     ['postgres', 'delete from t', /DELETE/],
     ['postgres', 'merge into t using s on true when matched then delete', /MERGE/],

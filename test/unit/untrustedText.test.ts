@@ -46,7 +46,10 @@ describe('a saved secret is bound to the target it was entered for', () => {
   const target = { type: 'postgres', config: { host: 'db.internal', port: 5432, user: 'reader', sslMode: 'require' } };
 
   it('fingerprints the whole non-secret config, whatever the key order', () => {
-    assert.equal(targetFingerprint(target), targetFingerprint({ type: 'postgres', config: { sslMode: 'require', user: 'reader', port: 5432, host: 'db.internal' } }));
+    assert.equal(
+      targetFingerprint(target),
+      targetFingerprint({ type: 'postgres', config: { sslMode: 'require', user: 'reader', port: 5432, host: 'db.internal' } }),
+    );
     assert.notEqual(targetFingerprint(target), targetFingerprint({ ...target, config: { ...target.config, host: 'evil.example' } }));
     assert.notEqual(targetFingerprint(target), targetFingerprint({ ...target, config: { ...target.config, sslMode: 'disable' } }));
     assert.notEqual(targetFingerprint(target), targetFingerprint({ ...target, type: 'mysql' }));

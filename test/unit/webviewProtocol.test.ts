@@ -34,7 +34,13 @@ describe('connection form protocol', () => {
   const draft = { type: 'postgres', name: 'x', values: { host: 'h', showSystemSchemas: false }, secrets: { password: 'p' } };
 
   it('accepts the messages the form sends', () => {
-    for (const m of [{ type: 'ready' }, { type: 'cancel' }, { type: 'pickFile', field: 'path' }, { type: 'test', requestId: 1, draft }, { type: 'save', requestId: 2, draft }]) {
+    for (const m of [
+      { type: 'ready' },
+      { type: 'cancel' },
+      { type: 'pickFile', field: 'path' },
+      { type: 'test', requestId: 1, draft },
+      { type: 'save', requestId: 2, draft },
+    ]) {
       assert.ok(isFormToHost(m), JSON.stringify(m));
     }
   });

@@ -50,7 +50,12 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
       ? await ctx.credentials.createCredential({ name: credentialName(draft.name), type: credentialType, config: draft.secrets })
       : undefined;
     try {
-      return await ctx.api.createConnection({ name: draft.name, type: draft.type, config: draft.config, ...(credential ? { credentialId: credential.id } : {}) });
+      return await ctx.api.createConnection({
+        name: draft.name,
+        type: draft.type,
+        config: draft.config,
+        ...(credential ? { credentialId: credential.id } : {}),
+      });
     } catch (error) {
       if (credential) await ctx.credentials.deleteCredential(credential.id).catch(() => undefined);
       throw error;

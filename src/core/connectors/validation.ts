@@ -12,11 +12,9 @@ export function normalizeConfig(spec: ConnectorSpec, input: ConnectionConfig): C
       throw new ConnectionError('invalid_config', `Unknown setting "${key}" for a ${spec.label} connection.`, { field: key });
     }
     if (field.secret) {
-      throw new ConnectionError(
-        'invalid_config',
-        `"${field.label}" is a secret and cannot be kept in the connection settings; it belongs in the credential.`,
-        { field: key },
-      );
+      throw new ConnectionError('invalid_config', `"${field.label}" is a secret and cannot be kept in the connection settings; it belongs in the credential.`, {
+        field: key,
+      });
     }
   }
   const out: ConnectionConfig = {};

@@ -123,19 +123,26 @@ export async function loadMore(api: ConnectionsApi, registry: ConnectorRegistry,
 async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry, options: LoadOptions): Promise<ExplorerNode[]> {
   const { data, meta } = await (options.connections?.() ?? api.listConnections());
   // A source that could not be listed says so in place; what the others hold is shown as usual.
-  const problems = (meta.unavailable ?? []).map(
-    (u): MessageNode => ({ kind: 'message', id: `unavailable:${u.scope}`, severity: 'error', text: `Could not list the ${sourceNames[u.scope]}: ${u.message}`, detail: `${u.code}: ${u.message}` }),
-  );
-  return [...problems, ...data.map((connection): ConnectionNode => {
-    const spec = registry.find(connection.type);
-    return {
-      kind: 'connection',
-      id: `${connection.scope ?? 'user'}:${connection.id}`,
-      connection,
-      icon: spec?.icon ?? 'plug',
-      typeLabel: spec?.label ?? connection.type,
-    };
-  })];
+  const problems = (meta.unavailable ?? []).map((u): MessageNode => ({
+    kind: 'message',
+    id: `unavailable:${u.scope}`,
+    severity: 'error',
+    text: `Could not list the ${sourceNames[u.scope]}: ${u.message}`,
+    detail: `${u.code}: ${u.message}`,
+  }));
+  return [
+    ...problems,
+    ...data.map((connection): ConnectionNode => {
+      const spec = registry.find(connection.type);
+      return {
+        kind: 'connection',
+        id: `${connection.scope ?? 'user'}:${connection.id}`,
+        connection,
+        icon: spec?.icon ?? 'plug',
+        typeLabel: spec?.label ?? connection.type,
+      };
+    }),
+  ];
 }
 
 const sourceNames: Record<ConnectionScope, string> = { user: 'connections on this machine', workspace: 'workspace file', hosted: 'Planasonix workspace' };
@@ -171,7 +178,14 @@ async function list(
   const withMore = (nodes: ExplorerNode[], next: string | undefined): ExplorerNode[] => {
     if (!paged || !next) return nodes;
     const loaded = alreadyLoaded + nodes.length;
-    const more: LoadMoreNode = { kind: 'loadMore', id: childId(parent.id, 'more', String(loaded)), parent, pageToken: next, loaded, what: describeLevels(levels) };
+    const more: LoadMoreNode = {
+      kind: 'loadMore',
+      id: childId(parent.id, 'more', String(loaded)),
+      parent,
+      pageToken: next,
+      loaded,
+      what: describeLevels(levels),
+    };
     return [...nodes, more];
   };
   switch (listing) {
@@ -243,4 +257,3 @@ async function list(
 function message(parent: ExplorerNode, severity: MessageNode['severity'], text: string, detail?: string): MessageNode {
   return { kind: 'message', id: childId(parent.id, 'message', severity), parent, severity, text, detail };
 }
-

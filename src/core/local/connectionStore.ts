@@ -140,9 +140,10 @@ export class ConnectionStore {
       await handle.close();
     }
     try {
-      if (keepBackup) await fs.copyFile(this.file, this.backupFile).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
+      if (keepBackup)
+        await fs.copyFile(this.file, this.backupFile).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+        });
       await fs.rename(temp, this.file);
     } catch (error) {
       await fs.rm(temp, { force: true });

@@ -30,7 +30,9 @@ interface StoredCredential {
 /** A stable fingerprint of a target: key order does not matter. */
 export function targetFingerprint(target: CredentialTarget): string {
   const keys = Object.keys(target.config).sort();
-  return createHash('sha256').update(JSON.stringify([target.type, keys.map((k) => [k, target.config[k]])])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([target.type, keys.map((k) => [k, target.config[k]])]))
+    .digest('hex');
 }
 
 export interface TargetChange {
@@ -51,9 +53,7 @@ export function targetChanges(before: CredentialTarget, after: CredentialTarget)
 }
 
 const strings = (value: unknown): SecretValues =>
-  value && typeof value === 'object'
-    ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
-    : {};
+  value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
 
 /**
  * Secrets of one credential, kept as one JSON entry in the vault together with the target they were
@@ -84,9 +84,10 @@ export class CredentialStore {
             ? { type: v.target.type, config: v.target.config as ConnectionConfig }
             : undefined;
         const m = strings(v.meta);
-        const meta = m.name !== undefined && m.type !== undefined && m.created_at !== undefined && m.updated_at !== undefined
-          ? { name: m.name, type: m.type, created_at: m.created_at, updated_at: m.updated_at }
-          : undefined;
+        const meta =
+          m.name !== undefined && m.type !== undefined && m.created_at !== undefined && m.updated_at !== undefined
+            ? { name: m.name, type: m.type, created_at: m.created_at, updated_at: m.updated_at }
+            : undefined;
         return { secrets: strings(v.secrets), ...(target ? { target } : {}), ...(meta ? { meta } : {}) };
       }
       return { secrets: strings(value) };
@@ -109,7 +110,6 @@ export class CredentialStore {
     const { secrets } = await this.entry(credentialId);
     if (Object.keys(secrets).length > 0) await this.write(credentialId, secrets, target);
   }
-
 
   /**
    * The secrets, if they were entered for this target. A changed target (another host, port, user,

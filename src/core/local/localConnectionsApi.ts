@@ -271,11 +271,16 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   async testQueryStream(request: TestQueryRequest, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
     const { limit, timeoutMs } = queryLimits(this.limits(), request);
-    return this.withSession(request.connectionId, 'query', async (s) => {
-      const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
-      if (!s.stream) return feed(sink, await s.query!(q), limit);
-      return { ...(await s.stream(q, sink)), limit };
-    }, request.sql);
+    return this.withSession(
+      request.connectionId,
+      'query',
+      async (s) => {
+        const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
+        if (!s.stream) return feed(sink, await s.query!(q), limit);
+        return { ...(await s.stream(q, sink)), limit };
+      },
+      request.sql,
+    );
   }
 
   async listFiles(id: string, _query?: FilesQuery): Promise<FilesResponse> {
@@ -320,7 +325,10 @@ export class LocalConnectionsApi implements ConnectionsApi {
   private store(what: string): ConnectionStore {
     const records = this.deps.records;
     if (records instanceof StoreRecords) return records.store;
-    throw new ConnectionError('read_only', `Connections from the workspace file cannot be changed here; ${what} by editing .vscode/planasonix-connections.json.`);
+    throw new ConnectionError(
+      'read_only',
+      `Connections from the workspace file cannot be changed here; ${what} by editing .vscode/planasonix-connections.json.`,
+    );
   }
 
   private snapshot(): Map<string, string> {
@@ -336,12 +344,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     throw new ConnectionError('unsupported', `${what} is not available for ${spec.label} yet.`);
   }
 
-  private async withSession<T>(
-    id: string,
-    capability: Capability,
-    work: (session: ConnectorSession) => Promise<T>,
-    statement?: string,
-  ): Promise<T> {
+  private async withSession<T>(id: string, capability: Capability, work: (session: ConnectorSession) => Promise<T>, statement?: string): Promise<T> {
     const connection = await this.getConnection(id);
     const spec = this.deps.registry.spec(connection.type);
     if (!spec.capabilities.includes(capability)) {

@@ -1,4 +1,11 @@
-import type { Credential, CredentialsApi, CreateCredentialRequest, CredentialType, DeleteCredentialResponse, UpdateCredentialRequest } from '../api/credentials';
+import type {
+  Credential,
+  CredentialsApi,
+  CreateCredentialRequest,
+  CredentialType,
+  DeleteCredentialResponse,
+  UpdateCredentialRequest,
+} from '../api/credentials';
 import type { SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
 import type { Clock, SecretVault } from '../ports';

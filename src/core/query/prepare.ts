@@ -2,9 +2,7 @@ import type { SqlDialect } from '../sql/lexer';
 import { classifyStatement } from '../sql/readOnly';
 import { splitStatements, statementAt, type StatementRange } from '../sql/statements';
 
-export type Prepared =
-  | { ok: true; sql: string; start: number; end: number }
-  | { ok: false; reason: string; sql?: string; start?: number; end?: number };
+export type Prepared = { ok: true; sql: string; start: number; end: number } | { ok: false; reason: string; sql?: string; start?: number; end?: number };
 
 /**
  * What "Run Selection as Test Query" runs: the selection (one statement), or with no selection the

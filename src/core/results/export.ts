@@ -108,7 +108,12 @@ export async function exportResult(
     for await (const batch of result.batches()) {
       if (signal?.aborted) throw new ConnectionError('cancelled', 'The export was cancelled.');
       if (format === 'csv') {
-        await write(stringify(batch.map((r) => r.map((v, c) => csvField(v, numeric[c] === true, options))), csvOptions));
+        await write(
+          stringify(
+            batch.map((r) => r.map((v, c) => csvField(v, numeric[c] === true, options))),
+            csvOptions,
+          ),
+        );
       } else {
         const parts = batch.map((r, i) => {
           const fields = keys.map((k, c) => `${JSON.stringify(k)}:${jsonField(r[c] ?? null, kinds[c] ?? 'text', result.columnTypes[c] ?? '')}`);

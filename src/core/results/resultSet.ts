@@ -58,7 +58,10 @@ export async function sweepStaleSpoolFolders(maxAgeMs = 7 * 24 * 3600_000, root 
     const dir = path.join(root, name);
     const st = await fs.stat(dir).catch(() => undefined);
     if (!st?.isDirectory() || Date.now() - st.mtimeMs < maxAgeMs) continue;
-    await fs.rm(dir, { recursive: true, force: true }).then(() => removed++, () => undefined);
+    await fs.rm(dir, { recursive: true, force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
   }
   return removed;
 }

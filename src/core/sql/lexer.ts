@@ -28,11 +28,71 @@ interface Rules {
 }
 
 const rules: Record<SqlDialect, Rules> = {
-  postgres: { hashComments: false, dashCommentNeedsSpace: false, slashComments: false, rawStrings: false, nestedBlockComments: true, executableComments: false, backslashEscapes: false, doubleQuoteIsString: false, backtickIdentifiers: false, bracketIdentifiers: false, dollarQuotes: 'tagged' },
-  mysql: { hashComments: true, dashCommentNeedsSpace: true, slashComments: false, rawStrings: false, nestedBlockComments: false, executableComments: true, backslashEscapes: true, doubleQuoteIsString: true, backtickIdentifiers: true, bracketIdentifiers: false, dollarQuotes: 'none' },
-  sqlite: { hashComments: false, dashCommentNeedsSpace: false, slashComments: false, rawStrings: false, nestedBlockComments: false, executableComments: false, backslashEscapes: false, doubleQuoteIsString: false, backtickIdentifiers: true, bracketIdentifiers: true, dollarQuotes: 'none' },
-  snowflake: { hashComments: false, dashCommentNeedsSpace: false, slashComments: true, rawStrings: false, nestedBlockComments: false, executableComments: false, backslashEscapes: true, doubleQuoteIsString: false, backtickIdentifiers: false, bracketIdentifiers: false, dollarQuotes: 'plain' },
-  databricks: { hashComments: false, dashCommentNeedsSpace: false, slashComments: false, rawStrings: true, nestedBlockComments: true, executableComments: false, backslashEscapes: true, doubleQuoteIsString: true, backtickIdentifiers: true, bracketIdentifiers: false, dollarQuotes: 'none' },
+  postgres: {
+    hashComments: false,
+    dashCommentNeedsSpace: false,
+    slashComments: false,
+    rawStrings: false,
+    nestedBlockComments: true,
+    executableComments: false,
+    backslashEscapes: false,
+    doubleQuoteIsString: false,
+    backtickIdentifiers: false,
+    bracketIdentifiers: false,
+    dollarQuotes: 'tagged',
+  },
+  mysql: {
+    hashComments: true,
+    dashCommentNeedsSpace: true,
+    slashComments: false,
+    rawStrings: false,
+    nestedBlockComments: false,
+    executableComments: true,
+    backslashEscapes: true,
+    doubleQuoteIsString: true,
+    backtickIdentifiers: true,
+    bracketIdentifiers: false,
+    dollarQuotes: 'none',
+  },
+  sqlite: {
+    hashComments: false,
+    dashCommentNeedsSpace: false,
+    slashComments: false,
+    rawStrings: false,
+    nestedBlockComments: false,
+    executableComments: false,
+    backslashEscapes: false,
+    doubleQuoteIsString: false,
+    backtickIdentifiers: true,
+    bracketIdentifiers: true,
+    dollarQuotes: 'none',
+  },
+  snowflake: {
+    hashComments: false,
+    dashCommentNeedsSpace: false,
+    slashComments: true,
+    rawStrings: false,
+    nestedBlockComments: false,
+    executableComments: false,
+    backslashEscapes: true,
+    doubleQuoteIsString: false,
+    backtickIdentifiers: false,
+    bracketIdentifiers: false,
+    dollarQuotes: 'plain',
+  },
+  databricks: {
+    hashComments: false,
+    dashCommentNeedsSpace: false,
+    slashComments: false,
+    rawStrings: true,
+    nestedBlockComments: true,
+    executableComments: false,
+    backslashEscapes: true,
+    doubleQuoteIsString: true,
+    backtickIdentifiers: true,
+    bracketIdentifiers: false,
+    dollarQuotes: 'none',
+  },
 };
 
 // Character classes by code: this runs once per character of files of 10,000 lines.
@@ -55,7 +115,14 @@ export function tokenize(sql: string, dialect: SqlDialect): Token[] {
  * The lexer itself: hands each token to `visit` without allocating any (a 10,000-statement file is
  * scanned in milliseconds). Space tokens are reported only when asked for.
  */
-export function scan(sql: string, dialect: SqlDialect, visit: (kind: TokenKind, start: number, end: number) => void, spaces = false, from = 0, to = sql.length): void {
+export function scan(
+  sql: string,
+  dialect: SqlDialect,
+  visit: (kind: TokenKind, start: number, end: number) => void,
+  spaces = false,
+  from = 0,
+  to = sql.length,
+): void {
   const r = rules[dialect];
   let i = from;
   const push = visit;

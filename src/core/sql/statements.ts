@@ -16,12 +16,19 @@ function nextWord(sql: string, dialect: SqlDialect, from: number): { word: strin
   let found = { word: '', start: -1, end: -1 };
   let done = false;
   // Look ahead a little: what follows BEGIN or END is almost always the next few characters.
-  scan(sql, dialect, (kind, start, end) => {
-    if (done || kind === 'comment') return;
-    done = true;
-    if (kind === 'word') found = { word: sql.slice(start, end).toUpperCase(), start, end };
-    else found = { word: sql[start] === ';' ? ';' : '', start, end };
-  }, false, from, Math.min(sql.length, from + 256));
+  scan(
+    sql,
+    dialect,
+    (kind, start, end) => {
+      if (done || kind === 'comment') return;
+      done = true;
+      if (kind === 'word') found = { word: sql.slice(start, end).toUpperCase(), start, end };
+      else found = { word: sql[start] === ';' ? ';' : '', start, end };
+    },
+    false,
+    from,
+    Math.min(sql.length, from + 256),
+  );
   return found;
 }
 

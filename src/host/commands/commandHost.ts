@@ -18,12 +18,7 @@ export async function reportError(logger: Logger, what: string, error: unknown):
 }
 
 /** Registers a command whose failures are reported, never thrown into the void. */
-export function registerCommand<A extends unknown[]>(
-  logger: Logger,
-  id: string,
-  what: string,
-  handler: (...args: A) => unknown,
-): vscode.Disposable {
+export function registerCommand<A extends unknown[]>(logger: Logger, id: string, what: string, handler: (...args: A) => unknown): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await handler(...(args as A));

@@ -30,7 +30,10 @@ export function registerConnectionCommands(deps: Deps): vscode.Disposable[] {
       testConnection(deps, await resolveConnection(deps.connections, node, 'Test which connection?')),
     ),
     registerCommand(logger, 'planasonix.connections.confirmTarget', 'Could not confirm the new target', async (arg?: string | ExplorerNode) => {
-      const connection = typeof arg === 'string' ? await deps.connections.require(arg) : await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
+      const connection =
+        typeof arg === 'string'
+          ? await deps.connections.require(arg)
+          : await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
       if (connection) await confirmTarget(deps, connection);
     }),
   ];

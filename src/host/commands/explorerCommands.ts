@@ -39,7 +39,13 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
     registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview the table', async (node: TableNode) => {
       const connection = await deps.connections.require(node.connection.id);
       const where = locate(node.path);
-      deps.results.showPreview({ connectionId: node.connection.id, connectionName: connection.name, catalog: where.catalog, schema: where.schema, table: node.name });
+      deps.results.showPreview({
+        connectionId: node.connection.id,
+        connectionName: connection.name,
+        catalog: where.catalog,
+        schema: where.schema,
+        table: node.name,
+      });
     }),
     registerCommand(logger, 'planasonix.explorer.copyName', 'Could not copy', async (node: ExplorerNode) => {
       await vscode.env.clipboard.writeText(nameOf(node, false, deps.registry));

@@ -29,7 +29,9 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const where = [c.config.host, c.config.port].filter((v) => v !== undefined && v !== '').join(':');
       item.description = [node.typeLabel, c.scope === 'workspace' ? 'workspace' : undefined].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(undefined, true);
-      item.tooltip.appendText(shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`));
+      item.tooltip.appendText(
+        shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`),
+      );
       if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
       item.iconPath = new vscode.ThemeIcon(node.icon);
       item.contextValue = `connection.${c.scope ?? 'user'}${filter}`;
@@ -69,9 +71,11 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const item = new vscode.TreeItem(shown(col.name), C.None);
       item.description = shown(`${col.type}${col.nullable ? '' : ', not null'}`);
       item.iconPath = new vscode.ThemeIcon(col.primaryKey ? 'key' : 'symbol-field');
-      item.tooltip = shown(`${col.name} ${col.type}${col.nullable ? ' NULL' : ' NOT NULL'}${col.primaryKey ? ', primary key' : ''}${
-        col.default != null ? `\ndefault ${col.default}` : ''
-      }`);
+      item.tooltip = shown(
+        `${col.name} ${col.type}${col.nullable ? ' NULL' : ' NOT NULL'}${col.primaryKey ? ', primary key' : ''}${
+          col.default != null ? `\ndefault ${col.default}` : ''
+        }`,
+      );
       item.contextValue = 'column';
       return finish(item, node, `Column ${shown(col.name)}, ${item.description}`);
     }

@@ -7,7 +7,21 @@ import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { ConnectionError } from '../../core/errors';
 
 /** Language ids of SQL editors: VS Code's own and those of common SQL dialect extensions. */
-export const sqlLanguages = ['sql', 'pgsql', 'postgres', 'postgresql', 'mysql', 'plsql', 'tsql', 'sqlite', 'snowflake-sql', 'databricks-sql', 'sparksql', 'hql', 'jinja-sql'];
+export const sqlLanguages = [
+  'sql',
+  'pgsql',
+  'postgres',
+  'postgresql',
+  'mysql',
+  'plsql',
+  'tsql',
+  'sqlite',
+  'snowflake-sql',
+  'databricks-sql',
+  'sparksql',
+  'hql',
+  'jinja-sql',
+];
 
 export function isSqlDocument(doc: vscode.TextDocument): boolean {
   return sqlLanguages.includes(doc.languageId);
@@ -42,7 +56,11 @@ export class EditorBindings implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('planasonix.query.connection', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Planasonix: query connection';
     this.item.command = 'planasonix.query.pickConnection';
-    this.disposables.push(this.item, this.emitter, vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()));
+    this.disposables.push(
+      this.item,
+      this.emitter,
+      vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()),
+    );
     void this.refresh();
   }
 

@@ -129,7 +129,13 @@ async function runSelection(deps: Deps, running: vscode.TextEditorDecorationType
   void panel.finished.finally(() => editor.setDecorations(running, []));
 }
 
-function historyBase(source: { connectionId: string; connectionName: string; sql: string; catalog?: string; schema?: string }): Omit<HistoryEntry, 'id' | 'at' | 'durationMs' | 'rows' | 'status'> {
+function historyBase(source: {
+  connectionId: string;
+  connectionName: string;
+  sql: string;
+  catalog?: string;
+  schema?: string;
+}): Omit<HistoryEntry, 'id' | 'at' | 'durationMs' | 'rows' | 'status'> {
   return { connectionId: source.connectionId, connectionName: source.connectionName, sql: source.sql, catalog: source.catalog, schema: source.schema };
 }
 
@@ -147,14 +153,16 @@ async function showHistory(deps: Deps): Promise<void> {
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   // The SQL, names and messages are the user's or a server's: shown as text (no $(icon)); the status is an icon.
-  setItems(entries.map((e) => ({
-    label: e.sql.replace(/\s+/g, ' ').trim().slice(0, 100),
-    iconPath: new vscode.ThemeIcon(statusIcon(e.status)),
-    description: `${e.connectionName} · ${e.rows.toLocaleString('en-US')}${e.truncated ? '+' : ''} rows · ${e.durationMs.toLocaleString('en-US')} ms`,
-    detail: `${new Date(e.at).toLocaleString()} · ${e.status}${e.message ? `: ${e.message}` : ''}`,
-    buttons: [rerun, open],
-    entry: e,
-  })));
+  setItems(
+    entries.map((e) => ({
+      label: e.sql.replace(/\s+/g, ' ').trim().slice(0, 100),
+      iconPath: new vscode.ThemeIcon(statusIcon(e.status)),
+      description: `${e.connectionName} · ${e.rows.toLocaleString('en-US')}${e.truncated ? '+' : ''} rows · ${e.durationMs.toLocaleString('en-US')} ms`,
+      detail: `${new Date(e.at).toLocaleString()} · ${e.status}${e.message ? `: ${e.message}` : ''}`,
+      buttons: [rerun, open],
+      entry: e,
+    })),
+  );
   const act = async (entry: HistoryEntry, run: boolean): Promise<void> => {
     pick.hide();
     const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `${entry.sql}\n` });
@@ -254,9 +262,13 @@ class SchemaCompletion implements vscode.CompletionItemProvider {
       }
     };
     const tables = (s: string | undefined): string[] =>
-      names(`tables:${catalog ?? ''}:${s ?? ''}`, async () => (await this.deps.api.listTables(connectionId, { schema: s, catalog, limit: 5000 })).tables.map((t) => t.name));
+      names(`tables:${catalog ?? ''}:${s ?? ''}`, async () =>
+        (await this.deps.api.listTables(connectionId, { schema: s, catalog, limit: 5000 })).tables.map((t) => t.name),
+      );
     const columns = (s: string | undefined, table: string): string[] =>
-      names(`columns:${catalog ?? ''}:${s ?? ''}:${table}`, async () => (await this.deps.api.listColumns(connectionId, { schema: s, catalog, table })).columns.map((c) => c.name));
+      names(`columns:${catalog ?? ''}:${s ?? ''}:${table}`, async () =>
+        (await this.deps.api.listColumns(connectionId, { schema: s, catalog, table })).columns.map((c) => c.name),
+      );
     const schemas = (): string[] =>
       names('schemas', async () => (await this.deps.api.listSchemas(connectionId, { catalog }).catch(() => ({ schemas: [] }))).schemas.map((x) => x.name));
 

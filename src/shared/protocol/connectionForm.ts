@@ -75,11 +75,7 @@ function isStringMap(value: unknown, allowBoolean: boolean): boolean {
 
 function isSubmitDraft(value: unknown): value is SubmitDraft {
   return (
-    isRecord(value) &&
-    typeof value.type === 'string' &&
-    typeof value.name === 'string' &&
-    isStringMap(value.values, true) &&
-    isStringMap(value.secrets, false)
+    isRecord(value) && typeof value.type === 'string' && typeof value.name === 'string' && isStringMap(value.values, true) && isStringMap(value.secrets, false)
   );
 }
 

@@ -132,8 +132,7 @@ export const maxRowLimitSetting = 1_000_000;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
-const isSort = (v: unknown): v is SortState =>
-  isObj(v) && typeof v.column === 'string' && (v.direction === 'asc' || v.direction === 'desc');
+const isSort = (v: unknown): v is SortState => isObj(v) && typeof v.column === 'string' && (v.direction === 'asc' || v.direction === 'desc');
 
 /** Checks a message from the page before the host acts on it. */
 export function isResultsToHost(value: unknown): value is ResultsToHost {
@@ -145,7 +144,14 @@ export function isResultsToHost(value: unknown): value is ResultsToHost {
     case 'pin':
       return true;
     case 'window':
-      return isCount(value.generation) && isCount(value.requestId) && value.requestId > 0 && isCount(value.offset) && isCount(value.count, maxWindowRows) && value.count > 0;
+      return (
+        isCount(value.generation) &&
+        isCount(value.requestId) &&
+        value.requestId > 0 &&
+        isCount(value.offset) &&
+        isCount(value.count, maxWindowRows) &&
+        value.count > 0
+      );
     case 'sort':
       return value.sort === null || isSort(value.sort);
     case 'setLimit':

@@ -184,7 +184,11 @@ export function display(cell: GridCell, kind: ColumnKind): Display {
     const oneLine = shown.replace(lineBreaks, '↵');
     // Servers send every value as text; the column's kind says how it reads.
     const cls = kind === 'number' ? 'num' : cell === '' ? 'empty' : kind === 'date' ? 'date' : kind === 'json' ? 'json' : kind === 'boolean' ? 'bool' : 'text';
-    return { text: oneLine, className: cls, ...(oneLine !== cell || cell.length > 80 ? { title: shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown } : {}) };
+    return {
+      text: oneLine,
+      className: cls,
+      ...(oneLine !== cell || cell.length > 80 ? { title: shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown } : {}),
+    };
   }
   switch (cell.t) {
     case 'json':

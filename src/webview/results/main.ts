@@ -297,7 +297,8 @@ overlay.addEventListener('click', (e) => {
   const col = columns[Number(target.dataset.sort)];
   if (!col) return;
   const current = start.sort?.column === col.name ? start.sort.direction : undefined;
-  const next: SortState | null = current === undefined ? { column: col.name, direction: 'asc' } : current === 'asc' ? { column: col.name, direction: 'desc' } : null;
+  const next: SortState | null =
+    current === undefined ? { column: col.name, direction: 'asc' } : current === 'asc' ? { column: col.name, direction: 'desc' } : null;
   post({ type: 'sort', sort: next });
 });
 overlay.addEventListener('dblclick', (e) => {
@@ -448,7 +449,11 @@ window.addEventListener('message', (event: MessageEvent<HostToResults>) => {
       }
       // The first rows come right behind the first progress: draw once with them, not twice.
       if (!painted && rowCount > 0 && !cache.row(0)) {
-        if (firstPaintTimer === undefined) firstPaintTimer = window.setTimeout(() => { firstPaintTimer = undefined; schedule(); }, 50);
+        if (firstPaintTimer === undefined)
+          firstPaintTimer = window.setTimeout(() => {
+            firstPaintTimer = undefined;
+            schedule();
+          }, 50);
       } else {
         schedule();
       }

@@ -141,7 +141,8 @@ class HeaderCell {
       parts.push(
         el('button', {
           class: `sort codicon ${on === 'desc' ? 'codicon-arrow-down' : 'codicon-arrow-up'}${on ? ' on' : ''}`,
-          title: on === 'asc' ? 'Sorted ascending; click for descending' : on === 'desc' ? 'Sorted descending; click to unsort' : 'Sort ascending (on the server)',
+          title:
+            on === 'asc' ? 'Sorted ascending; click for descending' : on === 'desc' ? 'Sorted descending; click to unsort' : 'Sort ascending (on the server)',
           'aria-label': `Sort by ${name}`,
           'data-sort': String(c),
         }),

@@ -22,4 +22,3 @@ export function statusText(p: ResultProgress | undefined, limit: number): string
     }
   }
 }
-

@@ -211,9 +211,7 @@ class MysqlSession implements ConnectorSession {
   }
 
   private detectFlavour(): Promise<'mariadb' | 'mysql'> {
-    this.flavour ??= this.run<{ version: string }>(serverVersionSql, []).then((rows) =>
-      /mariadb/i.test(String(rows[0]?.version)) ? 'mariadb' : 'mysql',
-    );
+    this.flavour ??= this.run<{ version: string }>(serverVersionSql, []).then((rows) => (/mariadb/i.test(String(rows[0]?.version)) ? 'mariadb' : 'mysql'));
     this.flavour.catch(() => (this.flavour = undefined));
     return this.flavour;
   }
@@ -320,9 +318,7 @@ class MysqlSession implements ConnectorSession {
   private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
     return mapMysqlError(error, this.cfg, (text) => this.safe(text), query);
   }
-
 }
-
 
 /**
  * Streams a statement's rows into the sink in batches. While the sink is busy the connection is
@@ -353,7 +349,10 @@ function streamRows(core: CoreConnection, sql: string, capped: CappedSink): Prom
       .on('fields', (f) => {
         const fields = f ?? [];
         binary = fields.map(isBinaryField);
-        capped.start(fields.map((x) => x.name), fields.map(mysqlTypeName));
+        capped.start(
+          fields.map((x) => x.name),
+          fields.map(mysqlTypeName),
+        );
       })
       .on('result', (raw) => {
         // A statement without a result set ends with an OK packet, not a row: nothing to show.

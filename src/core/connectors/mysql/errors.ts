@@ -8,7 +8,7 @@ export const mapMysqlError: DriverErrorMapper = (error, cfg, safe, query) => {
   const e = error as { code?: string; errno?: number; sqlState?: string };
   const message = safe(errorMessage(error));
   const where = `${cfg.host}:${cfg.port}`;
-  switch (e.errno) {
+  switch (e.errno ?? 0) {
     case 1045:
       return new ConnectionError('auth_failed', `Access denied for user "${cfg.user}" on ${where}: wrong password or user.`);
     case 1044:
@@ -24,7 +24,9 @@ export const mapMysqlError: DriverErrorMapper = (error, cfg, safe, query) => {
     case 3024:
       return query?.cancelled
         ? cancelledError()
-        : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, { sqlState: e.sqlState });
+        : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, {
+            sqlState: e.sqlState,
+          });
   }
   if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
     return new ConnectionError('ssl', `The server at ${where} does not accept TLS; set SSL mode to disable or prefer.`);

@@ -2,10 +2,34 @@ import type { FieldPacket } from 'mysql2';
 
 // Wire type codes (mysql2/lib/constants/types) to the names users know.
 const names: Record<number, string> = {
-  0x00: 'DECIMAL', 0x01: 'TINYINT', 0x02: 'SMALLINT', 0x03: 'INT', 0x04: 'FLOAT', 0x05: 'DOUBLE', 0x06: 'NULL',
-  0x07: 'TIMESTAMP', 0x08: 'BIGINT', 0x09: 'MEDIUMINT', 0x0a: 'DATE', 0x0b: 'TIME', 0x0c: 'DATETIME', 0x0d: 'YEAR',
-  0x0e: 'DATE', 0x0f: 'VARCHAR', 0x10: 'BIT', 0xf5: 'JSON', 0xf6: 'DECIMAL', 0xf7: 'ENUM', 0xf8: 'SET',
-  0xf9: 'TINYBLOB', 0xfa: 'MEDIUMBLOB', 0xfb: 'LONGBLOB', 0xfc: 'BLOB', 0xfd: 'VARCHAR', 0xfe: 'CHAR', 0xff: 'GEOMETRY',
+  0x00: 'DECIMAL',
+  0x01: 'TINYINT',
+  0x02: 'SMALLINT',
+  0x03: 'INT',
+  0x04: 'FLOAT',
+  0x05: 'DOUBLE',
+  0x06: 'NULL',
+  0x07: 'TIMESTAMP',
+  0x08: 'BIGINT',
+  0x09: 'MEDIUMINT',
+  0x0a: 'DATE',
+  0x0b: 'TIME',
+  0x0c: 'DATETIME',
+  0x0d: 'YEAR',
+  0x0e: 'DATE',
+  0x0f: 'VARCHAR',
+  0x10: 'BIT',
+  0xf5: 'JSON',
+  0xf6: 'DECIMAL',
+  0xf7: 'ENUM',
+  0xf8: 'SET',
+  0xf9: 'TINYBLOB',
+  0xfa: 'MEDIUMBLOB',
+  0xfb: 'LONGBLOB',
+  0xfc: 'BLOB',
+  0xfd: 'VARCHAR',
+  0xfe: 'CHAR',
+  0xff: 'GEOMETRY',
 };
 const binaryCharset = 63;
 

@@ -30,9 +30,11 @@ export function tablesSql(options: { search: boolean; after: boolean; limit: boo
   };
   const parent = options.partitionsOf ? param('text') : '';
   const where = options.partitionsOf
-    ? [`c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+    ? [
+        `c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
           JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
-          WHERE pn.nspname = COALESCE($1::text, current_schema()) AND p.relname = ${parent})`]
+          WHERE pn.nspname = COALESCE($1::text, current_schema()) AND p.relname = ${parent})`,
+      ]
     : // By namespace oid, a cheap test the planner makes before the name folding of a search.
       ['c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = COALESCE($1::text, current_schema()))', 'NOT c.relispartition'];
   where.push(`c.relkind IN ('r', 'v', 'm', 'p', 'f')`);

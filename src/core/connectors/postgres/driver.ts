@@ -122,11 +122,10 @@ class PostgresSession implements ConnectorSession {
   }
 
   async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
-    const rows = await this.run<{ name: string | null; type: string; nullable: boolean; default: string | null; pk: boolean }>(
-      query.catalog,
-      columnsSql,
-      [query.schema ?? null, query.table],
-    );
+    const rows = await this.run<{ name: string | null; type: string; nullable: boolean; default: string | null; pk: boolean }>(query.catalog, columnsSql, [
+      query.schema ?? null,
+      query.table,
+    ]);
     if (rows.length === 0) {
       throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
     }
@@ -192,7 +191,10 @@ class PostgresSession implements ConnectorSession {
         const results = (await client.query({ text, rowMode: 'array', types: valueTypes })) as unknown as pg.QueryResult<Row>[];
         rolledBack = true;
         const result = results[0]!;
-        capped.start(result.fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, result.fields));
+        capped.start(
+          result.fields.map((f) => f.name),
+          await this.resolveTypeNames(options.catalog, result.fields),
+        );
         await capped.rows(result.rows);
       } else if (options.limit < 2 * batchRows) {
         // A test query of usual size: transaction, statement (its cap in the Execute message) and
@@ -202,7 +204,10 @@ class PostgresSession implements ConnectorSession {
         client.query(query);
         const { rows, fields } = await query.done;
         rolledBack = true;
-        capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields));
+        capped.start(
+          fields.map((f) => f.name),
+          await this.resolveTypeNames(options.catalog, fields),
+        );
         await capped.rows(rows);
       } else {
         started = performance.now();
@@ -215,7 +220,10 @@ class PostgresSession implements ConnectorSession {
           if (first) {
             first = false;
             // Type names come over another pooled connection: this one is busy with the cursor.
-            capped.start(fields.map((f) => f.name), await this.resolveTypeNames(options.catalog, fields));
+            capped.start(
+              fields.map((f) => f.name),
+              await this.resolveTypeNames(options.catalog, fields),
+            );
           }
           await capped.rows(rows);
           if (rows.length < want || capped.remaining === 0) break;
@@ -372,9 +380,7 @@ class PostgresSession implements ConnectorSession {
   private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
     return mapPostgresError(error, this.cfg, (text) => this.safe(text), query);
   }
-
 }
-
 
 /** Closes a client's socket at once, connecting or not (end() waits for a host that never answers). */
 function dropSocket(client: pg.Client): void {

@@ -10,7 +10,7 @@ export const mapPostgresError: DriverErrorMapper = (error, cfg, safe, query) => 
   if (net) return new ConnectionError(net.code, safe(net.message));
   const e = error as { code?: string; position?: string };
   const where = `${cfg.host}:${cfg.port}`;
-  switch (e.code) {
+  switch (e.code ?? '') {
     case '28P01':
       return new ConnectionError('auth_failed', `Password authentication failed for user "${cfg.user}" on ${where}.`);
     case '28000':
@@ -22,7 +22,9 @@ export const mapPostgresError: DriverErrorMapper = (error, cfg, safe, query) => 
     case '57014':
       return query?.cancelled
         ? cancelledError()
-        : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, { sqlState: e.code });
+        : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, {
+            sqlState: e.code,
+          });
     case '42P01':
       return new ConnectionError('not_found', message, { sqlState: e.code, position: e.position ? Number(e.position) : undefined });
   }

@@ -8,7 +8,11 @@ export const postgresSpec: ConnectorSpec = {
   icon: 'database',
   fields: serverFields(5432, 'postgres', 'Database to connect to first; other databases of the server are listed too.'),
   capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query'],
-  hierarchy: { children: { connection: ['catalog'], catalog: ['schema'], schema: ['table'], table: ['column', 'table'] }, paged: ['table'], searchable: ['table'] },
+  hierarchy: {
+    children: { connection: ['catalog'], catalog: ['schema'], schema: ['table'], table: ['column', 'table'] },
+    paged: ['table'],
+    searchable: ['table'],
+  },
   sql: postgresDialect,
   // pg's optional native binding is never used.
   bundle: { external: ['pg-native'] },

@@ -43,7 +43,7 @@ export function networkError(error: unknown, cfg: Pick<ServerConfig, 'host' | 'p
   if (code === 'ECONNRESET' || code === 'EPIPE') {
     return new ConnectionError('unreachable', `The connection to ${where} was closed by the server.`, { cause: error });
   }
-  if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || /timeout/i.test(error.message) && /connect/i.test(error.message)) {
+  if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || (/timeout/i.test(error.message) && /connect/i.test(error.message))) {
     return new ConnectionError('timeout', `No answer from ${where} within ${cfg.connectTimeoutMs / 1000} s.`, { cause: error });
   }
   if (tlsCodes.has(code) || /\b(SSL|TLS|certificate)\b/i.test(error.message)) {

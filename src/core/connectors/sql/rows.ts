@@ -15,9 +15,12 @@ export function toCell(value: unknown): CellValue {
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
       if (Array.isArray(value)) return value.map(toCell);
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toCell(v)]));
-    default:
-      return String(value);
+    case 'symbol':
+    case 'function':
+    case 'undefined':
+      break;
   }
+  return String(value);
 }
 
 /** Converts a driver's row to cells in place (the driver made the array and does not keep it). */

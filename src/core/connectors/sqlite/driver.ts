@@ -1,16 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type {
-  ColumnInfo,
-  ColumnsQuery,
-  NamedItem,
-  PreviewQuery,
-  PreviewResponse,
-  TablesQuery,
-  TablesResponse,
-  TestQueryResponse,
-} from '../../api/types';
+import type { ColumnInfo, ColumnsQuery, NamedItem, PreviewQuery, PreviewResponse, TablesQuery, TablesResponse, TestQueryResponse } from '../../api/types';
 import { ConnectionError } from '../../errors';
 import { quoteDoubleQuoted } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';

@@ -46,7 +46,12 @@ export class ConnectionForms implements vscode.Disposable {
       existing.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(connectionFormViewType, titleFor(connection), vscode.ViewColumn.Active, webviewOptions(this.deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      connectionFormViewType,
+      titleFor(connection),
+      vscode.ViewColumn.Active,
+      webviewOptions(this.deps.extensionUri),
+    );
     this.attach(key, panel, this.initFor(connection));
   }
 

@@ -166,7 +166,14 @@ export class ResultPanel {
       const query = { catalog: s.catalog, schema: s.schema, table: s.table ?? '', limit: this.limit, orderBy: this.sort };
       return api.previewStream(s.connectionId, query, sink, { signal });
     }
-    const request = { connectionId: s.connectionId, sql: s.sql ?? '', limit: this.limit, timeoutMs: this.deps.queryTimeoutMs(), catalog: s.catalog, schema: s.schema };
+    const request = {
+      connectionId: s.connectionId,
+      sql: s.sql ?? '',
+      limit: this.limit,
+      timeoutMs: this.deps.queryTimeoutMs(),
+      catalog: s.catalog,
+      schema: s.schema,
+    };
     return api.testQueryStream(request, sink, { signal });
   }
 
@@ -223,7 +230,13 @@ export class ResultPanel {
           if (!result || message.generation !== this.generation) return;
           const rows = await result.window(message.offset, message.count);
           if (message.generation !== this.generation) return;
-          this.channel.post({ type: 'rows', generation: message.generation, requestId: message.requestId, offset: message.offset, rows: rows.map((r) => r.map(toGridCell)) });
+          this.channel.post({
+            type: 'rows',
+            generation: message.generation,
+            requestId: message.requestId,
+            offset: message.offset,
+            rows: rows.map((r) => r.map(toGridCell)),
+          });
           return;
         }
         case 'sort':
@@ -269,35 +282,35 @@ export class ResultPanel {
       target ??
       (await vscode.window.showSaveDialog({
         title: `Export ${format.toUpperCase()}`,
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()), `${base.replace(/[\\/:*?"<>|]/g, '_')}.${format}`),
+        defaultUri: vscode.Uri.joinPath(
+          vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()),
+          `${base.replace(/[\\/:*?"<>|]/g, '_')}.${format}`,
+        ),
         filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
       }));
     if (!uri) return undefined;
     if (uri.scheme !== 'file') throw new ConnectionError('unsupported', 'Results can be exported to local files only.');
-    const rows = await withNotificationProgress(
-      msg`Exporting to ${vscode.workspace.asRelativePath(uri)}`,
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        if (result.phase === 'running') {
-          progress.report({ message: 'waiting for the query to finish…' });
-          await this.finished;
-        }
-        let reported = 0;
-        return exportResult(
-          result,
-          format,
-          uri.fsPath,
-          (p) => {
-            const pct = p.total === 0 ? 100 : (p.rows / p.total) * 100;
-            progress.report({ increment: pct - reported, message: `${p.rows.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows` });
-            reported = pct;
-          },
-          abort.signal,
-          { escapeFormulas: this.deps.escapeCsvFormulas?.() === true },
-        );
-      },
-    );
+    const rows = await withNotificationProgress(msg`Exporting to ${vscode.workspace.asRelativePath(uri)}`, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      if (result.phase === 'running') {
+        progress.report({ message: 'waiting for the query to finish…' });
+        await this.finished;
+      }
+      let reported = 0;
+      return exportResult(
+        result,
+        format,
+        uri.fsPath,
+        (p) => {
+          const pct = p.total === 0 ? 100 : (p.rows / p.total) * 100;
+          progress.report({ increment: pct - reported, message: `${p.rows.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows` });
+          reported = pct;
+        },
+        abort.signal,
+        { escapeFormulas: this.deps.escapeCsvFormulas?.() === true },
+      );
+    });
     void notify.info(msg`Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.`, {}, 'Open').then((c) => {
       if (c) void vscode.commands.executeCommand('vscode.open', uri);
     });
@@ -327,7 +340,8 @@ export class ResultPanel {
     // JSON is re-indented as text, never parsed: big numbers, 1.10 and duplicate keys stay as the server wrote them.
     const text = value === null ? 'NULL' : cellText(value);
     const isObject = value !== null && typeof value === 'object' && !(value instanceof Uint8Array);
-    const structured = isObject || (typeof value === 'string' && columnKind(result.columnTypes[column] ?? '') === 'json' && /^\s*[[{]/.test(value) && isJsonText(value));
+    const structured =
+      isObject || (typeof value === 'string' && columnKind(result.columnTypes[column] ?? '') === 'json' && /^\s*[[{]/.test(value) && isJsonText(value));
     const content = structured ? indentJson(text) : text;
     const name = result.columns[column] ?? 'value';
     await this.deps.showValue(`${name} (row ${row + 1})`, content, structured ? 'json' : 'plaintext');
@@ -342,4 +356,3 @@ export class ResultPanel {
     this.result = undefined;
   }
 }
-

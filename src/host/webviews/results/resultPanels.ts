@@ -1,10 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  isResultsState,
-  resultsViewType,
-  type ResultSource,
-  type SortState,
-} from '../../../shared/protocol/results';
+import { isResultsState, resultsViewType, type ResultSource, type SortState } from '../../../shared/protocol/results';
 import { webviewOptions } from '../webviewBase';
 import { ResultPanel, titleOf, type ResultPanelDeps } from './resultPanel';
 
@@ -43,7 +38,12 @@ export class ResultPanels implements vscode.Disposable {
     if (panel) {
       panel.panel.reveal(undefined, true);
     } else {
-      const created = vscode.window.createWebviewPanel(resultsViewType, titleOf({ ...source, kind: 'query' }), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.deps.extensionUri));
+      const created = vscode.window.createWebviewPanel(
+        resultsViewType,
+        titleOf({ ...source, kind: 'query' }),
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        webviewOptions(this.deps.extensionUri),
+      );
       panel = this.attach(created, { ...source, kind: 'query' }, this.deps.queryLimit(), undefined, key);
     }
     panel.refuse({ ...source, kind: 'query' }, message);
@@ -125,4 +125,3 @@ export class ResultPanels implements vscode.Disposable {
     this.open.clear();
   }
 }
-
