@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
@@ -65,7 +66,7 @@ describe('built bundles (npm run build:production)', () => {
     const session = driver.openSession({ config: { path: samplePath }, secrets: {}, logger: silentLogger });
     try {
       assert.match((await session.test()).serverVersion ?? '', /^SQLite 3/);
-      const result = await session.query!({ sql: 'SELECT count(*) FROM customers', limit: 1, timeoutMs: 10_000 });
+      const result = await queryWhole(session.sql!, { sql: 'SELECT count(*) FROM customers', limit: 1, timeoutMs: 10_000 });
       assert.deepEqual(result.rows, [['60']]);
     } finally {
       await session.close();

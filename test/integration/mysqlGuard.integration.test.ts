@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { previewWhole, queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { existsSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { openSession } from '../../src/core/connectors/mysql/driver';
@@ -17,7 +18,7 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
   let admin: mysql.Connection;
   const outfile = `/tmp/planasonix-guard-${process.pid}.txt`;
 
-  const run = (sql: string): Promise<unknown[][]> => session.query!({ sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
+  const run = (sql: string): Promise<unknown[][]> => queryWhole(session.sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
   const refused = async (sql: string, pattern: RegExp): Promise<void> => {
     await assert.rejects(run(sql), (error: unknown) => {
       assert.ok(ConnectionError.is(error), String(error));
@@ -65,7 +66,7 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
     await refused(`SELECT GET_LOCK('planasonix_lock', 0)`, /GET_LOCK/);
     await refused('SELECT * FROM guard_lock_view', /through view .*guard_lock_view\) calls get_lock/i);
     await refused('SELECT l FROM `guard_view_on_view`', /through view/);
-    await assert.rejects(session.preview!({ schema: fixtureDatabase, table: 'guard_lock_view', limit: 5 }), /GET_LOCK/i);
+    await assert.rejects(previewWhole(session.sql!, { schema: fixtureDatabase, table: 'guard_lock_view', limit: 5 }), /GET_LOCK/i);
     assert.equal(Number(await scalar(`SELECT IS_FREE_LOCK('planasonix_view_lock')`)), 1);
     assert.equal(Number(await scalar(`SELECT IS_FREE_LOCK('planasonix_lock')`)), 1);
   });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { previewWhole, queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { openSession } from '../../src/core/connectors/postgres/driver';
@@ -18,7 +19,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
   let admin: pg.Client;
   const probeFile = '/tmp/planasonix-guard-probe';
 
-  const run = (sql: string): Promise<unknown[][]> => session.query!({ sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
+  const run = (sql: string): Promise<unknown[][]> => queryWhole(session.sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
   const refused = async (sql: string, pattern: RegExp = /Refused/): Promise<void> => {
     await assert.rejects(run(sql), (error: unknown) => {
       assert.ok(ConnectionError.is(error), String(error));
@@ -162,7 +163,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
 
   it('sees through a view to the function it calls, in a test query and in a preview', async () => {
     await refused('SELECT * FROM guard_fx.lock_view', /pg_advisory_lock\(\) \(inside a view/);
-    await assert.rejects(session.preview!({ schema: 'guard_fx', table: 'lock_view', limit: 10 }), /pg_advisory_lock/);
+    await assert.rejects(previewWhole(session.sql!, { schema: 'guard_fx', table: 'lock_view', limit: 10 }), /pg_advisory_lock/);
     assert.equal(await advisoryHeld(4242), '0');
   });
 

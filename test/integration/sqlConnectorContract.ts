@@ -125,6 +125,30 @@ export function sqlConnectorContract(d: SqlDialect): void {
       }
     });
 
+    it('stops listing the catalog of a host that never answers as soon as the caller aborts', async () => {
+      const silent = await startSilentServer();
+      const local = await makeHarness();
+      try {
+        // A 5 s connect timeout: the pooled attempt itself ends there (closing the session waits for it).
+        const { id } = await local.api.createConnection({ name: 'silent', type: d.type, config: { ...base(), port: silent.port, connectTimeoutSeconds: 5 } });
+        for (const list of [
+          (signal: AbortSignal) => local.api.listSchemas(id, {}, { signal }),
+          (signal: AbortSignal) => local.api.listTables(id, { schema: d.schema }, { signal }),
+          (signal: AbortSignal) => local.api.listColumns(id, { schema: d.schema, table: 'customers' }, { signal }),
+        ]) {
+          const controller = new AbortController();
+          const started = Date.now();
+          setTimeout(() => controller.abort(), 200);
+          await assert.rejects(list(controller.signal), isCode('cancelled'));
+          const elapsed = Date.now() - started;
+          assert.ok(elapsed < 1000, `a listing stopped ${elapsed} ms after it started (abort at 200 ms), not at the 5 s connect timeout`);
+        }
+      } finally {
+        await local.api.dispose();
+        await silent.close();
+      }
+    });
+
     it('says TLS is not available when SSL is required and the server has none, and falls back under prefer', async () => {
       const required = await h.api.testConnection({ type: d.type, config: { ...base(), sslMode: 'require' } });
       assert.equal(required.errorCode, 'ssl', required.message);

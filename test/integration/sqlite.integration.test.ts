@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,8 +130,8 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'PRAGMA query_only = 0', limit: 1 }), code('read_only'));
     const session = openSqlite({ config: { path: file }, secrets: {}, logger: silentLogger });
     try {
-      await session.query!({ sql: 'PRAGMA query_only = 0', limit: 1, timeoutMs: 10_000 });
-      await assert.rejects(session.query!({ sql: 'DELETE FROM orders', limit: 1, timeoutMs: 10_000 }), code('read_only'));
+      await queryWhole(session.sql!, { sql: 'PRAGMA query_only = 0', limit: 1, timeoutMs: 10_000 });
+      await assert.rejects(queryWhole(session.sql!, { sql: 'DELETE FROM orders', limit: 1, timeoutMs: 10_000 }), code('read_only'));
     } finally {
       await session.close();
     }

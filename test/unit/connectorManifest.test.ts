@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ColumnInfo, NamedItem, TestQueryResponse } from '../../src/core/api/types';
+import type { ColumnInfo, NamedItem } from '../../src/core/api/types';
 import { connectorManifest } from '../../src/core/connectors/manifest';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { displayQualifiedName } from '../../src/core/connectors/sql/dialects';
-import type { ConnectorSession, ConnectorSpec, QueryOptions } from '../../src/core/connectors/types';
+import type { ConnectorSession, ConnectorSpec, QueryOptions, StreamSummary } from '../../src/core/connectors/types';
 import { loadChildren } from '../../src/core/explorer/loaders';
 import type { ExplorerNode, ItemNode } from '../../src/core/explorer/nodes';
 import { prepareStatement } from '../../src/core/query/prepare';
@@ -32,21 +32,27 @@ const testWarehouse: ConnectorSpec = {
   load: async () => ({
     openSession: ({ config, secrets }): ConnectorSession => ({
       test: async () => ({ ok: secrets.token === 'good', message: `account ${String(config.account)}`, serverVersion: 'TW 1.0' }),
-      catalogs: async (): Promise<NamedItem[]> => [{ name: 'ANALYTICS' }],
-      schemas: async (catalog): Promise<NamedItem[]> => (catalog === 'ANALYTICS' ? [{ name: 'PUBLIC' }] : []),
-      tables: async (q) => ({
-        tables:
-          q.schema === 'PUBLIC'
-            ? [
-                { name: 'ORDERS', type: 'TABLE' as const },
-                { name: 'order lines', type: 'VIEW' as const },
-              ]
-            : [],
-      }),
-      columns: async (q): Promise<ColumnInfo[]> => (q.table === 'ORDERS' ? [{ name: 'ID', type: 'NUMBER(38,0)', nullable: false }] : []),
-      query: async (options): Promise<TestQueryResponse> => {
-        seen.push(options);
-        return { ok: true, columns: ['ONE'], rows: [['1']], stats: { executionMs: 1, rowsReturned: 1 } };
+      sql: {
+        catalogs: async (): Promise<NamedItem[]> => [{ name: 'ANALYTICS' }],
+        schemas: async (catalog): Promise<NamedItem[]> => (catalog === 'ANALYTICS' ? [{ name: 'PUBLIC' }] : []),
+        tables: async (q) => ({
+          tables:
+            q.schema === 'PUBLIC'
+              ? [
+                  { name: 'ORDERS', type: 'TABLE' as const },
+                  { name: 'order lines', type: 'VIEW' as const },
+                ]
+              : [],
+        }),
+        columns: async (q): Promise<ColumnInfo[]> => (q.table === 'ORDERS' ? [{ name: 'ID', type: 'NUMBER(38,0)', nullable: false }] : []),
+        // The one primitive: the API derives test queries and previews from it.
+        stream: async (options, sink): Promise<StreamSummary> => {
+          seen.push(options);
+          sink.start(['ONE'], ['NUMBER']);
+          await sink.rows([['1']]);
+          return { executionMs: 1, rowsReturned: 1, truncated: false };
+        },
+        previewStatement: (q) => ({ sql: `SELECT * FROM "${q.table}"`, limit: q.limit, timeoutMs: 1000 }),
       },
       close: async () => undefined,
     }),
@@ -101,6 +107,11 @@ describe('connector manifest: a connector added by one line shows up everywhere'
       assert.equal(seen.at(-1)?.limit, 5);
       await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'DELETE FROM ORDERS' }), /Refused/);
       assert.equal(seen.length, 1, 'the refused statement never reached the driver');
+      // Preview comes from the same primitive, with the connector's own preview statement.
+      const preview = await h.api.preview(id, { table: 'ORDERS', limit: 3 });
+      assert.deepEqual(preview.rows, [['1']]);
+      assert.equal(seen.at(-1)?.sql, 'SELECT * FROM "ORDERS"');
+      assert.equal(seen.at(-1)?.limit, 3);
     } finally {
       await h.api.dispose();
     }

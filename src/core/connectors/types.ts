@@ -4,15 +4,17 @@ import type {
   ColumnsQuery,
   ConnectionConfig,
   NamedItem,
+  CloudSchemaQuery,
+  CloudSchemaResponse,
+  FilesQuery,
+  FilesResponse,
   PreviewQuery,
-  PreviewResponse,
   ResultSink,
   SecretValues,
   StreamStats,
   TablesQuery,
   TablesResponse,
   TestConnectionResponse,
-  TestQueryResponse,
 } from '../api/types';
 import type { CredentialType } from '../api/credentials';
 import type { Level } from '../explorer/nodes';
@@ -85,18 +87,35 @@ export type RowSink = ResultSink;
 /** How a streamed statement ended, as a connector tells it (the API adds the limit it applied). */
 export type StreamSummary = Omit<StreamStats, 'limit' | 'rowsScanned'>;
 
-/** A connector's live link to one server. Cheap to create; connects lazily. */
-export interface ConnectorSession {
-  test(signal?: AbortSignal): Promise<Omit<TestConnectionResponse, 'latencyMs'>>;
+/**
+ * What a SQL connector's session does: list its catalog, and run one read-only statement through a
+ * single streaming primitive. Preview and whole-result queries are derived from `stream` in one place
+ * (sql/sqlSession.ts), so no driver writes them again.
+ */
+export interface SqlFacet {
   catalogs?(signal?: AbortSignal): Promise<NamedItem[]>;
   schemas?(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]>;
-  tables?(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>>;
-  columns?(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]>;
-  preview?(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse>;
-  query?(options: QueryOptions): Promise<TestQueryResponse>;
-  /** Like query, but hands rows to the sink in batches as the server sends them (never more than limit). */
-  stream?(options: QueryOptions, sink: RowSink): Promise<StreamSummary>;
-  /** Like preview, streamed. */
-  streamPreview?(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary>;
+  tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>>;
+  columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]>;
+  /** Runs one statement read-only, handing at most `limit` rows to the sink as the server sends them. */
+  stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary>;
+  /** The statement that previews a table, in this connector's SQL (its quoting, its levels). */
+  previewStatement(query: PreviewQuery & { limit: number }): Omit<QueryOptions, 'signal'>;
+}
+
+/** What a storage connector's session does: list objects, read a file's schema, preview a file as rows. */
+export interface StorageFacet {
+  listObjects(query: FilesQuery, signal?: AbortSignal): Promise<FilesResponse>;
+  fileSchema(query: CloudSchemaQuery, signal?: AbortSignal): Promise<CloudSchemaResponse>;
+  previewObject(path: string, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary>;
+}
+
+/** A connector's live link to one server. Cheap to create; connects lazily. Every call takes a signal. */
+export interface ConnectorSession {
+  test(signal?: AbortSignal): Promise<Omit<TestConnectionResponse, 'latencyMs'>>;
+  /** Present on SQL connectors. */
+  readonly sql?: SqlFacet;
+  /** Present on storage connectors. */
+  readonly storage?: StorageFacet;
   close(): Promise<void>;
 }

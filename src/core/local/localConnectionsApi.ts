@@ -37,7 +37,8 @@ import type {
 } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { SessionManager } from '../connectors/sessionManager';
-import type { Capability, ConnectorSession } from '../connectors/types';
+import type { Capability, ConnectorSession, SqlFacet, StorageFacet } from '../connectors/types';
+import { previewWhole, queryWhole, streamPreview } from '../connectors/sql/sqlSession';
 import { normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
@@ -46,7 +47,6 @@ import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
 import { Emitter, StoreRecords, type ConnectionRecords } from './records';
 import { CredentialStore, type CredentialTarget, type TargetChange } from './credentials';
 import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
-import { feed } from '../results/feed';
 
 export interface LocalApiDeps {
   /** Where the records come from: the store (written here) or a workspace file (read-only). */
@@ -221,74 +221,57 @@ export class LocalConnectionsApi implements ConnectionsApi {
   }
 
   async listCatalogs(id: string, options: RequestOptions = {}): Promise<CatalogsResponse> {
-    const catalogs = await this.withSession(id, 'catalogs', (s) => s.catalogs!(options.signal));
+    const catalogs = await this.withSql(id, 'catalogs', (sql) => this.facetMethod(sql.catalogs, 'catalogs').call(sql, options.signal));
     return { connectionId: id, catalogs };
   }
 
   async listSchemas(id: string, query: SchemasQuery = {}, options: RequestOptions = {}): Promise<SchemasResponse> {
-    const schemas = await this.withSession(id, 'schemas', (s) => s.schemas!(query.catalog, options.signal));
+    const schemas = await this.withSql(id, 'schemas', (sql) => this.facetMethod(sql.schemas, 'schemas').call(sql, query.catalog, options.signal));
     return { connectionId: id, ...(query.catalog ? { catalog: query.catalog } : {}), schemas };
   }
 
   async listTables(id: string, query: TablesQuery = {}, options: RequestOptions = {}): Promise<TablesResponse> {
-    const result = await this.withSession(id, 'tables', (s) => s.tables!(query, options.signal));
+    const result = await this.withSql(id, 'tables', (sql) => sql.tables(query, options.signal));
     return { connectionId: id, ...result };
   }
 
   async listColumns(id: string, query: ColumnsQuery, options: RequestOptions = {}): Promise<ColumnsResponse> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to list columns.', { field: 'table' });
-    const columns = await this.withSession(id, 'tables', (s) => s.columns!(query, options.signal));
+    const columns = await this.withSql(id, 'tables', (sql) => sql.columns(query, options.signal));
     return { connectionId: id, schema: query.schema, table: query.table, columns };
   }
 
   async preview(id: string, query: PreviewQuery, options: RequestOptions = {}): Promise<PreviewResponse> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
     const limit = rowLimit(this.limits(), query.limit);
-    return this.withSession(id, 'preview', (s) => s.preview!({ ...query, limit }, options.signal));
+    return this.withSql(id, 'preview', (sql) => previewWhole(sql, { ...query, limit }, options.signal));
   }
 
   async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
     const { limit, timeoutMs } = queryLimits(this.limits(), request);
-    return this.withSession(
-      request.connectionId,
-      'query',
-      (s) => s.query!({ sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema }),
-      request.sql,
-    );
+    const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
+    return this.withSql(request.connectionId, 'query', (sql) => queryWhole(sql, q), request.sql);
   }
 
   async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
     const limit = rowLimit(this.limits(), query.limit);
-    return this.withSession(id, 'preview', async (s) => {
-      if (!s.streamPreview) {
-        const response = await s.preview!({ ...query, limit }, options.signal);
-        return feed(sink, response, limit);
-      }
-      return { ...(await s.streamPreview({ ...query, limit }, sink, options.signal)), limit };
-    });
+    return this.withSql(id, 'preview', async (sql) => ({ ...(await streamPreview(sql, { ...query, limit }, sink, options.signal)), limit }));
   }
 
   async testQueryStream(request: TestQueryRequest, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
     const { limit, timeoutMs } = queryLimits(this.limits(), request);
-    return this.withSession(
-      request.connectionId,
-      'query',
-      async (s) => {
-        const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
-        if (!s.stream) return feed(sink, await s.query!(q), limit);
-        return { ...(await s.stream(q, sink)), limit };
-      },
-      request.sql,
-    );
+    const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
+    return this.withSql(request.connectionId, 'query', async (sql) => ({ ...(await sql.stream(q, sink)), limit }), request.sql);
   }
 
-  async listFiles(id: string, _query?: FilesQuery): Promise<FilesResponse> {
-    return this.unsupported(id, 'files', 'browse files');
+  async listFiles(id: string, query: FilesQuery = {}, options: RequestOptions = {}): Promise<FilesResponse> {
+    return this.withStorage(id, 'files', (storage) => storage.listObjects(query, options.signal));
   }
 
-  async cloudSchema(id: string, _query?: CloudSchemaQuery): Promise<CloudSchemaResponse> {
-    return this.unsupported(id, 'cloudSchema', 'infer file schemas');
+  async cloudSchema(id: string, query: CloudSchemaQuery, options: RequestOptions = {}): Promise<CloudSchemaResponse> {
+    if (!query?.path) throw new ConnectionError('invalid_config', 'A file path is required to read its schema.', { field: 'path' });
+    return this.withStorage(id, 'cloudSchema', (storage) => storage.fileSchema(query, options.signal));
   }
 
   async discoverDatabricks(request: DatabricksDiscoverRequest): Promise<DatabricksDiscoverResponse> {
@@ -342,6 +325,25 @@ export class LocalConnectionsApi implements ConnectionsApi {
       throw new ConnectionError('unsupported', `${spec.label} connections cannot ${what}.`);
     }
     throw new ConnectionError('unsupported', `${what} is not available for ${spec.label} yet.`);
+  }
+
+  /** Work on a connection's SQL facet; a connector without one cannot do it. */
+  private withSql<T>(id: string, capability: Capability, work: (sql: SqlFacet) => Promise<T>, statement?: string): Promise<T> {
+    return this.withSession(id, capability, (session) => work(this.facet(session.sql, 'SQL')), statement);
+  }
+
+  private withStorage<T>(id: string, capability: Capability, work: (storage: StorageFacet) => Promise<T>): Promise<T> {
+    return this.withSession(id, capability, (session) => work(this.facet(session.storage, 'storage')));
+  }
+
+  private facet<F>(facet: F | undefined, what: string): F {
+    if (!facet) throw new ConnectionError('unsupported', `This connector has no ${what} side.`);
+    return facet;
+  }
+
+  private facetMethod<F>(method: F | undefined, what: string): F {
+    if (!method) throw new ConnectionError('unsupported', `This connector cannot list ${what}.`);
+    return method;
   }
 
   private async withSession<T>(id: string, capability: Capability, work: (session: ConnectorSession) => Promise<T>, statement?: string): Promise<T> {

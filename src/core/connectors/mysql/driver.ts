@@ -1,27 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { createConnection as createCoreConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
-import type {
-  ColumnInfo,
-  ColumnsQuery,
-  NamedItem,
-  PreviewQuery,
-  PreviewResponse,
-  TableType,
-  TablesQuery,
-  TablesResponse,
-  TestQueryResponse,
-} from '../../api/types';
-import { ConnectionError, errorMessage, redact } from '../../errors';
+import type { ColumnInfo, ColumnsQuery, NamedItem, TableType, TablesQuery, TablesResponse } from '../../api/types';
+import { ConnectionError } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteBacktick } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';
-import { cancelledError, cancelOnAbortOrTimeout, raceAbort } from '../sql/cancellation';
+import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
-import { previewSql, toPreview } from '../sql/results';
-import { batchRows, CappedSink, collect } from '../sql/streaming';
-import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
-import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { ServerSqlSession } from '../sql/sqlSession';
+import { batchRows, CappedSink } from '../sql/streaming';
+import { tlsOptions } from '../sql/serverConfig';
+import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { mapMysqlError } from './errors';
 import { mysqlRefusal } from './guard';
 import { columnsSql, schemasSql, serverVersionSql, tableKindSql, tablesSql } from './catalogQueries';
@@ -35,8 +25,6 @@ const tableTypes: Record<string, TableType> = {
   'SYSTEM VERSIONED': 'SYSTEM VERSIONED TABLE',
 };
 const noLimit = Number.MAX_SAFE_INTEGER;
-/** A preview streams up to the row limit the user chose, which can be large. */
-const previewTimeoutMs = 300_000;
 
 /** The callback-style connection under a promise connection: it streams rows as events. */
 interface CoreConnection {
@@ -52,17 +40,12 @@ interface CoreQuery {
   on(event: 'end', listener: () => void): CoreQuery;
 }
 
-class MysqlSession implements ConnectorSession {
-  private readonly cfg: ServerConfig;
+class MysqlSession extends ServerSqlSession {
   private pool: mysql.Pool | undefined;
-  private plainFallback = false;
   private flavour: Promise<'mariadb' | 'mysql'> | undefined;
 
-  constructor(
-    private readonly options: SessionOptions,
-    private readonly logger: Logger,
-  ) {
-    this.cfg = readServerConfig(options.config);
+  constructor(options: SessionOptions, logger: Logger) {
+    super(options, logger, quoteBacktick, mapMysqlError);
   }
 
   async test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
@@ -78,23 +61,20 @@ class MysqlSession implements ConnectorSession {
     }
   }
 
-  async schemas(): Promise<NamedItem[]> {
-    const rows = await this.run<{ name: string }>(schemasSql, [this.cfg.showSystemSchemas]);
+  async schemas(_catalog?: string, signal?: AbortSignal): Promise<NamedItem[]> {
+    const rows = await this.run<{ name: string }>(schemasSql, [this.cfg.showSystemSchemas], signal);
     return rows.map((r) => ({ name: r.name }));
   }
 
-  async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
+  async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
     const limit = pageLimit(query.limit);
     const pattern = searchPattern(query.search);
     const after = decodePageToken(query.pageToken);
-    const rows = await this.run<{ name: string; kind: string }>(tablesSql, [
-      query.schema ?? null,
-      pattern,
-      pattern,
-      after,
-      after,
-      limit === undefined ? noLimit : limit + 1,
-    ]);
+    const rows = await this.run<{ name: string; kind: string }>(
+      tablesSql,
+      [query.schema ?? null, pattern, pattern, after, after, limit === undefined ? noLimit : limit + 1],
+      signal,
+    );
     const { page, nextPageToken } = pageOf(rows, limit);
     return {
       schema: query.schema,
@@ -103,17 +83,18 @@ class MysqlSession implements ConnectorSession {
     };
   }
 
-  async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
-    const rows = await this.run<{ name: string; type: string; nullable: string; dflt: string | null; colKey: string }>(columnsSql, [
-      query.schema ?? null,
-      query.table,
-    ]);
+  async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
+    const rows = await this.run<{ name: string; type: string; nullable: string; dflt: string | null; colKey: string }>(
+      columnsSql,
+      [query.schema ?? null, query.table],
+      signal,
+    );
     if (rows.length === 0) {
-      const [kind] = await this.run<{ kind: string }>(tableKindSql, [query.schema ?? null, query.table]);
+      const [kind] = await this.run<{ kind: string }>(tableKindSql, [query.schema ?? null, query.table], signal);
       if (!kind) throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
       // It exists but lists no columns: a view the server cannot resolve. Ask it why, in its own words.
       const target = `${query.schema ? `${quoteBacktick(query.schema)}.` : ''}${quoteBacktick(query.table)}`;
-      await this.run(`SHOW COLUMNS FROM ${target}`, []);
+      await this.run(`SHOW COLUMNS FROM ${target}`, [], signal);
       return [];
     }
     return rows.map((r) => ({
@@ -124,22 +105,6 @@ class MysqlSession implements ConnectorSession {
       default: r.dflt === null || r.dflt === 'NULL' ? null : r.dflt,
       primaryKey: r.colKey === 'PRI',
     }));
-  }
-
-  async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    return toPreview(await collect((sink) => this.stream(this.previewOptions(query, signal), sink)), query.limit);
-  }
-
-  streamPreview(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
-    return this.stream(this.previewOptions(query, signal), sink);
-  }
-
-  query(options: QueryOptions): Promise<TestQueryResponse> {
-    return collect((sink) => this.stream(options, sink));
-  }
-
-  private previewOptions(query: PreviewQuery & { limit: number }, signal?: AbortSignal): QueryOptions {
-    return { sql: previewSql(quoteBacktick, query), limit: query.limit, timeoutMs: previewTimeoutMs, signal };
   }
 
   async close(): Promise<void> {
@@ -222,35 +187,49 @@ class MysqlSession implements ConnectorSession {
       conn = await this.openConnection();
       await conn.query('KILL QUERY ?', [threadId]);
     } catch (error) {
-      this.logger.warn(`Could not stop MySQL query on thread ${threadId}: ${this.safe(errorMessage(error))}`);
+      this.warn(`Could not stop MySQL query on thread ${threadId}`, error);
     } finally {
       await conn?.end().catch(() => undefined);
     }
   }
 
-  private async run<T>(sql: string, values: unknown[]): Promise<T[]> {
-    const conn = await this.checkout();
+  /** A catalog query; on abort its connection is dropped, not returned to the pool. */
+  private async run<T>(sql: string, values: unknown[], signal?: AbortSignal): Promise<T[]> {
+    const conn = await this.checkout(signal);
+    let dropped = false;
     try {
-      const [rows] = await conn.query<mysql.RowDataPacket[]>(sql, values);
+      const drop = (): void => {
+        dropped = true;
+        conn.destroy();
+      };
+      const [rows] = await raceAbort(conn.query<mysql.RowDataPacket[]>(sql, values), signal, drop, listingCancelledError);
       return rows as T[];
     } catch (error) {
+      if (ConnectionError.is(error, 'cancelled')) throw error;
       throw this.mapError(error);
     } finally {
-      conn.release();
+      if (!dropped) conn.release();
     }
   }
 
-  private async checkout(): Promise<mysql.PoolConnection> {
-    try {
-      return await this.getPool().getConnection();
-    } catch (error) {
-      if (this.isSslRefused(error)) {
-        this.plainFallback = true;
-        await this.close();
-        return this.checkout();
-      }
-      throw this.mapError(error);
-    }
+  /** A pooled connection; one the caller stopped waiting for is dropped when it arrives. */
+  private checkout(signal?: AbortSignal): Promise<mysql.PoolConnection> {
+    return this.withTlsFallback(
+      () => {
+        const connecting = this.getPool().getConnection();
+        return raceAbort(
+          connecting,
+          signal,
+          () =>
+            void connecting.then(
+              (c) => c.destroy(),
+              () => undefined,
+            ),
+          listingCancelledError,
+        );
+      },
+      () => this.close(),
+    );
   }
 
   private getPool(): mysql.Pool {
@@ -265,30 +244,27 @@ class MysqlSession implements ConnectorSession {
     return this.pool;
   }
 
-  private async openConnection(signal?: AbortSignal): Promise<mysql.Connection> {
-    // The callback-style connection exists before it connects, so a cancel can drop its socket.
-    const core = createCoreConnection(this.connectionOptions());
-    core.on('error', () => undefined);
-    const connected = new Promise<void>((resolve, reject) => {
-      core.once('connect', () => resolve());
-      core.once('error', reject);
-    });
-    try {
-      await raceAbort(connected, signal, () => core.destroy());
-      return core.promise();
-    } catch (error) {
-      core.destroy();
-      if (this.isSslRefused(error)) {
-        this.plainFallback = true;
-        return this.openConnection(signal);
+  private openConnection(signal?: AbortSignal): Promise<mysql.Connection> {
+    return this.withTlsFallback(async () => {
+      // The callback-style connection exists before it connects, so a cancel can drop its socket.
+      const core = createCoreConnection(this.connectionOptions());
+      core.on('error', () => undefined);
+      const connected = new Promise<void>((resolve, reject) => {
+        core.once('connect', () => resolve());
+        core.once('error', reject);
+      });
+      try {
+        await raceAbort(connected, signal, () => core.destroy());
+        return core.promise();
+      } catch (error) {
+        core.destroy();
+        throw error;
       }
-      throw this.mapError(error);
-    }
+    });
   }
 
-  private isSslRefused(error: unknown): boolean {
-    const code = (error as { code?: string }).code;
-    return this.cfg.sslMode === 'prefer' && !this.plainFallback && code === 'HANDSHAKE_NO_SSL_SUPPORT';
+  protected refusesTls(error: unknown): boolean {
+    return (error as { code?: string }).code === 'HANDSHAKE_NO_SSL_SUPPORT';
   }
 
   private connectionOptions(): mysql.ConnectionOptions {
@@ -309,14 +285,6 @@ class MysqlSession implements ConnectorSession {
       multipleStatements: false,
       enableKeepAlive: true,
     };
-  }
-
-  private safe(text: string): string {
-    return redact(text, Object.values(this.options.secrets));
-  }
-
-  private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
-    return mapMysqlError(error, this.cfg, (text) => this.safe(text), query);
   }
 }
 

@@ -1,27 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import type {
-  ColumnInfo,
-  ColumnsQuery,
-  NamedItem,
-  PreviewQuery,
-  PreviewResponse,
-  TableType,
-  TablesQuery,
-  TablesResponse,
-  TestQueryResponse,
-} from '../../api/types';
-import { ConnectionError, errorMessage, redact } from '../../errors';
+import type { ColumnInfo, ColumnsQuery, NamedItem, TableType, TablesQuery, TablesResponse } from '../../api/types';
+import { ConnectionError, errorMessage } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteDoubleQuoted } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';
-import { cancelledError, cancelOnAbortOrTimeout, raceAbort } from '../sql/cancellation';
+import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
-import { previewSql, toPreview } from '../sql/results';
-import { batchRows, CappedSink, collect } from '../sql/streaming';
-import { readServerConfig, tlsOptions, type ServerConfig } from '../sql/serverConfig';
-import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { ServerSqlSession } from '../sql/sqlSession';
+import { batchRows, CappedSink } from '../sql/streaming';
+import { tlsOptions } from '../sql/serverConfig';
+import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { CappedQuery } from './cappedQuery';
 import { mapPostgresError } from './errors';
 import { openGuarded } from './guard';
@@ -57,24 +47,15 @@ const valueTypes: pg.CustomTypesConfig = {
 
 type Row = unknown[];
 
-/** A preview streams up to the row limit the user chose, which can be large. */
-const previewTimeoutMs = 300_000;
-
-class PostgresSession implements ConnectorSession {
-  private readonly cfg: ServerConfig;
+class PostgresSession extends ServerSqlSession {
   private readonly pools = new Map<string, pg.Pool>();
   private readonly typeNames = new Map<number, string>();
   private readonly declaredTypes = new Map<string, string>();
   /** Sessions being reset (DISCARD ALL) before they go back to the pool. */
   private readonly pendingResets = new Set<Promise<void>>();
-  /** Set when sslMode is prefer and the server refused TLS. */
-  private plainFallback = false;
 
-  constructor(
-    private readonly options: SessionOptions,
-    private readonly logger: Logger,
-  ) {
-    this.cfg = readServerConfig(options.config);
+  constructor(options: SessionOptions, logger: Logger) {
+    super(options, logger, quoteDoubleQuoted, mapPostgresError);
   }
 
   async test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
@@ -88,15 +69,15 @@ class PostgresSession implements ConnectorSession {
     }
   }
 
-  async catalogs(): Promise<NamedItem[]> {
-    return (await this.run<{ name: string }>(undefined, catalogsSql, [])).map((r) => ({ name: r.name }));
+  async catalogs(signal?: AbortSignal): Promise<NamedItem[]> {
+    return (await this.run<{ name: string }>(undefined, catalogsSql, [], signal)).map((r) => ({ name: r.name }));
   }
 
-  async schemas(catalog: string | undefined): Promise<NamedItem[]> {
-    return (await this.run<{ name: string }>(catalog, schemasSql, [this.cfg.showSystemSchemas])).map((r) => ({ name: r.name }));
+  async schemas(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]> {
+    return (await this.run<{ name: string }>(catalog, schemasSql, [this.cfg.showSystemSchemas], signal)).map((r) => ({ name: r.name }));
   }
 
-  async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
+  async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
     const limit = pageLimit(query.limit);
     const pattern = searchPattern(query.search);
     const after = decodePageToken(query.pageToken);
@@ -106,7 +87,7 @@ class PostgresSession implements ConnectorSession {
     if (pattern !== null) values.push(pattern);
     if (after !== null) values.push(after);
     if (limit !== undefined) values.push(limit + 1);
-    const rows = await this.run<{ name: string; kind: string; partition: boolean; schema: string }>(query.catalog, sql, values);
+    const rows = await this.run<{ name: string; kind: string; partition: boolean; schema: string }>(query.catalog, sql, values, signal);
     const { page, nextPageToken } = pageOf(rows, limit);
     return {
       schema: query.schema,
@@ -121,33 +102,19 @@ class PostgresSession implements ConnectorSession {
     };
   }
 
-  async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
-    const rows = await this.run<{ name: string | null; type: string; nullable: boolean; default: string | null; pk: boolean }>(query.catalog, columnsSql, [
-      query.schema ?? null,
-      query.table,
-    ]);
+  async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
+    const rows = await this.run<{ name: string | null; type: string; nullable: boolean; default: string | null; pk: boolean }>(
+      query.catalog,
+      columnsSql,
+      [query.schema ?? null, query.table],
+      signal,
+    );
     if (rows.length === 0) {
       throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
     }
     return rows
       .filter((r): r is typeof r & { name: string } => r.name !== null)
       .map((r) => ({ name: r.name, type: r.type, nullable: r.nullable, default: r.default, primaryKey: r.pk }));
-  }
-
-  async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    return toPreview(await collect((sink) => this.stream(this.previewOptions(query, signal), sink)), query.limit);
-  }
-
-  streamPreview(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
-    return this.stream(this.previewOptions(query, signal), sink);
-  }
-
-  query(options: QueryOptions): Promise<TestQueryResponse> {
-    return collect((sink) => this.stream(options, sink));
-  }
-
-  private previewOptions(query: PreviewQuery & { limit: number }, signal?: AbortSignal): QueryOptions {
-    return { sql: previewSql(quoteDoubleQuoted, query), selfLimited: true, limit: query.limit, timeoutMs: previewTimeoutMs, signal, catalog: query.catalog };
   }
 
   async close(): Promise<void> {
@@ -292,20 +259,27 @@ class PostgresSession implements ConnectorSession {
       client = await this.openClient(catalog);
       await client.query('SELECT pg_catalog.pg_cancel_backend($1)', [pid]);
     } catch (error) {
-      this.logger.warn(`Could not cancel PostgreSQL backend ${pid}: ${this.safe(errorMessage(error))}`);
+      this.warn(`Could not cancel PostgreSQL backend ${pid}`, error);
     } finally {
       await client?.end().catch(() => undefined);
     }
   }
 
-  private async run<T extends pg.QueryResultRow>(catalog: string | undefined, sql: string, values: unknown[]): Promise<T[]> {
-    const client = await this.checkout(catalog);
+  /** A catalog query; on abort its connection is dropped, not returned to the pool. */
+  private async run<T extends pg.QueryResultRow>(catalog: string | undefined, sql: string, values: unknown[], signal?: AbortSignal): Promise<T[]> {
+    const client = await this.checkout(catalog, signal);
+    let dropped = false;
+    const drop = (): void => {
+      dropped = true;
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    };
     try {
-      return (await client.query<T>(sql, values)).rows;
+      return (await raceAbort(client.query<T>(sql, values), signal, drop, listingCancelledError)).rows;
     } catch (error) {
+      if (ConnectionError.is(error, 'cancelled')) throw error;
       throw this.mapError(error);
     } finally {
-      client.release();
+      client.release(dropped || undefined);
     }
   }
 
@@ -314,45 +288,49 @@ class PostgresSession implements ConnectorSession {
     let pool = this.pools.get(key);
     if (!pool) {
       pool = new pg.Pool({ ...this.clientConfig(catalog), max: 6, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
-      pool.on('error', (error) => this.logger.warn(`PostgreSQL idle connection error: ${this.safe(errorMessage(error))}`));
+      pool.on('error', (error) => this.warn('PostgreSQL idle connection error', error));
       this.pools.set(key, pool);
     }
     return pool;
   }
 
-  private async checkout(catalog: string | undefined): Promise<pg.PoolClient> {
-    try {
-      return await this.pool(catalog).connect();
-    } catch (error) {
-      if (this.isSslRefused(error)) {
-        this.plainFallback = true;
-        await this.close();
-        return this.checkout(catalog);
-      }
-      throw this.mapError(error);
-    }
+  /** A pooled connection; one the caller stopped waiting for is dropped when it arrives. */
+  private checkout(catalog: string | undefined, signal?: AbortSignal): Promise<pg.PoolClient> {
+    return this.withTlsFallback(
+      () => {
+        const connecting = this.pool(catalog).connect();
+        return raceAbort(
+          connecting,
+          signal,
+          () =>
+            void connecting.then(
+              (c) => c.release(true),
+              () => undefined,
+            ),
+          listingCancelledError,
+        );
+      },
+      () => this.close(),
+    );
   }
 
   /** A dedicated, connected client (for tests and cancel requests), outside the pools. */
-  private async openClient(catalog: string | undefined, signal?: AbortSignal): Promise<pg.Client> {
-    const client = new pg.Client(this.clientConfig(catalog));
-    try {
-      // Cancelling drops the socket, even one still waiting for a host that never answers.
-      await raceAbort(client.connect(), signal, () => dropSocket(client));
-      return client;
-    } catch (error) {
-      if (ConnectionError.is(error, 'cancelled')) throw error;
-      await client.end().catch(() => undefined);
-      if (this.isSslRefused(error)) {
-        this.plainFallback = true;
-        return this.openClient(catalog, signal);
+  private openClient(catalog: string | undefined, signal?: AbortSignal): Promise<pg.Client> {
+    return this.withTlsFallback(async () => {
+      const client = new pg.Client(this.clientConfig(catalog));
+      try {
+        // Cancelling drops the socket, even one still waiting for a host that never answers.
+        await raceAbort(client.connect(), signal, () => dropSocket(client));
+        return client;
+      } catch (error) {
+        if (!ConnectionError.is(error, 'cancelled')) await client.end().catch(() => undefined);
+        throw error;
       }
-      throw this.mapError(error);
-    }
+    });
   }
 
-  private isSslRefused(error: unknown): boolean {
-    return this.cfg.sslMode === 'prefer' && !this.plainFallback && /does not support SSL/i.test(errorMessage(error));
+  protected refusesTls(error: unknown): boolean {
+    return /does not support SSL/i.test(errorMessage(error));
   }
 
   private clientConfig(catalog: string | undefined): pg.ClientConfig {
@@ -371,14 +349,6 @@ class PostgresSession implements ConnectorSession {
       keepAlive: true,
       types,
     };
-  }
-
-  private safe(text: string): string {
-    return redact(text, Object.values(this.options.secrets));
-  }
-
-  private mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
-    return mapPostgresError(error, this.cfg, (text) => this.safe(text), query);
   }
 }
 

@@ -41,21 +41,26 @@ export function connectCancelledError(): ConnectionError {
   return new ConnectionError('cancelled', 'Cancelled; the connection attempt was dropped.');
 }
 
+/** What a listing (databases, schemas, tables, columns) the caller cancelled reports. */
+export function listingCancelledError(): ConnectionError {
+  return new ConnectionError('cancelled', 'Cancelled; the request was dropped.');
+}
+
 /**
  * Work that stops when the signal aborts: the promise rejects at once as cancelled, and `onAbort`
  * drops what the work holds (a socket still connecting), so nothing waits on a host that never answers.
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => void): Promise<T> {
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => void, cancelled = connectCancelledError): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) {
     onAbort();
     work.catch(() => undefined);
-    return Promise.reject(connectCancelledError());
+    return Promise.reject(cancelled());
   }
   return new Promise<T>((resolve, reject) => {
     const abort = (): void => {
       onAbort();
-      reject(connectCancelledError());
+      reject(cancelled());
     };
     signal.addEventListener('abort', abort, { once: true });
     work.then(

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ColumnInfo, ColumnsQuery, NamedItem, PreviewQuery, PreviewResponse, TablesQuery, TablesResponse, TestQueryResponse } from '../../api/types';
+import type { ColumnInfo, ColumnsQuery, NamedItem, PreviewQuery, TablesQuery, TablesResponse } from '../../api/types';
 import { ConnectionError } from '../../errors';
 import { quoteDoubleQuoted } from '../sql/identifiers';
 import { searchPattern } from '../sql/search';
 import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
-import { previewSql, toPreview } from '../sql/results';
-import { batchRows, CappedSink, collect } from '../sql/streaming';
-import type { ConnectorDriverModule, ConnectorSession, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { SqlSessionBase } from '../sql/sqlSession';
+import { batchRows, CappedSink } from '../sql/streaming';
+import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
 
 type Op = WorkerRequest['op'];
@@ -29,13 +29,14 @@ interface Pending {
   reject(error: Error): void;
 }
 
-class SqliteSession implements ConnectorSession {
+class SqliteSession extends SqlSessionBase {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly file: string;
 
   constructor(options: SessionOptions) {
+    super(quoteDoubleQuoted);
     const file = options.config.path;
     if (typeof file !== 'string' || file === '') {
       throw new ConnectionError('invalid_config', 'Database file is required.', { field: 'path' });
@@ -48,12 +49,12 @@ class SqliteSession implements ConnectorSession {
     return { ok: true, serverVersion: `SQLite ${version}`, message: `Opened ${path.basename(this.file)} read-only.` };
   }
 
-  async catalogs(): Promise<NamedItem[]> {
-    await this.call('version', {}, 30_000); // a missing or foreign file fails here, not deeper in the tree
+  async catalogs(signal?: AbortSignal): Promise<NamedItem[]> {
+    await this.call('version', {}, 30_000, signal); // a missing or foreign file fails here, not deeper in the tree
     return [{ name: path.basename(this.file) }];
   }
 
-  async tables(query: TablesQuery): Promise<Omit<TablesResponse, 'connectionId'>> {
+  async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
     const limit = pageLimit(query.limit);
     const { tables } = await this.call(
       'tables',
@@ -63,25 +64,21 @@ class SqliteSession implements ConnectorSession {
         limit: limit === undefined ? null : limit + 1,
       },
       60_000,
+      signal,
     );
     const { page, nextPageToken } = pageOf(tables, limit);
     return { catalog: query.catalog, tables: page, ...(nextPageToken ? { nextPageToken } : {}) };
   }
 
-  async columns(query: ColumnsQuery): Promise<ColumnInfo[]> {
-    const { columns } = await this.call('columns', { table: query.table }, 60_000);
+  async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
+    const { columns } = await this.call('columns', { table: query.table }, 60_000, signal);
     if (!columns) throw new ConnectionError('not_found', `Table "${query.table}" does not exist in ${path.basename(this.file)}.`);
     return columns;
   }
 
-  async preview(query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-    // A SQLite file has no schema level: only the table is named.
-    const sql = previewSql(quoteDoubleQuoted, { ...query, schema: undefined });
-    return toPreview(await this.query({ sql, limit: query.limit, timeoutMs: 60_000, signal }), query.limit);
-  }
-
-  query(options: QueryOptions): Promise<TestQueryResponse> {
-    return collect((sink) => this.stream(options, sink));
+  /** A SQLite file has no schema level: only the table is named. */
+  override previewStatement(query: PreviewQuery & { limit: number }): Omit<QueryOptions, 'signal'> {
+    return super.previewStatement({ ...query, schema: undefined, catalog: undefined });
   }
 
   /**
@@ -96,11 +93,6 @@ class SqliteSession implements ConnectorSession {
       await capped.rows(outcome.rows.slice(i, i + batchRows));
     }
     return capped.summary(outcome.executionMs);
-  }
-
-  streamPreview(query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
-    const sql = previewSql(quoteDoubleQuoted, { ...query, schema: undefined });
-    return this.stream({ sql, limit: query.limit, timeoutMs: 300_000, signal }, sink);
   }
 
   async close(): Promise<void> {

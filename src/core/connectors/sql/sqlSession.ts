@@ -1,0 +1,97 @@
+import type { PreviewQuery, PreviewResponse, TestQueryResponse } from '../../api/types';
+import { ConnectionError, errorMessage, redact } from '../../errors';
+import type { Logger } from '../../ports';
+import type { DriverErrorMapper } from './networkErrors';
+import { previewSql, toPreview } from './results';
+import { readServerConfig, type ServerConfig } from './serverConfig';
+import { collect } from './streaming';
+import type { ConnectorSession, QueryOptions, RowSink, SessionOptions, SqlFacet, StreamSummary } from '../types';
+
+/** A preview streams up to the row limit the user chose, which can be large. */
+export const previewTimeoutMs = 300_000;
+
+/** A preview of a table, streamed: the connector's own preview statement through its one primitive. */
+export function streamPreview(sql: SqlFacet, query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
+  return sql.stream({ ...sql.previewStatement(query), signal }, sink);
+}
+
+/** A preview of a table as one response. */
+export async function previewWhole(sql: SqlFacet, query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
+  return toPreview(await collect((sink) => streamPreview(sql, query, sink, signal)), query.limit);
+}
+
+/** A statement's result as one response. */
+export function queryWhole(sql: SqlFacet, options: QueryOptions): Promise<TestQueryResponse> {
+  return collect((sink) => sql.stream(options, sink));
+}
+
+/**
+ * What every SQL session shares: the facet is the session itself, the preview statement is a SELECT *
+ * quoted the connector's way. A driver writes its catalog queries and `stream`, nothing else.
+ */
+export abstract class SqlSessionBase implements ConnectorSession, SqlFacet {
+  readonly sql: SqlFacet = this;
+
+  constructor(private readonly quote: (name: string) => string) {}
+
+  abstract test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }>;
+  abstract tables(query: Parameters<SqlFacet['tables']>[0], signal?: AbortSignal): ReturnType<SqlFacet['tables']>;
+  abstract columns(query: Parameters<SqlFacet['columns']>[0], signal?: AbortSignal): ReturnType<SqlFacet['columns']>;
+  abstract stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary>;
+  abstract close(): Promise<void>;
+
+  previewStatement(query: PreviewQuery & { limit: number }): Omit<QueryOptions, 'signal'> {
+    return { sql: previewSql(this.quote, query), selfLimited: true, limit: query.limit, timeoutMs: previewTimeoutMs, catalog: query.catalog };
+  }
+}
+
+/**
+ * A session with a database server at a host and port (PostgreSQL, MySQL): its settings, errors in
+ * the connector's words with every secret removed, and TLS that falls back to plain TCP once when the
+ * mode is `prefer` and the server has no TLS.
+ */
+export abstract class ServerSqlSession extends SqlSessionBase {
+  protected readonly cfg: ServerConfig;
+  /** Set when sslMode is prefer and the server refused TLS. */
+  protected plainFallback = false;
+
+  constructor(
+    protected readonly options: SessionOptions,
+    protected readonly logger: Logger,
+    quote: (name: string) => string,
+    private readonly mapDriverError: DriverErrorMapper,
+  ) {
+    super(quote);
+    this.cfg = readServerConfig(options.config);
+  }
+
+  /** Whether an error means the server refused TLS (and the mode lets us go on without it). */
+  protected abstract refusesTls(error: unknown): boolean;
+
+  /** Connects; if the server refused TLS under `prefer`, once more without it (after `reset`). */
+  protected async withTlsFallback<T>(connect: () => Promise<T>, reset?: () => Promise<void>): Promise<T> {
+    try {
+      return await connect();
+    } catch (error) {
+      if (ConnectionError.is(error, 'cancelled')) throw error;
+      if (this.cfg.sslMode === 'prefer' && !this.plainFallback && this.refusesTls(error)) {
+        this.plainFallback = true;
+        await reset?.();
+        return this.withTlsFallback(connect, reset);
+      }
+      throw this.mapError(error);
+    }
+  }
+
+  protected safe(text: string): string {
+    return redact(text, Object.values(this.options.secrets));
+  }
+
+  protected mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
+    return this.mapDriverError(error, this.cfg, (text) => this.safe(text), query);
+  }
+
+  protected warn(what: string, error: unknown): void {
+    this.logger.warn(`${what}: ${this.safe(errorMessage(error))}`);
+  }
+}
