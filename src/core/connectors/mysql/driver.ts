@@ -5,9 +5,8 @@ import type { ColumnInfo, ColumnsQuery, NamedItem, TableType, TablesQuery, Table
 import { ConnectionError } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteBacktick } from '../sql/identifiers';
-import { searchPattern } from '../sql/search';
-import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
-import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
+import { listingCancelledError, raceAbort } from '../sql/cancellation';
+import { keysetPage } from '../sql/paging';
 import { ServerSqlSession } from '../sql/sqlSession';
 import { batchRows, CappedSink } from '../sql/streaming';
 import { tlsOptions } from '../sql/serverConfig';
@@ -67,15 +66,9 @@ class MysqlSession extends ServerSqlSession {
   }
 
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
-    const limit = pageLimit(query.limit);
-    const pattern = searchPattern(query.search);
-    const after = decodePageToken(query.pageToken);
-    const rows = await this.run<{ name: string; kind: string }>(
-      tablesSql,
-      [query.schema ?? null, pattern, pattern, after, after, limit === undefined ? noLimit : limit + 1],
-      signal,
+    const { page, nextPageToken } = await keysetPage(query, ({ pattern, after, fetch }) =>
+      this.run<{ name: string; kind: string }>(tablesSql, [query.schema ?? null, pattern, pattern, after, after, fetch ?? noLimit], signal),
     );
-    const { page, nextPageToken } = pageOf(rows, limit);
     return {
       schema: query.schema,
       tables: page.map((r) => ({ name: r.name, type: tableTypes[r.kind] ?? 'TABLE' })),
@@ -120,59 +113,53 @@ class MysqlSession extends ServerSqlSession {
    * killed on the server on abort.
    */
   async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
-    const { signal } = options;
-    if (signal?.aborted) throw cancelledError();
-    const flavour = await this.detectFlavour();
-    const conn = await this.checkout();
-    const core = (conn as unknown as { connection: CoreConnection }).connection;
-    let destroy = false;
-    const kill = (): void => void this.killQuery(core.threadId);
-    const cancellation = cancelOnAbortOrTimeout(signal, options.timeoutMs, kill);
-    try {
-      const timeLimit =
-        flavour === 'mariadb'
-          ? `SET SESSION max_statement_time = ${(Math.max(1, options.timeoutMs) / 1000).toFixed(3)}`
-          : `SET SESSION max_execution_time = ${Math.max(1, Math.floor(options.timeoutMs))}`;
-      await conn.query('SET SESSION TRANSACTION READ ONLY');
-      await conn.query(`SET SESSION sql_select_limit = ${options.limit + 1}`);
-      await conn.query(timeLimit);
-      if (options.schema) await conn.query(`USE ${quoteBacktick(options.schema)}`);
-      const reason = await mysqlRefusal(options.sql, async (sql, values) => (await conn.query<mysql.RowDataPacket[]>(sql, values))[0]);
-      if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
-      await conn.query('START TRANSACTION READ ONLY');
-      const started = performance.now();
-      const capped = new CappedSink(sink, options.limit);
-      const { overflow } = await streamRows(core, options.sql, capped);
-      const executionMs = Math.round(performance.now() - started);
-      if (overflow) {
-        // A statement sql_select_limit does not cover kept sending rows: stop it and drop the link.
-        destroy = true;
-        kill();
-      } else {
+    let flavour: 'mariadb' | 'mysql' = 'mysql';
+    const coreOf = (conn: mysql.PoolConnection): CoreConnection => (conn as unknown as { connection: CoreConnection }).connection;
+    return this.runStatement<mysql.PoolConnection>(options, {
+      connect: async () => {
+        flavour = await this.detectFlavour();
+        return this.checkout();
+      },
+      cancelOnServer: (conn) => void this.killQuery(coreOf(conn).threadId),
+      run: async (conn) => {
+        const timeLimit =
+          flavour === 'mariadb'
+            ? `SET SESSION max_statement_time = ${(Math.max(1, options.timeoutMs) / 1000).toFixed(3)}`
+            : `SET SESSION max_execution_time = ${Math.max(1, Math.floor(options.timeoutMs))}`;
+        await conn.query('SET SESSION TRANSACTION READ ONLY');
+        await conn.query(`SET SESSION sql_select_limit = ${options.limit + 1}`);
+        await conn.query(timeLimit);
+        if (options.schema) await conn.query(`USE ${quoteBacktick(options.schema)}`);
+        const reason = await mysqlRefusal(options.sql, async (sql, values) => (await conn.query<mysql.RowDataPacket[]>(sql, values))[0]);
+        if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
+        await conn.query('START TRANSACTION READ ONLY');
+        const started = performance.now();
+        const capped = new CappedSink(sink, options.limit);
+        const { overflow } = await streamRows(coreOf(conn), options.sql, capped);
+        const summary = capped.summary(Math.round(performance.now() - started));
+        if (overflow) {
+          // A statement sql_select_limit does not cover kept sending rows: stop it and drop the link.
+          void this.killQuery(coreOf(conn).threadId);
+          return { summary, discard: true };
+        }
         await conn.query('ROLLBACK');
-      }
-      return capped.summary(executionMs);
-    } catch (error) {
-      await conn.query('ROLLBACK').catch(() => {
-        destroy = true;
-      });
-      throw this.mapError(error, { cancelled: cancellation.cancelledByCaller, timeoutMs: options.timeoutMs });
-    } finally {
-      cancellation.dispose();
+        return { summary };
+      },
+      rollback: (conn) => conn.query('ROLLBACK'),
       // A KILL QUERY sent for this thread may arrive after the statement ended: never reuse it.
-      // Otherwise the session is reset (COM_CHANGE_USER) before it goes back to the pool: whatever the
-      // statement left behind (GET_LOCK locks, user variables, prepared statements, temporary tables,
-      // session settings, the default database) is gone, and the server has said so before reuse.
-      if (destroy || cancellation.requested) conn.destroy();
-      else {
+      discard: (conn) => conn.destroy(),
+      // The session is reset (COM_CHANGE_USER) before it goes back to the pool: whatever the statement
+      // left behind (GET_LOCK locks, user variables, prepared statements, temporary tables, session
+      // settings, the default database) is gone, and the server has said so before reuse.
+      reuse: async (conn) => {
         try {
           await conn.changeUser({ user: this.cfg.user });
           conn.release();
         } catch {
           conn.destroy();
         }
-      }
-    }
+      },
+    });
   }
 
   private detectFlavour(): Promise<'mariadb' | 'mysql'> {

@@ -5,9 +5,8 @@ import type { ColumnInfo, ColumnsQuery, NamedItem, TableType, TablesQuery, Table
 import { ConnectionError, errorMessage } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteDoubleQuoted } from '../sql/identifiers';
-import { searchPattern } from '../sql/search';
-import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
-import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
+import { cancelledError, listingCancelledError, raceAbort } from '../sql/cancellation';
+import { keysetPage } from '../sql/paging';
 import { ServerSqlSession } from '../sql/sqlSession';
 import { batchRows, CappedSink } from '../sql/streaming';
 import { tlsOptions } from '../sql/serverConfig';
@@ -78,17 +77,15 @@ class PostgresSession extends ServerSqlSession {
   }
 
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
-    const limit = pageLimit(query.limit);
-    const pattern = searchPattern(query.search);
-    const after = decodePageToken(query.pageToken);
-    const sql = tablesSql({ search: pattern !== null, after: after !== null, limit: limit !== undefined, partitionsOf: query.partitionsOf !== undefined });
-    const values: unknown[] = [query.schema ?? null];
-    if (query.partitionsOf !== undefined) values.push(query.partitionsOf);
-    if (pattern !== null) values.push(pattern);
-    if (after !== null) values.push(after);
-    if (limit !== undefined) values.push(limit + 1);
-    const rows = await this.run<{ name: string; kind: string; partition: boolean; schema: string }>(query.catalog, sql, values, signal);
-    const { page, nextPageToken } = pageOf(rows, limit);
+    const { page, nextPageToken } = await keysetPage(query, ({ pattern, after, fetch }) => {
+      const sql = tablesSql({ search: pattern !== null, after: after !== null, limit: fetch !== undefined, partitionsOf: query.partitionsOf !== undefined });
+      const values: unknown[] = [query.schema ?? null];
+      if (query.partitionsOf !== undefined) values.push(query.partitionsOf);
+      if (pattern !== null) values.push(pattern);
+      if (after !== null) values.push(after);
+      if (fetch !== undefined) values.push(fetch);
+      return this.run<{ name: string; kind: string; partition: boolean; schema: string }>(query.catalog, sql, values, signal);
+    });
     return {
       schema: query.schema,
       catalog: query.catalog,
@@ -130,99 +127,97 @@ class PostgresSession extends ServerSqlSession {
    * cancellation on abort.
    */
   async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
-    const { signal } = options;
-    if (signal?.aborted) throw cancelledError();
-    const client = await this.checkout(options.catalog);
-    let destroy = false;
-    const cancellation = cancelOnAbortOrTimeout(signal, options.timeoutMs, () => {
-      void this.cancelBackend(options.catalog, (client as unknown as { processID: number }).processID);
-    });
-    try {
-      const setup = [
-        'BEGIN TRANSACTION READ ONLY',
-        `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`,
-        ...(options.schema ? [`SET LOCAL search_path TO ${quoteDoubleQuoted(options.schema)}`] : []),
-        // Takes the snapshot, so the statement cannot switch the transaction to read-write. It sends
-        // no row, so every row that crosses the wire belongs to the user's statement.
-        'SELECT 1 WHERE false',
-      ];
-      const capped = new CappedSink(sink, options.limit, false);
-      let started: number;
-      let rolledBack = false;
-      // The transaction opens with the plan check: nothing runs before the guard has seen the plan.
-      await openGuarded(client, options.sql, options.selfLimited === true, setup, types);
-      if (options.selfLimited && options.limit < 2 * batchRows) {
-        // A small preview is our own SQL and caps itself with LIMIT: query and rollback in one round trip.
-        started = performance.now();
-        const text = [options.sql, 'ROLLBACK'].join('; ');
-        const results = (await client.query({ text, rowMode: 'array', types: valueTypes })) as unknown as pg.QueryResult<Row>[];
-        rolledBack = true;
-        const result = results[0]!;
-        capped.start(
-          result.fields.map((f) => f.name),
-          await this.resolveTypeNames(options.catalog, result.fields),
-        );
-        await capped.rows(result.rows);
-      } else if (options.limit < 2 * batchRows) {
-        // A test query of usual size: transaction, statement (its cap in the Execute message) and
-        // rollback in one round trip.
-        started = performance.now();
-        const query = new CappedQuery(options.sql, options.limit + 1, valueTypes, { before: [], after: ['ROLLBACK'] });
-        client.query(query);
-        const { rows, fields } = await query.done;
-        rolledBack = true;
-        capped.start(
-          fields.map((f) => f.name),
-          await this.resolveTypeNames(options.catalog, fields),
-        );
-        await capped.rows(rows);
-      } else {
-        started = performance.now();
-        const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types: valueTypes }));
-        let first = true;
-        for (;;) {
-          // Small results (up to two batches) in one round trip; larger ones batch by batch.
-          const want = capped.remaining <= 2 * batchRows ? capped.remaining : batchRows;
-          const { rows, fields } = await readCursor(cursor, want);
-          if (first) {
-            first = false;
-            // Type names come over another pooled connection: this one is busy with the cursor.
-            capped.start(
-              fields.map((f) => f.name),
-              await this.resolveTypeNames(options.catalog, fields),
-            );
-          }
-          await capped.rows(rows);
-          if (rows.length < want || capped.remaining === 0) break;
-          // Between batches the statement is suspended, not running: a cancel request on the server
-          // would find nothing to stop, so stop reading here.
-          if (signal?.aborted) {
-            await cursor.close();
-            throw cancelledError();
-          }
-        }
-        await cursor.close();
-      }
-      const executionMs = Math.round(performance.now() - started);
-      if (!rolledBack) await client.query('ROLLBACK');
-      return capped.summary(executionMs);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        destroy = true;
-      });
-      throw this.mapError(error, { cancelled: cancellation.cancelledByCaller, timeoutMs: options.timeoutMs });
-    } finally {
-      cancellation.dispose();
-      // A cancel request sent to this backend may arrive after the statement ended: never reuse it.
-      // Otherwise the session goes back exactly as it was found: whatever a function the guard let
-      // through left behind (session locks, prepared statements, settings, temporary tables) is dropped.
-      // The result is the caller's already; the session goes back to the pool only once the reset is done.
-      if (destroy || cancellation.requested) client.release(true);
-      else {
+    return this.runStatement<pg.PoolClient>(options, {
+      connect: () => this.checkout(options.catalog),
+      cancelOnServer: (client) => void this.cancelBackend(options.catalog, (client as unknown as { processID: number }).processID),
+      run: async (client) => ({ summary: await this.statement(client, options, sink) }),
+      rollback: (client) => client.query('ROLLBACK'),
+      discard: (client) => client.release(true),
+      // The session goes back exactly as it was found: whatever a function the guard let through left
+      // behind (session locks, prepared statements, settings, temporary tables) is dropped. The result
+      // is the caller's already; the session goes back to the pool only once the reset is done.
+      reuse: (client) => {
         const reset = this.resetAndRelease(client).finally(() => this.pendingResets.delete(reset));
         this.pendingResets.add(reset);
+      },
+    });
+  }
+
+  /**
+   * Runs one statement in a read-only transaction that is always rolled back, fetching at most
+   * limit + 1 rows (through a cursor in batches when there are many) handed to the sink, with a
+   * server-side timeout.
+   */
+  private async statement(client: pg.PoolClient, options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
+    const { signal } = options;
+    const setup = [
+      'BEGIN TRANSACTION READ ONLY',
+      `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`,
+      ...(options.schema ? [`SET LOCAL search_path TO ${quoteDoubleQuoted(options.schema)}`] : []),
+      // Takes the snapshot, so the statement cannot switch the transaction to read-write. It sends
+      // no row, so every row that crosses the wire belongs to the user's statement.
+      'SELECT 1 WHERE false',
+    ];
+    const capped = new CappedSink(sink, options.limit, false);
+    let started: number;
+    let rolledBack = false;
+    // The transaction opens with the plan check: nothing runs before the guard has seen the plan.
+    await openGuarded(client, options.sql, options.selfLimited === true, setup, types);
+    if (options.selfLimited && options.limit < 2 * batchRows) {
+      // A small preview is our own SQL and caps itself with LIMIT: query and rollback in one round trip.
+      started = performance.now();
+      const text = [options.sql, 'ROLLBACK'].join('; ');
+      const results = (await client.query({ text, rowMode: 'array', types: valueTypes })) as unknown as pg.QueryResult<Row>[];
+      rolledBack = true;
+      const result = results[0]!;
+      capped.start(
+        result.fields.map((f) => f.name),
+        await this.resolveTypeNames(options.catalog, result.fields),
+      );
+      await capped.rows(result.rows);
+    } else if (options.limit < 2 * batchRows) {
+      // A test query of usual size: transaction, statement (its cap in the Execute message) and
+      // rollback in one round trip.
+      started = performance.now();
+      const query = new CappedQuery(options.sql, options.limit + 1, valueTypes, { before: [], after: ['ROLLBACK'] });
+      client.query(query);
+      const { rows, fields } = await query.done;
+      rolledBack = true;
+      capped.start(
+        fields.map((f) => f.name),
+        await this.resolveTypeNames(options.catalog, fields),
+      );
+      await capped.rows(rows);
+    } else {
+      started = performance.now();
+      const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types: valueTypes }));
+      let first = true;
+      for (;;) {
+        // Small results (up to two batches) in one round trip; larger ones batch by batch.
+        const want = capped.remaining <= 2 * batchRows ? capped.remaining : batchRows;
+        const { rows, fields } = await readCursor(cursor, want);
+        if (first) {
+          first = false;
+          // Type names come over another pooled connection: this one is busy with the cursor.
+          capped.start(
+            fields.map((f) => f.name),
+            await this.resolveTypeNames(options.catalog, fields),
+          );
+        }
+        await capped.rows(rows);
+        if (rows.length < want || capped.remaining === 0) break;
+        // Between batches the statement is suspended, not running: a cancel request on the server
+        // would find nothing to stop, so stop reading here.
+        if (signal?.aborted) {
+          await cursor.close();
+          throw cancelledError();
+        }
       }
+      await cursor.close();
     }
+    const executionMs = Math.round(performance.now() - started);
+    if (!rolledBack) await client.query('ROLLBACK');
+    return capped.summary(executionMs);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ConnectionError } from '../../errors';
+import { searchPattern } from './search';
 
 /** Keyset page tokens: the last name of the previous page, opaque to callers. */
 export function encodePageToken(lastName: string): string {
@@ -31,4 +32,32 @@ export function pageOf<T extends { name: string }>(rows: T[], limit: number | un
   if (limit === undefined || rows.length <= limit) return { page: rows };
   const page = rows.slice(0, limit);
   return { page, nextPageToken: encodePageToken(page[page.length - 1]!.name) };
+}
+
+/** What a keyset-paged, filtered listing asks its server for. */
+export interface PageRequest {
+  /** The folded LIKE pattern of the user's filter, or null for none. */
+  pattern: string | null;
+  /** The name to start after, or null from the first. */
+  after: string | null;
+  /** Rows to fetch (the page size plus one, to know whether more follow), or undefined for all. */
+  fetch: number | undefined;
+}
+
+/**
+ * One page of a listing, the same way for every SQL driver: the query's page size, filter and token
+ * become a PageRequest, the driver runs its own catalog query with it, and the extra row says whether
+ * a next page follows.
+ */
+export async function keysetPage<T extends { name: string }>(
+  query: { limit?: number; search?: string; pageToken?: string },
+  fetch: (request: PageRequest) => Promise<T[]>,
+): Promise<{ page: T[]; nextPageToken?: string }> {
+  const limit = pageLimit(query.limit);
+  const rows = await fetch({
+    pattern: searchPattern(query.search),
+    after: decodePageToken(query.pageToken),
+    fetch: limit === undefined ? undefined : limit + 1,
+  });
+  return pageOf(rows, limit);
 }

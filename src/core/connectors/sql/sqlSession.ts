@@ -4,8 +4,22 @@ import type { Logger } from '../../ports';
 import type { DriverErrorMapper } from './networkErrors';
 import { previewSql, toPreview } from './results';
 import { readServerConfig, type ServerConfig } from './serverConfig';
+import { cancelledError, cancelOnAbortOrTimeout } from './cancellation';
 import { collect } from './streaming';
 import type { ConnectorSession, QueryOptions, RowSink, SessionOptions, SqlFacet, StreamSummary } from '../types';
+
+/** The driver-specific steps of one statement (see ServerSqlSession.runStatement). */
+export interface StatementSteps<C> {
+  connect(): Promise<C>;
+  /** Stops the statement on the server (a cancel request, KILL QUERY). */
+  cancelOnServer(conn: C): void;
+  /** Runs it; `discard` when the connection must not be reused. */
+  run(conn: C): Promise<{ summary: StreamSummary; discard?: boolean }>;
+  rollback(conn: C): Promise<unknown>;
+  discard(conn: C): void;
+  /** Puts the connection back as it was found (a session reset), then into the pool. */
+  reuse(conn: C): void | Promise<void>;
+}
 
 /** A preview streams up to the row limit the user chose, which can be large. */
 export const previewTimeoutMs = 300_000;
@@ -89,6 +103,34 @@ export abstract class ServerSqlSession extends SqlSessionBase {
 
   protected mapError(error: unknown, query?: { cancelled: boolean; timeoutMs: number }): ConnectionError {
     return this.mapDriverError(error, this.cfg, (text) => this.safe(text), query);
+  }
+
+  /**
+   * One statement's life on a pooled connection, the same for every server: refused at once if already
+   * cancelled; cancelled on the server when the caller aborts or the timeout passes (a backstop); rolled
+   * back on failure, with the error in the connector's words; and afterwards the connection is either
+   * dropped (a cancel may still land on it, or the rollback failed, or the statement asks so) or reset
+   * and reused.
+   */
+  protected async runStatement<C>(options: QueryOptions, steps: StatementSteps<C>): Promise<StreamSummary> {
+    if (options.signal?.aborted) throw cancelledError();
+    const conn = await steps.connect();
+    let discard = false;
+    const cancellation = cancelOnAbortOrTimeout(options.signal, options.timeoutMs, () => steps.cancelOnServer(conn));
+    try {
+      const outcome = await steps.run(conn);
+      discard = outcome.discard === true;
+      return outcome.summary;
+    } catch (error) {
+      await steps.rollback(conn).catch(() => {
+        discard = true;
+      });
+      throw this.mapError(error, { cancelled: cancellation.cancelledByCaller, timeoutMs: options.timeoutMs });
+    } finally {
+      cancellation.dispose();
+      if (discard || cancellation.requested) steps.discard(conn);
+      else await steps.reuse(conn);
+    }
   }
 
   protected warn(what: string, error: unknown): void {

@@ -4,8 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ColumnInfo, ColumnsQuery, NamedItem, PreviewQuery, TablesQuery, TablesResponse } from '../../api/types';
 import { ConnectionError } from '../../errors';
 import { quoteDoubleQuoted } from '../sql/identifiers';
-import { searchPattern } from '../sql/search';
-import { decodePageToken, pageLimit, pageOf } from '../sql/paging';
+import { keysetPage } from '../sql/paging';
 import { SqlSessionBase } from '../sql/sqlSession';
 import { batchRows, CappedSink } from '../sql/streaming';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
@@ -55,18 +54,10 @@ class SqliteSession extends SqlSessionBase {
   }
 
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
-    const limit = pageLimit(query.limit);
-    const { tables } = await this.call(
-      'tables',
-      {
-        search: searchPattern(query.search),
-        after: decodePageToken(query.pageToken),
-        limit: limit === undefined ? null : limit + 1,
-      },
-      60_000,
-      signal,
-    );
-    const { page, nextPageToken } = pageOf(tables, limit);
+    const { page, nextPageToken } = await keysetPage(query, async ({ pattern, after, fetch }) => {
+      const { tables } = await this.call('tables', { search: pattern, after, limit: fetch ?? null }, 60_000, signal);
+      return tables;
+    });
     return { catalog: query.catalog, tables: page, ...(nextPageToken ? { nextPageToken } : {}) };
   }
 
