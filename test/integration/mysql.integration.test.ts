@@ -19,6 +19,7 @@ describe('MySQL/MariaDB connector against the real server', function () {
   sqlConnectorContract({
     type: 'mysql',
     label: 'MariaDB',
+    serverVersion: /\d+\.\d+\.\d+/,
     host: mysqlServer.host,
     port: mysqlServer.port,
     user: mysqlServer.user,

@@ -20,6 +20,7 @@ describe('PostgreSQL connector against the real server', function () {
   sqlConnectorContract({
     type: 'postgres',
     label: 'PostgreSQL',
+    serverVersion: /^PostgreSQL \d+\.\d+/,
     host: pgServer.host,
     port: pgServer.port,
     user: pgServer.user,
