@@ -173,6 +173,7 @@ export interface ColumnsResponse {
 
 export interface PreviewQuery {
   schema?: string;
+  /** The table; for a storage connection, the file's key. */
   table: string;
   catalog?: string;
   limit?: number;

@@ -39,6 +39,8 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import { SessionManager } from '../connectors/sessionManager';
 import type { Capability, ConnectorSession, SqlFacet, StorageFacet } from '../connectors/types';
 import { previewWhole, queryWhole, streamPreview } from '../connectors/sql/sqlSession';
+import { toPreview } from '../connectors/sql/results';
+import { collect } from '../connectors/sql/streaming';
 import { normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
@@ -244,7 +246,11 @@ export class LocalConnectionsApi implements ConnectionsApi {
   async preview(id: string, query: PreviewQuery, options: RequestOptions = {}): Promise<PreviewResponse> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
     const limit = rowLimit(this.limits(), query.limit);
-    return this.withSql(id, 'preview', (sql) => previewWhole(sql, { ...query, limit }, options.signal));
+    return this.withSession(id, 'preview', async (session) => {
+      if (session.sql) return previewWhole(session.sql, { ...query, limit }, options.signal);
+      const response = await collect((sink) => this.facet(session.storage, 'preview').previewObject(query.table, limit, sink, options.signal));
+      return toPreview(response, limit);
+    });
   }
 
   async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
@@ -256,7 +262,13 @@ export class LocalConnectionsApi implements ConnectionsApi {
   async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
     const limit = rowLimit(this.limits(), query.limit);
-    return this.withSql(id, 'preview', async (sql) => ({ ...(await streamPreview(sql, { ...query, limit }, sink, options.signal)), limit }));
+    // A SQL connector previews a table; a storage connector previews a file (its key in `table`).
+    return this.withSession(id, 'preview', async (session) => {
+      const summary = session.sql
+        ? await streamPreview(session.sql, { ...query, limit }, sink, options.signal)
+        : await this.facet(session.storage, 'preview').previewObject(query.table, limit, sink, options.signal);
+      return { ...summary, limit };
+    });
   }
 
   async testQueryStream(request: TestQueryRequest, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
