@@ -29,6 +29,8 @@ const testWarehouse: ConnectorSpec = {
   capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query'],
   hierarchy: { children: { connection: ['catalog'], catalog: ['schema'], schema: ['table'], table: ['column'] }, paged: ['table'], searchable: ['table'] },
   sql: { lexer: 'snowflake', quote: 'double', folding: 'upper' },
+  // A kind of table only this warehouse has: its icon comes from here, not from any other file.
+  tableTypes: { 'DYNAMIC TABLE': { icon: 'zap' } },
   load: async () => ({
     openSession: ({ config, secrets }): ConnectorSession => ({
       test: async () => ({ ok: secrets.token === 'good', message: `account ${String(config.account)}`, serverVersion: 'TW 1.0' }),
@@ -41,6 +43,7 @@ const testWarehouse: ConnectorSpec = {
               ? [
                   { name: 'ORDERS', type: 'TABLE' as const },
                   { name: 'order lines', type: 'VIEW' as const },
+                  { name: 'LIVE', type: 'DYNAMIC TABLE' },
                 ]
               : [],
         }),
@@ -84,6 +87,9 @@ describe('connector manifest: a connector added by one line shows up everywhere'
         assert.ok(node, `${name} not among ${children.map((c) => c.id).join(', ')}`);
       }
       assert.equal(node!.kind, 'column');
+      const tables = await loadChildren(h.api, registry, node!.parent!.parent, { pageSize: 100 });
+      const shown = Object.fromEntries(tables.map((t) => (t.kind === 'table' ? [t.name, `${t.icon}${t.view ? ' view' : ''}`] : [t.id, t.kind])));
+      assert.deepEqual(shown, { ORDERS: 'table', 'order lines': 'eye view', LIVE: 'zap' });
       assert.equal(registry.find('test-warehouse')?.icon, 'server');
     } finally {
       await h.api.dispose();

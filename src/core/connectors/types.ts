@@ -20,6 +20,7 @@ import type { CredentialType } from '../api/credentials';
 import type { Level } from '../explorer/nodes';
 import type { Logger } from '../ports';
 import type { SqlDialectSpec } from './sql/dialects';
+import type { TableKind } from './tableTypes';
 
 // The field description is shared with the form webview, so it is declared in src/shared.
 export type { ConfigField, FieldKind } from '../../shared/configField';
@@ -47,6 +48,8 @@ export interface ConnectorSpec {
   hierarchy: Hierarchy;
   /** The kind of credential its secrets are kept in (the credentials API's type); default `database`. */
   credentialType?: CredentialType;
+  /** The kinds of table it lists beyond the common ones (TABLE, VIEW), with their icons. */
+  tableTypes?: Readonly<Record<string, TableKind>>;
   /** The SQL it speaks, for connectors that run SQL. */
   sql?: SqlDialectSpec;
   /** Files bundled beside the driver (`<type>/driver.ts` is always bundled as `dist/connectors/<type>.js`). */

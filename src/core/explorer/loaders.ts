@@ -1,6 +1,7 @@
 import type { ConnectionScope, ConnectionsApi, ListConnectionsResponse } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { ConnectorSpec, Hierarchy } from '../connectors/types';
+import { tableKind } from '../connectors/tableTypes';
 import { ConnectionError, errorMessage } from '../errors';
 import {
   childId,
@@ -222,7 +223,8 @@ async function list(
           ? [...base, { level: 'schema', name: t.schema ?? where.schema ?? '' }, { level: 'table', name: t.name }]
           : [...path, { level: 'table', name: t.name }];
         const id = underTable ? childId(parent.id, 'partition', `${t.schema ?? where.schema ?? ''}.${t.name}`) : childId(parent.id, 'table', t.name);
-        return { kind: 'table', id, parent, connection: ref, path: segments, name: t.name, tableType: t.type };
+        const shown = tableKind(t.type, spec.tableTypes);
+        return { kind: 'table', id, parent, connection: ref, path: segments, name: t.name, tableType: t.type, icon: shown.icon, view: shown.view === true };
       });
       return withMore(nodes, page.nextPageToken);
     }

@@ -55,6 +55,9 @@ export type VolumeNode = Item<'volume'>;
 
 export interface TableNode extends Item<'table'> {
   tableType: TableType;
+  /** How its connector shows this kind of table (spec.tableTypes). */
+  icon: string;
+  view: boolean;
 }
 
 export interface ColumnNode extends Item<'column'> {

@@ -5,19 +5,6 @@ import { visibleText as shown } from '../../shared/visibleText';
 // Names, types and messages come from servers and workspace files: invisible and bidirectional
 // characters in them are shown by code point, never applied. (Tree labels render no $(icon).)
 
-const tableIcons: Record<string, string> = {
-  TABLE: 'table',
-  'PARTITIONED TABLE': 'layers',
-  'FOREIGN TABLE': 'link-external',
-  VIEW: 'eye',
-  'MATERIALIZED VIEW': 'save',
-  'SYSTEM VIEW': 'eye',
-  PARTITION: 'layers-dot',
-  SEQUENCE: 'symbol-number',
-  'SYSTEM VERSIONED TABLE': 'history',
-  VOLUME: 'folder-library',
-};
-
 /** Node data to TreeItem, with no I/O: everything shown comes from the node itself. */
 export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
@@ -60,10 +47,10 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
     }
     case 'table': {
       const item = new vscode.TreeItem(shown(node.name), C.Collapsed);
-      const isView = node.tableType.includes('VIEW');
       item.description = node.tableType === 'TABLE' ? undefined : node.tableType.toLowerCase();
-      item.iconPath = new vscode.ThemeIcon(tableIcons[node.tableType] ?? 'table');
-      item.contextValue = `${isView ? 'view' : 'table'}.previewable`;
+      // The icon and whether it is a view come from its connector's spec (tableTypes).
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.contextValue = `${node.view ? 'view' : 'table'}.previewable`;
       return finish(item, node, `${node.tableType.toLowerCase()} ${shown(node.name)}`);
     }
     case 'column': {

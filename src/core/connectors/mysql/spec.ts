@@ -10,5 +10,6 @@ export const mysqlSpec: ConnectorSpec = {
   capabilities: ['schemas', 'tables', 'preview', 'query'],
   hierarchy: { children: { connection: ['schema'], schema: ['table'], table: ['column'] }, paged: ['table'], searchable: ['table'] },
   sql: mysqlDialect,
+  tableTypes: { SEQUENCE: { icon: 'symbol-number' }, 'SYSTEM VERSIONED TABLE': { icon: 'history' } },
   load: () => import('./driver'),
 };

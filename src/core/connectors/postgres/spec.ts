@@ -14,6 +14,12 @@ export const postgresSpec: ConnectorSpec = {
     searchable: ['table'],
   },
   sql: postgresDialect,
+  tableTypes: {
+    'MATERIALIZED VIEW': { icon: 'save', view: true },
+    'PARTITIONED TABLE': { icon: 'layers' },
+    PARTITION: { icon: 'layers-dot' },
+    'FOREIGN TABLE': { icon: 'link-external' },
+  },
   // pg's optional native binding is never used.
   bundle: { external: ['pg-native'] },
   load: () => import('./driver'),
