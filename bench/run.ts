@@ -3,19 +3,20 @@
  * Ratios are measured side by side in one run, alternating, so machine load affects both sides alike.
  */
 import { execFileSync } from 'node:child_process';
+import { hostedFigures } from './hosted';
+import { bench, median, sideBySide } from './common';
+import { gridFigures } from './grid';
+import { statementFigures } from './statements';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Module from 'node:module';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { columnsSql, tablesSql } from '../src/core/connectors/postgres/catalogQueries';
-import { splitStatements, statementAt } from '../src/core/sql/statements';
 import { encodePageToken } from '../src/core/connectors/sql/paging';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../test/support/servers';
 import { makeHarness } from '../test/support/harness';
-import { openGridPage } from '../test/support/gridPage';
 import { CountingProxy } from '../test/support/tcpProxy';
 import { ResultSet } from '../src/core/results/resultSet';
 
@@ -23,46 +24,6 @@ const root = path.resolve(__dirname, '..');
 const benchSchema = 'bench_10k';
 const tableCount = 10_000;
 const wideColumns = 300;
-
-function bench(name: string, value: number, unit: string): void {
-  console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}`);
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/**
- * Times two functions back to back, alternating which goes first. Returns each side's median and the
- * median of the per-round ratios a/b: a pair shares the machine's state of the moment, so the paired
- * ratio is far steadier on a busy 2-core box than a ratio of two separate medians.
- */
-async function sideBySide(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number; b: number; ratio: number }> {
-  for (let i = 0; i < 3; i++) {
-    await a();
-    await b();
-  }
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    for (const [fn, into] of (i % 2
-      ? [
-          [b, tb],
-          [a, ta],
-        ]
-      : [
-          [a, ta],
-          [b, tb],
-        ]) as [() => Promise<unknown>, number[]][]) {
-      const start = performance.now();
-      await fn();
-      into.push(performance.now() - start);
-    }
-  }
-  return { a: median(ta), b: median(tb), ratio: median(ta.map((x, i) => x / tb[i]!)) };
-}
 
 function bundleFigures(): void {
   execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
@@ -296,111 +257,6 @@ async function queryFigures(): Promise<void> {
   }
 }
 
-/** Page-side code, as text: this file is compiled without the DOM's types. */
-const untilFirstRowsShown = `for (;;) {
-    if (performance.getEntriesByName('grid:first-rows')[0]) {
-      await new Promise((r) => requestAnimationFrame(r)); // and the frame that shows them
-      return performance.now() - t0;
-    }
-    await new Promise((r) => setTimeout(r, 1));
-  }`;
-
-/**
- * A result's arrival to its first rows on screen. As in the extension, the run's start (the page
- * shows "Running…") comes first and the page settles while the query runs; then the result's
- * columns and size come with its first window of rows.
- */
-const firstPaintScript = (generation: number): string => `(async () => {
-  window.__prepare(1000000, 20);
-  window.__start(${generation});
-  for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
-  await new Promise((r) => setTimeout(r, 50));
-  performance.clearMarks();
-  const t0 = performance.now();
-  window.__deliver(${generation});
-  ${untilFirstRowsShown}
-})()`;
-
-/** The same, with the clock started before the run's start message: start, result and rows at once. */
-const wholeRunScript = (generation: number): string => `(async () => {
-  window.__prepare(1000000, 20);
-  performance.clearMarks();
-  const t0 = performance.now();
-  window.__start(${generation});
-  window.__deliver(${generation});
-  ${untilFirstRowsShown}
-})()`;
-
-const scrollToScript = (fraction: number): string => `(async () => {
-  const scroller = document.querySelector('.scroller');
-  scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * ${fraction};
-  for (let k = 0; k < 500; k++) {
-    await new Promise((r) => requestAnimationFrame(r));
-    if (!document.querySelector('.row:not([hidden]) .cell.loading')) return true;
-  }
-  throw new Error('rows never arrived');
-})()`;
-
-/**
- * The results grid in Chromium, fed by an in-page stand-in host: time from the result's arrival to
- * its first rows on screen for 1,000,000 rows, and the page's heap after scrolling through 10,000
- * rows and through 1,000,000 (after a forced collection each time).
- */
-async function gridFigures(): Promise<void> {
-  execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
-  const firstPaint: number[] = [];
-  const againPaint: number[] = [];
-  const wholeRun: number[] = [];
-  for (let i = 0; i < 11; i++) {
-    const g = await openGridPage();
-    try {
-      // A fresh page's first result, then the same panel's next result (refresh, sort, new limit).
-      const ms = (await g.page.evaluate(firstPaintScript(1))) as number;
-      const again = (await g.page.evaluate(firstPaintScript(2))) as number;
-      if (i > 0) {
-        firstPaint.push(ms); // the first start warms the browser's own caches
-        againPaint.push(again);
-      }
-    } finally {
-      await g.close();
-    }
-  }
-  for (let i = 0; i < 11; i++) {
-    const g = await openGridPage();
-    try {
-      const ms = (await g.page.evaluate(wholeRunScript(1))) as number;
-      if (i > 0) wholeRun.push(ms);
-    } finally {
-      await g.close();
-    }
-  }
-  bench('grid_first_paint_ms', median(firstPaint), 'ms');
-  bench('grid_first_paint_ms_max', Math.max(...firstPaint), 'ms');
-  bench('grid_next_result_paint_ms', median(againPaint), 'ms');
-  bench('grid_whole_run_paint_ms', median(wholeRun), 'ms');
-
-  const heapAfterScrolling = async (rows: number, steps: number): Promise<number> => {
-    const g = await openGridPage();
-    try {
-      const cdp = await g.page.context().newCDPSession(g.page);
-      await g.page.evaluate(`window.__show(1, ${rows}, 20)`);
-      await g.page.waitForFunction(`performance.getEntriesByName('grid:first-rows').length > 0`);
-      for (let s = 0; s <= steps; s++) await g.page.evaluate(scrollToScript(s / steps));
-      await cdp.send('HeapProfiler.collectGarbage');
-      await cdp.send('HeapProfiler.collectGarbage');
-      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-      return usedSize / 1024 / 1024;
-    } finally {
-      await g.close();
-    }
-  };
-  const at10k = median([await heapAfterScrolling(10_000, 100), await heapAfterScrolling(10_000, 100), await heapAfterScrolling(10_000, 100)]);
-  const at1m = median([await heapAfterScrolling(1_000_000, 1000), await heapAfterScrolling(1_000_000, 1000), await heapAfterScrolling(1_000_000, 1000)]);
-  bench('grid_memory_mb_10k', at10k, 'MB');
-  bench('grid_memory_mb_1m', at1m, 'MB');
-  bench('grid_memory_1m_vs_10k', at1m / at10k, 'x');
-}
-
 /** activate() timed inside code-server's real extension host, over several fresh starts. */
 function activationFigures(starts = 7): void {
   execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
@@ -428,34 +284,6 @@ function activationFigures(starts = 7): void {
   bench('activate_driver_modules', drivers, 'modules');
 }
 
-/** Finding the statement under the cursor in a 10,000-line file of mixed, tricky SQL. */
-function statementFigures(): void {
-  const block = [
-    '-- report; by region',
-    "select region, sum(amount) as total, 'a;b' as note",
-    'from "sales; 2025" s join $q$ x; y $q$ on true',
-    "where s.day > now() - interval '7 days'; /* done; */",
-  ];
-  const lines: string[] = [];
-  for (let n = 0; n < 10_000; n++) lines.push(...block);
-  const sql = lines.join('\n');
-  const statementCount = splitStatements(sql, 'postgres').length;
-  if (statementCount !== 10_000) throw new Error(`expected 10,000 statements, found ${statementCount}`);
-  // The cursor at the end of the file: every statement before it has to be found.
-  const offset = sql.length;
-  for (let i = 0; i < 5; i++) statementAt(sql, offset, 'postgres');
-  const samples: number[] = [];
-  for (let i = 0; i < 31; i++) {
-    const start = performance.now();
-    const found = statementAt(sql, offset, 'postgres');
-    samples.push(performance.now() - start);
-    if (!found) throw new Error('no statement found');
-  }
-  bench('statement_detect_10k_statements_ms', Number(median(samples).toFixed(1)), 'ms');
-  bench('statement_detect_file_statements', statementCount, 'statements');
-  bench('statement_detect_file_kb', Math.round(sql.length / 1024), 'KB');
-}
-
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'statements') statementFigures();
@@ -466,6 +294,7 @@ async function main(): Promise<void> {
   if (!only || only === 'preview') await previewRatios();
   if (!only || only === 'grid') await gridFigures();
   if (!only || only === 'query') await queryFigures();
+  if (!only || only === 'hosted') await hostedFigures(bench, sideBySide);
   if (!only || only === 'virtualizer') {
     execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], { cwd: root, stdio: 'inherit' });
   }

@@ -15,6 +15,12 @@ export type ConnectionErrorCode =
   | 'store_unreadable'
   /** A saved secret's connection points at another target than the one it was entered for. */
   | 'target_changed'
+  /** The hosted API: the account lacks a permission (403). */
+  | 'forbidden'
+  /** The hosted API: the request conflicts with the server's state (409, a connection in use). */
+  | 'conflict'
+  /** The hosted API: too many requests, still refused after waiting as asked (429). */
+  | 'rate_limited'
   | 'internal';
 
 /**
@@ -32,6 +38,8 @@ export class ConnectionError extends Error {
     readonly details?: {
       field?: string;
       sqlState?: string;
+      /** The hosted API's own error code (`invalid_request`, `connection_in_use`). */
+      serverCode?: string;
       position?: number;
       cause?: unknown;
       changes?: { key: string; from: string; to: string }[];

@@ -1,18 +1,11 @@
-import type {
-  Credential,
-  CredentialsApi,
-  CreateCredentialRequest,
-  CredentialType,
-  DeleteCredentialResponse,
-  UpdateCredentialRequest,
-} from '../api/credentials';
+import { credentialTypes as types } from '../api/credentials';
+import type { Credential, CredentialsApi, CreateCredentialRequest, DeleteCredentialResponse, UpdateCredentialRequest } from '../api/credentials';
 import type { SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
 import type { Clock, SecretVault } from '../ports';
 import { CredentialStore, type CredentialMeta } from './credentials';
 
 const indexKey = 'planasonix.credentials.index';
-const types: readonly CredentialType[] = ['aws', 'azure', 'gcp', 'database', 'api_key', 'oauth', 'password'];
 
 /**
  * The credentials API on this machine: each credential is one entry in VS Code's secret storage (its

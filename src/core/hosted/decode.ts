@@ -1,0 +1,85 @@
+import type { ConfigValue, Connection, ConnectionConfig } from '../api/types';
+import { ConnectionError } from '../errors';
+
+/**
+ * Tolerant reading of what the hosted API sends, where the docs and the deployed back end disagree
+ * (planasonix-platform-api.md §3.2, §7): bare objects or `{data: ...}`, JSON:API-style `attributes`,
+ * `config` or `params`, camelCase or snake_case.
+ */
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One resource: the object itself, or inside `data`, with `attributes` merged in. */
+export function unwrapOne(body: unknown): Json {
+  const inner = isObject(body) && isObject(body.data) ? body.data : body;
+  if (!isObject(inner)) throw badResponse('an object');
+  return flatten(inner);
+}
+
+export interface ListPage {
+  items: Json[];
+  /** The next page's cursor; undefined when this is the last page. */
+  cursor?: string;
+  total?: number;
+}
+
+/** A list: a bare array, `{data: [...]}` or `{data: [{attributes}]}`, with `meta.page.cursor` when paged. */
+export function unwrapList(body: unknown): ListPage {
+  const array = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined;
+  if (!array) throw badResponse('a list');
+  const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
+  const page = meta && isObject(meta.page) ? meta.page : undefined;
+  const cursor = page && typeof page.cursor === 'string' && page.cursor !== '' ? page.cursor : undefined;
+  const total = meta && typeof meta.total === 'number' ? meta.total : undefined;
+  return { items: array.filter(isObject).map(flatten), ...(cursor ? { cursor } : {}), ...(total !== undefined ? { total } : {}) };
+}
+
+function flatten(item: Json): Json {
+  if (!isObject(item.attributes)) return item;
+  const { attributes, ...rest } = item;
+  return { ...(attributes as Json), ...rest };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A connection as the API sends it, in the shape the extension uses. Secrets inline in `params` are dropped. */
+export function toConnection(raw: Json, isSecretField: (type: string, field: string) => boolean): Connection {
+  const id = str(raw.id);
+  const name = str(raw.name);
+  const type = str(raw.type);
+  if (!id || !name || !type) throw badResponse('a connection with an id, a name and a type');
+  const source = isObject(raw.config) ? raw.config : isObject(raw.params) ? raw.params : {};
+  const config: ConnectionConfig = {};
+  for (const [k, v] of Object.entries(source)) {
+    // The deployed back end may put secrets inline in params: they are never kept or shown here.
+    if (isSecretField(type, k)) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') config[k] = v as ConfigValue;
+  }
+  const credentialId = str(raw.credentialId) ?? str(raw.credential_id);
+  const createdAt = str(raw.createdAt) ?? str(raw.created_at);
+  const updatedAt = str(raw.updatedAt) ?? str(raw.updated_at);
+  return {
+    id,
+    name,
+    type,
+    config,
+    ...(credentialId ? { credentialId } : {}),
+    ...(createdAt ? { createdAt } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
+    scope: 'hosted',
+  };
+}
+
+/** A list of names: `[{name}]` or `["name"]`, under the given key or bare. */
+export function names(body: unknown, key: string): { name: string }[] {
+  const inner = isObject(body) && isObject(body.data) ? body.data : body;
+  const list = Array.isArray(inner) ? inner : isObject(inner) && Array.isArray(inner[key]) ? (inner[key] as unknown[]) : undefined;
+  if (!list) throw badResponse(`a list of ${key}`);
+  return list.flatMap((v) => (typeof v === 'string' ? [{ name: v }] : isObject(v) && typeof v.name === 'string' ? [{ name: v.name }] : []));
+}
+
+export function badResponse(what: string): ConnectionError {
+  return new ConnectionError('internal', `The Planasonix API sent something other than ${what}.`);
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { ConnectionError, errorMessage, redact, type ConnectionErrorCode } from '../errors';
+import type { Logger } from '../ports';
+
+/** Where the hosted workspace is and how to address it. */
+export interface HostedSettings {
+  /** `https://api.planasonix.com` or a tenant host; plain http only for a loopback address. */
+  baseUrl: string;
+  /** Put in front of every path where the workspace uses URL versioning (`/v1`). */
+  pathPrefix?: string;
+  /** Sent as `X-Organization-ID` when set. */
+  organizationId?: string;
+  /** Per request, retries included in no single attempt. */
+  timeoutMs?: number;
+  /** Retries after 429, 5xx and dropped connections (not counting the first try). */
+  maxRetries?: number;
+}
+
+/** The bearer token, and a way to get a new one once when the server says it expired (401). */
+export interface TokenSource {
+  token(): Promise<string | undefined>;
+  /** Rotates the token; false when there is no way to (the user must sign in again). */
+  refresh?(): Promise<boolean>;
+}
+
+/** What the client needs from its surroundings; tests give a fake clock and fetch. */
+export interface HttpDeps {
+  fetch?: typeof fetch;
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  random?(): number;
+  now?(): number;
+  logger?: Logger;
+}
+
+export interface RequestSpec {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+const defaultTimeoutMs = 30_000;
+const defaultRetries = 4;
+const backoffBaseMs = 250;
+const backoffCapMs = 8_000;
+/** A Retry-After longer than this is not waited for: the error says when to try again. */
+const maxRetryAfterMs = 60_000;
+
+/** The base URL, checked: HTTPS, or plain HTTP to a loopback address only. */
+export function checkBaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConnectionError('invalid_config', `"${raw}" is not a URL; use one like https://api.planasonix.com.`, { field: 'baseUrl' });
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConnectionError(
+      'invalid_config',
+      `The Planasonix API must be reached over HTTPS (plain HTTP only on this machine's loopback), not ${url.protocol}//${url.host}.`,
+      {
+        field: 'baseUrl',
+      },
+    );
+  }
+  if (url.username || url.password) throw new ConnectionError('invalid_config', 'The API URL cannot carry a user name or password.', { field: 'baseUrl' });
+  return url;
+}
+
+/** Retry-After as milliseconds from now: delta seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Exponential backoff with full jitter: attempt 0 waits up to 250 ms, then 500, 1000 ... capped at 8 s. */
+export function backoffMs(attempt: number, random: () => number): number {
+  const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** attempt);
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+export interface ServerError {
+  code?: string;
+  message: string;
+  details?: unknown;
+}
+
+/** The server's own words from an error body: `{error:{code,message,details}}`, `{error:"..."}`, `{message}` or plain text. */
+export function decodeError(text: string): ServerError {
+  const trimmed = text.trim();
+  if (trimmed === '') return { message: '' };
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return { message: trimmed.slice(0, 500) };
+  }
+  if (value && typeof value === 'object') {
+    const v = value as { error?: unknown; error_description?: unknown; message?: unknown };
+    if (v.error && typeof v.error === 'object') {
+      const e = v.error as { code?: unknown; message?: unknown; details?: unknown };
+      return { code: typeof e.code === 'string' ? e.code : undefined, message: typeof e.message === 'string' ? e.message : '', details: e.details };
+    }
+    if (typeof v.error === 'string') {
+      const description = typeof v.error_description === 'string' ? v.error_description : typeof v.message === 'string' ? v.message : '';
+      return { code: v.error, message: description || v.error };
+    }
+    if (typeof v.message === 'string') return { message: v.message };
+  }
+  return { message: trimmed.slice(0, 500) };
+}
+
+/**
+ * HTTP to the hosted Planasonix API: every request has a timeout and honours the caller's signal; 429
+ * waits as Retry-After says; 5xx and dropped connections retry with exponential backoff and jitter, a
+ * bounded number of times; a POST that may be retried carries one idempotency key for all its tries;
+ * 401 refreshes the token once. Errors name the method, path, status and the server's message, never
+ * the token.
+ */
+export class HostedHttp {
+  private readonly base: URL;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly settings: HostedSettings,
+    private readonly tokens: TokenSource,
+    private readonly deps: HttpDeps = {},
+  ) {
+    this.base = checkBaseUrl(settings.baseUrl);
+    this.fetchImpl = deps.fetch ?? fetch;
+    this.sleep = deps.sleep ?? sleep;
+    this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The URL of a path, with the prefix and the query (undefined values left out). */
+  url(path: string, query: RequestSpec['query'] = {}): URL {
+    const prefix = (this.settings.pathPrefix ?? '').replace(/\/+$/, '');
+    const basePath = this.base.pathname.replace(/\/+$/, '');
+    const url = new URL(this.base.origin);
+    url.pathname = `${basePath}${prefix}${path}`;
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  /** One API call; resolves with the parsed JSON body (or undefined for an empty one). */
+  async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, spec: RequestSpec = {}): Promise<unknown> {
+    const url = this.url(path, spec.query);
+    const retries = this.settings.maxRetries ?? defaultRetries;
+    // Retried POSTs are the same operation to the server: one key for every try.
+    const idempotencyKey = method === 'POST' ? randomUUID() : undefined;
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      if (spec.signal?.aborted) throw cancelled(method, path);
+      const token = await this.tokens.token();
+      let response: Response;
+      try {
+        response = await this.once(method, url, spec, token, idempotencyKey);
+      } catch (error) {
+        if (spec.signal?.aborted) throw cancelled(method, path);
+        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        if (attempt < retries) {
+          this.deps.logger?.trace(`${method} ${path}: ${timedOut ? 'timed out' : 'connection failed'}; retrying.`);
+          await this.sleep(backoffMs(attempt, this.random), spec.signal);
+          continue;
+        }
+        const reason = timedOut ? `no answer within ${Math.round((this.settings.timeoutMs ?? defaultTimeoutMs) / 1000)} s` : errorMessage(error);
+        throw new ConnectionError(timedOut ? 'timeout' : 'unreachable', this.safe(`${method} ${path}: ${reason} (${this.base.host}).`, token));
+      }
+      if (response.ok) {
+        const text = await response.text();
+        if (text.trim() === '') return undefined;
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          throw new ConnectionError('internal', `${method} ${path}: the server answered ${response.status} with a body that is not JSON.`);
+        }
+      }
+      const body = await response.text().catch(() => '');
+      const status = response.status;
+      if (status === 401 && !refreshed && this.tokens.refresh) {
+        refreshed = true;
+        if (await this.tokens.refresh()) {
+          attempt--; // a refresh is not a retry
+          continue;
+        }
+      }
+      if ((status === 429 || status >= 500) && attempt < retries) {
+        const wait = status === 429 ? retryAfterMs(response.headers.get('retry-after'), this.now()) : undefined;
+        if (wait === undefined || wait <= maxRetryAfterMs) {
+          await this.sleep(wait ?? backoffMs(attempt, this.random), spec.signal);
+          continue;
+        }
+      }
+      throw this.failure(method, path, status, response, body, token);
+    }
+  }
+
+  private async once(method: string, url: URL, spec: RequestSpec, token: string | undefined, idempotencyKey: string | undefined): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (this.settings.organizationId) headers['X-Organization-ID'] = this.settings.organizationId;
+    if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(spec.body);
+    }
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs ?? defaultTimeoutMs);
+    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+    return this.fetchImpl(url, { method, headers, body, signal, redirect: 'error' });
+  }
+
+  private failure(method: string, path: string, status: number, response: Response, body: string, token: string | undefined): ConnectionError {
+    const server = decodeError(body);
+    const said = server.message ? `: ${server.message.replace(/[.\s]+$/, '')}` : '';
+    const where = `${method} ${path} answered ${status}${response.statusText ? ` ${response.statusText}` : ''}${said}`;
+    const details = server.code ? { serverCode: server.code } : undefined;
+    const say = (code: ConnectionErrorCode, text: string): ConnectionError => new ConnectionError(code, this.safe(text, token), details);
+    if (status === 400 || status === 422) return say('invalid_config', where);
+    if (status === 401) return say('auth_failed', `${where}. Sign in to Planasonix again.`);
+    if (status === 403) return say('forbidden', `${where}. Your account lacks the permission this needs${server.code ? ` (${server.code})` : ''}.`);
+    if (status === 404) return say('not_found', where);
+    if (status === 409) return say('conflict', where);
+    if (status === 429) {
+      const wait = retryAfterMs(response.headers.get('retry-after'), this.now());
+      return say('rate_limited', `${where}.${wait === undefined ? '' : ` Try again in ${Math.ceil(wait / 1000)} s.`}`);
+    }
+    if (status >= 500) return say('unreachable', `${where}. The Planasonix service had a problem; try again later.`);
+    return say('internal', where);
+  }
+
+  private safe(text: string, token: string | undefined): string {
+    return redact(text, [token]);
+  }
+}
+
+function cancelled(method: string, path: string): ConnectionError {
+  return new ConnectionError('cancelled', `${method} ${path} was cancelled.`);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ConnectionError('cancelled', 'Cancelled.'));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new ConnectionError('cancelled', 'Cancelled.'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,143 @@
+import * as assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { samplePath } from '../../scripts/sampleDatabase';
+import { saveConnection } from '../../src/core/api/connectionSecrets';
+import { ConnectorRegistry } from '../../src/core/connectors/registry';
+import { ConnectionError } from '../../src/core/errors';
+import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi';
+import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi';
+import { HostedHttp } from '../../src/core/hosted/httpClient';
+import { ReferenceServer } from '../support/referenceServer';
+import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
+
+const registry = new ConnectorRegistry();
+const isSecretField = (type: string, field: string): boolean => registry.find(type)?.fields.find((f) => f.name === field)?.secret === true;
+
+describe('hosted back end: the client against the reference server of the documented API', function () {
+  this.timeout(120_000);
+  let server: ReferenceServer;
+  let api: HostedConnectionsApi;
+  let credentials: HostedCredentialsApi;
+  const key = 'plnx_test_key_0123456789';
+
+  before(async () => {
+    await ensurePostgresFixture();
+  });
+  beforeEach(async () => {
+    server = await ReferenceServer.start();
+    server.keys.add(key);
+    const http = new HostedHttp({ baseUrl: server.url, maxRetries: 3 }, { token: async () => key }, { sleep: async () => undefined });
+    api = new HostedConnectionsApi(http, { isSecretField });
+    credentials = new HostedCredentialsApi(http);
+  });
+  afterEach(async () => server.close());
+
+  for (const envelope of ['docs', 'data', 'bare'] as const) {
+    it(`creates, reads, lists, updates and deletes connections (${envelope} envelopes)`, async () => {
+      server.envelope = envelope;
+      const created = await api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
+      assert.equal(created.scope, 'hosted');
+      assert.equal((await api.getConnection(created.id)).config.path, samplePath);
+      assert.deepEqual(
+        (await api.listConnections({ type: 'sqlite' })).data.map((c) => c.name),
+        ['Sample'],
+      );
+      assert.equal((await api.updateConnection(created.id, { name: 'Renamed' })).name, 'Renamed');
+      assert.equal((await api.deleteConnection(created.id)).id, created.id);
+      await assert.rejects(api.getConnection(created.id), (e: unknown) => ConnectionError.is(e, 'not_found'));
+    });
+  }
+
+  it('browses a hosted PostgreSQL connection through the API: tables, columns, preview, test query', async () => {
+    // The secret goes into a credential (the only request that carries it); the connection names the credential.
+    const password = 'never-in-a-connection-request';
+    const created = await saveConnection({ api, credentials }, registry.spec('postgres'), {
+      name: 'Team PG',
+      type: 'postgres',
+      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      secrets: { password },
+    });
+    assert.ok(created.credentialId);
+    const { tables } = await api.listTables(created.id, { schema: 'fixture' });
+    assert.ok(tables.some((t) => t.name === 'customers'));
+    const { columns } = await api.listColumns(created.id, { schema: 'fixture', table: 'customers' });
+    assert.deepEqual(
+      columns.slice(0, 2).map((c) => c.name),
+      ['id', 'name'],
+    );
+    // The fixture holds three customers: a limit of two is truncated, and says so.
+    const preview = await api.preview(created.id, { schema: 'fixture', table: 'customers', limit: 2 });
+    assert.equal(preview.rows.length, 2);
+    assert.equal(preview.truncated, true);
+    const rows: unknown[][] = [];
+    const stats = await api.testQueryStream(
+      { connectionId: created.id, sql: 'SELECT count(*) AS n FROM fixture.customers' },
+      { start: () => undefined, rows: (b) => void rows.push(...b) },
+    );
+    assert.equal(rows.length, 1);
+    assert.equal(stats.rowsReturned, 1);
+    await assert.rejects(api.testQuery({ connectionId: created.id, sql: 'DELETE FROM fixture.orders' }), /Refused/);
+    // Secrets went in one request only: the credential's create.
+    const carrying = server.log.filter((r) => r.body.includes(password)).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(carrying, ['POST /api/credentials']);
+  });
+
+  it('falls back to the query-parameter form where the path form of tables and columns is refused', async () => {
+    server.refusePathIntrospection = true;
+    const { id } = await api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
+    const { catalogs } = await api.listCatalogs(id);
+    const { tables } = await api.listTables(id, { catalog: catalogs[0]!.name });
+    assert.ok(tables.length > 0);
+    await api.listColumns(id, { table: tables[0]!.name });
+    const paths = server.log.filter((r) => r.path.endsWith('/tables') || r.path.endsWith('/columns')).map((r) => r.path.replace(id, 'ID'));
+    assert.deepEqual(paths, ['/api/connections/ID/tables', '/api/connections/tables', '/api/connections/columns']);
+    assert.equal(server.log.find((r) => r.path === '/api/connections/columns')?.query.connectionId, id);
+  });
+
+  it('explains a delete refused because pipelines use the connection', async () => {
+    const { id } = await api.createConnection({ name: 'Busy', type: 'sqlite', config: { path: samplePath } });
+    server.inUse.add(id);
+    await assert.rejects(api.deleteConnection(id), (e: unknown) => ConnectionError.is(e, 'conflict') && /still used by pipelines/.test((e as Error).message));
+    assert.equal((await api.getConnection(id)).name, 'Busy', 'nothing was deleted');
+  });
+
+  it('rides out a storm of 429s, 5xx and dropped sockets without duplicating a create', async () => {
+    // The first try is carried out but its answer is lost; the retry must not create it again.
+    server.faults.push({ method: 'POST', path: /^\/api\/connections$/, times: 1, dropAfter: true });
+    server.faults.push({ method: 'POST', path: /^\/api\/connections$/, times: 1, status: 503 });
+    server.faults.push({ method: 'GET', times: 3, status: 429, retryAfter: '0' });
+    const created = await api.createConnection({ name: 'Stormy', type: 'sqlite', config: { path: samplePath } });
+    const { data } = await api.listConnections();
+    assert.deepEqual(
+      data.map((c) => c.name),
+      ['Stormy'],
+      'dropped and failed tries created nothing extra',
+    );
+    const posts = server.log.filter((r) => r.method === 'POST' && r.path === '/api/connections');
+    assert.equal(posts.length, 3);
+    assert.equal(new Set(posts.map((p) => p.headers['idempotency-key'])).size, 1, 'every try carried the same idempotency key');
+    assert.equal(created.name, 'Stormy');
+  });
+
+  it('lists a 10,000-connection workspace page by page (cursor paging)', async () => {
+    await server.seed(10_000);
+    server.pageSize = 500;
+    const started = performance.now();
+    const { data } = await api.listConnections();
+    const ms = performance.now() - started;
+    assert.equal(data.length, 10_000);
+    assert.equal(new Set(data.map((c) => c.id)).size, 10_000);
+    assert.equal(server.log.filter((r) => r.path === '/api/connections').length, 20);
+    assert.ok(ms < 10_000, `listing took ${Math.round(ms)} ms`);
+  });
+
+  it('says the key is wrong without ever showing it', async () => {
+    const http = new HostedHttp({ baseUrl: server.url, maxRetries: 0 }, { token: async () => 'plnx_wrong_key_999' });
+    await assert.rejects(new HostedConnectionsApi(http).listConnections(), (e: unknown) => {
+      assert.ok(ConnectionError.is(e, 'auth_failed'));
+      assert.match(e.message, /^GET \/api\/connections answered 401 Unauthorized: Invalid or expired token\. Sign in to Planasonix again\.$/);
+      assert.ok(!e.message.includes('plnx_wrong_key_999'));
+      return true;
+    });
+  });
+});

@@ -1,0 +1,289 @@
+/**
+ * A reference server of the documented Planasonix Connections and credentials APIs, for tests (it is
+ * never bundled). Its connections and credentials live in the project's own local back end, so its
+ * introspection endpoints run the real connectors against the real PostgreSQL, MariaDB and SQLite here.
+ * Tests switch its envelope style, paging, API keys, connections in use (409) and faults (a status with
+ * Retry-After, a delay, a dropped socket) and read the log of every request it received.
+ */
+import { writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConnectionError, errorMessage, type ConnectionErrorCode } from '../../src/core/errors';
+import { makeHarness, type Harness } from './harness';
+
+export interface Fault {
+  method?: string;
+  path?: RegExp;
+  /** How many matching requests it hits. */
+  times: number;
+  status?: number;
+  retryAfter?: string;
+  body?: string;
+  /** Close the socket without an answer. */
+  drop?: boolean;
+  /** Carry the request out, then close the socket without an answer (the client cannot know it worked). */
+  dropAfter?: boolean;
+  delayMs?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+type Json = Record<string, unknown>;
+
+const statusOf: Partial<Record<ConnectionErrorCode, number>> = {
+  not_found: 404,
+  invalid_config: 400,
+  name_taken: 409,
+  read_only: 400,
+  unsupported: 400,
+  conflict: 409,
+  auth_failed: 400,
+  unreachable: 502,
+  timeout: 504,
+};
+
+export class ReferenceServer {
+  /** `docs`: as the reference shows (lists `{data, meta}`, connections bare); `data`: every body in `{data}`; `bare`: bare arrays and objects, as the deployed back end. */
+  envelope: 'docs' | 'data' | 'bare' = 'docs';
+  /** Connections per page of GET /api/connections (with meta.page.cursor); undefined sends all at once. */
+  pageSize: number | undefined;
+  /** Accepted bearer tokens; empty accepts any request. */
+  readonly keys = new Set<string>();
+  readonly inUse = new Set<string>();
+  readonly faults: Fault[] = [];
+  readonly log: LoggedRequest[] = [];
+  /** Answers by Idempotency-Key: a retried POST gets the first answer instead of running twice. */
+  private readonly idempotent = new Map<string, { status: number; body: unknown }>();
+  /** Refuse the path form of tables/columns, as some deployments do. */
+  refusePathIntrospection = false;
+
+  /** The workspace's connections as last listed: a paged listing does not sort them again per page. */
+  private listing: Promise<Json[]> | undefined;
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly backend: Harness,
+    readonly url: string,
+  ) {
+    backend.api.onDidChange(() => (this.listing = undefined));
+  }
+
+  static async start(): Promise<ReferenceServer> {
+    const backend = await makeHarness();
+    const holder: { self?: ReferenceServer } = {};
+    const server = http.createServer((req, res) => void holder.self!.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    holder.self = new ReferenceServer(server, backend, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.self;
+  }
+
+  /** Writes n connections straight into the store (a big workspace without n round trips). */
+  async seed(n: number, type = 'sqlite'): Promise<void> {
+    const now = new Date().toISOString();
+    const connections = Array.from({ length: n }, (_, i) => ({
+      id: `conn_seed_${String(i).padStart(6, '0')}`,
+      name: `seeded ${String(i).padStart(6, '0')}`,
+      type,
+      config: { path: `/data/${i}.sqlite` },
+      createdAt: now,
+      updatedAt: now,
+    }));
+    writeFileSync(this.backend.store.file, JSON.stringify({ version: 1, connections }));
+    await this.backend.store.load();
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.backend.api.dispose();
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/^\/v1/, '');
+    this.log.push({ method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body });
+    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+    if (fault) {
+      fault.times--;
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault.drop) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status) {
+        res.writeHead(fault.status, { 'Content-Type': 'application/json', ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}) });
+        res.end(fault.body ?? JSON.stringify({ error: { code: 'injected', message: `injected ${fault.status}` } }));
+        return;
+      }
+    }
+    if (this.keys.size > 0) {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!token || !this.keys.has(token)) return send(res, 401, { error: { code: 'unauthorized', message: 'Invalid or expired token.' } });
+    }
+    const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
+    const remembered = typeof key === 'string' ? this.idempotent.get(key) : undefined;
+    if (remembered) return send(res, remembered.status, remembered.body);
+    let answer: { status: number; body: unknown };
+    try {
+      const json: Json = body ? (JSON.parse(body) as Json) : {};
+      const result = await this.route(method, path, url.searchParams, json);
+      answer = { status: result.status ?? 200, body: result.body };
+    } catch (error) {
+      const code = ConnectionError.is(error) ? error.code : 'internal';
+      answer = { status: statusOf[code] ?? 500, body: { error: { code, message: errorMessage(error) } } };
+    }
+    if (typeof key === 'string' && answer.status < 500) this.idempotent.set(key, answer);
+    if (fault?.dropAfter) {
+      req.socket.destroy();
+      return;
+    }
+    send(res, answer.status, answer.body);
+  }
+
+  private async route(method: string, path: string, q: URLSearchParams, body: Json): Promise<{ status?: number; body: unknown }> {
+    const api = this.backend.api;
+    const credentials = this.backend.credentials;
+    const param = (k: string): string | undefined => q.get(k) ?? undefined;
+    const int = (k: string): number | undefined => (q.get(k) ? Number(q.get(k)) : undefined);
+    const one = (v: unknown, wrap = this.envelope === 'data'): unknown => (wrap ? { data: v } : v);
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && path === '/api/connections') {
+      const filtered = param('type') !== undefined || param('search') !== undefined;
+      const list = async (): Promise<Json[]> => (await api.listConnections({ type: param('type'), search: param('search') })).data.map((c) => strip(c));
+      if (!filtered) this.listing ??= list();
+      const shown = filtered ? await list() : await this.listing!;
+      if (this.pageSize === undefined) return { body: this.envelope === 'bare' ? shown : { data: shown, meta: { total: shown.length } } };
+      const start = q.get('cursor') ? Number(Buffer.from(q.get('cursor')!, 'base64url').toString()) : 0;
+      const page = shown.slice(start, start + this.pageSize);
+      const next = start + page.length < shown.length ? Buffer.from(String(start + page.length)).toString('base64url') : null;
+      return { body: { data: page, meta: { page: { limit: this.pageSize, cursor: next } } } };
+    }
+    if (method === 'POST' && path === '/api/connections') {
+      return {
+        status: 201,
+        body: one(
+          await api.createConnection({
+            name: String(body.name),
+            type: String(body.type),
+            config: body.config as Json as never,
+            credentialId: body.credentialId as string | undefined,
+          }),
+        ),
+      };
+    }
+    if (method === 'POST' && path === '/api/connections/test') {
+      return {
+        body: await api.testConnection({
+          type: String(body.type),
+          config: (body.config ?? {}) as never,
+          credentialId: body.credentialId as string | undefined,
+          targetConfirmed: true,
+        }),
+      };
+    }
+    if (method === 'POST' && path === '/api/connections/test-query') {
+      return {
+        body: await api.testQuery({
+          connectionId: String(body.connectionId),
+          sql: String(body.sql),
+          limit: body.limit as number | undefined,
+          schema: body.schema as string | undefined,
+          catalog: body.catalog as string | undefined,
+        }),
+      };
+    }
+    if (method === 'GET' && (path === '/api/connections/tables' || path === '/api/connections/columns')) {
+      return this.introspect(path.endsWith('tables') ? 'tables' : 'columns', param('connectionId') ?? '', q);
+    }
+    if ((m = /^\/api\/connections\/([^/]+)$/.exec(path))) {
+      const id = decodeURIComponent(m[1]!);
+      if (method === 'GET') return { body: one(strip(await api.getConnection(id))) };
+      if (method === 'PUT') return { body: one(strip(await api.updateConnection(id, body as never))) };
+      if (method === 'DELETE') {
+        if (this.inUse.has(id))
+          return { status: 409, body: { error: { code: 'connection_in_use', message: 'Active pipelines still reference this connection.' } } };
+        return { body: await api.deleteConnection(id) };
+      }
+    }
+    if ((m = /^\/api\/connections\/([^/]+)\/([a-z-]+)$/.exec(path)) && method === 'GET') {
+      const id = decodeURIComponent(m[1]!);
+      switch (m[2]) {
+        case 'catalogs':
+          return { body: await api.listCatalogs(id) };
+        case 'schemas':
+          return { body: await api.listSchemas(id, { catalog: param('catalog') }) };
+        case 'tables':
+        case 'columns':
+          if (this.refusePathIntrospection) return { status: 404, body: { error: 'route not found' } };
+          return this.introspect(m[2], id, q);
+        case 'preview': {
+          const orderBy = param('orderBy');
+          return {
+            body: await api.preview(id, {
+              schema: param('schema'),
+              table: param('table') ?? '',
+              catalog: param('catalog'),
+              limit: int('limit'),
+              ...(orderBy ? { orderBy: { column: orderBy, direction: param('direction') === 'desc' ? 'desc' : 'asc' } } : {}),
+            }),
+          };
+        }
+        case 'files':
+          return { body: await api.listFiles(id, { prefix: param('prefix'), delimiter: param('delimiter') }) };
+        case 'cloud-schema':
+          return { body: await api.cloudSchema(id, { path: param('path') ?? '' }) };
+      }
+    }
+    if (method === 'POST' && path === '/api/connections/databricks/discover') {
+      return { body: await api.discoverDatabricks({ connectionId: String(body.connectionId) }) };
+    }
+    if (path === '/api/credentials' && method === 'GET')
+      return { body: { ...(await credentials.listCredentials()), meta: { page: { limit: 50, cursor: null } } } };
+    if (path === '/api/credentials' && method === 'POST') return { status: 201, body: { data: await credentials.createCredential(body as never) } };
+    if ((m = /^\/api\/credentials\/([^/]+)$/.exec(path))) {
+      const id = decodeURIComponent(m[1]!);
+      if (method === 'GET') return { body: { data: await credentials.getCredential(id) } };
+      if (method === 'PUT') return { body: { data: await credentials.updateCredential(id, body as never) } };
+      if (method === 'DELETE') return { body: { data: await credentials.deleteCredential(id) } };
+    }
+    return { status: 404, body: { error: { code: 'not_found', message: `No route ${method} ${path}.` } } };
+  }
+
+  private async introspect(what: 'tables' | 'columns', id: string, q: URLSearchParams): Promise<{ body: unknown }> {
+    const api = this.backend.api;
+    const param = (k: string): string | undefined => q.get(k) ?? undefined;
+    if (what === 'tables') {
+      return {
+        body: await api.listTables(id, {
+          schema: param('schema'),
+          catalog: param('catalog'),
+          search: param('search'),
+          limit: q.get('limit') ? Number(q.get('limit')) : undefined,
+          pageToken: param('pageToken'),
+          partitionsOf: param('partitionsOf'),
+        }),
+      };
+    }
+    return { body: await api.listColumns(id, { schema: param('schema'), table: param('table') ?? '', catalog: param('catalog') }) };
+  }
+}
+
+/** A connection as the server sends it: without the extension's `scope`. */
+function strip(c: object): Json {
+  return Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'scope'));
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
