@@ -4,7 +4,9 @@ import { samplePath } from '../../scripts/sampleDatabase';
 import { saveConnection } from '../../src/core/api/connectionSecrets';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
+import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
 import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi';
+import { MemorySecretVault } from '../../src/core/ports';
 import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi';
 import { HostedHttp } from '../../src/core/hosted/httpClient';
 import { ReferenceServer } from '../support/referenceServer';
@@ -139,5 +141,53 @@ describe('hosted back end: the client against the reference server of the docume
       assert.ok(!e.message.includes('plnx_wrong_key_999'));
       return true;
     });
+  });
+});
+
+describe('hosted sign-in against the reference server: device flow, refresh with rotation, sign-out', function () {
+  this.timeout(60_000);
+  let server: ReferenceServer;
+  beforeEach(async () => {
+    server = await ReferenceServer.start();
+    server.keys.add('plnx_bootstrap_key'); // the server requires a token for its API
+  });
+  afterEach(async () => server.close());
+
+  it('signs in with a device code approved in the browser, then uses, refreshes and drops its tokens', async () => {
+    const settings = { baseUrl: server.url };
+    const device = new DeviceFlow(settings, 'plnx_cli_vscode');
+    const start = await device.start();
+    assert.match(start.verificationUriComplete ?? '', /\/device\?user_code=/);
+    // The user approves after a moment, on the server's page.
+    const page = await (await fetch(start.verificationUriComplete!)).text();
+    assert.ok(page.includes(start.userCode));
+    setTimeout(() => server.decide(start.userCode), 150);
+    const tokens = await device.complete({ ...start, interval: 0.05 });
+
+    const vault = new MemorySecretVault();
+    const session = new HostedSession(vault, settings);
+    await session.signedInWith(tokens);
+    const api = new HostedConnectionsApi(new HostedHttp(settings, session), { isSecretField });
+    assert.deepEqual((await api.listConnections()).data, []);
+
+    // The server revokes the access token: the next request refreshes once and goes through; the old
+    // refresh token is spent (rotation) and the new one was stored before the request was retried.
+    server.revokeAccessTokens();
+    await api.createConnection({ name: 'After refresh', type: 'sqlite', config: { path: samplePath } });
+    const stored = await session.read();
+    assert.ok(stored?.kind === 'session' && stored.tokens.refreshToken !== tokens.refreshToken);
+    assert.ok(!server.refreshTokens.has(tokens.refreshToken!), 'the old refresh token no longer works');
+
+    // Signed out: no token left, and the API says to sign in.
+    await session.signOut();
+    assert.equal(vault.entries.size, 0);
+    await assert.rejects(api.listConnections(), (e: unknown) => ConnectionError.is(e, 'auth_failed'));
+  });
+
+  it('ends a sign-in the user denies', async () => {
+    const device = new DeviceFlow({ baseUrl: server.url }, 'plnx_cli_vscode');
+    const start = await device.start();
+    server.decide(start.userCode, false);
+    await assert.rejects(device.complete({ ...start, interval: 0.01 }), /denied in the browser/);
   });
 });

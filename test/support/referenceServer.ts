@@ -62,6 +62,15 @@ export class ReferenceServer {
   private readonly idempotent = new Map<string, { status: number; body: unknown }>();
   /** Refuse the path form of tables/columns, as some deployments do. */
   refusePathIntrospection = false;
+  /** Seconds between device-flow polls the server asks for. */
+  deviceInterval = 0;
+  /** Seconds an access token lives. */
+  accessTokenSeconds = 3600;
+  /** Device authorizations by device code. */
+  readonly devices = new Map<string, { userCode: string; state: 'pending' | 'approved' | 'denied' | 'expired'; lastPoll?: number }>();
+  /** Refresh tokens that are still valid (each is used once: it rotates). */
+  readonly refreshTokens = new Set<string>();
+  private issued = 0;
 
   /** The workspace's connections as last listed: a paged listing does not sort them again per page. */
   private listing: Promise<Json[]> | undefined;
@@ -125,6 +134,9 @@ export class ReferenceServer {
         res.end(fault.body ?? JSON.stringify({ error: { code: 'injected', message: `injected ${fault.status}` } }));
         return;
       }
+    }
+    if (path.startsWith('/api/v2/auth/') || path === '/api/auth/refresh' || path === '/device') {
+      return this.auth(method, path, url.searchParams, body, res);
     }
     if (this.keys.size > 0) {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -257,6 +269,77 @@ export class ReferenceServer {
       if (method === 'DELETE') return { body: { data: await credentials.deleteCredential(id) } };
     }
     return { status: 404, body: { error: { code: 'not_found', message: `No route ${method} ${path}.` } } };
+  }
+
+  /** Approves (or denies) a device code as the user would on the approval page. */
+  decide(userCode: string, approve = true): void {
+    for (const d of this.devices.values()) if (d.userCode === userCode) d.state = approve ? 'approved' : 'denied';
+  }
+
+  /** Every access token stops working (as after a server-side revocation): the next request gets 401. */
+  revokeAccessTokens(): void {
+    for (const k of [...this.keys]) if (k.startsWith('at_')) this.keys.delete(k);
+  }
+
+  private issue(): { accessToken: string; refreshToken: string; expiresIn: number; tokenType: string } {
+    const n = ++this.issued;
+    const accessToken = `at_${n}_${Math.random().toString(36).slice(2)}`;
+    const refreshToken = `plnx_rt_${n}_${Math.random().toString(36).slice(2)}`;
+    this.keys.add(accessToken);
+    this.refreshTokens.add(refreshToken);
+    return { accessToken, refreshToken, expiresIn: this.accessTokenSeconds, tokenType: 'Bearer' };
+  }
+
+  private auth(method: string, path: string, q: URLSearchParams, raw: string, res: http.ServerResponse): void {
+    const body = (raw ? JSON.parse(raw) : {}) as Json;
+    if (method === 'POST' && path === '/api/v2/auth/device') {
+      const deviceCode = `dev_${Math.random().toString(36).slice(2)}`;
+      const userCode = `${Math.random().toString(36).slice(2, 6)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
+      this.devices.set(deviceCode, { userCode, state: 'pending' });
+      return send(res, 200, {
+        deviceCode,
+        userCode,
+        verificationUri: `${this.url}/device`,
+        verificationUriComplete: `${this.url}/device?user_code=${userCode}`,
+        expiresIn: 900,
+        interval: this.deviceInterval,
+      });
+    }
+    if (method === 'POST' && path === '/api/v2/auth/device/token') {
+      const device = this.devices.get(String(body.deviceCode));
+      if (!device || !body.clientId) return send(res, 400, { error: 'invalid_request', error_description: 'deviceCode and clientId are required.' });
+      const now = Date.now();
+      const tooSoon = device.lastPoll !== undefined && now - device.lastPoll < this.deviceInterval * 1000;
+      device.lastPoll = now;
+      if (tooSoon) return send(res, 400, { error: 'slow_down', error_description: 'Polling too often.' });
+      if (device.state === 'pending')
+        return send(res, 400, { error: 'authorization_pending', error_description: 'The user has not yet completed authorization.' });
+      if (device.state === 'denied') return send(res, 400, { error: 'access_denied', error_description: 'The user denied the request.' });
+      if (device.state === 'expired') return send(res, 400, { error: 'expired_token', error_description: 'The device code expired.' });
+      this.devices.delete(String(body.deviceCode));
+      return send(res, 200, this.issue());
+    }
+    if (method === 'POST' && path === '/api/v2/auth/device/authorize') {
+      this.decide(String(body.userCode), body.deny !== true);
+      return send(res, 200, { ok: true, clientName: 'Planasonix Connections for VS Code', scopes: ['openid', 'profile'] });
+    }
+    if (method === 'POST' && path === '/api/auth/refresh') {
+      const token = String(body.refreshToken);
+      if (!this.refreshTokens.has(token)) return send(res, 401, { error: { code: 'invalid_refresh_token', message: 'The refresh token is not valid.' } });
+      this.refreshTokens.delete(token); // rotation: each refresh token is good once
+      return send(res, 200, this.issue());
+    }
+    if (method === 'GET' && path === '/device') {
+      // The approval page a user opens from VS Code: one button, posting the code.
+      const code = (q.get('user_code') ?? '').replace(/[^A-Z0-9-]/gi, '');
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><title>Approve sign-in</title><h1>Sign in to Planasonix</h1><p>Code <b id="code">${code}</b></p>` +
+          `<button id="approve" onclick="fetch('/api/v2/auth/device/authorize',{method:'POST',body:JSON.stringify({userCode:'${code}'})}).then(()=>document.body.append('Approved. You can close this page.'))">Approve</button>`,
+      );
+      return;
+    }
+    send(res, 404, { error: { code: 'not_found', message: `No route ${method} ${path}.` } });
   }
 
   private async introspect(what: 'tables' | 'columns', id: string, q: URLSearchParams): Promise<{ body: unknown }> {

@@ -1,0 +1,197 @@
+import { ConnectionError } from '../errors';
+import type { SecretVault } from '../ports';
+import { HostedHttp, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
+
+/** What the device authorization start returns (camelCase, as Planasonix spells it). */
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete?: string;
+  /** Seconds the codes stay valid. */
+  expiresIn: number;
+  /** Seconds between polls at least. */
+  interval: number;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch milliseconds; undefined when the server did not say. */
+  expiresAt?: number;
+}
+
+/** How the extension signed in: a device-flow session (tokens that refresh) or an API key. */
+export type StoredAuth = { kind: 'session'; tokens: TokenSet; account?: string } | { kind: 'apiKey'; key: string; account?: string };
+
+const storeKey = 'planasonix.hosted.auth';
+const noToken: TokenSource = { token: async () => undefined };
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function toTokens(body: unknown, now: number): TokenSet {
+  const o = isObject(body) && isObject(body.data) ? body.data : body;
+  if (!isObject(o) || typeof o.accessToken !== 'string') throw new ConnectionError('auth_failed', 'The Planasonix sign-in answered without an access token.');
+  return {
+    accessToken: o.accessToken,
+    ...(typeof o.refreshToken === 'string' ? { refreshToken: o.refreshToken } : {}),
+    ...(typeof o.expiresIn === 'number' ? { expiresAt: now + o.expiresIn * 1000 } : {}),
+  };
+}
+
+/**
+ * Signing in to the hosted workspace without a password in VS Code: device authorization (the user
+ * approves a short code in the browser), polled at the server's interval, `slow_down` adding 5 s,
+ * `expired_token` and `access_denied` (and the codes' own lifetime) ending it.
+ */
+export class DeviceFlow {
+  private readonly http: HostedHttp;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(
+    settings: HostedSettings,
+    private readonly clientId: string,
+    deps: HttpDeps = {},
+  ) {
+    this.http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, deps);
+    this.sleep =
+      deps.sleep ??
+      ((ms, signal) =>
+        new Promise((resolve, reject) => {
+          if (signal?.aborted) {
+            reject(new ConnectionError('cancelled', 'Sign-in cancelled.'));
+            return;
+          }
+          const timer = setTimeout(resolve, ms);
+          signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new ConnectionError('cancelled', 'Sign-in cancelled.'))), { once: true });
+        }));
+    this.now = deps.now ?? Date.now;
+  }
+
+  async start(scope = 'openid profile connections:read connections:write', signal?: AbortSignal): Promise<DeviceAuthorization> {
+    const body = await this.http.request('POST', '/api/v2/auth/device', { body: { clientId: this.clientId, scope }, signal });
+    const o = isObject(body) && isObject(body.data) ? body.data : body;
+    if (!isObject(o) || typeof o.deviceCode !== 'string' || typeof o.userCode !== 'string' || typeof o.verificationUri !== 'string') {
+      throw new ConnectionError('auth_failed', 'The Planasonix sign-in did not start: the server sent no device code.');
+    }
+    return {
+      deviceCode: o.deviceCode,
+      userCode: o.userCode,
+      verificationUri: o.verificationUri,
+      ...(typeof o.verificationUriComplete === 'string' ? { verificationUriComplete: o.verificationUriComplete } : {}),
+      expiresIn: typeof o.expiresIn === 'number' ? o.expiresIn : 900,
+      interval: typeof o.interval === 'number' && o.interval >= 0 ? o.interval : 5,
+    };
+  }
+
+  /** Polls until the user approves (tokens), denies, the code expires, or the signal aborts. */
+  async complete(start: DeviceAuthorization, signal?: AbortSignal): Promise<TokenSet> {
+    let interval = start.interval;
+    const deadline = this.now() + start.expiresIn * 1000;
+    for (;;) {
+      await this.sleep(interval * 1000, signal);
+      if (this.now() > deadline) throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Sign in again.');
+      try {
+        const body = await this.http.request('POST', '/api/v2/auth/device/token', { body: { deviceCode: start.deviceCode, clientId: this.clientId }, signal });
+        return toTokens(body, this.now());
+      } catch (error) {
+        const code = ConnectionError.is(error) ? error.details?.serverCode : undefined;
+        if (code === 'authorization_pending') continue;
+        if (code === 'slow_down') {
+          interval += 5;
+          continue;
+        }
+        if (code === 'expired_token') throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Sign in again.');
+        if (code === 'access_denied') throw new ConnectionError('auth_failed', 'The sign-in was denied in the browser.');
+        throw error;
+      }
+    }
+  }
+}
+
+/**
+ * The signed-in state, kept only in secret storage: the access token for requests, refreshed with the
+ * refresh token when it expires or the server says 401 (the rotated refresh token is stored at once),
+ * or an API key. Sign-out removes everything.
+ */
+export class HostedSession implements TokenSource {
+  private readonly http: HostedHttp;
+  private readonly now: () => number;
+  private refreshing: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly vault: SecretVault,
+    settings: HostedSettings,
+    deps: HttpDeps = {},
+  ) {
+    this.http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, deps);
+    this.now = deps.now ?? Date.now;
+  }
+
+  async read(): Promise<StoredAuth | undefined> {
+    const raw = await this.vault.get(storeKey);
+    if (!raw) return undefined;
+    try {
+      const value = JSON.parse(raw) as StoredAuth;
+      return value.kind === 'session' || value.kind === 'apiKey' ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async signedInWith(tokens: TokenSet, account?: string): Promise<void> {
+    await this.vault.store(storeKey, JSON.stringify({ kind: 'session', tokens, ...(account ? { account } : {}) } satisfies StoredAuth));
+  }
+
+  async useApiKey(key: string, account?: string): Promise<void> {
+    const trimmed = key.trim();
+    if (!/^[\x21-\x7e]{8,}$/.test(trimmed))
+      throw new ConnectionError('invalid_config', 'That does not look like an API key (at least 8 visible characters, no spaces).', { field: 'apiKey' });
+    await this.vault.store(storeKey, JSON.stringify({ kind: 'apiKey', key: trimmed, ...(account ? { account } : {}) } satisfies StoredAuth));
+  }
+
+  /** Removes every token and key. */
+  async signOut(): Promise<void> {
+    await this.vault.delete(storeKey);
+  }
+
+  async token(): Promise<string | undefined> {
+    const auth = await this.read();
+    if (!auth) return undefined;
+    if (auth.kind === 'apiKey') return auth.key;
+    // A token about to expire is refreshed first, rather than spending a request on a 401.
+    if (auth.tokens.expiresAt !== undefined && auth.tokens.expiresAt - 30_000 < this.now() && auth.tokens.refreshToken) {
+      await this.refresh();
+      const after = await this.read();
+      return after?.kind === 'session' ? after.tokens.accessToken : undefined;
+    }
+    return auth.tokens.accessToken;
+  }
+
+  /** One refresh at a time; the new refresh token replaces the old one before anything else happens. */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<boolean> {
+    const auth = await this.read();
+    if (auth?.kind !== 'session' || !auth.tokens.refreshToken) return false;
+    try {
+      const body = await this.http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken } });
+      const next = toTokens(body, this.now());
+      // A server that does not rotate keeps the old refresh token valid.
+      await this.signedInWith({ ...next, refreshToken: next.refreshToken ?? auth.tokens.refreshToken }, auth.account);
+      return true;
+    } catch (error) {
+      if (ConnectionError.is(error, 'auth_failed') || ConnectionError.is(error, 'invalid_config')) {
+        // The refresh token is no good any more: the user signs in again.
+        await this.signOut();
+        return false;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
+import { ConnectionError } from '../../src/core/errors';
+import { MemorySecretVault } from '../../src/core/ports';
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+/** A device flow against scripted answers, on a fake clock that the waits move forward. */
+function flow(answers: Response[]) {
+  let now = 0;
+  const waits: number[] = [];
+  const sent: unknown[] = [];
+  const device = new DeviceFlow({ baseUrl: 'https://api.example.test' }, 'plnx_cli_vscode', {
+    fetch: (async (_url: URL | string, init?: RequestInit) => {
+      sent.push(JSON.parse(String(init?.body ?? '{}')));
+      const next = answers.shift();
+      if (!next) throw new Error('no more answers');
+      return next;
+    }) as typeof fetch,
+    sleep: async (ms) => {
+      waits.push(ms);
+      now += ms;
+    },
+    now: () => now,
+  });
+  return { device, waits, sent };
+}
+
+const start = { deviceCode: 'dev_1', userCode: 'WDJB-JQKL', verificationUri: 'https://x/device', expiresIn: 60, interval: 5 };
+
+describe('hosted sign-in: device authorization', () => {
+  it('polls at the interval, adds 5 s on slow_down, and returns the tokens once approved', async () => {
+    const { device, waits, sent } = flow([
+      json(400, { error: 'authorization_pending' }),
+      json(400, { error: 'slow_down' }),
+      json(400, { error: 'authorization_pending' }),
+      json(200, { accessToken: 'at', refreshToken: 'rt', expiresIn: 3600, tokenType: 'Bearer' }),
+    ]);
+    const tokens = await device.complete(start);
+    assert.deepEqual(waits, [5000, 5000, 10_000, 10_000]);
+    assert.equal(tokens.accessToken, 'at');
+    assert.equal(tokens.refreshToken, 'rt');
+    assert.equal(tokens.expiresAt, 30_000 + 3600_000);
+    assert.deepEqual(sent[0], { deviceCode: 'dev_1', clientId: 'plnx_cli_vscode' });
+  });
+
+  it('ends on access_denied, on expired_token, and when the code outlives its lifetime', async () => {
+    await assert.rejects(flow([json(400, { error: 'access_denied' })]).device.complete(start), /denied in the browser/);
+    await assert.rejects(flow([json(400, { error: 'expired_token' })]).device.complete(start), /expired before it was approved/);
+    const pending = Array.from({ length: 20 }, () => json(400, { error: 'authorization_pending' }));
+    const f = flow(pending);
+    await assert.rejects(f.device.complete({ ...start, expiresIn: 12 }), /expired before it was approved/);
+    assert.equal(f.waits.length, 3, 'it stopped once the code had expired');
+  });
+
+  it('stops polling when the user cancels', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const device = new DeviceFlow({ baseUrl: 'https://api.example.test' }, 'c', {
+      fetch: (async () => json(400, { error: 'authorization_pending' })) as typeof fetch,
+    });
+    await assert.rejects(device.complete({ ...start, interval: 1 }, controller.signal), (e: unknown) => ConnectionError.is(e, 'cancelled'));
+  });
+});
+
+describe('hosted sign-in: the session in secret storage', () => {
+  it('refreshes an expiring token first, stores the rotated refresh token at once, and signs out completely', async () => {
+    const vault = new MemorySecretVault();
+    let now = 1_000_000;
+    const refreshBodies: unknown[] = [];
+    const session = new HostedSession(
+      vault,
+      { baseUrl: 'https://api.example.test' },
+      {
+        fetch: (async (_url: URL | string, init?: RequestInit) => {
+          refreshBodies.push(JSON.parse(String(init?.body)));
+          return json(200, { accessToken: 'at2', refreshToken: 'rt2', expiresIn: 3600 });
+        }) as typeof fetch,
+        now: () => now,
+      },
+    );
+    await session.signedInWith({ accessToken: 'at1', refreshToken: 'rt1', expiresAt: now + 10_000 });
+    now += 1000;
+    assert.equal(await session.token(), 'at2', 'a token within 30 s of expiry is refreshed before use');
+    assert.deepEqual(refreshBodies, [{ refreshToken: 'rt1' }]);
+    const stored = await session.read();
+    assert.equal(stored?.kind === 'session' && stored.tokens.refreshToken, 'rt2');
+    await session.signOut();
+    assert.equal(vault.entries.size, 0, 'no token left in secret storage');
+    assert.equal(await session.token(), undefined);
+  });
+
+  it('keeps an API key as the token, and refuses one that cannot be a key', async () => {
+    const session = new HostedSession(new MemorySecretVault(), { baseUrl: 'https://api.example.test' });
+    await session.useApiKey('  plnx_live_0123456789  ');
+    assert.equal(await session.token(), 'plnx_live_0123456789');
+    assert.equal(await session.refresh(), false, 'an API key does not refresh');
+    await assert.rejects(session.useApiKey('short'), /does not look like an API key/);
+  });
+
+  it('signs out when the refresh token is refused, so the user is asked to sign in again', async () => {
+    const vault = new MemorySecretVault();
+    const session = new HostedSession(
+      vault,
+      { baseUrl: 'https://api.example.test' },
+      {
+        fetch: (async () => json(401, { error: { code: 'invalid_refresh_token', message: 'revoked' } })) as typeof fetch,
+      },
+    );
+    await session.signedInWith({ accessToken: 'at1', refreshToken: 'rt1' });
+    assert.equal(await session.refresh(), false);
+    assert.equal(vault.entries.size, 0);
+  });
+});
