@@ -48,3 +48,25 @@ export function readSettings(): Settings {
     csvEscapeFormulas: c.get(settingKeys.csvEscapeFormulas) === true,
   };
 }
+
+/** Where the hosted Planasonix workspace is (settings `planasonix.hosted.*`). */
+export interface HostedConfig {
+  baseUrl: string;
+  pathPrefix: string;
+  organizationId?: string;
+  introspection: 'path' | 'query';
+  pollSeconds: number;
+}
+
+export function readHostedConfig(): HostedConfig {
+  const c = vscode.workspace.getConfiguration('planasonix.hosted');
+  const url = c.get<string>('baseUrl');
+  const org = c.get<string>('organizationId');
+  return {
+    baseUrl: typeof url === 'string' && url.trim() !== '' ? url.trim() : 'https://api.planasonix.com',
+    pathPrefix: c.get<string>('pathPrefix') === '/v1' ? '/v1' : '',
+    ...(typeof org === 'string' && org.trim() !== '' ? { organizationId: org.trim() } : {}),
+    introspection: c.get<string>('introspection') === 'query' ? 'query' : 'path',
+    pollSeconds: positiveInt(c.get('pollSeconds'), 60, 3600),
+  };
+}

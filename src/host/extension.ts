@@ -11,6 +11,8 @@ import type { CredentialsApi } from '../core/api/credentials';
 import { LocalConnectionsApi, maxRowLimit } from '../core/local/localConnectionsApi';
 import { StoreRecords } from '../core/local/records';
 import { LocalCredentialsApi } from '../core/local/localCredentials';
+import { registerCommand } from './commands/commandHost';
+import { HostedWorkspace, PlanasonixAuthProvider } from './hosted/hostedWorkspace';
 import { offerSampleConnection } from '../core/local/sampleConnection';
 import { errorMessage } from '../core/errors';
 import { systemClock } from '../core/ports';
@@ -80,6 +82,9 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     { scope: 'workspace', api: new LocalConnectionsApi({ ...local, records: workspace }) },
   ]);
   const connections = new ConnectionsModel(api);
+  // The hosted workspace joins the composite while the user is signed in.
+  const viewState = { visible: false };
+  const hosted = new HostedWorkspace(vault, api, registry, logger, () => viewState.visible);
 
   const ready = Promise.all([
     store.load().then(async (report) => {
@@ -95,12 +100,15 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
       );
     }),
     workspace.reload(),
+    hosted.restore().catch((error: unknown) => logger.warn(`The Planasonix workspace sign-in could not be restored: ${errorMessage(error)}`)),
   ]).then(() => connections.refresh());
   const explorer = new ConnectionsTreeProvider(api, connections, registry, ready, () => settings().explorerPageSize);
   const treeView = vscode.window.createTreeView('planasonix.connections', { treeDataProvider: explorer, showCollapseAll: true });
+  viewState.visible = treeView.visible;
   const forms = new ConnectionForms({
     api,
-    credentials,
+    // A hosted connection's secrets go to the hosted credentials API; everything else stays on this machine.
+    credentialsFor: (scope) => (scope === 'hosted' && hosted.credentials ? hosted.credentials : credentials),
     registry,
     extensionUri: context.extensionUri,
     logger,
@@ -141,6 +149,12 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
   const bindings = new EditorBindings(context.workspaceState, api, connections, registry);
 
   context.subscriptions.push(
+    hosted,
+    treeView.onDidChangeVisibility((e) => (viewState.visible = e.visible)),
+    vscode.authentication.registerAuthenticationProvider('planasonix', 'Planasonix', new PlanasonixAuthProvider(hosted), { supportsMultipleAccounts: false }),
+    registerCommand(logger, 'planasonix.hosted.signIn', 'Could not sign in to Planasonix', () => hosted.signInWithDeviceCode()),
+    registerCommand(logger, 'planasonix.hosted.signInWithApiKey', 'Could not sign in to Planasonix', () => hosted.signInWithApiKey()),
+    registerCommand(logger, 'planasonix.hosted.signOut', 'Could not sign out of Planasonix', () => hosted.signOut()),
     channel,
     workspace,
     explorer,

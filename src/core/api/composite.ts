@@ -1,4 +1,5 @@
 import { ConnectionError, errorMessage } from '../errors';
+import { Emitter } from '../local/records';
 import type {
   ApiDisposable,
   CatalogsResponse,
@@ -48,9 +49,43 @@ export interface ConnectionSource {
 export class CompositeConnectionsApi implements ConnectionsApi {
   /** Which source holds each connection id, as of the last listing. */
   private readonly owners = new Map<string, ConnectionSource>();
+  private readonly sources: ConnectionSource[];
+  private readonly changed = new Emitter();
+  private readonly subscriptions = new Map<ConnectionSource, ApiDisposable>();
 
-  constructor(private readonly sources: readonly ConnectionSource[]) {
+  constructor(sources: readonly ConnectionSource[]) {
     if (sources.length === 0) throw new Error('A composite API needs at least one source.');
+    this.sources = [...sources];
+    for (const source of this.sources) this.subscribe(source);
+  }
+
+  /**
+   * Adds, replaces or removes the source of a scope (the hosted workspace when the user signs in or
+   * out). The first source, where new connections go, is never removed this way.
+   */
+  setSource(scope: ConnectionScope, api: ConnectionsApi | undefined): void {
+    const index = this.sources.findIndex((s) => s.scope === scope);
+    if (index === 0) throw new Error('The first source cannot be replaced.');
+    if (index >= 0) {
+      const old = this.sources[index]!;
+      this.subscriptions.get(old)?.dispose();
+      this.subscriptions.delete(old);
+      for (const [id, owner] of [...this.owners]) if (owner === old) this.owners.delete(id);
+      this.sources.splice(index, 1);
+    }
+    if (api) {
+      const source = { scope, api };
+      this.sources.push(source);
+      this.subscribe(source);
+    }
+    this.changed.fire();
+  }
+
+  private subscribe(source: ConnectionSource): void {
+    this.subscriptions.set(
+      source,
+      source.api.onDidChange(() => this.changed.fire()),
+    );
   }
 
   async listConnections(query: ListConnectionsQuery = {}): Promise<ListConnectionsResponse> {
@@ -102,8 +137,10 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     return result;
   }
 
-  testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse> {
-    return this.sources[0]!.api.testConnection(request, options);
+  async testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse> {
+    // A saved connection's test goes to the back end that holds it (its credential lives there).
+    const source = request.connectionId ? await this.ownerOf(request.connectionId) : this.sources[0]!;
+    return source.api.testConnection(request, options);
   }
 
   async listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse> {
@@ -161,11 +198,12 @@ export class CompositeConnectionsApi implements ConnectionsApi {
   }
 
   onDidChange(listener: () => void): ApiDisposable {
-    const subscriptions = this.sources.map((s) => s.api.onDidChange(listener));
-    return { dispose: () => subscriptions.forEach((d) => d.dispose()) };
+    return this.changed.event(listener);
   }
 
   async dispose(): Promise<void> {
+    for (const d of this.subscriptions.values()) d.dispose();
+    this.changed.clear();
     await Promise.all(this.sources.map((s) => s.api.dispose()));
   }
 

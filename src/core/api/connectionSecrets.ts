@@ -90,12 +90,21 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
 export async function testConnectionDraft(
   ctx: SecretsContext,
   spec: ConnectorSpec,
-  draft: Omit<ConnectionDraft, 'name'> & { credentialId?: string },
+  draft: Omit<ConnectionDraft, 'name'> & { credentialId?: string; connectionId?: string },
   options?: RequestOptions,
 ): Promise<TestConnectionResponse> {
   checkSecrets(spec, draft.secrets);
   if (!hasAny(draft.secrets)) {
-    return ctx.api.testConnection({ type: draft.type, config: draft.config, credentialId: draft.credentialId, targetConfirmed: true }, options);
+    return ctx.api.testConnection(
+      {
+        type: draft.type,
+        config: draft.config,
+        credentialId: draft.credentialId,
+        targetConfirmed: true,
+        ...(draft.connectionId ? { connectionId: draft.connectionId } : {}),
+      },
+      options,
+    );
   }
   const temporary = await ctx.credentials.createCredential({
     name: `Connection test (VS Code ${randomUUID().slice(0, 8)})`,
@@ -104,7 +113,16 @@ export async function testConnectionDraft(
     ...(draft.credentialId ? { inherit: draft.credentialId } : {}),
   });
   try {
-    return await ctx.api.testConnection({ type: draft.type, config: draft.config, credentialId: temporary.id, targetConfirmed: true }, options);
+    return await ctx.api.testConnection(
+      {
+        type: draft.type,
+        config: draft.config,
+        credentialId: temporary.id,
+        targetConfirmed: true,
+        ...(draft.connectionId ? { connectionId: draft.connectionId } : {}),
+      },
+      options,
+    );
   } finally {
     await ctx.credentials.deleteCredential(temporary.id).catch(() => undefined);
   }

@@ -70,6 +70,8 @@ export interface TestConnectionRequest {
    * go there. Without it, a credential saved for another target is not sent: the test fails with target_changed.
    */
   targetConfirmed?: boolean;
+  /** extension: the saved connection this test is for; routes the test to the back end that holds it. */
+  connectionId?: string;
 }
 
 export interface TestConnectionResponse {

@@ -2,7 +2,7 @@ import type { ConnectionScope, ConnectionsApi, ListConnectionsResponse } from '.
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { ConnectorSpec, Hierarchy } from '../connectors/types';
 import { tableKind } from '../connectors/tableTypes';
-import { ConnectionError, errorMessage } from '../errors';
+import { ConnectionError, errorMessage, type ConnectionErrorCode } from '../errors';
 import {
   childId,
   locate,
@@ -130,6 +130,7 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry,
     severity: 'error',
     text: `Could not list the ${sourceNames[u.scope]}: ${u.message}`,
     detail: `${u.code}: ${u.message}`,
+    errorCode: u.code as ConnectionErrorCode,
   }));
   return [
     ...problems,

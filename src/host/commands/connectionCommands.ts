@@ -86,7 +86,10 @@ async function confirmTarget(deps: Deps, connection: Connection): Promise<void> 
 async function testConnection(deps: Deps, connection: Connection | undefined): Promise<void> {
   if (!connection) return;
   const result = await withCancellableProgress(msg`Testing "${connection.name}"…`, (signal) =>
-    deps.api.testConnection({ type: connection.type, config: connection.config, credentialId: connection.credentialId }, { signal }),
+    deps.api.testConnection(
+      { type: connection.type, config: connection.config, credentialId: connection.credentialId, connectionId: connection.id },
+      { signal },
+    ),
   );
   if (result.ok) {
     void notify.info(msg`"${connection.name}": connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`);

@@ -14,12 +14,14 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const c = node.connection;
       const item = new vscode.TreeItem(shown(c.name), C.Collapsed);
       const where = [c.config.host, c.config.port].filter((v) => v !== undefined && v !== '').join(':');
-      item.description = [node.typeLabel, c.scope === 'workspace' ? 'workspace' : undefined].filter(Boolean).join(' · ');
+      const source = c.scope === 'workspace' ? 'workspace file' : c.scope === 'hosted' ? 'Planasonix' : undefined;
+      item.description = [node.typeLabel, source].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(undefined, true);
       item.tooltip.appendText(
         shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`),
       );
       if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
+      if (c.scope === 'hosted') item.tooltip.appendText('\nIn your Planasonix workspace; browsed through its API');
       item.iconPath = new vscode.ThemeIcon(node.icon);
       item.contextValue = `connection.${c.scope ?? 'user'}${filter}`;
       return finish(item, node, shown(c.name));
@@ -71,7 +73,10 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'warning' : 'info');
       item.tooltip = shown(node.detail ?? node.text);
       item.contextValue = `message.${node.severity}`;
-      if (node.errorCode === 'target_changed') {
+      if (node.errorCode === 'auth_failed' && node.id === 'unavailable:hosted') {
+        item.command = { command: 'planasonix.hosted.signIn', title: 'Sign In', arguments: [] };
+        item.iconPath = new vscode.ThemeIcon('account');
+      } else if (node.errorCode === 'target_changed') {
         item.command = { command: 'planasonix.connections.confirmTarget', title: 'Review New Target', arguments: [node] };
         item.iconPath = new vscode.ThemeIcon('shield');
       } else if (node.severity === 'error') {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import type { Connection, ConnectionConfig, ConnectionsApi } from '../../../core/api/types';
+import type { Connection, ConnectionConfig, ConnectionScope, ConnectionsApi } from '../../../core/api/types';
 import type { ConnectionsModel } from '../../../core/api/connectionsModel';
 import { saveConnection, testConnectionDraft } from '../../../core/api/connectionSecrets';
 import type { CredentialsApi } from '../../../core/api/credentials';
@@ -21,7 +21,8 @@ import { WebviewChannel, webviewHtml, webviewOptions } from '../webviewBase';
 
 interface Deps {
   api: ConnectionsApi;
-  credentials: CredentialsApi;
+  /** Where the secrets of a connection from a source are kept (the hosted workspace keeps its own). */
+  credentialsFor(scope: ConnectionScope | undefined): CredentialsApi;
   connections: ConnectionsModel;
   registry: ConnectorRegistry;
   extensionUri: vscode.Uri;
@@ -154,10 +155,18 @@ class ConnectionFormPanel implements vscode.Disposable {
       return;
     }
     try {
-      const credentialId = this.init.connectionId ? (await this.deps.connections.require(this.init.connectionId)).credentialId : undefined;
+      const existing = this.init.connectionId ? await this.deps.connections.require(this.init.connectionId) : undefined;
+      const credentialId = existing?.credentialId;
       // The form shows the target it tests, so a saved password may go there; typed ones go in a short-lived credential.
       const spec = this.deps.registry.spec(draft.type);
-      const outcome = await testConnectionDraft(this.deps, spec, { type: draft.type, config: toConfig(draft), secrets: draft.secrets, credentialId });
+      const ctx = { api: this.deps.api, credentials: this.deps.credentialsFor(existing?.scope) };
+      const outcome = await testConnectionDraft(ctx, spec, {
+        type: draft.type,
+        config: toConfig(draft),
+        secrets: draft.secrets,
+        credentialId,
+        ...(existing ? { connectionId: existing.id } : {}),
+      });
       this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: {} });
     } catch (error) {
       const { message, fieldErrors: errors } = describe(error);
@@ -174,7 +183,8 @@ class ConnectionFormPanel implements vscode.Disposable {
     try {
       const existing = this.init.connectionId ? await this.deps.connections.require(this.init.connectionId) : undefined;
       const spec = this.deps.registry.spec(existing?.type ?? draft.type);
-      const saved = await saveConnection(this.deps, spec, { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets }, existing);
+      const ctx = { api: this.deps.api, credentials: this.deps.credentialsFor(existing?.scope) };
+      const saved = await saveConnection(ctx, spec, { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets }, existing);
       this.channel.post({ type: 'saveResult', requestId, ok: true, message: `Saved "${saved.name}".`, fieldErrors: {} });
       this.deps.onSaved(saved);
       this.panel.dispose();

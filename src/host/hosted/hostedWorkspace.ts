@@ -1,0 +1,190 @@
+import * as vscode from 'vscode';
+import type { CompositeConnectionsApi } from '../../core/api/composite';
+import type { ConnectorRegistry } from '../../core/connectors/registry';
+import { ConnectionError } from '../../core/errors';
+import { DeviceFlow, HostedSession } from '../../core/hosted/auth';
+import { HostedConnectionsApi } from '../../core/hosted/hostedConnectionsApi';
+import { HostedCredentialsApi } from '../../core/hosted/hostedCredentialsApi';
+import { HostedHttp, type HostedSettings } from '../../core/hosted/httpClient';
+import type { Logger, SecretVault } from '../../core/ports';
+import { readHostedConfig } from '../config';
+import { inputBox, msg, notify, withNotificationProgress } from '../ui/untrusted';
+
+/** The client id this extension uses in the device flow. */
+const clientId = 'plnx_cli_vscode';
+
+/**
+ * The hosted Planasonix workspace as a source of the composite: present while signed in, polled for
+ * remote changes (the API has no events), removed on sign-out. Signing in is by device code (approved
+ * in the browser) or an API key; tokens and keys live only in secret storage.
+ */
+export class HostedWorkspace implements vscode.Disposable {
+  readonly session: HostedSession;
+  private api: HostedConnectionsApi | undefined;
+  private credentialsApi: HostedCredentialsApi | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires on sign-in and sign-out. */
+  readonly onDidChangeSignIn = this.changed.event;
+
+  constructor(
+    vault: SecretVault,
+    private readonly composite: CompositeConnectionsApi,
+    private readonly registry: ConnectorRegistry,
+    private readonly logger: Logger,
+    private readonly visible: () => boolean,
+  ) {
+    this.session = new HostedSession(vault, this.settings(), { logger });
+  }
+
+  /** The hosted credentials API while signed in. */
+  get credentials(): HostedCredentialsApi | undefined {
+    return this.credentialsApi;
+  }
+
+  get signedIn(): boolean {
+    return this.api !== undefined;
+  }
+
+  /** Attaches the workspace if a sign-in was kept from an earlier session. */
+  async restore(): Promise<void> {
+    if (await this.session.read()) this.attach();
+  }
+
+  async signInWithApiKey(): Promise<void> {
+    const key = await inputBox({
+      title: 'Sign in to your Planasonix workspace',
+      prompt: "An API key (Organization → API keys). It is kept in VS Code's secret storage only.",
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (!key) return;
+    await this.session.useApiKey(key);
+    await this.verifyAndAttach();
+  }
+
+  async signInWithDeviceCode(): Promise<void> {
+    const flow = new DeviceFlow(this.settings(), clientId, { logger: this.logger });
+    const start = await flow.start();
+    const open = start.verificationUriComplete ?? start.verificationUri;
+    void notify
+      .info(msg`Approve the sign-in in your browser with the code ${start.userCode}.`, {}, 'Open Browser')
+      .then((choice) => choice && vscode.env.openExternal(vscode.Uri.parse(open)));
+    const tokens = await withNotificationProgress(msg`Waiting for approval of code ${start.userCode} in the browser…`, (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return flow.complete(start, controller.signal);
+    });
+    await this.session.signedInWith(tokens);
+    await this.verifyAndAttach();
+  }
+
+  async signOut(): Promise<void> {
+    await this.session.signOut();
+    this.detach();
+    void notify.info(msg`Signed out of the Planasonix workspace. No token is left on this machine.`);
+  }
+
+  /** Lists once with the new credentials, so a wrong key is said now, not at the next refresh. */
+  private async verifyAndAttach(): Promise<void> {
+    const api = this.makeApi();
+    try {
+      await api.listConnections();
+    } catch (error) {
+      if (ConnectionError.is(error, 'auth_failed') || ConnectionError.is(error, 'forbidden')) await this.session.signOut();
+      throw error;
+    }
+    this.attach(api);
+    void notify.info(msg`Signed in to the Planasonix workspace.`);
+  }
+
+  private attach(api = this.makeApi()): void {
+    this.api = api;
+    this.credentialsApi = new HostedCredentialsApi(this.http());
+    this.composite.setSource('hosted', api);
+    this.poll();
+    this.changed.fire();
+  }
+
+  private detach(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.api = undefined;
+    this.credentialsApi = undefined;
+    this.composite.setSource('hosted', undefined);
+    this.changed.fire();
+  }
+
+  /** Asks the model to list again every pollSeconds while the view is visible; five times less often when hidden. */
+  private poll(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const seconds = readHostedConfig().pollSeconds * (this.visible() ? 1 : 5);
+    this.timer = setTimeout(() => {
+      this.api?.notifyChanged();
+      if (this.api) this.poll();
+    }, seconds * 1000);
+    this.timer.unref();
+  }
+
+  private settings(): HostedSettings {
+    const c = readHostedConfig();
+    return { baseUrl: c.baseUrl, pathPrefix: c.pathPrefix, ...(c.organizationId ? { organizationId: c.organizationId } : {}) };
+  }
+
+  private http(): HostedHttp {
+    return new HostedHttp(this.settings(), this.session, { logger: this.logger });
+  }
+
+  private makeApi(): HostedConnectionsApi {
+    const isSecretField = (type: string, field: string): boolean => this.registry.find(type)?.fields.find((f) => f.name === field)?.secret === true;
+    return new HostedConnectionsApi(this.http(), { introspection: readHostedConfig().introspection, isSecretField });
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.changed.dispose();
+  }
+}
+
+/** The Planasonix account in VS Code's Accounts menu, backed by the hosted workspace's sign-in. */
+export class PlanasonixAuthProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this.emitter.event;
+  private last: vscode.AuthenticationSession | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly workspace: HostedWorkspace) {
+    this.subscription = workspace.onDidChangeSignIn(() => void this.announce());
+  }
+
+  async getSessions(): Promise<vscode.AuthenticationSession[]> {
+    const auth = await this.workspace.session.read();
+    const token = auth ? await this.workspace.session.token() : undefined;
+    if (!auth || !token) return [];
+    const label = auth.account ?? (auth.kind === 'apiKey' ? 'Planasonix (API key)' : 'Planasonix');
+    return [{ id: 'planasonix', accessToken: token, account: { id: label, label }, scopes: [] }];
+  }
+
+  async createSession(): Promise<vscode.AuthenticationSession> {
+    await this.workspace.signInWithDeviceCode();
+    const [session] = await this.getSessions();
+    if (!session) throw new Error('Signing in to Planasonix did not complete.');
+    return session;
+  }
+
+  async removeSession(): Promise<void> {
+    await this.workspace.signOut();
+  }
+
+  private async announce(): Promise<void> {
+    const [now] = await this.getSessions();
+    const before = this.last;
+    this.last = now;
+    this.emitter.fire({ added: now && !before ? [now] : [], removed: before && !now ? [before] : [], changed: now && before ? [now] : [] });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,66 @@
+// The hosted Planasonix workspace in real VS Code, against the reference server of the documented API
+// (started by the test, its connections backed by the real connectors): sign in with an API key, see a
+// hosted connection marked as such, browse it to a table through the API, preview it, sign out.
+import * as assert from 'node:assert/strict';
+import { samplePath } from '../../scripts/sampleDatabase';
+import { ReferenceServer } from '../support/referenceServer';
+import { expand, resultsGrid, rowAction, runCommand, showConnections, toast, treeRow, useWorkbench } from './workbench';
+
+describe('hosted workspace in real VS Code: sign in, browse and preview through the API, sign out', function () {
+  this.bail(true);
+  this.timeout(120_000);
+  const key = 'plnx_e2e_key_0123456789';
+  let server: ReferenceServer;
+  // Hooks run in order: the server starts first, and its address goes into the workspace settings that
+  // the workbench writes before it opens.
+  const files: Record<string, string> = {};
+  before(async () => {
+    server = await ReferenceServer.start();
+    server.keys.add(key);
+    await server.backend.api.createConnection({ name: 'Hosted sample', type: 'sqlite', config: { path: samplePath } });
+    files['.vscode/settings.json'] = JSON.stringify({ 'planasonix.hosted.baseUrl': server.url });
+  });
+  const workbench = useWorkbench('hosted', undefined, files);
+  after(async () => server?.close());
+
+  it("signs in with an API key and shows the workspace's connections beside the local ones, marked as hosted", async () => {
+    const { page } = workbench();
+    await showConnections(page);
+    await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
+    assert.equal(await treeRow(page, 'Hosted sample').count(), 0);
+    await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace with API Key…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    assert.equal(await input.getAttribute('type'), 'password', 'the key is typed hidden');
+    await input.fill(key);
+    await page.keyboard.press('Enter');
+    await toast(page, 'Signed in to the Planasonix workspace.').waitFor({ timeout: 30_000 });
+    const row = treeRow(page, 'Hosted sample');
+    await row.waitFor({ timeout: 30_000 });
+    assert.match((await row.textContent()) ?? '', /SQLite · Planasonix/);
+    assert.ok(server.log.some((r) => r.headers.authorization === `Bearer ${key}`));
+    await workbench().screenshot('hosted-01-signed-in');
+  });
+
+  it('browses the hosted connection to a table through the API and previews it in the grid', async () => {
+    const { page } = workbench();
+    const before = server.log.length;
+    await expand(treeRow(page, 'Hosted sample'));
+    await expand(treeRow(page, 'Database planasonix-sample.sqlite'));
+    await rowAction(treeRow(page, 'table customers'), 'Preview Table');
+    const grid = await resultsGrid(page, 'customers');
+    await grid.locator('.cell', { hasText: /\S/ }).first().waitFor({ timeout: 30_000 });
+    const asked = server.log.slice(before).map((r) => r.path.replace(/conn_[0-9a-f]+/, 'ID'));
+    for (const p of ['/api/connections/ID/catalogs', '/api/connections/ID/tables', '/api/connections/ID/preview'])
+      assert.ok(asked.includes(p), `${p} was not asked: ${asked.join(', ')}`);
+    await workbench().screenshot('hosted-02-preview');
+  });
+
+  it('signs out: the hosted connection goes, the local ones stay', async () => {
+    const { page } = workbench();
+    await runCommand(page, 'Planasonix: Sign Out of Planasonix Workspace');
+    await toast(page, /Signed out of the Planasonix workspace/).waitFor({ timeout: 30_000 });
+    await treeRow(page, 'Hosted sample').waitFor({ state: 'detached', timeout: 30_000 });
+    await treeRow(page, 'Sample (SQLite)').waitFor();
+  });
+});
