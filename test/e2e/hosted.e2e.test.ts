@@ -56,6 +56,21 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await workbench().screenshot('hosted-02-preview');
   });
 
+  it("keeps the workspace's connections visible, marked, while it cannot be reached, and recovers", async () => {
+    const { page } = workbench();
+    server.faults.push({ method: 'GET', path: /^\/api\/connections$/, times: 1000, status: 503 });
+    await runCommand(page, 'Planasonix: Refresh All');
+    await page.getByRole('treeitem', { name: /Could not list the Planasonix workspace/ }).waitFor({ timeout: 30_000 });
+    const row = treeRow(page, 'Hosted sample');
+    await row.filter({ hasText: 'offline' }).waitFor({ timeout: 30_000 });
+    await treeRow(page, 'Sample (SQLite)').waitFor();
+    await workbench().screenshot('hosted-03-offline');
+    server.faults.length = 0;
+    await runCommand(page, 'Planasonix: Refresh All');
+    await page.getByRole('treeitem', { name: /Could not list the Planasonix workspace/ }).waitFor({ state: 'detached', timeout: 30_000 });
+    await row.filter({ hasText: 'offline' }).waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
   it('signs out: the hosted connection goes, the local ones stay', async () => {
     const { page } = workbench();
     await runCommand(page, 'Planasonix: Sign Out of Planasonix Workspace');

@@ -3,6 +3,8 @@ import { CompositeConnectionsApi } from '../../src/core/api/composite';
 import { ConnectionsModel } from '../../src/core/api/connectionsModel';
 import type { Connection } from '../../src/core/api/types';
 import { ConnectionError } from '../../src/core/errors';
+import { ConnectorRegistry } from '../../src/core/connectors/registry';
+import { ExplorerModel } from '../../src/core/explorer/explorerModel';
 import { FakeConnectionsApi } from '../support/fakeApi';
 import { makeSourcesHarness } from '../support/harness';
 
@@ -122,6 +124,49 @@ describe('connections model: the only thing host code reads', () => {
     assert.equal(model.get('a')?.name, 'A4');
     assert.ok(listings() - before <= 2, `three changes during one listing took ${listings() - before} listings`);
     assert.ok(fired >= 1);
+    model.dispose();
+  });
+
+  it('keeps the last known connections of a source that cannot be listed, marked stale, and touches nothing local', async () => {
+    const mine = new FakeConnectionsApi([conn('a', 'Mine'), conn('b', 'Also mine')], { a: {}, b: {} });
+    const team = new FakeConnectionsApi([conn('t', 'Team')], { t: {} });
+    const api = new CompositeConnectionsApi([
+      { scope: 'user', api: mine },
+      { scope: 'hosted', api: team },
+    ]);
+    const model = new ConnectionsModel(api);
+    await model.ready;
+    // The workspace goes offline, and meanwhile a local connection is deleted.
+    team.fail.set('listConnections', new ConnectionError('unreachable', 'fetch failed'));
+    mine.setConnections([conn('a', 'Mine')]);
+    await model.refresh();
+    assert.deepEqual(
+      model
+        .list()
+        .map((c) => `${c.name}${model.isStale(c.id) ? ' (stale)' : ''}`)
+        .sort(),
+      ['Mine', 'Team (stale)'],
+    );
+    const team1 = await model.lookup('t');
+    assert.equal(team1.state === 'found' && team1.stale, true);
+    assert.equal((await model.lookup('b')).state, 'unreachable', 'with a source down, a missing id is not declared deleted');
+    const registry = new ConnectorRegistry();
+    const explorer = new ExplorerModel(
+      api,
+      model,
+      registry,
+      () => 100,
+      () => undefined,
+    );
+    const roots = await explorer.children(undefined);
+    assert.deepEqual(
+      roots.map((n) => (n.kind === 'connection' ? `${n.connection.name}${n.stale ? ' (stale)' : ''}` : n.kind)),
+      ['message', 'Mine', 'Team (stale)'],
+    );
+    // Back online: nothing stale any more.
+    team.fail.delete('listConnections');
+    await model.refresh();
+    assert.equal(model.isStale('t'), false);
     model.dispose();
   });
 });

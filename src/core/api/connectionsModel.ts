@@ -20,6 +20,8 @@ export class ConnectionsModel {
   /** Why the last listing was incomplete: the whole list failed, or some sources did. */
   private problem: string | undefined;
   private unavailable: NonNullable<ListConnectionsResponse['meta']['unavailable']> = [];
+  /** Connections shown from an earlier listing because their source could not be listed now. */
+  private staleIds = new Set<string>();
   private pending: Promise<void> | undefined;
   private again = false;
   private readonly changed = new Emitter();
@@ -42,12 +44,18 @@ export class ConnectionsModel {
         this.again = false;
         try {
           const { data, meta } = await this.api.listConnections();
-          this.connections = new Map(data.map((c) => [c.id, c]));
-          this.unavailable = meta.unavailable ?? [];
+          const unavailable = meta.unavailable ?? [];
+          // A source that could not be listed keeps its last known connections, marked stale.
+          const down = new Set(unavailable.map((u) => u.scope));
+          const kept = [...this.connections.values()].filter((c) => c.scope !== undefined && down.has(c.scope) && !data.some((d) => d.id === c.id));
+          this.connections = new Map([...data, ...kept].map((c) => [c.id, c]));
+          this.staleIds = new Set(kept.map((c) => c.id));
+          this.unavailable = unavailable;
           this.problem = this.unavailable.length > 0 ? this.unavailable.map((u) => `${u.scope}: ${u.message}`).join('; ') : undefined;
         } catch (error) {
           // Keep what was known; say it may be out of date.
           this.problem = errorMessage(error);
+          this.staleIds = new Set(this.connections.keys());
         }
         this.loaded = true;
       } while (this.again);
@@ -68,6 +76,11 @@ export class ConnectionsModel {
     return this.unavailable;
   }
 
+  /** Whether a connection is shown as last listed, its source being unreachable now. */
+  isStale(id: string): boolean {
+    return this.staleIds.has(id);
+  }
+
   /** The connection if it is known now, without asking the back end. */
   get(id: string): Connection | undefined {
     return this.connections.get(id);
@@ -82,7 +95,7 @@ export class ConnectionsModel {
   /** lookup() without waiting (before the first listing, nothing is found and nothing is gone). */
   peek(id: string): Lookup {
     const connection = this.connections.get(id);
-    if (connection) return { state: 'found', connection, stale: this.problem !== undefined };
+    if (connection) return { state: 'found', connection, stale: this.staleIds.has(id) };
     if (!this.loaded || this.problem !== undefined) return { state: 'unreachable', message: this.problem ?? 'The connections are still loading.' };
     return { state: 'not_found' };
   }

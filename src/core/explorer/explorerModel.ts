@@ -75,6 +75,7 @@ export class ExplorerModel {
           return { data, meta: { total: data.length, unavailable: model.unavailableSources } };
         }
       : undefined;
-    return { pageSize: this.pageSize(), filterOf: (id: string) => this.filters.get(id), signal, connections };
+    const isStale = model ? (id: string) => model.isStale(id) : undefined;
+    return { pageSize: this.pageSize(), filterOf: (id: string) => this.filters.get(id), signal, connections, isStale };
   }
 }

@@ -24,6 +24,8 @@ export interface LoadOptions {
   pageSize: number;
   /** The connections to show at the top level (the cached model); without it, the API is asked. */
   connections?: () => Promise<ListConnectionsResponse>;
+  /** Whether a connection is shown as last listed because its source cannot be reached now. */
+  isStale?: (connectionId: string) => boolean;
   /** The server-side name filter set on a container node, by its id. */
   filterOf?: (containerId: string) => string | undefined;
   signal?: AbortSignal;
@@ -142,6 +144,7 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry,
         connection,
         icon: spec?.icon ?? 'plug',
         typeLabel: spec?.label ?? connection.type,
+        ...(options.isStale?.(connection.id) ? { stale: true } : {}),
       };
     }),
   ];

@@ -36,6 +36,8 @@ export interface ConnectionNode extends Base {
   connection: Connection;
   icon: string;
   typeLabel: string;
+  /** Shown as last listed: its source (the hosted workspace) could not be reached just now. */
+  stale?: boolean;
 }
 
 interface Item<L extends Level> extends Base {

@@ -23,7 +23,11 @@ interface Deps {
 export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
   const { explorer, logger } = deps;
   return [
-    registerCommand(logger, 'planasonix.explorer.refreshAll', 'Could not refresh', () => explorer.refresh()),
+    // Refresh All lists the connections again (the hosted workspace has no change events), then redraws.
+    registerCommand(logger, 'planasonix.explorer.refreshAll', 'Could not refresh', async () => {
+      await deps.connections.refresh();
+      explorer.refresh();
+    }),
     registerCommand(logger, 'planasonix.explorer.refresh', 'Could not refresh', (node?: ExplorerNode) => explorer.refresh(node)),
     registerCommand(logger, 'planasonix.explorer.retry', 'Could not retry', (node?: MessageNode) => explorer.refresh(node?.parent)),
     registerCommand(logger, 'planasonix.explorer.loadMore', 'Could not load more', (node: LoadMoreNode) => explorer.loadMore(node)),

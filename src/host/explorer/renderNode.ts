@@ -15,13 +15,14 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const item = new vscode.TreeItem(shown(c.name), C.Collapsed);
       const where = [c.config.host, c.config.port].filter((v) => v !== undefined && v !== '').join(':');
       const source = c.scope === 'workspace' ? 'workspace file' : c.scope === 'hosted' ? 'Planasonix' : undefined;
-      item.description = [node.typeLabel, source].filter(Boolean).join(' · ');
+      item.description = [node.typeLabel, source, node.stale ? 'offline' : undefined].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(undefined, true);
       item.tooltip.appendText(
         shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`),
       );
       if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
       if (c.scope === 'hosted') item.tooltip.appendText('\nIn your Planasonix workspace; browsed through its API');
+      if (node.stale) item.tooltip.appendText('\nIts source could not be reached just now: shown as last listed. Nothing was changed.');
       item.iconPath = new vscode.ThemeIcon(node.icon);
       item.contextValue = `connection.${c.scope ?? 'user'}${filter}`;
       return finish(item, node, shown(c.name));
