@@ -33,7 +33,7 @@ import type {
 } from '../../src/core/api/types';
 import { previewFromWhole, testQueryFromWhole } from '../../src/core/api/wholeResponses';
 import { ConnectionError } from '../../src/core/errors';
-import { Emitter } from '../../src/core/local/records';
+import { Emitter } from '../../src/core/events';
 
 /** What a fake server holds, per connection. */
 export interface FakeData {

@@ -111,4 +111,24 @@ describe('hosted sign-in: the session in secret storage', () => {
     assert.equal(await session.refresh(), false);
     assert.equal(vault.entries.size, 0);
   });
+
+  it('reads secret storage once, not on every request, and takes the base URL as it is at refresh time', async () => {
+    const vault = new MemorySecretVault();
+    let reads = 0;
+    const counting = { ...vault, get: async (k: string) => (reads++, vault.get(k)), store: vault.store.bind(vault), delete: vault.delete.bind(vault) };
+    let base = 'https://old.example.test';
+    const asked: string[] = [];
+    const session = new HostedSession(counting, () => ({ baseUrl: base }), {
+      fetch: (async (url: URL | string) => (asked.push(String(url)), json(200, { accessToken: 'at2', refreshToken: 'rt2' }))) as typeof fetch,
+    });
+    await session.signedInWith({ accessToken: 'at1', refreshToken: 'rt1' });
+    for (let i = 0; i < 5; i++) assert.equal(await session.token(), 'at1');
+    assert.equal(reads, 0, 'what was just stored is known without asking secret storage again');
+    const fresh = new HostedSession(counting, () => ({ baseUrl: base }));
+    for (let i = 0; i < 5; i++) await fresh.token();
+    assert.equal(reads, 1);
+    base = 'https://new.example.test';
+    assert.equal(await session.refresh(), true);
+    assert.deepEqual(asked, ['https://new.example.test/api/auth/refresh']);
+  });
 });

@@ -1,5 +1,5 @@
 import { ConnectionError, errorMessage } from '../errors';
-import { Emitter } from '../local/records';
+import { Emitter } from '../events';
 import type {
   ApiDisposable,
   CatalogsResponse,

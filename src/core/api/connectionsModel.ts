@@ -1,5 +1,5 @@
 import { ConnectionError, errorMessage } from '../errors';
-import { Emitter } from '../local/records';
+import { Emitter } from '../events';
 import type { ApiDisposable, Connection, ConnectionsApi, ListConnectionsResponse } from './types';
 
 /** What is known about one connection id. */
@@ -47,7 +47,8 @@ export class ConnectionsModel {
           const unavailable = meta.unavailable ?? [];
           // A source that could not be listed keeps its last known connections, marked stale.
           const down = new Set(unavailable.map((u) => u.scope));
-          const kept = [...this.connections.values()].filter((c) => c.scope !== undefined && down.has(c.scope) && !data.some((d) => d.id === c.id));
+          const listed = new Set(data.map((c) => c.id));
+          const kept = [...this.connections.values()].filter((c) => c.scope !== undefined && down.has(c.scope) && !listed.has(c.id));
           this.connections = new Map([...data, ...kept].map((c) => [c.id, c]));
           this.staleIds = new Set(kept.map((c) => c.id));
           this.unavailable = unavailable;

@@ -96,10 +96,6 @@ export interface LoadMoreNode extends Base {
   what: string;
 }
 
-export function isItem(node: ExplorerNode | undefined): node is ItemNode {
-  return node !== undefined && node.kind !== 'connection' && node.kind !== 'message' && node.kind !== 'loadMore';
-}
-
 /** The name at a level of the path (the nearest one, for a level that repeats). */
 export function segment(path: readonly Segment[], level: Level): string | undefined {
   for (let i = path.length - 1; i >= 0; i--) if (path[i]!.level === level) return path[i]!.name;

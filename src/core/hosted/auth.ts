@@ -1,6 +1,6 @@
 import { ConnectionError } from '../errors';
 import type { SecretVault } from '../ports';
-import { HostedHttp, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
+import { HostedHttp, sleep, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
 
 /** What the device authorization start returns (camelCase, as Planasonix spells it). */
 export interface DeviceAuthorization {
@@ -56,17 +56,7 @@ export class DeviceFlow {
     deps: HttpDeps = {},
   ) {
     this.http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, deps);
-    this.sleep =
-      deps.sleep ??
-      ((ms, signal) =>
-        new Promise((resolve, reject) => {
-          if (signal?.aborted) {
-            reject(new ConnectionError('cancelled', 'Sign-in cancelled.'));
-            return;
-          }
-          const timer = setTimeout(resolve, ms);
-          signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new ConnectionError('cancelled', 'Sign-in cancelled.'))), { once: true });
-        }));
+    this.sleep = deps.sleep ?? sleep;
     this.now = deps.now ?? Date.now;
   }
 
@@ -117,20 +107,26 @@ export class DeviceFlow {
  * or an API key. Sign-out removes everything.
  */
 export class HostedSession implements TokenSource {
-  private readonly http: HostedHttp;
   private readonly now: () => number;
   private refreshing: Promise<boolean> | undefined;
+  /** What secret storage holds, read once: every request needs the token, secret storage is not free to ask. */
+  private cached: Promise<StoredAuth | undefined> | undefined;
 
+  /** `settings` is read at each refresh, so a changed base URL applies without a reload. */
   constructor(
     private readonly vault: SecretVault,
-    settings: HostedSettings,
-    deps: HttpDeps = {},
+    private readonly settings: HostedSettings | (() => HostedSettings),
+    private readonly deps: HttpDeps = {},
   ) {
-    this.http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, deps);
     this.now = deps.now ?? Date.now;
   }
 
-  async read(): Promise<StoredAuth | undefined> {
+  read(): Promise<StoredAuth | undefined> {
+    this.cached ??= this.load();
+    return this.cached;
+  }
+
+  private async load(): Promise<StoredAuth | undefined> {
     const raw = await this.vault.get(storeKey);
     if (!raw) return undefined;
     try {
@@ -141,20 +137,26 @@ export class HostedSession implements TokenSource {
     }
   }
 
+  private async save(auth: StoredAuth): Promise<void> {
+    await this.vault.store(storeKey, JSON.stringify(auth));
+    this.cached = Promise.resolve(auth);
+  }
+
   async signedInWith(tokens: TokenSet, account?: string): Promise<void> {
-    await this.vault.store(storeKey, JSON.stringify({ kind: 'session', tokens, ...(account ? { account } : {}) } satisfies StoredAuth));
+    await this.save({ kind: 'session', tokens, ...(account ? { account } : {}) });
   }
 
   async useApiKey(key: string, account?: string): Promise<void> {
     const trimmed = key.trim();
     if (!/^[\x21-\x7e]{8,}$/.test(trimmed))
       throw new ConnectionError('invalid_config', 'That does not look like an API key (at least 8 visible characters, no spaces).', { field: 'apiKey' });
-    await this.vault.store(storeKey, JSON.stringify({ kind: 'apiKey', key: trimmed, ...(account ? { account } : {}) } satisfies StoredAuth));
+    await this.save({ kind: 'apiKey', key: trimmed, ...(account ? { account } : {}) });
   }
 
   /** Removes every token and key. */
   async signOut(): Promise<void> {
     await this.vault.delete(storeKey);
+    this.cached = Promise.resolve(undefined);
   }
 
   async token(): Promise<string | undefined> {
@@ -180,7 +182,9 @@ export class HostedSession implements TokenSource {
     const auth = await this.read();
     if (auth?.kind !== 'session' || !auth.tokens.refreshToken) return false;
     try {
-      const body = await this.http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken } });
+      const settings = typeof this.settings === 'function' ? this.settings() : this.settings;
+      const http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, this.deps);
+      const body = await http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken } });
       const next = toTokens(body, this.now());
       // A server that does not rotate keeps the old refresh token valid.
       await this.signedInWith({ ...next, refreshToken: next.refreshToken ?? auth.tokens.refreshToken }, auth.account);

@@ -35,7 +35,7 @@ import type {
   UpdateConnectionRequest,
 } from '../api/types';
 import { ConnectionError } from '../errors';
-import { Emitter } from '../local/records';
+import { Emitter } from '../events';
 import { badResponse, names, toConnection, unwrapList, unwrapOne } from './decode';
 import type { HostedHttp } from './httpClient';
 

@@ -245,7 +245,8 @@ function cancelled(method: string, path: string): ConnectionError {
   return new ConnectionError('cancelled', `${method} ${path} was cancelled.`);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits, or rejects as cancelled as soon as the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new ConnectionError('cancelled', 'Cancelled.'));

@@ -46,7 +46,8 @@ import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from './connectionStore';
 import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
-import { Emitter, StoreRecords, type ConnectionRecords } from './records';
+import { Emitter } from '../events';
+import { StoreRecords, type ConnectionRecords } from './records';
 import { CredentialStore, type CredentialTarget, type TargetChange } from './credentials';
 import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
 

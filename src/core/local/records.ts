@@ -52,21 +52,3 @@ export class MemoryRecords implements ConnectionRecords {
     return { dispose: () => this.listeners.delete(listener) };
   }
 }
-
-/** A small listener set for core classes (no vscode EventEmitter here). */
-export class Emitter {
-  private readonly listeners = new Set<() => void>();
-
-  event = (listener: () => void): ApiDisposable => {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  };
-
-  fire(): void {
-    for (const listener of [...this.listeners]) listener();
-  }
-
-  clear(): void {
-    this.listeners.clear();
-  }
-}

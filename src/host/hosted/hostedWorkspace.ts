@@ -34,7 +34,7 @@ export class HostedWorkspace implements vscode.Disposable {
     private readonly logger: Logger,
     private readonly visible: () => boolean,
   ) {
-    this.session = new HostedSession(vault, this.settings(), { logger });
+    this.session = new HostedSession(vault, () => this.settings(), { logger });
   }
 
   /** The hosted credentials API while signed in. */
