@@ -16,6 +16,8 @@ export interface Fault {
   path?: RegExp;
   /** How many matching requests it hits. */
   times: number;
+  /** Matching requests let through before it starts hitting (the network goes down mid-flow). */
+  skip?: number;
   status?: number;
   retryAfter?: string;
   body?: string;
@@ -60,6 +62,8 @@ export class ReferenceServer {
   readonly log: LoggedRequest[] = [];
   /** Answers by Idempotency-Key: a retried POST gets the first answer instead of running twice. */
   private readonly idempotent = new Map<string, { status: number; body: unknown }>();
+  /** Whether Idempotency-Key is honoured (the deployed API does not document it). */
+  honourIdempotencyKeys = true;
   /** Refuse the path form of tables/columns, as some deployments do. */
   refusePathIntrospection = false;
   /** Seconds between device-flow polls the server asks for. */
@@ -121,7 +125,12 @@ export class ReferenceServer {
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/^\/v1/, '');
     this.log.push({ method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body });
-    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+    const fault = this.faults.find((f) => {
+      if (f.times <= 0 || (f.method && f.method !== method) || (f.path && !f.path.test(path))) return false;
+      if (!f.skip) return true;
+      f.skip--; // let this one through
+      return false;
+    });
     if (fault) {
       fault.times--;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -143,7 +152,7 @@ export class ReferenceServer {
       if (!token || !this.keys.has(token)) return send(res, 401, { error: { code: 'unauthorized', message: 'Invalid or expired token.' } });
     }
     const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
-    const remembered = typeof key === 'string' ? this.idempotent.get(key) : undefined;
+    const remembered = typeof key === 'string' && this.honourIdempotencyKeys ? this.idempotent.get(key) : undefined;
     if (remembered) return send(res, remembered.status, remembered.body);
     let answer: { status: number; body: unknown };
     try {

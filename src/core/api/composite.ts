@@ -8,6 +8,7 @@ import type {
   ColumnsQuery,
   ColumnsResponse,
   Connection,
+  ConnectionLink,
   ConnectionScope,
   ConnectionsApi,
   CreateConnectionRequest,
@@ -52,6 +53,8 @@ export class CompositeConnectionsApi implements ConnectionsApi {
   private readonly sources: ConnectionSource[];
   private readonly changed = new Emitter();
   private readonly subscriptions = new Map<ConnectionSource, ApiDisposable>();
+  /** Links of this machine's connections to the workspace, as of the last listing. */
+  private links = new Map<string, ConnectionLink & { name: string }>();
 
   constructor(sources: readonly ConnectionSource[]) {
     if (sources.length === 0) throw new Error('A composite API needs at least one source.');
@@ -104,6 +107,12 @@ export class CompositeConnectionsApi implements ConnectionsApi {
         data.push({ ...c, scope: source.scope });
       }
     });
+    // A connection on this machine linked to one in the workspace stands for both: the pair shows once.
+    this.links = new Map(data.filter((c) => c.link).map((c) => [c.id, { ...c.link!, name: c.name }]));
+    const twins = new Set(data.flatMap((c) => (c.link && c.scope !== 'hosted' ? [`${c.link.workspace}\n${c.link.remoteId}`] : [])));
+    const shown = data.filter((c) => c.scope !== 'hosted' || !twins.has(`${this.hostedWorkspace()}\n${c.id}`));
+    data.length = 0;
+    data.push(...shown);
     if (unavailable.length === this.sources.length) {
       const first = results[0] as PromiseRejectedResult;
       throw first.reason;
@@ -139,52 +148,67 @@ export class CompositeConnectionsApi implements ConnectionsApi {
 
   async testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse> {
     // A saved connection's test goes to the back end that holds it (its credential lives there).
-    const source = request.connectionId ? await this.ownerOf(request.connectionId) : this.sources[0]!;
-    return source.api.testConnection(request, options);
+    if (!request.connectionId) return this.sources[0]!.api.testConnection(request, options);
+    const route = await this.route(request.connectionId);
+    if (route.id === request.connectionId) return route.api.testConnection(request, options);
+    // A copy browsed through the workspace is tested there, with the workspace's credential.
+    const remote = await route.api.getConnection(route.id);
+    return route.api.testConnection({ ...request, connectionId: route.id, credentialId: remote.credentialId }, options);
   }
 
   async listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse> {
-    return (await this.ownerOf(id)).api.listCatalogs(id, options);
+    const r = await this.route(id);
+    return r.api.listCatalogs(r.id, options);
   }
 
   async listSchemas(id: string, query?: SchemasQuery, options?: RequestOptions): Promise<SchemasResponse> {
-    return (await this.ownerOf(id)).api.listSchemas(id, query, options);
+    const r = await this.route(id);
+    return r.api.listSchemas(r.id, query, options);
   }
 
   async listTables(id: string, query?: TablesQuery, options?: RequestOptions): Promise<TablesResponse> {
-    return (await this.ownerOf(id)).api.listTables(id, query, options);
+    const r = await this.route(id);
+    return r.api.listTables(r.id, query, options);
   }
 
   async listColumns(id: string, query: ColumnsQuery, options?: RequestOptions): Promise<ColumnsResponse> {
-    return (await this.ownerOf(id)).api.listColumns(id, query, options);
+    const r = await this.route(id);
+    return r.api.listColumns(r.id, query, options);
   }
 
   async preview(id: string, query: PreviewQuery, options?: RequestOptions): Promise<PreviewResponse> {
-    return (await this.ownerOf(id)).api.preview(id, query, options);
+    const r = await this.route(id);
+    return r.api.preview(r.id, query, options);
   }
 
   async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
-    return (await this.ownerOf(id)).api.previewStream(id, query, sink, options);
+    const r = await this.route(id);
+    return r.api.previewStream(r.id, query, sink, options);
   }
 
   async listFiles(id: string, query?: FilesQuery, options?: RequestOptions): Promise<FilesResponse> {
-    return (await this.ownerOf(id)).api.listFiles(id, query, options);
+    const r = await this.route(id);
+    return r.api.listFiles(r.id, query, options);
   }
 
   async cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse> {
-    return (await this.ownerOf(id)).api.cloudSchema(id, query, options);
+    const r = await this.route(id);
+    return r.api.cloudSchema(r.id, query, options);
   }
 
   async testQuery(request: TestQueryRequest, options?: RequestOptions): Promise<TestQueryResponse> {
-    return (await this.ownerOf(request.connectionId)).api.testQuery(request, options);
+    const r = await this.route(request.connectionId);
+    return r.api.testQuery({ ...request, connectionId: r.id }, options);
   }
 
   async testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
-    return (await this.ownerOf(request.connectionId)).api.testQueryStream(request, sink, options);
+    const r = await this.route(request.connectionId);
+    return r.api.testQueryStream({ ...request, connectionId: r.id }, sink, options);
   }
 
   async discoverDatabricks(request: DatabricksDiscoverRequest, options?: RequestOptions): Promise<DatabricksDiscoverResponse> {
-    return (await this.ownerOf(request.connectionId)).api.discoverDatabricks(request, options);
+    const r = await this.route(request.connectionId);
+    return r.api.discoverDatabricks({ ...request, connectionId: r.id }, options);
   }
 
   async targetChanges(id: string): Promise<{ key: string; from: string; to: string }[]> {
@@ -205,6 +229,29 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     for (const d of this.subscriptions.values()) d.dispose();
     this.changed.clear();
     await Promise.all(this.sources.map((s) => s.api.dispose()));
+  }
+
+  /** The workspace the hosted source talks to, if one is signed in. */
+  private hostedWorkspace(): string | undefined {
+    return this.sources.find((s) => s.scope === 'hosted')?.api.workspaceId;
+  }
+
+  /**
+   * Where a connection is browsed: its own source, or, for a copy on this machine browsed through the
+   * workspace (its secret stays there), the workspace with the linked id.
+   */
+  private async route(id: string): Promise<{ api: ConnectionsApi; id: string }> {
+    const source = await this.ownerOf(id);
+    const link = this.links.get(id);
+    if (!link || link.via !== 'hosted') return { api: source.api, id };
+    const hosted = this.sources.find((s) => s.scope === 'hosted' && s.api.workspaceId === link.workspace);
+    if (!hosted) {
+      throw new ConnectionError(
+        'auth_failed',
+        `"${link.name}" is browsed through your Planasonix workspace, which keeps its password. Sign in to Planasonix, or edit the connection and type a password to connect from this machine.`,
+      );
+    }
+    return { api: hosted.api, id: link.remoteId };
   }
 
   /** The source holding a connection: known from the last listing, or found by listing again. */

@@ -24,6 +24,24 @@ export interface Connection {
   updatedAt?: string;
   /** extension: where the record comes from; workspace records are read-only here. */
   scope?: ConnectionScope;
+  /** extension: a connection on this machine linked to its copy in the hosted workspace. */
+  link?: ConnectionLink;
+}
+
+/** extension: how a connection on this machine is linked to one in the hosted workspace (src/core/sync). */
+export interface ConnectionLink {
+  /** Which hosted workspace: its API address, path prefix and organization. */
+  workspace: string;
+  /** The id of the connection in that workspace. */
+  remoteId: string;
+  /** Both sides' updatedAt when they last agreed. */
+  localUpdatedAt: string;
+  remoteUpdatedAt: string;
+  syncedAt: string;
+  /** `direct`: this machine connects with its own secret; `hosted`: browsed through the workspace, whose credential stays there. */
+  via: 'direct' | 'hosted';
+  /** What sync waits on the user for: both sides changed, or the workspace deleted its copy. */
+  waiting?: 'conflict' | 'remoteDeleted';
 }
 
 export interface ListConnectionsQuery {
@@ -46,6 +64,8 @@ export interface CreateConnectionRequest {
   config: ConnectionConfig;
   /** The credential holding its secrets (made through the credentials API); requests never carry secrets. */
   credentialId?: string;
+  /** extension (this machine only): a copy of a workspace connection, linked to it from the start. */
+  link?: ConnectionLink;
 }
 
 export interface UpdateConnectionRequest {
@@ -272,8 +292,15 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** For a create that a caller may repeat after an interruption: the same key makes it the same operation. */
+export interface WriteOptions {
+  idempotencyKey?: string;
+}
+
 /** One method per endpoint of the Connections API. Local and hosted back ends both implement it. */
 export interface ConnectionsApi {
+  /** extension: the hosted workspace this API talks to (links name it); absent for this machine's back ends. */
+  readonly workspaceId?: string;
   listConnections(query?: ListConnectionsQuery): Promise<ListConnectionsResponse>;
   createConnection(request: CreateConnectionRequest): Promise<Connection>;
   getConnection(id: string): Promise<Connection>;

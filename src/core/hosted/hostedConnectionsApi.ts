@@ -33,6 +33,7 @@ import type {
   TestQueryRequest,
   TestQueryResponse,
   UpdateConnectionRequest,
+  WriteOptions,
 } from '../api/types';
 import { ConnectionError } from '../errors';
 import { Emitter } from '../events';
@@ -70,6 +71,11 @@ export class HostedConnectionsApi implements ConnectionsApi {
     this.introspection = options.introspection ?? 'path';
   }
 
+  /** The workspace: its API address with the path prefix, and the organization. */
+  get workspaceId(): string {
+    return this.http.workspaceId;
+  }
+
   async listConnections(query: ListConnectionsQuery = {}, options: RequestOptions = {}): Promise<ListConnectionsResponse> {
     const data: Connection[] = [];
     let cursor: string | undefined;
@@ -90,9 +96,9 @@ export class HostedConnectionsApi implements ConnectionsApi {
     return this.connection(unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}`, { signal: options.signal })));
   }
 
-  async createConnection(request: CreateConnectionRequest): Promise<Connection> {
+  async createConnection(request: CreateConnectionRequest, options: WriteOptions = {}): Promise<Connection> {
     const body = { name: request.name, type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
-    const created = this.connection(unwrapOne(await this.http.request('POST', '/api/connections', { body })));
+    const created = this.connection(unwrapOne(await this.http.request('POST', '/api/connections', { body, idempotencyKey: options.idempotencyKey })));
     this.changed.fire();
     return created;
   }

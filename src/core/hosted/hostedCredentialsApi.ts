@@ -1,6 +1,6 @@
 import { credentialTypes as types } from '../api/credentials';
 import type { Credential, CredentialsApi, CreateCredentialRequest, DeleteCredentialResponse, UpdateCredentialRequest } from '../api/credentials';
-import type { ConnectionConfig } from '../api/types';
+import type { ConnectionConfig, WriteOptions } from '../api/types';
 import { badResponse, unwrapList, unwrapOne } from './decode';
 import type { HostedHttp } from './httpClient';
 
@@ -29,10 +29,10 @@ export class HostedCredentialsApi implements CredentialsApi {
     return toCredential(unwrapOne(await this.http.request('GET', `/api/credentials/${enc(id)}`)));
   }
 
-  async createCredential(request: CreateCredentialRequest): Promise<Credential> {
+  async createCredential(request: CreateCredentialRequest, options: WriteOptions = {}): Promise<Credential> {
     // The one request that carries a secret.
     const body = { name: request.name, type: request.type, config: request.config };
-    return toCredential(unwrapOne(await this.http.request('POST', '/api/credentials', { body })));
+    return toCredential(unwrapOne(await this.http.request('POST', '/api/credentials', { body, idempotencyKey: options.idempotencyKey })));
   }
 
   async updateCredential(id: string, request: UpdateCredentialRequest): Promise<Credential> {

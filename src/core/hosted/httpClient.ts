@@ -36,6 +36,8 @@ export interface RequestSpec {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   signal?: AbortSignal;
+  /** For a POST: the key for every try (a caller that resumes an operation later passes the same one). */
+  idempotencyKey?: string;
 }
 
 const defaultTimeoutMs = 30_000;
@@ -139,6 +141,13 @@ export class HostedHttp {
     this.now = deps.now ?? Date.now;
   }
 
+  /** Which workspace this client talks to: the API's address and path prefix, and the organization. */
+  get workspaceId(): string {
+    const prefix = (this.settings.pathPrefix ?? '').replace(/\/+$/, '');
+    const org = this.settings.organizationId ? `#${this.settings.organizationId}` : '';
+    return `${this.base.origin}${this.base.pathname.replace(/\/+$/, '')}${prefix}${org}`;
+  }
+
   /** The URL of a path, with the prefix and the query (undefined values left out). */
   url(path: string, query: RequestSpec['query'] = {}): URL {
     const prefix = (this.settings.pathPrefix ?? '').replace(/\/+$/, '');
@@ -154,7 +163,7 @@ export class HostedHttp {
     const url = this.url(path, spec.query);
     const retries = this.settings.maxRetries ?? defaultRetries;
     // Retried POSTs are the same operation to the server: one key for every try.
-    const idempotencyKey = method === 'POST' ? randomUUID() : undefined;
+    const idempotencyKey = method === 'POST' ? (spec.idempotencyKey ?? randomUUID()) : undefined;
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       if (spec.signal?.aborted) throw cancelled(method, path);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ConnectionConfig } from '../api/types';
+import type { ConnectionConfig, ConnectionLink } from '../api/types';
 import { ConnectionError, errorMessage } from '../errors';
 import type { Clock, Logger } from '../ports';
 
@@ -15,6 +15,8 @@ export interface StoredConnection {
   credentialId?: string;
   createdAt: string;
   updatedAt: string;
+  /** Set while linked to a connection in the hosted workspace (src/core/sync). */
+  link?: ConnectionLink;
 }
 
 interface StoreDocument {
@@ -180,7 +182,10 @@ export function parseDocument(text: string): ParseResult {
   for (const [i, item] of value.connections.entries()) {
     const problem = checkRecord(item);
     if (problem) return { ok: false, reason: `connection #${i + 1} ${problem}` };
-    connections.push(item as StoredConnection);
+    const record = item as StoredConnection & { link?: unknown };
+    // A link that cannot be read is dropped (the connection stays, unlinked): it only says where a copy is.
+    if (record.link !== undefined && !isLink(record.link)) delete record.link;
+    connections.push(record);
   }
   return { ok: true, document: { version: value.version, connections } };
 }
@@ -196,6 +201,13 @@ function checkRecord(item: unknown): string | undefined {
     if (!['string', 'number', 'boolean'].includes(typeof v)) return 'has a config value that is not text, number or boolean';
   }
   return undefined;
+}
+
+function isLink(value: unknown): value is ConnectionLink {
+  if (!isObject(value)) return false;
+  const strings = ['workspace', 'remoteId', 'localUpdatedAt', 'remoteUpdatedAt', 'syncedAt'].every((k) => typeof value[k] === 'string');
+  const waiting = value.waiting === undefined || value.waiting === 'conflict' || value.waiting === 'remoteDeleted';
+  return strings && (value.via === 'direct' || value.via === 'hosted') && waiting;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

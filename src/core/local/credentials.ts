@@ -27,6 +27,11 @@ interface StoredCredential {
   meta?: CredentialMeta;
 }
 
+/** Where a connection's secrets would be sent: its type and settings. */
+export function targetOf(connection: { type: string; config: ConnectionConfig }): CredentialTarget {
+  return { type: connection.type, config: connection.config };
+}
+
 /** A stable fingerprint of a target: key order does not matter. */
 export function targetFingerprint(target: CredentialTarget): string {
   const keys = Object.keys(target.config).sort();

@@ -48,7 +48,7 @@ import type { ConnectionStore, StoredConnection } from './connectionStore';
 import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
 import { Emitter } from '../events';
 import { StoreRecords, type ConnectionRecords } from './records';
-import { CredentialStore, type CredentialTarget, type TargetChange } from './credentials';
+import { CredentialStore, targetOf, type TargetChange } from './credentials';
 import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
 
 export interface LocalApiDeps {
@@ -134,6 +134,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
       ...(credentialId ? { credentialId } : {}),
       createdAt: now,
       updatedAt: now,
+      ...(request.link ? { link: { ...request.link, localUpdatedAt: now } } : {}),
     };
     await this.store('add connections').mutate((records) => {
       assertNameFreeIn(records, name, undefined);
@@ -163,12 +164,15 @@ export class LocalConnectionsApi implements ConnectionsApi {
       const index = records.findIndex((r) => r.id === id);
       if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
       assertNameFreeIn(records, name, id);
+      const link = records[index]!.link;
       updated = {
         ...records[index]!,
         name,
         config,
         ...(credentialId ? { credentialId } : {}),
         updatedAt: this.deps.clock.now().toISOString(),
+        // A secret saved here for a copy browsed through the workspace: from now on this machine connects itself.
+        ...(link && request.credentialId !== undefined ? { link: { ...link, via: 'direct' as const } } : {}),
       };
       records[index] = updated;
     });
@@ -393,8 +397,4 @@ export class LocalConnectionsApi implements ConnectionsApi {
   private limits(): QueryLimits {
     return this.deps.limits?.() ?? defaultLimits;
   }
-}
-
-function targetOf(connection: Connection): CredentialTarget {
-  return { type: connection.type, config: connection.config };
 }

@@ -1,0 +1,356 @@
+import * as assert from 'node:assert/strict';
+import { CompositeConnectionsApi } from '../../src/core/api/composite';
+import type { Connection } from '../../src/core/api/types';
+import { ConnectorRegistry } from '../../src/core/connectors/registry';
+import { ConnectionError } from '../../src/core/errors';
+import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi';
+import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi';
+import { HostedHttp } from '../../src/core/hosted/httpClient';
+import type { Logger } from '../../src/core/ports';
+import { systemClock } from '../../src/core/ports';
+import { MemoryKeyValueStore, SyncJournal } from '../../src/core/sync/journal';
+import { WorkspaceSync } from '../../src/core/sync/workspaceSync';
+import { makeHarness, type Harness } from '../support/harness';
+import { ReferenceServer, type Fault } from '../support/referenceServer';
+
+const registry = new ConnectorRegistry();
+const isSecretField = (type: string, field: string): boolean => registry.find(type)?.fields.find((f) => f.name === field)?.secret === true;
+const password = 'pw-that-must-only-travel-in-a-credential-create';
+const pgConfig = { host: 'db.internal.example', port: 5432, user: 'etl', database: 'warehouse', sslMode: 'disable' };
+
+interface World {
+  server: ReferenceServer;
+  local: Harness;
+  api: HostedConnectionsApi;
+  credentials: HostedCredentialsApi;
+  sync: WorkspaceSync;
+  journal: SyncJournal;
+  logged: string[];
+  close(): Promise<void>;
+}
+
+async function world(): Promise<World> {
+  const server = await ReferenceServer.start();
+  const local = await makeHarness();
+  const logged: string[] = [];
+  const logger: Logger = { trace: (m) => logged.push(m), info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
+  const http = new HostedHttp({ baseUrl: server.url, maxRetries: 2, timeoutMs: 5000 }, { token: async () => 'key' }, { sleep: async () => undefined, logger });
+  const api = new HostedConnectionsApi(http, { isSecretField });
+  const credentials = new HostedCredentialsApi(http);
+  const journal = new SyncJournal(new MemoryKeyValueStore());
+  const sync = new WorkspaceSync(
+    { store: local.store, local: local.api, localCredentials: local.credentials, vault: local.vault, registry, journal, clock: systemClock, logger },
+    api,
+    credentials,
+  );
+  return {
+    server,
+    local,
+    api,
+    credentials,
+    sync,
+    journal,
+    logged,
+    close: async () => Promise.all([server.close(), local.api.dispose()]).then(() => undefined),
+  };
+}
+
+/** The workspace's connections and its active credentials, straight from the server's store. */
+async function workspaceState(w: World): Promise<{ connections: Connection[]; credentials: string[] }> {
+  const connections = (await w.server.backend.api.listConnections()).data;
+  const credentials = (await w.server.backend.credentials.listCredentials()).data.map((c) => c.id);
+  return { connections, credentials };
+}
+
+async function localPg(w: World, name = 'Warehouse'): Promise<Connection> {
+  return w.local.save({ name, type: 'postgres', config: pgConfig }, { password });
+}
+
+describe('hosted sync: publish, copy and linked connections against the reference server', function () {
+  this.timeout(120_000);
+  let w: World;
+  beforeEach(async () => (w = await world()));
+  afterEach(async () => w.close());
+
+  it('publishes a local connection: the secret only in the credential create, the connection naming it, the local copy linked', async () => {
+    const local = await localPg(w);
+    const plan = await w.sync.publishPlan(local.id);
+    assert.deepEqual(plan.secretNames, ['password']);
+    const published = await w.sync.publish(local.id);
+    const { connections, credentials } = await workspaceState(w);
+    assert.equal(connections.length, 1);
+    assert.equal(credentials.length, 1);
+    assert.equal(connections[0]!.credentialId, credentials[0]);
+    assert.deepEqual(connections[0]!.config, local.config);
+    assert.equal(published.link?.remoteId, connections[0]!.id);
+    assert.equal(published.link?.via, 'direct');
+    // The server holds the secret in its credential, never in the connection.
+    assert.equal((await w.server.backend.credentials.listCredentials()).data[0]!.stored_secrets?.includes('password'), true);
+    const carrying = w.server.log.filter((r) => r.body.includes(password) || JSON.stringify(r.query).includes(password));
+    assert.deepEqual(
+      carrying.map((r) => `${r.method} ${r.path}`),
+      ['POST /api/credentials'],
+    );
+    assert.ok(!w.logged.some((m) => m.includes(password)), 'a secret reached the log');
+    assert.deepEqual(w.journal.list(), []);
+  });
+
+  it('refuses to publish over a workspace connection of the same name, and sends nothing', async () => {
+    await w.api.createConnection({ name: 'WAREHOUSE', type: 'sqlite', config: { path: '/tmp/x.sqlite' } });
+    const local = await localPg(w);
+    await assert.rejects(w.sync.publish(local.id), (e: unknown) => ConnectionError.is(e, 'name_taken') && /rename this one first/.test(e.message));
+    assert.ok(!w.server.log.some((r) => r.method === 'POST' && r.path === '/api/credentials'));
+  });
+
+  it('shows a linked pair once, marked linked, and routes a copy without a secret through the workspace', async () => {
+    const remote = await w.api.createConnection({ name: 'Team SQLite', type: 'sqlite', config: { path: '/nonexistent/team.sqlite' } });
+    const copy = await w.sync.copyToMachine(remote.id, {});
+    assert.equal(copy.link?.via, 'hosted');
+    assert.equal(copy.scope, 'user');
+    const all = new CompositeConnectionsApi([
+      { scope: 'user', api: w.local.api },
+      { scope: 'hosted', api: w.api },
+    ]);
+    const { data } = await all.listConnections();
+    assert.deepEqual(
+      data.map((c) => `${c.name}:${c.scope}:${c.link?.remoteId ?? ''}`),
+      [`Team SQLite:user:${remote.id}`],
+    );
+    // Browsing the copy asks the workspace about the linked id: the workspace's credential stays there.
+    w.server.log.length = 0;
+    await assert.rejects(all.listTables(copy.id, {}));
+    assert.ok(w.server.log.some((r) => r.path.startsWith(`/api/connections/${remote.id}/`)));
+    // Signed out, it says how to browse it instead of failing obscurely.
+    all.setSource('hosted', undefined);
+    await all.listConnections();
+    await assert.rejects(all.listTables(copy.id, {}), (e: unknown) => ConnectionError.is(e, 'auth_failed') && /Sign in to Planasonix/.test(e.message));
+    await assert.rejects(w.sync.copyToMachine(remote.id, {}), /already on this machine/);
+  });
+
+  it('copies with a typed password into this machine only: the copy connects directly', async () => {
+    const remote = await w.api.createConnection({ name: 'Team PG', type: 'postgres', config: pgConfig });
+    const before = w.server.log.length;
+    const copy = await w.sync.copyToMachine(remote.id, { secrets: { password } });
+    assert.equal(copy.link?.via, 'direct');
+    assert.ok(copy.credentialId);
+    assert.deepEqual(await w.local.credentials.getCredential(copy.credentialId).then((c) => c.stored_secrets), ['password']);
+    assert.ok(!w.server.log.slice(before).some((r) => r.body.includes(password)), 'the typed password went to the workspace');
+  });
+
+  it('applies one-sided changes both ways, and marks a change on both sides as a conflict without touching either', async () => {
+    const local = await localPg(w);
+    const linked = await w.sync.publish(local.id);
+    const remoteId = linked.link!.remoteId;
+    // The workspace changes: pulled here.
+    await w.server.backend.api.updateConnection(remoteId, { config: { ...pgConfig, database: 'warehouse_v2' } });
+    let report = await w.sync.syncAll();
+    assert.deepEqual(
+      report.pulled.map((p) => p.name),
+      ['Warehouse'],
+    );
+    assert.equal((await w.local.api.getConnection(local.id)).config.database, 'warehouse_v2');
+    // This machine changes: pushed there.
+    await w.local.api.updateConnection(local.id, { config: { ...pgConfig, database: 'warehouse_v3' } });
+    report = await w.sync.syncAll();
+    assert.equal(report.pushed.length, 1);
+    assert.equal((await w.api.getConnection(remoteId)).config.database, 'warehouse_v3');
+    // Nothing changed: nothing is sent.
+    w.server.log.length = 0;
+    report = await w.sync.syncAll();
+    assert.deepEqual([report.pulled, report.pushed, report.waiting], [[], [], []]);
+    assert.deepEqual(
+      w.server.log.map((r) => r.method),
+      ['GET'],
+    );
+    // Both change differently: a conflict, and both sides stay as they are.
+    await w.local.api.updateConnection(local.id, { config: { ...pgConfig, database: 'mine' } });
+    await w.server.backend.api.updateConnection(remoteId, { config: { ...pgConfig, database: 'theirs' } });
+    report = await w.sync.syncAll();
+    assert.deepEqual(
+      report.waiting.map((x) => [x.waiting, x.fresh]),
+      [['conflict', true]],
+    );
+    assert.equal((await w.local.api.getConnection(local.id)).config.database, 'mine');
+    assert.equal((await w.api.getConnection(remoteId)).config.database, 'theirs');
+    assert.equal((await w.sync.syncAll()).waiting[0]?.fresh, false, 'a conflict is announced once');
+    // Resolved with a merge: both sides get it.
+    const versions = await w.sync.versions(local.id);
+    assert.equal(versions.remote?.config.database, 'theirs');
+    await w.sync.resolveConflict(
+      local.id,
+      { merged: { name: 'Warehouse', config: { ...pgConfig, database: 'merged' } } },
+      { local: versions.local.version, remote: versions.remote!.version },
+    );
+    assert.equal((await w.local.api.getConnection(local.id)).config.database, 'merged');
+    assert.equal((await w.api.getConnection(remoteId)).config.database, 'merged');
+    assert.equal((await w.local.api.getConnection(local.id)).link?.waiting, undefined);
+    report = await w.sync.syncAll();
+    assert.deepEqual([report.pulled, report.pushed, report.waiting], [[], [], []]);
+  });
+
+  it('refuses a resolution when a side changed again while the user compared', async () => {
+    const local = await localPg(w);
+    const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
+    await w.local.api.updateConnection(local.id, { config: { ...pgConfig, database: 'mine' } });
+    await w.server.backend.api.updateConnection(remoteId, { config: { ...pgConfig, database: 'theirs' } });
+    await w.sync.syncAll();
+    const versions = await w.sync.versions(local.id);
+    await w.server.backend.api.updateConnection(remoteId, { config: { ...pgConfig, database: 'theirs-again' } });
+    await assert.rejects(
+      w.sync.resolveConflict(local.id, { keep: 'local' }, { local: versions.local.version, remote: versions.remote!.version }),
+      /changed again/,
+    );
+    assert.equal((await w.api.getConnection(remoteId)).config.database, 'theirs-again');
+  });
+
+  it('never lets a local password follow a target changed in the workspace until the user confirms it', async () => {
+    const local = await localPg(w);
+    const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
+    await w.server.backend.api.updateConnection(remoteId, { config: { ...pgConfig, host: 'attacker.example' } });
+    const report = await w.sync.syncAll();
+    assert.deepEqual(
+      report.pulled.map((p) => p.targetChanged),
+      [true],
+    );
+    await assert.rejects(w.local.api.listSchemas(local.id), (e: unknown) => ConnectionError.is(e, 'target_changed') && /attacker\.example/.test(e.message));
+  });
+
+  it('asks before deleting a copy whose workspace connection was deleted, and explains a 409 on delete', async () => {
+    const local = await localPg(w);
+    const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
+    w.server.inUse.add(remoteId);
+    await assert.rejects(w.sync.deleteLinked(local.id, true), (e: unknown) => ConnectionError.is(e, 'conflict') && /used by pipelines/.test(e.message));
+    assert.ok(await w.local.api.getConnection(local.id), 'a refused delete in the workspace deleted the local copy');
+    w.server.inUse.clear();
+    await w.server.backend.api.deleteConnection(remoteId);
+    const report = await w.sync.syncAll();
+    assert.deepEqual(
+      report.waiting.map((x) => x.waiting),
+      ['remoteDeleted'],
+    );
+    assert.ok(await w.local.api.getConnection(local.id));
+    await w.sync.resolveRemoteDeleted(local.id, 'keepHere');
+    assert.equal((await w.local.api.getConnection(local.id)).link, undefined);
+  });
+});
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The requests of one clean publish, as method and path. */
+async function publishFlow(): Promise<string[]> {
+  const w = await world();
+  try {
+    const local = await localPg(w);
+    w.server.log.length = 0;
+    await w.sync.publish(local.id);
+    return w.server.log.map((r) => `${r.method} ${r.path}`);
+  } finally {
+    await w.close();
+  }
+}
+
+describe('hosted sync: an interrupted publish is finished or undone, never half-applied or duplicated', function () {
+  this.timeout(300_000);
+  const faults: Record<string, (k: number) => Fault> = {
+    'the network goes down': (k) => ({ times: 1e9, skip: k, drop: true }),
+    'the service answers 503': (k) => ({ times: 1e9, skip: k, status: 503 }),
+    'a storm of 429s': (k) => ({ times: 1e9, skip: k, status: 429, retryAfter: '1' }),
+    'the request is carried out but its answer is lost': (k) => ({ times: 1e9, skip: k, dropAfter: true }),
+    // Absorbed by the client's retries: the publish succeeds at once, and a retried create made twice is swept.
+    'one answer is lost': (k) => ({ times: 1, skip: k, dropAfter: true }),
+    'one 503': (k) => ({ times: 1, skip: k, status: 503 }),
+  };
+
+  it('covers every request of the flow', async () => {
+    const flow = await publishFlow();
+    assert.deepEqual(flow, ['GET /api/connections', 'POST /api/credentials', 'POST /api/connections', 'GET /api/credentials']);
+    for (const idempotency of [true, false]) {
+      for (const [what, fault] of Object.entries(faults)) {
+        for (let k = 0; k < flow.length; k++) {
+          const label = `${what} at request ${k + 1} (${flow[k]}), idempotency keys ${idempotency ? 'honoured' : 'ignored'}`;
+          const w = await world();
+          try {
+            w.server.honourIdempotencyKeys = idempotency;
+            const local = await localPg(w);
+            w.server.faults.push(fault(k));
+            const first = await w.sync.publish(local.id).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            const transient = fault(k).times === 1;
+            assert.ok(transient ? first === undefined : first instanceof ConnectionError, `${label}: ${String(first)}`);
+            // Nothing local was lost or changed.
+            assert.deepEqual((await w.local.api.getConnection(local.id)).config, local.config, label);
+            if (first) assert.equal((await w.local.api.getConnection(local.id)).link, undefined, label);
+            w.server.faults.length = 0;
+            if (first && w.journal.list().length === 0) {
+              assert.equal(k, 0, `${label}: nothing was journaled`);
+              // Stopped before anything was sent that changes the workspace: it is as it was.
+              assert.deepEqual(await workspaceState(w), { connections: [], credentials: [] }, label);
+              continue;
+            }
+            if (first) assert.match(errorText(first), /Nothing is lost/, label);
+            // The next sync finishes it.
+            const report = await w.sync.syncAll();
+            assert.deepEqual(report.failed, [], label);
+            const { connections, credentials } = await workspaceState(w);
+            assert.equal(connections.length, 1, `${label}: ${connections.length} connections in the workspace`);
+            assert.equal(credentials.length, 1, `${label}: ${credentials.length} credentials in the workspace`);
+            assert.equal(connections[0]!.credentialId, credentials[0], label);
+            assert.equal((await w.local.api.getConnection(local.id)).link?.remoteId, connections[0]!.id, label);
+            assert.deepEqual(w.journal.list(), [], label);
+          } finally {
+            await w.close();
+          }
+        }
+      }
+    }
+  });
+
+  it('undoes an interrupted publish on request: the workspace as it was, the local copy untouched', async () => {
+    for (let k = 1; k < 3; k++) {
+      const w = await world();
+      try {
+        w.server.honourIdempotencyKeys = false;
+        const local = await localPg(w);
+        w.server.faults.push({ times: 1e9, skip: k, dropAfter: true });
+        await assert.rejects(w.sync.publish(local.id));
+        w.server.faults.length = 0;
+        await w.sync.undoPublish(local.id);
+        const { connections, credentials } = await workspaceState(w);
+        assert.deepEqual([connections.length, credentials.length], [0, 0], `undo after request ${k + 1}`);
+        assert.equal((await w.local.api.getConnection(local.id)).link, undefined);
+        assert.ok(w.local.credentialKeys().length > 0, 'the local secret was lost');
+      } finally {
+        await w.close();
+      }
+    }
+  });
+
+  it('a failed push or pull leaves both sides as they were, and the next pass finishes it once', async () => {
+    const w = await world();
+    try {
+      const local = await localPg(w);
+      const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
+      await w.local.api.updateConnection(local.id, { config: { ...pgConfig, database: 'pushed' } });
+      w.server.faults.push({ method: 'PUT', times: 1e9, dropAfter: true });
+      const failed = await w.sync.syncAll();
+      assert.equal(failed.failed.length, 1);
+      w.server.faults.length = 0;
+      // The PUT went through though its answer was lost: the next pass sees both sides agree.
+      const report = await w.sync.syncAll();
+      assert.deepEqual([report.failed, report.waiting, report.pulled], [[], [], []]);
+      assert.equal((await w.api.getConnection(remoteId)).config.database, 'pushed');
+      // A pull whose listing fails changes nothing here.
+      await w.server.backend.api.updateConnection(remoteId, { config: { ...pgConfig, database: 'pulled' } });
+      w.server.faults.push({ method: 'GET', times: 1e9, status: 503 });
+      await assert.rejects(w.sync.syncAll());
+      assert.equal((await w.local.api.getConnection(local.id)).config.database, 'pushed');
+      w.server.faults.length = 0;
+      await w.sync.syncAll();
+      assert.equal((await w.local.api.getConnection(local.id)).config.database, 'pulled');
+    } finally {
+      await w.close();
+    }
+  });
+});
