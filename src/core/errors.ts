@@ -44,6 +44,8 @@ export class ConnectionError extends Error {
       cause?: unknown;
       changes?: { key: string; from: string; to: string }[];
       connectionId?: string;
+      /** For a rate limit: how long the server asked to wait. */
+      retryAfterMs?: number;
     },
   ) {
     super(message);

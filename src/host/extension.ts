@@ -13,6 +13,8 @@ import { StoreRecords } from '../core/local/records';
 import { LocalCredentialsApi } from '../core/local/localCredentials';
 import { registerCommand } from './commands/commandHost';
 import { HostedWorkspace, PlanasonixAuthProvider } from './hosted/hostedWorkspace';
+import { ConflictEditor } from './hosted/conflictEditor';
+import { registerSyncCommands } from './hosted/syncCommands';
 import { offerSampleConnection } from '../core/local/sampleConnection';
 import { errorMessage } from '../core/errors';
 import { systemClock } from '../core/ports';
@@ -77,14 +79,20 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     sessionIdleMs: settings().sessionIdleMinutes * 60_000,
   };
   // Each source of connections is its own back end; the composite merges them (the hosted workspace joins here).
+  const userApi = new LocalConnectionsApi({ ...local, records: new StoreRecords(store) });
   const api = new CompositeConnectionsApi([
-    { scope: 'user', api: new LocalConnectionsApi({ ...local, records: new StoreRecords(store) }) },
+    { scope: 'user', api: userApi },
     { scope: 'workspace', api: new LocalConnectionsApi({ ...local, records: workspace }) },
   ]);
   const connections = new ConnectionsModel(api);
   // The hosted workspace joins the composite while the user is signed in.
   const viewState = { visible: false };
-  const hosted = new HostedWorkspace(vault, api, registry, logger, () => viewState.visible);
+  const hosted = new HostedWorkspace(vault, api, registry, logger, () => viewState.visible, {
+    store,
+    api: userApi,
+    credentials,
+    journal: context.globalState,
+  });
 
   const ready = Promise.all([
     store.load().then(async (report) => {
@@ -146,11 +154,18 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
         .catch((error: unknown) => logger.warn(`Query history not saved: ${messageOf(error)}`));
     },
   });
+  const conflicts = new ConflictEditor(context.globalStorageUri.fsPath);
   const bindings = new EditorBindings(context.workspaceState, api, connections, registry);
 
   context.subscriptions.push(
     hosted,
-    treeView.onDidChangeVisibility((e) => (viewState.visible = e.visible)),
+    treeView.onDidChangeVisibility((e) => {
+      viewState.visible = e.visible;
+      if (e.visible) hosted.nudge();
+    }),
+    hosted.onDidChangeSignIn(() => void vscode.commands.executeCommand('setContext', 'planasonix.hosted.signedIn', hosted.signedIn)),
+    conflicts,
+    ...registerSyncCommands({ hosted, connections, registry, logger, conflicts }),
     vscode.authentication.registerAuthenticationProvider('planasonix', 'Planasonix', new PlanasonixAuthProvider(hosted), { supportsMultipleAccounts: false }),
     registerCommand(logger, 'planasonix.hosted.signIn', 'Could not sign in to Planasonix', () => hosted.signInWithDeviceCode()),
     registerCommand(logger, 'planasonix.hosted.signInWithApiKey', 'Could not sign in to Planasonix', () => hosted.signInWithApiKey()),
@@ -175,7 +190,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     vscode.window.registerWebviewPanelSerializer(resultsViewType, {
       deserializeWebviewPanel: (panel, state: unknown) => results.restore(panel, state),
     }),
-    ...registerConnectionCommands({ api, connections, logger, forms }),
+    ...registerConnectionCommands({ api, connections, logger, forms, sync: () => hosted.sync }),
     ...registerExplorerCommands({ api, connections, registry, explorer, logger, results }),
     bindings,
     ...registerQueryFeatures({ api, connections, registry, bindings, results, history, logger, codeLensEnabled: () => settings().queryCodeLens }),

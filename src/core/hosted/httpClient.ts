@@ -239,7 +239,8 @@ export class HostedHttp {
     if (status === 409) return say('conflict', where);
     if (status === 429) {
       const wait = retryAfterMs(response.headers.get('retry-after'), this.now());
-      return say('rate_limited', `${where}.${wait === undefined ? '' : ` Try again in ${Math.ceil(wait / 1000)} s.`}`);
+      const text = `${where}.${wait === undefined ? '' : ` Try again in ${Math.ceil(wait / 1000)} s.`}`;
+      return new ConnectionError('rate_limited', this.safe(text, token), { ...details, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
     }
     if (status >= 500) return say('unreachable', `${where}. The Planasonix service had a problem; try again later.`);
     return say('internal', where);

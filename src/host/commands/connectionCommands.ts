@@ -6,12 +6,15 @@ import type { Logger } from '../../core/ports';
 import { msg, notify, pick } from '../ui/untrusted';
 import { registerCommand, withCancellableProgress } from './commandHost';
 import type { ConnectionForms } from '../webviews/connectionForm/connectionForms';
+import type { WorkspaceSync } from '../../core/sync/workspaceSync';
 
 interface Deps {
   api: ConnectionsApi;
   connections: ConnectionsModel;
   logger: Logger;
   forms: ConnectionForms;
+  /** Sync with the hosted workspace while signed in (a linked connection's delete may reach it). */
+  sync?: () => WorkspaceSync | undefined;
 }
 
 /** Add, edit, delete and test connections. */
@@ -45,11 +48,31 @@ async function deleteConnection(deps: Deps, connection: Connection | undefined):
     void notify.info(msg`"${connection.name}" is defined in the workspace file; remove it from that file.`);
     return;
   }
-  const choice = await notify.warn(
-    msg`Delete the connection "${connection.name}"?`,
-    { modal: true, detail: 'Its saved password is removed from this machine too. The database itself is not touched.' },
-    'Delete',
-  );
+  const sync = deps.sync?.();
+  if (connection.link) {
+    // Linked: the user says whether the workspace's connection goes too (pipelines there may use it).
+    const reachable = sync?.workspace === connection.link.workspace;
+    const choice = await notify.warn(
+      msg`Delete "${connection.name}"? It is linked to a connection in your Planasonix workspace.`,
+      {
+        modal: true,
+        detail: reachable
+          ? 'Delete only the copy on this machine (its saved password too), or the workspace connection as well, for everyone in the workspace.'
+          : 'Only the copy on this machine is deleted; sign in to Planasonix to delete the workspace connection too.',
+      },
+      'Delete Here Only',
+      ...(reachable ? (['Delete Here and in the Workspace'] as const) : []),
+    );
+    if (!choice) return;
+    if (sync && reachable) await sync.deleteLinked(connection.id, choice === 'Delete Here and in the Workspace');
+    else await deps.api.deleteConnection(connection.id);
+    return;
+  }
+  const detail =
+    connection.scope === 'hosted'
+      ? 'It is deleted from your Planasonix workspace, for everyone in it. If pipelines use it, the workspace refuses and says so. The database itself is not touched.'
+      : 'Its saved password is removed from this machine too. The database itself is not touched.';
+  const choice = await notify.warn(msg`Delete the connection "${connection.name}"?`, { modal: true, detail }, 'Delete');
   if (choice !== 'Delete') return;
   await deps.api.deleteConnection(connection.id);
 }

@@ -14,17 +14,25 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const c = node.connection;
       const item = new vscode.TreeItem(shown(c.name), C.Collapsed);
       const where = [c.config.host, c.config.port].filter((v) => v !== undefined && v !== '').join(':');
-      const source = c.scope === 'workspace' ? 'workspace file' : c.scope === 'hosted' ? 'Planasonix' : undefined;
-      item.description = [node.typeLabel, source, node.stale ? 'offline' : undefined].filter(Boolean).join(' · ');
+      const source = c.link ? 'linked to Planasonix' : c.scope === 'workspace' ? 'workspace file' : c.scope === 'hosted' ? 'Planasonix' : undefined;
+      const waiting = c.link?.waiting === 'conflict' ? 'sync conflict' : c.link?.waiting === 'remoteDeleted' ? 'deleted in workspace' : undefined;
+      item.description = [node.typeLabel, source, waiting, node.stale ? 'offline' : undefined].filter(Boolean).join(' · ');
       item.tooltip = new vscode.MarkdownString(undefined, true);
       item.tooltip.appendText(
         shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`),
       );
       if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
       if (c.scope === 'hosted') item.tooltip.appendText('\nIn your Planasonix workspace; browsed through its API');
+      if (c.link) {
+        item.tooltip.appendText(`\nOn this machine, linked to your Planasonix workspace; last synced ${c.link.syncedAt}`);
+        if (c.link.via === 'hosted') item.tooltip.appendText('\nBrowsed through the workspace, which keeps its password');
+        if (c.link.waiting === 'conflict') item.tooltip.appendText('\nChanged here and in the workspace: nothing was overwritten. Resolve it to sync again.');
+        if (c.link.waiting === 'remoteDeleted') item.tooltip.appendText('\nDeleted in the workspace: the copy here was kept until you decide.');
+      }
       if (node.stale) item.tooltip.appendText('\nIts source could not be reached just now: shown as last listed. Nothing was changed.');
-      item.iconPath = new vscode.ThemeIcon(node.icon);
-      item.contextValue = `connection.${c.scope ?? 'user'}${filter}`;
+      item.iconPath = waiting ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(node.icon);
+      const linkState = c.link ? `.linked${c.link.waiting ? `.${c.link.waiting}` : ''}` : '';
+      item.contextValue = `connection.${c.scope ?? 'user'}${linkState}${filter}`;
       return finish(item, node, shown(c.name));
     }
     case 'catalog':

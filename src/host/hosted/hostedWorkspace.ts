@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
 import type { CompositeConnectionsApi } from '../../core/api/composite';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
-import { ConnectionError } from '../../core/errors';
+import { ConnectionError, errorMessage } from '../../core/errors';
 import { DeviceFlow, HostedSession } from '../../core/hosted/auth';
 import { HostedConnectionsApi } from '../../core/hosted/hostedConnectionsApi';
 import { HostedCredentialsApi } from '../../core/hosted/hostedCredentialsApi';
 import { HostedHttp, type HostedSettings } from '../../core/hosted/httpClient';
 import type { Logger, SecretVault } from '../../core/ports';
+import { systemClock } from '../../core/ports';
+import type { ConnectionsApi } from '../../core/api/types';
+import type { CredentialsApi } from '../../core/api/credentials';
+import type { ConnectionStore } from '../../core/local/connectionStore';
+import { SyncJournal, type KeyValueStore } from '../../core/sync/journal';
+import { WorkspacePoller } from '../../core/sync/poller';
+import { WorkspaceSync, type SyncReport } from '../../core/sync/workspaceSync';
 import { readHostedConfig } from '../config';
 import { inputBox, msg, notify, withNotificationProgress } from '../ui/untrusted';
 
@@ -18,23 +25,103 @@ const clientId = 'plnx_cli_vscode';
  * remote changes (the API has no events), removed on sign-out. Signing in is by device code (approved
  * in the browser) or an API key; tokens and keys live only in secret storage.
  */
+/** This machine's side of sync: its store, its connections API over the store and its credentials. */
+export interface LocalSide {
+  store: ConnectionStore;
+  api: ConnectionsApi;
+  credentials: CredentialsApi;
+  /** Where interrupted publishes are written down (global state). */
+  journal: KeyValueStore;
+}
+
 export class HostedWorkspace implements vscode.Disposable {
   readonly session: HostedSession;
   private api: HostedConnectionsApi | undefined;
   private credentialsApi: HostedCredentialsApi | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private syncer: WorkspaceSync | undefined;
+  private readonly poller: WorkspacePoller;
+  /** The workspace's listing at the last poll (ids and times), to tell whether anything changed. */
+  private lastListing: string | undefined;
+  private pollFailed = false;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires on sign-in and sign-out. */
   readonly onDidChangeSignIn = this.changed.event;
+  private readonly synced = new vscode.EventEmitter<SyncReport>();
+  /** Fires after each sync pass with what it did and what waits for the user. */
+  readonly onDidSync = this.synced.event;
 
   constructor(
-    vault: SecretVault,
+    private readonly vault: SecretVault,
     private readonly composite: CompositeConnectionsApi,
     private readonly registry: ConnectorRegistry,
     private readonly logger: Logger,
-    private readonly visible: () => boolean,
+    visible: () => boolean,
+    private readonly local: LocalSide,
   ) {
     this.session = new HostedSession(vault, () => this.settings(), { logger });
+    this.poller = new WorkspacePoller({
+      poll: () => this.pollOnce(),
+      baseSeconds: () => readHostedConfig().pollSeconds,
+      visible,
+      schedule: (ms, work) => {
+        const timer = setTimeout(work, ms);
+        timer.unref();
+        return { cancel: () => clearTimeout(timer) };
+      },
+      onError: (error) => this.logger.warn(`Polling the Planasonix workspace failed: ${errorMessage(error)}`),
+    });
+  }
+
+  /** Sync with the workspace while signed in. */
+  get sync(): WorkspaceSync | undefined {
+    return this.syncer;
+  }
+
+  /** The workspace's address as the user set it (for confirmations). */
+  get label(): string {
+    const c = readHostedConfig();
+    return `${c.baseUrl}${c.organizationId ? ` (organization ${c.organizationId})` : ''}`;
+  }
+
+  /** The user is looking (the view was shown, Refresh All): poll now. */
+  nudge(): void {
+    this.poller.nudge();
+  }
+
+  /** Lists the workspace, syncs the links, and tells the model if anything changed. */
+  async syncNow(): Promise<SyncReport | undefined> {
+    const api = this.api;
+    const sync = this.syncer;
+    if (!api || !sync) return undefined;
+    const { data } = await api.listConnections();
+    const report = await sync.syncAll(data);
+    api.notifyChanged();
+    this.synced.fire(report);
+    return report;
+  }
+
+  private async pollOnce(): Promise<'changed' | 'unchanged'> {
+    const api = this.api;
+    const sync = this.syncer;
+    if (!api || !sync) return 'unchanged';
+    let data;
+    try {
+      data = (await api.listConnections()).data;
+    } catch (error) {
+      // Gone offline: the model lists again and marks the workspace's connections stale.
+      if (!this.pollFailed) api.notifyChanged();
+      this.pollFailed = true;
+      throw error;
+    }
+    const listing = JSON.stringify(data.map((c) => [c.id, c.updatedAt ?? '', c.name]));
+    const report = await sync.syncAll(data);
+    const wrote = report.pulled.length + report.pushed.length + report.published.length + report.waiting.filter((w) => w.fresh).length > 0;
+    const changed = listing !== this.lastListing || wrote || this.pollFailed;
+    this.lastListing = listing;
+    this.pollFailed = false;
+    if (changed) api.notifyChanged();
+    this.synced.fire(report);
+    return changed ? 'changed' : 'unchanged';
   }
 
   /** The hosted credentials API while signed in. */
@@ -101,29 +188,34 @@ export class HostedWorkspace implements vscode.Disposable {
   private attach(api = this.makeApi()): void {
     this.api = api;
     this.credentialsApi = new HostedCredentialsApi(this.http());
+    this.syncer = new WorkspaceSync(
+      {
+        store: this.local.store,
+        local: this.local.api,
+        localCredentials: this.local.credentials,
+        vault: this.vault,
+        registry: this.registry,
+        journal: new SyncJournal(this.local.journal),
+        clock: systemClock,
+        logger: this.logger,
+      },
+      api,
+      this.credentialsApi,
+    );
+    this.lastListing = undefined;
     this.composite.setSource('hosted', api);
-    this.poll();
+    this.poller.start();
+    this.poller.nudge();
     this.changed.fire();
   }
 
   private detach(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.poller.stop();
     this.api = undefined;
     this.credentialsApi = undefined;
+    this.syncer = undefined;
     this.composite.setSource('hosted', undefined);
     this.changed.fire();
-  }
-
-  /** Asks the model to list again every pollSeconds while the view is visible; five times less often when hidden. */
-  private poll(): void {
-    if (this.timer) clearTimeout(this.timer);
-    const seconds = readHostedConfig().pollSeconds * (this.visible() ? 1 : 5);
-    this.timer = setTimeout(() => {
-      this.api?.notifyChanged();
-      if (this.api) this.poll();
-    }, seconds * 1000);
-    this.timer.unref();
   }
 
   private settings(): HostedSettings {
@@ -141,8 +233,9 @@ export class HostedWorkspace implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.poller.stop();
     this.changed.dispose();
+    this.synced.dispose();
   }
 }
 
