@@ -2,7 +2,10 @@
  * `npm start`: builds the extension, prepares code-server (the same script the tests use) and serves
  * VS Code on 127.0.0.1 with the extension, a sample workspace and ready connections: the sample
  * SQLite database, plus the local PostgreSQL and MariaDB when they answer on their default ports.
- * Ctrl+C stops it. Desktop VS Code users install the .vsix instead (npm run package).
+ * Beside it, on 127.0.0.1 too, runs the reference server of the Planasonix API with a demo workspace,
+ * so that signing in (device code approved on its page, or the printed API key) shows hosted
+ * connections next to the local ones. Ctrl+C stops both. Desktop VS Code users install the .vsix
+ * instead (npm run package).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { sampleConnectionName } from '../../src/core/local/sampleConnection';
 import { MemorySecretVault, silentLogger, systemClock } from '../../src/core/ports';
 import { ConnectionStore } from '../../src/core/local/connectionStore';
 import { samplePath } from '../sampleDatabase';
+import { ReferenceServer } from '../../test/support/referenceServer';
 import { freePort, prepareCodeServer, projectRoot, startCodeServer } from './codeServer';
 
 const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -60,8 +64,35 @@ async function seedConnections(userData: string): Promise<string[]> {
   return wanted.map((c) => c.name);
 }
 
-function prepareWorkspace(workspace: string): void {
-  mkdirSync(workspace, { recursive: true });
+/** The demo Planasonix workspace: its team's connections, with their secrets in workspace credentials. */
+async function startDemoWorkspace(): Promise<{ server: ReferenceServer; apiKey: string; names: string[] }> {
+  const server = await ReferenceServer.start();
+  const apiKey = 'plnx_demo_key_for_npm_start';
+  server.keys.add(apiKey);
+  server.deviceInterval = 2;
+  const names = ['Team sample (SQLite)'];
+  await server.backend.api.createConnection({ name: names[0]!, type: 'sqlite', config: { path: samplePath } });
+  if (await answers(5432)) {
+    names.push('Team PostgreSQL');
+    await server.backend.save(
+      { name: 'Team PostgreSQL', type: 'postgres', config: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslMode: 'prefer' } },
+      { password: 'demo-password-kept-in-the-workspace' },
+    );
+  }
+  return { server, apiKey, names };
+}
+
+function prepareWorkspace(workspace: string, hostedUrl: string): void {
+  mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  // The extension talks to the demo workspace (plain HTTP is allowed on loopback only).
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  let settings: Record<string, unknown> = {};
+  try {
+    settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // none yet, or not JSON: written anew
+  }
+  writeFileSync(settingsFile, `${JSON.stringify({ ...settings, 'planasonix.hosted.baseUrl': hostedUrl, 'planasonix.hosted.pollSeconds': 10 }, null, 2)}\n`);
   const sql = path.join(workspace, 'sample.sql');
   if (!existsSync(sql)) {
     writeFileSync(
@@ -86,7 +117,8 @@ async function main(): Promise<void> {
   const bin = prepareCodeServer();
   const dirs = { root: base, userData: path.join(base, 'user-data'), extensions: path.join(base, 'extensions'), workspace: path.join(base, 'workspace') };
   for (const d of [dirs.userData, dirs.extensions]) mkdirSync(d, { recursive: true });
-  prepareWorkspace(dirs.workspace);
+  const demo = await startDemoWorkspace();
+  prepareWorkspace(dirs.workspace, demo.server.url);
   // The project folder itself is the installed extension: rebuild and reload the window to see a change.
   const link = path.join(dirs.extensions, `${extensionId}-${pkg.version}`);
   rmSync(link, { force: true, recursive: false });
@@ -98,6 +130,9 @@ async function main(): Promise<void> {
   const server = await startCodeServer(bin, dirs, { port });
   console.log('\nPlanasonix Connections is running in VS Code (code-server 4.100.3).');
   console.log(`Connections ready: ${connections.join(', ')}.`);
+  console.log(`Planasonix workspace (reference server): ${demo.server.url} with ${demo.names.join(', ')}.`);
+  console.log('  Sign in: "Planasonix: Sign In to Planasonix Workspace…" and approve the code on the page it opens,');
+  console.log(`  or "…with API Key" and paste ${demo.apiKey}`);
   console.log(`Open: ${server.url}`);
   console.log('Press Ctrl+C to stop.\n');
   let stopping = false;
@@ -105,14 +140,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
-    void server.stop().then(() => process.exit(0));
+    void Promise.all([server.stop(), demo.server.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   server.process.on('exit', (code) => {
     if (!stopping) {
       console.error(`code-server exited (${code ?? 'signal'}).`);
-      process.exit(1);
+      void demo.server.close().finally(() => process.exit(1));
     }
   });
 }

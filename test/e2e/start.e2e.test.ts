@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { freePort, launchBrowser, projectRoot } from '../../scripts/vscode/codeServer';
-import { expand, openPlanasonixView, screenshotDir, treeRow } from './workbench';
+import { expand, openPlanasonixView, runCommand, screenshotDir, treeRow } from './workbench';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -47,9 +47,10 @@ describe('npm start: VS Code in the browser with the extension and ready connect
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('prints a 127.0.0.1 URL and names the ready connections', () => {
+  it('prints a 127.0.0.1 URL and names the ready connections and the demo Planasonix workspace', () => {
     assert.ok(url.startsWith(`http://127.0.0.1:${port}/`), url);
     assert.match(output, /Connections ready: Sample \(SQLite\), Local PostgreSQL, Local MariaDB\./);
+    assert.match(output, /Planasonix workspace \(reference server\): http:\/\/127\.0\.0\.1:\d+ with Team sample \(SQLite\), Team PostgreSQL\./);
   });
 
   it('shows the sample workspace with its .sql file, and the sample connection browses to its tables', async () => {
@@ -64,6 +65,21 @@ describe('npm start: VS Code in the browser with the extension and ready connect
     await expand(treeRow(page, 'Database planasonix-sample.sqlite'));
     await treeRow(page, 'view order_totals').waitFor();
     await page.screenshot({ path: path.join(screenshotDir, 'start-01-sample.png'), animations: 'disabled' });
+  });
+
+  it('signs in to the demo workspace with the printed API key and shows its connections beside the local ones', async () => {
+    const page = browser!.pages()[0]!;
+    const apiKey = /paste (\S+)/.exec(output)?.[1];
+    assert.ok(apiKey, output);
+    await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace with API Key…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(apiKey);
+    await page.keyboard.press('Enter');
+    await treeRow(page, 'Team PostgreSQL').waitFor({ timeout: 30_000 });
+    assert.match((await treeRow(page, 'Team sample (SQLite)').textContent()) ?? '', /Planasonix/);
+    await treeRow(page, 'Local PostgreSQL').waitFor();
+    await page.screenshot({ path: path.join(screenshotDir, 'start-02-demo-workspace.png'), animations: 'disabled' });
   });
 
   it('stops cleanly on Ctrl+C, leaving nothing listening', async () => {
