@@ -1,5 +1,6 @@
-// Builds the extension: one small main bundle, and one bundle per connector driver that the main
-// bundle loads only when that connector is first used. Usage: node esbuild.js [--production] [--watch]
+// Builds the extension: one small main bundle, one bundle per connector driver, which the main bundle
+// loads only when that connector is first used, and one for the hosted workspace (dist/hosted.js),
+// loaded only once the user signs in. Usage: node esbuild.js [--production] [--watch]
 const esbuild = require('esbuild');
 const path = require('node:path');
 
@@ -34,6 +35,14 @@ const lazyDrivers = {
 };
 
 /** Prints errors in the form VS Code's $esbuild-watch problem matcher reads. */
+/** In the main bundle, the hosted workspace's code (client, sign-in, sync) points at dist/hosted.js, loaded on first use. */
+const lazyHosted = {
+  name: 'lazy-hosted',
+  setup(build) {
+    build.onResolve({ filter: /\/core\/hosted\/module$/ }, () => ({ path: './hosted.js', external: true }));
+  },
+};
+
 const problemMatcher = {
   name: 'problem-matcher',
   setup(build) {
@@ -64,7 +73,8 @@ const node = {
 };
 
 const configs = [
-  { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, ...(watch ? [problemMatcher] : [])] },
+  { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, lazyHosted, ...(watch ? [problemMatcher] : [])] },
+  { ...node, entryPoints: { hosted: 'src/core/hosted/module.ts' }, outdir: 'dist', plugins: watch ? [problemMatcher] : [] },
   {
     ...node,
     entryPoints: driverEntries,

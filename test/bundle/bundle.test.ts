@@ -48,8 +48,29 @@ describe('built bundles (npm run build:production)', () => {
     }
     for (const d of connectorManifest.map((spec) => spec.type)) assert.ok(text.includes(`./connectors/${d}.js`), `no lazy reference to ${d}`);
     assert.ok(!text.includes('sql-wasm') && !text.includes('initSqlJs'), 'sql.js found in the main bundle');
+    // The hosted workspace's client and sync load only once the user signs in.
+    assert.ok(!text.includes('Idempotency-Key') && !text.includes('published from VS Code'), 'hosted code found in the main bundle');
+    assert.ok(text.includes('./hosted.js'), 'no lazy reference to the hosted bundle');
     const kb = statSync(mainBundle).size / 1024;
     assert.ok(kb <= 150, `main bundle is ${kb.toFixed(1)} KB`);
+  });
+
+  it('builds the hosted workspace on its own, not loaded with the main bundle', () => {
+    const required = loadMainBundle();
+    assert.ok(!required.some((r) => r.includes('hosted')), `required at load: ${required.join(', ')}`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
+    const hosted = require(path.join(dist, 'hosted.js')) as Record<string, unknown>;
+    for (const name of [
+      'HostedHttp',
+      'HostedSession',
+      'DeviceFlow',
+      'HostedConnectionsApi',
+      'HostedCredentialsApi',
+      'WorkspaceSync',
+      'SyncJournal',
+      'WorkspacePoller',
+    ])
+      assert.equal(typeof hosted[name], 'function', `dist/hosted.js does not export ${name}`);
   });
 
   it('builds one driver bundle per manifest line, with the extra entries its spec names', () => {

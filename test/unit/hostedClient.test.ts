@@ -111,6 +111,26 @@ describe('hosted API client: decoding what the docs and the deployed back end se
   });
 });
 
+describe('hosted API client: numbers kept as the server sent them', () => {
+  it('keeps integers beyond 2^53 and long decimals as their exact digits, and the rest as numbers', async () => {
+    const body =
+      '{"columns":["id","amount","n","ratio","label"],"rows":[' +
+      '[9007199254740993,12345678901234567890.123456789,42,0.30000000000000004,"a 12345678901234567 in text"],' +
+      '[-18446744073709551615,1e400,-7,1.5,"x"]]}';
+    const { http } = client([json(200, body)]);
+    const parsed = (await http.request('GET', '/api/connections/c1/preview')) as { rows: unknown[][] };
+    assert.deepEqual(parsed.rows, [
+      ['9007199254740993', '12345678901234567890.123456789', 42, 0.30000000000000004, 'a 12345678901234567 in text'],
+      ['-18446744073709551615', '1e400', -7, 1.5, 'x'],
+    ]);
+  });
+
+  it('parses bodies without long numbers with JSON.parse, unchanged', async () => {
+    const { http } = client([json(200, { data: [{ id: 'c1', n: 9007199254740991, f: 0.1 }] })]);
+    assert.deepEqual(await http.request('GET', '/api/connections'), { data: [{ id: 'c1', n: 9007199254740991, f: 0.1 }] });
+  });
+});
+
 describe('hosted API client: resilience', () => {
   it('waits as a 429 says, retries 5xx and dropped connections with backoff, then succeeds', async () => {
     const { http, sent, waits } = client([

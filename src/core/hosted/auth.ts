@@ -1,4 +1,5 @@
 import { ConnectionError } from '../errors';
+import { hostedAuthKey } from './keys';
 import type { SecretVault } from '../ports';
 import { HostedHttp, sleep, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
 
@@ -24,7 +25,7 @@ export interface TokenSet {
 /** How the extension signed in: a device-flow session (tokens that refresh) or an API key. */
 export type StoredAuth = { kind: 'session'; tokens: TokenSet; account?: string } | { kind: 'apiKey'; key: string; account?: string };
 
-const storeKey = 'planasonix.hosted.auth';
+const storeKey = hostedAuthKey;
 const noToken: TokenSource = { token: async () => undefined };
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectionError, errorMessage, redact, type ConnectionErrorCode } from '../errors';
 import type { Logger } from '../ports';
+import { parseJson } from './json';
 
 /** Where the hosted workspace is and how to address it. */
 export interface HostedSettings {
@@ -186,7 +187,7 @@ export class HostedHttp {
         const text = await response.text();
         if (text.trim() === '') return undefined;
         try {
-          return JSON.parse(text) as unknown;
+          return parseJson(text);
         } catch {
           throw new ConnectionError('internal', `${method} ${path}: the server answered ${response.status} with a body that is not JSON.`);
         }

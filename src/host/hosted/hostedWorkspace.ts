@@ -2,18 +2,20 @@ import * as vscode from 'vscode';
 import type { CompositeConnectionsApi } from '../../core/api/composite';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { ConnectionError, errorMessage } from '../../core/errors';
-import { DeviceFlow, HostedSession } from '../../core/hosted/auth';
-import { HostedConnectionsApi } from '../../core/hosted/hostedConnectionsApi';
-import { HostedCredentialsApi } from '../../core/hosted/hostedCredentialsApi';
-import { HostedHttp, type HostedSettings } from '../../core/hosted/httpClient';
+import type { HostedSession } from '../../core/hosted/auth';
+import type { HostedConnectionsApi } from '../../core/hosted/hostedConnectionsApi';
+import type { HostedCredentialsApi } from '../../core/hosted/hostedCredentialsApi';
+import type { HostedSettings } from '../../core/hosted/httpClient';
+import { hostedAuthKey } from '../../core/hosted/keys';
 import type { Logger, SecretVault } from '../../core/ports';
 import { systemClock } from '../../core/ports';
 import type { ConnectionsApi } from '../../core/api/types';
 import type { CredentialsApi } from '../../core/api/credentials';
 import type { ConnectionStore } from '../../core/local/connectionStore';
-import { SyncJournal, type KeyValueStore } from '../../core/sync/journal';
-import { WorkspacePoller } from '../../core/sync/poller';
-import { WorkspaceSync, type SyncReport } from '../../core/sync/workspaceSync';
+import type { KeyValueStore } from '../../core/sync/journal';
+import type { WorkspacePoller } from '../../core/sync/poller';
+import type { SyncReport, WorkspaceSync } from '../../core/sync/workspaceSync';
+import { loadHosted, type HostedModule } from './load';
 import { readHostedConfig } from '../config';
 import { inputBox, msg, notify, withNotificationProgress } from '../ui/untrusted';
 
@@ -35,11 +37,10 @@ export interface LocalSide {
 }
 
 export class HostedWorkspace implements vscode.Disposable {
-  readonly session: HostedSession;
+  private module: { mod: HostedModule; session: HostedSession; poller: WorkspacePoller } | undefined;
   private api: HostedConnectionsApi | undefined;
   private credentialsApi: HostedCredentialsApi | undefined;
   private syncer: WorkspaceSync | undefined;
-  private readonly poller: WorkspacePoller;
   /** The workspace's listing at the last poll (ids and times), to tell whether anything changed. */
   private lastListing: string | undefined;
   private pollFailed = false;
@@ -55,21 +56,36 @@ export class HostedWorkspace implements vscode.Disposable {
     private readonly composite: CompositeConnectionsApi,
     private readonly registry: ConnectorRegistry,
     private readonly logger: Logger,
-    visible: () => boolean,
+    private readonly visible: () => boolean,
     private readonly local: LocalSide,
-  ) {
-    this.session = new HostedSession(vault, () => this.settings(), { logger });
-    this.poller = new WorkspacePoller({
-      poll: () => this.pollOnce(),
-      baseSeconds: () => readHostedConfig().pollSeconds,
-      visible,
-      schedule: (ms, work) => {
-        const timer = setTimeout(work, ms);
-        timer.unref();
-        return { cancel: () => clearTimeout(timer) };
-      },
-      onError: (error) => this.logger.warn(`Polling the Planasonix workspace failed: ${errorMessage(error)}`),
-    });
+  ) {}
+
+  /** The hosted client, sign-in and sync: loaded on first use (dist/hosted.js), never at activation. */
+  private async loaded(): Promise<{ mod: HostedModule; session: HostedSession; poller: WorkspacePoller }> {
+    if (this.module) return this.module;
+    const mod = await loadHosted();
+    this.module ??= {
+      mod,
+      session: new mod.HostedSession(this.vault, () => this.settings(), { logger: this.logger }),
+      poller: new mod.WorkspacePoller({
+        poll: () => this.pollOnce(),
+        baseSeconds: () => readHostedConfig().pollSeconds,
+        visible: this.visible,
+        schedule: (ms, work) => {
+          const timer = setTimeout(work, ms);
+          timer.unref();
+          return { cancel: () => clearTimeout(timer) };
+        },
+        onError: (error) => this.logger.warn(`Polling the Planasonix workspace failed: ${errorMessage(error)}`),
+      }),
+    };
+    return this.module;
+  }
+
+  /** The sign-in kept in secret storage, if any (loads the hosted module only when there is one). */
+  async session(): Promise<HostedSession | undefined> {
+    if (!this.module && !(await this.vault.get(hostedAuthKey))) return undefined;
+    return (await this.loaded()).session;
   }
 
   /** Sync with the workspace while signed in. */
@@ -85,7 +101,7 @@ export class HostedWorkspace implements vscode.Disposable {
 
   /** The user is looking (the view was shown, Refresh All): poll now. */
   nudge(): void {
-    this.poller.nudge();
+    this.module?.poller.nudge();
   }
 
   /** Lists the workspace, syncs the links, and tells the model if anything changed. */
@@ -135,7 +151,8 @@ export class HostedWorkspace implements vscode.Disposable {
 
   /** Attaches the workspace if a sign-in was kept from an earlier session. */
   async restore(): Promise<void> {
-    if (await this.session.read()) this.attach();
+    const session = await this.session();
+    if (session && (await session.read())) this.attach((await this.loaded()).mod);
   }
 
   async signInWithApiKey(): Promise<void> {
@@ -146,12 +163,14 @@ export class HostedWorkspace implements vscode.Disposable {
       ignoreFocusOut: true,
     });
     if (!key) return;
-    await this.session.useApiKey(key);
+    const { session } = await this.loaded();
+    await session.useApiKey(key);
     await this.verifyAndAttach();
   }
 
   async signInWithDeviceCode(): Promise<void> {
-    const flow = new DeviceFlow(this.settings(), clientId, { logger: this.logger });
+    const { mod, session } = await this.loaded();
+    const flow = new mod.DeviceFlow(this.settings(), clientId, { logger: this.logger });
     const start = await flow.start();
     const open = start.verificationUriComplete ?? start.verificationUri;
     void notify
@@ -162,40 +181,41 @@ export class HostedWorkspace implements vscode.Disposable {
       token.onCancellationRequested(() => controller.abort());
       return flow.complete(start, controller.signal);
     });
-    await this.session.signedInWith(tokens);
+    await session.signedInWith(tokens);
     await this.verifyAndAttach();
   }
 
   async signOut(): Promise<void> {
-    await this.session.signOut();
+    await (await this.loaded()).session.signOut();
     this.detach();
     void notify.info(msg`Signed out of the Planasonix workspace. No token is left on this machine.`);
   }
 
   /** Lists once with the new credentials, so a wrong key is said now, not at the next refresh. */
   private async verifyAndAttach(): Promise<void> {
-    const api = this.makeApi();
+    const { mod, session } = await this.loaded();
+    const api = this.makeApi(mod);
     try {
       await api.listConnections();
     } catch (error) {
-      if (ConnectionError.is(error, 'auth_failed') || ConnectionError.is(error, 'forbidden')) await this.session.signOut();
+      if (ConnectionError.is(error, 'auth_failed') || ConnectionError.is(error, 'forbidden')) await session.signOut();
       throw error;
     }
-    this.attach(api);
+    this.attach(mod, api);
     void notify.info(msg`Signed in to the Planasonix workspace.`);
   }
 
-  private attach(api = this.makeApi()): void {
+  private attach(mod: HostedModule, api = this.makeApi(mod)): void {
     this.api = api;
-    this.credentialsApi = new HostedCredentialsApi(this.http());
-    this.syncer = new WorkspaceSync(
+    this.credentialsApi = new mod.HostedCredentialsApi(this.http(mod));
+    this.syncer = new mod.WorkspaceSync(
       {
         store: this.local.store,
         local: this.local.api,
         localCredentials: this.local.credentials,
         vault: this.vault,
         registry: this.registry,
-        journal: new SyncJournal(this.local.journal),
+        journal: new mod.SyncJournal(this.local.journal),
         clock: systemClock,
         logger: this.logger,
       },
@@ -204,13 +224,13 @@ export class HostedWorkspace implements vscode.Disposable {
     );
     this.lastListing = undefined;
     this.composite.setSource('hosted', api);
-    this.poller.start();
-    this.poller.nudge();
+    this.module?.poller.start();
+    this.module?.poller.nudge();
     this.changed.fire();
   }
 
   private detach(): void {
-    this.poller.stop();
+    this.module?.poller.stop();
     this.api = undefined;
     this.credentialsApi = undefined;
     this.syncer = undefined;
@@ -223,17 +243,17 @@ export class HostedWorkspace implements vscode.Disposable {
     return { baseUrl: c.baseUrl, pathPrefix: c.pathPrefix, ...(c.organizationId ? { organizationId: c.organizationId } : {}) };
   }
 
-  private http(): HostedHttp {
-    return new HostedHttp(this.settings(), this.session, { logger: this.logger });
+  private http(mod: HostedModule): InstanceType<HostedModule['HostedHttp']> {
+    return new mod.HostedHttp(this.settings(), this.module!.session, { logger: this.logger });
   }
 
-  private makeApi(): HostedConnectionsApi {
+  private makeApi(mod: HostedModule): HostedConnectionsApi {
     const isSecretField = (type: string, field: string): boolean => this.registry.find(type)?.fields.find((f) => f.name === field)?.secret === true;
-    return new HostedConnectionsApi(this.http(), { introspection: readHostedConfig().introspection, isSecretField });
+    return new mod.HostedConnectionsApi(this.http(mod), { introspection: readHostedConfig().introspection, isSecretField });
   }
 
   dispose(): void {
-    this.poller.stop();
+    this.module?.poller.stop();
     this.changed.dispose();
     this.synced.dispose();
   }
@@ -251,8 +271,9 @@ export class PlanasonixAuthProvider implements vscode.AuthenticationProvider, vs
   }
 
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    const auth = await this.workspace.session.read();
-    const token = auth ? await this.workspace.session.token() : undefined;
+    const session = await this.workspace.session();
+    const auth = await session?.read();
+    const token = auth ? await session?.token() : undefined;
     if (!auth || !token) return [];
     const label = auth.account ?? (auth.kind === 'apiKey' ? 'Planasonix (API key)' : 'Planasonix');
     return [{ id: 'planasonix', accessToken: token, account: { id: label, label }, scopes: [] }];
