@@ -36,7 +36,7 @@ export async function hostedFigures(bench: Bench, sideBySide: SideBySide): Promi
       } while (cursor);
       return n;
     };
-    const list = await sideBySide(9, () => api.listConnections(), plain);
+    const list = await sideBySide(15, () => api.listConnections(), plain);
     bench('hosted_list_10k_ms', Number(list.a.toFixed(1)), 'ms');
     bench('hosted_list_10k_fetch_ms', Number(list.b.toFixed(1)), 'ms');
     bench('hosted_list_overhead_ratio', list.ratio, 'x');

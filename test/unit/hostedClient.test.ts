@@ -118,7 +118,7 @@ describe('hosted API client: numbers kept as the server sent them', () => {
       '[9007199254740993,12345678901234567890.123456789,42,0.30000000000000004,"a 12345678901234567 in text"],' +
       '[-18446744073709551615,1e400,-7,1.5,"x"]]}';
     const { http } = client([json(200, body)]);
-    const parsed = (await http.request('GET', '/api/connections/c1/preview')) as { rows: unknown[][] };
+    const parsed = (await http.request('GET', '/api/connections/c1/preview', { values: true })) as { rows: unknown[][] };
     assert.deepEqual(parsed.rows, [
       ['9007199254740993', '12345678901234567890.123456789', 42, 0.30000000000000004, 'a 12345678901234567 in text'],
       ['-18446744073709551615', '1e400', -7, 1.5, 'x'],

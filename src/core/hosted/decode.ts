@@ -52,24 +52,21 @@ export function toConnection(raw: Json, isSecretField: (type: string, field: str
   if (!id || !name || !type) throw badResponse('a connection with an id, a name and a type');
   const source = isObject(raw.config) ? raw.config : isObject(raw.params) ? raw.params : {};
   const config: ConnectionConfig = {};
-  for (const [k, v] of Object.entries(source)) {
+  for (const k in source) {
+    if (!Object.prototype.hasOwnProperty.call(source, k)) continue;
+    const v = source[k];
     // The deployed back end may put secrets inline in params: they are never kept or shown here.
-    if (isSecretField(type, k)) continue;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') config[k] = v as ConfigValue;
+    if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k)) config[k] = v as ConfigValue;
   }
+  // Built field by field (a list of 10,000 is decoded on every poll).
+  const connection: Connection = { id, name, type, config, scope: 'hosted' };
   const credentialId = str(raw.credentialId) ?? str(raw.credential_id);
   const createdAt = str(raw.createdAt) ?? str(raw.created_at);
   const updatedAt = str(raw.updatedAt) ?? str(raw.updated_at);
-  return {
-    id,
-    name,
-    type,
-    config,
-    ...(credentialId ? { credentialId } : {}),
-    ...(createdAt ? { createdAt } : {}),
-    ...(updatedAt ? { updatedAt } : {}),
-    scope: 'hosted',
-  };
+  if (credentialId) connection.credentialId = credentialId;
+  if (createdAt) connection.createdAt = createdAt;
+  if (updatedAt) connection.updatedAt = updatedAt;
+  return connection;
 }
 
 /** A list of names: `[{name}]` or `["name"]`, under the given key or bare. */

@@ -195,7 +195,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
       limit: query.limit,
       ...(query.orderBy ? { orderBy: query.orderBy.column, direction: query.orderBy.direction } : {}),
     };
-    const o = unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}/preview`, { query: params, signal: options.signal }));
+    const o = unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}/preview`, { query: params, signal: options.signal, values: true }));
     return { ...result(o), truncated: o.truncated === true, ...(typeof o.limit === 'number' ? { limit: o.limit } : {}) };
   }
 
@@ -236,7 +236,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
       ...(request.catalog ? { catalog: request.catalog } : {}),
       ...(request.schema ? { schema: request.schema } : {}),
     };
-    const o = unwrapOne(await this.http.request('POST', '/api/connections/test-query', { body, signal: options.signal }));
+    const o = unwrapOne(await this.http.request('POST', '/api/connections/test-query', { body, signal: options.signal, values: true }));
     const stats = isObject(o.stats) ? o.stats : {};
     return {
       ok: true,

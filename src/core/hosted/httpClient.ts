@@ -39,6 +39,8 @@ export interface RequestSpec {
   signal?: AbortSignal;
   /** For a POST: the key for every try (a caller that resumes an operation later passes the same one). */
   idempotencyKey?: string;
+  /** The body carries values from a database: numbers a double would round are kept as their text. */
+  values?: boolean;
 }
 
 const defaultTimeoutMs = 30_000;
@@ -187,7 +189,7 @@ export class HostedHttp {
         const text = await response.text();
         if (text.trim() === '') return undefined;
         try {
-          return parseJson(text);
+          return spec.values ? parseJson(text) : (JSON.parse(text) as unknown);
         } catch {
           throw new ConnectionError('internal', `${method} ${path}: the server answered ${response.status} with a body that is not JSON.`);
         }
