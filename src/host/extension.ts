@@ -91,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     store,
     api: userApi,
     credentials,
-    journal: context.globalState,
+    state: context.globalState,
   });
 
   const ready = Promise.all([

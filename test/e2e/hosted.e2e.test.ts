@@ -71,11 +71,16 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await row.filter({ hasText: 'offline' }).waitFor({ state: 'detached', timeout: 30_000 });
   });
 
-  it('signs out: the hosted connection goes, the local ones stay', async () => {
+  it('signs out: the hosted connection goes, the local ones stay, and one node offers to sign in again', async () => {
     const { page } = workbench();
     await runCommand(page, 'Planasonix: Sign Out of Planasonix Workspace');
     await toast(page, /Signed out of the Planasonix workspace/).waitFor({ timeout: 30_000 });
     await treeRow(page, 'Hosted sample').waitFor({ state: 'detached', timeout: 30_000 });
     await treeRow(page, 'Sample (SQLite)').waitFor();
+    // One node says so, and signs in again when clicked.
+    const node = page.getByRole('treeitem', { name: 'Planasonix workspace: Signed out. Sign in to see its connections.' });
+    await node.waitFor({ timeout: 30_000 });
+    await node.click();
+    await page.locator('.notifications-toasts', { hasText: /Approve the sign-in in your browser with the code/ }).waitFor({ timeout: 30_000 });
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { CompositeConnectionsApi } from '../../src/core/api/composite';
+import { SignedOutApi } from '../../src/core/api/signedOut';
 import { ConnectionsModel } from '../../src/core/api/connectionsModel';
 import type { Connection } from '../../src/core/api/types';
 import { ConnectionError } from '../../src/core/errors';
@@ -167,6 +168,37 @@ describe('connections model: the only thing host code reads', () => {
     team.fail.delete('listConnections');
     await model.refresh();
     assert.equal(model.isStale('t'), false);
+    model.dispose();
+  });
+
+  it('after a sign-out, shows one node that says so instead of the workspace, keeping none of its connections', async () => {
+    const mine = new FakeConnectionsApi([conn('a', 'Mine')], { a: {} });
+    const team = new FakeConnectionsApi([conn('t', 'Team')], { t: {} });
+    const api = new CompositeConnectionsApi([
+      { scope: 'user', api: mine },
+      { scope: 'hosted', api: team },
+    ]);
+    const model = new ConnectionsModel(api);
+    await model.ready;
+    api.setSource('hosted', new SignedOutApi());
+    await model.refresh();
+    assert.deepEqual(
+      model.list().map((c) => c.name),
+      ['Mine'],
+    );
+    const explorer = new ExplorerModel(
+      api,
+      model,
+      new ConnectorRegistry(),
+      () => 100,
+      () => undefined,
+    );
+    const roots = await explorer.children(undefined);
+    assert.deepEqual(
+      roots.map((n) => (n.kind === 'message' ? `${n.errorCode}: ${n.text}` : n.kind)),
+      ['auth_failed: Planasonix workspace: Signed out. Sign in to see its connections.', 'connection'],
+    );
+    assert.equal((await model.lookup('t')).state, 'unreachable', "a signed-out workspace's connection is not declared deleted");
     model.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import { ConnectionError, errorMessage } from '../errors';
 import { Emitter } from '../events';
+import { signedOutCode } from './signedOut';
 import type {
   ApiDisposable,
   CatalogsResponse,
@@ -99,7 +100,13 @@ export class CompositeConnectionsApi implements ConnectionsApi {
       const source = this.sources[i]!;
       if (result.status === 'rejected') {
         const reason: unknown = result.reason;
-        unavailable.push({ scope: source.scope, code: ConnectionError.is(reason) ? reason.code : 'internal', message: errorMessage(reason) });
+        const signedOut = ConnectionError.is(reason) && reason.details?.serverCode === signedOutCode;
+        unavailable.push({
+          scope: source.scope,
+          code: ConnectionError.is(reason) ? reason.code : 'internal',
+          message: errorMessage(reason),
+          ...(signedOut ? { signedOut } : {}),
+        });
         return;
       }
       for (const c of result.value.data) {

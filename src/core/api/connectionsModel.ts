@@ -46,7 +46,7 @@ export class ConnectionsModel {
           const { data, meta } = await this.api.listConnections();
           const unavailable = meta.unavailable ?? [];
           // A source that could not be listed keeps its last known connections, marked stale.
-          const down = new Set(unavailable.map((u) => u.scope));
+          const down = new Set(unavailable.filter((u) => !u.signedOut).map((u) => u.scope));
           const listed = new Set(data.map((c) => c.id));
           const kept = [...this.connections.values()].filter((c) => c.scope !== undefined && down.has(c.scope) && !listed.has(c.id));
           this.connections = new Map([...data, ...kept].map((c) => [c.id, c]));

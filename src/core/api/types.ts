@@ -54,7 +54,13 @@ export interface ListConnectionsResponse {
   meta: {
     total: number;
     /** extension: sources that could not be listed this time; their connections are missing from data. */
-    unavailable?: { scope: ConnectionScope; code: string; message: string }[];
+    unavailable?: {
+      scope: ConnectionScope;
+      code: string;
+      message: string;
+      /** The user signed out of this source: its connections are not kept as last listed. */
+      signedOut?: boolean;
+    }[];
   };
 }
 

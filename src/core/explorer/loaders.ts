@@ -130,7 +130,7 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry,
     kind: 'message',
     id: `unavailable:${u.scope}`,
     severity: 'error',
-    text: `Could not list the ${sourceNames[u.scope]}: ${u.message}`,
+    text: u.signedOut ? `${sourceNames[u.scope]}: ${u.message}` : `Could not list the ${sourceNames[u.scope]}: ${u.message}`,
     detail: `${u.code}: ${u.message}`,
     errorCode: u.code as ConnectionErrorCode,
   }));

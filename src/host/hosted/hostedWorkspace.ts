@@ -7,6 +7,7 @@ import type { HostedConnectionsApi } from '../../core/hosted/hostedConnectionsAp
 import type { HostedCredentialsApi } from '../../core/hosted/hostedCredentialsApi';
 import type { HostedSettings } from '../../core/hosted/httpClient';
 import { hostedAuthKey } from '../../core/hosted/keys';
+import { SignedOutApi } from '../../core/api/signedOut';
 import type { Logger, SecretVault } from '../../core/ports';
 import { systemClock } from '../../core/ports';
 import type { ConnectionsApi } from '../../core/api/types';
@@ -32,9 +33,11 @@ export interface LocalSide {
   store: ConnectionStore;
   api: ConnectionsApi;
   credentials: CredentialsApi;
-  /** Where interrupted publishes are written down (global state). */
-  journal: KeyValueStore;
+  /** Global state: where interrupted publishes are written down, and whether the user signed out. */
+  state: KeyValueStore;
 }
+
+const signedOutKey = 'planasonix.hosted.signedOut';
 
 export class HostedWorkspace implements vscode.Disposable {
   private module: { mod: HostedModule; session: HostedSession; poller: WorkspacePoller } | undefined;
@@ -153,6 +156,8 @@ export class HostedWorkspace implements vscode.Disposable {
   async restore(): Promise<void> {
     const session = await this.session();
     if (session && (await session.read())) this.attach((await this.loaded()).mod);
+    // Signed out earlier: one node says so, with Sign In (nothing is asked of the server).
+    else if (this.local.state.get<boolean>(signedOutKey)) this.composite.setSource('hosted', new SignedOutApi());
   }
 
   async signInWithApiKey(): Promise<void> {
@@ -188,6 +193,8 @@ export class HostedWorkspace implements vscode.Disposable {
   async signOut(): Promise<void> {
     await (await this.loaded()).session.signOut();
     this.detach();
+    await this.local.state.update(signedOutKey, true);
+    this.composite.setSource('hosted', new SignedOutApi());
     void notify.info(msg`Signed out of the Planasonix workspace. No token is left on this machine.`);
   }
 
@@ -215,7 +222,7 @@ export class HostedWorkspace implements vscode.Disposable {
         localCredentials: this.local.credentials,
         vault: this.vault,
         registry: this.registry,
-        journal: new mod.SyncJournal(this.local.journal),
+        journal: new mod.SyncJournal(this.local.state),
         clock: systemClock,
         logger: this.logger,
       },
@@ -224,6 +231,7 @@ export class HostedWorkspace implements vscode.Disposable {
     );
     this.lastListing = undefined;
     this.composite.setSource('hosted', api);
+    void this.local.state.update(signedOutKey, undefined);
     this.module?.poller.start();
     this.module?.poller.nudge();
     this.changed.fire();
