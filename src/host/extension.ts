@@ -47,6 +47,9 @@ export interface PlanasonixTestApi {
   bindings: EditorBindings;
   history: QueryHistory;
   treeView: vscode.TreeView<ExplorerNode>;
+  hosted: HostedWorkspace;
+  /** The extension's secret storage, to check what is (and is not) kept there. */
+  secrets: vscode.SecretStorage;
   ready: Promise<unknown>;
   storeFile: string;
   /** Milliseconds spent inside activate(), for the activate_ms benchmark. */
@@ -212,6 +215,8 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     bindings,
     history,
     treeView,
+    hosted,
+    secrets: context.secrets,
     ready,
     storeFile: store.file,
     activationMs: performance.now() - started,

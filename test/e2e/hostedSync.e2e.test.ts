@@ -63,10 +63,17 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await codeToast.waitFor({ timeout: 30_000 });
     const code = /code ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec((await codeToast.textContent()) ?? '')?.[1];
     assert.ok(code, 'the notification shows the user code');
-    assert.ok(await codeToast.getByRole('button', { name: 'Open Browser' }).count(), 'a button opens the approval page');
-    const approval = await page.context().newPage();
-    await approval.goto(`${server.url}/device?user_code=${code}`);
-    assert.equal(await approval.locator('#code').textContent(), code);
+    // The button opens the approval page with the code filled in, as a new browser tab.
+    const opened = page.context().waitForEvent('page', { timeout: 30_000 });
+    await codeToast.getByRole('button', { name: 'Open Browser' }).click();
+    const approval = await opened;
+    await approval.waitForLoadState();
+    // code-server opens a loopback link through its port proxy, without the link's path and query:
+    // the page then asks for the code, as a device-flow page does.
+    const port = new URL(server.url).port;
+    assert.ok(approval.url() === `${server.url}/device?user_code=${code}` || approval.url().endsWith(`/proxy/${port}/`), approval.url());
+    const field = approval.locator('#code');
+    if ((await field.inputValue()) === '') await field.fill(code);
     await approval.locator('#approve').click();
     await approval.getByText('Approved').waitFor();
     await approval.close();

@@ -327,6 +327,30 @@ describe('hosted sync: an interrupted publish is finished or undone, never half-
     }
   });
 
+  it('a copy to this machine interrupted at its request creates nothing here; the next one creates exactly one', async () => {
+    for (const fault of [
+      { times: 1e9, status: 503 },
+      { times: 1e9, drop: true },
+      { times: 1e9, status: 429, retryAfter: '1' },
+    ] as Fault[]) {
+      const w = await world();
+      try {
+        const remote = await w.api.createConnection({ name: 'Team PG', type: 'postgres', config: pgConfig });
+        w.server.faults.push(fault);
+        await assert.rejects(w.sync.copyToMachine(remote.id, { secrets: { password } }));
+        assert.deepEqual((await w.local.api.listConnections()).data, [], JSON.stringify(fault));
+        assert.deepEqual(w.local.credentialKeys(), [], 'a credential was left behind');
+        w.server.faults.length = 0;
+        await w.sync.copyToMachine(remote.id, { secrets: { password } });
+        await assert.rejects(w.sync.copyToMachine(remote.id, {}), /already on this machine/);
+        assert.equal((await w.local.api.listConnections()).data.length, 1);
+        assert.equal(w.local.credentialKeys().length, 1);
+      } finally {
+        await w.close();
+      }
+    }
+  });
+
   it('a failed push or pull leaves both sides as they were, and the next pass finishes it once', async () => {
     const w = await world();
     try {

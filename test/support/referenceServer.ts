@@ -144,7 +144,7 @@ export class ReferenceServer {
         return;
       }
     }
-    if (path.startsWith('/api/v2/auth/') || path === '/api/auth/refresh' || path === '/device') {
+    if (path.startsWith('/api/v2/auth/') || path === '/api/auth/refresh' || path === '/device' || path === '/') {
       return this.auth(method, path, url.searchParams, body, res);
     }
     if (this.keys.size > 0) {
@@ -338,13 +338,18 @@ export class ReferenceServer {
       this.refreshTokens.delete(token); // rotation: each refresh token is good once
       return send(res, 200, this.issue());
     }
-    if (method === 'GET' && path === '/device') {
-      // The approval page a user opens from VS Code: one button, posting the code.
+    if (method === 'GET' && (path === '/device' || path === '/')) {
+      // The approval page a user opens from VS Code: the code (filled in from the link, or typed) and one
+      // button. Its request path is relative, so the page also works behind code-server's port proxy,
+      // which opens loopback links as /proxy/<port>/ (without their path).
       const code = (q.get('user_code') ?? '').replace(/[^A-Z0-9-]/gi, '');
+      const target = path === '/' ? 'api/v2/auth/device/authorize' : '../api/v2/auth/device/authorize';
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(
-        `<!doctype html><title>Approve sign-in</title><h1>Sign in to Planasonix</h1><p>Code <b id="code">${code}</b></p>` +
-          `<button id="approve" onclick="fetch('/api/v2/auth/device/authorize',{method:'POST',body:JSON.stringify({userCode:'${code}'})}).then(()=>document.body.append('Approved. You can close this page.'))">Approve</button>`,
+        `<!doctype html><title>Approve sign-in</title><h1>Sign in to Planasonix</h1>` +
+          `<label>Code shown in VS Code <input id="code" value="${code}" autocomplete="off"></label>` +
+          `<button id="approve" onclick="fetch('${target}',{method:'POST',body:JSON.stringify({userCode:document.getElementById('code').value.trim().toUpperCase()})})` +
+          `.then(()=>document.body.append('Approved. You can close this page.'))">Approve</button>`,
       );
       return;
     }

@@ -89,6 +89,12 @@ export class SyncSides {
 
   /** The workspace's version becomes this machine's; the link records that both agree. */
   async applyHere(record: StoredConnection, remote: Version, link: ConnectionLink): Promise<void> {
+    if (remote.type !== record.type) {
+      throw new ConnectionError(
+        'conflict',
+        `The workspace changed "${record.name}" from ${record.type} to ${remote.type}; unlink this copy and copy the workspace's connection again.`,
+      );
+    }
     const name = checkName(remote.name);
     const now = this.now();
     await this.deps.store.mutate((records) => {

@@ -168,6 +168,11 @@ export class HostedWorkspace implements vscode.Disposable {
       ignoreFocusOut: true,
     });
     if (!key) return;
+    await this.useApiKey(key);
+  }
+
+  /** Signs in with an API key (kept in secret storage only) and attaches the workspace once it answers. */
+  async useApiKey(key: string): Promise<void> {
     const { session } = await this.loaded();
     await session.useApiKey(key);
     await this.verifyAndAttach();

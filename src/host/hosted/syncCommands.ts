@@ -64,7 +64,7 @@ export function registerSyncCommands(deps: Deps): vscode.Disposable[] {
       );
       if (choice === 'Unlink') await requireSync(hosted).unlink(connection.id);
     }),
-    hosted.onDidSync((report) => void announce(deps, report, announced)),
+    hosted.onDidSync((report) => announce(deps, report, announced)),
   ];
 }
 
@@ -196,18 +196,20 @@ function summary(report: SyncReport): string {
 }
 
 /** Says what needs the user once per occurrence; routine changes go to the log and the status bar. */
-async function announce(deps: Deps, report: SyncReport, announced: Set<string>): Promise<void> {
+function announce(deps: Deps, report: SyncReport, announced: Set<string>): void {
   for (const p of report.pulled) deps.logger.info(`Sync: "${p.name}" updated from the Planasonix workspace.`);
   for (const p of report.pushed) deps.logger.info(`Sync: "${p.name}" sent to the Planasonix workspace.`);
   for (const f of report.failed) deps.logger.warn(`Sync: "${f.name}" could not be synced: ${f.message}`);
   if (report.pulled.length + report.pushed.length > 0) vscode.window.setStatusBarMessage(`Planasonix: ${summary(report)}`, 5000);
+  // Not awaited: each notification waits for the user on its own, none holds up the others.
   for (const p of report.pulled.filter((x) => x.targetChanged)) {
-    const choice = await notify.warn(
-      msg`"${p.name}" was pointed at a new target in your Planasonix workspace. Its password on this machine is not sent there until you confirm.`,
-      {},
-      'Review Target',
-    );
-    if (choice) await vscode.commands.executeCommand('planasonix.connections.confirmTarget', p.localId);
+    void notify
+      .warn(
+        msg`"${p.name}" was pointed at a new target in your Planasonix workspace. Its password on this machine is not sent there until you confirm.`,
+        {},
+        'Review Target',
+      )
+      .then((choice) => choice && vscode.commands.executeCommand('planasonix.connections.confirmTarget', p.localId));
   }
   const current = new Set(report.waiting.map((w) => `${w.localId}:${w.waiting}`));
   for (const key of [...announced]) if (!current.has(key)) announced.delete(key);
@@ -219,7 +221,8 @@ async function announce(deps: Deps, report: SyncReport, announced: Set<string>):
       w.waiting === 'conflict'
         ? msg`"${w.name}" was changed both on this machine and in your Planasonix workspace. Nothing was overwritten.`
         : msg`"${w.name}" was deleted from your Planasonix workspace. The copy on this machine was kept.`;
-    const choice = await notify.warn(text, {}, w.waiting === 'conflict' ? 'Compare and Resolve…' : 'Decide…');
-    if (choice) await vscode.commands.executeCommand('planasonix.hosted.resolveConflict', w.localId);
+    void notify
+      .warn(text, {}, w.waiting === 'conflict' ? 'Compare and Resolve…' : 'Decide…')
+      .then((choice) => choice && vscode.commands.executeCommand('planasonix.hosted.resolveConflict', w.localId));
   }
 }
