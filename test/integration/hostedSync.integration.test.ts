@@ -120,6 +120,17 @@ describe('hosted sync: publish, copy and linked connections against the referenc
     w.server.log.length = 0;
     await assert.rejects(all.listTables(copy.id, {}));
     assert.ok(w.server.log.some((r) => r.path.startsWith(`/api/connections/${remote.id}/`)));
+    // Its test goes to the workspace too; with a password typed in the form (a local credential), it does not.
+    w.server.log.length = 0;
+    await all.testConnection({ type: copy.type, config: copy.config, connectionId: copy.id });
+    assert.deepEqual(
+      w.server.log.filter((r) => r.method === 'POST').map((r) => r.path),
+      ['/api/connections/test'],
+    );
+    w.server.log.length = 0;
+    const typed = await w.local.credentials.createCredential({ name: 'typed', type: 'database', config: { password } });
+    await all.testConnection({ type: copy.type, config: copy.config, connectionId: copy.id, credentialId: typed.id, targetConfirmed: true });
+    assert.deepEqual(w.server.log, [], 'a test with a typed password went to the workspace');
     // Signed out, it says how to browse it instead of failing obscurely.
     all.setSource('hosted', undefined);
     await all.listConnections();

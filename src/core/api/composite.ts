@@ -156,6 +156,8 @@ export class CompositeConnectionsApi implements ConnectionsApi {
   async testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse> {
     // A saved connection's test goes to the back end that holds it (its credential lives there).
     if (!request.connectionId) return this.sources[0]!.api.testConnection(request, options);
+    // With a credential of its own (typed in the form, or saved here), a connection is tested where it is kept.
+    if (request.credentialId) return (await this.ownerOf(request.connectionId)).api.testConnection(request, options);
     const route = await this.route(request.connectionId);
     if (route.id === request.connectionId) return route.api.testConnection(request, options);
     // A copy browsed through the workspace is tested there, with the workspace's credential.

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/ports';
 import type { SyncReport, WorkspaceSync } from '../../core/sync/workspaceSync';
 import { registerCommand } from '../commands/commandHost';
 import { resolveConnection } from '../commands/connectionCommands';
-import { inputBox, msg, notify, pick, withNotificationProgress } from '../ui/untrusted';
+import { inertInLabel, inputBox, msg, notify, pick, withNotificationProgress } from '../ui/untrusted';
 import { type ConflictEditor } from './conflictEditor';
 import type { HostedWorkspace } from './hostedWorkspace';
 
@@ -145,7 +145,7 @@ async function copyToMachine(deps: Deps, connection: Connection): Promise<void> 
         },
         { label: 'Connect directly from this machine', detail: 'Type the password now; it is kept in VS Code secret storage only.', direct: true },
       ],
-      { title: `Copy "${connection.name}" to this machine`, placeHolder: 'The API never returns secrets: how should the copy connect?' },
+      { title: inertInLabel(`Copy "${connection.name}" to this machine`), placeHolder: 'The API never returns secrets: how should the copy connect?' },
     );
     if (!how) return;
     if (how.direct) {
@@ -161,7 +161,7 @@ async function copyToMachine(deps: Deps, connection: Connection): Promise<void> 
   let name: string | undefined = connection.name;
   if (taken) {
     name = await inputBox({
-      title: 'A connection on this machine already has that name',
+      title: inertInLabel(`A connection on this machine is already named "${connection.name}"`),
       prompt: 'Name for the copy on this machine',
       value: `${connection.name} (workspace)`,
       ignoreFocusOut: true,
