@@ -24,6 +24,14 @@ import {
   webviewFrame,
 } from './workbench';
 
+/** Edit Connection from the palette, picking by name (the tree may be refreshing under a right-click while the workspace is polled). */
+async function editFromPalette(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Planasonix: Edit Connection');
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('input').fill(name);
+  await widget.locator('.monaco-list-row', { hasText: name }).first().click();
+}
+
 /** The accounts the Accounts menu lists (it is closed again). */
 async function accountsMenu(page: Page): Promise<string> {
   await page.locator('.activitybar .action-label[aria-label^="Accounts"]').click();
@@ -143,7 +151,7 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await runCommand(page, 'View: Close All Editors');
     await page.locator('iframe.webview').first().waitFor({ state: 'detached' });
     // This machine renames it in the form; the workspace renames it too, differently.
-    await contextMenu(page, treeRow(page, 'Sample (SQLite)'), 'Edit Connection');
+    await editFromPalette(page, 'Sample (SQLite)');
     const form = await openForm(page, 'Edit Sample (SQLite)');
     assert.equal(await input(form, 'name').inputValue(), 'Sample (SQLite)');
     await setField(form, 'name', 'Sample (mine)');
@@ -171,6 +179,42 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await page.locator('.tab', { hasText: 'Planasonix workspace ↔ this machine' }).waitFor({ state: 'detached' });
   });
 
+  it("merges a conflict by editing this machine's side in the diff editor: both sides get the edited version", async () => {
+    const { page } = workbench();
+    await clearNotifications(page);
+    const remote = (await server.backend.api.listConnections()).data.find((c) => c.name === 'Sample (team)')!;
+    await editFromPalette(page, 'Sample (team)');
+    const form = await openForm(page, 'Edit Sample (team)');
+    await setField(form, 'name', 'Sample (mine again)');
+    await form.locator('#save').click();
+    await toast(page, 'Connection "Sample (mine again)" saved.').waitFor();
+    await server.backend.api.updateConnection(remote.id, { name: 'Sample (team again)' });
+    await runCommand(page, 'View: Close All Editors');
+    await clearNotifications(page);
+    await runCommand(page, 'Planasonix: Sync with Planasonix Workspace');
+    await treeRow(page, 'Sample (mine again)').filter({ hasText: 'sync conflict' }).waitFor({ timeout: 30_000 });
+    await clearNotifications(page);
+    await runCommand(page, 'Planasonix: Resolve Sync Conflict…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sample (mine again)' }).first().click();
+    const line = page.locator('.editor-instance .monaco-diff-editor .editor.modified .view-line', { hasText: 'Sample (mine again)' });
+    await line.waitFor({ timeout: 30_000 });
+    await line.click();
+    // Select the name inside its quotes and type over it (typing quotes or brackets would auto-close).
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    for (let i = 0; i < 'Sample (mine again)'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.type('Sample merged');
+    await page.locator('.editor-instance .monaco-diff-editor .editor.modified .view-line', { hasText: '"name": "Sample merged",' }).waitFor();
+    await workbench().screenshot('hosted-sync-05-merge');
+    await toast(page, /the workspace's version is on the left/)
+      .getByRole('button', { name: 'Use the Right Side (Merged)' })
+      .click();
+    await toast(page, /is in sync again/).waitFor({ timeout: 30_000 });
+    await treeRow(page, 'Sample merged').filter({ hasText: 'linked to Planasonix' }).waitFor({ timeout: 30_000 });
+    assert.equal((await server.backend.api.getConnection(remote.id)).name, 'Sample merged');
+  });
+
   it('signs out: the account leaves the Accounts menu, its token is never used again, local connections stay', async () => {
     const { page } = workbench();
     await clearNotifications(page);
@@ -178,7 +222,7 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await toast(page, /Signed out of the Planasonix workspace. No token is left on this machine/).waitFor({ timeout: 30_000 });
     const signedOutAt = server.log.length;
     await treeRow(page, 'Team warehouse').waitFor({ state: 'detached', timeout: 30_000 });
-    await treeRow(page, 'Sample (team)').waitFor();
+    await treeRow(page, 'Sample merged').waitFor();
     assert.doesNotMatch(await accountsMenu(page), /Planasonix/);
     // Longer than a poll interval: nothing more reaches the workspace.
     await page.waitForTimeout(7000);

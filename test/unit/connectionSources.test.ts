@@ -201,4 +201,22 @@ describe('connections model: the only thing host code reads', () => {
     assert.equal((await model.lookup('t')).state, 'unreachable', "a signed-out workspace's connection is not declared deleted");
     model.dispose();
   });
+
+  it('tells the views only when a listing differs from the last one (a poll that found nothing redraws nothing)', async () => {
+    const mine = new FakeConnectionsApi([conn('a', 'Mine')], { a: {} });
+    const model = new ConnectionsModel(mine);
+    await model.ready;
+    let events = 0;
+    model.onDidChange(() => events++);
+    await model.refresh();
+    await model.refresh();
+    assert.equal(events, 0);
+    mine.setConnections([conn('a', 'Mine'), conn('b', 'New')]);
+    await model.refresh();
+    assert.equal(events, 1);
+    mine.fail.set('listConnections', new ConnectionError('unreachable', 'down'));
+    await model.refresh();
+    assert.equal(events, 2, 'going offline is a change (the views mark the list stale)');
+    model.dispose();
+  });
 });

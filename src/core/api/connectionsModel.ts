@@ -23,6 +23,8 @@ export class ConnectionsModel {
   /** Connections shown from an earlier listing because their source could not be listed now. */
   private staleIds = new Set<string>();
   private pending: Promise<void> | undefined;
+  /** What the last announced listing held. */
+  private signature: string | undefined;
   private again = false;
   private readonly changed = new Emitter();
   private readonly subscription: ApiDisposable;
@@ -63,6 +65,10 @@ export class ConnectionsModel {
     };
     this.pending = run().finally(() => {
       this.pending = undefined;
+      // Views follow only a listing that differs from the last (a poll that found nothing redraws nothing).
+      const signature = JSON.stringify([[...this.connections.values()], [...this.staleIds], this.problem ?? null, this.unavailable]);
+      if (signature === this.signature) return;
+      this.signature = signature;
       this.changed.fire();
     });
     return this.pending;

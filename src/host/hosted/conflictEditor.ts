@@ -40,34 +40,48 @@ export class ConflictEditor implements vscode.TextDocumentContentProvider, vscod
     return this.contents.get(uri.toString()) ?? '';
   }
 
-  /** Shows both versions and applies what the user picks. Returns false when the workspace's copy is gone. */
+  /** Shows both versions and applies what the user picks; an invalid merge is said and asked again, never lost. */
   async open(sync: WorkspaceSync, connection: Connection): Promise<void> {
     const { local, remote } = await sync.versions(connection.id);
     if (!remote) throw new ConnectionError('not_found', `"${connection.name}" is no longer in your Planasonix workspace.`);
     const left = vscode.Uri.from({ scheme: syncScheme, path: `/${connection.id}/workspace.json` });
     this.contents.set(left.toString(), asDocument(remote));
     const right = vscode.Uri.file(path.join(this.storageDir, 'sync-merge', `${connection.id}.json`));
-    await fs.mkdir(path.dirname(right.fsPath), { recursive: true });
-    await fs.writeFile(right.fsPath, asDocument(local), { mode: 0o600 });
+    // A merge being edited (the editor still open) is kept; otherwise this machine's version is the start.
+    const editing = vscode.workspace.textDocuments.some((d) => d.uri.toString() === right.toString() && d.isDirty);
+    if (!editing) {
+      await fs.mkdir(path.dirname(right.fsPath), { recursive: true });
+      await fs.writeFile(right.fsPath, asDocument(local), { mode: 0o600 });
+    }
     const title = `${visibleText(connection.name)}: Planasonix workspace ↔ this machine`;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false });
-    const choice = await notify.warn(
-      msg`"${connection.name}": the workspace's version is on the left, this machine's on the right. Edit the right side to merge, then choose.`,
-      {},
-      keepLocal,
-      keepWorkspace,
-      useMerged,
-    );
-    if (!choice) return;
     const seen = { local: local.version, remote: remote.version };
-    try {
-      if (choice === keepLocal) await sync.resolveConflict(connection.id, { keep: 'local' }, seen);
-      else if (choice === keepWorkspace) await sync.resolveConflict(connection.id, { keep: 'workspace' }, seen);
-      else await sync.resolveConflict(connection.id, { merged: await this.readMerged(right, local) }, seen);
-    } catch (error) {
-      if (ConnectionError.is(error, 'conflict')) void notify.warn(msg`${error.message}`);
-      else throw error;
-      return;
+    for (;;) {
+      const choice = await notify.warn(
+        msg`"${connection.name}": the workspace's version is on the left, this machine's on the right. Edit the right side to merge, then choose.`,
+        {},
+        keepLocal,
+        keepWorkspace,
+        useMerged,
+      );
+      if (!choice) return; // dismissed: nothing changes, the conflict stays marked
+      try {
+        if (choice === keepLocal) await sync.resolveConflict(connection.id, { keep: 'local' }, seen);
+        else if (choice === keepWorkspace) await sync.resolveConflict(connection.id, { keep: 'workspace' }, seen);
+        else await sync.resolveConflict(connection.id, { merged: await this.readMerged(right, local) }, seen);
+        break;
+      } catch (error) {
+        if (ConnectionError.is(error, 'invalid_config')) {
+          // The edit is still there to fix.
+          void notify.error(msg`${error.message}`);
+          continue;
+        }
+        if (ConnectionError.is(error, 'conflict')) {
+          void notify.warn(msg`${error.message}`);
+          return;
+        }
+        throw error;
+      }
     }
     await this.close(right);
     this.contents.delete(left.toString());
