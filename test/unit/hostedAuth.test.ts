@@ -53,6 +53,21 @@ describe('hosted sign-in: device authorization', () => {
     assert.equal(f.waits.length, 3, 'it stopped once the code had expired');
   });
 
+  it('sends the user only to a web page: a command: or file: approval link from the server is refused or dropped', async () => {
+    const answer = (verificationUri: string, verificationUriComplete: string) =>
+      json(200, { deviceCode: 'd', userCode: 'ABCD-EFGH', verificationUri, verificationUriComplete, expiresIn: 60, interval: 1 });
+    const ok = await flow([answer('https://app.example.test/device', 'command:workbench.action.terminal.new')]).device.start();
+    assert.equal(ok.verificationUri, 'https://app.example.test/device');
+    assert.equal(ok.verificationUriComplete, undefined, 'a command: link was kept');
+    for (const bad of ['command:planasonix.hosted.signOut', 'file:///etc/passwd', 'http://evil.example.test/device', 'javascript:alert(1)']) {
+      await assert.rejects(flow([answer(bad, bad)]).device.start(), /not an HTTPS address/, bad);
+    }
+    assert.equal(
+      (await flow([answer('http://127.0.0.1:9/device', 'http://127.0.0.1:9/device?user_code=A')]).device.start()).verificationUriComplete,
+      'http://127.0.0.1:9/device?user_code=A',
+    );
+  });
+
   it('stops polling when the user cancels', async () => {
     const controller = new AbortController();
     controller.abort();

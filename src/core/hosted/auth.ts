@@ -1,7 +1,7 @@
 import { ConnectionError } from '../errors';
 import { hostedAuthKey } from './keys';
 import type { SecretVault } from '../ports';
-import { HostedHttp, sleep, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
+import { checkBaseUrl, HostedHttp, sleep, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
 
 /** What the device authorization start returns (camelCase, as Planasonix spells it). */
 export interface DeviceAuthorization {
@@ -67,11 +67,16 @@ export class DeviceFlow {
     if (!isObject(o) || typeof o.deviceCode !== 'string' || typeof o.userCode !== 'string' || typeof o.verificationUri !== 'string') {
       throw new ConnectionError('auth_failed', 'The Planasonix sign-in did not start: the server sent no device code.');
     }
+    // The page the user is sent to: a web page (HTTPS, or HTTP on this machine), never a command: or file: link.
+    const complete = typeof o.verificationUriComplete === 'string' && isWebPage(o.verificationUriComplete) ? o.verificationUriComplete : undefined;
+    if (!isWebPage(o.verificationUri)) {
+      throw new ConnectionError('auth_failed', 'The Planasonix sign-in did not start: the approval page the server named is not an HTTPS address.');
+    }
     return {
       deviceCode: o.deviceCode,
       userCode: o.userCode,
       verificationUri: o.verificationUri,
-      ...(typeof o.verificationUriComplete === 'string' ? { verificationUriComplete: o.verificationUriComplete } : {}),
+      ...(complete ? { verificationUriComplete: complete } : {}),
       expiresIn: typeof o.expiresIn === 'number' ? o.expiresIn : 900,
       interval: typeof o.interval === 'number' && o.interval >= 0 ? o.interval : 5,
     };
@@ -198,5 +203,15 @@ export class HostedSession implements TokenSource {
       }
       throw error;
     }
+  }
+}
+
+/** An address a browser may open for the user: HTTPS, or plain HTTP to this machine's loopback. */
+export function isWebPage(address: string): boolean {
+  try {
+    checkBaseUrl(address);
+    return true;
+  } catch {
+    return false;
   }
 }
