@@ -117,14 +117,21 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     await destroy(connection);
   });
 
-  it('keeps exact values only where asked: the driver rounds NUMBER(38,0) unless fetched as strings', async () => {
+  it('keeps exact values only where asked: NUMBER(38,0) is rounded unless fetched as strings, and NULL is "NULL" unless representNullAsStringNull is off', async () => {
     const connection = await connect({ password: 'alice-pw' });
     const numbers = (await run(connection, 'SELECT * FROM ALL_TYPES')).rows[0]!;
     assert.equal(typeof numbers.N38_0, 'number', 'the driver turns NUMBER(38,0) into a (rounded) number');
     const strings = (await run(connection, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows[0]!;
     assert.equal(strings.N38_0, '12345678901234567890123456789012345678');
     assert.equal(strings.N19_18, '1.234567890123456789');
+    // ...but then a NULL number is the string "NULL", unless the connection says otherwise.
+    const nullRow = (await run(connection, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows[1]!;
+    assert.equal(nullRow.N38_0, 'NULL');
     await destroy(connection);
+    const exact = await connect({ password: 'alice-pw', representNullAsStringNull: false });
+    const [value, empty] = (await run(exact, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows;
+    assert.deepEqual([value!.N38_0, empty!.N38_0, empty!.S], ['12345678901234567890123456789012345678', null, null]);
+    await destroy(exact);
   });
 
   it('describes a statement without running it, with its columns and (on the wire) its type; runs nothing that changes data', async () => {
