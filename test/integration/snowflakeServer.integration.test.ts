@@ -119,8 +119,18 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
 
   it('keeps exact values only where asked: NUMBER(38,0) is rounded unless fetched as strings, and NULL is "NULL" unless representNullAsStringNull is off', async () => {
     const connection = await connect({ password: 'alice-pw' });
+    const telemetry = (): string[] => server.log.filter((r) => r.path === '/telemetry/send').map((r) => JSON.stringify(r.body));
+    const before = telemetry().length;
     const numbers = (await run(connection, 'SELECT * FROM ALL_TYPES')).rows[0]!;
     assert.equal(typeof numbers.N38_0, 'number', 'the driver turns NUMBER(38,0) into a (rounded) number');
+    // ...and tells Snowflake so, in-band, with no switch to turn it off: the connector must never let it round.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(
+      telemetry()
+        .slice(before)
+        .some((t) => t.includes('selecting_with_precision_loss')),
+      telemetry().join('\n'),
+    );
     const strings = (await run(connection, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows[0]!;
     assert.equal(strings.N38_0, '12345678901234567890123456789012345678');
     assert.equal(strings.N19_18, '1.234567890123456789');
@@ -129,8 +139,19 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     assert.equal(nullRow.N38_0, 'NULL');
     await destroy(connection);
     const exact = await connect({ password: 'alice-pw', representNullAsStringNull: false });
-    const [value, empty] = (await run(exact, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows;
+    const quiet = telemetry().length;
+    const fetched = await run(exact, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] });
+    const [value, empty] = fetched.rows;
     assert.deepEqual([value!.N38_0, empty!.N38_0, empty!.S], ['12345678901234567890123456789012345678', null, null]);
+    await new Promise((r) => setTimeout(r, 200));
+    // Found here: even fetched as strings, the driver converts to a number first and reports the loss to
+    // Snowflake (in-band, no switch). The connector has to stop that request itself (issue 13).
+    const queryId = (fetched.statement as { getQueryId(): string }).getQueryId();
+    assert.ok(
+      telemetry()
+        .slice(quiet)
+        .some((t) => t.includes('selecting_with_precision_loss') && t.includes(queryId)),
+    );
     await destroy(exact);
   });
 
