@@ -96,6 +96,14 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await workbench().screenshot('hosted-sync-01-device-sign-in');
   });
 
+  it('shows a connection added in the workspace, and drops one deleted there, without any refresh (polling)', async () => {
+    const { page } = workbench();
+    const added = await server.backend.api.createConnection({ name: 'Added remotely', type: 'sqlite', config: { path: '/nonexistent/remote.sqlite' } });
+    await treeRow(page, 'Added remotely').waitFor({ timeout: 30_000 });
+    await server.backend.api.deleteConnection(added.id);
+    await treeRow(page, 'Added remotely').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
   it('browses the hosted connection to its columns, previews it and runs a test query, all through the API', async () => {
     const { page } = workbench();
     await clearNotifications(page);
