@@ -5,8 +5,6 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../src/core/explorer/nodes';
@@ -313,39 +311,6 @@ describe('Planasonix Connections in the real extension host', function () {
     await t.api.deleteConnection(created.id);
     const after = await t.api.testConnection({ type: 'postgres', config: created.config, credentialId: created.credentialId });
     assert.equal(after.errorCode, 'auth_failed', 'the secret outlived its connection');
-  });
-
-  it('keeps a Planasonix sign-in only in SecretStorage (never in settings), and sign-out leaves no token there', async () => {
-    const key = 'plnx_ext_host_key_0123456789';
-    const seen: string[] = [];
-    // A stand-in for the workspace that only lists: what the sign-in needs to be verified.
-    const server = http.createServer((req, res) => {
-      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"data":[],"meta":{"total":0}}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const config = vscode.workspace.getConfiguration('planasonix.hosted');
-    await config.update('baseUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
-    try {
-      await t.hosted.useApiKey(key);
-      assert.ok(t.hosted.signedIn);
-      assert.ok(
-        seen.some((s) => s === `GET /api/connections Bearer ${key}`),
-        seen.join('\n'),
-      );
-      assert.match((await t.secrets.get('planasonix.hosted.auth')) ?? '', new RegExp(key));
-      const settings = JSON.stringify(vscode.workspace.getConfiguration('planasonix'));
-      assert.ok(!settings.includes(key), 'the key reached the settings');
-      await t.hosted.signOut();
-      assert.equal(t.hosted.signedIn, false);
-      assert.equal(await t.secrets.get('planasonix.hosted.auth'), undefined, 'a token is left in SecretStorage');
-      const session = await vscode.authentication.getSession('planasonix', [], { silent: true });
-      assert.equal(session, undefined, 'the Accounts menu still has a Planasonix session');
-    } finally {
-      await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
-      server.close();
-    }
   });
 
   it('shows connections from the workspace file as workspace-scoped and read-only', async () => {

@@ -47,8 +47,8 @@ export class ConflictEditor implements vscode.TextDocumentContentProvider, vscod
     const left = vscode.Uri.from({ scheme: syncScheme, path: `/${connection.id}/workspace.json` });
     this.contents.set(left.toString(), asDocument(remote));
     const right = vscode.Uri.file(path.join(this.storageDir, 'sync-merge', `${connection.id}.json`));
-    // A merge being edited (the editor still open) is kept; otherwise this machine's version is the start.
-    const editing = vscode.workspace.textDocuments.some((d) => d.uri.toString() === right.toString() && d.isDirty);
+    // A merge being edited (its document still open, saved or not) is kept; otherwise this machine's version is the start.
+    const editing = vscode.workspace.textDocuments.some((d) => d.uri.toString() === right.toString());
     if (!editing) {
       await fs.mkdir(path.dirname(right.fsPath), { recursive: true });
       await fs.writeFile(right.fsPath, asDocument(local), { mode: 0o600 });

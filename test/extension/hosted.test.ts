@@ -1,0 +1,53 @@
+/**
+ * The hosted workspace's sign-in in the real extension host: what it keeps, and where. Reaches the
+ * extension only through the `vscode` API and the test API that activate() returns.
+ */
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import type { PlanasonixTestApi } from '../../src/host/extension';
+
+describe('Planasonix workspace sign-in in the real extension host', function () {
+  let t: PlanasonixTestApi;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<PlanasonixTestApi>('planasonix.planasonix-connections');
+    assert.ok(ext, 'the extension is not installed in this host');
+    t = await ext.activate();
+    await t.ready;
+  });
+
+  it('keeps a Planasonix sign-in only in SecretStorage (never in settings), and sign-out leaves no token there', async () => {
+    const key = 'plnx_ext_host_key_0123456789';
+    const seen: string[] = [];
+    // A stand-in for the workspace that only lists: what the sign-in needs to be verified.
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"data":[],"meta":{"total":0}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const config = vscode.workspace.getConfiguration('planasonix.hosted');
+    await config.update('baseUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+    try {
+      await t.hosted.useApiKey(key);
+      assert.ok(t.hosted.signedIn);
+      assert.ok(
+        seen.some((s) => s === `GET /api/connections Bearer ${key}`),
+        seen.join('\n'),
+      );
+      assert.match((await t.secrets.get('planasonix.hosted.auth')) ?? '', new RegExp(key));
+      const settings = JSON.stringify(vscode.workspace.getConfiguration('planasonix'));
+      assert.ok(!settings.includes(key), 'the key reached the settings');
+      await t.hosted.signOut();
+      assert.equal(t.hosted.signedIn, false);
+      assert.equal(await t.secrets.get('planasonix.hosted.auth'), undefined, 'a token is left in SecretStorage');
+      const session = await vscode.authentication.getSession('planasonix', [], { silent: true });
+      assert.equal(session, undefined, 'the Accounts menu still has a Planasonix session');
+    } finally {
+      await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+      server.close();
+    }
+  });
+});
