@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type * as snowflakeSdk from 'snowflake-sdk';
+import { uninstallWireHooks } from '../../src/core/connectors/snowflake/wire';
 import { SnowflakeServer } from '../support/snowflake/server';
 
 // Before the driver is loaded: it probes cloud metadata endpoints on require unless told not to.
@@ -42,6 +43,8 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     watchSockets();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the environment is set, as the extension will
     snowflake = require('snowflake-sdk') as Driver;
+    // The bare driver, as it behaves without the connector's hooks (the connector may be loaded in this process).
+    uninstallWireHooks();
     snowflake.configure({ logLevel: 'OFF' });
     server = await SnowflakeServer.start();
     server.users.set('ALICE', { password: 'alice-pw', publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(), oauthToken: 'oauth-token-1' });
@@ -118,7 +121,8 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
   });
 
   it('keeps exact values only where asked: NUMBER(38,0) is rounded unless fetched as strings, and NULL is "NULL" unless representNullAsStringNull is off', async () => {
-    const connection = await connect({ password: 'alice-pw' });
+    // The driver's default (a process-wide switch that any connection's options set).
+    const connection = await connect({ password: 'alice-pw', representNullAsStringNull: true });
     const telemetry = (): string[] => server.log.filter((r) => r.path === '/telemetry/send').map((r) => JSON.stringify(r.body));
     const before = telemetry().length;
     const numbers = (await run(connection, 'SELECT * FROM ALL_TYPES')).rows[0]!;

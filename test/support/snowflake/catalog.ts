@@ -166,11 +166,14 @@ export class SnowflakeCatalog {
       );
     }
     if (
-      (m = /^show\s+(?:terse\s+)?objects\s+(?:like\s+'((?:[^']|'')*)'\s+)?in\s+schema\s+(.+?)(?:\s+limit\s+(\d+)(?:\s+from\s+'((?:[^']|'')*)')?)?$/i.exec(text))
+      (m =
+        /^show\s+(?:terse\s+)?objects\s+(?:like\s+'((?:[^'\\]|''|\\.)*)'\s+)?in\s+schema\s+(.+?)(?:\s+limit\s+(\d+)(?:\s+from\s+'((?:[^'\\]|''|\\.)*)')?)?$/i.exec(
+          text,
+        ))
     ) {
       const [db, schema] = identifiers(m[2]!, 2);
-      const like = m[1] === undefined ? undefined : likeRegExp(m[1].replace(/''/g, "'"));
-      const from = m[4]?.replace(/''/g, "'");
+      const like = m[1] === undefined ? undefined : likeRegExp(stringLiteral(m[1]));
+      const from = m[4] === undefined ? undefined : stringLiteral(m[4]);
       let names = this.tableNames(db!, schema!).filter((n) => !like || like.test(n));
       if (from !== undefined) names = names.filter((n) => n > from);
       if (m[3] !== undefined) names = names.slice(0, Number(m[3]));
@@ -267,10 +270,24 @@ function identifiers(text: string, count: number, session: { database?: string; 
   return full as string[];
 }
 
+/** SHOW ... LIKE: case-blind, % and _ as wildcards, a backslash making the next character literal. */
 function likeRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/%/g, '.*')
-    .replace(/_/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+  let body = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) body += escapeRegExp(pattern[++i]!);
+    else if (c === '%') body += '.*';
+    else if (c === '_') body += '.';
+    else body += escapeRegExp(c);
+  }
+  return new RegExp(`^${body}$`, 'is');
+}
+
+/** The text of a single-quoted literal: '' and \' are quotes, \\ is a backslash. */
+function stringLiteral(body: string): string {
+  return body.replace(/''/g, "'").replace(/\\(.)/g, '$1');
+}
+
+function escapeRegExp(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

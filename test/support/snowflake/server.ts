@@ -233,7 +233,7 @@ export class SnowflakeServer {
         // Described, never run: a statement that changes something is only typed.
         const kind = statementKind(sql);
         query.describedType = kind;
-        const described = kind === statementType.select || kind === statementType.scl ? this.catalog.answer(sql, session) : undefined;
+        const described = kind === statementType.select ? this.catalog.answer(sql, session) : undefined;
         return ok({
           queryId: query.id,
           statementTypeId: kind,

@@ -1,0 +1,308 @@
+// Loaded first: snowflake-sdk reads these settings when it loads (no cloud metadata probing, no telemetry).
+import './privacy';
+import { performance } from 'node:perf_hooks';
+import snowflake from 'snowflake-sdk';
+import type { ColumnInfo, ColumnsQuery, NamedItem, PreviewQuery, TablesQuery, TablesResponse } from '../../api/types';
+import { ConnectionError, errorMessage, redact } from '../../errors';
+import { checkBaseUrl } from '../../hosted/httpClient';
+import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
+import { escapeLike, qualified, quoteDoubleQuoted } from '../sql/identifiers';
+import { pageLimit, decodePageToken, encodePageToken } from '../sql/paging';
+import { previewTimeoutMs, SqlSessionBase } from '../sql/sqlSession';
+import { batchRows, CappedSink } from '../sql/streaming';
+import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { installWireHooks, takeStatementType } from './wire';
+
+installWireHooks();
+snowflake.configure({ logLevel: 'OFF' });
+
+type Connection = snowflake.Connection;
+type Statement = snowflake.RowStatement;
+
+/** Snowflake's statement type for a query; anything else (DML, DDL, session commands, CALL) is refused. */
+const selectType = 0x1000;
+
+/** Snowflake's error codes that say what went wrong, in the user's words. */
+function mapError(error: unknown, safe: (text: string) => string, account: string): ConnectionError {
+  if (ConnectionError.is(error)) return error;
+  const e = error as { code?: unknown; sqlState?: unknown; message?: unknown };
+  const code = String(e.code ?? '');
+  const message = safe(typeof e.message === 'string' ? e.message : errorMessage(error));
+  const details = typeof e.sqlState === 'string' ? { sqlState: e.sqlState } : undefined;
+  switch (code) {
+    case '390100':
+      return new ConnectionError('auth_failed', `Incorrect user name or password for the Snowflake account ${account}.`);
+    case '390201':
+    case '390189':
+      return new ConnectionError(
+        'auth_failed',
+        `Snowflake does not know the account "${account}" (or the database, warehouse or role asked for); check the account identifier.`,
+      );
+    case '394304':
+    case '394300':
+      return new ConnectionError(
+        'auth_failed',
+        `Snowflake refused the key pair: the public key registered for this user does not match the private key file (${message}).`,
+      );
+    case '390303':
+    case '390318':
+      return new ConnectionError('auth_failed', `Snowflake refused the OAuth access token; it may have expired (${message}).`);
+    case '000604':
+      return cancelledError();
+    case '000630':
+      return new ConnectionError('timeout', `The statement ran past its time limit and was stopped by Snowflake (${message}).`, details);
+    case '390104':
+    case '390114':
+      return new ConnectionError('auth_failed', `The Snowflake session ended; connect again (${message}).`);
+  }
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|socket hang up|Network error/i.test(message)) {
+    return new ConnectionError('unreachable', `Snowflake could not be reached for account ${account}: ${message}`);
+  }
+  if (/warehouse/i.test(message) && /suspended|resum|not running|does not exist/i.test(message)) {
+    return new ConnectionError('query_failed', `The warehouse is not available: ${message}`, details);
+  }
+  return new ConnectionError('query_failed', message, details);
+}
+
+/** Snowflake's type as its own client spells it, from SHOW COLUMNS' data_type JSON. */
+export function snowflakeTypeName(dataType: string): { type: string; nullable: boolean } {
+  let t: { type?: string; precision?: number; scale?: number; length?: number; nullable?: boolean };
+  try {
+    t = JSON.parse(dataType) as typeof t;
+  } catch {
+    return { type: dataType, nullable: true };
+  }
+  const kind = String(t.type ?? '').toUpperCase();
+  const nullable = t.nullable !== false;
+  switch (kind) {
+    case 'FIXED':
+      return { type: `NUMBER(${t.precision ?? 38},${t.scale ?? 0})`, nullable };
+    case 'TEXT':
+      return { type: `VARCHAR(${t.length ?? 16777216})`, nullable };
+    case 'REAL':
+      return { type: 'FLOAT', nullable };
+    case 'TIME':
+    case 'TIMESTAMP_NTZ':
+    case 'TIMESTAMP_LTZ':
+    case 'TIMESTAMP_TZ':
+      return { type: `${kind}(${t.scale ?? 9})`, nullable };
+    default:
+      return { type: kind, nullable };
+  }
+}
+
+class SnowflakeSession extends SqlSessionBase {
+  private connecting: Promise<Connection> | undefined;
+  private readonly account: string;
+
+  constructor(private readonly options: SessionOptions) {
+    super(quoteDoubleQuoted);
+    this.account = String(options.config.account ?? '').trim();
+  }
+
+  private safe(text: string): string {
+    return redact(text, Object.values(this.options.secrets));
+  }
+
+  private connectionOptions(): snowflake.ConnectionOptions {
+    const c = this.options.config;
+    const s = this.options.secrets;
+    const text = (k: string): string | undefined => (c[k] === undefined || c[k] === '' ? undefined : String(c[k]));
+    if (!this.account) throw new ConnectionError('invalid_config', 'A Snowflake connection needs its account identifier.', { field: 'account' });
+    const serverUrl = text('serverUrl');
+    if (serverUrl) checkBaseUrl(serverUrl);
+    const authenticator = text('authenticator') ?? 'password';
+    const common = {
+      account: this.account,
+      username: text('user') ?? '',
+      ...(serverUrl ? { accessUrl: serverUrl } : {}),
+      ...(text('warehouse') ? { warehouse: text('warehouse') } : {}),
+      ...(text('database') ? { database: text('database') } : {}),
+      ...(text('schema') ? { schema: text('schema') } : {}),
+      ...(text('role') ? { role: text('role') } : {}),
+      // NULL stays null when values are fetched as their exact text.
+      representNullAsStringNull: false,
+      application: 'PlanasonixConnections',
+    };
+    if (authenticator === 'keypair') {
+      const file = text('privateKeyFile');
+      if (!file) throw new ConnectionError('invalid_config', 'Key-pair sign-in needs the private key file.', { field: 'privateKeyFile' });
+      return { ...common, authenticator: 'SNOWFLAKE_JWT', privateKeyPath: file, ...(s.privateKeyPassphrase ? { privateKeyPass: s.privateKeyPassphrase } : {}) };
+    }
+    if (authenticator === 'oauth') {
+      if (!s.token) throw new ConnectionError('auth_failed', 'OAuth sign-in needs an access token.', { field: 'token' });
+      return { ...common, authenticator: 'OAUTH', token: s.token };
+    }
+    return { ...common, password: s.password ?? '' };
+  }
+
+  /** One connection per session, made on first use. connect()'s callback, not its promise, says whether login worked. */
+  private connection(signal?: AbortSignal): Promise<Connection> {
+    this.connecting ??= new Promise<Connection>((resolve, reject) => {
+      let created: Connection;
+      try {
+        created = snowflake.createConnection(this.connectionOptions());
+      } catch (error) {
+        reject(ConnectionError.is(error) ? error : new ConnectionError('invalid_config', this.safe(errorMessage(error))));
+        return;
+      }
+      created.connect((error) => (error ? reject(mapError(error, (t) => this.safe(t), this.account)) : resolve(created)));
+    });
+    const pending = this.connecting;
+    pending.catch(() => {
+      if (this.connecting === pending) this.connecting = undefined;
+    });
+    return raceAbort(pending, signal, () => undefined);
+  }
+
+  /** Runs a short statement and returns its rows as objects (catalog listings). */
+  private async rows(sql: string, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+    const conn = await this.connection(signal);
+    let statement: Statement | undefined;
+    const work = new Promise<Record<string, unknown>[]>((resolve, reject) => {
+      statement = conn.execute({
+        sqlText: sql,
+        complete: (error, _stmt, rows) =>
+          error ? reject(mapError(error, (t) => this.safe(t), this.account)) : resolve((rows ?? []) as Record<string, unknown>[]),
+      });
+    });
+    return raceAbort(work, signal, () => statement?.cancel(() => undefined), listingCancelledError);
+  }
+
+  async test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
+    try {
+      const [row] = await this.rows('SELECT CURRENT_VERSION()', signal);
+      const version = row ? String(Object.values(row)[0]) : undefined;
+      return { ok: true, ...(version ? { serverVersion: `Snowflake ${version}` } : {}), message: 'Connected.' };
+    } catch (error) {
+      const e = mapError(error, (t) => this.safe(t), this.account);
+      return { ok: false, message: e.message };
+    }
+  }
+
+  async catalogs(signal?: AbortSignal): Promise<NamedItem[]> {
+    return (await this.rows('SHOW TERSE DATABASES', signal)).map((r) => ({ name: String(r.name) }));
+  }
+
+  async schemas(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]> {
+    if (!catalog) throw new ConnectionError('invalid_config', 'Which database? Snowflake lists schemas per database.', { field: 'catalog' });
+    return (await this.rows(`SHOW TERSE SCHEMAS IN DATABASE ${quoteDoubleQuoted(catalog)}`, signal)).map((r) => ({ name: String(r.name) }));
+  }
+
+  /** A page of a schema's tables and views: SHOW's own LIMIT ... FROM 'name' is the keyset, LIKE the filter. */
+  async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
+    if (!query.catalog || !query.schema) throw new ConnectionError('invalid_config', 'Which database and schema?', { field: 'schema' });
+    const limit = pageLimit(query.limit);
+    const after = decodePageToken(query.pageToken);
+    const literal = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const like = query.search ? ` LIKE ${literal(`%${escapeLike(query.search)}%`)}` : '';
+    const page = limit === undefined ? '' : ` LIMIT ${limit + 1}${after === null ? '' : ` FROM ${literal(after)}`}`;
+    const rows = await this.rows(`SHOW TERSE OBJECTS${like} IN SCHEMA ${qualified(quoteDoubleQuoted, query.catalog, query.schema)}${page}`, signal);
+    const tables = rows.map((r) => ({ name: String(r.name), type: String(r.kind ?? 'TABLE').toUpperCase(), schema: query.schema }));
+    const more = limit !== undefined && tables.length > limit;
+    const shown = more ? tables.slice(0, limit) : tables;
+    return {
+      schema: query.schema,
+      catalog: query.catalog,
+      tables: shown,
+      ...(more ? { nextPageToken: encodePageToken(shown[shown.length - 1]!.name) } : {}),
+    };
+  }
+
+  async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
+    const table = qualified(quoteDoubleQuoted, query.catalog, query.schema, query.table);
+    return (await this.rows(`SHOW COLUMNS IN TABLE ${table}`, signal)).map((r) => {
+      const { type, nullable } = snowflakeTypeName(String(r.data_type ?? ''));
+      return { name: String(r.column_name), type, nullable, ...(r.default ? { default: String(r.default) } : {}) };
+    });
+  }
+
+  override previewStatement(query: PreviewQuery & { limit: number }): Omit<QueryOptions, 'signal'> {
+    const from = qualified(quoteDoubleQuoted, query.catalog, query.schema, query.table);
+    const order = query.orderBy ? ` ORDER BY ${quoteDoubleQuoted(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}` : '';
+    return {
+      sql: `SELECT * FROM ${from}${order} LIMIT ${query.limit + 1}`,
+      selfLimited: true,
+      limit: query.limit,
+      timeoutMs: previewTimeoutMs,
+      catalog: query.catalog,
+    };
+  }
+
+  /**
+   * One statement, read-only on Snowflake's word: it is described first (never run) and refused unless
+   * Snowflake says it is a query. Rows stream in the driver's chunks with the grid's back-pressure;
+   * numbers, dates and binary arrive as their exact text. Cancel and the timeout abort it on the server.
+   */
+  async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
+    if (options.signal?.aborted) throw cancelledError();
+    const conn = await this.connection(options.signal);
+    const safe = (t: string): string => this.safe(t);
+    let current: Statement | undefined;
+    const cancellation = cancelOnAbortOrTimeout(options.signal, options.timeoutMs, () => current?.cancel(() => undefined));
+    try {
+      const described = await this.execute(conn, { sqlText: options.sql, describeOnly: true }, (s) => (current = s));
+      const type = takeStatementType(described.getQueryId());
+      if (type !== selectType) {
+        throw new ConnectionError(
+          'read_only',
+          `Refused: Snowflake describes this as ${type === undefined ? 'a statement of unknown type' : `a statement of type 0x${type.toString(16)}`}, not a query; only queries run as test queries.`,
+        );
+      }
+      if (options.signal?.aborted) throw cancelledError();
+      const started = performance.now();
+      const capped = new CappedSink(sink, options.limit);
+      const statement = await this.execute(
+        conn,
+        { sqlText: options.sql, streamResult: true, rowMode: 'array', fetchAsString: ['Number', 'Date', 'Buffer'] },
+        (s) => (current = s),
+      );
+      const columns = statement.getColumns() ?? [];
+      capped.start(
+        columns.map((c) => c.getName()),
+        columns.map((c) => c.getType().toUpperCase()),
+      );
+      const rows = statement.streamRows();
+      let batch: unknown[][] = [];
+      for await (const row of rows as AsyncIterable<unknown[]>) {
+        batch.push(row);
+        if (batch.length >= batchRows) {
+          await capped.rows(batch);
+          batch = [];
+          if (capped.remaining <= 0) break;
+        }
+      }
+      if (batch.length) await capped.rows(batch);
+      if (capped.truncated) {
+        // Enough rows: stop reading, and stop the statement on the server.
+        rows.destroy();
+        statement.cancel(() => undefined);
+      }
+      return capped.summary(Math.round(performance.now() - started));
+    } catch (error) {
+      if (cancellation.cancelledByCaller) throw cancelledError();
+      throw mapError(error, safe, this.account);
+    } finally {
+      cancellation.dispose();
+    }
+  }
+
+  private execute(conn: Connection, options: snowflake.StatementOption, onStatement: (s: Statement) => void): Promise<Statement> {
+    return new Promise((resolve, reject) => {
+      const statement = conn.execute({ ...options, complete: (error, stmt) => (error ? reject(error) : resolve(stmt)) } as snowflake.StatementOption);
+      onStatement(statement);
+    });
+  }
+
+  async close(): Promise<void> {
+    const pending = this.connecting;
+    this.connecting = undefined;
+    const conn = await pending?.catch(() => undefined);
+    if (conn?.isUp()) await new Promise<void>((resolve) => conn.destroy(() => resolve()));
+  }
+}
+
+export const openSession: ConnectorDriverModule['openSession'] = (options) => {
+  installWireHooks();
+  return new SnowflakeSession(options);
+};
