@@ -118,10 +118,8 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await grid.locator('.cell', { hasText: 'Ada Lovelace' }).first().waitFor({ timeout: 30_000 });
     await openFile(page, 'hosted.sql');
     await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'customers' }).first().waitFor({ timeout: 30_000 });
-    await page
-      .locator('.editor-instance .monaco-editor')
-      .first()
-      .click({ position: { x: 100, y: 10 } });
+    // On the statement's own text: the top of the editor is where the Run lens appears, once it has loaded.
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'customers' }).first().click();
     await page.keyboard.press('Control+Enter');
     await page.locator('.quick-input-widget', { hasText: 'Run against which connection?' }).waitFor();
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Team warehouse' }).first().click();
