@@ -21,6 +21,26 @@ const driverEntries = Object.fromEntries(
   ]),
 );
 const driverExternals = connectorManifest.flatMap((spec) => spec.bundle?.external ?? []);
+const driverStubs = connectorManifest.flatMap((spec) => spec.bundle?.stub ?? []).map((source) => new RegExp(source));
+
+/**
+ * Modules a driver's library loads but the extension never uses become a stub: any use throws an error
+ * that says so. Property reads give the stub again, so a library that picks names off it at load works.
+ */
+const stubUnused = {
+  name: 'stub-unused',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => (driverStubs.some((re) => re.test(args.path)) ? { path: args.path, namespace: 'stub' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({
+      loader: 'js',
+      contents:
+        `const name = ${JSON.stringify(args.path)};` +
+        "const fail = () => { throw new Error(name + ' is not part of Planasonix Connections.'); };" +
+        "const stub = new Proxy(function () {}, { get: (_t, p) => (p === '__esModule' || p === 'then' ? undefined : stub), apply: fail, construct: fail });" +
+        'module.exports = stub;',
+    }));
+  },
+};
 
 /** In the main bundle, a spec's `import('./driver')` points at the separate driver bundle instead of inlining it. */
 const lazyDrivers = {
@@ -80,7 +100,7 @@ const configs = [
     entryPoints: driverEntries,
     outdir: 'dist/connectors',
     external: ['vscode', ...driverExternals],
-    plugins: watch ? [problemMatcher] : [],
+    plugins: [stubUnused, ...(watch ? [problemMatcher] : [])],
   },
 ];
 

@@ -135,6 +135,17 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     assert.ok(query.rowsServed <= server.inlineRows + server.chunkRows, `the server sent ${query.rowsServed} rows`);
   });
 
+  it("runs a query in the file's default schema (and lists schemas of the default database)", async () => {
+    const s = await open();
+    const sink = collecting();
+    await s.sql.stream({ sql: 'SELECT * FROM T_00001', limit: 10, timeoutMs: 10_000, schema: 'WIDE' }, sink);
+    assert.deepEqual(sink.got, [['1']]);
+    assert.deepEqual(
+      (await s.sql.schemas!(undefined)).map((x) => x.name),
+      ['INFORMATION_SCHEMA', 'PUBLIC', 'WIDE'],
+    );
+  });
+
   it('refuses anything Snowflake does not describe as a query, before it runs', async () => {
     const s = await open();
     for (const sql of ['DELETE FROM CUSTOMERS', 'CREATE TABLE X (A INT)', 'USE DATABASE OTHER_DB', 'CALL my_proc()']) {

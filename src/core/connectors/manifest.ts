@@ -1,5 +1,6 @@
 import { mysqlSpec } from './mysql/spec';
 import { postgresSpec } from './postgres/spec';
+import { snowflakeSpec } from './snowflake/spec';
 import { sqliteSpec } from './sqlite/spec';
 import type { ConnectorSpec } from './types';
 
@@ -8,4 +9,4 @@ import type { ConnectorSpec } from './types';
  * `<type>/driver.ts` and the spec's extra entries from this list) and the bundle test all read it, so
  * adding a connector is its own folder (spec.ts, driver.ts) plus one line here.
  */
-export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec];
+export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec, snowflakeSpec];

@@ -58,6 +58,12 @@ export interface ConnectorSpec {
     entries?: Record<string, string>;
     /** Modules the driver may require that are never shipped (optional native parts). */
     external?: readonly string[];
+    /**
+     * Modules the driver's library loads but this extension never uses (a warehouse driver's file
+     * transfer to cloud storage): bundled as a stub that fails with a clear message if ever called.
+     * Regular-expression sources matched against the module name.
+     */
+    stub?: readonly string[];
   };
   /** Loads the driver-backed implementation; called on first use only. */
   load(): Promise<ConnectorDriverModule>;

@@ -23,6 +23,8 @@ export interface RowType {
 /** One result: columns, a row count, and the rows (strings or null, as on the wire) produced by index. */
 export interface ResultSpec {
   rowtype: RowType[];
+  /** Seconds it takes to answer: the server answers 333334 and the result comes at getResultUrl. */
+  slowSeconds?: number;
   total: number;
   row(i: number): (string | null)[];
   statementTypeId: number;
@@ -42,6 +44,8 @@ export const statementType = { select: 0x1000, scl: 0x4000, insert: 0x3100, upda
 
 interface Table {
   kind: 'TABLE' | 'VIEW' | 'MATERIALIZED_VIEW' | 'DYNAMIC_TABLE';
+  /** Seconds a query over it takes to answer. */
+  slowSeconds?: number;
   columns: RowType[];
   rows: number;
   row(i: number): (string | null)[];
@@ -115,7 +119,7 @@ export class SnowflakeCatalog {
   /** The tables of a schema in name order (the WIDE schema's thousands are made by name). */
   tableNames(database: string, schema: string): string[] {
     this.schemas(database);
-    if (database === 'DEMO_DB' && schema === 'PUBLIC') return ['ALL_TYPES', 'BIG', 'CUSTOMERS', 'CUSTOMER_NAMES', 'DAILY_TOTALS', 'TOP_CUSTOMERS'];
+    if (database === 'DEMO_DB' && schema === 'PUBLIC') return ['ALL_TYPES', 'BIG', 'CUSTOMERS', 'CUSTOMER_NAMES', 'DAILY_TOTALS', 'SLOW', 'TOP_CUSTOMERS'];
     if (database === 'DEMO_DB' && schema === 'WIDE') return Array.from({ length: wideCount }, (_, i) => wideName(i + 1));
     return [];
   }
@@ -135,6 +139,9 @@ export class SnowflakeCatalog {
           return { ...customers, kind: 'DYNAMIC_TABLE' };
         case 'TOP_CUSTOMERS':
           return { ...customers, kind: 'MATERIALIZED_VIEW' };
+        case 'SLOW':
+          // A view that takes a minute to answer (the server runs it asynchronously): for cancel.
+          return { ...customers, kind: 'VIEW', slowSeconds: 60 };
       }
     }
     if (database === 'DEMO_DB' && schema === 'WIDE' && /^T_\d{5}$/.test(name) && Number(name.slice(2)) <= wideCount && Number(name.slice(2)) >= 1) {
@@ -148,6 +155,13 @@ export class SnowflakeCatalog {
     const text = sql.trim().replace(/;\s*$/, '');
     let m: RegExpExecArray | null;
     if (/^select\s+current_version\(\)$/i.test(text)) return single('CURRENT_VERSION()', '8.40.1');
+    if ((m = /^use\s+schema\s+(.+)$/i.exec(text))) {
+      const [db, schema] = identifiers(m[1]!, 2, session);
+      if (!this.schemas(db!).includes(schema!)) throw notFound(`${db}.${schema}`);
+      session.database = db;
+      session.schema = schema;
+      return single('status', `Statement executed successfully.`, statementType.scl);
+    }
     if (/^select\s+1$/i.test(text)) return { rowtype: [fixed('1', 1, 0)], total: 1, row: () => ['1'], statementTypeId: statementType.select };
     if ((m = /^select\s+system\$wait\((\d+)\)$/i.exec(text))) return single('SYSTEM$WAIT', 'waited');
     if (/^show\s+(terse\s+)?databases$/i.test(text)) {
@@ -208,6 +222,7 @@ export class SnowflakeCatalog {
         total,
         row: (i) => table.row(descending ? table.rows - 1 - i : i),
         statementTypeId: statementType.select,
+        ...(table.slowSeconds ? { slowSeconds: table.slowSeconds } : {}),
       };
     }
     const kind = statementKind(text);

@@ -246,8 +246,9 @@ export class SnowflakeServer {
       }
       const wait = /^\s*select\s+system\$wait\((\d+)\)\s*;?\s*$/i.exec(sql);
       query.result = this.catalog.answer(sql, session);
-      if (wait) {
-        query.doneAt = Date.now() + Number(wait[1]) * 1000;
+      const seconds = wait ? Number(wait[1]) : query.result.slowSeconds;
+      if (seconds) {
+        query.doneAt = Date.now() + seconds * 1000;
         return {
           success: true,
           code: '333334',

@@ -184,9 +184,12 @@ class SnowflakeSession extends SqlSessionBase {
     return (await this.rows('SHOW TERSE DATABASES', signal)).map((r) => ({ name: String(r.name) }));
   }
 
+  /** The schemas of a database: the one asked for, or the connection's default database. */
   async schemas(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]> {
-    if (!catalog) throw new ConnectionError('invalid_config', 'Which database? Snowflake lists schemas per database.', { field: 'catalog' });
-    return (await this.rows(`SHOW TERSE SCHEMAS IN DATABASE ${quoteDoubleQuoted(catalog)}`, signal)).map((r) => ({ name: String(r.name) }));
+    const database = catalog ?? (this.options.config.database ? String(this.options.config.database) : undefined);
+    if (!database)
+      throw new ConnectionError('invalid_config', 'Which database? Snowflake lists schemas per database; set a default database.', { field: 'database' });
+    return (await this.rows(`SHOW TERSE SCHEMAS IN DATABASE ${quoteDoubleQuoted(database)}`, signal)).map((r) => ({ name: String(r.name) }));
   }
 
   /** A page of a schema's tables and views: SHOW's own LIMIT ... FROM 'name' is the keyset, LIKE the filter. */
@@ -241,6 +244,11 @@ class SnowflakeSession extends SqlSessionBase {
     let current: Statement | undefined;
     const cancellation = cancelOnAbortOrTimeout(options.signal, options.timeoutMs, () => current?.cancel(() => undefined));
     try {
+      if (options.schema) {
+        // The file's default schema: unqualified names resolve there (this session is the extension's own).
+        const database = options.catalog ?? (this.options.config.database ? String(this.options.config.database) : undefined);
+        await this.execute(conn, { sqlText: `USE SCHEMA ${qualified(quoteDoubleQuoted, database, options.schema)}` }, (s) => (current = s));
+      }
       const described = await this.execute(conn, { sqlText: options.sql, describeOnly: true }, (s) => (current = s));
       const type = takeStatementType(described.getQueryId());
       if (type !== selectType) {
