@@ -4,10 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { hostedFigures } from './hosted';
+import { snowflakeFigures } from './snowflake';
 import { bench, median, sideBySide } from './common';
 import { gridFigures } from './grid';
 import { statementFigures } from './statements';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Module from 'node:module';
 import * as path from 'node:path';
@@ -29,9 +30,17 @@ function bundleFigures(): void {
   execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
   const main = path.join(root, 'dist', 'extension.js');
   bench('bundle_kb', Math.round((statSync(main).size / 1024) * 10) / 10, 'KB');
-  for (const d of ['postgres', 'mysql']) {
+  for (const d of ['postgres', 'mysql', 'snowflake']) {
     bench(`driver_bundle_${d}_kb`, Math.round(statSync(path.join(root, 'dist', 'connectors', `${d}.js`)).size / 1024), 'KB');
   }
+  // The packaged extension, as users download it (goal: at most 4 MB with every driver).
+  const vsix = path.join(tmpdir(), `planasonix-bench-${process.pid}.vsix`);
+  execFileSync('node', [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', vsix], {
+    cwd: root,
+    stdio: 'ignore',
+  });
+  bench('vsix_mb', Math.round((statSync(vsix).size / 1024 / 1024) * 100) / 100, 'MB');
+  rmSync(vsix, { force: true });
   const required: string[] = [];
   const loader = Module as unknown as { _load(r: string, p: unknown, m: boolean): unknown };
   const original = loader._load;
@@ -295,6 +304,7 @@ async function main(): Promise<void> {
   if (!only || only === 'grid') await gridFigures();
   if (!only || only === 'query') await queryFigures();
   if (!only || only === 'hosted') await hostedFigures(bench, sideBySide);
+  if (!only || only === 'snowflake') await snowflakeFigures(bench, sideBySide);
   if (!only || only === 'virtualizer') {
     execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], { cwd: root, stdio: 'inherit' });
   }

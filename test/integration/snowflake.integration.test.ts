@@ -146,6 +146,30 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     );
   });
 
+  it('holds the stream while the grid is busy: a slow sink gets every row, in order, a batch at a time', async () => {
+    const s = await open();
+    const seen: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const summary = await s.sql.stream(
+      { sql: 'SELECT * FROM BIG', limit: 5000, timeoutMs: 60_000 },
+      {
+        start: () => undefined,
+        rows: async (batch) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise((r) => setTimeout(r, 20));
+          for (const row of batch) seen.push(Number(row[0]));
+          inFlight--;
+        },
+      },
+    );
+    assert.equal(summary.rowsReturned, 5000);
+    assert.equal(most, 1, 'a batch arrived while the sink was still busy');
+    assert.deepEqual(seen.slice(0, 3), [1, 2, 3]);
+    assert.equal(seen[4999], 5000);
+  });
+
   it('refuses anything Snowflake does not describe as a query, before it runs', async () => {
     const s = await open();
     for (const sql of ['DELETE FROM CUSTOMERS', 'CREATE TABLE X (A INT)', 'USE DATABASE OTHER_DB', 'CALL my_proc()']) {

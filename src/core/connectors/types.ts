@@ -83,6 +83,11 @@ export interface QueryOptions {
   sql: string;
   /** The SQL itself returns at most limit + 1 rows (a preview's own LIMIT); no cursor is needed for the cap. */
   selfLimited?: boolean;
+  /**
+   * The extension wrote this statement itself (a preview's SELECT * FROM a quoted table): it is a query
+   * by construction, and a connector may skip asking its server what kind of statement it is.
+   */
+  generated?: boolean;
   limit: number;
   timeoutMs: number;
   signal?: AbortSignal;

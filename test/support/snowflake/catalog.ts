@@ -102,6 +102,14 @@ const big: Table = {
   row: (i) => [String(i + 1), `row ${i + 1}`, `${(i * 7) % 100000}.${String(i % 100).padStart(2, '0')}`, `${1704067200 + i}.000000000`],
 };
 
+/** 1,000 rows of 20 text columns (the preview benchmark's table). */
+const wide1000x20: Table = {
+  kind: 'TABLE',
+  columns: Array.from({ length: 20 }, (_, c) => col(`C${c}`, 'text', { length: 100 })),
+  rows: 1000,
+  row: (i) => Array.from({ length: 20 }, (_, c) => `c${c}-${i}-value`),
+};
+
 const wideCount = 3000;
 const wideName = (i: number): string => `T_${String(i).padStart(5, '0')}`;
 
@@ -119,7 +127,8 @@ export class SnowflakeCatalog {
   /** The tables of a schema in name order (the WIDE schema's thousands are made by name). */
   tableNames(database: string, schema: string): string[] {
     this.schemas(database);
-    if (database === 'DEMO_DB' && schema === 'PUBLIC') return ['ALL_TYPES', 'BIG', 'CUSTOMERS', 'CUSTOMER_NAMES', 'DAILY_TOTALS', 'SLOW', 'TOP_CUSTOMERS'];
+    if (database === 'DEMO_DB' && schema === 'PUBLIC')
+      return ['ALL_TYPES', 'BIG', 'CUSTOMERS', 'CUSTOMER_NAMES', 'DAILY_TOTALS', 'SLOW', 'TOP_CUSTOMERS', 'WIDE_1000X20'];
     if (database === 'DEMO_DB' && schema === 'WIDE') return Array.from({ length: wideCount }, (_, i) => wideName(i + 1));
     return [];
   }
@@ -139,6 +148,8 @@ export class SnowflakeCatalog {
           return { ...customers, kind: 'DYNAMIC_TABLE' };
         case 'TOP_CUSTOMERS':
           return { ...customers, kind: 'MATERIALIZED_VIEW' };
+        case 'WIDE_1000X20':
+          return wide1000x20;
         case 'SLOW':
           // A view that takes a minute to answer (the server runs it asynchronously): for cancel.
           return { ...customers, kind: 'VIEW', slowSeconds: 60 };

@@ -55,7 +55,7 @@ export abstract class SqlSessionBase implements ConnectorSession, SqlFacet {
   abstract close(): Promise<void>;
 
   previewStatement(query: PreviewQuery & { limit: number }): Omit<QueryOptions, 'signal'> {
-    return { sql: previewSql(this.quote, query), selfLimited: true, limit: query.limit, timeoutMs: previewTimeoutMs, catalog: query.catalog };
+    return { sql: previewSql(this.quote, query), selfLimited: true, generated: true, limit: query.limit, timeoutMs: previewTimeoutMs, catalog: query.catalog };
   }
 }
 
