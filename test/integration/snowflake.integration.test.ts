@@ -118,6 +118,8 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     assert.equal(summary.rowsReturned, 2);
     assert.deepEqual(sink.got[0]!.slice(0, 2), ['12345678901234567890123456789012345678', '1.234567890123456789']);
     assert.deepEqual(sink.got[1]!.slice(0, 4), [null, null, null, null]);
+    // VARIANT as Snowflake sent it: the big number inside is not rounded, nothing is evaluated.
+    assert.equal(sink.got[0]![sink.columns.indexOf('V')], '{"a":[1,2,{"b":null}],"big":12345678901234567890}');
     assert.deepEqual(
       server.log.filter((r) => r.path === '/telemetry/send'),
       [],

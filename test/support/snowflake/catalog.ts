@@ -81,7 +81,7 @@ const allTypes: Table = {
           '19723',
           '45296.123456789',
           '1704067200.123456789',
-          '{"a":[1,2,{"b":null}]}',
+          '{"a":[1,2,{"b":null}],"big":12345678901234567890}',
           '48656c6c6f',
         ]
       : [null, null, null, null, null, null, null, null, null, null],

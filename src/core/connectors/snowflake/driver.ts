@@ -14,7 +14,9 @@ import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, Stre
 import { installWireHooks, takeStatementType } from './wire';
 
 installWireHooks();
-snowflake.configure({ logLevel: 'OFF' });
+// VARIANT values stay the exact text Snowflake sent: the SDK's own parser rounds big numbers in them and,
+// for text that is not strict JSON, falls back to evaluating it with new Function().
+snowflake.configure({ logLevel: 'OFF', jsonColumnVariantParser: (raw: string) => raw, xmlColumnVariantParser: (raw: string) => raw });
 
 type Connection = snowflake.Connection;
 type Statement = snowflake.RowStatement;
