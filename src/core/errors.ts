@@ -70,6 +70,16 @@ export function redact(text: string, secrets: Iterable<string | undefined>): str
   return out;
 }
 
+/** The result, or undefined when the thing asked for (or to be deleted) is not there: gone is not a failure here. */
+export async function unlessNotFound<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (ConnectionError.is(error, 'not_found')) return undefined;
+    throw error;
+  }
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

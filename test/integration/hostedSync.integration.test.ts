@@ -138,6 +138,15 @@ describe('hosted sync: publish, copy and linked connections against the referenc
     await assert.rejects(w.sync.copyToMachine(remote.id, {}), /already on this machine/);
   });
 
+  it('connects a copy browsed through the workspace directly once a password is saved for it here', async () => {
+    const remote = await w.api.createConnection({ name: 'Team PG', type: 'postgres', config: pgConfig });
+    const copy = await w.sync.copyToMachine(remote.id, {});
+    assert.equal(copy.link?.via, 'hosted');
+    const saved = await w.local.save({ name: copy.name, type: copy.type, config: copy.config }, { password }, copy);
+    assert.equal(saved.link?.via, 'direct');
+    assert.equal(saved.link?.remoteId, remote.id, 'the link was lost');
+  });
+
   it('copies with a typed password into this machine only: the copy connects directly', async () => {
     const remote = await w.api.createConnection({ name: 'Team PG', type: 'postgres', config: pgConfig });
     const before = w.server.log.length;

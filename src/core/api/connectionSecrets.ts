@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectorSpec } from '../connectors/types';
 import { checkSecrets } from '../connectors/validation';
 import type { CredentialsApi } from './credentials';
-import type { Connection, ConnectionConfig, ConnectionsApi, RequestOptions, SecretValues, TestConnectionResponse } from './types';
+import type { Connection, ConnectionConfig, ConnectionLink, ConnectionsApi, RequestOptions, SecretValues, TestConnectionResponse } from './types';
 
 /**
  * Secrets typed in the form go to the credentials API, and connection requests carry only the
@@ -19,6 +19,8 @@ export interface ConnectionDraft {
   config: ConnectionConfig;
   /** Only what the user typed; a secret left out keeps its saved value, an empty one is removed. */
   secrets: SecretValues;
+  /** A new copy of a workspace connection, linked to it (this machine only). */
+  link?: ConnectionLink;
 }
 
 const hasAny = (secrets: SecretValues): boolean => Object.keys(secrets).length > 0;
@@ -55,6 +57,7 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
         type: draft.type,
         config: draft.config,
         ...(credential ? { credentialId: credential.id } : {}),
+        ...(draft.link ? { link: draft.link } : {}),
       });
     } catch (error) {
       if (credential) await ctx.credentials.deleteCredential(credential.id).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '../api/types';
-import { ConnectionError, errorMessage } from '../errors';
+import { ConnectionError, errorMessage, unlessNotFound } from '../errors';
 import type { StoredConnection } from '../local/connectionStore';
 import { CredentialStore, targetOf } from '../local/credentials';
 import type { PublishOp } from './journal';
@@ -146,9 +146,7 @@ export class Publisher {
   }
 
   private async deleteCredential(id: string): Promise<void> {
-    await this.sides.remoteCredentials.deleteCredential(id).catch((error: unknown) => {
-      if (!ConnectionError.is(error, 'not_found')) throw error;
-    });
+    await unlessNotFound(this.sides.remoteCredentials.deleteCredential(id));
   }
 
   private async publishConnection(
@@ -178,11 +176,7 @@ export class Publisher {
 
   private async rollBack(op: PublishOp): Promise<void> {
     const credentials = [...new Set([...(op.credentialId ? [op.credentialId] : []), ...(await this.tagged(op))])];
-    for (const c of await this.ours(op, credentials)) {
-      await this.sides.remote.deleteConnection(c.id).catch((error: unknown) => {
-        if (!ConnectionError.is(error, 'not_found')) throw error;
-      });
-    }
+    for (const c of await this.ours(op, credentials)) await unlessNotFound(this.sides.remote.deleteConnection(c.id));
     for (const id of credentials) await this.deleteCredential(id);
     await this.sides.deps.journal.remove(op.opId);
   }

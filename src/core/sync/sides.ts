@@ -50,19 +50,6 @@ export interface SyncDeps {
   logger: Logger;
 }
 
-export interface SyncDeps {
-  store: ConnectionStore;
-  /** This machine's connections API over the store: copies are created and deleted through it. */
-  local: ConnectionsApi;
-  /** This machine's credentials (secret storage). */
-  localCredentials: CredentialsApi;
-  vault: SecretVault;
-  registry: ConnectorRegistry;
-  journal: SyncJournal;
-  clock: Clock;
-  logger: Logger;
-}
-
 /** A connection's content as sync compares it. */
 export interface Version {
   name: string;

@@ -1,5 +1,6 @@
 import type { Connection, ConnectionConfig, ConnectionLink, SecretValues } from '../api/types';
-import { ConnectionError, errorMessage } from '../errors';
+import { saveConnection } from '../api/connectionSecrets';
+import { ConnectionError, errorMessage, unlessNotFound } from '../errors';
 import type { StoredConnection } from '../local/connectionStore';
 import { checkName } from '../local/connectionRecords';
 import { decide, type Side } from './decide';
@@ -81,14 +82,6 @@ export class WorkspaceSync {
       const remote = this.sides.clean(await this.remote.getConnection(remoteId));
       const name = checkName(choice.name ?? remote.name);
       const typed = Object.fromEntries(Object.entries(choice.secrets ?? {}).filter(([, v]) => v !== ''));
-      const direct = Object.keys(typed).length > 0;
-      const credential = direct
-        ? await this.deps.localCredentials.createCredential({
-            name: `${name} (copied from Planasonix)`,
-            type: this.sides.credentialType(remote.type),
-            config: typed,
-          })
-        : undefined;
       const now = this.sides.now();
       const link: ConnectionLink = {
         workspace: this.workspace,
@@ -96,20 +89,16 @@ export class WorkspaceSync {
         localUpdatedAt: now,
         remoteUpdatedAt: remote.version,
         syncedAt: now,
-        via: direct ? 'direct' : 'hosted',
+        via: Object.keys(typed).length > 0 ? 'direct' : 'hosted',
       };
-      try {
-        return await this.deps.local.createConnection({
-          name,
-          type: remote.type,
-          config: remote.config,
-          link,
-          ...(credential ? { credentialId: credential.id } : {}),
-        });
-      } catch (error) {
-        if (credential) await this.deps.localCredentials.deleteCredential(credential.id).catch(() => undefined);
-        throw error;
-      }
+      // Saved as the form saves a new connection: typed secrets into a credential here, removed again if the save fails.
+      return saveConnection({ api: this.deps.local, credentials: this.deps.localCredentials }, this.deps.registry.spec(remote.type), {
+        name,
+        type: remote.type,
+        config: remote.config,
+        secrets: typed,
+        link,
+      });
     });
   }
 
@@ -117,14 +106,8 @@ export class WorkspaceSync {
   async versions(localId: string): Promise<{ local: Version; remote: Version | undefined }> {
     const record = this.sides.record(localId);
     const link = this.sides.linkOf(record);
-    const remote = await this.remote.getConnection(link.remoteId).then(
-      (c) => this.sides.clean(c),
-      (error: unknown) => {
-        if (ConnectionError.is(error, 'not_found')) return undefined;
-        throw error;
-      },
-    );
-    return { local: this.sides.localVersion(record), remote };
+    const remote = await unlessNotFound(this.remote.getConnection(link.remoteId));
+    return { local: this.sides.localVersion(record), remote: remote && this.sides.clean(remote) };
   }
 
   /**
@@ -163,11 +146,7 @@ export class WorkspaceSync {
   deleteLinked(localId: string, inWorkspaceToo: boolean): Promise<void> {
     return this.serialized(async () => {
       const record = this.sides.record(localId);
-      if (inWorkspaceToo && record.link) {
-        await this.remote.deleteConnection(record.link.remoteId).catch((error: unknown) => {
-          if (!ConnectionError.is(error, 'not_found')) throw error;
-        });
-      }
+      if (inWorkspaceToo && record.link) await unlessNotFound(this.remote.deleteConnection(record.link.remoteId));
       await this.deps.local.deleteConnection(localId);
     });
   }
@@ -209,14 +188,8 @@ export class WorkspaceSync {
 
   private async syncOne(record: StoredConnection, listed: Connection | undefined, report: SyncReport): Promise<void> {
     const link = this.sides.linkOf(record);
-    let remote = listed;
-    if (!remote) {
-      // Missing from the list: deleted only if asking for it says so.
-      remote = await this.remote.getConnection(link.remoteId).catch((error: unknown) => {
-        if (ConnectionError.is(error, 'not_found')) return undefined;
-        throw error;
-      });
-    }
+    // Missing from the list: deleted only if asking for it says so.
+    const remote = listed ?? (await unlessNotFound(this.remote.getConnection(link.remoteId)));
     const theirs = remote ? this.sides.clean(remote) : undefined;
     const mine = this.sides.localVersion(record);
     const side = (v: Version | undefined): Side => (v ? { name: v.name, type: v.type, config: v.config, updatedAt: v.version } : undefined);

@@ -46,7 +46,11 @@ export function queryWhole(sql: SqlFacet, options: QueryOptions): Promise<TestQu
 export abstract class SqlSessionBase implements ConnectorSession, SqlFacet {
   readonly sql: SqlFacet = this;
 
-  constructor(private readonly quote: (name: string) => string) {}
+  /** `threePartNames` when a table is named database.schema.table in this connector's SQL. */
+  constructor(
+    private readonly quote: (name: string) => string,
+    private readonly threePartNames = false,
+  ) {}
 
   abstract test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }>;
   abstract tables(query: Parameters<SqlFacet['tables']>[0], signal?: AbortSignal): ReturnType<SqlFacet['tables']>;
@@ -55,7 +59,14 @@ export abstract class SqlSessionBase implements ConnectorSession, SqlFacet {
   abstract close(): Promise<void>;
 
   previewStatement(query: PreviewQuery & { limit: number }): Omit<QueryOptions, 'signal'> {
-    return { sql: previewSql(this.quote, query), selfLimited: true, generated: true, limit: query.limit, timeoutMs: previewTimeoutMs, catalog: query.catalog };
+    return {
+      sql: previewSql(this.quote, query, this.threePartNames),
+      selfLimited: true,
+      generated: true,
+      limit: query.limit,
+      timeoutMs: previewTimeoutMs,
+      catalog: query.catalog,
+    };
   }
 }
 
