@@ -3,6 +3,7 @@ import { queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
+import { DatabricksServer } from '../support/databricks/server';
 import { SnowflakeServer } from '../support/snowflake/server';
 import { connectorManifest } from '../../src/core/connectors/manifest';
 import type { ConnectorDriverModule } from '../../src/core/connectors/types';
@@ -162,6 +163,36 @@ describe('built bundles (npm run build:production)', () => {
       // Stubs in place of the Azure, AWS and Google clients (3.6 MB with them, under 2 MB without).
       assert.ok(text.includes('is not part of Planasonix Connections.'), 'no stub in the Snowflake bundle');
       assert.ok(statSync(path.join(dist, 'connectors', 'snowflake.js')).size / 1024 / 1024 < 2.5, 'the Snowflake bundle grew past 2.5 MB');
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+
+  it('runs the bundled Databricks driver against the Databricks test server: exact values through its hooks, native parts left out', async () => {
+    const server = await DatabricksServer.start();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
+    const driver = require(path.join(dist, 'connectors', 'databricks.js')) as ConnectorDriverModule;
+    const session = driver.openSession({
+      config: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, caFile: server.ca.caFile, catalog: 'main', schema: 'default' },
+      secrets: { token: [...server.tokens][0]! },
+      logger: silentLogger,
+    });
+    try {
+      assert.equal((await session.test()).ok, true);
+      const rows: unknown[][] = [];
+      await session.sql!.stream(
+        { sql: 'SELECT * FROM all_types', limit: 10, timeoutMs: 10_000 },
+        { start: () => undefined, rows: (b) => void rows.push(...b) },
+      );
+      // BIGINT past 2^53, DECIMAL(38,0), FLOAT and a struct holding NaN, as the server sent them.
+      assert.deepEqual(
+        [rows[0]![1], rows[0]![2], rows[0]![4], rows[0]![12]],
+        ['9007199254740993', '12345678901234567890123456789012345678', 1.4142, '{"a":1234567890123456789,"b":NaN}'],
+      );
+      const text = readFileSync(path.join(dist, 'connectors', 'databricks.js'), 'utf8');
+      assert.ok(!text.includes('.node"'), 'a native module is referenced by the Databricks bundle');
+      assert.ok(statSync(path.join(dist, 'connectors', 'databricks.js')).size / 1024 / 1024 < 2, 'the Databricks bundle grew past 2 MB');
     } finally {
       await session.close();
       await server.close();

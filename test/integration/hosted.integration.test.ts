@@ -9,6 +9,7 @@ import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi
 import { MemorySecretVault } from '../../src/core/ports';
 import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi';
 import { HostedHttp } from '../../src/core/hosted/httpClient';
+import { DatabricksServer } from '../support/databricks/server';
 import { ReferenceServer } from '../support/referenceServer';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
 
@@ -82,6 +83,38 @@ describe('hosted back end: the client against the reference server of the docume
     // Secrets went in one request only: the credential's create.
     const carrying = server.log.filter((r) => r.body.includes(password)).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(carrying, ['POST /api/credentials']);
+  });
+
+  it("discovers a hosted Databricks connection's catalogs with their schemas in one call (POST /api/connections/databricks/discover)", async () => {
+    const warehouse = await DatabricksServer.start();
+    try {
+      const created = await saveConnection({ api, credentials }, registry.spec('databricks'), {
+        name: 'Lakehouse',
+        type: 'databricks',
+        config: { host: `${warehouse.host}:${warehouse.port}`, httpPath: warehouse.httpPath, caFile: warehouse.ca.caFile },
+        secrets: { token: [...warehouse.tokens][0]! },
+      });
+      const all = await api.discoverDatabricks({ connectionId: created.id });
+      assert.equal(all.connectionId, created.id);
+      assert.deepEqual(
+        all.catalogs.find((c) => c.name === 'main'),
+        { name: 'main', schemas: ['default', 'information_schema', 'wide'] },
+      );
+      assert.deepEqual(
+        all.catalogs.map((c) => c.name),
+        ['hive_metastore', 'main', 'samples'],
+      );
+      const one = await api.discoverDatabricks({ connectionId: created.id, catalog: 'hive_metastore' });
+      assert.deepEqual(one.catalogs, [{ name: 'hive_metastore', schemas: ['default', 'legacy'] }]);
+      assert.deepEqual(
+        server.log.filter((r) => r.path === '/api/connections/databricks/discover').map((r) => JSON.parse(r.body) as unknown),
+        [{ connectionId: created.id }, { connectionId: created.id, catalog: 'hive_metastore' }],
+      );
+      const { id } = await api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
+      await assert.rejects(api.discoverDatabricks({ connectionId: id }), /SQLite connections have no discover/);
+    } finally {
+      await warehouse.close();
+    }
   });
 
   it('falls back to the query-parameter form where the path form of tables and columns is refused', async () => {

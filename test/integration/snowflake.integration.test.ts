@@ -5,35 +5,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { CellValue } from '../../src/core/api/types';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
 import { snowflakeTypeName } from '../../src/core/connectors/snowflake/driver';
 import { snowflakeSpec } from '../../src/core/connectors/snowflake/spec';
-import type { ConnectorSession, RowSink, SqlFacet } from '../../src/core/connectors/types';
+import type { ConnectorSession, SqlFacet } from '../../src/core/connectors/types';
+import { collecting } from '../support/collectingSink';
 import { SnowflakeServer } from '../support/snowflake/server';
-
-interface Collected extends RowSink {
-  columns: string[];
-  types: string[];
-  got: CellValue[][];
-}
-
-function collecting(): Collected {
-  const sink: Collected = {
-    columns: [],
-    types: [],
-    got: [],
-    start(columns, types) {
-      sink.columns = columns;
-      sink.types = types;
-    },
-    rows(batch) {
-      sink.got.push(...batch);
-    },
-  };
-  return sink;
-}
 
 describe('Snowflake connector (driver) against the Snowflake test server', function () {
   this.timeout(120_000);

@@ -266,7 +266,7 @@ export class ReferenceServer {
       }
     }
     if (method === 'POST' && path === '/api/connections/databricks/discover') {
-      return { body: await api.discoverDatabricks({ connectionId: String(body.connectionId) }) };
+      return { body: await api.discoverDatabricks({ connectionId: String(body.connectionId), ...(body.catalog ? { catalog: String(body.catalog) } : {}) }) };
     }
     if (path === '/api/credentials' && method === 'GET')
       return { body: { ...(await credentials.listCredentials()), meta: { page: { limit: 50, cursor: null } } } };

@@ -1,3 +1,4 @@
+import { databricksSpec } from './databricks/spec';
 import { mysqlSpec } from './mysql/spec';
 import { postgresSpec } from './postgres/spec';
 import { snowflakeSpec } from './snowflake/spec';
@@ -9,4 +10,4 @@ import type { ConnectorSpec } from './types';
  * `<type>/driver.ts` and the spec's extra entries from this list) and the bundle test all read it, so
  * adding a connector is its own folder (spec.ts, driver.ts) plus one line here.
  */
-export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec, snowflakeSpec];
+export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec, snowflakeSpec, databricksSpec];

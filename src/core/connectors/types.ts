@@ -109,6 +109,8 @@ export type StreamSummary = Omit<StreamStats, 'limit' | 'rowsScanned'>;
 export interface SqlFacet {
   catalogs?(signal?: AbortSignal): Promise<NamedItem[]>;
   schemas?(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]>;
+  /** Catalogs with their schemas in one call (Databricks' discover); one catalog's when named. */
+  discover?(catalog: string | undefined, signal?: AbortSignal): Promise<{ name: string; schemas: string[] }[]>;
   tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>>;
   columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]>;
   /** Runs one statement read-only, handing at most `limit` rows to the sink as the server sends them. */

@@ -291,8 +291,9 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return this.withStorage(id, 'cloudSchema', (storage) => storage.fileSchema(query, options.signal));
   }
 
-  async discoverDatabricks(request: DatabricksDiscoverRequest): Promise<DatabricksDiscoverResponse> {
-    return this.unsupported(request.connectionId, 'discover', 'discover Databricks catalogs');
+  async discoverDatabricks(request: DatabricksDiscoverRequest, options: RequestOptions = {}): Promise<DatabricksDiscoverResponse> {
+    const discover = (sql: SqlFacet) => this.facetMethod(sql.discover, 'catalogs with their schemas').call(sql, request.catalog, options.signal);
+    return { connectionId: request.connectionId, catalogs: await this.withSql(request.connectionId, 'discover', discover) };
   }
 
   /** What changed in the connection's target since its secrets were saved; empty when nothing did. */
@@ -333,15 +334,6 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   private snapshot(): Map<string, string> {
     return new Map(this.all().map((c) => [c.id, JSON.stringify([c.type, c.config, c.credentialId ?? null])]));
-  }
-
-  private async unsupported(id: string, capability: Capability, what: string): Promise<never> {
-    const connection = await this.getConnection(id);
-    const spec = this.deps.registry.spec(connection.type);
-    if (!spec.capabilities.includes(capability)) {
-      throw new ConnectionError('unsupported', `${spec.label} connections cannot ${what}.`);
-    }
-    throw new ConnectionError('unsupported', `${what} is not available for ${spec.label} yet.`);
   }
 
   /** Work on a connection's SQL facet; a connector without one cannot do it. */
