@@ -250,8 +250,14 @@ class DatabricksSession extends SqlSessionBase {
         names,
         columns.map((c) => sparkTypeName(c.typeDesc.types[0]?.primitiveEntry)),
       );
+      // The driver reads one batch ahead: a fetch hands over the batch read before (the first one came
+      // with the statement's answer) and asks the server for the next with this fetch's maxRows. So
+      // each ask is what the cap still needs beyond the batch already on its way.
+      let ahead = Math.min(options.limit + 1, fetchRows);
       while (capped.remaining > 0 && (await op.hasMoreRows())) {
-        const chunk = (await op.fetchChunk({ maxRows: Math.min(capped.remaining, fetchRows), disableBuffering: true })) as Record<string, unknown>[];
+        const ask = Math.min(Math.max(1, capped.remaining - ahead), fetchRows);
+        const chunk = (await op.fetchChunk({ maxRows: ask, disableBuffering: true })) as Record<string, unknown>[];
+        ahead = ask;
         await capped.rows(chunk.map((row) => names.map((n) => row[n])));
       }
       if (capped.truncated) {
