@@ -46,6 +46,8 @@ export interface ConnectorSpec {
   fields: readonly ConfigField[];
   capabilities: readonly Capability[];
   hierarchy: Hierarchy;
+  /** What the server calls its top level, where it is not a database (Databricks' Unity Catalog: "Catalog"). */
+  catalogWord?: string;
   /** The kind of credential its secrets are kept in (the credentials API's type); default `database`. */
   credentialType?: CredentialType;
   /** The kinds of table it lists beyond the common ones (TABLE, VIEW), with their icons. */

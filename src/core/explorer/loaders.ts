@@ -197,7 +197,7 @@ async function list(
     case 'catalogs': {
       const level = levels.find((l) => listingOf(l) === 'catalogs')!;
       const { catalogs } = await api.listCatalogs(ref.id, signal);
-      return catalogs.map((c) => item(level, c.name, {}));
+      return catalogs.map((c) => item(level, c.name, level === 'catalog' && spec.catalogWord ? { word: spec.catalogWord } : {}));
     }
     case 'schemas': {
       const { schemas } = await api.listSchemas(ref.id, { catalog: segment(path, 'catalog') }, signal);

@@ -49,7 +49,10 @@ interface Item<L extends Level> extends Base {
   name: string;
 }
 
-export type CatalogNode = Item<'catalog'>;
+export interface CatalogNode extends Item<'catalog'> {
+  /** What its connector calls this level ("Catalog" on Databricks); "Database" when unsaid. */
+  word?: string;
+}
 export type SchemaNode = Item<'schema'>;
 export type BucketNode = Item<'bucket'>;
 export type PrefixNode = Item<'prefix'>;

@@ -36,7 +36,7 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       return finish(item, node, shown(c.name));
     }
     case 'catalog':
-      return container(node, 'database', `Database ${shown(node.name)}`, filter);
+      return container(node, 'database', `${node.word ?? 'Database'} ${shown(node.name)}`, filter);
     case 'schema':
       return container(node, 'symbol-namespace', `Schema ${shown(node.name)}`, filter);
     case 'bucket':

@@ -57,6 +57,7 @@ export const databricksSpec: ConnectorSpec = {
     searchable: ['table'],
   },
   sql: databricksDialect,
+  catalogWord: 'Catalog',
   tableTypes: { 'MATERIALIZED VIEW': { icon: 'save', view: true }, 'STREAMING TABLE': { icon: 'sync' }, 'METRIC VIEW': { icon: 'graph', view: true } },
   bundle: {
     // Optional native parts stay out of the .vsix: without lz4-napi the driver asks for uncompressed
