@@ -102,7 +102,7 @@ describe('Databricks SQL connector against the Databricks test server', function
     );
     assert.deepEqual(
       (await s.sql.schemas!('main')).map((c) => c.name),
-      ['default', 'information_schema', 'wide'],
+      ['default', 'fixture', 'information_schema', 'wide'],
     );
     const before = server.log.filter((r) => r.call === 'GetSchemas').length;
     const discovered = await (s as unknown as { discover(c?: string): Promise<{ name: string; schemas: string[] }[]> }).discover();
@@ -189,7 +189,7 @@ describe('Databricks SQL connector against the Databricks test server', function
     assert.deepEqual(sink.got, [['1']]);
     await assert.rejects(
       s.sql.stream({ sql: 'SELECT * FROM nope', limit: 10, timeoutMs: 10_000 }, collecting()),
-      (e: unknown) => ConnectionError.is(e, 'query_failed') && /TABLE_OR_VIEW_NOT_FOUND/.test(e.message) && e.details?.sqlState === '42P01',
+      (e: unknown) => ConnectionError.is(e, 'not_found') && /TABLE_OR_VIEW_NOT_FOUND/.test(e.message) && e.details?.sqlState === '42P01',
     );
   });
 

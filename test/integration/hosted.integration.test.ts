@@ -98,7 +98,7 @@ describe('hosted back end: the client against the reference server of the docume
       assert.equal(all.connectionId, created.id);
       assert.deepEqual(
         all.catalogs.find((c) => c.name === 'main'),
-        { name: 'main', schemas: ['default', 'information_schema', 'wide'] },
+        { name: 'main', schemas: ['default', 'fixture', 'information_schema', 'wide'] },
       );
       assert.deepEqual(
         all.catalogs.map((c) => c.name),

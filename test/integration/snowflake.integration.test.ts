@@ -67,7 +67,7 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     );
     assert.deepEqual(
       (await s.sql.schemas!('DEMO_DB')).map((c) => c.name),
-      ['INFORMATION_SCHEMA', 'PUBLIC', 'WIDE'],
+      ['FIXTURE', 'INFORMATION_SCHEMA', 'PUBLIC', 'WIDE'],
     );
     const first = await s.sql.tables({ catalog: 'DEMO_DB', schema: 'WIDE', limit: 500 });
     assert.equal(first.tables.length, 500);
@@ -122,7 +122,7 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     assert.deepEqual(sink.got, [['1']]);
     assert.deepEqual(
       (await s.sql.schemas!(undefined)).map((x) => x.name),
-      ['INFORMATION_SCHEMA', 'PUBLIC', 'WIDE'],
+      ['FIXTURE', 'INFORMATION_SCHEMA', 'PUBLIC', 'WIDE'],
     );
   });
 

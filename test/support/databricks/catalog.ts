@@ -109,6 +109,45 @@ const wide1000x20: DbxTable = {
   row: (i) => Array.from({ length: 20 }, (_, c) => (c % 2 === 0 ? String(i * 20 + c) : `value ${i}-${c}`)),
 };
 
+/** The fixture every SQL connector's contract reads (test/integration/sqlBehaviourContract.ts). */
+const fixtureTables: Record<string, DbxTable> = {
+  customers: {
+    kind: 'TABLE',
+    columns: [
+      col('id', 'BIGINT', { nullable: false }),
+      col('name', 'STRING', { nullable: false }),
+      col('email', 'STRING'),
+      col('country', 'STRING'),
+      col('created_at', 'TIMESTAMP'),
+    ],
+    rows: 3,
+    row: (i) => [
+      String(i + 1),
+      ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i]!,
+      i === 1 ? null : `c${i + 1}@example.com`,
+      'US',
+      `2024-01-0${i + 1} 00:00:00`,
+    ],
+  },
+  orders: {
+    kind: 'TABLE',
+    columns: [col('id', 'BIGINT'), col('customer_id', 'BIGINT'), col('amount', 'DECIMAL(10,2)')],
+    rows: 5,
+    row: (i) => [String(i + 1), String((i % 3) + 1), `${(i + 1) * 10}.50`],
+  },
+  order_totals: { kind: 'VIEW', columns: [col('customer_id', 'BIGINT'), col('total', 'DECIMAL(20,2)')], rows: 3, row: (i) => [String(i + 1), '21.00'] },
+  big: {
+    kind: 'TABLE',
+    columns: [col('id', 'BIGINT'), col('payload', 'STRING')],
+    rows: 1_000_000,
+    row: (i) => [String(i + 1), `payload ${String(i + 1).padStart(7, '0')} abcdefghijklmnopqrstuvwxyz`],
+  },
+  select: { kind: 'TABLE', columns: [col('select', 'INT')], rows: 1, row: () => ['1'] },
+  'tick`name': { kind: 'TABLE', columns: [col('n', 'INT')], rows: 1, row: () => ['7'] },
+  naïve_ünïcødé_表: { kind: 'TABLE', columns: [col('n', 'INT')], rows: 1, row: () => ['42'] },
+  'x`; DROP TABLE main.fixture.customers; --': { kind: 'TABLE', columns: [col('n', 'INT')], rows: 1, row: () => ['1'] },
+};
+
 const wideCount = 3000;
 const wideName = (n: number): string => `t_${String(n).padStart(5, '0')}`;
 
@@ -123,7 +162,7 @@ export class DatabricksCatalog {
   schemas(catalog: string): string[] {
     switch (catalog) {
       case 'main':
-        return ['default', 'information_schema', 'wide'];
+        return ['default', 'fixture', 'information_schema', 'wide'];
       case 'hive_metastore':
         return ['default', 'legacy'];
       case 'samples':
@@ -135,6 +174,7 @@ export class DatabricksCatalog {
 
   tableNames(catalog: string, schema: string): string[] {
     if (catalog === 'main' && schema === 'default') return ['all_types', 'big', 'customers', 'customers_view', 'slow', 'top_customers', 'wide_1000x20'];
+    if (catalog === 'main' && schema === 'fixture') return Object.keys(fixtureTables).sort();
     if (catalog === 'main' && schema === 'wide') return Array.from({ length: wideCount }, (_, i) => wideName(i + 1));
     if (catalog === 'hive_metastore' && schema === 'legacy') return ['events'];
     if (catalog === 'samples' && schema === 'nyctaxi') return ['trips'];
@@ -143,6 +183,11 @@ export class DatabricksCatalog {
 
   table(catalog: string, schema: string, name: string): DbxTable {
     const key = `${catalog}.${schema}.${name}`.toLowerCase();
+    if (catalog === 'main' && schema === 'fixture') {
+      // Unity Catalog compares names blind to case.
+      const found = Object.keys(fixtureTables).find((k) => k.toLowerCase() === name.toLowerCase());
+      if (found) return fixtureTables[found]!;
+    }
     switch (key) {
       case 'main.default.all_types':
         return allTypes;
@@ -168,9 +213,9 @@ export class DatabricksCatalog {
 
   /** The answer to one statement in the session's current catalog and schema (which USE changes). */
   answer(sql: string, session: { catalog: string; schema: string }): DbxResult {
-    const text = sql.trim().replace(/;\s*$/, '');
+    const text = withoutComments(sql).trim().replace(/;\s*$/, '');
     let m: RegExpExecArray | null;
-    if (/^select\s+1$/i.test(text)) return { columns: [col('1', 'INT')], rows: 1, row: () => ['1'] };
+    if ((m = /^select\s+1(?:\s+as\s+([a-z_][a-z0-9_]*))?$/i.exec(text))) return { columns: [col(m[1] ?? '1', 'INT')], rows: 1, row: () => ['1'] };
     if (/^select\s+current_version\(\)\.dbsql_version$/i.test(text)) {
       return { columns: [col('current_version().dbsql_version', 'STRING')], rows: 1, row: () => ['2025.35'] };
     }
@@ -189,13 +234,36 @@ export class DatabricksCatalog {
       }
       return { columns: [], rows: 0, row: () => [], noResult: true };
     }
-    if ((m = /^select\s+\*\s+from\s+(.+?)(?:\s+limit\s+(\d+))?$/is.exec(text))) {
-      const parts = identifiers(m[1]!);
+    if (
+      (m = /^select\s+(\*|[`\w]+(?:\s*,\s*[`\w]+)*)\s+from\s+(.+?)(?:\s+order\s+by\s+(`(?:[^`]|``)*`|\w+)(?:\s+(asc|desc))?)?(?:\s+limit\s+(\d+))?$/is.exec(
+        text,
+      ))
+    ) {
+      const parts = identifiers(m[2]!);
       const [catalog, schema, name] =
         parts.length === 3 ? parts : parts.length === 2 ? [session.catalog, parts[0]!, parts[1]!] : [session.catalog, session.schema, parts[0]!];
       const table = this.table(catalog!, schema!, name!);
-      const rows = m[2] === undefined ? table.rows : Math.min(table.rows, Number(m[2]));
-      return { ...table, rows };
+      const picked =
+        m[1] === '*'
+          ? table.columns.map((_, i) => i)
+          : m[1]!.split(',').map((p) => {
+              const wanted = identifiers(p)[0]!;
+              const at = table.columns.findIndex((c) => c.name.toLowerCase() === wanted.toLowerCase());
+              if (at < 0)
+                throw new DbxSqlError(`[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name \`${wanted}\` cannot be resolved. SQLSTATE: 42703`, '42703');
+              return at;
+            });
+      const descending = m[3] !== undefined && m[4]?.toLowerCase() === 'desc';
+      const rows = m[5] === undefined ? table.rows : Math.min(table.rows, Number(m[5]));
+      return {
+        ...table,
+        columns: picked.map((i) => table.columns[i]!),
+        rows,
+        row: (i) => {
+          const full = table.row(descending ? table.rows - 1 - i : i);
+          return picked.map((c) => full[c] ?? null);
+        },
+      };
     }
     if (/^(insert|update|delete|merge|create|drop|alter|truncate|grant|revoke|optimize|vacuum|copy)\b/i.test(text)) {
       this.changes.push(text);
@@ -216,6 +284,11 @@ export function identifiers(text: string): string[] {
   }
   if (out.length === 0 || out.length > 3) throw new DbxSqlError(`[PARSE_SYNTAX_ERROR] Syntax error at or near '${text}'. SQLSTATE: 42601`, '42601');
   return out;
+}
+
+/** The statement without its comments (line comments, and block comments outside quotes). */
+function withoutComments(sql: string): string {
+  return sql.replace(/('(?:[^'\\]|\\.)*'|`(?:[^`]|``)*`)|--[^\n]*|\/\*[\s\S]*?\*\//g, (_all, quoted: string | undefined) => quoted ?? ' ');
 }
 
 /** A JDBC LIKE pattern (GetTables/GetSchemas): % and _ are wildcards, backslash escapes; blind to case. */

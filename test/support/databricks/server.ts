@@ -14,6 +14,7 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeTestCa, type TestCa } from '../pgTlsFront';
+import { answerOidc } from './oidc';
 import { DatabricksCatalog, DbxSqlError, matchesPattern, type DbxColumn, type DbxResult } from './catalog';
 import { arrowBatch, arrowSchema, columnSet, jdbcType, tableSchema, type NativeTypes } from './encode';
 import { int64, T, TCLIService, thrift, toInt64, type Handler, type Int64Like } from './thrift';
@@ -116,28 +117,8 @@ export class DatabricksServer {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(text);
     };
-    if (url.pathname === '/oidc/.well-known/oauth-authorization-server') {
-      return send(
-        200,
-        JSON.stringify({
-          issuer: `${this.url}/oidc`,
-          authorization_endpoint: `${this.url}/oidc/v1/authorize`,
-          token_endpoint: `${this.url}/oidc/v1/token`,
-          grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
-        }),
-      );
-    }
-    if (url.pathname === '/oidc/v1/token' && req.method === 'POST') {
-      const form = new URLSearchParams(body.toString('utf8'));
-      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-      const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [form.get('client_id'), form.get('client_secret')];
-      if (form.get('grant_type') !== 'client_credentials' || !id || this.oauthClients.get(id) !== secret) {
-        return send(401, JSON.stringify({ error: 'invalid_client', error_description: 'Client authentication failed' }));
-      }
-      const token = `oauth-${randomBytes(12).toString('hex')}`;
-      this.tokens.add(token);
-      return send(200, JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600, scope: form.get('scope') ?? 'all-apis' }));
-    }
+    const oauth = answerOidc(url.pathname, req.method ?? 'GET', body, req.headers.authorization, this.url, this.oauthClients, this.tokens);
+    if (oauth) return send(oauth.status, JSON.stringify(oauth.body));
     if (url.pathname !== this.httpPath || req.method !== 'POST')
       return send(404, JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'No API found' }));
     if (body.length >= 8) entry.call = body.toString('utf8', 8, 8 + body.readInt32BE(4));
@@ -172,9 +153,15 @@ export class DatabricksServer {
   private operation(handle: unknown): Operation {
     const op = this.operations.get(key((handle as Handle | undefined)?.operationId?.guid));
     if (!op) throw new DbxSqlError('Invalid OperationHandle', 'HY000');
+    this.refresh(op);
+    return op;
+  }
+
+  /** An operation's state now: a running one finishes when its time comes, or times out first. */
+  refresh(op: Operation): Operation['state'] {
     if (op.state === 'running' && op.timeoutAt !== undefined && Date.now() >= op.timeoutAt) op.state = 'timedout';
     if (op.state === 'running' && Date.now() >= op.readyAt) op.state = 'finished';
-    return op;
+    return op.state;
   }
 
   private start(session: Session, sql: string, result: DbxResult | DbxSqlError, request: Record<string, unknown> = {}): Record<string, unknown> {

@@ -110,6 +110,46 @@ const wide1000x20: Table = {
   row: (i) => Array.from({ length: 20 }, (_, c) => `c${c}-${i}-value`),
 };
 
+/** The fixture every SQL connector's contract reads (test/integration/sqlBehaviourContract.ts), in FIXTURE. */
+const fixtureTables: Record<string, Table> = {
+  CUSTOMERS: {
+    kind: 'TABLE',
+    columns: [
+      fixed('ID', 38, 0),
+      col('NAME', 'text', { length: 100 }),
+      col('EMAIL', 'text'),
+      col('COUNTRY', 'text', { length: 2 }),
+      col('CREATED_AT', 'timestamp_ntz', { scale: 9 }),
+    ],
+    rows: 3,
+    row: (i) => [
+      String(i + 1),
+      ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i]!,
+      i === 1 ? null : `c${i + 1}@example.com`,
+      'US',
+      `${1704067200 + i * 86400}.000000000`,
+    ],
+  },
+  ORDERS: {
+    kind: 'TABLE',
+    columns: [fixed('ID', 38, 0), fixed('CUSTOMER_ID', 38, 0), fixed('AMOUNT', 10, 2)],
+    rows: 5,
+    row: (i) => [String(i + 1), String((i % 3) + 1), `${(i + 1) * 10}.50`],
+  },
+  ORDER_TOTALS: { kind: 'VIEW', columns: [fixed('CUSTOMER_ID', 38, 0), fixed('TOTAL', 20, 2)], rows: 3, row: (i) => [String(i + 1), '21.00'] },
+  BIG: {
+    kind: 'TABLE',
+    columns: [fixed('ID', 38, 0), col('PAYLOAD', 'text')],
+    rows: 1_000_000,
+    row: (i) => [String(i + 1), `payload ${String(i + 1).padStart(7, '0')} abcdefghijklmnopqrstuvwxyz`],
+  },
+  'Mixed Case': { kind: 'TABLE', columns: [fixed('n', 38, 0)], rows: 1, row: () => ['1'] },
+  'table"quote': { kind: 'TABLE', columns: [fixed('N', 38, 0)], rows: 1, row: () => ['7'] },
+  'naïve ünïcødé 表': { kind: 'TABLE', columns: [fixed('N', 38, 0)], rows: 1, row: () => ['42'] },
+  SELECT: { kind: 'TABLE', columns: [fixed('SELECT', 38, 0)], rows: 1, row: () => ['1'] },
+  'x"; DROP TABLE FIXTURE.CUSTOMERS; --': { kind: 'TABLE', columns: [fixed('N', 38, 0)], rows: 1, row: () => ['1'] },
+};
+
 const wideCount = 3000;
 const wideName = (i: number): string => `T_${String(i).padStart(5, '0')}`;
 
@@ -119,7 +159,7 @@ export class SnowflakeCatalog {
   readonly changes: string[] = [];
 
   schemas(database: string): string[] {
-    if (database === 'DEMO_DB') return ['INFORMATION_SCHEMA', 'PUBLIC', 'WIDE'];
+    if (database === 'DEMO_DB') return ['FIXTURE', 'INFORMATION_SCHEMA', 'PUBLIC', 'WIDE'];
     if (database === 'OTHER_DB') return ['INFORMATION_SCHEMA', 'PUBLIC'];
     throw notFound(database);
   }
@@ -129,11 +169,13 @@ export class SnowflakeCatalog {
     this.schemas(database);
     if (database === 'DEMO_DB' && schema === 'PUBLIC')
       return ['ALL_TYPES', 'BIG', 'CUSTOMERS', 'CUSTOMER_NAMES', 'DAILY_TOTALS', 'SLOW', 'TOP_CUSTOMERS', 'WIDE_1000X20'];
+    if (database === 'DEMO_DB' && schema === 'FIXTURE') return Object.keys(fixtureTables).sort();
     if (database === 'DEMO_DB' && schema === 'WIDE') return Array.from({ length: wideCount }, (_, i) => wideName(i + 1));
     return [];
   }
 
   table(database: string, schema: string, name: string): Table {
+    if (database === 'DEMO_DB' && schema === 'FIXTURE' && Object.hasOwn(fixtureTables, name)) return fixtureTables[name]!;
     if (database === 'DEMO_DB' && schema === 'PUBLIC') {
       switch (name) {
         case 'ALL_TYPES':
@@ -163,7 +205,7 @@ export class SnowflakeCatalog {
 
   /** The answer to one statement, in the session's database and schema. */
   answer(sql: string, session: { database?: string; schema?: string }): ResultSpec {
-    const text = sql.trim().replace(/;\s*$/, '');
+    const text = withoutComments(sql).trim().replace(/;\s*$/, '');
     let m: RegExpExecArray | null;
     if (/^select\s+current_version\(\)$/i.test(text)) return single('CURRENT_VERSION()', '8.40.1');
     if ((m = /^use\s+schema\s+(.+)$/i.exec(text))) {
@@ -173,8 +215,10 @@ export class SnowflakeCatalog {
       session.schema = schema;
       return single('status', `Statement executed successfully.`, statementType.scl);
     }
-    if (/^select\s+1$/i.test(text)) return { rowtype: [fixed('1', 1, 0)], total: 1, row: () => ['1'], statementTypeId: statementType.select };
-    if ((m = /^select\s+system\$wait\((\d+)\)$/i.exec(text))) return single('SYSTEM$WAIT', 'waited');
+    if ((m = /^select\s+1(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text))) {
+      return { rowtype: [fixed(m[1]?.toUpperCase() ?? '1', 1, 0)], total: 1, row: () => ['1'], statementTypeId: statementType.select };
+    }
+    if ((m = /^select\s+system\$wait\((\d+)\)(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text))) return single(m[2]?.toUpperCase() ?? 'SYSTEM$WAIT', 'waited');
     if (/^show\s+(terse\s+)?databases$/i.test(text)) {
       return rows(
         ['created_on', 'name', 'kind'],
@@ -223,15 +267,32 @@ export class SnowflakeCatalog {
         statementType.scl,
       );
     }
-    if ((m = /^select\s+\*\s+from\s+(.+?)(?:\s+order\s+by\s+(.+?)\s*(asc|desc)?)?(?:\s+limit\s+(\d+))?$/i.exec(text))) {
-      const [db, schema, name] = identifiers(m[1]!, 3, session);
+    if (
+      (m =
+        /^select\s+(\*|(?:"(?:[^"]|"")*"|\w+)(?:\s*,\s*(?:"(?:[^"]|"")*"|\w+))*)\s+from\s+(.+?)(?:\s+order\s+by\s+(.+?)\s*(asc|desc)?)?(?:\s+limit\s+(\d+))?$/is.exec(
+          text,
+        ))
+    ) {
+      const [db, schema, name] = identifiers(m[2]!, 3, session);
       const table = this.table(db!, schema!, name!);
-      const total = Math.min(table.rows, m[4] === undefined ? table.rows : Number(m[4]));
-      const descending = m[3]?.toLowerCase() === 'desc' && m[2] !== undefined;
+      const picked =
+        m[1] === '*'
+          ? table.columns.map((_, i) => i)
+          : m[1]!.split(',').map((p) => {
+              const [wanted] = identifiers(p, 1);
+              const at = table.columns.findIndex((c) => c.name === wanted);
+              if (at < 0) throw new SnowflakeSqlError('000904', '42000', `SQL compilation error: error line 1 at position 7\ninvalid identifier '${wanted}'`);
+              return at;
+            });
+      const total = Math.min(table.rows, m[5] === undefined ? table.rows : Number(m[5]));
+      const descending = m[4]?.toLowerCase() === 'desc' && m[3] !== undefined;
       return {
-        rowtype: table.columns.map((c) => ({ ...c, database: db!, schema: schema!, table: name! })),
+        rowtype: picked.map((i) => ({ ...table.columns[i]!, database: db!, schema: schema!, table: name! })),
         total,
-        row: (i) => table.row(descending ? table.rows - 1 - i : i),
+        row: (i) => {
+          const full = table.row(descending ? table.rows - 1 - i : i);
+          return picked.map((c) => full[c] ?? null);
+        },
         statementTypeId: statementType.select,
         ...(table.slowSeconds ? { slowSeconds: table.slowSeconds } : {}),
       };
@@ -256,6 +317,11 @@ export function statementKind(sql: string): number {
   if (word === 'merge') return statementType.merge;
   if (['begin', 'commit', 'rollback'].includes(word)) return statementType.tcl;
   return statementType.ddl;
+}
+
+/** The statement without its comments (line comments, and block comments outside quotes). */
+function withoutComments(sql: string): string {
+  return sql.replace(/('(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*")|--[^\n]*|\/\*[\s\S]*?\*\//g, (_all, quoted: string | undefined) => quoted ?? ' ');
 }
 
 function notFound(what: string): SnowflakeSqlError {

@@ -34,10 +34,13 @@ interface Session {
 interface Query {
   id: string;
   requestId: string;
+  sql: string;
   result?: ResultSpec;
   error?: SnowflakeSqlError;
   /** Long-running (SYSTEM$WAIT): finished at this time unless aborted. */
   doneAt?: number;
+  /** STATEMENT_TIMEOUT_IN_SECONDS, when the request set it: stopped by the server at this time. */
+  timeoutAt?: number;
   aborted?: boolean;
   /** Rows sent to the client so far: inline and in the chunks it fetched. */
   rowsServed: number;
@@ -93,6 +96,11 @@ export class SnowflakeServer {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     holder.self = new SnowflakeServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return holder.self;
+  }
+
+  /** Statements still running (not finished, not aborted) whose text holds the marker. */
+  running(marker: string): number {
+    return [...this.queries.values()].filter((q) => q.sql.includes(marker) && q.doneAt !== undefined && !q.aborted && Date.now() < q.doneAt).length;
   }
 
   /** Every session token stops working: the next request gets 390112 and the driver renews. */
@@ -226,7 +234,7 @@ export class SnowflakeServer {
 
   private query(session: Session, requestId: string, body: Record<string, unknown>): Record<string, unknown> {
     const sql = String(body.sqlText ?? '');
-    const query: Query = { id: this.id('q'), requestId, rowsServed: 0 };
+    const query: Query = { id: this.id('q'), requestId, sql, rowsServed: 0 };
     this.queries.set(query.id, query);
     try {
       if (body.describeOnly === true) {
@@ -244,11 +252,13 @@ export class SnowflakeServer {
           queryResultFormat: 'json',
         });
       }
-      const wait = /^\s*select\s+system\$wait\((\d+)\)\s*;?\s*$/i.exec(sql);
+      const wait = /^\s*select\s+system\$wait\((\d+)\)(?:\s+as\s+\w+)?\s*(?:\/\*[\s\S]*?\*\/\s*)?;?\s*$/i.exec(sql);
       query.result = this.catalog.answer(sql, session);
       const seconds = wait ? Number(wait[1]) : query.result.slowSeconds;
       if (seconds) {
         query.doneAt = Date.now() + seconds * 1000;
+        const limit = Number((body.parameters as Record<string, unknown> | undefined)?.STATEMENT_TIMEOUT_IN_SECONDS ?? 0);
+        if (limit > 0 && limit < seconds) query.timeoutAt = Date.now() + limit * 1000;
         return {
           success: true,
           code: '333334',
@@ -269,8 +279,13 @@ export class SnowflakeServer {
     const query = this.queries.get(id);
     if (!query) return fail('000709', `Statement ${id} not found`);
     const until = Date.now() + 1000;
-    while (!query.aborted && query.doneAt !== undefined && Date.now() < query.doneAt && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const stop = Math.min(until, query.timeoutAt ?? Infinity);
+    while (!query.aborted && query.doneAt !== undefined && Date.now() < query.doneAt && Date.now() < stop) await new Promise((r) => setTimeout(r, 20));
     if (query.aborted) return fail('000604', 'SQL execution canceled', { sqlState: '57014', queryId: id });
+    if (query.timeoutAt !== undefined && Date.now() >= query.timeoutAt) {
+      query.aborted = true;
+      return fail('000630', 'Statement reached its statement or warehouse timeout and was canceled.', { sqlState: '57014', queryId: id });
+    }
     if (query.doneAt !== undefined && Date.now() < query.doneAt) {
       return { success: true, code: '333334', message: 'Asynchronous execution in progress.', data: { queryId: id, getResultUrl: `/queries/${id}/result` } };
     }

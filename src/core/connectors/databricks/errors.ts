@@ -43,6 +43,8 @@ export function mapDatabricksError(error: unknown, safe: (text: string) => strin
   if (e.errorCode === 'CANCELED') return new ConnectionError('cancelled', 'The statement was cancelled.');
   if (e.errorCode === 'TIMEOUT')
     return new ConnectionError('timeout', `The statement ran past its time limit and was stopped by Databricks (${message}).`, details);
+  // TABLE_OR_VIEW_NOT_FOUND, SCHEMA_NOT_FOUND, NO_SUCH_CATALOG_EXCEPTION.
+  if (sqlState === '42P01' || sqlState === '42704') return new ConnectionError('not_found', message, details);
   if (/self[- ]signed|unable to (get|verify)|certificate/i.test(message)) {
     return new ConnectionError('ssl', `The server's TLS certificate is not trusted (${message}). Behind a corporate proxy, set its CA certificate file.`);
   }

@@ -51,6 +51,9 @@ function mapError(error: unknown, safe: (text: string) => string, account: strin
       return new ConnectionError('auth_failed', `Snowflake refused the OAuth access token; it may have expired (${message}).`);
     case '000604':
       return cancelledError();
+    case '002003':
+      // "Object ... does not exist or not authorized."
+      return new ConnectionError('not_found', message, details);
     case '000630':
       return new ConnectionError('timeout', `The statement ran past its time limit and was stopped by Snowflake (${message}).`, details);
     case '390104':
@@ -249,7 +252,14 @@ class SnowflakeSession extends SqlSessionBase {
       const capped = new CappedSink(sink, options.limit);
       const statement = await this.execute(
         conn,
-        { sqlText: options.sql, streamResult: true, rowMode: 'array', fetchAsString: ['Number', 'Date', 'Buffer'] },
+        {
+          sqlText: options.sql,
+          streamResult: true,
+          rowMode: 'array',
+          fetchAsString: ['Number', 'Date', 'Buffer'],
+          // Snowflake stops the statement itself at the time limit (the client's cancel is only a backstop).
+          parameters: { STATEMENT_TIMEOUT_IN_SECONDS: Math.max(1, Math.ceil(options.timeoutMs / 1000)) },
+        },
         (s) => (current = s),
       );
       const columns = statement.getColumns() ?? [];
@@ -258,15 +268,22 @@ class SnowflakeSession extends SqlSessionBase {
         columns.map((c) => c.getType().toUpperCase()),
       );
       const rows = statement.streamRows();
-      await drain(rows, capped);
-      if (capped.truncated) {
-        // Enough rows: stop reading, and stop the statement on the server.
+      await drain(rows, capped, () => cancellation.requested);
+      // A cancelled statement's stream may just end: what arrived is kept, the end is not "done".
+      if (cancellation.requested) {
+        throw cancellation.cancelledByCaller
+          ? cancelledError()
+          : new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
+      }
+      if (capped.truncated || cancellation.requested) {
+        // Enough rows (or cancelled): stop reading, and stop the statement on the server.
         rows.destroy();
         statement.cancel(() => undefined);
       }
       return capped.summary(Math.round(performance.now() - started));
     } catch (error) {
       if (cancellation.cancelledByCaller) throw cancelledError();
+      if (cancellation.requested) throw new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
       throw mapError(error, safe, this.account);
     } finally {
       cancellation.dispose();
@@ -293,7 +310,7 @@ class SnowflakeSession extends SqlSessionBase {
  * back-pressure), stopped once the cap is passed. Events rather than async iteration, which cost more
  * per row in the preview benchmark.
  */
-function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: CappedSink): Promise<void> {
+function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: CappedSink, cancelled: () => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
     let batch: unknown[][] = [];
     let busy = Promise.resolve();
@@ -312,7 +329,8 @@ function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: Capped
       busy = busy
         .then(() => capped.rows(full))
         .then(() => {
-          if (capped.remaining <= 0) finish();
+          // Chunks already answered keep coming after a cancel: stop reading them.
+          if (capped.remaining <= 0 || cancelled()) finish();
           else rows.resume();
         }, finish);
     };
