@@ -98,6 +98,8 @@ describe('Databricks SQL in real VS Code (code-server + Chromium), from the pack
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: '(server default)' }).first().click();
     const results = webviewFrame(page);
     await results.locator('.status', { hasText: /^50 rows/ }).waitFor({ timeout: 30_000 });
+    // Said plainly with the result: the server does not enforce read-only.
+    await results.locator('.notice', { hasText: 'Databricks does not enforce read-only' }).waitFor();
     await workbench().screenshot('databricks-02-query');
     await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'slow' }).first().click();
     await page.keyboard.press('Control+Enter');

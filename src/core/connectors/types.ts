@@ -46,6 +46,11 @@ export interface ConnectorSpec {
   fields: readonly ConfigField[];
   capabilities: readonly Capability[];
   hierarchy: Hierarchy;
+  /**
+   * Shown with every test query's result where the server has no read-only session and only the
+   * extension's checks keep a statement from changing data.
+   */
+  readOnlyNotice?: string;
   /** What the server calls its top level, where it is not a database (Databricks' Unity Catalog: "Catalog"). */
   catalogWord?: string;
   /** The kind of credential its secrets are kept in (the credentials API's type); default `database`. */

@@ -43,7 +43,15 @@ export async function runSelection(deps: Deps, running: vscode.TextEditorDecorat
     offset !== undefined ? { start: offset, end: offset } : { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
   const dialect = deps.registry.dialect(connection.type).lexer;
   const prepared = prepareStatement(doc.getText(), selection, dialect, selection.end > selection.start ? undefined : statementsOf(doc, dialect));
-  const source = { connectionId: connection.id, connectionName: connection.name, sql: prepared.sql ?? '', catalog: binding.catalog, schema: binding.schema };
+  const notice = deps.registry.spec(connection.type).readOnlyNotice;
+  const source = {
+    connectionId: connection.id,
+    connectionName: connection.name,
+    sql: prepared.sql ?? '',
+    catalog: binding.catalog,
+    schema: binding.schema,
+    ...(notice ? { notice } : {}),
+  };
   const key = doc.uri.toString();
   if (!prepared.ok) {
     deps.results.showRefusal(source, key, prepared.reason);

@@ -53,6 +53,8 @@ export interface ResultSource {
   catalog?: string;
   /** Test queries: the statement. */
   sql?: string;
+  /** Test queries: what the extension says about how read-only is kept on this connector (its own text). */
+  notice?: string;
 }
 
 export interface SortState {
@@ -188,6 +190,7 @@ export function isResultsState(value: unknown): value is ResultsState {
     (s.kind === 'preview' || s.kind === 'query') &&
     typeof s.connectionName === 'string' &&
     (s.kind === 'preview' ? typeof s.table === 'string' : typeof s.sql === 'string') &&
+    (s.notice === undefined || typeof s.notice === 'string') &&
     isCount(value.limit, maxRowLimitSetting) &&
     (value.sort === undefined || isSort(value.sort))
   );

@@ -92,7 +92,7 @@ export class GridController {
     this.scroller.append(this.area);
     this.overlay.append(this.header.el, this.body);
     this.wrap.append(this.scroller, this.overlay);
-    root.append(this.bar.toolbar, this.bar.busy, this.bar.errorBox, this.wrap, this.footer);
+    root.append(this.bar.toolbar, this.bar.notice, this.bar.busy, this.bar.errorBox, this.wrap, this.footer);
     this.font = new GridFont(() => {
       this.gutterWidth = this.gutterFor(this.rowCount);
       this.schedule();

@@ -16,6 +16,7 @@ export const resultsCss = `
   .limit vscode-textfield { width: 110px; }
   .busy { height: 2px; background: var(--vscode-progressBar-background); animation: pulse 1s ease-in-out infinite alternate; }
   @keyframes pulse { from { opacity: 0.2; } to { opacity: 1; } }
+  .notice { margin: 4px 10px 0; color: var(--vscode-descriptionForeground); }
   .error { margin: 8px 10px; padding: 8px 12px; border-left: 3px solid var(--vscode-errorForeground);
            background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
   .error .where { color: var(--vscode-descriptionForeground); margin-top: 4px; }

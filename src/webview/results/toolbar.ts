@@ -21,6 +21,7 @@ export class Toolbar {
   readonly toolbar = el('div', { class: 'toolbar' });
   readonly busy = el('div', { class: 'busy', hidden: '' });
   readonly errorBox = el('div', { class: 'error', hidden: '', role: 'alert' });
+  readonly notice = el('div', { class: 'notice', hidden: '' });
   private readonly source = el('div', { class: 'source' });
   private readonly status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
   private readonly limitField = el('vscode-textfield', { type: 'number', min: '1', max: String(maxRowLimitSetting), 'aria-label': 'Row limit' }) as TextField;
@@ -49,6 +50,8 @@ export class Toolbar {
     this.limitField.value = String(start.limit);
     this.limitField.invalid = false;
     const s = start.source;
+    this.notice.textContent = s.kind === 'query' ? (s.notice ?? '') : '';
+    this.notice.hidden = !this.notice.textContent;
     this.pinBtn.hidden = s.kind !== 'query';
     this.pinBtn.disabled = start.pinned === true;
     this.pinBtn.textContent = start.pinned ? 'Pinned' : 'Pin';

@@ -58,6 +58,8 @@ export const databricksSpec: ConnectorSpec = {
   },
   sql: databricksDialect,
   catalogWord: 'Catalog',
+  readOnlyNotice:
+    'Databricks does not enforce read-only: this statement was checked by the extension only, before it ran. Connect with a principal that has SELECT grants only.',
   tableTypes: { 'MATERIALIZED VIEW': { icon: 'save', view: true }, 'STREAMING TABLE': { icon: 'sync' }, 'METRIC VIEW': { icon: 'graph', view: true } },
   bundle: {
     // Optional native parts stay out of the .vsix: without lz4-napi the driver asks for uncompressed
