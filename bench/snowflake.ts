@@ -19,7 +19,7 @@ export async function snowflakeFigures(bench: Bench, sideBySide: SideBySide): Pr
   server.users.set('ALICE', { password: 'bench-pw' });
   const driver = await snowflakeSpec.load();
   const session = driver.openSession({
-    config: { account: 'fake', user: 'alice', serverUrl: server.url, database: 'DEMO_DB', schema: 'PUBLIC' },
+    config: { account: 'fake', user: 'alice', serverUrl: server.url, warehouse: 'WH', database: 'DEMO_DB', schema: 'PUBLIC' },
     secrets: { password: 'bench-pw' },
     logger: silentLogger,
   });
@@ -30,6 +30,7 @@ export async function snowflakeFigures(bench: Bench, sideBySide: SideBySide): Pr
     account: 'fake',
     username: 'alice',
     password: 'bench-pw',
+    warehouse: 'WH',
     database: 'DEMO_DB',
     schema: 'PUBLIC',
   });

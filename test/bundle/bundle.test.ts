@@ -138,7 +138,7 @@ describe('built bundles (npm run build:production)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
     const driver = require(path.join(dist, 'connectors', 'snowflake.js')) as ConnectorDriverModule;
     const session = driver.openSession({
-      config: { account: 'fake', user: 'alice', serverUrl: server.url, database: 'DEMO_DB', schema: 'PUBLIC' },
+      config: { account: 'fake', user: 'alice', serverUrl: server.url, warehouse: 'WH', database: 'DEMO_DB', schema: 'PUBLIC' },
       secrets: { password: 'alice-pw' },
       logger: silentLogger,
     });

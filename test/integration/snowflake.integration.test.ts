@@ -1,6 +1,7 @@
 // The Snowflake connector's driver (not yet offered in the form: issue 13 is in progress) through the
 // real snowflake-sdk against the Snowflake test server.
 import * as assert from 'node:assert/strict';
+import type { CellValue } from '../../src/core/api/types';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,28 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     assert.match((await (await open({ authenticator: 'keypair', privateKeyFile: otherKey }, {})).test()).message, /refused the key pair/);
   });
 
+  it('says in the test whether the warehouse will run queries, and what a query on a suspended one means', async () => {
+    const warehouse = server.catalog.warehouses.get('WH')!;
+    try {
+      warehouse.state = 'SUSPENDED';
+      assert.equal((await (await open()).test()).message, 'Connected. The warehouse WH is suspended; it resumes on the first query.');
+      warehouse.autoResume = false;
+      const suspended = await open();
+      assert.match((await suspended.test()).message, /suspended and does not resume by itself/);
+      await assert.rejects(
+        suspended.sql.stream({ sql: 'SELECT * FROM CUSTOMERS', limit: 10, timeoutMs: 10_000 }, collecting()),
+        (e: unknown) => ConnectionError.is(e, 'query_failed') && /No running warehouse for this session/.test(e.message) && e.details?.sqlState === '57P03',
+      );
+      warehouse.state = 'RESUMING';
+      assert.match((await (await open()).test()).message, /The warehouse WH is starting\./);
+      assert.match((await (await open({ warehouse: 'NOPE' })).test()).message, /The warehouse NOPE was not found/);
+      assert.match((await (await open({ warehouse: '' })).test()).message, /No warehouse is set: browsing works, queries need one\./);
+    } finally {
+      warehouse.state = 'STARTED';
+      warehouse.autoResume = true;
+    }
+  });
+
   it('lists databases, schemas, a 3,000-table schema a page at a time with a filter, and columns with Snowflake type names', async () => {
     const s = await open();
     assert.deepEqual(
@@ -96,6 +119,17 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     assert.equal(summary.rowsReturned, 2);
     assert.deepEqual(sink.got[0]!.slice(0, 2), ['12345678901234567890123456789012345678', '1.234567890123456789']);
     assert.deepEqual(sink.got[1]!.slice(0, 4), [null, null, null, null]);
+    // Dates and times in the session's output formats, as SnowSQL prints them: TIME to the format's
+    // precision, TIMESTAMP_TZ at its own offset (+01:00 on the wire as 1500), LTZ in the session's zone.
+    const at = (name: string): CellValue => sink.got[0]![sink.columns.indexOf(name)]!;
+    assert.deepEqual(['D', 'T', 'TS_NTZ', 'TS_LTZ', 'TS_TZ'].map(at), [
+      '2024-01-01',
+      '12:34:56',
+      '2024-01-01 00:00:00.123',
+      '2024-01-01 00:00:00.123 +0000',
+      '2024-01-01 01:00:00.123 +0100',
+    ]);
+    assert.deepEqual(sink.got[1]!.slice(5, 8), [null, null, null], 'a NULL date or time is NULL, not the text "NULL"');
     // VARIANT as Snowflake sent it: the big number inside is not rounded, nothing is evaluated.
     assert.equal(sink.got[0]![sink.columns.indexOf('V')], '{"a":[1,2,{"b":null}],"big":12345678901234567890}');
     assert.deepEqual(

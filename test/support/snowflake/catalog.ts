@@ -68,6 +68,8 @@ const allTypes: Table = {
     col('TS_NTZ', 'timestamp_ntz', { scale: 9 }),
     col('V', 'variant'),
     col('BIN', 'binary'),
+    col('TS_LTZ', 'timestamp_ltz', { scale: 9 }),
+    col('TS_TZ', 'timestamp_tz', { scale: 9 }),
   ],
   rows: 2,
   row: (i) =>
@@ -83,8 +85,11 @@ const allTypes: Table = {
           '1704067200.123456789',
           '{"a":[1,2,{"b":null}],"big":12345678901234567890}',
           '48656c6c6f',
+          '1704067200.123456789',
+          // TIMESTAMP_TZ in result version 1: epoch seconds, then the offset in minutes plus 1440 (+01:00).
+          '1704067200.123456789 1500',
         ]
-      : [null, null, null, null, null, null, null, null, null, null],
+      : [null, null, null, null, null, null, null, null, null, null, null, null],
 };
 
 const customers: Table = {
@@ -155,6 +160,8 @@ const wideName = (i: number): string => `T_${String(i).padStart(5, '0')}`;
 
 export class SnowflakeCatalog {
   readonly databases = ['DEMO_DB', 'OTHER_DB'];
+  /** Warehouses by name: a query over a table needs one running, or one that resumes on its own. */
+  readonly warehouses = new Map<string, { state: 'STARTED' | 'SUSPENDED' | 'RESUMING'; autoResume: boolean }>([['WH', { state: 'STARTED', autoResume: true }]]);
   /** Statements that would change something, as received (tests check that none arrives). */
   readonly changes: string[] = [];
 
@@ -203,8 +210,21 @@ export class SnowflakeCatalog {
     throw notFound(`${database}.${schema}.${name}`);
   }
 
+  /** A query that reads a table runs on the session's warehouse, resuming it when it may. */
+  private needWarehouse(name: string | undefined): void {
+    const warehouse = name === undefined ? undefined : this.warehouses.get(name.toUpperCase());
+    if (warehouse?.state === 'SUSPENDED' && warehouse.autoResume) warehouse.state = 'STARTED';
+    if (!warehouse || warehouse.state === 'SUSPENDED') {
+      throw new SnowflakeSqlError(
+        '000606',
+        '57P03',
+        "No active warehouse selected in the current session.  Select an active warehouse with the 'use warehouse' command.",
+      );
+    }
+  }
+
   /** The answer to one statement, in the session's database and schema. */
-  answer(sql: string, session: { database?: string; schema?: string }): ResultSpec {
+  answer(sql: string, session: { database?: string; schema?: string; warehouse?: string }): ResultSpec {
     const text = withoutComments(sql).trim().replace(/;\s*$/, '');
     let m: RegExpExecArray | null;
     if (/^select\s+current_version\(\)$/i.test(text)) return single('CURRENT_VERSION()', '8.40.1');
@@ -219,6 +239,14 @@ export class SnowflakeCatalog {
       return { rowtype: [fixed(m[1]?.toUpperCase() ?? '1', 1, 0)], total: 1, row: () => ['1'], statementTypeId: statementType.select };
     }
     if ((m = /^select\s+system\$wait\((\d+)\)(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text))) return single(m[2]?.toUpperCase() ?? 'SYSTEM$WAIT', 'waited');
+    if ((m = /^show\s+warehouses\s+like\s+'((?:[^'\\]|''|\\.)*)'$/i.exec(text))) {
+      const like = likeRegExp(stringLiteral(m[1]!));
+      return rows(
+        ['name', 'state', 'type', 'size', 'auto_resume'],
+        [...this.warehouses].filter(([n]) => like.test(n)).map(([n, w]) => [n, w.state, 'STANDARD', 'X-Small', String(w.autoResume)]),
+        statementType.scl,
+      );
+    }
     if (/^show\s+(terse\s+)?databases$/i.test(text)) {
       return rows(
         ['created_on', 'name', 'kind'],
@@ -275,6 +303,7 @@ export class SnowflakeCatalog {
     ) {
       const [db, schema, name] = identifiers(m[2]!, 3, session);
       const table = this.table(db!, schema!, name!);
+      this.needWarehouse(session.warehouse);
       const picked =
         m[1] === '*'
           ? table.columns.map((_, i) => i)

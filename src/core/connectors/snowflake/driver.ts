@@ -54,6 +54,12 @@ function mapError(error: unknown, safe: (text: string) => string, account: strin
     case '002003':
       // "Object ... does not exist or not authorized."
       return new ConnectionError('not_found', message, details);
+    case '000606':
+      return new ConnectionError(
+        'query_failed',
+        'No running warehouse for this session: the warehouse is suspended and does not resume by itself, or none is set. Set a warehouse in the connection, or resume it.',
+        details,
+      );
     case '000630':
       return new ConnectionError('timeout', `The statement ran past its time limit and was stopped by Snowflake (${message}).`, details);
     case '390104':
@@ -178,11 +184,28 @@ class SnowflakeSession extends SqlSessionBase {
     try {
       const [row] = await this.rows('SELECT CURRENT_VERSION()', signal);
       const version = row ? String(Object.values(row)[0]) : undefined;
-      return { ok: true, ...(version ? { serverVersion: `Snowflake ${version}` } : {}), message: 'Connected.' };
+      return { ok: true, ...(version ? { serverVersion: `Snowflake ${version}` } : {}), message: `Connected.${await this.warehouseNote(signal)}` };
     } catch (error) {
       const e = mapError(error, (t) => this.safe(t), this.account);
       return { ok: false, message: e.message };
     }
+  }
+
+  /** What a test should say about the warehouse: a login works without one running, a query does not. */
+  private async warehouseNote(signal?: AbortSignal): Promise<string> {
+    const name = this.options.config.warehouse ? String(this.options.config.warehouse) : '';
+    if (!name) return ' No warehouse is set: browsing works, queries need one.';
+    const literal = `'${escapeLike(name.replace(/^"|"$/g, '')).replace(/'/g, "\\'")}'`;
+    const [w] = await this.rows(`SHOW WAREHOUSES LIKE ${literal}`, signal).catch(() => []);
+    if (!w) return ` The warehouse ${name} was not found, or this role may not use it.`;
+    const state = String(w.state ?? '').toUpperCase();
+    if (state === 'SUSPENDED') {
+      return String(w.auto_resume) === 'true'
+        ? ` The warehouse ${String(w.name)} is suspended; it resumes on the first query.`
+        : ` The warehouse ${String(w.name)} is suspended and does not resume by itself: queries fail until it is resumed.`;
+    }
+    if (state === 'RESUMING' || state === 'RESIZING') return ` The warehouse ${String(w.name)} is starting.`;
+    return '';
   }
 
   async catalogs(signal?: AbortSignal): Promise<NamedItem[]> {
