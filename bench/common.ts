@@ -1,5 +1,13 @@
 /** What every benchmark group shares: the output line, the median, and paired timing. */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** A full collection before each timed call, so one side does not pay for the other's garbage. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 export function bench(name: string, value: number, unit: string): void {
   console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}`);
@@ -33,6 +41,7 @@ export async function sideBySide(rounds: number, a: () => Promise<unknown>, b: (
           [a, ta],
           [b, tb],
         ]) as [() => Promise<unknown>, number[]][]) {
+      collectGarbage();
       const start = performance.now();
       await fn();
       into.push(performance.now() - start);

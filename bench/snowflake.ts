@@ -65,7 +65,7 @@ export async function snowflakeFigures(bench: Bench, sideBySide: SideBySide): Pr
     ] as const) {
       if (count !== 1000) throw new Error(`${what} read ${count} rows of the 1,000-row preview`);
     }
-    const preview = await sideBySide(31, core, bare);
+    const preview = await sideBySide(101, core, bare);
     bench('snowflake_preview_1000x20_ms', Number(preview.a.toFixed(1)), 'ms');
     bench('snowflake_preview_1000x20_ratio', preview.ratio, 'x');
     await session.sql!.stream({ sql: 'SELECT * FROM BIG', limit: 100, timeoutMs: 60_000 }, { start: () => undefined, rows: () => undefined });
