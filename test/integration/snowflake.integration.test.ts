@@ -1,4 +1,4 @@
-// The Snowflake connector's driver (not yet offered in the form: issue 13 is in progress) through the
+// The Snowflake connector's driver through the
 // real snowflake-sdk against the Snowflake test server.
 import * as assert from 'node:assert/strict';
 import type { CellValue } from '../../src/core/api/types';
@@ -48,6 +48,9 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
   it('tests by password, key pair and OAuth token, and says what is wrong in each failure, without the secret', async () => {
     assert.deepEqual(await (await open()).test(), { ok: true, serverVersion: 'Snowflake 8.40.1', message: 'Connected.' });
     assert.equal((await (await open({ authenticator: 'keypair', privateKeyFile: keyFile }, {})).test()).ok, true);
+    // The account URL copied from Snowsight works as the account (the advanced server URL still wins).
+    assert.equal((await (await open({ account: 'https://fake.snowflakecomputing.com/' })).test()).ok, true);
+    assert.match((await (await open({ account: 'http://fake.snowflakecomputing.com' })).test()).message, /starts with https:\/\//);
     assert.equal((await (await open({ authenticator: 'oauth' }, { token: 'oauth-1' })).test()).ok, true);
     const wrong = await (await open({}, { password: 'not-the-password-xyz' })).test();
     assert.equal(wrong.ok, false);

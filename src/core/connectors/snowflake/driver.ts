@@ -11,6 +11,7 @@ import { keysetPage } from '../sql/paging';
 import { SqlSessionBase } from '../sql/sqlSession';
 import { batchRows, CappedSink } from '../sql/streaming';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
+import { snowflakeAccount } from './account';
 import { installWireHooks, takeStatementType } from './wire';
 
 installWireHooks();
@@ -105,10 +106,18 @@ export function snowflakeTypeName(dataType: string): { type: string; nullable: b
 class SnowflakeSession extends SqlSessionBase {
   private connecting: Promise<Connection> | undefined;
   private readonly account: string;
+  /** The account field: an identifier, or an account URL that also says where to connect. */
+  private readonly given: { account: string; url?: string; invalid?: unknown };
 
   constructor(private readonly options: SessionOptions) {
     super(quoteDoubleQuoted, true);
-    this.account = String(options.config.account ?? '').trim();
+    const raw = String(options.config.account ?? '');
+    try {
+      this.given = snowflakeAccount(raw);
+    } catch (error) {
+      this.given = { account: raw.trim(), invalid: error };
+    }
+    this.account = this.given.account;
   }
 
   private safe(text: string): string {
@@ -119,8 +128,9 @@ class SnowflakeSession extends SqlSessionBase {
     const c = this.options.config;
     const s = this.options.secrets;
     const text = (k: string): string | undefined => (c[k] === undefined || c[k] === '' ? undefined : String(c[k]));
+    if (this.given.invalid) throw this.given.invalid;
     if (!this.account) throw new ConnectionError('invalid_config', 'A Snowflake connection needs its account identifier.', { field: 'account' });
-    const serverUrl = text('serverUrl');
+    const serverUrl = text('serverUrl') ?? this.given.url;
     if (serverUrl) checkBaseUrl(serverUrl);
     const authenticator = text('authenticator') ?? 'password';
     const common = {

@@ -17,7 +17,7 @@ export const snowflakeSpec: ConnectorSpec = {
       kind: 'string',
       required: true,
       placeholder: 'xy12345.eu-central-1',
-      help: 'The account identifier (orgname-account or locator.region).',
+      help: 'The account identifier (orgname-account or locator.region), or the account URL.',
     },
     { name: 'user', label: 'User', kind: 'string', required: true },
     {
