@@ -260,9 +260,13 @@ export class ReferenceServer {
           };
         }
         case 'files':
-          return { body: await api.listFiles(id, { prefix: param('prefix'), delimiter: param('delimiter') }) };
+          return {
+            body: await api.listFiles(id, { bucket: param('bucket'), prefix: param('prefix'), delimiter: param('delimiter'), pageToken: param('pageToken') }),
+          };
         case 'cloud-schema':
-          return { body: await api.cloudSchema(id, { path: param('path') ?? '' }) };
+          return {
+            body: await api.cloudSchema(id, { bucket: param('bucket'), path: param('path') ?? '', ...(param('size') ? { size: Number(param('size')) } : {}) }),
+          };
       }
     }
     if (method === 'POST' && path === '/api/connections/databricks/discover') {

@@ -222,6 +222,8 @@ export interface PreviewResponse {
 }
 
 export interface FilesQuery {
+  /** extension: which bucket, for a connection that lists several (otherwise its own). */
+  bucket?: string;
   prefix?: string;
   delimiter?: string;
   pageToken?: string;
@@ -241,7 +243,11 @@ export interface FilesResponse {
 }
 
 export interface CloudSchemaQuery {
+  /** extension: which bucket, for a connection that lists several (otherwise its own). */
+  bucket?: string;
   path: string;
+  /** extension: the object's size when the caller knows it from a listing (saves a HEAD request). */
+  size?: number;
 }
 
 export interface CloudSchemaResponse {

@@ -128,6 +128,8 @@ export interface SqlFacet {
 
 /** What a storage connector's session does: list objects, read a file's schema, preview a file as rows. */
 export interface StorageFacet {
+  /** The buckets (or containers) a connection shows under it. */
+  catalogs?(signal?: AbortSignal): Promise<NamedItem[]>;
   listObjects(query: FilesQuery, signal?: AbortSignal): Promise<FilesResponse>;
   fileSchema(query: CloudSchemaQuery, signal?: AbortSignal): Promise<CloudSchemaResponse>;
   previewObject(path: string, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary>;

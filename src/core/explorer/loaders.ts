@@ -234,7 +234,8 @@ async function list(
     }
     case 'columns': {
       if (parent.kind === 'object') {
-        const { columns } = await api.cloudSchema(ref.id, { path: parent.name }, signal);
+        const bucket = segment(path, 'bucket');
+        const { columns } = await api.cloudSchema(ref.id, { path: parent.name, size: parent.size, ...(bucket !== undefined ? { bucket } : {}) }, signal);
         return columns.map((column) => item('column', column.name, { column }));
       }
       const where = locate(path);
@@ -246,7 +247,12 @@ async function list(
       const prefix = parent.kind === 'prefix' ? parent.name : '';
       const page = await api.listFiles(
         ref.id,
-        { prefix: search ? prefix + search : prefix, delimiter: '/', ...(paged && pageToken ? { pageToken } : {}) },
+        {
+          ...(segment(path, 'bucket') !== undefined ? { bucket: segment(path, 'bucket') } : {}),
+          prefix: search ? prefix + search : prefix,
+          delimiter: '/',
+          ...(paged && pageToken ? { pageToken } : {}),
+        },
         signal,
       );
       const folders = levels.includes('prefix') ? page.commonPrefixes.map((p) => item('prefix', p, {})) : [];

@@ -204,7 +204,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async listFiles(id: string, query: FilesQuery = {}, options: RequestOptions = {}): Promise<FilesResponse> {
-    const params = { prefix: query.prefix, delimiter: query.delimiter, pageToken: query.pageToken };
+    const params = { bucket: query.bucket, prefix: query.prefix, delimiter: query.delimiter, pageToken: query.pageToken };
     const o = unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}/files`, { query: params, signal: options.signal }));
     const objects = Array.isArray(o.objects)
       ? o.objects.flatMap((x: unknown) =>
@@ -223,7 +223,12 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async cloudSchema(id: string, query: CloudSchemaQuery, options: RequestOptions = {}): Promise<CloudSchemaResponse> {
-    const o = unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}/cloud-schema`, { query: { path: query.path }, signal: options.signal }));
+    const o = unwrapOne(
+      await this.http.request('GET', `/api/connections/${enc(id)}/cloud-schema`, {
+        query: { path: query.path, bucket: query.bucket, size: query.size },
+        signal: options.signal,
+      }),
+    );
     return { path: typeof o.path === 'string' ? o.path : query.path, format: typeof o.format === 'string' ? o.format : '', columns: columns(o.columns) };
   }
 

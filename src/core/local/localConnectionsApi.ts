@@ -228,7 +228,11 @@ export class LocalConnectionsApi implements ConnectionsApi {
   }
 
   async listCatalogs(id: string, options: RequestOptions = {}): Promise<CatalogsResponse> {
-    const catalogs = await this.withSql(id, 'catalogs', (sql) => this.facetMethod(sql.catalogs, 'catalogs').call(sql, options.signal));
+    const catalogs = await this.withSession(id, 'catalogs', (session) => {
+      // A SQL connector's databases, or a storage connector's buckets.
+      const facet = session.sql ?? this.facet(session.storage, 'SQL or storage');
+      return this.facetMethod(facet.catalogs, 'catalogs').call(facet, options.signal);
+    });
     return { connectionId: id, catalogs };
   }
 

@@ -1,0 +1,219 @@
+import { GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { fromIni } from '@aws-sdk/credential-provider-ini';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet';
+import type { CloudSchemaQuery, CloudSchemaResponse, FilesQuery, FilesResponse, NamedItem } from '../../api/types';
+import { ConnectionError, errorMessage, redact } from '../../errors';
+import type { ConnectorDriverModule, ConnectorSession, SessionOptions, StorageFacet, StreamSummary } from '../types';
+import { parquetColumns } from './parquet';
+
+/** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
+export const footerFetchBytes = 64 * 1024;
+/** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
+export const maxFooterBytes = 16 * 1024 * 1024;
+
+/** S3's error codes in the user's words. */
+export function mapS3Error(error: unknown, safe: (text: string) => string, where: string): ConnectionError {
+  if (ConnectionError.is(error)) return error;
+  const e = error as {
+    name?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $response?: { headers?: Record<string, string> };
+    BucketRegion?: unknown;
+  };
+  const code = typeof e.name === 'string' ? e.name : '';
+  const message = safe(typeof e.message === 'string' ? e.message : errorMessage(error));
+  switch (code) {
+    case 'InvalidAccessKeyId':
+      return new ConnectionError('auth_failed', `S3 does not know this access key ID (${where}).`);
+    case 'SignatureDoesNotMatch':
+      return new ConnectionError('auth_failed', `S3 refused the secret access key for this access key ID (${where}).`);
+    case 'ExpiredToken':
+    case 'InvalidToken':
+      return new ConnectionError('auth_failed', `S3 refused the session token: it has expired or is not valid (${where}).`);
+    case 'AccessDenied':
+    case 'AllAccessDisabled':
+      return new ConnectionError('auth_failed', `These credentials may not do this on ${where} (AccessDenied).`);
+    case 'NoSuchBucket':
+      return new ConnectionError('not_found', `There is no bucket ${where}.`);
+    case 'NoSuchKey':
+    case 'NotFound':
+      return new ConnectionError('not_found', `There is no such object in ${where}.`);
+    case 'PermanentRedirect':
+    case 'AuthorizationHeaderMalformed': {
+      const region = e.$response?.headers?.['x-amz-bucket-region'] ?? (typeof e.BucketRegion === 'string' ? e.BucketRegion : undefined);
+      return new ConnectionError(
+        'invalid_config',
+        `The bucket ${where} is in another region${region ? `: ${region}` : ''}. Set the connection's region${region ? ` to ${region}` : ''}.`,
+        {
+          field: 'region',
+        },
+      );
+    }
+  }
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|socket hang up/i.test(message)) {
+    return new ConnectionError('unreachable', `The S3 endpoint could not be reached: ${message}`);
+  }
+  return new ConnectionError('query_failed', message);
+}
+
+class S3Session implements ConnectorSession, StorageFacet {
+  readonly storage: StorageFacet = this;
+  private client: S3Client | undefined;
+
+  constructor(private readonly options: SessionOptions) {}
+
+  private get bucket(): string | undefined {
+    const b = this.options.config.bucket;
+    return b ? String(b).trim() : undefined;
+  }
+
+  private safe(text: string): string {
+    return redact(text, Object.values(this.options.secrets));
+  }
+
+  private fail(error: unknown, where: string): ConnectionError {
+    return mapS3Error(error, (t) => this.safe(t), where);
+  }
+
+  private s3(): S3Client {
+    if (this.client) return this.client;
+    const c = this.options.config;
+    const s = this.options.secrets;
+    const authType = String(c.authType ?? 'keys');
+    let credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+    if (authType === 'keys') {
+      if (!c.accessKeyId || !s.secretAccessKey)
+        throw new ConnectionError('auth_failed', 'Sign-in by key needs the access key ID and the secret access key.', { field: 'accessKeyId' });
+      credentials = { accessKeyId: String(c.accessKeyId), secretAccessKey: s.secretAccessKey, ...(s.sessionToken ? { sessionToken: s.sessionToken } : {}) };
+    } else if (authType === 'profile') {
+      // That profile only: no fallback to other sources of credentials.
+      credentials = fromIni({ profile: String(c.profile || 'default') });
+    }
+    this.client = new S3Client({
+      region: String(c.region || 'us-east-1'),
+      ...(c.endpoint ? { endpoint: String(c.endpoint) } : {}),
+      forcePathStyle: c.forcePathStyle === true || c.forcePathStyle === 'true',
+      ...(credentials ? { credentials } : {}),
+      // A stream upload is never made here; checksums only where S3 requires them (S3-compatible stores differ).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 3,
+    });
+    return this.client;
+  }
+
+  private which(bucket: string | undefined): string {
+    const b = bucket ?? this.bucket;
+    if (!b) throw new ConnectionError('invalid_config', 'Which bucket? This connection lists every bucket; pick one.', { field: 'bucket' });
+    return b;
+  }
+
+  async test(signal?: AbortSignal): Promise<{ ok: boolean; message: string }> {
+    try {
+      if (this.bucket) {
+        const page = await this.s3().send(new ListObjectsV2Command({ Bucket: this.bucket, MaxKeys: 1 }), { abortSignal: signal });
+        return { ok: true, message: `Listed the bucket ${this.bucket}${page.KeyCount ? '' : ' (it is empty)'}.` };
+      }
+      const { Buckets = [] } = await this.s3().send(new ListBucketsCommand({}), { abortSignal: signal });
+      return { ok: true, message: `Listed ${Buckets.length} bucket${Buckets.length === 1 ? '' : 's'}.` };
+    } catch (error) {
+      return { ok: false, message: this.fail(error, this.bucket ? `s3://${this.bucket}` : 'this endpoint').message };
+    }
+  }
+
+  /** The buckets: the connection's own, or every one the credentials may list. */
+  async catalogs(signal?: AbortSignal): Promise<NamedItem[]> {
+    if (this.bucket) return [{ name: this.bucket }];
+    try {
+      const { Buckets = [] } = await this.s3().send(new ListBucketsCommand({}), { abortSignal: signal });
+      return Buckets.flatMap((b) => (b.Name ? [{ name: b.Name }] : []));
+    } catch (error) {
+      throw this.fail(error, 'this endpoint');
+    }
+  }
+
+  async listObjects(query: FilesQuery, signal?: AbortSignal): Promise<FilesResponse> {
+    const bucket = this.which(query.bucket);
+    const prefix = query.prefix ?? '';
+    try {
+      const page = await this.s3().send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: prefix || undefined,
+          Delimiter: query.delimiter || undefined,
+          ...(query.pageToken ? { ContinuationToken: query.pageToken } : {}),
+          MaxKeys: 1000,
+        }),
+        { abortSignal: signal },
+      );
+      return {
+        prefix,
+        objects: (page.Contents ?? []).flatMap((o) =>
+          o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.toISOString() ?? '' }],
+        ),
+        commonPrefixes: (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix === undefined ? [] : [p.Prefix])),
+        ...(page.IsTruncated && page.NextContinuationToken ? { nextPageToken: page.NextContinuationToken } : {}),
+      };
+    } catch (error) {
+      throw this.fail(error, `s3://${bucket}`);
+    }
+  }
+
+  /** Byte ranges of one object, each an explicit `bytes=a-b` (suffix ranges are wrong on some stores). */
+  private async range(bucket: string, key: string, start: number, end: number, signal?: AbortSignal): Promise<ArrayBuffer> {
+    const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
+    const bytes = await answer.Body!.transformToByteArray();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async fileSchema(query: CloudSchemaQuery, signal?: AbortSignal): Promise<CloudSchemaResponse> {
+    const bucket = this.which(query.bucket);
+    const where = `s3://${bucket}/${query.path}`;
+    try {
+      if (!/\.parquet$/i.test(query.path)) throw new ConnectionError('unsupported', `${where}: only Parquet files' schemas are read so far.`);
+      const size = query.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: query.path }), { abortSignal: signal })).ContentLength ?? 0;
+      if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
+      if (size < 12) throw new ConnectionError('unsupported', `${where} is ${size} bytes: too short to be a Parquet file.`);
+      // One ranged read of the file's end: the footer of a typical file is inside it.
+      const tailStart = Math.max(0, size - footerFetchBytes);
+      const tail = await this.range(bucket, query.path, tailStart, size, signal);
+      const view = new DataView(tail);
+      const magic = view.getUint32(tail.byteLength - 4, true);
+      if (magic === 0x45524150)
+        throw new ConnectionError('unsupported', `${where} is an encrypted Parquet file (PARE): its footer cannot be read without the key.`);
+      if (magic !== 0x31524150) {
+        const head = new TextDecoder().decode(tail.slice(0, Math.min(64, tail.byteLength)));
+        const hint = tailStart === 0 && /^[\x20-\x7e\t\r\n]*$/.test(head) ? ' It looks like text (CSV or JSON?).' : '';
+        throw new ConnectionError('unsupported', `${where} is not a Parquet file: it does not end with PAR1.${hint}`);
+      }
+      const footer = view.getUint32(tail.byteLength - 8, true);
+      if (footer + 8 > size) throw new ConnectionError('unsupported', `${where}: its footer says ${footer} bytes, more than the file; the file is corrupt.`);
+      if (footer + 8 > maxFooterBytes) throw new ConnectionError('unsupported', `${where}: its footer is ${(footer / 1024 / 1024).toFixed(1)} MB; not read.`);
+      const file: AsyncBuffer = {
+        byteLength: size,
+        // Served from the read above where it can be; a larger footer costs one more ranged read.
+        slice: (start, end = size) =>
+          start >= tailStart ? tail.slice(start - tailStart, end - tailStart) : this.range(bucket, query.path, start, end, signal),
+      };
+      const metadata = await parquetMetadataAsync(file, { initialFetchSize: size - tailStart });
+      return { path: query.path, format: 'parquet', columns: parquetColumns(parquetSchema(metadata)) };
+    } catch (error) {
+      if (ConnectionError.is(error)) throw error;
+      if (error instanceof S3ServiceException || (error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
+      throw new ConnectionError('unsupported', `${where}: its Parquet footer could not be read (${this.safe(errorMessage(error))}).`);
+    }
+  }
+
+  async previewObject(): Promise<StreamSummary> {
+    throw new ConnectionError('unsupported', 'Previewing a file is not available for S3 yet.');
+  }
+
+  async close(): Promise<void> {
+    this.client?.destroy();
+    this.client = undefined;
+  }
+}
+
+export const openSession: ConnectorDriverModule['openSession'] = (options) => new S3Session(options);
