@@ -2,10 +2,11 @@
 // the project's S3 server (AWS's documented listing, ranges and errors), with Parquet files written by
 // hyparquet-writer.
 import * as assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
-import { footerFetchBytes } from '../../src/core/connectors/s3/driver';
+import { footerFetchBytes, textSampleBytes } from '../../src/core/connectors/s3/driver';
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { S3Server } from '../support/s3/server';
@@ -130,6 +131,34 @@ describe('S3 connector (driver) against the project S3 server', function () {
     );
   });
 
+  it('reads CSV, TSV and JSON Lines columns from their first bytes (gzip inflated as a stream, bounded), with partition folders as columns', async () => {
+    const s = await open();
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i};"name ${i}; with ""quotes"""`).join('\n');
+    server.put('lake', 'csv/semi.csv', `id;label\n${rows}\n`);
+    server.put('lake', 'csv/data.tsv.gz', gzipSync(`a\tb\n1\t2.5\n`));
+    // A bomb: a few hundred kilobytes that inflate to 200 MB; only the start is inflated.
+    server.put('lake', 'csv/bomb.csv.gz', gzipSync(Buffer.concat([Buffer.from('x,y\n'), Buffer.alloc(200 * 1024 * 1024, 0x31)])));
+    server.put('lake', 'events/year=2025/month=03/part-0.jsonl', '{"id": 9007199254740993, "user": {"n": 1}}\n{"id": 2, "note": null}\n');
+    const shape = (cols: { name: string; type: string }[]): string[] => cols.map((c) => `${c.name}:${c.type}`);
+    const before = server.log.length;
+    const semi = await s.storage.fileSchema({ path: 'csv/semi.csv' });
+    assert.deepEqual(shape(semi.columns), ['id:INT64', 'label:STRING']);
+    const read = server.log.slice(before).filter((r) => r.method === 'GET');
+    assert.equal(read.length, 1);
+    assert.ok(read[0]!.bytes <= textSampleBytes, `${read[0]!.bytes} bytes read of ${semi.path}`);
+    assert.deepEqual(shape((await s.storage.fileSchema({ path: 'csv/data.tsv.gz' })).columns), ['a:INT64', 'b:DOUBLE']);
+    const started = Date.now();
+    assert.deepEqual(shape((await s.storage.fileSchema({ path: 'csv/bomb.csv.gz' })).columns), ['x:STRING', 'y:STRING']);
+    assert.ok(Date.now() - started < 5000, 'the bomb was inflated');
+    const events = await s.storage.fileSchema({ path: 'events/year=2025/month=03/part-0.jsonl' });
+    assert.deepEqual(shape(events.columns), ['id:INT64', 'user:STRUCT', 'note:STRING', 'year:INT64 (partition)', 'month:INT64 (partition)']);
+    const parquetInPartition = await s.storage.fileSchema({ path: 'raw/events/year=2025/month=03/part-0.parquet' });
+    assert.deepEqual(parquetInPartition.columns.slice(-2), [
+      { name: 'year', type: 'INT64 (partition)', nullable: false },
+      { name: 'month', type: 'INT64 (partition)', nullable: false },
+    ]);
+  });
+
   it('says why a file has no schema it can read, instead of guessing', async () => {
     const s = await open();
     const why = async (path: string): Promise<string> => {
@@ -144,6 +173,9 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.match(await why('curated/empty.parquet'), /is empty \(0 bytes\)/);
     assert.match(await why('curated/orders.csv.parquet'), /not a Parquet file: it does not end with PAR1\. It looks like text/);
     assert.match(await why('curated/missing.parquet'), /no such object/);
+    assert.match(await why('raw/readme.txt'), /the format is not known from its name/);
+    server.put('lake', 'curated/really-parquet.csv', parquet);
+    assert.match(await why('curated/really-parquet.csv'), /is a Parquet file named as CSV/);
     const encrypted = Buffer.concat([parquet.subarray(0, parquet.length - 4), Buffer.from('PARE')]);
     server.put('lake', 'curated/secret.parquet', encrypted);
     assert.match(await why('curated/secret.parquet'), /encrypted Parquet file \(PARE\)/);

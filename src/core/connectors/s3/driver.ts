@@ -5,10 +5,14 @@ import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet
 import type { CloudSchemaQuery, CloudSchemaResponse, FilesQuery, FilesResponse, NamedItem } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { ConnectorDriverModule, ConnectorSession, SessionOptions, StorageFacet, StreamSummary } from '../types';
+import { createGunzip } from 'node:zlib';
 import { parquetColumns } from './parquet';
+import { csvColumns, jsonLinesColumns, partitionColumns } from './textSchema';
 
 /** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
 export const footerFetchBytes = 64 * 1024;
+/** The first bytes of a text file read for its columns (and at most four times that, inflated, from gzip). */
+export const textSampleBytes = 64 * 1024;
 /** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
 export const maxFooterBytes = 16 * 1024 * 1024;
 
@@ -56,6 +60,39 @@ export function mapS3Error(error: unknown, safe: (text: string) => string, where
     return new ConnectionError('unreachable', `The S3 endpoint could not be reached: ${message}`);
   }
   return new ConnectionError('query_failed', message);
+}
+
+/**
+ * The start of a gzip stream, inflated as far as the bytes read allow and never past `limit` (a small
+ * compressed file can inflate to gigabytes): the text, and whether the stream ended inside it.
+ */
+function inflateStart(compressed: Buffer, limit: number, where: string): Promise<{ text: string; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    let length = 0;
+    let settled = false;
+    const gunzip = createGunzip();
+    const done = (complete: boolean): void => {
+      if (settled) return;
+      settled = true;
+      gunzip.destroy();
+      resolve({ text: Buffer.concat(out).subarray(0, limit).toString('utf8'), complete });
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      length += chunk.length;
+      if (length >= limit) done(false);
+    });
+    gunzip.on('end', () => done(true));
+    gunzip.on('error', (error: NodeJS.ErrnoException) => {
+      // The read stopped inside the stream: what was inflated is the sample.
+      if (error.code === 'Z_BUF_ERROR' && length > 0) return done(false);
+      if (settled) return;
+      settled = true;
+      reject(new ConnectionError('unsupported', `${where} is not a gzip file that can be read: ${error.message}`));
+    });
+    gunzip.end(compressed);
+  });
 }
 
 class S3Session implements ConnectorSession, StorageFacet {
@@ -168,11 +205,62 @@ class S3Session implements ConnectorSession, StorageFacet {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
+  /**
+   * A file's columns without downloading it: Parquet from its footer, CSV/TSV and JSON Lines (gzip too)
+   * from their first bytes; Hive-style partition folders in the key are columns too.
+   */
   async fileSchema(query: CloudSchemaQuery, signal?: AbortSignal): Promise<CloudSchemaResponse> {
     const bucket = this.which(query.bucket);
     const where = `s3://${bucket}/${query.path}`;
+    const name = query.path.replace(/\.(gz|gzip)$/i, '');
+    const format = /\.parquet$/i.test(name) ? 'parquet' : /\.(csv|tsv|tab)$/i.test(name) ? 'csv' : /\.(jsonl|ndjson|json)$/i.test(name) ? 'jsonl' : undefined;
+    if (!format) {
+      throw new ConnectionError(
+        'unsupported',
+        `${where}: the format is not known from its name (Parquet, CSV, TSV and JSON Lines are read, gzip-compressed too).`,
+      );
+    }
+    const read =
+      format === 'parquet' ? await this.parquetSchemaOf(bucket, query, where, signal) : await this.textSchemaOf(bucket, query, where, format, signal);
+    return { ...read, columns: [...read.columns, ...partitionColumns(query.path)] };
+  }
+
+  /** CSV or JSON Lines from the file's first bytes (inflated as a stream, bounded, when gzip). */
+  private async textSchemaOf(
+    bucket: string,
+    query: CloudSchemaQuery,
+    where: string,
+    format: 'csv' | 'jsonl',
+    signal?: AbortSignal,
+  ): Promise<CloudSchemaResponse> {
     try {
-      if (!/\.parquet$/i.test(query.path)) throw new ConnectionError('unsupported', `${where}: only Parquet files' schemas are read so far.`);
+      const size = query.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: query.path }), { abortSignal: signal })).ContentLength ?? 0;
+      if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
+      const gzip = /\.(gz|gzip)$/i.test(query.path);
+      const want = Math.min(size, gzip ? 4 * textSampleBytes : textSampleBytes);
+      const bytes = Buffer.from(await this.range(bucket, query.path, 0, want, signal));
+      if (!gzip && bytes.subarray(0, 4).toString('latin1') === 'PAR1')
+        throw new ConnectionError('unsupported', `${where} is a Parquet file named as ${format.toUpperCase()}.`);
+      const sample = gzip ? await inflateStart(bytes, textSampleBytes * 4, where) : { text: bytes.toString('utf8'), complete: want === size };
+      const complete = gzip ? sample.complete && want === size : sample.complete;
+      const text = sample.text;
+      if (format === 'csv') {
+        const tsv = /\.(tsv|tab)(\.(gz|gzip))?$/i.test(query.path);
+        return { path: query.path, format: tsv ? 'tsv' : 'csv', columns: csvColumns(text, { complete, ...(tsv ? { delimiter: '\t' } : {}) }) };
+      }
+      try {
+        return { path: query.path, format: 'jsonl', columns: jsonLinesColumns(text, { complete }) };
+      } catch (error) {
+        throw new ConnectionError('unsupported', `${where} is not JSON Lines: ${errorMessage(error)}.`);
+      }
+    } catch (error) {
+      if (ConnectionError.is(error)) throw error;
+      throw this.fail(error, where);
+    }
+  }
+
+  private async parquetSchemaOf(bucket: string, query: CloudSchemaQuery, where: string, signal?: AbortSignal): Promise<CloudSchemaResponse> {
+    try {
       const size = query.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: query.path }), { abortSignal: signal })).ContentLength ?? 0;
       if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
       if (size < 12) throw new ConnectionError('unsupported', `${where} is ${size} bytes: too short to be a Parquet file.`);
