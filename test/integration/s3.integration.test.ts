@@ -159,6 +159,29 @@ describe('S3 connector (driver) against the project S3 server', function () {
     ]);
   });
 
+  it('previews a Parquet file a row group at a time, capped, with exact values; and a CSV file from its start', async () => {
+    const s = await open();
+    const rows: unknown[][] = [];
+    let columns: string[] = [];
+    const sink = { start: (c: string[]) => (columns = c), rows: (b: unknown[][]) => void rows.push(...b) };
+    const summary = await s.storage.previewObject({ path: 'curated/orders.parquet', size: parquet.length }, 2, sink);
+    assert.deepEqual(columns, ['id', 'name', 'price', 'active', 'at']);
+    assert.deepEqual(rows, [
+      ['1', 'a', 1.5, true, '2025-03-27 06:00:00.000'],
+      ['2', null, 2.25, false, null],
+    ]);
+    assert.equal(summary.truncated, true);
+    const csv: unknown[][] = [];
+    server.put('lake', 'csv/people.csv', 'name;note\n"Lovelace; Ada";"said ""hi"""\nTuring;\n');
+    const csvSummary = await s.storage.previewObject({ path: 'csv/people.csv' }, 10, { start: () => undefined, rows: (b) => void csv.push(...b) });
+    assert.deepEqual(csv, [
+      ['Lovelace; Ada', 'said "hi"'],
+      ['Turing', ''],
+    ]);
+    assert.equal(csvSummary.truncated, false);
+    await assert.rejects(s.storage.previewObject({ path: 'raw/readme.txt' }, 10, sink), /previews read Parquet, CSV and TSV files/);
+  });
+
   it('says why a file has no schema it can read, instead of guessing', async () => {
     const s = await open();
     const why = async (path: string): Promise<string> => {

@@ -48,7 +48,7 @@ const testStore: ConnectorSpec = {
           if (!query.path.endsWith('.parquet')) throw new ConnectionError('unsupported', `"${query.path}" is not a file whose schema can be read.`);
           return { path: query.path, format: 'parquet', columns: [{ name: 'id', type: 'INT64', nullable: false }] };
         },
-        previewObject: async (path, limit, sink): Promise<StreamSummary> => {
+        previewObject: async ({ path }, limit, sink): Promise<StreamSummary> => {
           sink.start(['path', 'limit'], ['text', 'int']);
           await sink.rows([[path, String(limit)]]);
           return { executionMs: 1, rowsReturned: 1, truncated: false };

@@ -132,7 +132,8 @@ export interface StorageFacet {
   catalogs?(signal?: AbortSignal): Promise<NamedItem[]>;
   listObjects(query: FilesQuery, signal?: AbortSignal): Promise<FilesResponse>;
   fileSchema(query: CloudSchemaQuery, signal?: AbortSignal): Promise<CloudSchemaResponse>;
-  previewObject(path: string, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary>;
+  /** A file's rows: the object (its bucket, key and, when known, size) as a schema read names it. */
+  previewObject(object: CloudSchemaQuery, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary>;
 }
 
 /** A connector's live link to one server. Cheap to create; connects lazily. Every call takes a signal. */

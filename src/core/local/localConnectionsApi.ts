@@ -257,7 +257,8 @@ export class LocalConnectionsApi implements ConnectionsApi {
     const limit = rowLimit(this.limits(), query.limit);
     return this.withSession(id, 'preview', async (session) => {
       if (session.sql) return previewWhole(session.sql, { ...query, limit }, options.signal);
-      const response = await collect((sink) => this.facet(session.storage, 'preview').previewObject(query.table, limit, sink, options.signal));
+      const object = { path: query.table, ...(query.catalog ? { bucket: query.catalog } : {}) };
+      const response = await collect((sink) => this.facet(session.storage, 'preview').previewObject(object, limit, sink, options.signal));
       return toPreview(response, limit);
     });
   }
@@ -275,7 +276,12 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return this.withSession(id, 'preview', async (session) => {
       const summary = session.sql
         ? await streamPreview(session.sql, { ...query, limit }, sink, options.signal)
-        : await this.facet(session.storage, 'preview').previewObject(query.table, limit, sink, options.signal);
+        : await this.facet(session.storage, 'preview').previewObject(
+            { path: query.table, ...(query.catalog ? { bucket: query.catalog } : {}) },
+            limit,
+            sink,
+            options.signal,
+          );
       return { ...summary, limit };
     });
   }

@@ -1,18 +1,23 @@
 import { GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { parquetMetadataAsync, parquetSchema, type AsyncBuffer } from 'hyparquet';
+import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { performance } from 'node:perf_hooks';
 import type { CloudSchemaQuery, CloudSchemaResponse, FilesQuery, FilesResponse, NamedItem } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
-import type { ConnectorDriverModule, ConnectorSession, SessionOptions, StorageFacet, StreamSummary } from '../types';
+import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, StorageFacet, StreamSummary } from '../types';
 import { createGunzip } from 'node:zlib';
 import { parquetColumns } from './parquet';
+import { CappedSink } from '../sql/streaming';
+import { previewCsv, previewParquet } from './filePreview';
 import { csvColumns, jsonLinesColumns, partitionColumns } from './textSchema';
 
 /** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
 export const footerFetchBytes = 64 * 1024;
 /** The first bytes of a text file read for its columns (and at most four times that, inflated, from gzip). */
 export const textSampleBytes = 64 * 1024;
+/** The most of a text file's start a preview reads. */
+export const previewTextBytes = 16 * 1024 * 1024;
 /** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
 export const maxFooterBytes = 16 * 1024 * 1024;
 
@@ -260,6 +265,17 @@ class S3Session implements ConnectorSession, StorageFacet {
   }
 
   private async parquetSchemaOf(bucket: string, query: CloudSchemaQuery, where: string, signal?: AbortSignal): Promise<CloudSchemaResponse> {
+    const { metadata } = await this.openParquet(bucket, query, where, signal);
+    return { path: query.path, format: 'parquet', columns: parquetColumns(parquetSchema(metadata)) };
+  }
+
+  /** A Parquet file as ranged reads, and its footer (one read of the file's end for a typical file). */
+  private async openParquet(
+    bucket: string,
+    query: CloudSchemaQuery,
+    where: string,
+    signal?: AbortSignal,
+  ): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
     try {
       const size = query.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: query.path }), { abortSignal: signal })).ContentLength ?? 0;
       if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
@@ -286,7 +302,7 @@ class S3Session implements ConnectorSession, StorageFacet {
           start >= tailStart ? tail.slice(start - tailStart, end - tailStart) : this.range(bucket, query.path, start, end, signal),
       };
       const metadata = await parquetMetadataAsync(file, { initialFetchSize: size - tailStart });
-      return { path: query.path, format: 'parquet', columns: parquetColumns(parquetSchema(metadata)) };
+      return { file, metadata };
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       if (error instanceof S3ServiceException || (error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
@@ -294,8 +310,43 @@ class S3Session implements ConnectorSession, StorageFacet {
     }
   }
 
-  async previewObject(): Promise<StreamSummary> {
-    throw new ConnectionError('unsupported', 'Previewing a file is not available for S3 yet.');
+  /** A file's first rows in the grid, capped: Parquet by row group through ranged reads, CSV from its start. */
+  async previewObject(object: CloudSchemaQuery, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
+    const bucket = this.which(object.bucket);
+    const where = `s3://${bucket}/${object.path}`;
+    const started = performance.now();
+    const capped = new CappedSink(sink, limit);
+    if (/\.parquet$/i.test(object.path)) {
+      const { file, metadata } = await this.openParquet(bucket, object, where, signal);
+      try {
+        await previewParquet(file, metadata, capped, where);
+      } catch (error) {
+        if (ConnectionError.is(error)) throw error;
+        if ((error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
+        throw new ConnectionError('unsupported', `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`);
+      }
+    } else if (/\.(csv|tsv|tab)$/i.test(object.path)) {
+      const schema = await this.textSchemaOf(bucket, object, where, 'csv', signal);
+      const size =
+        object.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal })).ContentLength ?? 0;
+      // As much of the file's start as the cap needs, at most 16 MB; a cut last line is dropped.
+      const want = Math.min(size, previewTextBytes);
+      const text = Buffer.from(await this.range(bucket, object.path, 0, want, signal)).toString('utf8');
+      const whole = want === size ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+      const named = schema.columns.filter((c) => !c.type.endsWith('(partition)'));
+      const header = !named.every((c, i) => c.name === `column_${i + 1}`);
+      await previewCsv(
+        whole,
+        header,
+        /\.(tsv|tab)$/i.test(object.path) ? '\t' : undefined,
+        capped,
+        named.map((c) => c.name),
+        named.map((c) => c.type),
+      );
+    } else {
+      throw new ConnectionError('unsupported', `${where}: previews read Parquet, CSV and TSV files.`);
+    }
+    return capped.summary(Math.round(performance.now() - started));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,152 @@
+import { parse } from 'csv-parse/sync';
+import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import type { CellValue } from '../../api/types';
+import { ConnectionError } from '../../errors';
+import { CappedSink } from '../sql/streaming';
+import { parquetColumns } from './parquet';
+import { sniffDelimiter } from './textSchema';
+
+/** A row group whose columns would inflate past this is refused before anything is decoded. */
+export const maxRowGroupBytes = 512 * 1024 * 1024;
+
+const day = 86_400_000n;
+
+/** A UTC instant from a count of `unit`s since the epoch, to the digit (far-future and nanosecond ones too). */
+export function instant(count: bigint, perSecond: bigint): string {
+  const perMs = perSecond / 1000n || 1n;
+  const ms = perSecond >= 1000n ? count / perMs - (count % perMs < 0n ? 1n : 0n) : count * 1000n;
+  const rest = perSecond >= 1000n ? count - ms * perMs : 0n;
+  const days = ms / day - (ms % day < 0n ? 1n : 0n);
+  const date = civil(days);
+  const inDay = ms - days * day;
+  const hh = inDay / 3_600_000n;
+  const mm = (inDay / 60_000n) % 60n;
+  const ss = (inDay / 1000n) % 60n;
+  const frac = `${String(inDay % 1000n).padStart(3, '0')}${perSecond > 1000n ? String(rest).padStart(String(perSecond / 1000n).length - 1, '0') : ''}`;
+  const two = (n: bigint): string => String(n).padStart(2, '0');
+  return `${date} ${two(hh)}:${two(mm)}:${two(ss)}.${frac}`;
+}
+
+/** The proleptic Gregorian date of a day count since 1970-01-01 (any year, no Date range limit). */
+export function civil(days: bigint): string {
+  // Howard Hinnant's days_from_civil, inverted.
+  const z = days + 719468n;
+  const era = (z >= 0n ? z : z - 146096n) / 146097n;
+  const doe = z - era * 146097n;
+  const yoe = (doe - doe / 1460n + doe / 36524n - doe / 146096n) / 365n;
+  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
+  const mp = (5n * doy + 2n) / 153n;
+  const d = doy - (153n * mp + 2n) / 5n + 1n;
+  const m = mp < 10n ? mp + 3n : mp - 9n;
+  const y = yoe + era * 400n + (m <= 2n ? 1n : 0n);
+  const year = y < 0n ? `-${String(-y).padStart(4, '0')}` : String(y).padStart(4, '0');
+  return `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Exact text of an unscaled decimal (an integer, or two's-complement big-endian bytes). */
+export function decimalText(raw: unknown, scale: number): string {
+  let v: bigint;
+  if (raw instanceof Uint8Array) {
+    v = 0n;
+    for (const b of raw) v = (v << 8n) | BigInt(b);
+    if (raw.length > 0 && raw[0]! & 0x80) v -= 1n << BigInt(raw.length * 8);
+  } else v = BigInt(raw as number | bigint);
+  const negative = v < 0n;
+  const digits = (negative ? -v : v).toString().padStart(scale + 1, '0');
+  const text = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative ? `-${text}` : text;
+}
+
+/** Turns a decoded value into a cell: bigint and nested values as text the grid shows as is. */
+function cell(value: unknown): CellValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Uint8Array) return value;
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/**
+ * Parquet rows, a row group at a time through ranged reads, up to the cap. Sizes in the footer are
+ * checked first: a row group that would inflate past maxRowGroupBytes is refused, not decoded.
+ * Decimals (stored as integers or bytes), timestamps (INT96 and far-future ones too) and dates are
+ * exact text; the codecs real files use (Snappy, gzip, ZSTD, Brotli, LZ4) are read.
+ */
+export async function previewParquet(file: AsyncBuffer, metadata: FileMetaData, sink: CappedSink, where: string): Promise<void> {
+  const columns = parquetColumns(parquetSchema(metadata));
+  sink.start(
+    columns.map((c) => c.name),
+    columns.map((c) => c.type),
+  );
+  // Top-level decimal columns are read raw and written exactly here (the reader would make them doubles).
+  const tree = parquetSchema(metadata);
+  const scaleOf = new Map<number, number>();
+  const schema: SchemaElement[] = [...metadata.schema];
+  let flat = 1;
+  tree.children.forEach((child, column) => {
+    const e = child.element;
+    const scale = e.logical_type?.type === 'DECIMAL' ? e.logical_type.scale : e.converted_type === 'DECIMAL' ? (e.scale ?? 0) : undefined;
+    if (child.children.length === 0 && scale !== undefined) {
+      scaleOf.set(column, scale);
+      const plain: SchemaElement = { ...e };
+      delete plain.logical_type;
+      delete plain.converted_type;
+      schema[flat] = plain;
+    }
+    flat += child.count;
+  });
+  const raw: FileMetaData = { ...metadata, schema };
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    if (sink.remaining <= 0) break;
+    const inflated = group.columns.reduce((n, c) => n + Number(c.meta_data?.total_uncompressed_size ?? 0n), 0);
+    if (inflated > maxRowGroupBytes) {
+      throw new ConnectionError('unsupported', `${where}: a row group would inflate to ${(inflated / 1024 / 1024).toFixed(0)} MB; not read.`);
+    }
+    const end = start + Number(group.num_rows);
+    const rowEnd = Math.min(end, start + sink.remaining);
+    let rows: unknown[][] = [];
+    await parquetRead({
+      file,
+      metadata: raw,
+      rowStart: start,
+      rowEnd,
+      compressors,
+      parsers: {
+        timestampFromMilliseconds: (v) => instant(v, 1000n),
+        timestampFromMicroseconds: (v) => instant(v, 1_000_000n),
+        timestampFromNanoseconds: (v) => instant(v, 1_000_000_000n),
+        dateFromDays: (d) => civil(BigInt(d)),
+      },
+      onComplete: (decoded: unknown[][]) => {
+        rows = decoded;
+      },
+    });
+    await sink.rows(rows.map((row) => row.map((v, i) => (scaleOf.has(i) && v !== null && v !== undefined ? decimalText(v, scaleOf.get(i)!) : cell(v)))));
+    start = end;
+  }
+}
+
+/** CSV/TSV rows from text (the whole file or a streamed part of it), header sniffed as for the schema. */
+export async function previewCsv(
+  text: string,
+  header: boolean,
+  delimiterHint: string | undefined,
+  sink: CappedSink,
+  names: string[],
+  types: string[],
+): Promise<void> {
+  const delimiter = sniffDelimiter(text, delimiterHint);
+  const rows = parse(text, {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    bom: true,
+    from_line: header ? 2 : 1,
+    to: header ? sink.remaining + 1 : sink.remaining,
+  }) as string[][];
+  sink.start(names, types);
+  await sink.rows(rows.map((r) => names.map((_, i) => r[i] ?? null)));
+}
