@@ -3,7 +3,7 @@ import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type S
 import { compressors } from 'hyparquet-compressors';
 import type { CellValue } from '../../api/types';
 import { ConnectionError } from '../../errors';
-import { CappedSink } from '../sql/streaming';
+import { type CappedSink } from '../sql/streaming';
 import { parquetColumns } from './parquet';
 import { sniffDelimiter } from './textSchema';
 
