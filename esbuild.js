@@ -14,22 +14,21 @@ const watch = process.argv.includes('--watch');
 const { connectorManifest } = require('tsx/cjs/api').require('./src/core/connectors/manifest.ts', __filename);
 const drivers = connectorManifest.map((spec) => spec.type);
 const connectorFolder = (type) => `src/core/connectors/${type}`;
-const driverEntries = Object.fromEntries(
-  connectorManifest.flatMap((spec) => [
+/** One driver's entries: <type>.js and the extra entries its spec names. */
+const entriesOf = (spec) =>
+  Object.fromEntries([
     [spec.type, `${connectorFolder(spec.type)}/driver.ts`],
     ...Object.entries(spec.bundle?.entries ?? {}).map(([out, file]) => [out, `${connectorFolder(spec.type)}/${file}`]),
-  ]),
-);
-const driverExternals = connectorManifest.flatMap((spec) => spec.bundle?.external ?? []);
-const driverStubs = connectorManifest.flatMap((spec) => spec.bundle?.stub ?? []).map((source) => new RegExp(source));
+  ]);
 
 /**
  * Modules a driver's library loads but the extension never uses become a stub: any use throws an error
  * that says so. Property reads give the stub again, so a library that picks names off it at load works.
  */
-const stubUnused = {
+const stubUnused = (sources) => ({
   name: 'stub-unused',
   setup(build) {
+    const driverStubs = sources.map((source) => new RegExp(source));
     build.onResolve({ filter: /.*/ }, (args) => (driverStubs.some((re) => re.test(args.path)) ? { path: args.path, namespace: 'stub' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({
       loader: 'js',
@@ -40,7 +39,7 @@ const stubUnused = {
         'module.exports = stub;',
     }));
   },
-};
+});
 
 /** In the main bundle, a spec's `import('./driver')` points at the separate driver bundle instead of inlining it. */
 const lazyDrivers = {
@@ -95,13 +94,14 @@ const node = {
 const configs = [
   { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, lazyHosted, ...(watch ? [problemMatcher] : [])] },
   { ...node, entryPoints: { hosted: 'src/core/hosted/module.ts' }, outdir: 'dist', plugins: watch ? [problemMatcher] : [] },
-  {
+  // Each driver on its own: one driver's stubs (Snowflake's unused AWS file transfer) must not reach another (S3).
+  ...connectorManifest.map((spec) => ({
     ...node,
-    entryPoints: driverEntries,
+    entryPoints: entriesOf(spec),
     outdir: 'dist/connectors',
-    external: ['vscode', ...driverExternals],
-    plugins: [stubUnused, ...(watch ? [problemMatcher] : [])],
-  },
+    external: ['vscode', ...(spec.bundle?.external ?? [])],
+    plugins: [stubUnused(spec.bundle?.stub ?? []), ...(watch ? [problemMatcher] : [])],
+  })),
 ];
 
 // Browser bundles for webviews: every src/webview/<surface>/main.ts becomes dist/webview/<surface>.js.

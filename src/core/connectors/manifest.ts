@@ -1,6 +1,7 @@
 import { databricksSpec } from './databricks/spec';
 import { mysqlSpec } from './mysql/spec';
 import { postgresSpec } from './postgres/spec';
+import { s3Spec } from './s3/spec';
 import { snowflakeSpec } from './snowflake/spec';
 import { sqliteSpec } from './sqlite/spec';
 import type { ConnectorSpec } from './types';
@@ -10,4 +11,4 @@ import type { ConnectorSpec } from './types';
  * `<type>/driver.ts` and the spec's extra entries from this list) and the bundle test all read it, so
  * adding a connector is its own folder (spec.ts, driver.ts) plus one line here.
  */
-export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec, snowflakeSpec, databricksSpec];
+export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec, snowflakeSpec, databricksSpec, s3Spec];

@@ -3,7 +3,16 @@ import { inertInLabel, inputBox } from '../ui/untrusted';
 import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { ConnectionsApi } from '../../core/api/types';
 import { displayIdentifier, displayQualifiedName } from '../../core/connectors/sql/dialects';
-import { locate, unreachable, type ContainerNode, type ExplorerNode, type LoadMoreNode, type MessageNode, type TableNode } from '../../core/explorer/nodes';
+import {
+  locate,
+  unreachable,
+  type ContainerNode,
+  type ExplorerNode,
+  type LoadMoreNode,
+  type MessageNode,
+  type ObjectNode,
+  type TableNode,
+} from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
@@ -40,14 +49,16 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
       });
       if (value !== undefined) explorer.setFilter(node, value.trim() || undefined);
     }),
-    registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview the table', async (node: TableNode) => {
+    registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview', async (node: TableNode | ObjectNode) => {
       const connection = await deps.connections.require(node.connection.id);
       const where = locate(node.path);
+      // A file previews like a table: its key in `table`, its bucket in `catalog`.
+      const bucket = node.path.find((s) => s.level === 'bucket')?.name;
       deps.results.showPreview({
         connectionId: node.connection.id,
         connectionName: connection.name,
-        catalog: where.catalog,
-        schema: where.schema,
+        catalog: node.kind === 'object' ? bucket : where.catalog,
+        schema: node.kind === 'object' ? undefined : where.schema,
         table: node.name,
       });
     }),
@@ -71,8 +82,12 @@ export function nameOf(node: ExplorerNode, qualified: boolean, registry: Connect
     case 'volume':
       return node.name;
     case 'prefix':
-    case 'object':
-      return node.name;
+    case 'object': {
+      // Qualified: the object's URI (s3://bucket/key) where the connector has a scheme.
+      const scheme = registry.find(node.connection.type)?.objectUriScheme;
+      const bucket = node.path.find((s) => s.level === 'bucket')?.name;
+      return qualified && scheme && bucket !== undefined ? `${scheme}://${bucket}/${node.name}` : node.name;
+    }
     case 'table': {
       const where = locate(node.path);
       return qualified ? displayQualifiedName(registry.dialect(node.connection.type), where.schema, node.name) : node.name;

@@ -53,7 +53,8 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       item.description = `${formatSize(node.size)}${node.lastModified ? ` · ${node.lastModified}` : ''}`;
       item.tooltip = shown(node.name);
       item.iconPath = new vscode.ThemeIcon('file');
-      item.contextValue = 'object';
+      // Files the connector can read as rows: Parquet, CSV, TSV.
+      item.contextValue = /\.(parquet|csv|tsv|tab)$/i.test(node.name) ? 'object.previewable' : 'object';
       return finish(item, node, `File ${shown(node.name)}, ${formatSize(node.size)}`);
     }
     case 'table': {

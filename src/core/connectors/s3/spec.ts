@@ -2,7 +2,7 @@ import type { ConnectorSpec } from '../types';
 
 const auth = (values: string[]) => ({ field: 'authType', values });
 
-/** Amazon S3 and S3-compatible stores (MinIO, R2, Ceph, GCS's S3 interface). Not yet in the manifest (issue 14). */
+/** Amazon S3 and S3-compatible stores (MinIO, R2, Ceph, GCS's S3 interface). */
 export const s3Spec: ConnectorSpec = {
   type: 's3',
   label: 'Amazon S3 and compatible',
@@ -35,7 +35,8 @@ export const s3Spec: ConnectorSpec = {
       help: 'endpoint/bucket/key instead of bucket.endpoint/key (most S3-compatible stores).',
     },
   ],
-  capabilities: ['catalogs', 'files', 'cloudSchema'],
+  capabilities: ['catalogs', 'files', 'cloudSchema', 'preview'],
+  objectUriScheme: 's3',
   hierarchy: {
     children: { connection: ['bucket'], bucket: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] },
     paged: ['prefix', 'object'],
