@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { hostedFigures } from './hosted';
 import { databricksFigures } from './databricks';
+import { s3Figures } from './s3';
 import { snowflakeFigures } from './snowflake';
 import { bench, median, sideBySide } from './common';
 import { gridFigures } from './grid';
@@ -31,7 +32,7 @@ function bundleFigures(): void {
   execFileSync('node', [path.join(root, 'esbuild.js'), '--production'], { cwd: root, stdio: 'inherit' });
   const main = path.join(root, 'dist', 'extension.js');
   bench('bundle_kb', Math.round((statSync(main).size / 1024) * 10) / 10, 'KB');
-  for (const d of ['postgres', 'mysql', 'snowflake', 'databricks']) {
+  for (const d of ['postgres', 'mysql', 'snowflake', 'databricks', 's3']) {
     bench(`driver_bundle_${d}_kb`, Math.round(statSync(path.join(root, 'dist', 'connectors', `${d}.js`)).size / 1024), 'KB');
   }
   // The packaged extension, as users download it (goal: at most 4 MB with every driver).
@@ -307,6 +308,7 @@ async function main(): Promise<void> {
   if (!only || only === 'hosted') await hostedFigures(bench, sideBySide);
   if (!only || only === 'snowflake') await snowflakeFigures(bench, sideBySide);
   if (!only || only === 'databricks') await databricksFigures(bench, sideBySide);
+  if (!only || only === 's3') await s3Figures(bench, sideBySide);
   if (!only || only === 'virtualizer') {
     execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], { cwd: root, stdio: 'inherit' });
   }
