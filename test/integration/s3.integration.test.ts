@@ -179,7 +179,37 @@ describe('S3 connector (driver) against the project S3 server', function () {
       ['Turing', ''],
     ]);
     assert.equal(csvSummary.truncated, false);
-    await assert.rejects(s.storage.previewObject({ path: 'raw/readme.txt' }, 10, sink), /previews read Parquet, CSV and TSV files/);
+    await assert.rejects(s.storage.previewObject({ path: 'raw/readme.txt' }, 10, sink), /previews read Parquet, CSV, TSV and JSON Lines files/);
+  });
+
+  it('streams CSV (gzip too) and JSON Lines rows, with partition values, reading no further than the cap', async () => {
+    const s = await open();
+    const collect = async (path: string, limit: number): Promise<{ columns: string[]; rows: unknown[][]; truncated: boolean }> => {
+      const rows: unknown[][] = [];
+      let columns: string[] = [];
+      const summary = await s.storage.previewObject({ path }, limit, { start: (c) => (columns = c), rows: (b) => void rows.push(...b) });
+      return { columns, rows, truncated: summary.truncated };
+    };
+    server.put('lake', 'gz/year=2025/people.csv.gz', gzipSync('name;note\n"Lovelace; Ada";"said ""hi"""\nTuring;\n'));
+    assert.deepEqual(await collect('gz/year=2025/people.csv.gz', 10), {
+      columns: ['name', 'note', 'year'],
+      rows: [
+        ['Lovelace; Ada', 'said "hi"', '2025'],
+        ['Turing', '', '2025'],
+      ],
+      truncated: false,
+    });
+    const events = await collect('events/year=2025/month=03/part-0.jsonl', 10);
+    assert.deepEqual(events.columns, ['id', 'user', 'note', 'year', 'month']);
+    assert.deepEqual(events.rows, [
+      ['9007199254740993', '{"n": 1}', null, '2025', '03'],
+      ['2', null, null, '2025', '03'],
+    ]);
+    // 20,000 rows, a cap of 100: the rows stop there, and the stream is closed.
+    const big = await collect('csv/semi.csv', 100);
+    assert.equal(big.rows.length, 100);
+    assert.equal(big.truncated, true);
+    assert.deepEqual(big.rows[0], ['0', 'name 0; with "quotes"']);
   });
 
   it('says why a file has no schema it can read, instead of guessing', async () => {

@@ -9,8 +9,9 @@ import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, 
 import { createGunzip } from 'node:zlib';
 import { parquetColumns } from './parquet';
 import { CappedSink } from '../sql/streaming';
-import { previewCsv, previewParquet } from './filePreview';
-import { csvColumns, jsonLinesColumns, partitionColumns } from './textSchema';
+import type { Readable } from 'node:stream';
+import { previewParquet, previewText } from './filePreview';
+import { csvColumns, jsonLinesColumns, partitionColumns, partitionValues, sniffDelimiter } from './textSchema';
 
 /** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
 export const footerFetchBytes = 64 * 1024;
@@ -237,7 +238,7 @@ class S3Session implements ConnectorSession, StorageFacet {
     where: string,
     format: 'csv' | 'jsonl',
     signal?: AbortSignal,
-  ): Promise<CloudSchemaResponse> {
+  ): Promise<CloudSchemaResponse & { delimiter?: string }> {
     try {
       const size = query.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: query.path }), { abortSignal: signal })).ContentLength ?? 0;
       if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
@@ -251,7 +252,8 @@ class S3Session implements ConnectorSession, StorageFacet {
       const text = sample.text;
       if (format === 'csv') {
         const tsv = /\.(tsv|tab)(\.(gz|gzip))?$/i.test(query.path);
-        return { path: query.path, format: tsv ? 'tsv' : 'csv', columns: csvColumns(text, { complete, ...(tsv ? { delimiter: '\t' } : {}) }) };
+        const delimiter = tsv ? '\t' : sniffDelimiter(text);
+        return { path: query.path, format: tsv ? 'tsv' : 'csv', columns: csvColumns(text, { complete, delimiter }), delimiter };
       }
       try {
         return { path: query.path, format: 'jsonl', columns: jsonLinesColumns(text, { complete }) };
@@ -319,32 +321,46 @@ class S3Session implements ConnectorSession, StorageFacet {
     if (/\.parquet$/i.test(object.path)) {
       const { file, metadata } = await this.openParquet(bucket, object, where, signal);
       try {
-        await previewParquet(file, metadata, capped, where);
+        const partitions = partitionColumns(object.path);
+        await previewParquet(file, metadata, capped, where, {
+          names: partitions.map((c) => c.name),
+          types: partitions.map((c) => c.type),
+          values: partitionValues(object.path),
+        });
       } catch (error) {
         if (ConnectionError.is(error)) throw error;
         if ((error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
         throw new ConnectionError('unsupported', `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`);
       }
-    } else if (/\.(csv|tsv|tab)$/i.test(object.path)) {
-      const schema = await this.textSchemaOf(bucket, object, where, 'csv', signal);
-      const size =
-        object.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal })).ContentLength ?? 0;
-      // As much of the file's start as the cap needs, at most 16 MB; a cut last line is dropped.
-      const want = Math.min(size, previewTextBytes);
-      const text = Buffer.from(await this.range(bucket, object.path, 0, want, signal)).toString('utf8');
-      const whole = want === size ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-      const named = schema.columns.filter((c) => !c.type.endsWith('(partition)'));
-      const header = !named.every((c, i) => c.name === `column_${i + 1}`);
-      await previewCsv(
-        whole,
-        header,
-        /\.(tsv|tab)$/i.test(object.path) ? '\t' : undefined,
-        capped,
-        named.map((c) => c.name),
-        named.map((c) => c.type),
-      );
+    } else if (/\.(csv|tsv|tab|jsonl|ndjson|json)(\.(gz|gzip))?$/i.test(object.path)) {
+      const jsonl = /\.(jsonl|ndjson|json)(\.(gz|gzip))?$/i.test(object.path);
+      const tsv = /\.(tsv|tab)(\.(gz|gzip))?$/i.test(object.path);
+      // The columns as the schema read finds them, then the rows streamed from the start.
+      const schema = await this.textSchemaOf(bucket, object, where, jsonl ? 'jsonl' : 'csv', signal);
+      const partitions = partitionColumns(object.path);
+      const header = !jsonl && !schema.columns.every((c, i) => c.name === `column_${i + 1}`);
+      try {
+        const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal });
+        await previewText(
+          answer.Body as Readable,
+          {
+            format: jsonl ? 'jsonl' : 'csv',
+            gzip: /\.(gz|gzip)$/i.test(object.path),
+            delimiter: tsv ? '\t' : (schema.delimiter ?? ','),
+            header,
+            names: schema.columns.map((c) => c.name),
+            types: schema.columns.map((c) => c.type),
+            partitions: { names: partitions.map((c) => c.name), types: partitions.map((c) => c.type), values: partitionValues(object.path) },
+          },
+          capped,
+        );
+      } catch (error) {
+        if (ConnectionError.is(error)) throw error;
+        if ((error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
+        throw new ConnectionError('unsupported', `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`);
+      }
     } else {
-      throw new ConnectionError('unsupported', `${where}: previews read Parquet, CSV and TSV files.`);
+      throw new ConnectionError('unsupported', `${where}: previews read Parquet, CSV, TSV and JSON Lines files.`);
     }
     return capped.summary(Math.round(performance.now() - started));
   }

@@ -1,11 +1,14 @@
-import { parse } from 'csv-parse/sync';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse as parseStream } from 'csv-parse';
 import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { CellValue } from '../../api/types';
 import { ConnectionError } from '../../errors';
 import { type CappedSink } from '../sql/streaming';
 import { parquetColumns } from './parquet';
-import { sniffDelimiter } from './textSchema';
+import { jsonMembers } from './textSchema';
 
 /** A row group whose columns would inflate past this is refused before anything is decoded. */
 export const maxRowGroupBytes = 512 * 1024 * 1024;
@@ -73,12 +76,15 @@ function cell(value: unknown): CellValue {
  * Decimals (stored as integers or bytes), timestamps (INT96 and far-future ones too) and dates are
  * exact text; the codecs real files use (Snappy, gzip, ZSTD, Brotli, LZ4) are read.
  */
-export async function previewParquet(file: AsyncBuffer, metadata: FileMetaData, sink: CappedSink, where: string): Promise<void> {
+export async function previewParquet(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  sink: CappedSink,
+  where: string,
+  partitions: { names: string[]; types: string[]; values: string[] },
+): Promise<void> {
   const columns = parquetColumns(parquetSchema(metadata));
-  sink.start(
-    columns.map((c) => c.name),
-    columns.map((c) => c.type),
-  );
+  sink.start([...columns.map((c) => c.name), ...partitions.names], [...columns.map((c) => c.type), ...partitions.types]);
   // Top-level decimal columns are read raw and written exactly here (the reader would make them doubles).
   const tree = parquetSchema(metadata);
   const scaleOf = new Map<number, number>();
@@ -123,30 +129,90 @@ export async function previewParquet(file: AsyncBuffer, metadata: FileMetaData, 
         rows = decoded;
       },
     });
-    await sink.rows(rows.map((row) => row.map((v, i) => (scaleOf.has(i) && v !== null && v !== undefined ? decimalText(v, scaleOf.get(i)!) : cell(v)))));
+    await sink.rows(
+      rows.map((row) => [
+        ...row.map((v, i) => (scaleOf.has(i) && v !== null && v !== undefined ? decimalText(v, scaleOf.get(i)!) : cell(v))),
+        ...partitions.values,
+      ]),
+    );
     start = end;
   }
 }
 
-/** CSV/TSV rows from text (the whole file or a streamed part of it), header sniffed as for the schema. */
-export async function previewCsv(
-  text: string,
-  header: boolean,
-  delimiterHint: string | undefined,
+/**
+ * CSV/TSV or JSON Lines rows, streamed from the object (inflated on the way when gzip), handed to the
+ * grid a batch at a time with its back-pressure; reading stops, and the download with it, at the cap.
+ */
+export async function previewText(
+  body: Readable,
+  options: {
+    format: 'csv' | 'jsonl';
+    gzip: boolean;
+    delimiter: string;
+    header: boolean;
+    names: string[];
+    types: string[];
+    /** Hive-style partition columns: the same values on every row. */
+    partitions: { names: string[]; types: string[]; values: string[] };
+  },
   sink: CappedSink,
-  names: string[],
-  types: string[],
 ): Promise<void> {
-  const delimiter = sniffDelimiter(text, delimiterHint);
-  const rows = parse(text, {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    bom: true,
-    from_line: header ? 2 : 1,
-    to: header ? sink.remaining + 1 : sink.remaining,
-  }) as string[][];
-  sink.start(names, types);
-  await sink.rows(rows.map((r) => names.map((_, i) => r[i] ?? null)));
+  const source: Readable = options.gzip ? body.pipe(createGunzip()) : body;
+  const records: AsyncIterable<unknown> =
+    options.format === 'csv'
+      ? source.pipe(
+          parseStream({
+            delimiter: options.delimiter,
+            relax_column_count: true,
+            relax_quotes: true,
+            skip_empty_lines: true,
+            bom: true,
+            from_line: options.header ? 2 : 1,
+          }),
+        )
+      : createInterface({ input: source, crlfDelay: Infinity });
+  sink.start([...options.names, ...options.partitions.names], [...options.types, ...options.partitions.types]);
+  const extra = options.partitions.values;
+  const index = new Map(options.names.map((n, i) => [n, i]));
+  let batch: CellValue[][] = [];
+  try {
+    for await (const record of records) {
+      if (options.format === 'csv') {
+        const cells = record as string[];
+        batch.push([...options.names.map((_, i) => cells[i] ?? null), ...extra]);
+      } else {
+        const line = String(record);
+        if (!line.trim()) continue;
+        const row: CellValue[] = options.names.map(() => null);
+        for (const [key, text] of jsonMembers(line) ?? []) {
+          const at = index.get(key);
+          if (at !== undefined) row[at] = jsonCell(text);
+        }
+        batch.push([...row, ...extra]);
+      }
+      if (batch.length >= 1000) {
+        await sink.rows(batch);
+        batch = [];
+        if (sink.remaining <= 0) break;
+      }
+    }
+    if (batch.length && sink.remaining > 0) await sink.rows(batch);
+  } finally {
+    body.destroy();
+    source.destroy();
+  }
+}
+
+/** A JSON value as a cell: strings unquoted, numbers and nested values as their own text (exact). */
+function jsonCell(text: string): CellValue {
+  if (text === 'null') return null;
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (text.startsWith('"')) {
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      return text;
+    }
+  }
+  return text;
 }

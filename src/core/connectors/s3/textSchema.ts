@@ -88,7 +88,7 @@ function jsonKind(text: string): JsonKind {
 }
 
 /** The top-level members of a JSON object as raw text, in order (a small scanner: no number is parsed). */
-function members(line: string): [string, string][] | undefined {
+export function jsonMembers(line: string): [string, string][] | undefined {
   const s = line.trim();
   if (!s.startsWith('{')) return undefined;
   const out: [string, string][] = [];
@@ -140,7 +140,7 @@ export function jsonLinesColumns(sample: string, options: { complete: boolean })
   let records = 0;
   for (const line of lines.slice(0, 1000)) {
     if (!line.trim()) continue;
-    const found = members(line);
+    const found = jsonMembers(line);
     if (!found) throw new Error(`line ${records + 1} is not a JSON object`);
     records++;
     for (const [key, value] of found) {
@@ -162,6 +162,22 @@ export function jsonLinesColumns(sample: string, options: { complete: boolean })
     // Null where a record says null or leaves the key out.
     return { name, type, nullable: seen.has('NULL') || (counts.get(name) ?? 0) < records };
   });
+}
+
+/** The values of a key's Hive-style partition folders, in order (as text). */
+export function partitionValues(key: string): string[] {
+  return key
+    .split('/')
+    .slice(0, -1)
+    .flatMap((part) => {
+      const m = /^[^=]+=(.*)$/.exec(part);
+      if (!m) return [];
+      try {
+        return [decodeURIComponent(m[1]!)];
+      } catch {
+        return [m[1]!];
+      }
+    });
 }
 
 /** Hive-style partition folders in a key (year=2025/month=03/) as columns, typed by their values. */
