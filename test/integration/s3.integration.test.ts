@@ -212,6 +212,48 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.deepEqual(big.rows[0], ['0', 'name 0; with "quotes"']);
   });
 
+  it('previews a folder of Parquet part files (partition folders included) as one table', async () => {
+    const s = await open();
+    const part = (ids: bigint[]): Buffer => Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'id', data: BigInt64Array.from(ids), type: 'INT64' }] }));
+    server.put('lake', 'table/region=eu/part-00000.parquet', part([1n, 2n]));
+    server.put('lake', 'table/region=eu/part-00001.parquet', part([3n]));
+    server.put('lake', 'table/region=us/part-00000.parquet', part([4n, 5n]));
+    server.put('lake', 'table/_SUCCESS', '');
+    const rows: unknown[][] = [];
+    let columns: string[] = [];
+    const summary = await s.storage.previewObject({ path: 'table/' }, 4, { start: (c) => (columns = c), rows: (b) => void rows.push(...b) });
+    assert.deepEqual(columns, ['id', 'region']);
+    assert.deepEqual(rows, [
+      ['1', 'eu'],
+      ['2', 'eu'],
+      ['3', 'eu'],
+      ['4', 'us'],
+    ]);
+    assert.equal(summary.truncated, true);
+    server.put('lake', 'mixed/a.parquet', part([1n]));
+    server.put('lake', 'mixed/b.parquet', parquet);
+    await assert.rejects(
+      s.storage.previewObject({ path: 'mixed/' }, 10, { start: () => undefined, rows: () => undefined }),
+      /has other columns than the folder's first part file/,
+    );
+    await assert.rejects(s.storage.previewObject({ path: 'csv/' }, 10, { start: () => undefined, rows: () => undefined }), /no Parquet files in this folder/);
+  });
+
+  it('lists a bucket of 100,000 keys a page at a time and finds one key by prefix without listing the rest', async () => {
+    const s = await open();
+    for (let i = 0; i < 100_000; i++) server.put('lake', `many/key-${String(i).padStart(6, '0')}`, 'x');
+    const first = await s.storage.listObjects({ prefix: 'many/', delimiter: '/' });
+    assert.equal(first.objects.length, 1000);
+    assert.ok(first.nextPageToken);
+    const before = server.log.length;
+    const found = await s.storage.listObjects({ prefix: 'many/key-076543', delimiter: '/' });
+    assert.deepEqual(
+      found.objects.map((o) => o.key),
+      ['many/key-076543'],
+    );
+    assert.equal(server.log.length - before, 1, 'one request');
+  });
+
   it('says why a file has no schema it can read, instead of guessing', async () => {
     const s = await open();
     const why = async (path: string): Promise<string> => {

@@ -45,6 +45,8 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       return container(node, 'folder-library', `Volume ${shown(node.name)}`, filter);
     case 'prefix': {
       const item = container(node, 'folder', `Folder ${shown(node.name)}`, filter);
+      // A folder of Parquet part files previews as one table.
+      item.contextValue = `${item.contextValue}.previewable`;
       item.label = shown(lastPart(node.name, node.parent));
       return item;
     }

@@ -17,6 +17,8 @@ import { csvColumns, jsonLinesColumns, partitionColumns, partitionValues, sniffD
 export const footerFetchBytes = 64 * 1024;
 /** The first bytes of a text file read for its columns (and at most four times that, inflated, from gzip). */
 export const textSampleBytes = 64 * 1024;
+/** The most part files of a folder a preview lists. */
+export const maxFolderParts = 10_000;
 /** The most of a text file's start a preview reads. */
 export const previewTextBytes = 16 * 1024 * 1024;
 /** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
@@ -318,7 +320,9 @@ class S3Session implements ConnectorSession, StorageFacet {
     const where = `s3://${bucket}/${object.path}`;
     const started = performance.now();
     const capped = new CappedSink(sink, limit);
-    if (/\.parquet$/i.test(object.path)) {
+    if (object.path.endsWith('/')) {
+      await this.previewParquetFolder(bucket, object.path, where, capped, signal);
+    } else if (/\.parquet$/i.test(object.path)) {
       const { file, metadata } = await this.openParquet(bucket, object, where, signal);
       try {
         const partitions = partitionColumns(object.path);
@@ -363,6 +367,39 @@ class S3Session implements ConnectorSession, StorageFacet {
       throw new ConnectionError('unsupported', `${where}: previews read Parquet, CSV, TSV and JSON Lines files.`);
     }
     return capped.summary(Math.round(performance.now() - started));
+  }
+
+  /**
+   * A folder of Parquet part files (Spark's and Hive's output, partition folders included) as one table:
+   * its files in key order, each read by row groups until the cap; every part must have the first's columns.
+   */
+  private async previewParquetFolder(bucket: string, prefix: string, where: string, capped: CappedSink, signal?: AbortSignal): Promise<void> {
+    const parts: { key: string; size: number }[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.listObjects({ bucket, prefix, ...(token ? { pageToken: token } : {}) }, signal);
+      parts.push(...page.objects.filter((o) => /\.parquet$/i.test(o.key) && o.size > 0).map((o) => ({ key: o.key, size: o.size })));
+      token = page.nextPageToken;
+    } while (token && parts.length < maxFolderParts);
+    if (parts.length === 0) throw new ConnectionError('unsupported', `${where}: no Parquet files in this folder.`);
+    let names: string | undefined;
+    for (const part of parts) {
+      if (capped.remaining <= 0) break;
+      const partWhere = `s3://${bucket}/${part.key}`;
+      const { file, metadata } = await this.openParquet(bucket, { path: part.key, size: part.size }, partWhere, signal);
+      const columns = parquetColumns(parquetSchema(metadata))
+        .map((c) => `${c.name}:${c.type}`)
+        .join(',');
+      names ??= columns;
+      if (columns !== names)
+        throw new ConnectionError('unsupported', `${partWhere} has other columns than the folder's first part file; preview the files one by one.`);
+      const partitions = partitionColumns(part.key.slice(prefix.length));
+      await previewParquet(file, metadata, capped, partWhere, {
+        names: partitions.map((c) => c.name),
+        types: partitions.map((c) => c.type),
+        values: partitionValues(part.key.slice(prefix.length)),
+      });
+    }
   }
 
   async close(): Promise<void> {
