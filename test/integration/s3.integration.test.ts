@@ -3,6 +3,8 @@
 // hyparquet-writer.
 import * as assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import * as A from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
@@ -10,6 +12,14 @@ import { footerFetchBytes, textSampleBytes } from '../../src/core/connectors/s3/
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { S3Server } from '../support/s3/server';
+
+/** parquet-wasm: parquet-rs compiled to WebAssembly (no types for this module resolution). */
+const parquetWasm = createRequire(__filename)('parquet-wasm') as {
+  Table: { fromIPCStream(ipc: Uint8Array): unknown };
+  WriterPropertiesBuilder: new () => { setCompression(codec: number): { build(): unknown } };
+  Compression: Record<string, number>;
+  writeParquet(table: unknown, properties: unknown): Uint8Array;
+};
 
 describe('S3 connector (driver) against the project S3 server', function () {
   this.timeout(120_000);
@@ -252,6 +262,46 @@ describe('S3 connector (driver) against the project S3 server', function () {
       ['many/key-076543'],
     );
     assert.equal(server.log.length - before, 1, 'one request');
+  });
+
+  it('reads files parquet-rs wrote (through parquet-wasm): ZSTD and gzip pages, nested and logical types', async () => {
+    const s = await open();
+    const struct = new A.Struct([new A.Field('x', new A.Float64(), true), new A.Field('y', new A.Float64(), true)]);
+    const vectors: [string, A.Vector][] = [
+      ['id', A.vectorFromArray([1, 2, 3], new A.Int32())],
+      ['city', A.vectorFromArray(['Oslo', null, 'Lima'], new A.Utf8())],
+      ['tags', A.vectorFromArray([['a'], [], ['b', 'c']], new A.List(new A.Field('item', new A.Utf8(), true)))],
+      ['point', A.vectorFromArray([{ x: 1, y: 2 }, null, { x: 3, y: 4 }], struct)],
+      ['day', A.vectorFromArray([new Date('2025-03-27'), null, new Date('1969-12-31')], new A.DateDay())],
+    ];
+    const schema = new A.Schema(vectors.map(([name, v]) => new A.Field(name, v.type as A.DataType, true)));
+    const data = A.makeData({ type: new A.Struct(schema.fields), length: 3, nullCount: 0, children: vectors.map(([, v]) => v.data[0]!) });
+    const table = new A.Table(new A.RecordBatch(schema, data));
+    for (const codec of ['ZSTD', 'GZIP'] as const) {
+      const bytes = Buffer.from(
+        parquetWasm.writeParquet(
+          parquetWasm.Table.fromIPCStream(A.tableToIPC(table, 'stream')),
+          new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression[codec]!).build(),
+        ),
+      );
+      server.put('lake', `rs/${codec}.parquet`, bytes);
+      const read = await s.storage.fileSchema({ path: `rs/${codec}.parquet` });
+      assert.deepEqual(
+        read.columns.map((c) => `${c.name}:${c.type}`),
+        ['id:INT32', 'city:STRING', 'tags:LIST<STRING>', 'point:STRUCT<x: DOUBLE, y: DOUBLE>', 'day:DATE'],
+      );
+      const rows: unknown[][] = [];
+      await s.storage.previewObject({ path: `rs/${codec}.parquet` }, 10, { start: () => undefined, rows: (b) => void rows.push(...b) });
+      assert.deepEqual(
+        rows,
+        [
+          [1, 'Oslo', '["a"]', '{"x":1,"y":2}', '2025-03-27'],
+          [2, null, '[]', null, null],
+          [3, 'Lima', '["b","c"]', '{"x":3,"y":4}', '1969-12-31'],
+        ],
+        codec,
+      );
+    }
   });
 
   it('says why a file has no schema it can read, instead of guessing', async () => {
