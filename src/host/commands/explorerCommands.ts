@@ -65,6 +65,10 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
     registerCommand(logger, 'planasonix.explorer.copyName', 'Could not copy', async (node: ExplorerNode) => {
       await vscode.env.clipboard.writeText(nameOf(node, false, deps.registry));
     }),
+    registerCommand(logger, 'planasonix.explorer.copyUri', 'Could not copy', async (node: ExplorerNode) => {
+      // A file's or folder's URI, as its tools take it: s3://bucket/key.
+      await vscode.env.clipboard.writeText(nameOf(node, true, deps.registry));
+    }),
     registerCommand(logger, 'planasonix.explorer.copyQualifiedName', 'Could not copy', async (node: ExplorerNode) => {
       await vscode.env.clipboard.writeText(nameOf(node, true, deps.registry));
     }),
