@@ -290,6 +290,21 @@ describe('Planasonix Connections in the real extension host', function () {
       const column = await child(t, table, 'select');
       await vscode.commands.executeCommand('planasonix.explorer.copyName', column);
       assert.equal(await vscode.env.clipboard.readText(), '"select"');
+      // A file of object storage: Copy URI gives the URI its tools take (the node as the explorer makes it).
+      const object = {
+        kind: 'object',
+        id: 'probe',
+        name: 'raw/events/part 0.parquet',
+        size: 1,
+        lastModified: '',
+        connection: { id: 'probe', type: 's3', scope: 'user' },
+        path: [
+          { level: 'bucket', name: 'lake' },
+          { level: 'object', name: 'raw/events/part 0.parquet' },
+        ],
+      };
+      await vscode.commands.executeCommand('planasonix.explorer.copyUri', object);
+      assert.equal(await vscode.env.clipboard.readText(), 's3://lake/raw/events/part 0.parquet');
     } finally {
       await t.api.deleteConnection(pgConn.id);
     }

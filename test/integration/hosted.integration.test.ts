@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { performance } from 'node:perf_hooks';
 import { samplePath } from '../../scripts/sampleDatabase';
 import { saveConnection } from '../../src/core/api/connectionSecrets';
@@ -11,6 +12,7 @@ import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi
 import { HostedHttp } from '../../src/core/hosted/httpClient';
 import { DatabricksServer } from '../support/databricks/server';
 import { ReferenceServer } from '../support/referenceServer';
+import { S3Server } from '../support/s3/server';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
 
 const registry = new ConnectorRegistry();
@@ -114,6 +116,44 @@ describe('hosted back end: the client against the reference server of the docume
       await assert.rejects(api.discoverDatabricks({ connectionId: id }), /SQLite connections have no discover/);
     } finally {
       await warehouse.close();
+    }
+  });
+
+  it('browses a hosted S3 connection through the API: files of a bucket by page, a Parquet schema from one ranged read', async () => {
+    const store = await S3Server.start();
+    try {
+      store.createBucket('lake');
+      store.createBucket('other');
+      store.put('other', 'x/a.parquet', Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'id', data: BigInt64Array.from([1n]), type: 'INT64' }] })));
+      const created = await saveConnection({ api, credentials }, registry.spec('s3'), {
+        name: 'Lake',
+        type: 's3',
+        config: { endpoint: store.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY' },
+        secrets: { secretAccessKey: 'test-secret-key' },
+      });
+      assert.deepEqual(
+        (await api.listCatalogs(created.id)).catalogs.map((c) => c.name),
+        ['lake', 'other'],
+      );
+      const files = await api.listFiles(created.id, { bucket: 'other', prefix: 'x/', delimiter: '/' });
+      assert.deepEqual(
+        files.objects.map((o) => o.key),
+        ['x/a.parquet'],
+      );
+      const before = store.log.length;
+      const schema = await api.cloudSchema(created.id, { bucket: 'other', path: 'x/a.parquet', size: files.objects[0]!.size });
+      assert.deepEqual(schema.columns, [{ name: 'id', type: 'INT64', nullable: true }]);
+      assert.deepEqual(
+        store.log.slice(before).map((r) => r.method),
+        ['GET'],
+        'the size from the listing reached the connector through the API (no HEAD)',
+      );
+      assert.deepEqual(
+        server.log.filter((r) => r.body.includes('test-secret-key')).map((r) => `${r.method} ${r.path}`),
+        ['POST /api/credentials'],
+      );
+    } finally {
+      await store.close();
     }
   });
 

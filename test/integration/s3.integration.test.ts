@@ -21,6 +21,17 @@ const parquetWasm = createRequire(__filename)('parquet-wasm') as {
   writeParquet(table: unknown, properties: unknown): Uint8Array;
 };
 
+/** An unscaled 128-bit decimal as Arrow's builder takes it: four little-endian 32-bit words. */
+function decimal128(value: bigint): Uint32Array {
+  const out = new Uint32Array(4);
+  let x = BigInt.asUintN(128, value);
+  for (let i = 0; i < 4; i++) {
+    out[i] = Number(x & 0xffffffffn);
+    x >>= 32n;
+  }
+  return out;
+}
+
 describe('S3 connector (driver) against the project S3 server', function () {
   this.timeout(120_000);
   let server: S3Server;
@@ -273,6 +284,7 @@ describe('S3 connector (driver) against the project S3 server', function () {
       ['tags', A.vectorFromArray([['a'], [], ['b', 'c']], new A.List(new A.Field('item', new A.Utf8(), true)))],
       ['point', A.vectorFromArray([{ x: 1, y: 2 }, null, { x: 3, y: 4 }], struct)],
       ['day', A.vectorFromArray([new Date('2025-03-27'), null, new Date('1969-12-31')], new A.DateDay())],
+      ['amount', A.vectorFromArray([decimal128(1234567890123456789012345678901234567n), decimal128(-5n), null], new A.Decimal(2, 38, 128))],
     ];
     const schema = new A.Schema(vectors.map(([name, v]) => new A.Field(name, v.type as A.DataType, true)));
     const data = A.makeData({ type: new A.Struct(schema.fields), length: 3, nullCount: 0, children: vectors.map(([, v]) => v.data[0]!) });
@@ -288,16 +300,16 @@ describe('S3 connector (driver) against the project S3 server', function () {
       const read = await s.storage.fileSchema({ path: `rs/${codec}.parquet` });
       assert.deepEqual(
         read.columns.map((c) => `${c.name}:${c.type}`),
-        ['id:INT32', 'city:STRING', 'tags:LIST<STRING>', 'point:STRUCT<x: DOUBLE, y: DOUBLE>', 'day:DATE'],
+        ['id:INT32', 'city:STRING', 'tags:LIST<STRING>', 'point:STRUCT<x: DOUBLE, y: DOUBLE>', 'day:DATE', 'amount:DECIMAL(38,2)'],
       );
       const rows: unknown[][] = [];
       await s.storage.previewObject({ path: `rs/${codec}.parquet` }, 10, { start: () => undefined, rows: (b) => void rows.push(...b) });
       assert.deepEqual(
         rows,
         [
-          [1, 'Oslo', '["a"]', '{"x":1,"y":2}', '2025-03-27'],
-          [2, null, '[]', null, null],
-          [3, 'Lima', '["b","c"]', '{"x":3,"y":4}', '1969-12-31'],
+          [1, 'Oslo', '["a"]', '{"x":1,"y":2}', '2025-03-27', '12345678901234567890123456789012345.67'],
+          [2, null, '[]', null, null, '-0.05'],
+          [3, 'Lima', '["b","c"]', '{"x":3,"y":4}', '1969-12-31', null],
         ],
         codec,
       );
