@@ -26,6 +26,7 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
     server.keys.set('AKIAE2ETEST', 'e2e-secret-key-42');
     server.createBucket('lake');
     server.put('lake', 'curated/orders.parquet', parquet);
+    server.put('lake', 'notes/readme.md', '# Hello lake\n\n[not a link](command:workbench.action.quit)\n');
     for (let i = 0; i < 3000; i++) server.put('lake', `raw/part-${String(i).padStart(5, '0')}.json`, '{}');
   });
   const workbench = useWorkbench('s3');
@@ -85,6 +86,17 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
       assert.ok(cells.includes(exact), `${exact} is not in the grid: ${cells.join(' | ')}`);
   });
 
+  it('opens a small text file read-only in an editor', async () => {
+    const { page } = workbench();
+    await runCommand(page, 'View: Close All Editors');
+    await expand(treeRow(page, 'Folder notes/'));
+    const size = '# Hello lake\n\n[not a link](command:workbench.action.quit)\n'.length;
+    await contextMenu(page, treeRow(page, `File notes/readme.md, ${size} B`), 'Open File');
+    await page.locator('.tab', { hasText: 'readme.md' }).waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: '# Hello lake' }).waitFor();
+    await workbench().screenshot('s3-02-open');
+  });
+
   it('finds a key among thousands with a server-side prefix filter', async () => {
     const { page } = workbench();
     await runCommand(page, 'View: Close All Editors');
@@ -98,6 +110,6 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
       server.log.some((r) => r.query['prefix'] === 'raw/part-0271'),
       'the prefix was not sent to the server',
     );
-    await workbench().screenshot('s3-02-filter');
+    await workbench().screenshot('s3-03-filter');
   });
 });

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/core/ports';
 import { footerFetchBytes, textSampleBytes } from '../../src/core/connectors/s3/driver';
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
+import { makeHarness } from '../support/harness';
 import { S3Server } from '../support/s3/server';
 
 /** parquet-wasm: parquet-rs compiled to WebAssembly (no types for this module resolution). */
@@ -313,6 +314,23 @@ describe('S3 connector (driver) against the project S3 server', function () {
         ],
         codec,
       );
+    }
+  });
+
+  it('reads the start of an object for the editor through the local API: its bytes and its whole size', async () => {
+    const h = await makeHarness();
+    try {
+      const c = await h.save(
+        { name: 'Lake', type: 's3', config: { endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' } },
+        { secretAccessKey: 'test-secret-key' },
+      );
+      const read = await h.api.readObject(c.id, { path: 'raw/readme.txt', maxBytes: 3 });
+      assert.deepEqual([Buffer.from(read.bytes).toString('utf8'), read.size], ['hel', 5]);
+      const empty = await h.api.readObject(c.id, { path: 'curated/empty.parquet', maxBytes: 10 });
+      assert.deepEqual([read.size > 0, empty.bytes.length, empty.size], [true, 0, 0]);
+      await assert.rejects(h.api.readObject(c.id, { path: 'nope.txt', maxBytes: 10 }), (e: unknown) => ConnectionError.is(e, 'not_found'));
+    } finally {
+      await h.api.dispose();
     }
   });
 

@@ -6,6 +6,7 @@ import type {
   CatalogsResponse,
   CloudSchemaQuery,
   CloudSchemaResponse,
+  ObjectContent,
   ColumnsQuery,
   ColumnsResponse,
   Connection,
@@ -203,6 +204,12 @@ export class CompositeConnectionsApi implements ConnectionsApi {
   async cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse> {
     const r = await this.route(id);
     return r.api.cloudSchema(r.id, query, options);
+  }
+
+  async readObject(id: string, query: CloudSchemaQuery & { maxBytes: number }, options?: RequestOptions): Promise<ObjectContent> {
+    const r = await this.route(id);
+    if (!r.api.readObject) throw new ConnectionError('unsupported', 'Files of a workspace connection cannot be opened here; preview them instead.');
+    return r.api.readObject(r.id, query, options);
   }
 
   async testQuery(request: TestQueryRequest, options?: RequestOptions): Promise<TestQueryResponse> {

@@ -250,6 +250,12 @@ export interface CloudSchemaQuery {
   size?: number;
 }
 
+/** extension: the start of an object's bytes, and its whole size. */
+export interface ObjectContent {
+  bytes: Uint8Array;
+  size: number;
+}
+
 export interface CloudSchemaResponse {
   path: string;
   format: string;
@@ -339,6 +345,11 @@ export interface ConnectionsApi {
   onDidChange(listener: () => void): ApiDisposable;
   /** extension: closes what the back end holds open (sessions, timers, sockets). */
   dispose(): Promise<void>;
+  /**
+   * extension: the first `maxBytes` of a storage object (to open a small text file); a back end without
+   * it (the hosted API has no such endpoint) leaves it out.
+   */
+  readObject?(id: string, query: CloudSchemaQuery & { maxBytes: number }, options?: RequestOptions): Promise<ObjectContent>;
   /** extension: what changed in a connection's target since its secrets were saved (empty: nothing). */
   targetChanges?(id: string): Promise<{ key: string; from: string; to: string }[]>;
   /** extension: the user confirmed the connection's new target; its saved secrets may be sent there. */

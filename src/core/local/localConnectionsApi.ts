@@ -1,3 +1,4 @@
+import { requireFacet, requireMethod } from '../connectors/facets';
 import { classifyStatement } from '../sql/readOnly';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -6,6 +7,7 @@ import type {
   CatalogsResponse,
   CloudSchemaQuery,
   CloudSchemaResponse,
+  ObjectContent,
   ColumnsQuery,
   ColumnsResponse,
   Connection,
@@ -230,14 +232,14 @@ export class LocalConnectionsApi implements ConnectionsApi {
   async listCatalogs(id: string, options: RequestOptions = {}): Promise<CatalogsResponse> {
     const catalogs = await this.withSession(id, 'catalogs', (session) => {
       // A SQL connector's databases, or a storage connector's buckets.
-      const facet = session.sql ?? this.facet(session.storage, 'SQL or storage');
-      return this.facetMethod(facet.catalogs, 'catalogs').call(facet, options.signal);
+      const facet = session.sql ?? requireFacet(session.storage, 'SQL or storage');
+      return requireMethod(facet.catalogs, 'catalogs').call(facet, options.signal);
     });
     return { connectionId: id, catalogs };
   }
 
   async listSchemas(id: string, query: SchemasQuery = {}, options: RequestOptions = {}): Promise<SchemasResponse> {
-    const schemas = await this.withSql(id, 'schemas', (sql) => this.facetMethod(sql.schemas, 'schemas').call(sql, query.catalog, options.signal));
+    const schemas = await this.withSql(id, 'schemas', (sql) => requireMethod(sql.schemas, 'schemas').call(sql, query.catalog, options.signal));
     return { connectionId: id, ...(query.catalog ? { catalog: query.catalog } : {}), schemas };
   }
 
@@ -258,7 +260,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return this.withSession(id, 'preview', async (session) => {
       if (session.sql) return previewWhole(session.sql, { ...query, limit }, options.signal);
       const object = { path: query.table, ...(query.catalog ? { bucket: query.catalog } : {}) };
-      const response = await collect((sink) => this.facet(session.storage, 'preview').previewObject(object, limit, sink, options.signal));
+      const response = await collect((sink) => requireFacet(session.storage, 'preview').previewObject(object, limit, sink, options.signal));
       return toPreview(response, limit);
     });
   }
@@ -276,7 +278,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return this.withSession(id, 'preview', async (session) => {
       const summary = session.sql
         ? await streamPreview(session.sql, { ...query, limit }, sink, options.signal)
-        : await this.facet(session.storage, 'preview').previewObject(
+        : await requireFacet(session.storage, 'preview').previewObject(
             { path: query.table, ...(query.catalog ? { bucket: query.catalog } : {}) },
             limit,
             sink,
@@ -301,8 +303,12 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return this.withStorage(id, 'cloudSchema', (storage) => storage.fileSchema(query, options.signal));
   }
 
+  async readObject(id: string, query: CloudSchemaQuery & { maxBytes: number }, options: RequestOptions = {}): Promise<ObjectContent> {
+    return this.withStorage(id, 'files', (storage) => requireMethod(storage.readObject, 'file contents').call(storage, query, query.maxBytes, options.signal));
+  }
+
   async discoverDatabricks(request: DatabricksDiscoverRequest, options: RequestOptions = {}): Promise<DatabricksDiscoverResponse> {
-    const discover = (sql: SqlFacet) => this.facetMethod(sql.discover, 'catalogs with their schemas').call(sql, request.catalog, options.signal);
+    const discover = (sql: SqlFacet) => requireMethod(sql.discover, 'catalogs with their schemas').call(sql, request.catalog, options.signal);
     return { connectionId: request.connectionId, catalogs: await this.withSql(request.connectionId, 'discover', discover) };
   }
 
@@ -348,21 +354,11 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   /** Work on a connection's SQL facet; a connector without one cannot do it. */
   private withSql<T>(id: string, capability: Capability, work: (sql: SqlFacet) => Promise<T>, statement?: string): Promise<T> {
-    return this.withSession(id, capability, (session) => work(this.facet(session.sql, 'SQL')), statement);
+    return this.withSession(id, capability, (session) => work(requireFacet(session.sql, 'SQL')), statement);
   }
 
   private withStorage<T>(id: string, capability: Capability, work: (storage: StorageFacet) => Promise<T>): Promise<T> {
-    return this.withSession(id, capability, (session) => work(this.facet(session.storage, 'storage')));
-  }
-
-  private facet<F>(facet: F | undefined, what: string): F {
-    if (!facet) throw new ConnectionError('unsupported', `This connector has no ${what} side.`);
-    return facet;
-  }
-
-  private facetMethod<F>(method: F | undefined, what: string): F {
-    if (!method) throw new ConnectionError('unsupported', `This connector cannot list ${what}.`);
-    return method;
+    return this.withSession(id, capability, (session) => work(requireFacet(session.storage, 'storage')));
   }
 
   private async withSession<T>(id: string, capability: Capability, work: (session: ConnectorSession) => Promise<T>, statement?: string): Promise<T> {

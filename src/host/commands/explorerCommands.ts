@@ -17,6 +17,7 @@ import type { Logger } from '../../core/ports';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import type { ConnectionsTreeProvider } from '../explorer/connectionsTreeProvider';
 import type { ResultPanels } from '../webviews/results/resultPanels';
+import { ObjectDocuments, objectScheme } from '../explorer/objectDocuments';
 import { registerCommand } from './commandHost';
 
 interface Deps {
@@ -31,7 +32,13 @@ interface Deps {
 /** Commands on tree nodes: refresh, load more, filter, preview, copy names. */
 export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
   const { explorer, logger } = deps;
+  const objects = new ObjectDocuments(deps.api);
   return [
+    vscode.workspace.registerTextDocumentContentProvider(objectScheme, objects),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === objectScheme) objects.forget(doc.uri);
+    }),
+    registerCommand(logger, 'planasonix.explorer.openObject', 'Could not open the file', (node: ObjectNode) => objects.open(node)),
     // Refresh All lists the connections again (the hosted workspace has no change events), then redraws.
     registerCommand(logger, 'planasonix.explorer.refreshAll', 'Could not refresh', async () => {
       await deps.connections.refresh();

@@ -369,6 +369,20 @@ class S3Session implements ConnectorSession, StorageFacet {
     return capped.summary(Math.round(performance.now() - started));
   }
 
+  /** The first `maxBytes` of an object (one ranged read), and its size. */
+  async readObject(object: CloudSchemaQuery, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; size: number }> {
+    const bucket = this.which(object.bucket);
+    try {
+      const size =
+        object.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal })).ContentLength ?? 0;
+      // A zero-byte object is read without a range (some stores answer a ranged read of nothing wrongly).
+      if (size === 0) return { bytes: new Uint8Array(0), size };
+      return { bytes: new Uint8Array(await this.range(bucket, object.path, 0, Math.min(size, maxBytes), signal)), size };
+    } catch (error) {
+      throw this.fail(error, `s3://${bucket}/${object.path}`);
+    }
+  }
+
   /**
    * A folder of Parquet part files (Spark's and Hive's output, partition folders included) as one table:
    * its files in key order, each read by row groups until the cap; every part must have the first's columns.
