@@ -286,6 +286,11 @@ describe('S3 connector (driver) against the project S3 server', function () {
       ['point', A.vectorFromArray([{ x: 1, y: 2 }, null, { x: 3, y: 4 }], struct)],
       ['day', A.vectorFromArray([new Date('2025-03-27'), null, new Date('1969-12-31')], new A.DateDay())],
       ['amount', A.vectorFromArray([decimal128(1234567890123456789012345678901234567n), decimal128(-5n), null], new A.Decimal(2, 38, 128))],
+      [
+        'money',
+        A.vectorFromArray([{ price: decimal128(1999n) }, { price: null }, null], new A.Struct([new A.Field('price', new A.Decimal(4, 20, 128), true)])),
+      ],
+      ['ids', A.vectorFromArray([[9007199254740993n], [], null], new A.List(new A.Field('item', new A.Int64(), true)))],
     ];
     const schema = new A.Schema(vectors.map(([name, v]) => new A.Field(name, v.type as A.DataType, true)));
     const data = A.makeData({ type: new A.Struct(schema.fields), length: 3, nullCount: 0, children: vectors.map(([, v]) => v.data[0]!) });
@@ -301,16 +306,25 @@ describe('S3 connector (driver) against the project S3 server', function () {
       const read = await s.storage.fileSchema({ path: `rs/${codec}.parquet` });
       assert.deepEqual(
         read.columns.map((c) => `${c.name}:${c.type}`),
-        ['id:INT32', 'city:STRING', 'tags:LIST<STRING>', 'point:STRUCT<x: DOUBLE, y: DOUBLE>', 'day:DATE', 'amount:DECIMAL(38,2)'],
+        [
+          'id:INT32',
+          'city:STRING',
+          'tags:LIST<STRING>',
+          'point:STRUCT<x: DOUBLE, y: DOUBLE>',
+          'day:DATE',
+          'amount:DECIMAL(38,2)',
+          'money:STRUCT<price: DECIMAL(20,4)>',
+          'ids:LIST<INT64>',
+        ],
       );
       const rows: unknown[][] = [];
       await s.storage.previewObject({ path: `rs/${codec}.parquet` }, 10, { start: () => undefined, rows: (b) => void rows.push(...b) });
       assert.deepEqual(
         rows,
         [
-          [1, 'Oslo', '["a"]', '{"x":1,"y":2}', '2025-03-27', '12345678901234567890123456789012345.67'],
-          [2, null, '[]', null, null, '-0.05'],
-          [3, 'Lima', '["b","c"]', '{"x":3,"y":4}', '1969-12-31', null],
+          [1, 'Oslo', '["a"]', '{"x":1,"y":2}', '2025-03-27', '12345678901234567890123456789012345.67', '{"price":0.1999}', '[9007199254740993]'],
+          [2, null, '[]', null, null, '-0.05', '{"price":null}', '[]'],
+          [3, 'Lima', '["b","c"]', '{"x":3,"y":4}', '1969-12-31', null, null, null],
         ],
         codec,
       );

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseStream } from 'csv-parse';
-import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
+import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { CellValue } from '../../api/types';
 import { ConnectionError } from '../../errors';
@@ -61,13 +61,64 @@ export function decimalText(raw: unknown, scale: number): string {
   return negative ? `-${text}` : text;
 }
 
-/** Turns a decoded value into a cell: bigint and nested values as text the grid shows as is. */
-function cell(value: unknown): CellValue {
+/** A decimal's exact text, written into nested JSON as a number (unquoted). */
+class Exact {
+  constructor(readonly text: string) {}
+}
+
+/** JSON for a nested value, every number as its exact text: bigint and decimals unquoted, bytes as base64. */
+function toJson(v: unknown): string {
+  if (v instanceof Exact) return v.text;
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return JSON.stringify(Buffer.from(v).toString('base64'));
+  if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(String(k))}:${toJson(x)}`).join(',')}}`;
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** A decimal leaf's scale, from its own (original) annotations. */
+function scaleOf(e: SchemaElement): number | undefined {
+  return e.logical_type?.type === 'DECIMAL' ? e.logical_type.scale : e.converted_type === 'DECIMAL' ? (e.scale ?? 0) : undefined;
+}
+
+/** A decoded value with its decimals (read raw) made exact, walking the column's schema. */
+function exactValue(value: unknown, node: SchemaTree): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Uint8Array) return value;
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  const e = node.element;
+  if (node.children.length === 0) {
+    const scale = scaleOf(e);
+    return scale === undefined ? value : new Exact(decimalText(value, scale));
+  }
+  const kind = e.logical_type?.type ?? e.converted_type;
+  if (kind === 'LIST' && Array.isArray(value) && node.children.length === 1) {
+    const repeated = node.children[0]!;
+    const element = repeated.children.length === 1 ? repeated.children[0]! : repeated;
+    return value.map((x) => exactValue(x, element));
+  }
+  if ((kind === 'MAP' || kind === 'MAP_KEY_VALUE') && node.children[0]?.children.length === 2) {
+    const valueNode = node.children[0].children[1]!;
+    if (value instanceof Map) return new Map([...value].map(([k, x]) => [k, exactValue(x, valueNode)]));
+    if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, exactValue(x, valueNode)]));
+    return value;
+  }
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(node.children.map((c) => [c.element.name, exactValue(record[c.element.name], c)]));
+  }
+  return value;
+}
+
+/** Turns a decoded value into a cell: bigint as text, decimals exact, nested values as exact JSON text. */
+function cell(value: unknown, node: SchemaTree): CellValue {
+  const v = exactValue(value, node);
+  if (v === null || v === undefined) return null;
+  if (v instanceof Exact) return v.text;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (v instanceof Uint8Array) return v;
+  return toJson(v);
 }
 
 /**
@@ -85,22 +136,14 @@ export async function previewParquet(
 ): Promise<void> {
   const columns = parquetColumns(parquetSchema(metadata));
   sink.start([...columns.map((c) => c.name), ...partitions.names], [...columns.map((c) => c.type), ...partitions.types]);
-  // Top-level decimal columns are read raw and written exactly here (the reader would make them doubles).
+  // Decimal columns, nested ones too, are read raw and written exactly here (the reader makes them doubles).
   const tree = parquetSchema(metadata);
-  const scaleOf = new Map<number, number>();
-  const schema: SchemaElement[] = [...metadata.schema];
-  let flat = 1;
-  tree.children.forEach((child, column) => {
-    const e = child.element;
-    const scale = e.logical_type?.type === 'DECIMAL' ? e.logical_type.scale : e.converted_type === 'DECIMAL' ? (e.scale ?? 0) : undefined;
-    if (child.children.length === 0 && scale !== undefined) {
-      scaleOf.set(column, scale);
-      const plain: SchemaElement = { ...e };
-      delete plain.logical_type;
-      delete plain.converted_type;
-      schema[flat] = plain;
-    }
-    flat += child.count;
+  const schema: SchemaElement[] = metadata.schema.map((e) => {
+    if (scaleOf(e) === undefined || e.num_children) return e;
+    const plain: SchemaElement = { ...e };
+    delete plain.logical_type;
+    delete plain.converted_type;
+    return plain;
   });
   const raw: FileMetaData = { ...metadata, schema };
   let start = 0;
@@ -131,7 +174,7 @@ export async function previewParquet(
     });
     await sink.rows(
       rows.map((row) => [
-        ...row.map((v, i) => (scaleOf.has(i) && v !== null && v !== undefined ? decimalText(v, scaleOf.get(i)!) : cell(v))),
+        ...row.map((v, i) => cell(v, tree.children[i]!)),
         ...partitions.values,
       ]),
     );
