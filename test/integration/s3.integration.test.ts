@@ -348,6 +348,24 @@ describe('S3 connector (driver) against the project S3 server', function () {
     }
   });
 
+  it('handles keys with spaces, plus signs, percent signs, #, ? and non-ASCII letters', async () => {
+    const s = await open();
+    const key = 'odd/naïve file+name %20 #1?.csv';
+    server.put('lake', key, 'a,b\n1,2\n');
+    const listed = await s.storage.listObjects({ prefix: 'odd/', delimiter: '/' });
+    assert.deepEqual(
+      listed.objects.map((o) => o.key),
+      [key],
+    );
+    assert.deepEqual(
+      (await s.storage.fileSchema({ path: key })).columns.map((c) => c.name),
+      ['a', 'b'],
+    );
+    const rows: unknown[][] = [];
+    await s.storage.previewObject({ path: key }, 10, { start: () => undefined, rows: (b) => void rows.push(...b) });
+    assert.deepEqual(rows, [['1', '2']]);
+  });
+
   it('says why a file has no schema it can read, instead of guessing', async () => {
     const s = await open();
     const why = async (path: string): Promise<string> => {
