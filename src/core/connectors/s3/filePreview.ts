@@ -74,7 +74,10 @@ function toJson(v: unknown): string {
   if (v instanceof Uint8Array) return JSON.stringify(Buffer.from(v).toString('base64'));
   if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(String(k))}:${toJson(x)}`).join(',')}}`;
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`).join(',')}}`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -172,12 +175,7 @@ export async function previewParquet(
         rows = decoded;
       },
     });
-    await sink.rows(
-      rows.map((row) => [
-        ...row.map((v, i) => cell(v, tree.children[i]!)),
-        ...partitions.values,
-      ]),
-    );
+    await sink.rows(rows.map((row) => [...row.map((v, i) => cell(v, tree.children[i]!)), ...partitions.values]));
     start = end;
   }
 }
