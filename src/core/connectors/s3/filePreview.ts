@@ -113,6 +113,14 @@ function exactValue(value: unknown, node: SchemaTree): unknown {
   return value;
 }
 
+/** A plain leaf's value as a cell. */
+function plainCell(v: unknown): CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Uint8Array) return v;
+  if (typeof v === 'bigint') return v.toString();
+  return toJson(v);
+}
+
 /** Turns a decoded value into a cell: bigint as text, decimals exact, nested values as exact JSON text. */
 function cell(value: unknown, node: SchemaTree): CellValue {
   const v = exactValue(value, node);
@@ -149,6 +157,10 @@ export async function previewParquet(
     return plain;
   });
   const raw: FileMetaData = { ...metadata, schema };
+  // One converter per column, chosen once: a plain leaf needs no walk of its schema.
+  const convert = tree.children.map((node): ((v: unknown) => CellValue) =>
+    node.children.length === 0 && scaleOf(node.element) === undefined ? plainCell : (v) => cell(v, node),
+  );
   let start = 0;
   for (const group of metadata.row_groups) {
     if (sink.remaining <= 0) break;
@@ -175,7 +187,7 @@ export async function previewParquet(
         rows = decoded;
       },
     });
-    await sink.rows(rows.map((row) => [...row.map((v, i) => cell(v, tree.children[i]!)), ...partitions.values]));
+    await sink.rows(rows.map((row) => [...row.map((v, i) => convert[i]!(v)), ...partitions.values]));
     start = end;
   }
 }
