@@ -92,6 +92,11 @@ describe('Databricks SQL connector against the Databricks test server', function
       server.warehouse = 'RUNNING';
     }
     assert.ok(server.log.every((r) => !r.userAgent || /PlanasonixConnections|NodejsDatabricksSqlConnector/.test(r.userAgent)));
+    // Only Thrift calls (logged by method) and the OAuth endpoints reached the workspace: no telemetry or feature-flag requests.
+    assert.deepEqual(
+      [...new Set(server.log.map((r) => r.call).filter((c) => c.startsWith('/') && !c.startsWith('/oidc/') && c !== '/sql/1.0/warehouses/nope'))],
+      [],
+    );
   });
 
   it('lists catalogs, schemas, discovers both in one call, pages a 3,000-table schema with a filter, and columns with Spark types', async () => {

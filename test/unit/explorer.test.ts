@@ -21,6 +21,7 @@ const storageSpec: ConnectorSpec = {
     paged: ['object', 'prefix'],
     searchable: ['object', 'prefix'],
   },
+  previewableFiles: /\.csv$/,
   load: () => Promise.reject(new Error('the explorer never loads a driver')),
 };
 
@@ -182,6 +183,11 @@ describe('explorer model against a fake back end', () => {
     assert.deepEqual(
       all.map((n) => ('name' in n ? n.name : n.kind)),
       ['raw/2025/', 'raw/b.csv', 'raw/c.csv', 'raw/d.json'],
+    );
+    // Which files preview as rows is the spec's word, set on the node for the tree's menus.
+    assert.deepEqual(
+      all.flatMap((n) => (n.kind === 'object' ? [`${n.name}:${n.previewable === true}`] : [])),
+      ['raw/b.csv:true', 'raw/c.csv:true', 'raw/d.json:false'],
     );
     assert.equal((await model.children(all[1])).map((n) => (n.kind === 'column' ? n.name : n.kind)).join(), 'id,name', "a file's columns come from its schema");
 

@@ -51,6 +51,8 @@ export interface ConnectorSpec {
    * extension's checks keep a statement from changing data.
    */
   readOnlyNotice?: string;
+  /** A storage connector's files that preview as rows, by name. */
+  previewableFiles?: RegExp;
   /** A storage connector's URI scheme: Copy Qualified Name on a file gives scheme://bucket/key. */
   objectUriScheme?: string;
   /** What the server calls its top level, where it is not a database (Databricks' Unity Catalog: "Catalog"). */

@@ -257,7 +257,9 @@ async function list(
       );
       const folders = levels.includes('prefix') ? page.commonPrefixes.map((p) => item('prefix', p, {})) : [];
       const files = levels.includes('object')
-        ? page.objects.filter((o) => o.key !== prefix).map((o) => item('object', o.key, { size: o.size, lastModified: o.lastModified }))
+        ? page.objects
+            .filter((o) => o.key !== prefix)
+            .map((o) => item('object', o.key, { size: o.size, lastModified: o.lastModified, previewable: spec.previewableFiles?.test(o.key) === true }))
         : [];
       return withMore([...folders, ...files], page.nextPageToken);
     }

@@ -72,6 +72,8 @@ export interface ColumnNode extends Item<'column'> {
 export interface ObjectNode extends Item<'object'> {
   size: number;
   lastModified: string;
+  /** Its connector reads it as rows (spec.previewableFiles). */
+  previewable?: boolean;
 }
 
 export type ItemNode = CatalogNode | SchemaNode | TableNode | ColumnNode | BucketNode | PrefixNode | ObjectNode | VolumeNode;

@@ -55,8 +55,8 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       item.description = `${formatSize(node.size)}${node.lastModified ? ` · ${node.lastModified}` : ''}`;
       item.tooltip = shown(node.name);
       item.iconPath = new vscode.ThemeIcon('file');
-      // Files the connector can read as rows: Parquet, CSV, TSV.
-      item.contextValue = /\.(parquet|csv|tsv|tab)$/i.test(node.name) ? 'object.previewable' : 'object';
+      // Files its connector reads as rows (spec.previewableFiles), set by the loader.
+      item.contextValue = node.previewable ? 'object.previewable' : 'object';
       return finish(item, node, `File ${shown(node.name)}, ${formatSize(node.size)}`);
     }
     case 'table': {

@@ -6,7 +6,9 @@ import { performance } from 'node:perf_hooks';
 import type { CloudSchemaQuery, CloudSchemaResponse, FilesQuery, FilesResponse, NamedItem } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, StorageFacet, StreamSummary } from '../types';
-import { createGunzip } from 'node:zlib';
+import { mapS3Error } from './errors';
+import { previewableFile } from './formats';
+import { inflateStart } from './gzip';
 import { parquetColumns } from './parquet';
 import { CappedSink } from '../sql/streaming';
 import type { Readable } from 'node:stream';
@@ -19,89 +21,8 @@ export const footerFetchBytes = 64 * 1024;
 export const textSampleBytes = 64 * 1024;
 /** The most part files of a folder a preview lists. */
 export const maxFolderParts = 10_000;
-/** The most of a text file's start a preview reads. */
-export const previewTextBytes = 16 * 1024 * 1024;
 /** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
 export const maxFooterBytes = 16 * 1024 * 1024;
-
-/** S3's error codes in the user's words. */
-export function mapS3Error(error: unknown, safe: (text: string) => string, where: string): ConnectionError {
-  if (ConnectionError.is(error)) return error;
-  const e = error as {
-    name?: unknown;
-    message?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    $response?: { headers?: Record<string, string> };
-    BucketRegion?: unknown;
-  };
-  const code = typeof e.name === 'string' ? e.name : '';
-  const message = safe(typeof e.message === 'string' ? e.message : errorMessage(error));
-  switch (code) {
-    case 'InvalidAccessKeyId':
-      return new ConnectionError('auth_failed', `S3 does not know this access key ID (${where}).`);
-    case 'SignatureDoesNotMatch':
-      return new ConnectionError('auth_failed', `S3 refused the secret access key for this access key ID (${where}).`);
-    case 'ExpiredToken':
-    case 'InvalidToken':
-      return new ConnectionError('auth_failed', `S3 refused the session token: it has expired or is not valid (${where}).`);
-    case 'AccessDenied':
-    case 'AllAccessDisabled':
-      return new ConnectionError('auth_failed', `These credentials may not do this on ${where} (AccessDenied).`);
-    case 'NoSuchBucket':
-      return new ConnectionError('not_found', `There is no bucket ${where}.`);
-    case 'NoSuchKey':
-    case 'NotFound':
-      return new ConnectionError('not_found', `There is no such object in ${where}.`);
-    case 'PermanentRedirect':
-    case 'AuthorizationHeaderMalformed': {
-      const region = e.$response?.headers?.['x-amz-bucket-region'] ?? (typeof e.BucketRegion === 'string' ? e.BucketRegion : undefined);
-      return new ConnectionError(
-        'invalid_config',
-        `The bucket ${where} is in another region${region ? `: ${region}` : ''}. Set the connection's region${region ? ` to ${region}` : ''}.`,
-        {
-          field: 'region',
-        },
-      );
-    }
-  }
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|socket hang up/i.test(message)) {
-    return new ConnectionError('unreachable', `The S3 endpoint could not be reached: ${message}`);
-  }
-  return new ConnectionError('query_failed', message);
-}
-
-/**
- * The start of a gzip stream, inflated as far as the bytes read allow and never past `limit` (a small
- * compressed file can inflate to gigabytes): the text, and whether the stream ended inside it.
- */
-function inflateStart(compressed: Buffer, limit: number, where: string): Promise<{ text: string; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    const out: Buffer[] = [];
-    let length = 0;
-    let settled = false;
-    const gunzip = createGunzip();
-    const done = (complete: boolean): void => {
-      if (settled) return;
-      settled = true;
-      gunzip.destroy();
-      resolve({ text: Buffer.concat(out).subarray(0, limit).toString('utf8'), complete });
-    };
-    gunzip.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      length += chunk.length;
-      if (length >= limit) done(false);
-    });
-    gunzip.on('end', () => done(true));
-    gunzip.on('error', (error: NodeJS.ErrnoException) => {
-      // The read stopped inside the stream: what was inflated is the sample.
-      if (error.code === 'Z_BUF_ERROR' && length > 0) return done(false);
-      if (settled) return;
-      settled = true;
-      reject(new ConnectionError('unsupported', `${where} is not a gzip file that can be read: ${error.message}`));
-    });
-    gunzip.end(compressed);
-  });
-}
 
 class S3Session implements ConnectorSession, StorageFacet {
   readonly storage: StorageFacet = this;
@@ -206,6 +127,12 @@ class S3Session implements ConnectorSession, StorageFacet {
     }
   }
 
+  /** An object's size: from the listing when the caller has it, else one HEAD request. */
+  private async sizeOf(bucket: string, object: CloudSchemaQuery, signal?: AbortSignal): Promise<number> {
+    if (object.size !== undefined) return object.size;
+    return (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal })).ContentLength ?? 0;
+  }
+
   /** Byte ranges of one object, each an explicit `bytes=a-b` (suffix ranges are wrong on some stores). */
   private async range(bucket: string, key: string, start: number, end: number, signal?: AbortSignal): Promise<ArrayBuffer> {
     const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
@@ -242,7 +169,7 @@ class S3Session implements ConnectorSession, StorageFacet {
     signal?: AbortSignal,
   ): Promise<CloudSchemaResponse & { delimiter?: string }> {
     try {
-      const size = query.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: query.path }), { abortSignal: signal })).ContentLength ?? 0;
+      const size = await this.sizeOf(bucket, query, signal);
       if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
       const gzip = /\.(gz|gzip)$/i.test(query.path);
       const want = Math.min(size, gzip ? 4 * textSampleBytes : textSampleBytes);
@@ -281,7 +208,7 @@ class S3Session implements ConnectorSession, StorageFacet {
     signal?: AbortSignal,
   ): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
     try {
-      const size = query.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: query.path }), { abortSignal: signal })).ContentLength ?? 0;
+      const size = await this.sizeOf(bucket, query, signal);
       if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
       if (size < 12) throw new ConnectionError('unsupported', `${where} is ${size} bytes: too short to be a Parquet file.`);
       // One ranged read of the file's end: the footer of a typical file is inside it.
@@ -319,6 +246,9 @@ class S3Session implements ConnectorSession, StorageFacet {
     const bucket = this.which(object.bucket);
     const where = `s3://${bucket}/${object.path}`;
     const started = performance.now();
+    if (!object.path.endsWith('/') && !previewableFile.test(object.path)) {
+      throw new ConnectionError('unsupported', `${where}: previews read Parquet, CSV, TSV and JSON Lines files.`);
+    }
     const capped = new CappedSink(sink, limit);
     if (object.path.endsWith('/')) {
       await this.previewParquetFolder(bucket, object.path, where, capped, signal);
@@ -373,8 +303,7 @@ class S3Session implements ConnectorSession, StorageFacet {
   async readObject(object: CloudSchemaQuery, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; size: number }> {
     const bucket = this.which(object.bucket);
     try {
-      const size =
-        object.size ?? (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal })).ContentLength ?? 0;
+      const size = await this.sizeOf(bucket, object, signal);
       // A zero-byte object is read without a range (some stores answer a ranged read of nothing wrongly).
       if (size === 0) return { bytes: new Uint8Array(0), size };
       return { bytes: new Uint8Array(await this.range(bucket, object.path, 0, Math.min(size, maxBytes), signal)), size };

@@ -1,4 +1,5 @@
 import type { ConnectorSpec } from '../types';
+import { previewableFile } from './formats';
 
 const auth = (values: string[]) => ({ field: 'authType', values });
 
@@ -37,6 +38,7 @@ export const s3Spec: ConnectorSpec = {
   ],
   capabilities: ['catalogs', 'files', 'cloudSchema', 'preview'],
   objectUriScheme: 's3',
+  previewableFiles: previewableFile,
   hierarchy: {
     children: { connection: ['bucket'], bucket: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] },
     paged: ['prefix', 'object'],
