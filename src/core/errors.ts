@@ -46,6 +46,8 @@ export class ConnectionError extends Error {
       connectionId?: string;
       /** For a rate limit: how long the server asked to wait. */
       retryAfterMs?: number;
+      /** The hosted API: a write whose answer was lost may have been carried out (look for what it made). */
+      ambiguous?: boolean;
     },
   ) {
     super(message);

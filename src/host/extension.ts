@@ -13,6 +13,7 @@ import { StoreRecords } from '../core/local/records';
 import { LocalCredentialsApi } from '../core/local/localCredentials';
 import { registerCommand } from './commands/commandHost';
 import { HostedWorkspace, PlanasonixAuthProvider } from './hosted/hostedWorkspace';
+import { hostedAuthKey } from '../core/hosted/keys';
 import { ConflictEditor } from './hosted/conflictEditor';
 import { registerSyncCommands } from './hosted/syncCommands';
 import { offerSampleConnection } from '../core/local/sampleConnection';
@@ -167,6 +168,10 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
       if (e.visible) hosted.nudge();
     }),
     hosted.onDidChangeSignIn(() => void vscode.commands.executeCommand('setContext', 'planasonix.hosted.signedIn', hosted.signedIn)),
+    // Another window signed in, out, or refreshed the shared sign-in: this one follows.
+    context.secrets.onDidChange((e) => {
+      if (e.key === hostedAuthKey) hosted.secretsChanged().catch((error: unknown) => logger.warn(`Following a sign-in change failed: ${errorMessage(error)}`));
+    }),
     conflicts,
     ...registerSyncCommands({ hosted, connections, registry, logger, conflicts }),
     vscode.authentication.registerAuthenticationProvider('planasonix', 'Planasonix', new PlanasonixAuthProvider(hosted), { supportsMultipleAccounts: false }),

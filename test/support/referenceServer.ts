@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectionError, errorMessage, type ConnectionErrorCode } from '../../src/core/errors';
+import { DeployedBackend } from './deployedBackend';
 import { makeHarness, type Harness } from './harness';
 
 export interface Fault {
@@ -43,6 +44,7 @@ const statusOf: Partial<Record<ConnectionErrorCode, number>> = {
   invalid_config: 400,
   name_taken: 409,
   read_only: 400,
+  query_failed: 400,
   unsupported: 400,
   conflict: 409,
   auth_failed: 400,
@@ -50,7 +52,15 @@ const statusOf: Partial<Record<ConnectionErrorCode, number>> = {
   timeout: 504,
 };
 
+/** Which back end the server plays: the documented API, or the one Planasonix deploys (deployedBackend.ts). */
+export type Profile = 'documented' | 'deployed';
+
 export class ReferenceServer {
+  /** `deployed` answers connection requests as the back end Planasonix runs (its own Go client's shapes). */
+  profile: Profile = 'documented';
+  readonly deployed: DeployedBackend;
+  /** The HTTP status of a device-flow `authorization_pending` (RFC 8628 says 400; the deployed profile sends 200). */
+  pendingStatus: 400 | 200 | undefined;
   /** `docs`: as the reference shows (lists `{data, meta}`, connections bare); `data`: every body in `{data}`; `bare`: bare arrays and objects, as the deployed back end. */
   envelope: 'docs' | 'data' | 'bare' = 'docs';
   /** Connections per page of GET /api/connections (with meta.page.cursor); undefined sends all at once. */
@@ -85,19 +95,25 @@ export class ReferenceServer {
     readonly url: string,
   ) {
     backend.api.onDidChange(() => (this.listing = undefined));
+    this.deployed = new DeployedBackend(backend);
   }
 
-  static async start(): Promise<ReferenceServer> {
+  static async start(profile: Profile = 'documented'): Promise<ReferenceServer> {
     const backend = await makeHarness();
     const holder: { self?: ReferenceServer } = {};
     const server = http.createServer((req, res) => void holder.self!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     holder.self = new ReferenceServer(server, backend, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    holder.self.profile = profile;
     return holder.self;
   }
 
   /** Writes n connections straight into the store (a big workspace without n round trips). */
   async seed(n: number, type = 'sqlite'): Promise<void> {
+    if (this.profile === 'deployed') {
+      this.deployed.seed(n, type);
+      return;
+    }
     const now = new Date().toISOString();
     const connections = Array.from({ length: n }, (_, i) => ({
       id: `conn_seed_${String(i).padStart(6, '0')}`,
@@ -109,6 +125,53 @@ export class ReferenceServer {
     }));
     writeFileSync(this.backend.store.file, JSON.stringify({ version: 1, connections }));
     await this.backend.store.load();
+  }
+
+  /** A colleague edits a workspace connection (in the server's own store, as its web app would). */
+  async editAsColleague(id: string, change: { name?: string; config?: Record<string, string | number | boolean> }): Promise<void> {
+    if (this.profile === 'documented') {
+      await this.backend.api.updateConnection(id, change);
+      return;
+    }
+    const record = this.deployed.records.get(id);
+    if (!record) throw new Error(`no workspace connection ${id}`);
+    const params = { ...(record.params as Record<string, string>) };
+    for (const [k, v] of Object.entries(change.config ?? {})) params[k] = String(v);
+    this.deployed.records.set(id, { ...record, ...(change.name !== undefined ? { name: change.name } : {}), params, updatedAt: new Date().toISOString() });
+  }
+
+  async deleteAsColleague(id: string): Promise<void> {
+    if (this.profile === 'documented') await this.backend.api.deleteConnection(id);
+    else this.deployed.records.delete(id);
+  }
+
+  /** The workspace's connections as the server holds them: settings (secrets aside) and the credential named. */
+  async workspaceConnections(): Promise<
+    { id: string; name: string; type: string; category?: string; config: Record<string, unknown>; credentialId?: string; secrets: string[] }[]
+  > {
+    if (this.profile === 'documented') {
+      return (await this.backend.api.listConnections()).data.map((c) => ({
+        id: c.id,
+        name: c.name,
+        type: c.type,
+        config: c.config,
+        ...(c.credentialId ? { credentialId: c.credentialId } : {}),
+        secrets: [],
+      }));
+    }
+    const spec = (type: string) => this.backend.api.registry.find(type);
+    return [...this.deployed.records.values()].map((r) => {
+      const params = r.params as Record<string, string>;
+      const secret = (k: string) => spec(String(r.type))?.fields.find((f) => f.name === k)?.secret === true;
+      return {
+        id: String(r.id),
+        name: String(r.name),
+        type: String(r.type),
+        category: String(r.category),
+        config: Object.fromEntries(Object.entries(params).filter(([k]) => !secret(k))),
+        secrets: Object.keys(params).filter(secret),
+      };
+    });
   }
 
   async close(): Promise<void> {
@@ -151,6 +214,20 @@ export class ReferenceServer {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token || !this.keys.has(token)) return send(res, 401, { error: { code: 'unauthorized', message: 'Invalid or expired token.' } });
     }
+    if (this.profile === 'deployed' && path.startsWith('/api/connections')) {
+      // The deployed back end ignores idempotency keys and answers in its own shapes.
+      const answer = (await this.deployed.route(method, path, url.searchParams, body, this.inUse)) ?? { status: 404, body: { error: '404 page not found' } };
+      if (fault?.dropAfter) {
+        req.socket.destroy();
+        return;
+      }
+      if (answer.body === undefined) {
+        res.writeHead(answer.status ?? 204);
+        res.end();
+        return;
+      }
+      return send(res, answer.status ?? 200, answer.body);
+    }
     const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
     const remembered = typeof key === 'string' && this.honourIdempotencyKeys ? this.idempotent.get(key) : undefined;
     if (remembered) return send(res, remembered.status, remembered.body);
@@ -180,7 +257,9 @@ export class ReferenceServer {
     let m: RegExpExecArray | null;
     if (method === 'GET' && path === '/api/connections') {
       const filtered = param('type') !== undefined || param('search') !== undefined;
-      const list = async (): Promise<Json[]> => (await api.listConnections({ type: param('type'), search: param('search') })).data.map((c) => strip(c));
+      // As the reference shows a list: no settings in an item (a summary; GET one for its config).
+      const list = async (): Promise<Json[]> =>
+        (await api.listConnections({ type: param('type'), search: param('search') })).data.map((c) => strip(c, 'config'));
       if (!filtered) this.listing ??= list();
       const shown = filtered ? await list() : await this.listing!;
       if (this.pageSize === undefined) return { body: this.envelope === 'bare' ? shown : { data: shown, meta: { total: shown.length } } };
@@ -326,7 +405,10 @@ export class ReferenceServer {
       device.lastPoll = now;
       if (tooSoon) return send(res, 400, { error: 'slow_down', error_description: 'Polling too often.' });
       if (device.state === 'pending')
-        return send(res, 400, { error: 'authorization_pending', error_description: 'The user has not yet completed authorization.' });
+        return send(res, this.pendingStatus ?? (this.profile === 'deployed' ? 200 : 400), {
+          error: 'authorization_pending',
+          error_description: 'The user has not yet completed authorization.',
+        });
       if (device.state === 'denied') return send(res, 400, { error: 'access_denied', error_description: 'The user denied the request.' });
       if (device.state === 'expired') return send(res, 400, { error: 'expired_token', error_description: 'The device code expired.' });
       this.devices.delete(String(body.deviceCode));
@@ -379,9 +461,9 @@ export class ReferenceServer {
   }
 }
 
-/** A connection as the server sends it: without the extension's `scope`. */
-function strip(c: object): Json {
-  return Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'scope'));
+/** A connection as the server sends it: without the extension's `scope` (and whatever else is named). */
+function strip(c: object, ...also: string[]): Json {
+  return Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'scope' && !also.includes(k)));
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

@@ -227,6 +227,11 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     return r.api.discoverDatabricks({ ...request, connectionId: r.id }, options);
   }
 
+  async keepsSecretsInline(id?: string): Promise<boolean> {
+    const api = id ? (await this.ownerOf(id)).api : this.sources[0]!.api;
+    return (await api.keepsSecretsInline?.(id)) ?? false;
+  }
+
   async targetChanges(id: string): Promise<{ key: string; from: string; to: string }[]> {
     const api = (await this.ownerOf(id)).api;
     return api.targetChanges ? api.targetChanges(id) : [];

@@ -24,6 +24,7 @@ export interface ConnectionDraft {
 }
 
 const hasAny = (secrets: SecretValues): boolean => Object.keys(secrets).length > 0;
+const nonEmpty = (secrets: SecretValues): SecretValues => Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
 
 function credentialName(name: string): string {
   // Credential names are unique in a hosted workspace: the connection's name plus a short random tag.
@@ -48,6 +49,10 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
     return existing;
   }
   if (!existing) {
+    // A workspace that keeps secrets in the connection itself has no credential to name: they go with the create.
+    if (hasAny(draft.secrets) && (await ctx.api.keepsSecretsInline?.())) {
+      return ctx.api.createConnection({ name: draft.name, type: draft.type, config: draft.config, inlineSecrets: nonEmpty(draft.secrets) });
+    }
     const credential = hasAny(draft.secrets)
       ? await ctx.credentials.createCredential({ name: credentialName(draft.name), type: credentialType, config: draft.secrets })
       : undefined;
@@ -65,6 +70,10 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
     }
   }
   if (!hasAny(draft.secrets)) return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config });
+  // A workspace that keeps secrets in the connection itself takes the new one there, in the one update.
+  if (await ctx.api.keepsSecretsInline?.(existing.id)) {
+    return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, inlineSecrets: nonEmpty(draft.secrets) });
+  }
   const replacement = await ctx.credentials.createCredential({
     name: credentialName(draft.name),
     type: credentialType,
@@ -97,7 +106,8 @@ export async function testConnectionDraft(
   options?: RequestOptions,
 ): Promise<TestConnectionResponse> {
   checkSecrets(spec, draft.secrets);
-  if (!hasAny(draft.secrets)) {
+  const inline = hasAny(draft.secrets) && (await ctx.api.keepsSecretsInline?.(draft.connectionId));
+  if (!hasAny(draft.secrets) || inline) {
     return ctx.api.testConnection(
       {
         type: draft.type,
@@ -105,6 +115,7 @@ export async function testConnectionDraft(
         credentialId: draft.credentialId,
         targetConfirmed: true,
         ...(draft.connectionId ? { connectionId: draft.connectionId } : {}),
+        ...(inline ? { inlineSecrets: nonEmpty(draft.secrets) } : {}),
       },
       options,
     );

@@ -115,6 +115,17 @@ export class ConnectionsModel {
     throw new ConnectionError('unreachable', `The connection could not be read: ${found.message}`);
   }
 
+  /**
+   * The connection with its settings: as listed where the listing carried them, otherwise read from its
+   * back end (a hosted list is only a summary, and its empty settings must never reach a form or a test).
+   */
+  async details(id: string): Promise<Connection> {
+    const listed = await this.require(id);
+    if (!listed.summary) return listed;
+    const read = await this.api.getConnection(id);
+    return { ...read, scope: listed.scope ?? read.scope };
+  }
+
   onDidChange(listener: () => void): ApiDisposable {
     return this.changed.event(listener);
   }

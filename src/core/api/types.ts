@@ -26,6 +26,13 @@ export interface Connection {
   scope?: ConnectionScope;
   /** extension: a connection on this machine linked to its copy in the hosted workspace. */
   link?: ConnectionLink;
+  /**
+   * extension: listed, not read: a list of the hosted API carries no settings, so `config` is empty here
+   * and means nothing. Read the connection (getConnection) before showing, testing, editing or comparing it.
+   */
+  summary?: true;
+  /** extension: the hosted workspace's role for it in pipelines (`source` or `destination`), where it keeps one. */
+  category?: string;
 }
 
 /** extension: how a connection on this machine is linked to one in the hosted workspace (src/core/sync). */
@@ -72,12 +79,23 @@ export interface CreateConnectionRequest {
   credentialId?: string;
   /** extension (this machine only): a copy of a workspace connection, linked to it from the start. */
   link?: ConnectionLink;
+  /** extension: the hosted workspace's role for it in pipelines; the connector's default when absent. */
+  category?: string;
+  /**
+   * extension, hosted only: secrets for a workspace that keeps them inline in the connection's settings
+   * (the deployed dialect, which has no credential link). Never sent where a credential can hold them.
+   */
+  inlineSecrets?: SecretValues;
 }
 
 export interface UpdateConnectionRequest {
   name?: string;
   config?: ConnectionConfig;
   credentialId?: string;
+  /** extension, hosted only: new secrets for a workspace that keeps them inline (see CreateConnectionRequest). */
+  inlineSecrets?: SecretValues;
+  /** extension: the hosted workspace's role for it in pipelines. */
+  category?: string;
 }
 
 export interface DeleteConnectionResponse {
@@ -98,6 +116,8 @@ export interface TestConnectionRequest {
   targetConfirmed?: boolean;
   /** extension: the saved connection this test is for; routes the test to the back end that holds it. */
   connectionId?: string;
+  /** extension, hosted only: typed secrets for a workspace that keeps them inline (it has no credential to name). */
+  inlineSecrets?: SecretValues;
 }
 
 export interface TestConnectionResponse {
@@ -350,6 +370,12 @@ export interface ConnectionsApi {
    * it (the hosted API has no such endpoint) leaves it out.
    */
   readObject?(id: string, query: CloudSchemaQuery & { maxBytes: number }, options?: RequestOptions): Promise<ObjectContent>;
+  /**
+   * extension: whether this back end keeps a connection's secrets inline in its settings (the deployed
+   * Planasonix back end) rather than in a credential the connection names; for a saved connection, or
+   * for new ones without an id.
+   */
+  keepsSecretsInline?(id?: string): Promise<boolean>;
   /** extension: what changed in a connection's target since its secrets were saved (empty: nothing). */
   targetChanges?(id: string): Promise<{ key: string; from: string; to: string }[]>;
   /** extension: the user confirmed the connection's new target; its saved secrets may be sent there. */

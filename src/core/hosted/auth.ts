@@ -1,6 +1,7 @@
 import { ConnectionError } from '../errors';
 import { hostedAuthKey } from './keys';
 import type { SecretVault } from '../ports';
+import { withMachineLock } from './lock';
 import { checkBaseUrl, HostedHttp, sleep, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
 
 /** What the device authorization start returns (camelCase, as Planasonix spells it). */
@@ -26,6 +27,8 @@ export interface TokenSet {
 export type StoredAuth = { kind: 'session'; tokens: TokenSet; account?: string } | { kind: 'apiKey'; key: string; account?: string };
 
 const storeKey = hostedAuthKey;
+/** The device flow's own answers (RFC 8628 §3.5). */
+const deviceCodes = new Set(['authorization_pending', 'slow_down', 'expired_token', 'access_denied']);
 const noToken: TokenSource = { token: async () => undefined };
 
 type Json = Record<string, unknown>;
@@ -89,20 +92,25 @@ export class DeviceFlow {
     for (;;) {
       await this.sleep(interval * 1000, signal);
       if (this.now() > deadline) throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Sign in again.');
+      let code: string | undefined;
       try {
         const body = await this.http.request('POST', '/api/v2/auth/device/token', { body: { deviceCode: start.deviceCode, clientId: this.clientId }, signal });
-        return toTokens(body, this.now());
+        // RFC 8628 answers "not yet" with 400, but servers differ: an error in a 200 body means the same.
+        const said = isObject(body) ? (isObject(body.data) ? body.data.error : body.error) : undefined;
+        if (typeof said !== 'string' || said === '') return toTokens(body, this.now());
+        code = said;
       } catch (error) {
-        const code = ConnectionError.is(error) ? error.details?.serverCode : undefined;
-        if (code === 'authorization_pending') continue;
-        if (code === 'slow_down') {
-          interval += 5;
-          continue;
-        }
-        if (code === 'expired_token') throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Sign in again.');
-        if (code === 'access_denied') throw new ConnectionError('auth_failed', 'The sign-in was denied in the browser.');
-        throw error;
+        code = ConnectionError.is(error) ? error.details?.serverCode : undefined;
+        if (code === undefined || !deviceCodes.has(code)) throw error;
       }
+      if (code === 'authorization_pending') continue;
+      if (code === 'slow_down') {
+        interval += 5;
+        continue;
+      }
+      if (code === 'expired_token') throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Start the sign-in again.');
+      if (code === 'access_denied') throw new ConnectionError('auth_failed', 'The sign-in was denied in the browser: nothing was signed in.');
+      throw new ConnectionError('auth_failed', `The Planasonix sign-in failed (${code}).`, { serverCode: code });
     }
   }
 }
@@ -170,39 +178,62 @@ export class HostedSession implements TokenSource {
     if (!auth) return undefined;
     if (auth.kind === 'apiKey') return auth.key;
     // A token about to expire is refreshed first, rather than spending a request on a 401.
-    if (auth.tokens.expiresAt !== undefined && auth.tokens.expiresAt - 30_000 < this.now() && auth.tokens.refreshToken) {
-      await this.refresh();
+    if (this.expiring(auth.tokens) && auth.tokens.refreshToken) {
+      await this.refresh(auth.tokens.accessToken);
       const after = await this.read();
       return after?.kind === 'session' ? after.tokens.accessToken : undefined;
     }
     return auth.tokens.accessToken;
   }
 
-  /** One refresh at a time; the new refresh token replaces the old one before anything else happens. */
-  refresh(): Promise<boolean> {
-    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined));
+  /** Drops what was read from secret storage: another window signed in, out, or refreshed. */
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  /**
+   * One refresh at a time, in this window and across windows: secret storage is read again first (a
+   * token another window already rotated is used, never spent twice), and the new refresh token
+   * replaces the old one before anything else happens.
+   */
+  refresh(refused?: string): Promise<boolean> {
+    this.refreshing ??= this.doRefresh(refused).finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
-  private async doRefresh(): Promise<boolean> {
-    const auth = await this.read();
-    if (auth?.kind !== 'session' || !auth.tokens.refreshToken) return false;
-    try {
-      const settings = typeof this.settings === 'function' ? this.settings() : this.settings;
-      const http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, this.deps);
-      const body = await http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken } });
-      const next = toTokens(body, this.now());
-      // A server that does not rotate keeps the old refresh token valid.
-      await this.signedInWith({ ...next, refreshToken: next.refreshToken ?? auth.tokens.refreshToken }, auth.account);
-      return true;
-    } catch (error) {
-      if (ConnectionError.is(error, 'auth_failed') || ConnectionError.is(error, 'invalid_config')) {
-        // The refresh token is no good any more: the user signs in again.
-        await this.signOut();
-        return false;
+  private async doRefresh(refused: string | undefined): Promise<boolean> {
+    const settings = typeof this.settings === 'function' ? this.settings() : this.settings;
+    return withMachineLock(`refresh ${settings.baseUrl}`, async () => {
+      this.forget();
+      const auth = await this.read();
+      if (auth?.kind !== 'session') return auth !== undefined && refused !== undefined && auth.key !== refused;
+      // Another window refreshed while this one waited: its tokens are the ones to use.
+      if (refused !== undefined && auth.tokens.accessToken !== refused && !this.expiring(auth.tokens)) return true;
+      if (!auth.tokens.refreshToken) return false;
+      try {
+        const http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, this.deps);
+        const body = await http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken } });
+        const next = toTokens(body, this.now());
+        // A server that does not rotate keeps the old refresh token valid.
+        await this.signedInWith({ ...next, refreshToken: next.refreshToken ?? auth.tokens.refreshToken }, auth.account);
+        return true;
+      } catch (error) {
+        if (ConnectionError.is(error, 'auth_failed') || ConnectionError.is(error, 'invalid_config')) {
+          // Rotated meanwhile by a window that did not wait for the lock: not a reason to sign out.
+          this.forget();
+          const now = await this.read();
+          if (now?.kind === 'session' && now.tokens.refreshToken !== auth.tokens.refreshToken) return true;
+          // The refresh token is no good any more: the user signs in again.
+          await this.signOut();
+          return false;
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
+  }
+
+  private expiring(tokens: TokenSet): boolean {
+    return tokens.expiresAt !== undefined && tokens.expiresAt - 30_000 < this.now();
   }
 }
 

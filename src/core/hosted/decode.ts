@@ -27,7 +27,17 @@ export interface ListPage {
 
 /** A list: a bare array, `{data: [...]}` or `{data: [{attributes}]}`, with `meta.page.cursor` when paged. */
 export function unwrapList(body: unknown): ListPage {
-  const array = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined;
+  // `null` (a Go nil slice, as the deployed back end sends an empty workspace) is an empty list.
+  const array =
+    body === null
+      ? []
+      : Array.isArray(body)
+        ? body
+        : isObject(body) && Array.isArray(body.data)
+          ? body.data
+          : isObject(body) && body.data === null
+            ? []
+            : undefined;
   if (!array) throw badResponse('a list');
   const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
   const page = meta && isObject(meta.page) ? meta.page : undefined;
@@ -44,7 +54,10 @@ function flatten(item: Json): Json {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** A connection as the API sends it, in the shape the extension uses. Secrets inline in `params` are dropped. */
+/**
+ * A connection as the API sends it, in the shape the extension uses. Secrets inline in `params` are
+ * dropped. One without settings (`config`/`params` absent, as every list item) is a summary.
+ */
 export function toConnection(raw: Json, isSecretField: (type: string, field: string) => boolean): Connection {
   const id = str(raw.id);
   const name = str(raw.name);
@@ -63,18 +76,12 @@ export function toConnection(raw: Json, isSecretField: (type: string, field: str
   const credentialId = str(raw.credentialId) ?? str(raw.credential_id);
   const createdAt = str(raw.createdAt) ?? str(raw.created_at);
   const updatedAt = str(raw.updatedAt) ?? str(raw.updated_at);
+  if (!isObject(raw.config) && !isObject(raw.params)) connection.summary = true;
+  if (typeof raw.category === 'string' && raw.category !== '') connection.category = raw.category;
   if (credentialId) connection.credentialId = credentialId;
   if (createdAt) connection.createdAt = createdAt;
   if (updatedAt) connection.updatedAt = updatedAt;
   return connection;
-}
-
-/** A list of names: `[{name}]` or `["name"]`, under the given key or bare. */
-export function names(body: unknown, key: string): { name: string }[] {
-  const inner = isObject(body) && isObject(body.data) ? body.data : body;
-  const list = Array.isArray(inner) ? inner : isObject(inner) && Array.isArray(inner[key]) ? (inner[key] as unknown[]) : undefined;
-  if (!list) throw badResponse(`a list of ${key}`);
-  return list.flatMap((v) => (typeof v === 'string' ? [{ name: v }] : isObject(v) && typeof v.name === 'string' ? [{ name: v.name }] : []));
 }
 
 export function badResponse(what: string): ConnectionError {

@@ -1,11 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { previewFromWhole, testQueryFromWhole } from '../api/wholeResponses';
 import type {
   ApiDisposable,
   CatalogsResponse,
-  CellValue,
   CloudSchemaQuery,
   CloudSchemaResponse,
-  ColumnInfo,
   ColumnsQuery,
   ColumnsResponse,
   Connection,
@@ -25,7 +24,6 @@ import type {
   SchemasQuery,
   SchemasResponse,
   StreamStats,
-  TableInfo,
   TablesQuery,
   TablesResponse,
   TestConnectionRequest,
@@ -37,7 +35,21 @@ import type {
 } from '../api/types';
 import { ConnectionError } from '../errors';
 import { Emitter } from '../events';
-import { badResponse, names, toConnection, unwrapList, unwrapOne } from './decode';
+import { catalogsWithSchemas, columns, failureIn, files, names, objectOf, result, tables } from './browse';
+import { badResponse, toConnection, unwrapList, unwrapOne } from './decode';
+import {
+  asParams,
+  dialectOfList,
+  dialectOfRecord,
+  differences,
+  isObject,
+  mergedRecord,
+  notKept,
+  settingsOf,
+  type FieldRole,
+  type HostedDialect,
+  type Json,
+} from './records';
 import type { HostedHttp } from './httpClient';
 
 export interface HostedApiOptions {
@@ -49,20 +61,30 @@ export interface HostedApiOptions {
   introspection?: 'path' | 'query';
   /** Whether a config field of a connector type is secret (never kept when a server sends it). */
   isSecretField?(type: string, field: string): boolean;
+  /** Whether a config field is a setting the extension shows (cleared when the user clears it); others are kept as the workspace has them. */
+  isSettingField?(type: string, field: string): boolean;
+  /** The role a new connection of a type takes in pipelines (the deployed back end requires one); `source` by default. */
+  categoryOf?(type: string): string;
+  /** Whether a type is object storage: its buckets are its own (a hosted API lists files, not buckets). */
+  isStorage?(type: string): boolean;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const enc = encodeURIComponent;
 
 /**
  * The Connections API of the hosted Planasonix workspace, over HTTPS: every endpoint, decoded
  * tolerantly. Introspection runs on the server, so a user who cannot reach a database directly still
  * browses it through Planasonix. The API returns whole responses; the shared adapter streams them.
+ * Writes are made in the dialect the workspace speaks (records.ts): read, merged field by field,
+ * written back whole and read back again, so a write the workspace did not keep is an error.
  */
 export class HostedConnectionsApi implements ConnectionsApi {
   private readonly changed = new Emitter();
   private introspection: 'path' | 'query';
+  /** The dialect the workspace answered in, once it has answered. */
+  private spoken: HostedDialect | undefined;
+  /** Types of listed connections (a storage connection's buckets come from its settings). */
+  private readonly types = new Map<string, string>();
 
   constructor(
     private readonly http: HostedHttp,
@@ -76,6 +98,17 @@ export class HostedConnectionsApi implements ConnectionsApi {
     return this.http.workspaceId;
   }
 
+  /** The dialect the workspace speaks, asking it (one listing) if it has not said yet. */
+  async dialect(): Promise<HostedDialect> {
+    if (!this.spoken) await this.listConnections();
+    return this.spoken ?? 'documented';
+  }
+
+  async keepsSecretsInline(id?: string): Promise<boolean> {
+    if (id) return dialectOfRecord(await this.read(id)) === 'deployed';
+    return (await this.dialect()) === 'deployed';
+  }
+
   async listConnections(query: ListConnectionsQuery = {}, options: RequestOptions = {}): Promise<ListConnectionsResponse> {
     const data: Connection[] = [];
     let cursor: string | undefined;
@@ -84,6 +117,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
     do {
       const body = await this.http.request('GET', '/api/connections', { query: { type: query.type, search: query.search, cursor }, signal: options.signal });
       const page = unwrapList(body);
+      this.spoken = dialectOfList(body, page.items) ?? this.spoken;
       for (const item of page.items) data.push(this.connection(item));
       if (page.cursor && seen.has(page.cursor)) throw new ConnectionError('internal', 'The Planasonix API sent the same page cursor twice.');
       if (page.cursor) seen.add(page.cursor);
@@ -93,30 +127,95 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async getConnection(id: string, options: RequestOptions = {}): Promise<Connection> {
-    return this.connection(unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}`, { signal: options.signal })));
+    return this.connection(await this.read(id, options.signal));
   }
 
   async createConnection(request: CreateConnectionRequest, options: WriteOptions = {}): Promise<Connection> {
-    const body = { name: request.name, type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
-    const created = this.connection(unwrapOne(await this.http.request('POST', '/api/connections', { body, idempotencyKey: options.idempotencyKey })));
+    const dialect = await this.dialect();
+    const category = request.category ?? this.options.categoryOf?.(request.type) ?? 'source';
+    const body: Json =
+      dialect === 'deployed'
+        ? { name: request.name, type: request.type, category, params: asParams(request.config, request.inlineSecrets) }
+        : { name: request.name, type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
+    if (dialect === 'documented' && request.inlineSecrets && Object.keys(request.inlineSecrets).length > 0) {
+      throw new ConnectionError('internal', 'Secrets go in a credential for this workspace, never in the connection.');
+    }
+    if (dialect === 'deployed' && request.credentialId) {
+      throw new ConnectionError('unsupported', 'This Planasonix workspace keeps no credential link on a connection; its secrets go in the connection itself.');
+    }
+    const id = await this.createOnce(body, request, options.idempotencyKey);
+    const back = await this.read(id);
     this.changed.fire();
-    return created;
+    const diffs = differences(body, back, this.role);
+    if (diffs.length > 0) throw notKept('settings', request.name, diffs);
+    return this.connection(back);
+  }
+
+  /**
+   * POSTs a create at most once per try, whatever the server does with the idempotency key: after an
+   * answer that may have been lost (dropped, timed out, 5xx) or a 409, the workspace is asked for what
+   * the create made (its name, type and settings) before trying again.
+   */
+  private async createOnce(body: Json, request: CreateConnectionRequest, idempotencyKey?: string): Promise<string> {
+    const key = idempotencyKey ?? randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const answer = unwrapOne(await this.http.request('POST', '/api/connections', { body, idempotencyKey: key, mayRepeat: false }));
+        if (typeof answer.id !== 'string') throw badResponse('the created connection with its id');
+        return answer.id;
+      } catch (error) {
+        const ambiguous = ConnectionError.is(error) && error.details?.ambiguous === true;
+        const conflict = ConnectionError.is(error, 'conflict');
+        if (!ambiguous && !conflict) throw error;
+        const twin = await this.twin(body, request).catch(() => undefined);
+        if (twin) return twin;
+        if (conflict) {
+          throw new ConnectionError('name_taken', `Your Planasonix workspace already has a connection named "${request.name}"; choose another name.`, {
+            field: 'name',
+            ...(error.details?.serverCode ? { serverCode: error.details.serverCode } : {}),
+          });
+        }
+        if (attempt >= 3) throw error;
+        await this.http.pause(attempt);
+      }
+    }
+  }
+
+  /** The connection a create made, if it made one: same name and type, and every setting as sent. */
+  private async twin(body: Json, request: CreateConnectionRequest): Promise<string | undefined> {
+    const { data } = await this.listConnections({ search: request.name });
+    for (const c of data.filter((x) => x.name === request.name && x.type === request.type)) {
+      const back = await this.read(c.id);
+      if (differences(body, back, this.role).length === 0) return c.id;
+    }
+    return undefined;
   }
 
   async updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection> {
-    const body: Json = {};
-    if (request.name !== undefined) body.name = request.name;
-    if (request.config !== undefined) body.config = request.config;
-    if (request.credentialId !== undefined) body.credentialId = request.credentialId;
-    const updated = this.connection(unwrapOne(await this.http.request('PUT', `/api/connections/${enc(id)}`, { body })));
+    // The deployed PUT replaces the whole record: what is not sent is erased. Read, merge, write whole.
+    const raw = await this.read(id);
+    const dialect = dialectOfRecord(raw) ?? this.spoken ?? 'documented';
+    if (dialect === 'deployed' && request.credentialId !== undefined) {
+      throw new ConnectionError('unsupported', 'This Planasonix workspace keeps no credential link on a connection; its secrets go in the connection itself.');
+    }
+    const type = typeof raw.type === 'string' ? raw.type : '';
+    if (dialect === 'documented' && request.inlineSecrets && Object.keys(request.inlineSecrets).length > 0) {
+      throw new ConnectionError('internal', 'Secrets go in a credential for this workspace, never in the connection.');
+    }
+    const body = mergedRecord(dialect, raw, request, this.role, this.options.categoryOf?.(type) ?? 'source');
+    if (dialect === 'deployed' && request.inlineSecrets) Object.assign(body.params as Json, request.inlineSecrets);
+    await this.http.request('PUT', `/api/connections/${enc(id)}`, { body });
+    const back = await this.read(id);
     this.changed.fire();
-    return updated;
+    const diffs = differences(body, back, this.role);
+    if (diffs.length > 0) throw notKept('changes', typeof body.name === 'string' ? body.name : id, diffs);
+    return this.connection(back);
   }
 
   async deleteConnection(id: string): Promise<DeleteConnectionResponse> {
     try {
       const body = await this.http.request('DELETE', `/api/connections/${enc(id)}`);
-      const o = body === undefined ? {} : unwrapOne(body);
+      const o = objectOf(body) ?? {};
       this.changed.fire();
       return { ok: true, id: typeof o.id === 'string' ? o.id : id, deletedAt: typeof o.deletedAt === 'string' ? o.deletedAt : new Date().toISOString() };
     } catch (error) {
@@ -132,20 +231,36 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async testConnection(request: TestConnectionRequest, options: RequestOptions = {}): Promise<TestConnectionResponse> {
-    const body = { type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
-    const o = unwrapOne(await this.http.request('POST', '/api/connections/test', { body, signal: options.signal }));
+    // A saved connection is tested with what the workspace holds for it (the deployed one keeps its secrets in params).
+    const raw = request.connectionId ? await this.read(request.connectionId, options.signal) : undefined;
+    const dialect = (raw && dialectOfRecord(raw)) ?? (await this.dialect());
+    let body: Json;
+    if (dialect === 'deployed') {
+      const merged = raw ? mergedRecord('deployed', raw, { config: request.config }, this.role, 'source') : undefined;
+      body = { type: request.type, params: { ...(merged ? (merged.params as Json) : asParams(request.config)), ...(request.inlineSecrets ?? {}) } };
+    } else {
+      body = { type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
+    }
+    const o = objectOf(await this.http.request('POST', '/api/connections/test', { body, signal: options.signal }));
+    if (!o) throw badResponse('a test result');
     // The deployed back end says {success, message}; the docs {ok, latencyMs, serverVersion, message}.
     const ok = o.ok === true || o.success === true;
+    const said = typeof o.message === 'string' && o.message !== '' ? o.message : typeof o.error === 'string' && o.error !== '' ? o.error : undefined;
     return {
       ok,
       latencyMs: typeof o.latencyMs === 'number' ? o.latencyMs : 0,
       ...(typeof o.serverVersion === 'string' ? { serverVersion: o.serverVersion } : {}),
-      message: typeof o.message === 'string' ? o.message : ok ? 'Connection successful.' : 'The test failed.',
+      message: said ?? (ok ? 'Connection successful.' : 'The test failed, and the workspace gave no reason.'),
       ...(!ok && typeof o.errorCode === 'string' ? { errorCode: o.errorCode } : {}),
     };
   }
 
   async listCatalogs(id: string, options: RequestOptions = {}): Promise<CatalogsResponse> {
+    if (this.options.isStorage?.(await this.typeOf(id, options.signal))) {
+      // A hosted storage connection lists the files of its own bucket: that bucket is its one top level.
+      const bucket = settingsOf(await this.read(id, options.signal)).bucket;
+      if (typeof bucket === 'string' && bucket !== '') return { connectionId: id, catalogs: [{ name: bucket }] };
+    }
     return {
       connectionId: id,
       catalogs: names(await this.http.request('GET', `/api/connections/${enc(id)}/catalogs`, { signal: options.signal }), 'catalogs'),
@@ -166,25 +281,18 @@ export class HostedConnectionsApi implements ConnectionsApi {
       pageToken: query.pageToken,
       partitionsOf: query.partitionsOf,
     };
-    const o = unwrapOne(await this.introspect(id, 'tables', params, options.signal));
-    if (!Array.isArray(o.tables)) throw badResponse('a list of tables');
-    const tables: TableInfo[] = o.tables.flatMap((t: unknown) =>
-      isObject(t) && typeof t.name === 'string'
-        ? [{ name: t.name, type: typeof t.type === 'string' ? t.type : 'TABLE', ...(typeof t.schema === 'string' ? { schema: t.schema } : {}) }]
-        : [],
-    );
+    const page = tables(await this.introspect(id, 'tables', params, options.signal));
     return {
       connectionId: id,
       ...(query.schema ? { schema: query.schema } : {}),
       ...(query.catalog ? { catalog: query.catalog } : {}),
-      tables,
-      ...(typeof o.nextPageToken === 'string' ? { nextPageToken: o.nextPageToken } : {}),
+      ...page,
     };
   }
 
   async listColumns(id: string, query: ColumnsQuery, options: RequestOptions = {}): Promise<ColumnsResponse> {
-    const o = unwrapOne(await this.introspect(id, 'columns', { schema: query.schema, table: query.table, catalog: query.catalog }, options.signal));
-    return { connectionId: id, schema: query.schema, table: query.table, columns: columns(o.columns) };
+    const body = await this.introspect(id, 'columns', { schema: query.schema, table: query.table, catalog: query.catalog }, options.signal);
+    return { connectionId: id, schema: query.schema, table: query.table, columns: columns(body) };
   }
 
   async preview(id: string, query: PreviewQuery, options: RequestOptions = {}): Promise<PreviewResponse> {
@@ -195,8 +303,19 @@ export class HostedConnectionsApi implements ConnectionsApi {
       limit: query.limit,
       ...(query.orderBy ? { orderBy: query.orderBy.column, direction: query.orderBy.direction } : {}),
     };
-    const o = unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}/preview`, { query: params, signal: options.signal, values: true }));
-    return { ...result(o), truncated: o.truncated === true, ...(typeof o.limit === 'number' ? { limit: o.limit } : {}) };
+    const r = result(await this.http.request('GET', `/api/connections/${enc(id)}/preview`, { query: params, signal: options.signal, values: true }));
+    const failed = failureIn(r.o);
+    if (failed) throw failed;
+    const limit = typeof r.o.limit === 'number' ? r.o.limit : query.limit;
+    // An answer that does not say whether it was cut is cut when it filled the limit.
+    const truncated = typeof r.o.truncated === 'boolean' ? r.o.truncated : limit !== undefined && r.rows.length >= limit;
+    return {
+      columns: r.columns,
+      rows: r.rows,
+      ...(r.columnTypes ? { columnTypes: r.columnTypes } : {}),
+      truncated,
+      ...(typeof r.o.limit === 'number' ? { limit: r.o.limit } : {}),
+    };
   }
 
   previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
@@ -205,31 +324,20 @@ export class HostedConnectionsApi implements ConnectionsApi {
 
   async listFiles(id: string, query: FilesQuery = {}, options: RequestOptions = {}): Promise<FilesResponse> {
     const params = { bucket: query.bucket, prefix: query.prefix, delimiter: query.delimiter, pageToken: query.pageToken };
-    const o = unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}/files`, { query: params, signal: options.signal }));
-    const objects = Array.isArray(o.objects)
-      ? o.objects.flatMap((x: unknown) =>
-          isObject(x) && typeof x.key === 'string'
-            ? [{ key: x.key, size: typeof x.size === 'number' ? x.size : 0, lastModified: typeof x.lastModified === 'string' ? x.lastModified : '' }]
-            : [],
-        )
-      : [];
-    const prefixes = Array.isArray(o.commonPrefixes) ? o.commonPrefixes.filter((p: unknown): p is string => typeof p === 'string') : [];
-    return {
-      prefix: typeof o.prefix === 'string' ? o.prefix : (query.prefix ?? ''),
-      objects,
-      commonPrefixes: prefixes,
-      ...(typeof o.nextPageToken === 'string' ? { nextPageToken: o.nextPageToken } : {}),
-    };
+    return files(await this.http.request('GET', `/api/connections/${enc(id)}/files`, { query: params, signal: options.signal }), query.prefix ?? '');
   }
 
   async cloudSchema(id: string, query: CloudSchemaQuery, options: RequestOptions = {}): Promise<CloudSchemaResponse> {
-    const o = unwrapOne(
-      await this.http.request('GET', `/api/connections/${enc(id)}/cloud-schema`, {
-        query: { path: query.path, bucket: query.bucket, size: query.size },
-        signal: options.signal,
-      }),
-    );
-    return { path: typeof o.path === 'string' ? o.path : query.path, format: typeof o.format === 'string' ? o.format : '', columns: columns(o.columns) };
+    const body = await this.http.request('GET', `/api/connections/${enc(id)}/cloud-schema`, {
+      query: { path: query.path, bucket: query.bucket, size: query.size },
+      signal: options.signal,
+    });
+    const o = objectOf(body);
+    return {
+      path: (o && typeof o.path === 'string' ? o.path : undefined) ?? query.path,
+      format: o && typeof o.format === 'string' ? o.format : '',
+      columns: columns(body),
+    };
   }
 
   async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
@@ -241,16 +349,21 @@ export class HostedConnectionsApi implements ConnectionsApi {
       ...(request.catalog ? { catalog: request.catalog } : {}),
       ...(request.schema ? { schema: request.schema } : {}),
     };
-    const o = unwrapOne(await this.http.request('POST', '/api/connections/test-query', { body, signal: options.signal, values: true }));
-    const stats = isObject(o.stats) ? o.stats : {};
+    const r = result(await this.http.request('POST', '/api/connections/test-query', { body, signal: options.signal, values: true }));
+    const failed = failureIn(r.o);
+    if (failed) throw failed;
+    const stats = isObject(r.o.stats) ? r.o.stats : {};
+    const truncated = r.o.truncated === true || (request.limit !== undefined && r.rows.length > request.limit);
     return {
       ok: true,
-      ...result(o),
+      columns: r.columns,
+      rows: request.limit !== undefined ? r.rows.slice(0, request.limit) : r.rows,
+      ...(r.columnTypes ? { columnTypes: r.columnTypes } : {}),
       stats: {
         executionMs: typeof stats.executionMs === 'number' ? stats.executionMs : 0,
         ...(typeof stats.rowsScanned === 'number' ? { rowsScanned: stats.rowsScanned } : {}),
       },
-      ...(o.truncated === true ? { truncated: true } : {}),
+      ...(truncated ? { truncated: true } : {}),
     };
   }
 
@@ -260,15 +373,8 @@ export class HostedConnectionsApi implements ConnectionsApi {
 
   async discoverDatabricks(request: DatabricksDiscoverRequest, options: RequestOptions = {}): Promise<DatabricksDiscoverResponse> {
     const body = { connectionId: request.connectionId, ...(request.catalog ? { catalog: request.catalog } : {}) };
-    const o = unwrapOne(await this.http.request('POST', '/api/connections/databricks/discover', { body, signal: options.signal }));
-    const catalogs = Array.isArray(o.catalogs)
-      ? o.catalogs.flatMap((c: unknown) =>
-          isObject(c) && typeof c.name === 'string'
-            ? [{ name: c.name, schemas: Array.isArray(c.schemas) ? c.schemas.filter((s: unknown): s is string => typeof s === 'string') : [] }]
-            : [],
-        )
-      : [];
-    return { connectionId: request.connectionId, catalogs };
+    const answer = await this.http.request('POST', '/api/connections/databricks/discover', { body, signal: options.signal });
+    return { connectionId: request.connectionId, catalogs: catalogsWithSchemas(answer) };
   }
 
   onDidChange(listener: () => void): ApiDisposable {
@@ -284,8 +390,27 @@ export class HostedConnectionsApi implements ConnectionsApi {
     this.changed.clear();
   }
 
+  /** A connection exactly as the workspace holds it (secrets it keeps inline included): only to write back. */
+  private async read(id: string, signal?: AbortSignal): Promise<Json> {
+    const raw = unwrapOne(await this.http.request('GET', `/api/connections/${enc(id)}`, { signal }));
+    this.spoken = dialectOfRecord(raw) ?? this.spoken;
+    return raw;
+  }
+
+  private async typeOf(id: string, signal?: AbortSignal): Promise<string> {
+    const known = this.types.get(id);
+    if (known) return known;
+    const raw = await this.read(id, signal);
+    return typeof raw.type === 'string' ? raw.type : '';
+  }
+
+  private readonly role: FieldRole = (type, field) =>
+    this.options.isSecretField?.(type, field) ? 'secret' : this.options.isSettingField?.(type, field) ? 'setting' : undefined;
+
   private connection(raw: Json): Connection {
-    return toConnection(raw, this.options.isSecretField ?? (() => false));
+    const c = toConnection(raw, this.options.isSecretField ?? (() => false));
+    this.types.set(c.id, c.type);
+    return c;
   }
 
   /** Tables and columns by the path form, or the query-parameter form where the path form is refused. */
@@ -311,31 +436,4 @@ export class HostedConnectionsApi implements ConnectionsApi {
       return answer;
     }
   }
-}
-
-function columns(value: unknown): ColumnInfo[] {
-  if (!Array.isArray(value)) throw badResponse('a list of columns');
-  return value.flatMap((c: unknown) =>
-    isObject(c) && typeof c.name === 'string'
-      ? [
-          {
-            name: c.name,
-            type: typeof c.type === 'string' ? c.type : '',
-            nullable: c.nullable !== false,
-            ...(typeof c.default === 'string' || c.default === null ? { default: c.default as string | null } : {}),
-            ...(c.primaryKey === true ? { primaryKey: true } : {}),
-          },
-        ]
-      : [],
-  );
-}
-
-/** Columns and rows of a whole result; rows that are not arrays are dropped, values kept as sent. */
-function result(o: Json): { columns: string[]; rows: CellValue[][]; columnTypes?: string[] } {
-  const cols = Array.isArray(o.columns)
-    ? o.columns.map((c: unknown) => (typeof c === 'string' ? c : isObject(c) && typeof c.name === 'string' ? c.name : String(c)))
-    : [];
-  const rows = Array.isArray(o.rows) ? (o.rows.filter((r: unknown) => Array.isArray(r)) as CellValue[][]) : [];
-  const types = Array.isArray(o.columnTypes) ? o.columnTypes.map((t: unknown) => (typeof t === 'string' ? t : '')) : undefined;
-  return { columns: cols, rows, ...(types ? { columnTypes: types } : {}) };
 }

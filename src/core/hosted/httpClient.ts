@@ -20,8 +20,11 @@ export interface HostedSettings {
 /** The bearer token, and a way to get a new one once when the server says it expired (401). */
 export interface TokenSource {
   token(): Promise<string | undefined>;
-  /** Rotates the token; false when there is no way to (the user must sign in again). */
-  refresh?(): Promise<boolean>;
+  /**
+   * Gets a token to use instead of `refused` (the one the server answered 401 to): another window's
+   * newer one, or a rotated one; false when there is no way to (the user must sign in again).
+   */
+  refresh?(refused?: string): Promise<boolean>;
 }
 
 /** What the client needs from its surroundings; tests give a fake clock and fetch. */
@@ -41,10 +44,18 @@ export interface RequestSpec {
   idempotencyKey?: string;
   /** The body carries values from a database: numbers a double would round are kept as their text. */
   values?: boolean;
+  /**
+   * false for a write that must not be sent twice blind (a create, where the server may ignore the
+   * idempotency key): after a failure that may have reached the server (dropped, timed out, 5xx, a cut
+   * answer) it is not retried here; the error says `ambiguous` and the caller looks for what it made.
+   */
+  mayRepeat?: boolean;
 }
 
-const defaultTimeoutMs = 30_000;
+const defaultTimeoutMs = 15_000;
 const defaultRetries = 4;
+/** A request that timed out is tried once more at most: a hung server is said within about 30 s, not 150. */
+const timeoutRetries = 1;
 const backoffBaseMs = 250;
 const backoffCapMs = 8_000;
 /** A Retry-After longer than this is not waited for: the error says when to try again. */
@@ -93,10 +104,28 @@ export interface ServerError {
   details?: unknown;
 }
 
-/** The server's own words from an error body: `{error:{code,message,details}}`, `{error:"..."}`, `{message}` or plain text. */
-export function decodeError(text: string): ServerError {
+/** The title of an HTML page (a proxy's 502 or 504 page), or its first heading. */
+function htmlTitle(html: string): string {
+  const found = /<title[^>]*>([^<]*)<\/title>/i.exec(html) ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(html);
+  const text = (found?.[1] ?? '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&quot;/g, '"');
+  return text.replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
+/**
+ * The server's own words from an error body: `{error:{code,message,details}}`, `{error:"..."}`,
+ * `{message}` or plain text. An HTML page (a gateway's error page) is reduced to its title.
+ */
+export function decodeError(text: string, contentType: string | null = null): ServerError {
   const trimmed = text.trim();
   if (trimmed === '') return { message: '' };
+  if ((contentType !== null && /html/i.test(contentType)) || /^<(!doctype|html|head|body)\b/i.test(trimmed)) {
+    return { message: htmlTitle(trimmed) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(trimmed);
@@ -161,6 +190,11 @@ export class HostedHttp {
     return url;
   }
 
+  /** Waits before the next try of something the caller repeats itself (backoff with jitter). */
+  pause(attempt: number, signal?: AbortSignal): Promise<void> {
+    return this.sleep(backoffMs(attempt, this.random), signal);
+  }
+
   /** One API call; resolves with the parsed JSON body (or undefined for an empty one). */
   async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, spec: RequestSpec = {}): Promise<unknown> {
     const url = this.url(path, spec.query);
@@ -168,25 +202,33 @@ export class HostedHttp {
     // Retried POSTs are the same operation to the server: one key for every try.
     const idempotencyKey = method === 'POST' ? (spec.idempotencyKey ?? randomUUID()) : undefined;
     let refreshed = false;
+    let timeouts = 0;
+    const repeatable = spec.mayRepeat !== false;
     for (let attempt = 0; ; attempt++) {
       if (spec.signal?.aborted) throw cancelled(method, path);
       const token = await this.tokens.token();
       let response: Response;
+      let text: string;
       try {
         response = await this.once(method, url, spec, token, idempotencyKey);
+        // A body cut off mid-answer ("terminated") fails here, after the status: the same as a dropped connection.
+        text = await response.text();
       } catch (error) {
         if (spec.signal?.aborted) throw cancelled(method, path);
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        if (attempt < retries) {
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || (error.name === 'AbortError' && !spec.signal?.aborted));
+        if (timedOut) timeouts++;
+        if (repeatable && attempt < retries && (!timedOut || timeouts <= timeoutRetries)) {
           this.deps.logger?.trace(`${method} ${path}: ${timedOut ? 'timed out' : 'connection failed'}; retrying.`);
           await this.sleep(backoffMs(attempt, this.random), spec.signal);
           continue;
         }
-        const reason = timedOut ? `no answer within ${Math.round((this.settings.timeoutMs ?? defaultTimeoutMs) / 1000)} s` : errorMessage(error);
-        throw new ConnectionError(timedOut ? 'timeout' : 'unreachable', this.safe(`${method} ${path}: ${reason} (${this.base.host}).`, token));
+        const seconds = Math.round((this.settings.timeoutMs ?? defaultTimeoutMs) / 1000);
+        const reason = timedOut ? `no answer in ${seconds} s` : `the connection failed (${transportReason(error)})`;
+        throw new ConnectionError(timedOut ? 'timeout' : 'unreachable', this.safe(`${method} ${path}: ${reason} (${this.base.host}).`, token), {
+          ...(repeatable ? {} : { ambiguous: true }),
+        });
       }
       if (response.ok) {
-        const text = await response.text();
         if (text.trim() === '') return undefined;
         try {
           return spec.values ? parseJson(text) : (JSON.parse(text) as unknown);
@@ -194,23 +236,23 @@ export class HostedHttp {
           throw new ConnectionError('internal', `${method} ${path}: the server answered ${response.status} with a body that is not JSON.`);
         }
       }
-      const body = await response.text().catch(() => '');
       const status = response.status;
       if (status === 401 && !refreshed && this.tokens.refresh) {
         refreshed = true;
-        if (await this.tokens.refresh()) {
+        if (await this.tokens.refresh(token)) {
           attempt--; // a refresh is not a retry
           continue;
         }
       }
-      if ((status === 429 || status >= 500) && attempt < retries) {
-        const wait = status === 429 ? retryAfterMs(response.headers.get('retry-after'), this.now()) : undefined;
+      // 429 was refused before any work; a 5xx may have done it, so a write that must not repeat stops here.
+      if ((status === 429 || (status >= 500 && repeatable)) && attempt < retries) {
+        const wait = status === 429 || status === 503 ? retryAfterMs(response.headers.get('retry-after'), this.now()) : undefined;
         if (wait === undefined || wait <= maxRetryAfterMs) {
           await this.sleep(wait ?? backoffMs(attempt, this.random), spec.signal);
           continue;
         }
       }
-      throw this.failure(method, path, status, response, body, token);
+      throw this.failure(method, path, status, response, text, token, !repeatable && status >= 500);
     }
   }
 
@@ -229,11 +271,19 @@ export class HostedHttp {
     return this.fetchImpl(url, { method, headers, body, signal, redirect: 'error' });
   }
 
-  private failure(method: string, path: string, status: number, response: Response, body: string, token: string | undefined): ConnectionError {
-    const server = decodeError(body);
+  private failure(
+    method: string,
+    path: string,
+    status: number,
+    response: Response,
+    body: string,
+    token: string | undefined,
+    ambiguous: boolean,
+  ): ConnectionError {
+    const server = decodeError(body, response.headers.get('content-type'));
     const said = server.message ? `: ${server.message.replace(/[.\s]+$/, '')}` : '';
     const where = `${method} ${path} answered ${status}${response.statusText ? ` ${response.statusText}` : ''}${said}`;
-    const details = server.code ? { serverCode: server.code } : undefined;
+    const details = server.code || ambiguous ? { ...(server.code ? { serverCode: server.code } : {}), ...(ambiguous ? { ambiguous } : {}) } : undefined;
     const say = (code: ConnectionErrorCode, text: string): ConnectionError => new ConnectionError(code, this.safe(text, token), details);
     if (status === 400 || status === 422) return say('invalid_config', where);
     if (status === 401) return say('auth_failed', `${where}. Sign in to Planasonix again.`);
@@ -252,6 +302,17 @@ export class HostedHttp {
   private safe(text: string, token: string | undefined): string {
     return redact(text, [token]);
   }
+}
+
+/** Why a connection failed, in a few words (fetch says only "fetch failed"; the cause says more). */
+function transportReason(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  const code = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+  if (error instanceof TypeError && error.message === 'terminated') return 'the answer was cut off';
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'closed by the server';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name was not found';
+  return code ?? errorMessage(error);
 }
 
 function cancelled(method: string, path: string): ConnectionError {

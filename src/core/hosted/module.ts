@@ -5,6 +5,7 @@
  */
 export { DeviceFlow, HostedSession } from './auth';
 export { HostedConnectionsApi } from './hostedConnectionsApi';
+export { connectorRoles } from './connectorRoles';
 export { HostedCredentialsApi } from './hostedCredentialsApi';
 export { HostedHttp } from './httpClient';
 export { SyncJournal } from '../sync/journal';

@@ -22,6 +22,8 @@ export interface PublishOp {
   localUpdatedAt: string;
   /** The credential's name in the workspace (with the operation's tag); absent when there is no secret. */
   credentialName?: string;
+  /** The workspace keeps secrets in the connection itself (no credential step): they go with its create. */
+  inlineSecrets?: true;
   /** Filled in as the steps succeed. */
   credentialId?: string;
   remoteId?: string;

@@ -47,6 +47,8 @@ export class Publisher {
       );
     }
     const opId = randomUUID();
+    // A workspace without credential links keeps the secret in the connection: it goes with the create.
+    const inline = secretNames.length > 0 && ((await this.sides.remote.keepsSecretsInline?.()) ?? false);
     const op: PublishOp = {
       kind: 'publish',
       opId,
@@ -54,7 +56,8 @@ export class Publisher {
       localId,
       name: record.name,
       localUpdatedAt: record.updatedAt,
-      ...(secretNames.length > 0 ? { credentialName: `${record.name} (published from VS Code ${opId.slice(0, 8)})` } : {}),
+      ...(secretNames.length > 0 && !inline ? { credentialName: `${record.name} (published from VS Code ${opId.slice(0, 8)})` } : {}),
+      ...(inline ? { inlineSecrets: true as const } : {}),
       startedAt: this.sides.now(),
     };
     await this.sides.deps.journal.put(op);
@@ -158,20 +161,30 @@ export class Publisher {
     const mine = this.sides.localVersion(record);
     if (op.remoteId) return { ...this.sides.clean(await this.sides.remote.getConnection(op.remoteId)), id: op.remoteId };
     const found = resuming ? (await this.ours(op, credentialId ? [credentialId] : [])).find((c) => c.type === record.type) : undefined;
-    const request = { name: op.name, type: record.type, config: mine.config, ...(credentialId ? { credentialId } : {}) };
+    const inlineSecrets = op.inlineSecrets ? await this.secrets.secretsFor(record.credentialId, targetOf(record), record) : undefined;
+    const request = {
+      name: op.name,
+      type: record.type,
+      config: mine.config,
+      ...(credentialId ? { credentialId } : {}),
+      ...(inlineSecrets ? { inlineSecrets } : {}),
+    };
     const created =
       found ??
       (await this.sides.remote.createConnection(request, { idempotencyKey: `${op.opId}-connection` }).catch(async (error: unknown) => {
         // A retried create the server ran twice (it ignores the key) meets the first as a taken name: that one is ours.
-        const first = ConnectionError.is(error, 'conflict')
-          ? (await this.ours(op, credentialId ? [credentialId] : [])).find((c) => c.type === record.type)
-          : undefined;
+        const first =
+          ConnectionError.is(error, 'conflict') || ConnectionError.is(error, 'name_taken')
+            ? (await this.ours(op, credentialId ? [credentialId] : [])).find((c) => c.type === record.type)
+            : undefined;
         if (!first) throw error;
         return first;
       }));
     op.remoteId = created.id;
     await this.sides.deps.journal.put(op);
-    return { ...this.sides.clean(created), id: created.id };
+    // A listed connection is only a summary: what was made is read before it is compared.
+    const details = created.summary ? await this.sides.remote.getConnection(created.id) : created;
+    return { ...this.sides.clean(details), id: created.id };
   }
 
   private async rollBack(op: PublishOp): Promise<void> {

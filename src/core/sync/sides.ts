@@ -25,6 +25,8 @@ export interface RemoteConnections {
   readonly workspaceId: string;
   listConnections(query?: ListConnectionsQuery): Promise<ListConnectionsResponse>;
   getConnection(id: string): Promise<Connection>;
+  /** Whether the workspace keeps secrets inline in its connections (no credential link): publish sends them there. */
+  keepsSecretsInline?(): Promise<boolean>;
   createConnection(request: CreateConnectionRequest, options?: WriteOptions): Promise<Connection>;
   updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection>;
   deleteConnection(id: string): Promise<DeleteConnectionResponse>;
@@ -126,8 +128,12 @@ export class SyncSides {
     return { name: checkName(merged.name), config: normalizeConfig(spec, merged.config) };
   }
 
-  /** A workspace connection as this machine keeps it: only the settings its connector knows, never a secret. */
+  /**
+   * A workspace connection as this machine keeps it: only the settings its connector knows, never a
+   * secret. Never a listed summary: its empty settings would read as every setting removed.
+   */
   clean(c: Connection): Version {
+    if (c.summary) throw new ConnectionError('internal', `"${c.name}" was compared before its settings were read from the workspace.`);
     const spec = this.deps.registry.find(c.type);
     const known = spec ? new Set(spec.fields.filter((f) => !f.secret).map((f) => f.name)) : undefined;
     const config = Object.fromEntries(Object.entries(c.config).filter(([k]) => known?.has(k) ?? false));

@@ -188,10 +188,18 @@ export class WorkspaceSync {
 
   private async syncOne(record: StoredConnection, listed: Connection | undefined, report: SyncReport): Promise<void> {
     const link = this.sides.linkOf(record);
-    // Missing from the list: deleted only if asking for it says so.
-    const remote = listed ?? (await unlessNotFound(this.remote.getConnection(link.remoteId)));
-    const theirs = remote ? this.sides.clean(remote) : undefined;
     const mine = this.sides.localVersion(record);
+    // A listing carries no settings: where it cannot show that nothing changed, the connection is read.
+    // Missing from the list: deleted only if asking for it says so.
+    const unchanged =
+      listed !== undefined &&
+      listed.updatedAt !== undefined &&
+      listed.updatedAt === link.remoteUpdatedAt &&
+      mine.version === link.localUpdatedAt &&
+      link.waiting === undefined;
+    if (unchanged) return;
+    const remote = listed && !listed.summary ? listed : await unlessNotFound(this.remote.getConnection(link.remoteId));
+    const theirs = remote ? this.sides.clean(remote) : undefined;
     const side = (v: Version | undefined): Side => (v ? { name: v.name, type: v.type, config: v.config, updatedAt: v.version } : undefined);
     const action = decide(side(mine), side(theirs), link);
     const wait = async (waiting: NonNullable<ConnectionLink['waiting']>): Promise<void> => {

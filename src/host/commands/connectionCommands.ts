@@ -35,7 +35,7 @@ export function registerConnectionCommands(deps: Deps): vscode.Disposable[] {
     registerCommand(logger, 'planasonix.connections.confirmTarget', 'Could not confirm the new target', async (arg?: string | ExplorerNode) => {
       const connection =
         typeof arg === 'string'
-          ? await deps.connections.require(arg)
+          ? await deps.connections.details(arg)
           : await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
       if (connection) await confirmTarget(deps, connection);
     }),
@@ -134,7 +134,7 @@ async function testConnection(deps: Deps, connection: Connection | undefined): P
 export async function resolveConnection(connections: ConnectionsModel, node: ExplorerNode | undefined, prompt: string): Promise<Connection | undefined> {
   let current: ExplorerNode | undefined = node;
   while (current && current.kind !== 'connection') current = current.parent;
-  if (current) return connections.require((current as ConnectionNode).connection.id);
+  if (current) return connections.details((current as ConnectionNode).connection.id);
   await connections.ready;
   const data = connections.list();
   if (data.length === 0) {
@@ -146,5 +146,5 @@ export async function resolveConnection(connections: ConnectionsModel, node: Exp
     data.map((c) => ({ label: c.name, description: `${c.type}${c.scope === 'workspace' ? ' · workspace' : ''}`, connection: c })),
     { placeHolder: prompt },
   );
-  return picked?.connection;
+  return picked ? connections.details(picked.connection.id) : undefined;
 }

@@ -47,6 +47,8 @@ export class HostedWorkspace implements vscode.Disposable {
   /** The workspace's listing at the last poll (ids and times), to tell whether anything changed. */
   private lastListing: string | undefined;
   private pollFailed = false;
+  /** Sign-ins under way in this window (their secret-storage writes are not another window's). */
+  private signingIn = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires on sign-in and sign-out. */
   readonly onDidChangeSignIn = this.changed.event;
@@ -160,6 +162,26 @@ export class HostedWorkspace implements vscode.Disposable {
     else if (this.local.state.get<boolean>(signedOutKey)) this.composite.setSource('hosted', new SignedOutApi());
   }
 
+  /**
+   * Secret storage's sign-in entry changed (another window of this VS Code signed in, out, or refreshed
+   * the tokens): read it again, and attach or detach the workspace to match.
+   */
+  async secretsChanged(): Promise<void> {
+    // This window's own sign-in writes the entry too: it attaches by itself once the key is verified.
+    if (this.signingIn > 0 || (!this.module && !(await this.vault.get(hostedAuthKey)))) return;
+    const { mod, session } = await this.loaded();
+    session.forget();
+    const auth = await session.read();
+    if (auth && !this.signedIn) {
+      this.logger.info('Signed in to the Planasonix workspace in another window: following.');
+      this.attach(mod);
+    } else if (!auth && this.signedIn) {
+      this.logger.info('Signed out of the Planasonix workspace in another window: following.');
+      this.detach();
+      this.composite.setSource('hosted', new SignedOutApi());
+    }
+  }
+
   async signInWithApiKey(): Promise<void> {
     const key = await inputBox({
       title: 'Sign in to your Planasonix workspace',
@@ -174,7 +196,13 @@ export class HostedWorkspace implements vscode.Disposable {
   /** Signs in with an API key (kept in secret storage only) and attaches the workspace once it answers. */
   async useApiKey(key: string): Promise<void> {
     const { session } = await this.loaded();
-    await session.useApiKey(key);
+    this.signingIn++;
+    try {
+      await session.useApiKey(key);
+    } catch (error) {
+      this.signingIn--;
+      throw error;
+    }
     await this.verifyAndAttach();
   }
 
@@ -191,7 +219,11 @@ export class HostedWorkspace implements vscode.Disposable {
       token.onCancellationRequested(() => controller.abort());
       return flow.complete(start, controller.signal);
     });
-    await session.signedInWith(tokens);
+    this.signingIn++;
+    await session.signedInWith(tokens).catch((error: unknown) => {
+      this.signingIn--;
+      throw error;
+    });
     await this.verifyAndAttach();
   }
 
@@ -212,6 +244,8 @@ export class HostedWorkspace implements vscode.Disposable {
     } catch (error) {
       if (ConnectionError.is(error, 'auth_failed') || ConnectionError.is(error, 'forbidden')) await session.signOut();
       throw error;
+    } finally {
+      this.signingIn = Math.max(0, this.signingIn - 1);
     }
     this.attach(mod, api);
     void notify.info(msg`Signed in to the Planasonix workspace.`);
@@ -261,8 +295,7 @@ export class HostedWorkspace implements vscode.Disposable {
   }
 
   private makeApi(mod: HostedModule): HostedConnectionsApi {
-    const isSecretField = (type: string, field: string): boolean => this.registry.find(type)?.fields.find((f) => f.name === field)?.secret === true;
-    return new mod.HostedConnectionsApi(this.http(mod), { introspection: readHostedConfig().introspection, isSecretField });
+    return new mod.HostedConnectionsApi(this.http(mod), { introspection: readHostedConfig().introspection, ...mod.connectorRoles(this.registry) });
   }
 
   dispose(): void {

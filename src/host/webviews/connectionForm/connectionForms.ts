@@ -73,7 +73,7 @@ export class ConnectionForms implements vscode.Disposable {
         this.attach(id, panel, state!.init);
         return;
       }
-      connection = found.connection;
+      connection = found.connection.summary ? await this.deps.connections.details(id) : found.connection;
     }
     panel.title = titleFor(connection);
     this.attach(id ?? newKey, panel, this.initFor(connection));
@@ -155,7 +155,7 @@ class ConnectionFormPanel implements vscode.Disposable {
       return;
     }
     try {
-      const existing = this.init.connectionId ? await this.deps.connections.require(this.init.connectionId) : undefined;
+      const existing = this.init.connectionId ? await this.deps.connections.details(this.init.connectionId) : undefined;
       const credentialId = existing?.credentialId;
       // The form shows the target it tests, so a saved password may go there; typed ones go in a short-lived credential.
       const spec = this.deps.registry.spec(draft.type);
@@ -181,7 +181,7 @@ class ConnectionFormPanel implements vscode.Disposable {
       return;
     }
     try {
-      const existing = this.init.connectionId ? await this.deps.connections.require(this.init.connectionId) : undefined;
+      const existing = this.init.connectionId ? await this.deps.connections.details(this.init.connectionId) : undefined;
       const spec = this.deps.registry.spec(existing?.type ?? draft.type);
       const ctx = { api: this.deps.api, credentials: this.deps.credentialsFor(existing?.scope) };
       const saved = await saveConnection(ctx, spec, { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets }, existing);
