@@ -1,6 +1,7 @@
 /**
- * The hosted client against the reference server (test/support/referenceServer.ts):
- * - hosted_list_10k_ms: list a 10,000-connection workspace, 500 per page (goal ≤ 1,000 ms);
+ * The hosted client against the reference server (test/support/referenceServer.ts), in both of its
+ * profiles (the documented API: `hosted_*`; the back end Planasonix deploys: `hosted_deployed_*`):
+ * - hosted_list_10k_ms: list a 10,000-connection workspace, 500 per page (deployed: one bare array) (goal ≤ 1,000 ms);
  * - hosted_list_overhead_ratio: the client vs plain fetch + JSON.parse of the same pages (goal ≤ 1.2);
  * - hosted_preview_1000x20_ratio: a hosted preview of 1,000 rows × 20 columns through the client vs
  *   fetch + JSON.parse of the same response (goal ≤ 1.15).
@@ -10,19 +11,27 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { HostedConnectionsApi } from '../src/core/hosted/hostedConnectionsApi';
 import { HostedHttp } from '../src/core/hosted/httpClient';
-import { ReferenceServer } from '../test/support/referenceServer';
+import { connectorRoles } from '../src/core/hosted/connectorRoles';
+import { ConnectorRegistry } from '../src/core/connectors/registry';
+import { ReferenceServer, type Profile } from '../test/support/referenceServer';
 
 type Bench = (name: string, value: number, unit: string) => void;
 type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;
 
 export async function hostedFigures(bench: Bench, sideBySide: SideBySide): Promise<void> {
-  const server = await ReferenceServer.start();
+  for (const profile of ['documented', 'deployed'] as Profile[]) await profileFigures(profile, bench, sideBySide);
+}
+
+async function profileFigures(profile: Profile, report: Bench, sideBySide: SideBySide): Promise<void> {
+  const prefix = profile === 'documented' ? 'hosted_' : 'hosted_deployed_';
+  const bench: Bench = (name, value, unit) => report(name.replace(/^hosted_/, prefix), value, unit);
+  const server = await ReferenceServer.start(profile);
   try {
     const key = 'plnx_bench_key';
     server.keys.add(key);
     await server.seed(10_000);
-    server.pageSize = 500;
-    const api = new HostedConnectionsApi(new HostedHttp({ baseUrl: server.url }, { token: async () => key }));
+    if (profile === 'documented') server.pageSize = 500;
+    const api = new HostedConnectionsApi(new HostedHttp({ baseUrl: server.url }, { token: async () => key }), connectorRoles(new ConnectorRegistry()));
     const plain = async (): Promise<number> => {
       let cursor: string | null = null;
       let n = 0;
@@ -30,13 +39,13 @@ export async function hostedFigures(bench: Bench, sideBySide: SideBySide): Promi
         const url = new URL('/api/connections', server.url);
         if (cursor) url.searchParams.set('cursor', cursor);
         const response = await fetch(url, { headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' } });
-        const body = JSON.parse(await response.text()) as { data: unknown[]; meta: { page: { cursor: string | null } } };
-        n += body.data.length;
-        cursor = body.meta.page.cursor;
+        const body = JSON.parse(await response.text()) as unknown[] | { data: unknown[]; meta: { page?: { cursor: string | null } } };
+        n += Array.isArray(body) ? body.length : body.data.length;
+        cursor = Array.isArray(body) ? null : (body.meta.page?.cursor ?? null);
       } while (cursor);
       return n;
     };
-    const list = await sideBySide(15, () => api.listConnections(), plain);
+    const list = await sideBySide(41, () => api.listConnections(), plain);
     bench('hosted_list_10k_ms', Number(list.a.toFixed(1)), 'ms');
     bench('hosted_list_10k_fetch_ms', Number(list.b.toFixed(1)), 'ms');
     bench('hosted_list_overhead_ratio', list.ratio, 'x');

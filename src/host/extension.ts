@@ -14,6 +14,7 @@ import { LocalCredentialsApi } from '../core/local/localCredentials';
 import { registerCommand } from './commands/commandHost';
 import { HostedWorkspace, PlanasonixAuthProvider } from './hosted/hostedWorkspace';
 import { hostedAuthKey } from '../core/hosted/keys';
+import { ConnectionBadges } from './explorer/connectionBadges';
 import { ConflictEditor } from './hosted/conflictEditor';
 import { registerSyncCommands } from './hosted/syncCommands';
 import { offerSampleConnection } from '../core/local/sampleConnection';
@@ -161,13 +162,26 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
   const conflicts = new ConflictEditor(context.globalStorageUri.fsPath);
   const bindings = new EditorBindings(context.workspaceState, api, connections, registry);
 
+  let teamIds = new Set<string>();
   context.subscriptions.push(
     hosted,
+    treeView.onDidCollapseElement((e) => explorer.cancel(e.element)),
     treeView.onDidChangeVisibility((e) => {
       viewState.visible = e.visible;
       if (e.visible) hosted.nudge();
     }),
     hosted.onDidChangeSignIn(() => void vscode.commands.executeCommand('setContext', 'planasonix.hosted.signedIn', hosted.signedIn)),
+    // What belongs to the workspace (its connections, and copies browsed through it) is not left open after a sign-out.
+    connections.onDidChange(() => {
+      if (hosted.signedIn) teamIds = new Set(connections.list().flatMap((c) => (c.scope === 'hosted' || c.link?.via === 'hosted' ? [c.id] : [])));
+    }),
+    hosted.onDidChangeSignIn(() => {
+      if (hosted.signedIn || teamIds.size === 0) return;
+      const closed = results.closeFor(teamIds);
+      teamIds = new Set();
+      if (closed > 0) logger.info(`Signed out of the Planasonix workspace: closed ${closed} result panel(s) of its connections.`);
+    }),
+    vscode.window.registerFileDecorationProvider(new ConnectionBadges()),
     // Another window signed in, out, or refreshed the shared sign-in: this one follows.
     context.secrets.onDidChange((e) => {
       if (e.key === hostedAuthKey) hosted.secretsChanged().catch((error: unknown) => logger.warn(`Following a sign-in change failed: ${errorMessage(error)}`));

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
+import { ExplorerModel } from '../../src/core/explorer/explorerModel';
 import { DeviceFlow } from '../../src/core/hosted/auth';
 import { catalogsWithSchemas, columns, failureIn, files, names, result, tables } from '../../src/core/hosted/browse';
 import { connectorRoles } from '../../src/core/hosted/connectorRoles';
@@ -377,5 +378,46 @@ describe('hosted sign-in: a device flow whose server says "pending" with HTTP 20
     assert.match(String(denied), /denied/);
     assert.match(String(expired), /expired/);
     assert.notEqual(denied, expired);
+  });
+});
+
+describe('hosted browsing: a listing the user stops', () => {
+  it('ends the request to the workspace when the tree cancels, and shows the node as not listed', async () => {
+    let aborted = false;
+    const impl = (async (url: URL | string, init?: RequestInit) => {
+      const path = new URL(String(url)).pathname;
+      if (path === '/api/connections') return json(200, [{ id: 'c', name: 'Team', type: 'postgres', category: 'source' }]);
+      // The workspace never answers: only the caller's cancel ends the request.
+      return new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        });
+      });
+    }) as typeof fetch;
+    const http = new HostedHttp(
+      { baseUrl: 'https://api.example.test', timeoutMs: 60_000 },
+      { token: async () => 'tok' },
+      { fetch: impl, sleep: async () => undefined },
+    );
+    const api = new HostedConnectionsApi(http, roles);
+    const explorer = new ExplorerModel(
+      api,
+      undefined,
+      new ConnectorRegistry(),
+      () => 100,
+      () => undefined,
+    );
+    const [connection] = await explorer.children(undefined);
+    assert.equal(connection?.kind, 'connection');
+    const controller = new AbortController();
+    const started = Date.now();
+    const listing = explorer.children(connection, controller.signal);
+    setTimeout(() => controller.abort(), 30);
+    const nodes = await listing;
+    assert.ok(Date.now() - started < 5_000, 'the listing waited for the server after the cancel');
+    assert.ok(aborted, 'the request to the workspace was not ended');
+    assert.equal(nodes[0]?.kind, 'message');
+    assert.equal(nodes[0]?.kind === 'message' ? nodes[0].errorCode : undefined, 'cancelled');
   });
 });

@@ -21,6 +21,8 @@ export interface ConnectionDraft {
   secrets: SecretValues;
   /** A new copy of a workspace connection, linked to it (this machine only). */
   link?: ConnectionLink;
+  /** A hosted connection's role in Planasonix pipelines (source or destination). */
+  category?: string;
 }
 
 const hasAny = (secrets: SecretValues): boolean => Object.keys(secrets).length > 0;
@@ -69,10 +71,11 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
       throw error;
     }
   }
-  if (!hasAny(draft.secrets)) return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config });
+  const category = draft.category ? { category: draft.category } : {};
+  if (!hasAny(draft.secrets)) return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, ...category });
   // A workspace that keeps secrets in the connection itself takes the new one there, in the one update.
   if (await ctx.api.keepsSecretsInline?.(existing.id)) {
-    return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, inlineSecrets: nonEmpty(draft.secrets) });
+    return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, inlineSecrets: nonEmpty(draft.secrets), ...category });
   }
   const replacement = await ctx.credentials.createCredential({
     name: credentialName(draft.name),
@@ -82,7 +85,7 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
   });
   let saved: Connection;
   try {
-    saved = await ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, credentialId: replacement.id });
+    saved = await ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, credentialId: replacement.id, ...category });
   } catch (error) {
     await ctx.credentials.deleteCredential(replacement.id).catch(() => undefined);
     throw error;

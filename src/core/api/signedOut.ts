@@ -26,8 +26,12 @@ export const signedOutCode = 'signed_out';
  * with Sign In, and every call says to sign in. Nothing is asked of any server.
  */
 export class SignedOutApi implements ConnectionsApi {
+  /** `never`: nobody signed in on this machine yet (the first run); `signedOut`: the user signed out. */
+  constructor(private readonly why: 'never' | 'signedOut' = 'signedOut') {}
+
   private fail(): Promise<never> {
-    return Promise.reject(new ConnectionError('auth_failed', 'Signed out. Sign in to see its connections.', { serverCode: signedOutCode }));
+    const text = this.why === 'never' ? 'Sign in to see your team’s connections.' : 'Signed out. Sign in to see its connections.';
+    return Promise.reject(new ConnectionError('auth_failed', text, { serverCode: signedOutCode }));
   }
   listConnections(): Promise<ListConnectionsResponse> {
     return this.fail();

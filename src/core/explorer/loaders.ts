@@ -129,14 +129,17 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry,
   const problems = (meta.unavailable ?? []).map((u): MessageNode => ({
     kind: 'message',
     id: `unavailable:${u.scope}`,
-    severity: 'error',
+    // Signed out is a state with its action (Sign In), not a failure.
+    severity: u.signedOut ? 'info' : 'error',
     text: u.signedOut ? `${sourceNames[u.scope]}: ${u.message}` : `Could not list the ${sourceNames[u.scope]}: ${u.message}`,
     detail: `${u.code}: ${u.message}`,
     errorCode: u.code as ConnectionErrorCode,
   }));
+  // This machine's connections first, then the team's: the two are never mixed in one alphabet.
+  const ordered = [...data.filter((c) => c.scope !== 'hosted'), ...data.filter((c) => c.scope === 'hosted')];
   return [
     ...problems,
-    ...data.map((connection): ConnectionNode => {
+    ...ordered.map((connection): ConnectionNode => {
       const spec = registry.find(connection.type);
       return {
         kind: 'connection',

@@ -83,7 +83,7 @@ export type ContainerNode = ConnectionNode | ItemNode;
 
 export interface MessageNode extends Base {
   kind: 'message';
-  severity: 'error' | 'empty';
+  severity: 'error' | 'empty' | 'info';
   text: string;
   /** Full detail for the tooltip. */
   detail?: string;

@@ -43,7 +43,10 @@ export function unwrapList(body: unknown): ListPage {
   const page = meta && isObject(meta.page) ? meta.page : undefined;
   const cursor = page && typeof page.cursor === 'string' && page.cursor !== '' ? page.cursor : undefined;
   const total = meta && typeof meta.total === 'number' ? meta.total : undefined;
-  return { items: array.filter(isObject).map(flatten), ...(cursor ? { cursor } : {}), ...(total !== undefined ? { total } : {}) };
+  // One pass (a page of a large workspace is decoded on every poll).
+  const items: Json[] = [];
+  for (const v of array) if (isObject(v)) items.push(isObject(v.attributes) ? flatten(v) : v);
+  return { items, ...(cursor ? { cursor } : {}), ...(total !== undefined ? { total } : {}) };
 }
 
 function flatten(item: Json): Json {
@@ -54,6 +57,9 @@ function flatten(item: Json): Json {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** The settings of every summary: none, and never written (a listed connection is read before it is edited). */
+const noSettings: Readonly<ConnectionConfig> = Object.freeze({});
+
 /**
  * A connection as the API sends it, in the shape the extension uses. Secrets inline in `params` are
  * dropped. One without settings (`config`/`params` absent, as every list item) is a summary.
@@ -63,20 +69,22 @@ export function toConnection(raw: Json, isSecretField: (type: string, field: str
   const name = str(raw.name);
   const type = str(raw.type);
   if (!id || !name || !type) throw badResponse('a connection with an id, a name and a type');
-  const source = isObject(raw.config) ? raw.config : isObject(raw.params) ? raw.params : {};
-  const config: ConnectionConfig = {};
-  for (const k in source) {
-    if (!Object.prototype.hasOwnProperty.call(source, k)) continue;
-    const v = source[k];
-    // The deployed back end may put secrets inline in params: they are never kept or shown here.
-    if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k)) config[k] = v as ConfigValue;
+  const source = isObject(raw.config) ? raw.config : isObject(raw.params) ? raw.params : undefined;
+  const config: ConnectionConfig = source ? {} : (noSettings as ConnectionConfig);
+  if (source) {
+    for (const k in source) {
+      if (!Object.prototype.hasOwnProperty.call(source, k)) continue;
+      const v = source[k];
+      // The deployed back end may put secrets inline in params: they are never kept or shown here.
+      if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k)) config[k] = v as ConfigValue;
+    }
   }
   // Built field by field (a list of 10,000 is decoded on every poll).
   const connection: Connection = { id, name, type, config, scope: 'hosted' };
   const credentialId = str(raw.credentialId) ?? str(raw.credential_id);
   const createdAt = str(raw.createdAt) ?? str(raw.created_at);
   const updatedAt = str(raw.updatedAt) ?? str(raw.updated_at);
-  if (!isObject(raw.config) && !isObject(raw.params)) connection.summary = true;
+  if (!source) connection.summary = true;
   if (typeof raw.category === 'string' && raw.category !== '') connection.category = raw.category;
   if (credentialId) connection.credentialId = credentialId;
   if (createdAt) connection.createdAt = createdAt;

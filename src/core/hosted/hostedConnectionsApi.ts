@@ -83,8 +83,9 @@ export class HostedConnectionsApi implements ConnectionsApi {
   private introspection: 'path' | 'query';
   /** The dialect the workspace answered in, once it has answered. */
   private spoken: HostedDialect | undefined;
-  /** Types of listed connections (a storage connection's buckets come from its settings). */
-  private readonly types = new Map<string, string>();
+  /** The last listing, and the types of its connections once asked for (a storage connection's buckets come from its settings). */
+  private listed: readonly Connection[] = [];
+  private types: Map<string, string> | undefined;
 
   constructor(
     private readonly http: HostedHttp,
@@ -118,11 +119,13 @@ export class HostedConnectionsApi implements ConnectionsApi {
       const body = await this.http.request('GET', '/api/connections', { query: { type: query.type, search: query.search, cursor }, signal: options.signal });
       const page = unwrapList(body);
       this.spoken = dialectOfList(body, page.items) ?? this.spoken;
-      for (const item of page.items) data.push(this.connection(item));
+      for (const item of page.items) data.push(toConnection(item, this.isSecret));
       if (page.cursor && seen.has(page.cursor)) throw new ConnectionError('internal', 'The Planasonix API sent the same page cursor twice.');
       if (page.cursor) seen.add(page.cursor);
       cursor = page.cursor;
     } while (cursor);
+    this.listed = data;
+    this.types = undefined;
     return { data, meta: { total: data.length } };
   }
 
@@ -398,6 +401,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   private async typeOf(id: string, signal?: AbortSignal): Promise<string> {
+    this.types ??= new Map(this.listed.map((c) => [c.id, c.type]));
     const known = this.types.get(id);
     if (known) return known;
     const raw = await this.read(id, signal);
@@ -407,10 +411,10 @@ export class HostedConnectionsApi implements ConnectionsApi {
   private readonly role: FieldRole = (type, field) =>
     this.options.isSecretField?.(type, field) ? 'secret' : this.options.isSettingField?.(type, field) ? 'setting' : undefined;
 
+  private readonly isSecret = (type: string, field: string): boolean => this.options.isSecretField?.(type, field) ?? false;
+
   private connection(raw: Json): Connection {
-    const c = toConnection(raw, this.options.isSecretField ?? (() => false));
-    this.types.set(c.id, c.type);
-    return c;
+    return toConnection(raw, this.isSecret);
   }
 
   /** Tables and columns by the path form, or the query-parameter form where the path form is refused. */

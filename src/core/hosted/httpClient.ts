@@ -210,9 +210,8 @@ export class HostedHttp {
       let response: Response;
       let text: string;
       try {
-        response = await this.once(method, url, spec, token, idempotencyKey);
-        // A body cut off mid-answer ("terminated") fails here, after the status: the same as a dropped connection.
-        text = await response.text();
+        // A body cut off mid-answer ("terminated") fails here too, after the status: the same as a dropped connection.
+        ({ response, text } = await this.once(method, url, spec, token, idempotencyKey));
       } catch (error) {
         if (spec.signal?.aborted) throw cancelled(method, path);
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || (error.name === 'AbortError' && !spec.signal?.aborted));
@@ -256,7 +255,14 @@ export class HostedHttp {
     }
   }
 
-  private async once(method: string, url: URL, spec: RequestSpec, token: string | undefined, idempotencyKey: string | undefined): Promise<Response> {
+  /** One try: the answer and its whole body, within the time limit (which covers reading the body too). */
+  private async once(
+    method: string,
+    url: URL,
+    spec: RequestSpec,
+    token: string | undefined,
+    idempotencyKey: string | undefined,
+  ): Promise<{ response: Response; text: string }> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (this.settings.organizationId) headers['X-Organization-ID'] = this.settings.organizationId;
@@ -266,9 +272,18 @@ export class HostedHttp {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(spec.body);
     }
-    const timeout = AbortSignal.timeout(this.settings.timeoutMs ?? defaultTimeoutMs);
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
-    return this.fetchImpl(url, { method, headers, body, signal, redirect: 'error' });
+    // One controller for the time limit and the caller's cancel (AbortSignal.any costs more than the request on a fast network).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('No answer in time.', 'TimeoutError')), this.settings.timeoutMs ?? defaultTimeoutMs);
+    const onAbort = (): void => controller.abort(spec.signal?.reason);
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const response = await this.fetchImpl(url, { method, headers, body, signal: controller.signal, redirect: 'error' });
+      return { response, text: await response.text() };
+    } finally {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private failure(

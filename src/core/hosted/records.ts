@@ -24,10 +24,9 @@ export function dialectOfRecord(raw: Json): HostedDialect | undefined {
 
 /** Which dialect a list answer is in: its items first, then its envelope (bare or `null` is the deployed one). */
 export function dialectOfList(body: unknown, items: readonly Json[]): HostedDialect | undefined {
-  for (const item of items) {
-    const d = dialectOfRecord(item);
-    if (d) return d;
-  }
+  // The items of one answer are alike: the first says it where any does.
+  const d = items.length > 0 ? dialectOfRecord(items[0]!) : undefined;
+  if (d) return d;
   if (body === null || Array.isArray(body)) return 'deployed';
   if (isObject(body) && (Array.isArray(body.data) || isObject(body.meta))) return 'documented';
   return undefined;
@@ -88,8 +87,10 @@ export function mergedRecord(dialect: HostedDialect, raw: Json, change: RecordCh
     out.id = raw.id;
     out.type = type;
     out.category = change.category ?? (typeof raw.category === 'string' && raw.category !== '' ? raw.category : defaultCategory);
-  } else if (change.credentialId !== undefined) {
-    out.credentialId = change.credentialId;
+  } else {
+    if (change.credentialId !== undefined) out.credentialId = change.credentialId;
+    // A documented workspace that keeps a role too gets the user's choice; one without is not given a field it does not know.
+    if (change.category !== undefined && typeof raw.category === 'string') out.category = change.category;
   }
   return out;
 }

@@ -11,6 +11,8 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Explorer
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly model: ExplorerModel;
+  /** Listings under way, by the id of the node they list (the root's is ''). */
+  private readonly loading = new Map<string, AbortController>();
 
   constructor(
     api: ConnectionsApi,
@@ -31,7 +33,25 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Explorer
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     await this.ready;
-    return this.model.children(node);
+    // Each listing can be stopped (collapsing its node, or refreshing it): the request to the server ends too.
+    const key = node?.id ?? '';
+    this.loading.get(key)?.abort();
+    const controller = new AbortController();
+    this.loading.set(key, controller);
+    try {
+      return await this.model.children(node, controller.signal);
+    } finally {
+      if (this.loading.get(key) === controller) this.loading.delete(key);
+    }
+  }
+
+  /** Stops the listing under a node, if one is under way (the user collapsed it). */
+  cancel(node: ExplorerNode): void {
+    const load = this.loading.get(node.id);
+    if (!load) return;
+    load.abort();
+    // What the stopped listing returns is not kept: the next expansion lists again.
+    this.model.refresh(node);
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
@@ -55,6 +75,7 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Explorer
   }
 
   refresh(node?: ExplorerNode): void {
+    if (node) this.loading.get(node.id)?.abort();
     this.model.refresh(node);
   }
 

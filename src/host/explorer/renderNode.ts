@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { unreachable, type ExplorerNode, type ItemNode } from '../../core/explorer/nodes';
 import { visibleText as shown } from '../../shared/visibleText';
+import { connectionUri } from './connectionBadges';
 
 // Names, types and messages come from servers and workspace files: invisible and bidirectional
 // characters in them are shown by code point, never applied. (Tree labels render no $(icon).)
@@ -24,7 +25,7 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
       if (c.scope === 'hosted') item.tooltip.appendText('\nIn your Planasonix workspace; browsed through its API');
       if (c.link) {
-        item.tooltip.appendText(`\nOn this machine, linked to your Planasonix workspace; last synced ${c.link.syncedAt}`);
+        item.tooltip.appendText(`\nOn this machine, linked to your Planasonix workspace; last synced ${localTime(c.link.syncedAt)}`);
         if (c.link.via === 'hosted') item.tooltip.appendText('\nBrowsed through the workspace, which keeps its password');
         if (c.link.waiting === 'conflict') item.tooltip.appendText('\nChanged here and in the workspace: nothing was overwritten. Resolve it to sync again.');
         if (c.link.waiting === 'remoteDeleted') item.tooltip.appendText('\nDeleted in the workspace: the copy here was kept until you decide.');
@@ -33,6 +34,9 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       item.iconPath = waiting ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(node.icon);
       const linkState = c.link ? `.linked${c.link.waiting ? `.${c.link.waiting}` : ''}` : '';
       item.contextValue = `connection.${c.scope ?? 'user'}${linkState}${filter}`;
+      // A badge at the row's end says "team" or "linked" however narrow the sidebar (the description is cut first).
+      const resource = connectionUri(c);
+      if (resource) item.resourceUri = resource;
       return finish(item, node, shown(c.name));
     }
     case 'catalog':
@@ -131,6 +135,12 @@ function formatSize(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A time from the API (ISO, UTC) as the user reads times: their locale and time zone. */
+function localTime(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(vscode.env.language, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 function finish(item: vscode.TreeItem, node: ExplorerNode, label: string): vscode.TreeItem {

@@ -158,8 +158,8 @@ export class HostedWorkspace implements vscode.Disposable {
   async restore(): Promise<void> {
     const session = await this.session();
     if (session && (await session.read())) this.attach((await this.loaded()).mod);
-    // Signed out earlier: one node says so, with Sign In (nothing is asked of the server).
-    else if (this.local.state.get<boolean>(signedOutKey)) this.composite.setSource('hosted', new SignedOutApi());
+    // Not signed in: one node says so from the first start, with Sign In (nothing is asked of the server).
+    else this.composite.setSource('hosted', new SignedOutApi(this.local.state.get<boolean>(signedOutKey) ? 'signedOut' : 'never'));
   }
 
   /**
@@ -183,14 +183,19 @@ export class HostedWorkspace implements vscode.Disposable {
   }
 
   async signInWithApiKey(): Promise<void> {
+    const server = this.label;
     const key = await inputBox({
       title: 'Sign in to your Planasonix workspace',
-      prompt: "An API key (Organization → API keys). It is kept in VS Code's secret storage only.",
+      prompt: msg`An API key for ${server} (Organization › API keys in Planasonix). It is sent only there and kept in VS Code's secret storage.`.safeText,
       password: true,
       ignoreFocusOut: true,
     });
     if (!key) return;
-    await this.useApiKey(key);
+    try {
+      await this.useApiKey(key);
+    } catch (error) {
+      await this.signInFailed(error, () => this.signInWithApiKey());
+    }
   }
 
   /** Signs in with an API key (kept in secret storage only) and attaches the workspace once it answers. */
@@ -207,14 +212,34 @@ export class HostedWorkspace implements vscode.Disposable {
   }
 
   async signInWithDeviceCode(): Promise<void> {
+    try {
+      await this.deviceSignIn();
+    } catch (error) {
+      if (ConnectionError.is(error, 'cancelled')) return;
+      await this.signInFailed(error, () => this.signInWithDeviceCode());
+    }
+  }
+
+  private async deviceSignIn(): Promise<void> {
     const { mod, session } = await this.loaded();
     const flow = new mod.DeviceFlow(this.settings(), clientId, { logger: this.logger });
     const start = await flow.start();
-    const open = start.verificationUriComplete ?? start.verificationUri;
+    const page = start.verificationUriComplete ?? start.verificationUri;
+    const host = vscode.Uri.parse(page).authority;
+    // The approval page opens by itself (with the code in its address where the server offers that).
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(page));
     void notify
-      .info(msg`Approve the sign-in in your browser with the code ${start.userCode}.`, {}, 'Open Browser')
-      .then((choice) => choice && vscode.env.openExternal(vscode.Uri.parse(open)));
-    const tokens = await withNotificationProgress(msg`Waiting for approval of code ${start.userCode} in the browser…`, (_progress, token) => {
+      .info(
+        msg`Approve the sign-in on ${host} with the code ${start.userCode}.${opened ? ' The page was opened in your browser.' : ''}`,
+        {},
+        'Open Browser Again',
+        'Copy Code',
+      )
+      .then(async (choice) => {
+        if (choice === 'Open Browser Again') await vscode.env.openExternal(vscode.Uri.parse(page));
+        if (choice === 'Copy Code') await vscode.env.clipboard.writeText(start.userCode);
+      });
+    const tokens = await withNotificationProgress(msg`Waiting for approval of code ${start.userCode} on ${host}…`, (_progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       return flow.complete(start, controller.signal);
@@ -225,6 +250,22 @@ export class HostedWorkspace implements vscode.Disposable {
       throw error;
     });
     await this.verifyAndAttach();
+  }
+
+  /** A failed sign-in in the user's words, with a way to try again (the full detail goes to the log). */
+  private async signInFailed(error: unknown, again: () => Promise<void>): Promise<void> {
+    this.logger.warn(`Signing in to Planasonix failed: ${errorMessage(error)}`);
+    const server = this.label;
+    const said = ConnectionError.is(error, 'auth_failed')
+      ? msg`${server} did not accept the sign-in: the key or code is wrong, expired or revoked.`
+      : ConnectionError.is(error, 'forbidden')
+        ? msg`${server} accepted the sign-in, but it may not list connections (the key lacks the connections:read scope).`
+        : ConnectionError.is(error, 'unreachable') || ConnectionError.is(error, 'timeout')
+          ? msg`${server} could not be reached. Check the address (planasonix.hosted.baseUrl) and your network.`
+          : msg`Signing in to ${server} failed: ${errorMessage(error)}`;
+    const choice = await notify.error(said, {}, 'Try Again', 'Show Log');
+    if (choice === 'Try Again') await again();
+    if (choice === 'Show Log') await vscode.commands.executeCommand('planasonix.showLog');
   }
 
   async signOut(): Promise<void> {

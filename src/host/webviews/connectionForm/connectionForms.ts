@@ -5,6 +5,7 @@ import type { ConnectionsModel } from '../../../core/api/connectionsModel';
 import { saveConnection, testConnectionDraft } from '../../../core/api/connectionSecrets';
 import type { CredentialsApi } from '../../../core/api/credentials';
 import type { ConnectorRegistry } from '../../../core/connectors/registry';
+import type { ConfigField } from '../../../shared/configField';
 import { ConnectionError, errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
 import {
@@ -97,11 +98,14 @@ export class ConnectionForms implements vscode.Disposable {
     const spec = this.deps.registry.spec(connection.type);
     const values: FormValues = {};
     for (const [k, v] of Object.entries(connection.config)) values[k] = typeof v === 'boolean' ? v : String(v);
+    // A workspace connection has a role in Planasonix pipelines: shown, and changed, beside its settings.
+    const hosted = connection.scope === 'hosted';
+    if (hosted) values[categoryField.name] = connection.category ?? 'source';
     return {
       mode: 'edit',
       connectionId: connection.id,
       ...(connection.scope === 'workspace' ? { readOnly: 'Defined in the workspace file: only the password is kept here.' } : {}),
-      connectors,
+      connectors: hosted ? connectors.map((c) => (c.type === connection.type ? { ...c, fields: [...c.fields, categoryField] } : c)) : connectors,
       draft: { type: connection.type, name: connection.name, values },
       savedSecrets: connection.credentialId ? spec.fields.filter((f) => f.secret).map((f) => f.name) : [],
     };
@@ -184,7 +188,13 @@ class ConnectionFormPanel implements vscode.Disposable {
       const existing = this.init.connectionId ? await this.deps.connections.details(this.init.connectionId) : undefined;
       const spec = this.deps.registry.spec(existing?.type ?? draft.type);
       const ctx = { api: this.deps.api, credentials: this.deps.credentialsFor(existing?.scope) };
-      const saved = await saveConnection(ctx, spec, { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets }, existing);
+      const category = existing?.scope === 'hosted' ? categoryOf(draft) : undefined;
+      const saved = await saveConnection(
+        ctx,
+        spec,
+        { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets, ...(category ? { category } : {}) },
+        existing,
+      );
       this.channel.post({ type: 'saveResult', requestId, ok: true, message: `Saved "${saved.name}".`, fieldErrors: {} });
       this.deps.onSaved(saved);
       this.panel.dispose();
@@ -213,10 +223,29 @@ class ConnectionFormPanel implements vscode.Disposable {
   }
 }
 
+/** The role of a workspace connection in Planasonix pipelines (the deployed back end requires one). */
+const categoryField: ConfigField = {
+  name: 'planasonix.category',
+  label: 'Role in Planasonix pipelines',
+  kind: 'enum',
+  default: 'source',
+  options: [
+    { value: 'source', label: 'Source (pipelines read from it)' },
+    { value: 'destination', label: 'Destination (pipelines write to it)' },
+  ],
+  help: 'Kept by your Planasonix workspace; not a setting of the connection itself.',
+};
+
+function categoryOf(draft: SubmitDraft): string | undefined {
+  const v = draft.values[categoryField.name];
+  return v === 'source' || v === 'destination' ? v : undefined;
+}
+
 /** Form values to connection config: empty fields are left out so the spec's defaults apply. */
 function toConfig(draft: SubmitDraft): ConnectionConfig {
   const config: ConnectionConfig = {};
   for (const [k, v] of Object.entries(draft.values)) {
+    if (k === categoryField.name) continue;
     if (typeof v === 'string' && v.trim() === '') continue;
     config[k] = v;
   }

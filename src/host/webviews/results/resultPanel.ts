@@ -78,6 +78,11 @@ export class ResultPanel {
     return this.result;
   }
 
+  /** The connection whose data this panel shows. */
+  get connectionId(): string {
+    return this.source.connectionId;
+  }
+
   get state(): { source: ResultSource; limit: number; sort?: SortState; pinned: boolean } {
     return { source: this.source, limit: this.limit, sort: this.sort, pinned: this.pinned };
   }

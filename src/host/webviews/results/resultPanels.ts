@@ -66,6 +66,13 @@ export class ResultPanels implements vscode.Disposable {
     return this.open.get(`query:${editorKey}`);
   }
 
+  /** Closes every panel showing one of these connections (their workspace was signed out of); says how many. */
+  closeFor(connectionIds: ReadonlySet<string>): number {
+    const closing = [...new Set(this.open.values())].filter((p) => connectionIds.has(p.connectionId));
+    for (const p of closing) p.panel.dispose();
+    return closing.length;
+  }
+
   /** Panels open now, for tests. */
   get panels(): readonly ResultPanel[] {
     return [...this.open.values()];
