@@ -28,16 +28,47 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await showConnections(page);
     await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
     assert.equal(await treeRow(page, 'Hosted sample').count(), 0);
+    // From the first start, the workspace is there: one node that signs in (nothing asked of the server yet).
+    await page.getByRole('treeitem', { name: 'Planasonix workspace: Sign in to see your team’s connections.' }).waitFor({ timeout: 30_000 });
+    assert.equal(server.log.filter((r) => r.path.startsWith('/api/connections')).length, 0);
+    // A wrong key is said in words, naming the server, with a way to try again.
     await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace with API Key…');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     assert.equal(await input.getAttribute('type'), 'password', 'the key is typed hidden');
+    assert.match((await page.locator('.quick-input-widget').textContent()) ?? '', new RegExp(`An API key for ${server.url.replace(/[.]/g, '\\.')}`));
+    await input.fill('plnx_not_the_key_42');
+    await page.keyboard.press('Enter');
+    const refused = toast(page, /did not accept the sign-in: the key or code is wrong, expired or revoked/);
+    await refused.waitFor({ timeout: 30_000 });
+    assert.ok(!((await refused.textContent()) ?? '').includes('plnx_not_the_key_42'), 'the key was shown');
+    await refused.getByRole('button', { name: 'Try Again' }).click();
+    await input.waitFor();
     await input.fill(key);
     await page.keyboard.press('Enter');
     await toast(page, 'Signed in to the Planasonix workspace.').waitFor({ timeout: 30_000 });
     const row = treeRow(page, 'Hosted sample');
     await row.waitFor({ timeout: 30_000 });
     assert.match((await row.textContent()) ?? '', /SQLite · Planasonix/);
+    // The team's connections come after this machine's, never mixed into one alphabet.
+    const labels = await page.locator('.pane-body [role=treeitem][aria-level="1"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    const [local, team] = [labels.indexOf('Sample (SQLite)'), labels.indexOf('Hosted sample')];
+    assert.ok(local >= 0 && team > local, labels.join(' | '));
+    // A badge at the row's end marks it as the workspace's, whatever the sidebar's width.
+    const badgeOf = (): Promise<unknown> =>
+      row.evaluate((el) => {
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } }).getComputedStyle;
+        return [...el.querySelectorAll('*')]
+          .map((e) => style(e, '::after').content)
+          .filter((c) => c && c !== 'none' && c !== 'normal')
+          .join(' ');
+      });
+    let badge: unknown = '';
+    for (let i = 0; i < 50 && !/"P"/.test(String(badge)); i++) {
+      await page.waitForTimeout(200);
+      badge = await badgeOf();
+    }
+    assert.match(String(badge), /"P"/, `badge: ${String(badge)}; row: ${await row.innerHTML()}`);
     assert.ok(server.log.some((r) => r.headers.authorization === `Bearer ${key}`));
     await workbench().screenshot('hosted-01-signed-in');
   });
@@ -73,14 +104,23 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
 
   it('signs out: the hosted connection goes, the local ones stay, and one node offers to sign in again', async () => {
     const { page } = workbench();
+    // The preview of the workspace's table is still open: signing out closes it with the rest of the workspace.
+    const previewTab = page.locator('.tabs-container .tab', { hasText: 'customers' });
+    assert.ok((await previewTab.count()) > 0, 'the preview is not open before signing out');
     await runCommand(page, 'Planasonix: Sign Out of Planasonix Workspace');
     await toast(page, /Signed out of the Planasonix workspace/).waitFor({ timeout: 30_000 });
     await treeRow(page, 'Hosted sample').waitFor({ state: 'detached', timeout: 30_000 });
+    await previewTab.first().waitFor({ state: 'detached', timeout: 30_000 });
     await treeRow(page, 'Sample (SQLite)').waitFor();
     // One node says so, and signs in again when clicked.
     const node = page.getByRole('treeitem', { name: 'Planasonix workspace: Signed out. Sign in to see its connections.' });
     await node.waitFor({ timeout: 30_000 });
+    // The approval page opens by itself, and the notification names the server and the code.
+    const opened = page.context().waitForEvent('page', { timeout: 30_000 });
     await node.click();
-    await page.locator('.notifications-toasts', { hasText: /Approve the sign-in in your browser with the code/ }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('.notifications-toasts', { hasText: /Approve the sign-in on 127\.0\.0\.1:\d+ with the code [A-Z0-9]{4}-[A-Z0-9]{4}/ })
+      .waitFor({ timeout: 30_000 });
+    await (await opened).close();
   });
 });

@@ -66,14 +66,13 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
   it('signs in with the device flow, approved on the Planasonix page, and shows the workspace', async () => {
     const { page } = workbench();
     await showConnections(page);
+    // The approval page opens by itself (with the code filled in), as a new browser tab.
+    const opened = page.context().waitForEvent('page', { timeout: 30_000 });
     await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace…');
-    const codeToast = toast(page, /Approve the sign-in in your browser with the code/);
+    const codeToast = toast(page, /Approve the sign-in on 127\.0\.0\.1:\d+ with the code/);
     await codeToast.waitFor({ timeout: 30_000 });
     const code = /code ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec((await codeToast.textContent()) ?? '')?.[1];
     assert.ok(code, 'the notification shows the user code');
-    // The button opens the approval page with the code filled in, as a new browser tab.
-    const opened = page.context().waitForEvent('page', { timeout: 30_000 });
-    await codeToast.getByRole('button', { name: 'Open Browser' }).click();
     const approval = await opened;
     await approval.waitForLoadState();
     // code-server opens a loopback link through its port proxy, without the link's path and query:

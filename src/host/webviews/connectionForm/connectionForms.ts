@@ -105,9 +105,12 @@ export class ConnectionForms implements vscode.Disposable {
       mode: 'edit',
       connectionId: connection.id,
       ...(connection.scope === 'workspace' ? { readOnly: 'Defined in the workspace file: only the password is kept here.' } : {}),
-      connectors: hosted ? connectors.map((c) => (c.type === connection.type ? { ...c, fields: [...c.fields, categoryField] } : c)) : connectors,
+      connectors: hosted
+        ? connectors.map((c) => (c.type === connection.type ? { ...c, fields: [...c.fields.map(keptByWorkspace), categoryField] } : c))
+        : connectors,
       draft: { type: connection.type, name: connection.name, values },
-      savedSecrets: connection.credentialId ? spec.fields.filter((f) => f.secret).map((f) => f.name) : [],
+      // A workspace connection's secrets stay in the workspace: never sent here, kept unless a new one is typed.
+      savedSecrets: connection.credentialId || hosted ? spec.fields.filter((f) => f.secret).map((f) => f.name) : [],
     };
   }
 
@@ -225,16 +228,21 @@ class ConnectionFormPanel implements vscode.Disposable {
 
 /** The role of a workspace connection in Planasonix pipelines (the deployed back end requires one). */
 const categoryField: ConfigField = {
-  name: 'planasonix.category',
+  name: 'planasonixCategory',
   label: 'Role in Planasonix pipelines',
   kind: 'enum',
   default: 'source',
   options: [
-    { value: 'source', label: 'Source (pipelines read from it)' },
-    { value: 'destination', label: 'Destination (pipelines write to it)' },
+    { value: 'source', label: 'Source' },
+    { value: 'destination', label: 'Destination' },
   ],
-  help: 'Kept by your Planasonix workspace; not a setting of the connection itself.',
+  help: 'Pipelines read from a source and write to a destination. Kept by your Planasonix workspace, not by the database.',
 };
+
+/** A secret field of a workspace connection: kept there, not in this machine's secret storage. */
+function keptByWorkspace(field: ConfigField): ConfigField {
+  return field.secret ? { ...field, help: 'Kept by your Planasonix workspace, never sent here. Type a new one to replace it there.' } : field;
+}
 
 function categoryOf(draft: SubmitDraft): string | undefined {
   const v = draft.values[categoryField.name];
