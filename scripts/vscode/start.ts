@@ -19,7 +19,7 @@ import { sampleConnectionName } from '../../src/core/local/sampleConnection';
 import { MemorySecretVault, silentLogger, systemClock } from '../../src/core/ports';
 import { ConnectionStore } from '../../src/core/local/connectionStore';
 import { samplePath } from '../sampleDatabase';
-import { ReferenceServer } from '../../test/support/referenceServer';
+import { ReferenceServer, type Profile } from '../../test/support/referenceServer';
 import { freePort, prepareCodeServer, projectRoot, startCodeServer } from './codeServer';
 
 const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -64,20 +64,46 @@ async function seedConnections(userData: string): Promise<string[]> {
   return wanted.map((c) => c.name);
 }
 
-/** The demo Planasonix workspace: its team's connections, with their secrets in workspace credentials. */
+/**
+ * Which back end the demo workspace plays: the documented API (the default) or the one Planasonix
+ * deploys (`npm start -- --backend deployed`, or PLANASONIX_DEMO_BACKEND=deployed).
+ */
+function demoProfile(): Profile {
+  const i = process.argv.indexOf('--backend');
+  const wanted = (i >= 0 ? process.argv[i + 1] : undefined) ?? process.env.PLANASONIX_DEMO_BACKEND ?? 'documented';
+  if (wanted !== 'documented' && wanted !== 'deployed') throw new Error(`--backend takes "documented" or "deployed", not "${wanted}".`);
+  return wanted;
+}
+
+/** The demo Planasonix workspace: its team's connections, with their secrets kept there. */
 async function startDemoWorkspace(): Promise<{ server: ReferenceServer; apiKey: string; names: string[] }> {
-  const server = await ReferenceServer.start();
+  const server = await ReferenceServer.start(demoProfile());
   const apiKey = 'plnx_demo_key_for_npm_start';
   server.keys.add(apiKey);
   server.deviceInterval = 2;
   const names = ['Team sample (SQLite)'];
+  const pg = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslMode: 'prefer' };
+  const password = 'demo-password-kept-in-the-workspace';
+  if (server.profile === 'deployed') {
+    // As the deployed back end keeps them: settings as text, the password inline.
+    server.deployed.records.set('conn_demo_sample', {
+      id: 'conn_demo_sample',
+      name: names[0],
+      type: 'sqlite',
+      category: 'source',
+      params: { path: samplePath },
+    });
+    if (await answers(5432)) {
+      names.push('Team PostgreSQL');
+      const params = { ...Object.fromEntries(Object.entries(pg).map(([k, v]) => [k, String(v)])), password };
+      server.deployed.records.set('conn_demo_pg', { id: 'conn_demo_pg', name: 'Team PostgreSQL', type: 'postgres', category: 'source', params });
+    }
+    return { server, apiKey, names };
+  }
   await server.backend.api.createConnection({ name: names[0]!, type: 'sqlite', config: { path: samplePath } });
   if (await answers(5432)) {
     names.push('Team PostgreSQL');
-    await server.backend.save(
-      { name: 'Team PostgreSQL', type: 'postgres', config: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', sslMode: 'prefer' } },
-      { password: 'demo-password-kept-in-the-workspace' },
-    );
+    await server.backend.save({ name: 'Team PostgreSQL', type: 'postgres', config: pg }, { password });
   }
   return { server, apiKey, names };
 }
@@ -130,7 +156,7 @@ async function main(): Promise<void> {
   const server = await startCodeServer(bin, dirs, { port });
   console.log('\nPlanasonix Connections is running in VS Code (code-server 4.100.3).');
   console.log(`Connections ready: ${connections.join(', ')}.`);
-  console.log(`Planasonix workspace (reference server): ${demo.server.url} with ${demo.names.join(', ')}.`);
+  console.log(`Planasonix workspace (reference server, ${demo.server.profile} back end): ${demo.server.url} with ${demo.names.join(', ')}.`);
   console.log('  Sign in: "Planasonix: Sign In to Planasonix Workspace…" and approve the code on the page it opens,');
   console.log(`  or "…with API Key" and paste ${demo.apiKey}`);
   console.log(`Open: ${server.url}`);

@@ -50,7 +50,10 @@ describe('npm start: VS Code in the browser with the extension and ready connect
   it('prints a 127.0.0.1 URL and names the ready connections and the demo Planasonix workspace', () => {
     assert.ok(url.startsWith(`http://127.0.0.1:${port}/`), url);
     assert.match(output, /Connections ready: Sample \(SQLite\), Local PostgreSQL, Local MariaDB\./);
-    assert.match(output, /Planasonix workspace \(reference server\): http:\/\/127\.0\.0\.1:\d+ with Team sample \(SQLite\), Team PostgreSQL\./);
+    assert.match(
+      output,
+      /Planasonix workspace \(reference server, documented back end\): http:\/\/127\.0\.0\.1:\d+ with Team sample \(SQLite\), Team PostgreSQL\./,
+    );
   });
 
   it('shows the sample workspace with its .sql file, and the sample connection browses to its tables', async () => {
