@@ -108,9 +108,8 @@ async function startDemoWorkspace(): Promise<{ server: ReferenceServer; apiKey: 
   return { server, apiKey, names };
 }
 
-function prepareWorkspace(workspace: string, hostedUrl: string): void {
+function prepareWorkspace(workspace: string): void {
   mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  // The extension talks to the demo workspace (plain HTTP is allowed on loopback only).
   const settingsFile = path.join(workspace, '.vscode', 'settings.json');
   let settings: Record<string, unknown> = {};
   try {
@@ -118,7 +117,9 @@ function prepareWorkspace(workspace: string, hostedUrl: string): void {
   } catch {
     // none yet, or not JSON: written anew
   }
-  writeFileSync(settingsFile, `${JSON.stringify({ ...settings, 'planasonix.hosted.baseUrl': hostedUrl, 'planasonix.hosted.pollSeconds': 10 }, null, 2)}\n`);
+  // The workspace's API address is a user setting only (a folder cannot redirect a sign-in): see main().
+  const rest = Object.fromEntries(Object.entries(settings).filter(([k]) => k !== 'planasonix.hosted.baseUrl'));
+  writeFileSync(settingsFile, `${JSON.stringify({ ...rest, 'planasonix.hosted.pollSeconds': 10 }, null, 2)}\n`);
   const sql = path.join(workspace, 'sample.sql');
   if (!existsSync(sql)) {
     writeFileSync(
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
   const dirs = { root: base, userData: path.join(base, 'user-data'), extensions: path.join(base, 'extensions'), workspace: path.join(base, 'workspace') };
   for (const d of [dirs.userData, dirs.extensions]) mkdirSync(d, { recursive: true });
   const demo = await startDemoWorkspace();
-  prepareWorkspace(dirs.workspace, demo.server.url);
+  prepareWorkspace(dirs.workspace);
   // The project folder itself is the installed extension: rebuild and reload the window to see a change.
   const link = path.join(dirs.extensions, `${extensionId}-${pkg.version}`);
   rmSync(link, { force: true, recursive: false });
@@ -153,7 +154,8 @@ async function main(): Promise<void> {
   const connections = await seedConnections(dirs.userData);
   const wantedPort = Number(process.env.PLANASONIX_START_PORT ?? 8080);
   const port = (await answers(wantedPort)) ? await freePort() : wantedPort;
-  const server = await startCodeServer(bin, dirs, { port });
+  // The extension talks to the demo workspace (plain HTTP is allowed on loopback only).
+  const server = await startCodeServer(bin, dirs, { port, settings: { 'planasonix.hosted.baseUrl': demo.server.url } });
   console.log('\nPlanasonix Connections is running in VS Code (code-server 4.100.3).');
   console.log(`Connections ready: ${connections.join(', ')}.`);
   console.log(`Planasonix workspace (reference server, ${demo.server.profile} back end): ${demo.server.url} with ${demo.names.join(', ')}.`);

@@ -60,11 +60,17 @@ export interface HostedConfig {
 
 export function readHostedConfig(): HostedConfig {
   const c = vscode.workspace.getConfiguration('planasonix.hosted');
-  const url = c.get<string>('baseUrl');
-  const org = c.get<string>('organizationId');
+  // Where the sign-in goes is the user's own setting: a folder's (or workspace's) value is never read,
+  // so a cloned repository cannot send the stored token or a typed key to another server.
+  const userOnly = <T>(key: string): T | undefined => {
+    const seen = c.inspect<T>(key);
+    return seen?.globalValue ?? seen?.defaultValue;
+  };
+  const url = userOnly<string>('baseUrl');
+  const org = userOnly<string>('organizationId');
   return {
     baseUrl: typeof url === 'string' && url.trim() !== '' ? url.trim() : 'https://api.planasonix.com',
-    pathPrefix: c.get<string>('pathPrefix') === '/v1' ? '/v1' : '',
+    pathPrefix: userOnly<string>('pathPrefix') === '/v1' ? '/v1' : '',
     ...(typeof org === 'string' && org.trim() !== '' ? { organizationId: org.trim() } : {}),
     introspection: c.get<string>('introspection') === 'query' ? 'query' : 'path',
     pollSeconds: positiveInt(c.get('pollSeconds'), 60, 3600),

@@ -2,6 +2,8 @@
 // (started by the test, its connections backed by the real connectors): sign in with an API key, see a
 // hosted connection marked as such, browse it to a table through the API, preview it, sign out.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { samplePath } from '../../scripts/sampleDatabase';
 import { ReferenceServer } from '../support/referenceServer';
 import { expand, resultsGrid, rowAction, runCommand, showConnections, toast, treeRow, useWorkbench } from './workbench';
@@ -14,14 +16,29 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
   // Hooks run in order: the server starts first, and its address goes into the workspace settings that
   // the workbench writes before it opens.
   const files: Record<string, string> = {};
+  const settings: Record<string, unknown> = {};
+  /** A server that a cloned repository's settings point the extension at: it must never hear from it. */
+  let elsewhere: http.Server;
+  const heardElsewhere: string[] = [];
   before(async () => {
     server = await ReferenceServer.start();
     server.keys.add(key);
     await server.backend.api.createConnection({ name: 'Hosted sample', type: 'sqlite', config: { path: samplePath } });
-    files['.vscode/settings.json'] = JSON.stringify({ 'planasonix.hosted.baseUrl': server.url });
+    elsewhere = http.createServer((req, res) => {
+      heardElsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('[]');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    // The user's own setting names the workspace; the folder's settings name another server.
+    settings['planasonix.hosted.baseUrl'] = server.url;
+    files['.vscode/settings.json'] = JSON.stringify({ 'planasonix.hosted.baseUrl': `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}` });
   });
-  const workbench = useWorkbench('hosted', undefined, files);
-  after(async () => server?.close());
+  const workbench = useWorkbench('hosted', undefined, files, settings);
+  after(async () => {
+    await server?.close();
+    elsewhere?.close();
+  });
 
   it("signs in with an API key and shows the workspace's connections beside the local ones, marked as hosted", async () => {
     const { page } = workbench();
@@ -70,6 +87,7 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     }
     assert.match(String(badge), /"P"/, `badge: ${String(badge)}; row: ${await row.innerHTML()}`);
     assert.ok(server.log.some((r) => r.headers.authorization === `Bearer ${key}`));
+    assert.deepEqual(heardElsewhere, [], "the folder's settings sent the sign-in to another server");
     await workbench().screenshot('hosted-01-signed-in');
   });
 

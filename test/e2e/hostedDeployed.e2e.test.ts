@@ -36,6 +36,7 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
   this.timeout(180_000);
   let server: ReferenceServer;
   const password = 'kept-inline-by-the-workspace';
+  const settings: Record<string, unknown> = {};
   const files: Record<string, string> = {};
   /** The workspace's records as the server holds them, whole (the password inline included). */
   const records = (): Record<string, unknown>[] => [...server.deployed.records.values()].map((r) => structuredClone(r));
@@ -69,9 +70,10 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
         applicationName: 'nightly-etl',
       },
     });
-    files['.vscode/settings.json'] = JSON.stringify({ 'planasonix.hosted.baseUrl': server.url, 'planasonix.hosted.pollSeconds': 5 });
+    // The API address is a user setting (a folder's settings cannot redirect a sign-in).
+    Object.assign(settings, { 'planasonix.hosted.baseUrl': server.url, 'planasonix.hosted.pollSeconds': 5 });
   });
-  const workbench = useWorkbench('hosted-deployed', undefined, files);
+  const workbench = useWorkbench('hosted-deployed', undefined, files, settings);
   after(async () => server?.close());
 
   it('signs in by device code (the server says "pending" with 200) and lists the workspace', async () => {

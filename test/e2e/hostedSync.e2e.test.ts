@@ -50,6 +50,7 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
   this.bail(true);
   this.timeout(180_000);
   let server: ReferenceServer;
+  const settings: Record<string, unknown> = {};
   const files: Record<string, string> = { 'hosted.sql': 'SELECT id, name FROM fixture.customers ORDER BY id;\n' };
   before(async () => {
     await ensurePostgresFixture();
@@ -58,9 +59,10 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     server.keys.add('unused-bootstrap-key');
     const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
     await server.backend.save({ name: 'Team warehouse', type: 'postgres', config }, { password: 'kept-in-the-workspace' });
-    files['.vscode/settings.json'] = JSON.stringify({ 'planasonix.hosted.baseUrl': server.url, 'planasonix.hosted.pollSeconds': 5 });
+    // The API address is a user setting (a folder's settings cannot redirect a sign-in).
+    Object.assign(settings, { 'planasonix.hosted.baseUrl': server.url, 'planasonix.hosted.pollSeconds': 5 });
   });
-  const workbench = useWorkbench('hosted-sync', undefined, files);
+  const workbench = useWorkbench('hosted-sync', undefined, files, settings);
   after(async () => server?.close());
 
   it('signs in with the device flow, approved on the Planasonix page, and shows the workspace', async () => {

@@ -30,7 +30,8 @@ export interface Workbench {
 }
 
 /** code-server with the packaged extension installed in a fresh profile, open in Chromium. */
-export async function openWorkbench(files: Record<string, string> = {}): Promise<Workbench> {
+/** `settings` are the user's own (settings.json of the profile), for what a folder may not set. */
+export async function openWorkbench(files: Record<string, string> = {}, settings: Record<string, unknown> = {}): Promise<Workbench> {
   const bin = prepareCodeServer();
   const dirs = makeDirs();
   for (const [name, content] of Object.entries(files)) {
@@ -41,7 +42,7 @@ export async function openWorkbench(files: Record<string, string> = {}): Promise
   let server: RunningCodeServer | undefined;
   let browser: BrowserContext | undefined;
   try {
-    server = await startCodeServer(bin, dirs);
+    server = await startCodeServer(bin, dirs, { settings });
     browser = await launchBrowser(mkdtempSync(path.join(tmpdir(), 'planasonix-chromium-')));
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(server.url);
@@ -70,10 +71,15 @@ export async function openWorkbench(files: Record<string, string> = {}): Promise
  * Gives a suite one workbench: opened before its tests, a screenshot of any failed step, closed after.
  * Returns a getter, since the workbench exists only once the suite runs.
  */
-export function useWorkbench(prefix: string, setup?: (wb: Workbench) => Promise<void> | void, files?: Record<string, string>): () => Workbench {
+export function useWorkbench(
+  prefix: string,
+  setup?: (wb: Workbench) => Promise<void> | void,
+  files?: Record<string, string>,
+  settings?: Record<string, unknown>,
+): () => Workbench {
   let wb: Workbench | undefined;
   before(async () => {
-    wb = await openWorkbench(files);
+    wb = await openWorkbench(files, settings);
     await setup?.(wb);
   });
   afterEach(async function () {

@@ -127,7 +127,7 @@ describe('hosted sign-in: the session in secret storage', () => {
     assert.equal(vault.entries.size, 0);
   });
 
-  it('reads secret storage once, not on every request, and takes the base URL as it is at refresh time', async () => {
+  it('reads secret storage once, not on every request, and never refreshes against a base URL changed since the sign-in', async () => {
     const vault = new MemorySecretVault();
     let reads = 0;
     const counting = { ...vault, get: async (k: string) => (reads++, vault.get(k)), store: vault.store.bind(vault), delete: vault.delete.bind(vault) };
@@ -142,8 +142,11 @@ describe('hosted sign-in: the session in secret storage', () => {
     const fresh = new HostedSession(counting, () => ({ baseUrl: base }));
     for (let i = 0; i < 5; i++) await fresh.token();
     assert.equal(reads, 1);
-    base = 'https://new.example.test';
     assert.equal(await session.refresh(), true);
-    assert.deepEqual(asked, ['https://new.example.test/api/auth/refresh']);
+    assert.deepEqual(asked, ['https://old.example.test/api/auth/refresh']);
+    // The setting now names another server: the refresh token is not sent there.
+    base = 'https://new.example.test';
+    await assert.rejects(session.refresh(), /sign in again/);
+    assert.deepEqual(asked, ['https://old.example.test/api/auth/refresh']);
   });
 });

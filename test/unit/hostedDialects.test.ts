@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
 import { ExplorerModel } from '../../src/core/explorer/explorerModel';
-import { DeviceFlow } from '../../src/core/hosted/auth';
+import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
+import { MemorySecretVault } from '../../src/core/ports';
 import { catalogsWithSchemas, columns, failureIn, files, names, result, tables } from '../../src/core/hosted/browse';
 import { connectorRoles } from '../../src/core/hosted/connectorRoles';
 import { toConnection, unwrapList } from '../../src/core/hosted/decode';
@@ -419,5 +420,26 @@ describe('hosted browsing: a listing the user stops', () => {
     assert.ok(aborted, 'the request to the workspace was not ended');
     assert.equal(nodes[0]?.kind, 'message');
     assert.equal(nodes[0]?.kind === 'message' ? nodes[0].errorCode : undefined, 'cancelled');
+  });
+});
+
+describe('hosted sign-in: bound to the server it was made with', () => {
+  it('never sends a token or a refresh token to another API address; the first one works again', async () => {
+    const settings = { baseUrl: 'https://api.example.test' };
+    const vault = new MemorySecretVault();
+    const sent: string[] = [];
+    const fetchImpl = (async (url: URL | string) => {
+      sent.push(new URL(String(url)).origin);
+      return json(200, { accessToken: 'at2', refreshToken: 'rt2', expiresIn: 3600 });
+    }) as typeof fetch;
+    const session = new HostedSession(vault, () => settings, { fetch: fetchImpl });
+    await session.signedInWith({ accessToken: 'at1', refreshToken: 'rt1', expiresAt: Date.now() + 3_600_000 });
+    assert.equal(await session.token(), 'at1');
+    settings.baseUrl = 'https://attacker.example.test';
+    await assert.rejects(session.token(), (e: unknown) => ConnectionError.is(e, 'auth_failed') && /sign in again/.test(e.message));
+    await assert.rejects(session.refresh('at1'), (e: unknown) => ConnectionError.is(e, 'auth_failed'));
+    assert.deepEqual(sent, [], 'something was sent to the other address');
+    settings.baseUrl = 'https://api.example.test';
+    assert.equal(await session.token(), 'at1');
   });
 });

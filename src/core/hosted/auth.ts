@@ -23,8 +23,11 @@ export interface TokenSet {
   expiresAt?: number;
 }
 
-/** How the extension signed in: a device-flow session (tokens that refresh) or an API key. */
-export type StoredAuth = { kind: 'session'; tokens: TokenSet; account?: string } | { kind: 'apiKey'; key: string; account?: string };
+/**
+ * How the extension signed in: a device-flow session (tokens that refresh) or an API key. `server` is
+ * the API it was issued by: the token or key is sent there and nowhere else.
+ */
+export type StoredAuth = ({ kind: 'session'; tokens: TokenSet } | { kind: 'apiKey'; key: string }) & { account?: string; server?: string };
 
 const storeKey = hostedAuthKey;
 /** The device flow's own answers (RFC 8628 §3.5). */
@@ -152,8 +155,38 @@ export class HostedSession implements TokenSource {
   }
 
   private async save(auth: StoredAuth): Promise<void> {
-    await this.vault.store(storeKey, JSON.stringify(auth));
-    this.cached = Promise.resolve(auth);
+    const bound: StoredAuth = { ...auth, server: auth.server ?? this.server() };
+    await this.vault.store(storeKey, JSON.stringify(bound));
+    this.cached = Promise.resolve(bound);
+  }
+
+  /** The API the sign-in is for now: its address and path prefix. */
+  private server(): string {
+    const settings = typeof this.settings === 'function' ? this.settings() : this.settings;
+    const url = checkBaseUrl(settings.baseUrl);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}${(settings.pathPrefix ?? '').replace(/\/+$/, '')}`;
+  }
+
+  /**
+   * The sign-in, if it was made with the API configured now. One made with another server is never sent
+   * to this one (the address changed in the settings): the user signs in again.
+   */
+  private async bound(): Promise<StoredAuth | undefined> {
+    const auth = await this.read();
+    if (!auth) return undefined;
+    const now = this.server();
+    if (auth.server === undefined) {
+      // Kept before sign-ins were bound to their server: bound now, to the one it has been used with.
+      await this.save({ ...auth, server: now });
+      return this.read();
+    }
+    if (auth.server !== now) {
+      throw new ConnectionError(
+        'auth_failed',
+        `Your Planasonix sign-in is for ${auth.server}, but the API address is now ${now}. Nothing was sent there: sign in again to use it.`,
+      );
+    }
+    return auth;
   }
 
   async signedInWith(tokens: TokenSet, account?: string): Promise<void> {
@@ -174,7 +207,7 @@ export class HostedSession implements TokenSource {
   }
 
   async token(): Promise<string | undefined> {
-    const auth = await this.read();
+    const auth = await this.bound();
     if (!auth) return undefined;
     if (auth.kind === 'apiKey') return auth.key;
     // A token about to expire is refreshed first, rather than spending a request on a 401.
@@ -205,7 +238,7 @@ export class HostedSession implements TokenSource {
     const settings = typeof this.settings === 'function' ? this.settings() : this.settings;
     return withMachineLock(`refresh ${settings.baseUrl}`, async () => {
       this.forget();
-      const auth = await this.read();
+      const auth = await this.bound();
       if (auth?.kind !== 'session') return auth !== undefined && refused !== undefined && auth.key !== refused;
       // Another window refreshed while this one waited: its tokens are the ones to use.
       if (refused !== undefined && auth.tokens.accessToken !== refused && !this.expiring(auth.tokens)) return true;

@@ -360,7 +360,8 @@ export class PlanasonixAuthProvider implements vscode.AuthenticationProvider, vs
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
     const session = await this.workspace.session();
     const auth = await session?.read();
-    const token = auth ? await session?.token() : undefined;
+    // A sign-in made with another server than the one configured now is not offered to anyone.
+    const token = auth ? await session?.token().catch(() => undefined) : undefined;
     if (!auth || !token) return [];
     const label = auth.account ?? (auth.kind === 'apiKey' ? 'Planasonix (API key)' : 'Planasonix');
     return [{ id: 'planasonix', accessToken: token, account: { id: label, label }, scopes: [] }];
