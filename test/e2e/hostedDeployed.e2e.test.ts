@@ -4,12 +4,12 @@
 // device code, browse a workspace connection to a preview, edit it in the form, publish one of this
 // machine's, and check after each step that every record in the workspace is whole.
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { ReferenceServer } from '../support/referenceServer';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
 import {
   clearNotifications,
   contextMenu,
+  editFromPalette,
   expand,
   input,
   openForm,
@@ -23,13 +23,6 @@ import {
   treeRow,
   useWorkbench,
 } from './workbench';
-
-async function editFromPalette(page: Page, name: string): Promise<void> {
-  await runCommand(page, 'Planasonix: Edit Connection');
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('input').fill(name);
-  await widget.locator('.monaco-list-row', { hasText: name }).first().click();
-}
 
 describe('hosted workspace in real VS Code against the back end Planasonix deploys: nothing destroyed', function () {
   this.bail(true);

@@ -9,6 +9,7 @@ import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/ser
 import {
   clearNotifications,
   contextMenu,
+  editFromPalette,
   expand,
   input,
   openFile,
@@ -23,14 +24,6 @@ import {
   useWorkbench,
   webviewFrame,
 } from './workbench';
-
-/** Edit Connection from the palette, picking by name (the tree may be refreshing under a right-click while the workspace is polled). */
-async function editFromPalette(page: Page, name: string): Promise<void> {
-  await runCommand(page, 'Planasonix: Edit Connection');
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('input').fill(name);
-  await widget.locator('.monaco-list-row', { hasText: name }).first().click();
-}
 
 /** The accounts the Accounts menu lists (it is closed again). */
 async function accountsMenu(page: Page): Promise<string> {

@@ -103,6 +103,14 @@ export async function openPlanasonixView(page: Page): Promise<void> {
     .waitFor();
 }
 
+/** Edit Connection from the palette, picking by name (the tree may be refreshing under a right-click while a workspace is polled). */
+export async function editFromPalette(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Planasonix: Edit Connection');
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('input').fill(name);
+  await widget.locator('.monaco-list-row', { hasText: name }).first().click();
+}
+
 /** A row of our tree by its accessible name (the product sets it on purpose). */
 export function treeRow(page: Page, name: string): Locator {
   return page.locator('.pane-body [role=treeitem]').and(page.getByRole('treeitem', { name, exact: true }));

@@ -37,19 +37,8 @@ import { ConnectionError } from '../errors';
 import { Emitter } from '../events';
 import { catalogsWithSchemas, columns, failureIn, files, names, objectOf, result, tables } from './browse';
 import { badResponse, toConnection, unwrapList, unwrapOne } from './decode';
-import {
-  asParams,
-  dialectOfList,
-  dialectOfRecord,
-  differences,
-  isObject,
-  mergedRecord,
-  notKept,
-  settingsOf,
-  type FieldRole,
-  type HostedDialect,
-  type Json,
-} from './records';
+import { createBody, testBody, testOutcome, updateBody } from './bodies';
+import { dialectOfList, dialectOfRecord, differences, isObject, notKept, settingsOf, type FieldRole, type HostedDialect, type Json } from './records';
 import type { HostedHttp } from './httpClient';
 
 export interface HostedApiOptions {
@@ -134,18 +123,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async createConnection(request: CreateConnectionRequest, options: WriteOptions = {}): Promise<Connection> {
-    const dialect = await this.dialect();
-    const category = request.category ?? this.options.categoryOf?.(request.type) ?? 'source';
-    const body: Json =
-      dialect === 'deployed'
-        ? { name: request.name, type: request.type, category, params: asParams(request.config, request.inlineSecrets) }
-        : { name: request.name, type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
-    if (dialect === 'documented' && request.inlineSecrets && Object.keys(request.inlineSecrets).length > 0) {
-      throw new ConnectionError('internal', 'Secrets go in a credential for this workspace, never in the connection.');
-    }
-    if (dialect === 'deployed' && request.credentialId) {
-      throw new ConnectionError('unsupported', 'This Planasonix workspace keeps no credential link on a connection; its secrets go in the connection itself.');
-    }
+    const body = createBody(await this.dialect(), request, request.category ?? this.options.categoryOf?.(request.type) ?? 'source');
     const id = await this.createOnce(body, request, options.idempotencyKey);
     const back = await this.read(id);
     this.changed.fire();
@@ -197,16 +175,8 @@ export class HostedConnectionsApi implements ConnectionsApi {
   async updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection> {
     // The deployed PUT replaces the whole record: what is not sent is erased. Read, merge, write whole.
     const raw = await this.read(id);
-    const dialect = dialectOfRecord(raw) ?? this.spoken ?? 'documented';
-    if (dialect === 'deployed' && request.credentialId !== undefined) {
-      throw new ConnectionError('unsupported', 'This Planasonix workspace keeps no credential link on a connection; its secrets go in the connection itself.');
-    }
     const type = typeof raw.type === 'string' ? raw.type : '';
-    if (dialect === 'documented' && request.inlineSecrets && Object.keys(request.inlineSecrets).length > 0) {
-      throw new ConnectionError('internal', 'Secrets go in a credential for this workspace, never in the connection.');
-    }
-    const body = mergedRecord(dialect, raw, request, this.role, this.options.categoryOf?.(type) ?? 'source');
-    if (dialect === 'deployed' && request.inlineSecrets) Object.assign(body.params as Json, request.inlineSecrets);
+    const body = updateBody(dialectOfRecord(raw) ?? this.spoken ?? 'documented', raw, request, this.role, this.options.categoryOf?.(type) ?? 'source');
     await this.http.request('PUT', `/api/connections/${enc(id)}`, { body });
     const back = await this.read(id);
     this.changed.fire();
@@ -237,25 +207,10 @@ export class HostedConnectionsApi implements ConnectionsApi {
     // A saved connection is tested with what the workspace holds for it (the deployed one keeps its secrets in params).
     const raw = request.connectionId ? await this.read(request.connectionId, options.signal) : undefined;
     const dialect = (raw && dialectOfRecord(raw)) ?? (await this.dialect());
-    let body: Json;
-    if (dialect === 'deployed') {
-      const merged = raw ? mergedRecord('deployed', raw, { config: request.config }, this.role, 'source') : undefined;
-      body = { type: request.type, params: { ...(merged ? (merged.params as Json) : asParams(request.config)), ...(request.inlineSecrets ?? {}) } };
-    } else {
-      body = { type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
-    }
+    const body = testBody(dialect, request, raw, this.role);
     const o = objectOf(await this.http.request('POST', '/api/connections/test', { body, signal: options.signal }));
     if (!o) throw badResponse('a test result');
-    // The deployed back end says {success, message}; the docs {ok, latencyMs, serverVersion, message}.
-    const ok = o.ok === true || o.success === true;
-    const said = typeof o.message === 'string' && o.message !== '' ? o.message : typeof o.error === 'string' && o.error !== '' ? o.error : undefined;
-    return {
-      ok,
-      latencyMs: typeof o.latencyMs === 'number' ? o.latencyMs : 0,
-      ...(typeof o.serverVersion === 'string' ? { serverVersion: o.serverVersion } : {}),
-      message: said ?? (ok ? 'Connection successful.' : 'The test failed, and the workspace gave no reason.'),
-      ...(!ok && typeof o.errorCode === 'string' ? { errorCode: o.errorCode } : {}),
-    };
+    return testOutcome(o);
   }
 
   async listCatalogs(id: string, options: RequestOptions = {}): Promise<CatalogsResponse> {
