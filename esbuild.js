@@ -62,6 +62,14 @@ const lazyHosted = {
   },
 };
 
+/** Result export (with its CSV writer) points at dist/export.js, loaded the first time a result is exported. */
+const lazyExport = {
+  name: 'lazy-export',
+  setup(build) {
+    build.onResolve({ filter: /\/core\/results\/export$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './export.js', external: true } : undefined));
+  },
+};
+
 const problemMatcher = {
   name: 'problem-matcher',
   setup(build) {
@@ -92,8 +100,14 @@ const node = {
 };
 
 const configs = [
-  { ...node, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', plugins: [lazyDrivers, lazyHosted, ...(watch ? [problemMatcher] : [])] },
+  {
+    ...node,
+    entryPoints: { extension: 'src/host/extension.ts' },
+    outdir: 'dist',
+    plugins: [lazyDrivers, lazyHosted, lazyExport, ...(watch ? [problemMatcher] : [])],
+  },
   { ...node, entryPoints: { hosted: 'src/core/hosted/module.ts' }, outdir: 'dist', plugins: watch ? [problemMatcher] : [] },
+  { ...node, entryPoints: { export: 'src/core/results/export.ts' }, outdir: 'dist', plugins: watch ? [problemMatcher] : [] },
   // Each driver on its own: one driver's stubs (Snowflake's unused AWS file transfer) must not reach another (S3).
   ...connectorManifest.map((spec) => ({
     ...node,

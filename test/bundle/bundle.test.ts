@@ -55,8 +55,18 @@ describe('built bundles (npm run build:production)', () => {
     // The hosted workspace's client and sync load only once the user signs in.
     assert.ok(!text.includes('Idempotency-Key') && !text.includes('published from VS Code'), 'hosted code found in the main bundle');
     assert.ok(text.includes('./hosted.js'), 'no lazy reference to the hosted bundle');
+    // Exporting a result (and its CSV writer) loads on the first export.
+    assert.ok(text.includes('./export.js') && !text.includes('csv-stringify') && !text.includes('record_delimiter'), 'export code found in the main bundle');
     const kb = statSync(mainBundle).size / 1024;
     assert.ok(kb <= 150, `main bundle is ${kb.toFixed(1)} KB`);
+  });
+
+  it('builds the result export on its own, not loaded with the main bundle', () => {
+    const required = loadMainBundle();
+    assert.ok(!required.some((r) => r.includes('export')), `required at load: ${required.join(', ')}`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
+    const exported = require(path.join(dist, 'export.js')) as Record<string, unknown>;
+    assert.equal(typeof exported.exportResult, 'function', 'dist/export.js does not export exportResult');
   });
 
   it('builds the hosted workspace on its own, not loaded with the main bundle', () => {

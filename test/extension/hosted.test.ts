@@ -50,4 +50,33 @@ describe('Planasonix workspace sign-in in the real extension host', function () 
       server.close();
     }
   });
+
+  it('follows a sign-in and a sign-out made in another window (a change in shared secret storage)', async () => {
+    const key = 'plnx_other_window_key_0123';
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('[]');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const config = vscode.workspace.getConfiguration('planasonix.hosted');
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await config.update('baseUrl', baseUrl, vscode.ConfigurationTarget.Global);
+    const until = async (what: () => boolean, label: string): Promise<void> => {
+      for (let i = 0; i < 100 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(what(), label);
+    };
+    try {
+      assert.equal(t.hosted.signedIn, false);
+      // Another window stores its sign-in: this one attaches the workspace without being asked.
+      await t.secrets.store('planasonix.hosted.auth', JSON.stringify({ kind: 'apiKey', key, server: baseUrl }));
+      await until(() => t.hosted.signedIn, 'this window did not follow the sign-in');
+      // The other window signs out: this one follows.
+      await t.secrets.delete('planasonix.hosted.auth');
+      await until(() => !t.hosted.signedIn, 'this window did not follow the sign-out');
+    } finally {
+      await t.secrets.delete('planasonix.hosted.auth');
+      await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+      server.close();
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { ConnectionError, errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
 import { cellText, columnKind, toGridCell, toTsv } from '../../../core/results/cells';
 import { indentJson, isJsonText } from '../../../core/results/jsonText';
-import { exportResult, type ExportFormat } from '../../../core/results/export';
+import type { ExportFormat } from '../../../core/results/export';
 import { ResultSet } from '../../../core/results/resultSet';
 import {
   isResultsToHost,
@@ -303,6 +303,8 @@ export class ResultPanel {
         await this.finished;
       }
       let reported = 0;
+      // The export and its CSV writer load on first use (dist/export.js): nothing of it at activation.
+      const { exportResult } = await import('../../../core/results/export');
       return exportResult(
         result,
         format,
