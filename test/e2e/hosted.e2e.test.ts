@@ -56,14 +56,15 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     assert.match((await page.locator('.quick-input-widget').textContent()) ?? '', new RegExp(`An API key for ${server.url.replace(/[.]/g, '\\.')}`));
     await input.fill('plnx_not_the_key_42');
     await page.keyboard.press('Enter');
-    const refused = toast(page, /did not accept the sign-in: the key or code is wrong, expired or revoked/);
+    // Said in the box, which stays open for another key: no notification is left behind.
+    const refused = page.locator('.quick-input-widget', { hasText: /did not accept the sign-in: the key or code is wrong, expired or revoked/ });
     await refused.waitFor({ timeout: 30_000 });
     assert.ok(!((await refused.textContent()) ?? '').includes('plnx_not_the_key_42'), 'the key was shown');
-    await refused.getByRole('button', { name: 'Try Again' }).click();
-    await input.waitFor();
+    assert.equal(await toast(page, /did not accept/).count(), 0);
     await input.fill(key);
     await page.keyboard.press('Enter');
     await toast(page, 'Signed in to the Planasonix workspace.').waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     const row = treeRow(page, 'Hosted sample');
     await row.waitFor({ timeout: 30_000 });
     assert.match((await row.textContent()) ?? '', /SQLite · Planasonix/);

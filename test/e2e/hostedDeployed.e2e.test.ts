@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { ReferenceServer } from '../support/referenceServer';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
 import {
+  approveDeviceSignIn,
   clearNotifications,
   contextMenu,
   editFromPalette,
@@ -73,22 +74,8 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
     const { page } = workbench();
     await showConnections(page);
     await page.getByRole('treeitem', { name: 'Planasonix workspace: Sign in to see your team’s connections.' }).waitFor({ timeout: 30_000 });
-    const opened = page.context().waitForEvent('page', { timeout: 30_000 });
-    await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace…');
-    const codeToast = toast(page, /Approve the sign-in on 127\.0\.0\.1:\d+ with the code/);
-    await codeToast.waitFor({ timeout: 30_000 });
-    const code = /code ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec((await codeToast.textContent()) ?? '')?.[1];
-    assert.ok(code);
-    const approval = await opened;
-    await approval.waitForLoadState();
     // Polls answered "pending" with HTTP 200 keep the sign-in going until the user approves.
-    await approval.waitForTimeout(1500);
-    const field = approval.locator('#code');
-    if ((await field.inputValue()) === '') await field.fill(code);
-    await approval.locator('#approve').click();
-    await approval.getByText('Approved').waitFor();
-    await approval.close();
-    await toast(page, 'Signed in to the Planasonix workspace.').waitFor({ timeout: 30_000 });
+    await approveDeviceSignIn(page, server.url, 1500);
     await treeRow(page, 'Team warehouse').waitFor({ timeout: 30_000 });
     assert.ok(server.log.filter((r) => r.path === '/api/v2/auth/device/token').length > 1, 'the first pending answer ended the sign-in');
     await assertIntact();
@@ -108,6 +95,12 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
     await grid.locator('.cell', { hasText: 'Ada Lovelace' }).first().waitFor({ timeout: 30_000 });
     await workbench().screenshot('hosted-deployed-02-preview');
     await runCommand(page, 'View: Close All Editors');
+    // The tree's Test reads the connection first and tests it with what the workspace holds ({type, params}).
+    await rowAction(treeRow(page, 'Team warehouse'), 'Test Connection');
+    await toast(page, /"Team warehouse": connected in \d+ ms/).waitFor({ timeout: 30_000 });
+    const test = server.log.find((r) => r.path === '/api/connections/test');
+    assert.ok(test, 'no test reached the workspace');
+    assert.deepEqual(Object.keys(JSON.parse(test.body) as object), ['type', 'params']);
   });
 
   it('edits it in the form (settings read, not blank), and the workspace keeps every field it had', async () => {

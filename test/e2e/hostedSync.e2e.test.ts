@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { ReferenceServer } from '../support/referenceServer';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
 import {
+  approveDeviceSignIn,
   clearNotifications,
   contextMenu,
   editFromPalette,
@@ -62,24 +63,7 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     const { page } = workbench();
     await showConnections(page);
     // The approval page opens by itself (with the code filled in), as a new browser tab.
-    const opened = page.context().waitForEvent('page', { timeout: 30_000 });
-    await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace…');
-    const codeToast = toast(page, /Approve the sign-in on 127\.0\.0\.1:\d+ with the code/);
-    await codeToast.waitFor({ timeout: 30_000 });
-    const code = /code ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec((await codeToast.textContent()) ?? '')?.[1];
-    assert.ok(code, 'the notification shows the user code');
-    const approval = await opened;
-    await approval.waitForLoadState();
-    // code-server opens a loopback link through its port proxy, without the link's path and query:
-    // the page then asks for the code, as a device-flow page does.
-    const port = new URL(server.url).port;
-    assert.ok(approval.url() === `${server.url}/device?user_code=${code}` || approval.url().endsWith(`/proxy/${port}/`), approval.url());
-    const field = approval.locator('#code');
-    if ((await field.inputValue()) === '') await field.fill(code);
-    await approval.locator('#approve').click();
-    await approval.getByText('Approved').waitFor();
-    await approval.close();
-    await toast(page, 'Signed in to the Planasonix workspace.').waitFor({ timeout: 30_000 });
+    await approveDeviceSignIn(page, server.url);
     const row = treeRow(page, 'Team warehouse');
     await row.waitFor({ timeout: 30_000 });
     assert.match((await row.textContent()) ?? '', /PostgreSQL · Planasonix/);

@@ -103,6 +103,34 @@ export async function openPlanasonixView(page: Page): Promise<void> {
     .waitFor();
 }
 
+/**
+ * Signs in by device code as a user does: the command opens the approval page by itself, the code shown
+ * in the notification is approved there (code-server opens a loopback link through its port proxy,
+ * without the link's path and query: the page then asks for the code, as a device-flow page does), and
+ * the workbench says it is signed in. `pause` waits on the page first (the server answers polls meanwhile).
+ */
+export async function approveDeviceSignIn(page: Page, serverUrl: string, pause = 0): Promise<void> {
+  const opened = page.context().waitForEvent('page', { timeout: 30_000 });
+  await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace…');
+  const codeToast = toast(page, /Approve the sign-in on 127\.0\.0\.1:\d+ with the code/);
+  await codeToast.waitFor({ timeout: 30_000 });
+  const code = /code ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec((await codeToast.textContent()) ?? '')?.[1];
+  if (!code) throw new Error('the notification shows no user code');
+  const approval = await opened;
+  await approval.waitForLoadState();
+  const port = new URL(serverUrl).port;
+  if (approval.url() !== `${serverUrl}/device?user_code=${code}` && !approval.url().endsWith(`/proxy/${port}/`)) {
+    throw new Error(`the approval page is not the workspace's: ${approval.url()}`);
+  }
+  if (pause > 0) await approval.waitForTimeout(pause);
+  const field = approval.locator('#code');
+  if ((await field.inputValue()) === '') await field.fill(code);
+  await approval.locator('#approve').click();
+  await approval.getByText('Approved').waitFor();
+  await approval.close();
+  await toast(page, 'Signed in to the Planasonix workspace.').waitFor({ timeout: 30_000 });
+}
+
 /** Edit Connection from the palette, picking by name (the tree may be refreshing under a right-click while a workspace is polled). */
 export async function editFromPalette(page: Page, name: string): Promise<void> {
   await runCommand(page, 'Planasonix: Edit Connection');

@@ -227,6 +227,38 @@ for (const profile of profiles)
       assert.equal(created.id, data[0]!.id);
     });
 
+    it('retries a listing whose body was cut off, and finds what a create whose body was cut off made', async () => {
+      await api.createConnection({ name: 'First', type: 'sqlite', config: { path: samplePath } });
+      server.faults.push({ method: 'GET', path: /^\/api\/connections$/, times: 1, cutAfter: true });
+      const lists = (): number => server.log.filter((r) => r.method === 'GET' && r.path === '/api/connections').length;
+      const before = lists();
+      assert.deepEqual(
+        (await api.listConnections()).data.map((c) => c.name),
+        ['First'],
+      );
+      assert.equal(lists() - before, 2, 'the cut answer was not asked for again');
+      server.honourIdempotencyKeys = false;
+      server.faults.push({ method: 'POST', path: /^\/api\/connections$/, times: 1, cutAfter: true });
+      const made = await api.createConnection({ name: 'Cut', type: 'sqlite', config: { path: samplePath } });
+      assert.equal(made.name, 'Cut');
+      assert.equal(server.log.filter((r) => r.method === 'POST' && r.path === '/api/connections' && r.body.includes('"Cut"')).length, 1, 'sent again');
+      assert.equal((await api.listConnections()).data.filter((c) => c.name === 'Cut').length, 1);
+    });
+
+    it("waits as a 503's Retry-After says, and reduces a gateway's HTML error page to its title", async () => {
+      server.faults.push({ method: 'GET', path: /^\/api\/connections$/, times: 1, status: 503, retryAfter: '0' });
+      assert.deepEqual((await api.listConnections()).data, []);
+      const page =
+        '<!DOCTYPE html><html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1></center><hr><center>nginx</center></body></html>';
+      server.faults.push({ method: 'GET', path: /^\/api\/connections$/, times: 10, status: 504, body: page, contentType: 'text/html' });
+      await assert.rejects(api.listConnections(), (e: unknown) => {
+        assert.ok(ConnectionError.is(e, 'unreachable'));
+        assert.match(e.message, /answered 504 Gateway Timeout: 504 Gateway Time-out\. The Planasonix service had a problem/);
+        assert.ok(!/<|nginx/.test(e.message), e.message);
+        return true;
+      });
+    });
+
     it('resolves a 409 on create by finding the twin a lost answer made, and says a name is taken otherwise', async () => {
       server.honourIdempotencyKeys = false;
       // Carried out, answer lost, every try: the client's own retries meet a taken name.

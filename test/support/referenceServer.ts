@@ -26,6 +26,10 @@ export interface Fault {
   drop?: boolean;
   /** Carry the request out, then close the socket without an answer (the client cannot know it worked). */
   dropAfter?: boolean;
+  /** Carry the request out, answer 200 and cut the body off halfway (undici reports "terminated"). */
+  cutAfter?: boolean;
+  /** The answer's Content-Type (a gateway's HTML error page), with `status` and `body`. */
+  contentType?: string;
   delayMs?: number;
 }
 
@@ -202,7 +206,10 @@ export class ReferenceServer {
         return;
       }
       if (fault.status) {
-        res.writeHead(fault.status, { 'Content-Type': 'application/json', ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}) });
+        res.writeHead(fault.status, {
+          'Content-Type': fault.contentType ?? 'application/json',
+          ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}),
+        });
         res.end(fault.body ?? JSON.stringify({ error: { code: 'injected', message: `injected ${fault.status}` } }));
         return;
       }
@@ -221,6 +228,7 @@ export class ReferenceServer {
         req.socket.destroy();
         return;
       }
+      if (fault?.cutAfter) return cut(res, answer.body);
       if (answer.body === undefined) {
         res.writeHead(answer.status ?? 204);
         res.end();
@@ -245,6 +253,7 @@ export class ReferenceServer {
       req.socket.destroy();
       return;
     }
+    if (fault?.cutAfter) return cut(res, answer.body);
     send(res, answer.status, answer.body);
   }
 
@@ -464,6 +473,14 @@ export class ReferenceServer {
 /** A connection as the server sends it: without the extension's `scope` (and whatever else is named). */
 function strip(c: object, ...also: string[]): Json {
   return Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'scope' && !also.includes(k)));
+}
+
+/** A 200 whose body stops halfway: the length promised, half of it sent, the socket closed. */
+function cut(res: http.ServerResponse, body: unknown): void {
+  const text = Buffer.from(JSON.stringify(body ?? {}));
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(text.length) });
+  res.write(text.subarray(0, Math.max(1, Math.floor(text.length / 2))));
+  setTimeout(() => res.socket?.destroy(), 20);
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

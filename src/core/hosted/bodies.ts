@@ -39,12 +39,12 @@ export function testBody(dialect: HostedDialect, request: TestConnectionRequest,
 }
 
 /** A test's answer: deployed `{success, message}`, documented `{ok, latencyMs, serverVersion, message}`. */
-export function testOutcome(o: Json): TestConnectionResponse {
+export function testOutcome(o: Json, roundTripMs: number): TestConnectionResponse {
   const ok = o.ok === true || o.success === true;
   const said = typeof o.message === 'string' && o.message !== '' ? o.message : typeof o.error === 'string' && o.error !== '' ? o.error : undefined;
   return {
     ok,
-    latencyMs: typeof o.latencyMs === 'number' ? o.latencyMs : 0,
+    latencyMs: typeof o.latencyMs === 'number' ? o.latencyMs : roundTripMs,
     ...(typeof o.serverVersion === 'string' ? { serverVersion: o.serverVersion } : {}),
     message: said ?? (ok ? 'Connection successful.' : 'The test failed, and the workspace gave no reason.'),
     ...(!ok && typeof o.errorCode === 'string' ? { errorCode: o.errorCode } : {}),

@@ -18,7 +18,7 @@ import type { WorkspacePoller } from '../../core/sync/poller';
 import type { SyncReport, WorkspaceSync } from '../../core/sync/workspaceSync';
 import { loadHosted, type HostedModule } from './load';
 import { readHostedConfig } from '../config';
-import { inputBox, msg, notify, withNotificationProgress } from '../ui/untrusted';
+import { checkedInput, msg, notify, withNotificationProgress, type Message } from '../ui/untrusted';
 
 /** The client id this extension uses in the device flow. */
 const clientId = 'plnx_cli_vscode';
@@ -184,18 +184,23 @@ export class HostedWorkspace implements vscode.Disposable {
 
   async signInWithApiKey(): Promise<void> {
     const server = this.label;
-    const key = await inputBox({
-      title: 'Sign in to your Planasonix workspace',
-      prompt: msg`An API key for ${server} (Organization › API keys in Planasonix). It is sent only there and kept in VS Code's secret storage.`.safeText,
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (!key) return;
-    try {
-      await this.useApiKey(key);
-    } catch (error) {
-      await this.signInFailed(error, () => this.signInWithApiKey());
-    }
+    // A refused key is said in the box, which stays open for another: no notification outlives a later success.
+    await checkedInput(
+      {
+        title: 'Sign in to your Planasonix workspace',
+        prompt: msg`An API key for ${server} (Organization › API keys in Planasonix). It is sent only there and kept in VS Code's secret storage.`,
+        password: true,
+      },
+      async (key) => {
+        try {
+          await this.useApiKey(key);
+          return undefined;
+        } catch (error) {
+          this.logger.warn(`Signing in to Planasonix with an API key failed: ${errorMessage(error)}`);
+          return this.refusal(error);
+        }
+      },
+    );
   }
 
   /** Signs in with an API key (kept in secret storage only) and attaches the workspace once it answers. */
@@ -255,17 +260,21 @@ export class HostedWorkspace implements vscode.Disposable {
   /** A failed sign-in in the user's words, with a way to try again (the full detail goes to the log). */
   private async signInFailed(error: unknown, again: () => Promise<void>): Promise<void> {
     this.logger.warn(`Signing in to Planasonix failed: ${errorMessage(error)}`);
-    const server = this.label;
-    const said = ConnectionError.is(error, 'auth_failed')
-      ? msg`${server} did not accept the sign-in: the key or code is wrong, expired or revoked.`
-      : ConnectionError.is(error, 'forbidden')
-        ? msg`${server} accepted the sign-in, but it may not list connections (the key lacks the connections:read scope).`
-        : ConnectionError.is(error, 'unreachable') || ConnectionError.is(error, 'timeout')
-          ? msg`${server} could not be reached. Check the address (planasonix.hosted.baseUrl) and your network.`
-          : msg`Signing in to ${server} failed: ${errorMessage(error)}`;
-    const choice = await notify.error(said, {}, 'Try Again', 'Show Log');
+    const choice = await notify.error(this.refusal(error), {}, 'Try Again', 'Show Log');
     if (choice === 'Try Again') await again();
     if (choice === 'Show Log') await vscode.commands.executeCommand('planasonix.showLog');
+  }
+
+  /** Why a sign-in did not work, in the user's words, naming the server. */
+  private refusal(error: unknown): Message {
+    const server = this.label;
+    if (ConnectionError.is(error, 'auth_failed')) return msg`${server} did not accept the sign-in: the key or code is wrong, expired or revoked.`;
+    if (ConnectionError.is(error, 'forbidden'))
+      return msg`${server} accepted the sign-in, but it may not list connections (the key lacks the connections:read scope).`;
+    if (ConnectionError.is(error, 'unreachable') || ConnectionError.is(error, 'timeout'))
+      return msg`${server} could not be reached. Check the address (planasonix.hosted.baseUrl) and your network.`;
+    if (ConnectionError.is(error, 'invalid_config')) return msg`${errorMessage(error)}`;
+    return msg`Signing in to ${server} failed: ${errorMessage(error)}`;
   }
 
   async signOut(): Promise<void> {

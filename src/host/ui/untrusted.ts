@@ -86,6 +86,45 @@ export function inputBox(o: vscode.InputBoxOptions): Thenable<string | undefined
   return vscode.window.showInputBox(o);
 }
 
+/**
+ * An input box that stays open while what was typed is checked, and shows why it was refused in place
+ * (no notification that outlives a later success). Its prompt and messages are Messages.
+ */
+export function checkedInput(
+  o: { title: string; prompt: Message; password?: boolean },
+  check: (value: string) => Promise<Message | undefined>,
+): Promise<boolean> {
+  const box = vscode.window.createInputBox();
+  box.title = o.title;
+  box.prompt = o.prompt.safeText;
+  box.password = o.password === true;
+  box.ignoreFocusOut = true;
+  return new Promise<boolean>((resolve) => {
+    let accepted = false;
+    box.onDidChangeValue(() => (box.validationMessage = undefined));
+    box.onDidAccept(async () => {
+      const value = box.value.trim();
+      if (value === '' || box.busy) return;
+      box.busy = true;
+      box.enabled = false;
+      const refused = await check(value).catch((error: unknown) => msg`${error instanceof Error ? error.message : String(error)}`);
+      box.busy = false;
+      box.enabled = true;
+      if (refused) {
+        box.validationMessage = { message: refused.safeText, severity: vscode.InputBoxValidationSeverity.Error };
+        return;
+      }
+      accepted = true;
+      box.hide();
+    });
+    box.onDidHide(() => {
+      box.dispose();
+      resolve(accepted);
+    });
+    box.show();
+  });
+}
+
 /** A progress notification whose title is a Message (its title renders links like any notification). */
 export function withNotificationProgress<R>(
   title: Message,
