@@ -14,7 +14,7 @@ import { dialectOfList, dialectOfRecord, differences, mergedRecord, type FieldRo
 const roles = connectorRoles(new ConnectorRegistry());
 const role: FieldRole = (type, field) => (roles.isSecretField(type, field) ? 'secret' : roles.isSettingField(type, field) ? 'setting' : undefined);
 
-type Handler = (method: string, path: string, body: unknown) => Response | Error;
+type Handler = (method: string, path: string, body: unknown, query: URLSearchParams) => Response | Error;
 
 /** A scripted workspace: each request is answered by the handler; every request is kept. */
 function workspace(handler: Handler) {
@@ -23,7 +23,7 @@ function workspace(handler: Handler) {
     const u = new URL(String(url));
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     sent.push({ method: init?.method ?? 'GET', path: u.pathname + u.search, body });
-    const answer = handler(init?.method ?? 'GET', u.pathname, body);
+    const answer = handler(init?.method ?? 'GET', u.pathname, body, u.searchParams);
     if (answer instanceof Error) throw answer;
     return answer;
   }) as typeof fetch;
@@ -442,5 +442,31 @@ describe('hosted sign-in: bound to the server it was made with', () => {
     assert.deepEqual(sent, [], 'something was sent to the other address');
     settings.baseUrl = 'https://api.example.test';
     assert.equal(await session.token(), 'at1');
+  });
+});
+
+describe('hosted previews: cut or whole, said right where the workspace does not say', () => {
+  it('asks a deployed workspace for one row more than shown: a table of exactly the limit is whole, one row more is cut', async () => {
+    for (const [n, truncated] of [
+      [10, false],
+      [11, true],
+      [3, false],
+    ] as const) {
+      const limits: number[] = [];
+      const { api } = workspace((_method, path, body, query) => {
+        if (path === '/api/connections') return json(200, null);
+        const limit = path.endsWith('/preview') ? Number(query.get('limit')) : (body as { limit: number }).limit;
+        limits.push(limit);
+        const rows = Array.from({ length: Math.min(n, limit) }, (_, i) => ({ id: i }));
+        return json(200, path.endsWith('/preview') ? { columns: ['id'], rows } : { success: true, columns: ['id'], rows });
+      });
+      const preview = await api.preview('c', { table: 't', limit: 10 });
+      assert.equal(preview.rows.length, Math.min(n, 10), `${n} rows`);
+      assert.equal(preview.truncated, truncated, `${n} rows`);
+      const query = await api.testQuery({ connectionId: 'c', sql: 'SELECT 1', limit: 10 });
+      assert.equal(query.rows.length, Math.min(n, 10));
+      assert.equal(query.truncated === true, truncated, `${n} rows (test query)`);
+      assert.deepEqual(limits, [11, 11], 'one row more was asked for');
+    }
   });
 });

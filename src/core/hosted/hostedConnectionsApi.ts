@@ -256,25 +256,27 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async preview(id: string, query: PreviewQuery, options: RequestOptions = {}): Promise<PreviewResponse> {
+    // A workspace that does not say whether it cut the rows (the deployed one) is asked for one more:
+    // whether it came says whether there were more.
+    const probe = query.limit !== undefined && (await this.dialect()) === 'deployed';
     const params = {
       schema: query.schema,
       table: query.table,
       catalog: query.catalog,
-      limit: query.limit,
+      limit: probe ? query.limit! + 1 : query.limit,
       ...(query.orderBy ? { orderBy: query.orderBy.column, direction: query.orderBy.direction } : {}),
     };
     const r = result(await this.http.request('GET', `/api/connections/${enc(id)}/preview`, { query: params, signal: options.signal, values: true }));
     const failed = failureIn(r.o);
     if (failed) throw failed;
-    const limit = typeof r.o.limit === 'number' ? r.o.limit : query.limit;
-    // An answer that does not say whether it was cut is cut when it filled the limit.
-    const truncated = typeof r.o.truncated === 'boolean' ? r.o.truncated : limit !== undefined && r.rows.length >= limit;
+    const limit = query.limit ?? (typeof r.o.limit === 'number' ? r.o.limit : undefined);
+    const truncated = typeof r.o.truncated === 'boolean' ? r.o.truncated : limit !== undefined && r.rows.length > limit;
     return {
       columns: r.columns,
-      rows: r.rows,
+      rows: limit !== undefined ? r.rows.slice(0, limit) : r.rows,
       ...(r.columnTypes ? { columnTypes: r.columnTypes } : {}),
       truncated,
-      ...(typeof r.o.limit === 'number' ? { limit: r.o.limit } : {}),
+      ...(limit !== undefined ? { limit } : {}),
     };
   }
 
@@ -301,10 +303,12 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
+    // As for a preview: one row more from a workspace that does not say whether it cut the result.
+    const probe = request.limit !== undefined && (await this.dialect()) === 'deployed';
     const body = {
       connectionId: request.connectionId,
       sql: request.sql,
-      ...(request.limit !== undefined ? { limit: request.limit } : {}),
+      ...(request.limit !== undefined ? { limit: probe ? request.limit + 1 : request.limit } : {}),
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
       ...(request.catalog ? { catalog: request.catalog } : {}),
       ...(request.schema ? { schema: request.schema } : {}),
