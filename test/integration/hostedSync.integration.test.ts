@@ -287,6 +287,29 @@ for (const profile of profiles)
       assert.deepEqual((await w.sync.syncAll()).pulled, []);
     });
 
+    if (profile === 'deployed')
+      it('keeps a setting the workspace does not keep when it pulls a change, and announces no new target for it', async () => {
+        const local = await w.local.save({ name: 'Warehouse', type: 'postgres', config: { ...pgConfig, connectTimeoutSeconds: 30 } }, { password });
+        const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
+        // Its web app rewrites the record with the settings it knows only (no timeout, no TLS mode), and a new name.
+        const record = w.server.deployed.records.get(remoteId)!;
+        const params = record.params as Record<string, string>;
+        w.server.deployed.records.set(remoteId, {
+          ...record,
+          name: 'Warehouse (web)',
+          params: { host: params.host!, port: params.port!, user: params.user!, database: params.database!, password },
+        });
+        const report = await w.sync.syncAll();
+        assert.deepEqual(
+          report.pulled.map((p) => [p.name, p.targetChanged]),
+          [['Warehouse (web)', false]],
+        );
+        const after = await w.local.api.getConnection(local.id);
+        assert.equal(after.config.connectTimeoutSeconds, 30, 'a setting the workspace does not keep was reset here');
+        assert.equal(after.config.sslMode, 'disable');
+        assert.deepEqual(await w.local.api.targetChanges!(local.id), []);
+      });
+
     it('pushes a local edit as a whole record: nothing the workspace holds is erased', async () => {
       const local = await localPg(w);
       const remoteId = (await w.sync.publish(local.id)).link!.remoteId;

@@ -46,3 +46,20 @@ describe('sync: the decision for one linked connection, every combination', () =
     }
   });
 });
+
+describe('sync: only what the workspace sent is compared', () => {
+  it('takes a setting the workspace does not keep for no change: a rename is pulled, no new target announced', () => {
+    const mine: Side = { ...base, config: { ...base.config, connectTimeoutSeconds: 30, sslMode: 'require' }, updatedAt: 'L0' };
+    const theirs: Side = { ...base, name: 'Warehouse (prod)', updatedAt: 'R1' }; // no timeout, no TLS setting kept there
+    assert.deepEqual(decide(mine, theirs, last), { kind: 'pull', targetChanged: false });
+    // Touched there without a difference in what it sent: nothing to do.
+    assert.deepEqual(decide(mine, { ...base, updatedAt: 'R1' }, last), { kind: 'none' });
+    // A setting it does send still moves the target.
+    assert.deepEqual(decide(mine, { ...base, config: { ...base.config, sslMode: 'disable' }, updatedAt: 'R1' }, last), { kind: 'pull', targetChanged: true });
+  });
+
+  it('pushes a setting added here that the workspace does not have yet', () => {
+    const mine: Side = { ...base, config: { ...base.config, connectTimeoutSeconds: 30 }, updatedAt: 'L1' };
+    assert.deepEqual(decide(mine, { ...base, updatedAt: 'R0' }, last), { kind: 'push' });
+  });
+});

@@ -34,10 +34,18 @@ export type SyncAction =
 /** Settings that say where a connection's secret goes: a change to any of them needs the user's word. */
 const targetKeys = ['host', 'port', 'user', 'username', 'database', 'sslMode', 'sslCaFile', 'account', 'endpoint', 'region', 'path', 'httpPath'];
 
-/** Whether the workspace side points the connection at another server (or user, or TLS setting). */
+/**
+ * Whether the workspace side points the connection at another server (or user, or TLS setting). Only
+ * what the workspace sent counts: a setting it does not keep is not a change (it never moves a target).
+ */
 export function targetChanged(local: NonNullable<Side>, remote: NonNullable<Side>): boolean {
   if (local.type !== remote.type) return true;
-  return targetKeys.some((k) => (local.config[k] ?? null) !== (remote.config[k] ?? null));
+  return targetKeys.some((k) => k in remote.config && (local.config[k] ?? null) !== (remote.config[k] ?? null));
+}
+
+/** Whether the workspace's side says anything else than this machine's, on what the workspace sent. */
+function differsOnRemote(local: NonNullable<Side>, remote: NonNullable<Side>): boolean {
+  return local.name !== remote.name || local.type !== remote.type || Object.keys(remote.config).some((k) => local.config[k] !== remote.config[k]);
 }
 
 function sameContent(a: NonNullable<Side>, b: NonNullable<Side>): boolean {
@@ -52,7 +60,8 @@ export function decide(local: Side, remote: Side, last: LastSync): SyncAction {
   if (!remote) return { kind: 'askDeleteLocal', localChanged };
   if (!local) return { kind: 'askDeleteRemote', remoteChanged };
   if (localChanged && remoteChanged) return sameContent(local, remote) ? { kind: 'none' } : { kind: 'conflict' };
-  if (remoteChanged) return sameContent(local, remote) ? { kind: 'none' } : { kind: 'pull', targetChanged: targetChanged(local, remote) };
+  // A change on the workspace's side is what it sent: a setting it does not keep leaves this machine's as it is.
+  if (remoteChanged) return differsOnRemote(local, remote) ? { kind: 'pull', targetChanged: targetChanged(local, remote) } : { kind: 'none' };
   if (localChanged) return sameContent(local, remote) ? { kind: 'none' } : { kind: 'push' };
   return { kind: 'none' };
 }

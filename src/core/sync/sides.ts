@@ -85,6 +85,8 @@ export class SyncSides {
       );
     }
     const name = checkName(remote.name);
+    // What the workspace sent replaces this machine's; settings it does not keep stay as they are here.
+    const config = normalizeConfig(this.deps.registry.spec(record.type), { ...record.config, ...remote.config });
     const now = this.now();
     await this.deps.store.mutate((records) => {
       const index = this.current(records, record);
@@ -97,7 +99,7 @@ export class SyncSides {
       records[index] = {
         ...records[index]!,
         name,
-        config: remote.config,
+        config,
         updatedAt: now,
         link: { ...link, localUpdatedAt: now, remoteUpdatedAt: remote.version, syncedAt: now, waiting: undefined },
       };
@@ -137,8 +139,11 @@ export class SyncSides {
     const spec = this.deps.registry.find(c.type);
     const known = spec ? new Set(spec.fields.filter((f) => !f.secret).map((f) => f.name)) : undefined;
     const config = Object.fromEntries(Object.entries(c.config).filter(([k]) => known?.has(k) ?? false));
+    // Checked and typed as this machine keeps them ("5432" is 5432), but only what the workspace sent:
+    // a connector default here is not a setting there, and a setting it does not keep is not a change.
     const normalized = spec ? normalizeConfig(spec, config) : config;
-    return { name: c.name, type: c.type, config: normalized, version: c.updatedAt ?? contentHash(c.name, c.type, normalized) };
+    const sent = Object.fromEntries(Object.entries(normalized).filter(([k]) => k in config));
+    return { name: c.name, type: c.type, config: sent, version: c.updatedAt ?? contentHash(c.name, c.type, sent) };
   }
 
   localVersion(record: StoredConnection): Version {
