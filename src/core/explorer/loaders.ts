@@ -137,7 +137,13 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry,
   }));
   // This machine's connections first, then the team's: the two are never mixed in one alphabet.
   const ordered = [...data.filter((c) => c.scope !== 'hosted'), ...data.filter((c) => c.scope === 'hosted')];
+  // The view always has the workspace's node, so VS Code's empty-view welcome never shows: say it here.
+  const noneHere = ordered.every((c) => c.scope === 'hosted') && !(meta.unavailable ?? []).some((u) => u.scope === 'user');
+  const addOne: MessageNode[] = noneHere
+    ? [{ kind: 'message', id: 'empty:user', severity: 'empty', text: 'No connections on this machine yet: Add Connection…' }]
+    : [];
   return [
+    ...addOne,
     ...problems,
     ...ordered.map((connection): ConnectionNode => {
       const spec = registry.find(connection.type);

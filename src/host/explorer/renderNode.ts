@@ -89,7 +89,10 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'warning' : 'info');
       item.tooltip = shown(node.detail ?? node.text);
       item.contextValue = `message.${node.severity}`;
-      if (node.errorCode === 'auth_failed' && node.id === 'unavailable:hosted') {
+      if (node.id === 'empty:user') {
+        item.command = { command: 'planasonix.connections.add', title: 'Add Connection', arguments: [] };
+        item.iconPath = new vscode.ThemeIcon('add');
+      } else if (node.errorCode === 'auth_failed' && node.id === 'unavailable:hosted') {
         item.command = { command: 'planasonix.hosted.signIn', title: 'Sign In', arguments: [] };
         item.iconPath = new vscode.ThemeIcon('account');
       } else if (node.errorCode === 'target_changed') {
