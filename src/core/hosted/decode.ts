@@ -43,9 +43,10 @@ export function unwrapList(body: unknown): ListPage {
   const page = meta && isObject(meta.page) ? meta.page : undefined;
   const cursor = page && typeof page.cursor === 'string' && page.cursor !== '' ? page.cursor : undefined;
   const total = meta && typeof meta.total === 'number' ? meta.total : undefined;
-  // One pass (a page of a large workspace is decoded on every poll).
-  const items: Json[] = [];
-  for (const v of array) if (isObject(v)) items.push(isObject(v.attributes) ? flatten(v) : v);
+  // A page of a large workspace is decoded on every poll: one that is all plain objects is used as it is.
+  const plain = (array as unknown[]).every((v) => isObject(v) && v.attributes === undefined);
+  const items: Json[] = plain ? (array as Json[]) : [];
+  if (!plain) for (const v of array) if (isObject(v)) items.push(isObject(v.attributes) ? flatten(v) : v);
   return { items, ...(cursor ? { cursor } : {}), ...(total !== undefined ? { total } : {}) };
 }
 
@@ -55,8 +56,6 @@ function flatten(item: Json): Json {
   return { ...(attributes as Json), ...rest };
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 /** The settings of every summary: none, and never written (a listed connection is read before it is edited). */
 const noSettings: Readonly<ConnectionConfig> = Object.freeze({});
 
@@ -65,30 +64,64 @@ const noSettings: Readonly<ConnectionConfig> = Object.freeze({});
  * dropped. One without settings (`config`/`params` absent, as every list item) is a summary.
  */
 export function toConnection(raw: Json, isSecretField: (type: string, field: string) => boolean): Connection {
-  const id = str(raw.id);
-  const name = str(raw.name);
-  const type = str(raw.type);
-  if (!id || !name || !type) throw badResponse('a connection with an id, a name and a type');
-  const source = isObject(raw.config) ? raw.config : isObject(raw.params) ? raw.params : undefined;
-  const config: ConnectionConfig = source ? {} : (noSettings as ConnectionConfig);
+  // One pass over the fields the item has (a listing of 10,000 is decoded on every poll: a lookup of each
+  // spelling a field might have costs more than reading the few it has).
+  let id: unknown, name: unknown, type: unknown, category: unknown, credentialId: unknown, createdAt: unknown, updatedAt: unknown;
+  let source: Json | undefined;
+  for (const k in raw) {
+    if (!Object.prototype.hasOwnProperty.call(raw, k)) continue;
+    const v = raw[k];
+    switch (k) {
+      case 'id':
+        id = v;
+        break;
+      case 'name':
+        name = v;
+        break;
+      case 'type':
+        type = v;
+        break;
+      case 'category':
+        category = v;
+        break;
+      case 'credentialId':
+      case 'credential_id':
+        credentialId ??= v;
+        break;
+      case 'createdAt':
+      case 'created_at':
+        createdAt ??= v;
+        break;
+      case 'updatedAt':
+      case 'updated_at':
+        updatedAt ??= v;
+        break;
+      case 'config':
+      case 'params':
+        if (isObject(v) && (source === undefined || k === 'config')) source = v;
+        break;
+    }
+  }
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof type !== 'string' || !id || !name || !type) {
+    throw badResponse('a connection with an id, a name and a type');
+  }
+  let connection: Connection;
   if (source) {
+    const config: ConnectionConfig = {};
     for (const k in source) {
       if (!Object.prototype.hasOwnProperty.call(source, k)) continue;
       const v = source[k];
       // The deployed back end may put secrets inline in params: they are never kept or shown here.
       if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k)) config[k] = v as ConfigValue;
     }
+    connection = { id, name, type, config, scope: 'hosted' };
+  } else {
+    connection = { id, name, type, config: noSettings as ConnectionConfig, scope: 'hosted', summary: true };
   }
-  // Built field by field (a list of 10,000 is decoded on every poll).
-  const connection: Connection = { id, name, type, config, scope: 'hosted' };
-  const credentialId = str(raw.credentialId) ?? str(raw.credential_id);
-  const createdAt = str(raw.createdAt) ?? str(raw.created_at);
-  const updatedAt = str(raw.updatedAt) ?? str(raw.updated_at);
-  if (!source) connection.summary = true;
-  if (typeof raw.category === 'string' && raw.category !== '') connection.category = raw.category;
-  if (credentialId) connection.credentialId = credentialId;
-  if (createdAt) connection.createdAt = createdAt;
-  if (updatedAt) connection.updatedAt = updatedAt;
+  if (typeof category === 'string' && category !== '') connection.category = category;
+  if (typeof credentialId === 'string' && credentialId !== '') connection.credentialId = credentialId;
+  if (typeof createdAt === 'string' && createdAt !== '') connection.createdAt = createdAt;
+  if (typeof updatedAt === 'string' && updatedAt !== '') connection.updatedAt = updatedAt;
   return connection;
 }
 
