@@ -383,6 +383,24 @@ describe('hosted sign-in against the reference server: device flow, refresh with
     assert.ok(polls > 1, `the first pending answer ended the sign-in (${polls} polls)`);
   });
 
+  it('says why a sign-in ends when the answer to its renewal was lost (the server takes each renewal once)', async () => {
+    const settings = { baseUrl: server.url };
+    const device = new DeviceFlow(settings, 'plnx_cli_vscode');
+    const start = await device.start();
+    server.decide(start.userCode);
+    const vault = new MemorySecretVault();
+    const session = new HostedSession(vault, settings);
+    await session.signedInWith(await device.complete({ ...start, interval: 0 }));
+    const api = new HostedConnectionsApi(new HostedHttp(settings, session), roles);
+    server.revokeAccessTokens();
+    server.faults.push({ path: /^\/api\/auth\/refresh$/, times: 1, dropAfter: true });
+    await assert.rejects(api.listConnections(), (e: unknown) => ConnectionError.is(e, 'auth_failed') && /answer to the renewal was lost/.test(e.message));
+    const renewals = server.log.filter((r) => r.path === '/api/auth/refresh');
+    assert.equal(renewals.length, 2, 'tried once more with the same key');
+    assert.equal(new Set(renewals.map((r) => r.headers['idempotency-key'])).size, 1);
+    assert.equal(vault.entries.size, 0, 'a dead sign-in was left behind');
+  });
+
   it('ends a sign-in the user denies', async () => {
     const device = new DeviceFlow({ baseUrl: server.url }, 'plnx_cli_vscode');
     const start = await device.start();

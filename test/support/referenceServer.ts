@@ -215,7 +215,7 @@ export class ReferenceServer {
       }
     }
     if (path.startsWith('/api/v2/auth/') || path === '/api/auth/refresh' || path === '/device' || path === '/') {
-      return this.auth(method, path, url.searchParams, body, res);
+      return this.auth(method, path, url.searchParams, body, res, fault?.dropAfter === true);
     }
     if (this.keys.size > 0) {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -391,7 +391,7 @@ export class ReferenceServer {
     return { accessToken, refreshToken, expiresIn: this.accessTokenSeconds, tokenType: 'Bearer' };
   }
 
-  private auth(method: string, path: string, q: URLSearchParams, raw: string, res: http.ServerResponse): void {
+  private auth(method: string, path: string, q: URLSearchParams, raw: string, res: http.ServerResponse, dropAfter = false): void {
     const body = (raw ? JSON.parse(raw) : {}) as Json;
     if (method === 'POST' && path === '/api/v2/auth/device') {
       const deviceCode = `dev_${Math.random().toString(36).slice(2)}`;
@@ -431,7 +431,10 @@ export class ReferenceServer {
       const token = String(body.refreshToken);
       if (!this.refreshTokens.has(token)) return send(res, 401, { error: { code: 'invalid_refresh_token', message: 'The refresh token is not valid.' } });
       this.refreshTokens.delete(token); // rotation: each refresh token is good once
-      return send(res, 200, this.issue());
+      const issued = this.issue();
+      // Renewed, but the answer never reaches the client.
+      if (dropAfter) return void res.socket?.destroy();
+      return send(res, 200, issued);
     }
     if (method === 'GET' && (path === '/device' || path === '/')) {
       // The approval page a user opens from VS Code: the code (filled in from the link, or typed) and one

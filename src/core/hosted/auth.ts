@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConnectionError } from '../errors';
 import { hostedAuthKey } from './keys';
 import type { SecretVault } from '../ports';
@@ -243,9 +244,26 @@ export class HostedSession implements TokenSource {
       // Another window refreshed while this one waited: its tokens are the ones to use.
       if (refused !== undefined && auth.tokens.accessToken !== refused && !this.expiring(auth.tokens)) return true;
       if (!auth.tokens.refreshToken) return false;
+      // Tried again by hand after an answer that may have been lost, with the same idempotency key (a
+      // server that honours it answers the first renewal again), so the user can be told what happened.
+      const http = new HostedHttp({ ...settings, maxRetries: 0 }, noToken, this.deps);
+      const key = randomUUID();
+      const ask = (): Promise<unknown> =>
+        http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken }, idempotencyKey: key, mayRepeat: false });
+      let lost = false;
       try {
-        const http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, this.deps);
-        const body = await http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken } });
+        let body: unknown;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            body = await ask();
+            break;
+          } catch (error) {
+            const again = ConnectionError.is(error) && (error.details?.ambiguous === true || error.code === 'rate_limited') && attempt < 2;
+            if (!again) throw error;
+            lost ||= error.details?.ambiguous === true;
+            await http.pause(attempt);
+          }
+        }
         const next = toTokens(body, this.now());
         // A server that does not rotate keeps the old refresh token valid.
         await this.signedInWith({ ...next, refreshToken: next.refreshToken ?? auth.tokens.refreshToken }, auth.account);
@@ -258,6 +276,13 @@ export class HostedSession implements TokenSource {
           if (now?.kind === 'session' && now.tokens.refreshToken !== auth.tokens.refreshToken) return true;
           // The refresh token is no good any more: the user signs in again.
           await this.signOut();
+          if (lost) {
+            // The server renewed the sign-in but its answer never arrived, and it takes each renewal token once.
+            throw new ConnectionError(
+              'auth_failed',
+              'Your Planasonix sign-in could not be renewed: the answer to the renewal was lost on the way, and the server accepts a renewal only once. Sign in again.',
+            );
+          }
           return false;
         }
         throw error;
