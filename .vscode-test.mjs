@@ -20,6 +20,9 @@ export default defineConfig({
     reporter: process.env.PLANASONIX_EXTHOST_FILES ? 'spec' : path.join(root, 'test', 'support', 'totalsReporter.cjs'),
   },
   env: {
+    // Only a test host gets the extension's internals from activate(): in a user's VS Code every other
+    // extension could read them (and its secret storage) through the exports.
+    PLANASONIX_TEST_API: '1',
     PLANASONIX_TOTALS_FILE: process.env.PLANASONIX_TOTALS_FILE ?? '',
     PLANASONIX_TIER: 'extension-host',
     PLANASONIX_BENCH_OUT: process.env.PLANASONIX_BENCH_OUT ?? '',

@@ -60,8 +60,12 @@ export interface PlanasonixTestApi {
 
 let shutdown: (() => Promise<void>) | undefined;
 
-/** Composition root: build the services, register them, return. Nothing here loads a driver. */
-export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
+/**
+ * Composition root: build the services, register them, return. Nothing here loads a driver. What it
+ * returns is the extension's exports, which every other extension can read: the internals (secret
+ * storage among them) are returned only to a test host, which sets PLANASONIX_TEST_API.
+ */
+export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | undefined {
   const started = performance.now();
   const channel = vscode.window.createOutputChannel('Planasonix Connections', { log: true });
   const logger = new OutputLogger(channel);
@@ -224,6 +228,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi {
     await api.dispose();
     await removeSpoolFolder();
   };
+  if (process.env.PLANASONIX_TEST_API !== '1') return undefined;
   return {
     api,
     credentials,
