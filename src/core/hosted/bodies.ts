@@ -1,5 +1,7 @@
 import type { CreateConnectionRequest, TestConnectionRequest, TestConnectionResponse, UpdateConnectionRequest } from '../api/types';
 import { ConnectionError } from '../errors';
+import { badResponse, unwrapOne } from './decode';
+import type { HostedHttp } from './httpClient';
 import { asParams, mergedRecord, type FieldRole, type HostedDialect, type Json } from './records';
 
 /** What each dialect's endpoints take and answer, as pure functions of what the client knows. */
@@ -49,4 +51,33 @@ export function testOutcome(o: Json, roundTripMs: number): TestConnectionRespons
     message: said ?? (ok ? 'Connection successful.' : 'The test failed, and the workspace gave no reason.'),
     ...(!ok && typeof o.errorCode === 'string' ? { errorCode: o.errorCode } : {}),
   };
+}
+
+/**
+ * POSTs a create at most once per try, whatever the server does with the idempotency key: after an
+ * answer that may have been lost (dropped, timed out, 5xx, cut off) or a 409, the workspace is asked for
+ * what the create made (`twin`: its name, type and settings) before trying again. Resolves with the id.
+ */
+export async function createOnce(http: HostedHttp, body: Json, name: string, key: string, twin: () => Promise<string | undefined>): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const answer = unwrapOne(await http.request('POST', '/api/connections', { body, idempotencyKey: key, mayRepeat: false }));
+      if (typeof answer.id !== 'string') throw badResponse('the created connection with its id');
+      return answer.id;
+    } catch (error) {
+      const ambiguous = ConnectionError.is(error) && error.details?.ambiguous === true;
+      const conflict = ConnectionError.is(error, 'conflict');
+      if (!ambiguous && !conflict) throw error;
+      const made = await twin().catch(() => undefined);
+      if (made) return made;
+      if (conflict) {
+        throw new ConnectionError('name_taken', `Your Planasonix workspace already has a connection named "${name}"; choose another name.`, {
+          field: 'name',
+          ...(error.details?.serverCode ? { serverCode: error.details.serverCode } : {}),
+        });
+      }
+      if (attempt >= 3) throw error;
+      await http.pause(attempt);
+    }
+  }
 }

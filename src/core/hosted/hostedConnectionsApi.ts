@@ -37,7 +37,7 @@ import { ConnectionError } from '../errors';
 import { Emitter } from '../events';
 import { catalogsWithSchemas, columns, failureIn, files, names, objectOf, result, tables } from './browse';
 import { badResponse, toConnection, unwrapList, unwrapOne } from './decode';
-import { createBody, testBody, testOutcome, updateBody } from './bodies';
+import { createBody, createOnce, testBody, testOutcome, updateBody } from './bodies';
 import { dialectOfList, dialectOfRecord, differences, isObject, notKept, settingsOf, type FieldRole, type HostedDialect, type Json } from './records';
 import type { HostedHttp } from './httpClient';
 
@@ -124,42 +124,12 @@ export class HostedConnectionsApi implements ConnectionsApi {
 
   async createConnection(request: CreateConnectionRequest, options: WriteOptions = {}): Promise<Connection> {
     const body = createBody(await this.dialect(), request, request.category ?? this.options.categoryOf?.(request.type) ?? 'source');
-    const id = await this.createOnce(body, request, options.idempotencyKey);
+    const id = await createOnce(this.http, body, request.name, options.idempotencyKey ?? randomUUID(), () => this.twin(body, request));
     const back = await this.read(id);
     this.changed.fire();
     const diffs = differences(body, back, this.role);
     if (diffs.length > 0) throw notKept('settings', request.name, diffs);
     return this.connection(back);
-  }
-
-  /**
-   * POSTs a create at most once per try, whatever the server does with the idempotency key: after an
-   * answer that may have been lost (dropped, timed out, 5xx) or a 409, the workspace is asked for what
-   * the create made (its name, type and settings) before trying again.
-   */
-  private async createOnce(body: Json, request: CreateConnectionRequest, idempotencyKey?: string): Promise<string> {
-    const key = idempotencyKey ?? randomUUID();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const answer = unwrapOne(await this.http.request('POST', '/api/connections', { body, idempotencyKey: key, mayRepeat: false }));
-        if (typeof answer.id !== 'string') throw badResponse('the created connection with its id');
-        return answer.id;
-      } catch (error) {
-        const ambiguous = ConnectionError.is(error) && error.details?.ambiguous === true;
-        const conflict = ConnectionError.is(error, 'conflict');
-        if (!ambiguous && !conflict) throw error;
-        const twin = await this.twin(body, request).catch(() => undefined);
-        if (twin) return twin;
-        if (conflict) {
-          throw new ConnectionError('name_taken', `Your Planasonix workspace already has a connection named "${request.name}"; choose another name.`, {
-            field: 'name',
-            ...(error.details?.serverCode ? { serverCode: error.details.serverCode } : {}),
-          });
-        }
-        if (attempt >= 3) throw error;
-        await this.http.pause(attempt);
-      }
-    }
   }
 
   /** The connection a create made, if it made one: same name and type, and every setting as sent. */

@@ -17,8 +17,9 @@ import type { KeyValueStore } from '../../core/sync/journal';
 import type { WorkspacePoller } from '../../core/sync/poller';
 import type { SyncReport, WorkspaceSync } from '../../core/sync/workspaceSync';
 import { loadHosted, type HostedModule } from './load';
+import { refusal } from './signInMessages';
 import { readHostedConfig } from '../config';
-import { checkedInput, msg, notify, withNotificationProgress, type Message } from '../ui/untrusted';
+import { checkedInput, msg, notify, withNotificationProgress } from '../ui/untrusted';
 
 /** The client id this extension uses in the device flow. */
 const clientId = 'plnx_cli_vscode';
@@ -197,7 +198,7 @@ export class HostedWorkspace implements vscode.Disposable {
           return undefined;
         } catch (error) {
           this.logger.warn(`Signing in to Planasonix with an API key failed: ${errorMessage(error)}`);
-          return this.refusal(error);
+          return refusal(this.label, error);
         }
       },
     );
@@ -260,21 +261,9 @@ export class HostedWorkspace implements vscode.Disposable {
   /** A failed sign-in in the user's words, with a way to try again (the full detail goes to the log). */
   private async signInFailed(error: unknown, again: () => Promise<void>): Promise<void> {
     this.logger.warn(`Signing in to Planasonix failed: ${errorMessage(error)}`);
-    const choice = await notify.error(this.refusal(error), {}, 'Try Again', 'Show Log');
+    const choice = await notify.error(refusal(this.label, error), {}, 'Try Again', 'Show Log');
     if (choice === 'Try Again') await again();
     if (choice === 'Show Log') await vscode.commands.executeCommand('planasonix.showLog');
-  }
-
-  /** Why a sign-in did not work, in the user's words, naming the server. */
-  private refusal(error: unknown): Message {
-    const server = this.label;
-    if (ConnectionError.is(error, 'auth_failed')) return msg`${server} did not accept the sign-in: the key or code is wrong, expired or revoked.`;
-    if (ConnectionError.is(error, 'forbidden'))
-      return msg`${server} accepted the sign-in, but it may not list connections (the key lacks the connections:read scope).`;
-    if (ConnectionError.is(error, 'unreachable') || ConnectionError.is(error, 'timeout'))
-      return msg`${server} could not be reached. Check the address (planasonix.hosted.baseUrl) and your network.`;
-    if (ConnectionError.is(error, 'invalid_config')) return msg`${errorMessage(error)}`;
-    return msg`Signing in to ${server} failed: ${errorMessage(error)}`;
   }
 
   async signOut(): Promise<void> {
