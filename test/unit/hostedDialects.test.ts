@@ -152,6 +152,31 @@ describe('hosted dialects: the client against a scripted deployed workspace', ()
     );
   });
 
+  it('says so when a create is answered but its settings and credential link were dropped (never "published")', async () => {
+    const kept: Record<string, unknown>[] = [];
+    const { api } = workspace((method, path, body) => {
+      if (method === 'GET' && path === '/api/connections') return json(200, { data: [], meta: { total: 0 } });
+      if (method === 'POST') {
+        // A back end that takes only what it knows: the name and type, nothing of config or credentialId.
+        const b = body as Record<string, unknown>;
+        kept.push({ id: 'conn_7', name: b.name, type: b.type });
+        return json(201, kept[0]);
+      }
+      if (method === 'GET' && path === '/api/connections/conn_7') return json(200, kept[0]);
+      return json(404, { error: 'not found' });
+    });
+    await assert.rejects(
+      api.createConnection({ name: 'Orders', type: 'postgres', config: { host: 'db', port: 5432 }, credentialId: 'cred_1' }),
+      (e: unknown) => {
+        assert.ok(ConnectionError.is(e));
+        assert.match(e.message, /did not keep the settings of "Orders"/);
+        assert.match(e.message, /credentialId \(sent cred_1, kept \(none\)\)/);
+        assert.match(e.message, /host \(sent db, kept \(none\)\)/);
+        return true;
+      },
+    );
+  });
+
   it('creates in the deployed shape: category from the connector, every value as text, the secret inline', async () => {
     const made: Record<string, unknown>[] = [];
     const { api } = workspace((method, path, body) => {
