@@ -50,8 +50,11 @@ export interface PlanasonixTestApi {
   history: QueryHistory;
   treeView: vscode.TreeView<ExplorerNode>;
   hosted: HostedWorkspace;
-  /** The extension's secret storage, to check what is (and is not) kept there. */
-  secrets: vscode.SecretStorage;
+  /**
+   * The one secret-storage entry of the Planasonix sign-in, to check what is (and is not) kept there and
+   * to play another window: never the whole secret storage, not even to a test.
+   */
+  signInEntry: { get(): Thenable<string | undefined>; store(value: string): Thenable<void>; delete(): Thenable<void> };
   ready: Promise<unknown>;
   storeFile: string;
   /** Milliseconds spent inside activate(), for the activate_ms benchmark. */
@@ -240,7 +243,11 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
     history,
     treeView,
     hosted,
-    secrets: context.secrets,
+    signInEntry: {
+      get: () => context.secrets.get(hostedAuthKey),
+      store: (value: string) => context.secrets.store(hostedAuthKey, value),
+      delete: () => context.secrets.delete(hostedAuthKey),
+    },
     ready,
     storeFile: store.file,
     activationMs: performance.now() - started,

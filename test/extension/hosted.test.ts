@@ -37,12 +37,12 @@ describe('Planasonix workspace sign-in in the real extension host', function () 
         seen.some((s) => s === `GET /api/connections Bearer ${key}`),
         seen.join('\n'),
       );
-      assert.match((await t.secrets.get('planasonix.hosted.auth')) ?? '', new RegExp(key));
+      assert.match((await t.signInEntry.get()) ?? '', new RegExp(key));
       const settings = JSON.stringify(vscode.workspace.getConfiguration('planasonix'));
       assert.ok(!settings.includes(key), 'the key reached the settings');
       await t.hosted.signOut();
       assert.equal(t.hosted.signedIn, false);
-      assert.equal(await t.secrets.get('planasonix.hosted.auth'), undefined, 'a token is left in SecretStorage');
+      assert.equal(await t.signInEntry.get(), undefined, 'a token is left in SecretStorage');
       const session = await vscode.authentication.getSession('planasonix', [], { silent: true });
       assert.equal(session, undefined, 'the Accounts menu still has a Planasonix session');
     } finally {
@@ -68,13 +68,13 @@ describe('Planasonix workspace sign-in in the real extension host', function () 
     try {
       assert.equal(t.hosted.signedIn, false);
       // Another window stores its sign-in: this one attaches the workspace without being asked.
-      await t.secrets.store('planasonix.hosted.auth', JSON.stringify({ kind: 'apiKey', key, server: baseUrl }));
+      await t.signInEntry.store(JSON.stringify({ kind: 'apiKey', key, server: baseUrl }));
       await until(() => t.hosted.signedIn, 'this window did not follow the sign-in');
       // The other window signs out: this one follows.
-      await t.secrets.delete('planasonix.hosted.auth');
+      await t.signInEntry.delete();
       await until(() => !t.hosted.signedIn, 'this window did not follow the sign-out');
     } finally {
-      await t.secrets.delete('planasonix.hosted.auth');
+      await t.signInEntry.delete();
       await config.update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
       server.close();
     }
