@@ -4,6 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { openSession } from '../../src/core/connectors/postgres/driver';
 import { serverRefusal, volatileFunctionsSql } from '../../src/core/connectors/postgres/guard';
+import { closureSql } from '../../src/core/connectors/postgres/closure';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
@@ -48,9 +49,12 @@ describe('PostgreSQL read-only guard against the real server', function () {
       CREATE EXTENSION IF NOT EXISTS dblink SCHEMA guard_fx;
       CREATE OR REPLACE VIEW guard_fx.lock_view AS SELECT pg_advisory_lock(4242) IS NULL AS l;
       CREATE OR REPLACE FUNCTION guard_fx.grab() RETURNS int LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_lock(4343); RETURN 1; END $$;
-      CREATE OR REPLACE FUNCTION guard_fx.sneaky() RETURNS int STABLE LANGUAGE plpgsql AS $$
-        BEGIN PERFORM pg_advisory_lock(4444); PERFORM set_config('application_name', 'pwned', false); RETURN 1; END $$;
-      CREATE OR REPLACE VIEW guard_fx.sneaky_view AS SELECT guard_fx.sneaky() AS s;`);
+      -- Functions in C or internal code, which only a superuser can create, are trusted by their label:
+      -- these two lie about it, and the session reset is what stands behind the guard for them.
+      DROP VIEW IF EXISTS guard_fx.sneaky_view;
+      CREATE OR REPLACE FUNCTION guard_fx.sneaky_lock(bigint) RETURNS void STABLE STRICT LANGUAGE internal AS 'pg_advisory_lock_int8';
+      CREATE OR REPLACE FUNCTION guard_fx.sneaky_set(text, text, boolean) RETURNS text STABLE LANGUAGE internal AS 'set_config_by_name';
+      CREATE VIEW guard_fx.sneaky_view AS SELECT guard_fx.sneaky_lock(4444) IS NULL AS s;`);
     session = openSession({
       config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
       secrets: {},
@@ -89,13 +93,14 @@ describe('PostgreSQL read-only guard against the real server', function () {
           await client.query('BEGIN READ ONLY');
           const reason = await serverRefusal(
             {
+              closure: async (values) => (await client.query(closureSql, values)).rows,
               explain: async (target) => (await client.query({ text: target.explain, rowMode: 'array' })).rows[0]?.[0],
               volatile: async (names) => (await client.query(volatileFunctionsSql, [names])).rows,
             },
             sql,
             false,
           );
-          assert.match(reason ?? 'let through', /VOLATILE/);
+          assert.match(reason ?? 'let through', /VOLATILE|runs SQL text/);
         } finally {
           await client.query('ROLLBACK').catch(() => undefined);
           await client.end();
@@ -173,11 +178,11 @@ describe('PostgreSQL read-only guard against the real server', function () {
   });
 
   it('leaves the session as it found it when a STABLE function has side effects (DISCARD ALL)', async () => {
-    const first = await run('SELECT guard_fx.sneaky() AS s, pg_backend_pid() AS pid');
+    const first = await run(`SELECT guard_fx.sneaky_lock(4444), guard_fx.sneaky_set('application_name', 'pwned', false), pg_backend_pid() AS pid`);
     // The reset runs after the result is handed back, before the session is pooled again.
     await eventually(async () => (await advisoryHeld(4444)) === '0', 'a session-level advisory lock outlived the run');
     const again = await run(`SELECT pg_backend_pid(), current_setting('application_name'), current_setting('default_transaction_read_only')`);
-    assert.equal(again[0]![0], first[0]![1], 'expected the same pooled session');
+    assert.equal(again[0]![0], first[0]![2], 'expected the same pooled session');
     assert.deepEqual(again[0]!.slice(1), ['Planasonix Connections', 'on']);
     await run('SELECT * FROM guard_fx.sneaky_view');
     await eventually(async () => (await advisoryHeld(4444)) === '0', 'the lock taken through a view outlived the run');

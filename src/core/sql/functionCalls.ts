@@ -17,7 +17,7 @@ const unquote = (raw: string): string => {
 };
 
 /** The name a word or quoted identifier token stands for, folded the way the dialect folds it. */
-function nameOf(sql: string, t: Token, dialect: SqlDialect): string {
+export function nameOf(sql: string, t: Token, dialect: SqlDialect): string {
   const raw = sql.slice(t.start, t.end);
   if (t.kind === 'identifier') {
     const name = unquote(raw);

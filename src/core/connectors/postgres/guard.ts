@@ -12,6 +12,7 @@ import { functionCalls, type FunctionCall } from '../../sql/functionCalls';
 import { classifyStatement } from '../../sql/readOnly';
 import { CappedQuery } from './cappedQuery';
 import { tokenize } from '../../sql/lexer';
+import { closureRefusal, closureSql, type ReachedRow } from './closure';
 
 /** Volatile pg_catalog functions that only read or wait (and the system views built on them). */
 export const vettedVolatile: ReadonlySet<string> = new Set([
@@ -84,6 +85,15 @@ export const vettedVolatile: ReadonlySet<string> = new Set([
   'pg_stat_get_xact_tuples_inserted',
   'pg_stat_get_xact_tuples_returned',
   'pg_stat_get_xact_tuples_updated',
+  // Large objects, read only (lo_open for writing fails in a read-only transaction).
+  'lo_get',
+  'loread',
+  'lo_open',
+  'lo_close',
+  'lo_lseek',
+  'lo_lseek64',
+  'lo_tell',
+  'lo_tell64',
   // TABLESAMPLE SYSTEM (10) / BERNOULLI (10): the sampling methods' handlers.
   'system',
   'bernoulli',
@@ -182,6 +192,8 @@ export function refusal(statementCalls: FunctionCall[], planned: FunctionCall[],
 
 /** What the server-side check needs of a session inside the read-only transaction. */
 export interface GuardPort {
+  /** Runs one round of the catalog closure query ({@link closureSql}) with these values. */
+  closure(values: unknown[]): Promise<ReachedRow[]>;
   /** Runs an EXPLAIN text and returns its one JSON value; errors keep the server's position. */
   explain(target: PlanTarget): Promise<unknown>;
   volatile(names: string[]): Promise<{ schema: string; name: string }[]>;
@@ -194,6 +206,9 @@ export interface GuardPort {
 export async function serverRefusal(port: GuardPort, sql: string, ownSql: boolean): Promise<string | undefined> {
   const target = planTarget(sql);
   if (!target) return undefined; // SHOW, or EXPLAIN without ANALYZE: nothing is executed
+  // First what the catalogs say the statement reaches: planning runs IMMUTABLE functions on constants.
+  const unsafe = await closureRefusal(target.sql, port.closure, vettedVolatile);
+  if (unsafe) return `This query ${unsafe}. Test queries only read; a function is judged by what it calls, not by its STABLE or IMMUTABLE label.`;
   const statementCalls = ownSql ? [] : functionCalls(target.sql, 'postgres');
   const plan = await port.explain(target);
   const planned = planCalls(typeof plan === 'string' ? (JSON.parse(plan) as unknown) : plan);
@@ -210,13 +225,13 @@ export async function serverRefusal(port: GuardPort, sql: string, ownSql: boolea
 export async function openGuarded(client: pg.PoolClient, sql: string, ownSql: boolean, setup: string[], types: pg.CustomTypesConfig): Promise<void> {
   const verdict = classifyStatement(sql, 'postgres');
   if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
-  let open = false;
+  // Transaction, snapshot and search path first: names resolve as they will when the statement runs.
+  await client.query(setup.join('; '));
   const reason = await serverRefusal(
     {
+      closure: async (values) => (await client.query<ReachedRow>(closureSql, values)).rows,
       explain: async (target) => {
-        // Transaction, snapshot and EXPLAIN in one round trip, over the extended protocol (one statement).
-        const explain = new CappedQuery(target.explain, 0, types, { before: setup, after: [] });
-        open = true;
+        const explain = new CappedQuery(target.explain, 0, types);
         client.query(explain);
         try {
           return (await explain.done).rows[0]?.[0];
@@ -233,5 +248,4 @@ export async function openGuarded(client: pg.PoolClient, sql: string, ownSql: bo
     ownSql,
   );
   if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
-  if (!open) await client.query(setup.join('; '));
 }
