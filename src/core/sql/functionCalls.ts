@@ -1,4 +1,4 @@
-import { tokenize, type SqlDialect, type Token } from './lexer';
+import { codeTokens, type LexMode, type SqlDialect, type Token } from './lexer';
 
 /** A call-shaped name in SQL text: `name(`, `schema.name (`, `"Name"(`, with comments or space before `(`. */
 export interface FunctionCall {
@@ -43,8 +43,8 @@ const isName = (t: Token | undefined): t is Token => t !== undefined && (t.kind 
  * Over-inclusive on purpose: keywords followed by `(` (IN, VALUES, EXISTS...) come back too, and the
  * caller looks the names up.
  */
-export function functionCalls(sql: string, dialect: SqlDialect): FunctionCall[] {
-  const tokens = tokenize(sql, dialect).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
+export function functionCalls(sql: string, dialect: SqlDialect, mode?: LexMode): FunctionCall[] {
+  const tokens = codeTokens(sql, dialect, mode);
   const calls: FunctionCall[] = [];
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i]!;

@@ -3,6 +3,21 @@ export type SqlDialect = 'postgres' | 'mysql' | 'sqlite' | 'snowflake' | 'databr
 
 export type TokenKind = 'word' | 'identifier' | 'string' | 'comment' | 'number' | 'symbol' | 'space';
 
+/**
+ * How a session's settings change the lexing of its dialect: MySQL's sql_mode ANSI_QUOTES makes `"`
+ * quote names, NO_BACKSLASH_ESCAPES makes `\` an ordinary character in strings.
+ */
+export interface LexMode {
+  ansiQuotes?: boolean;
+  noBackslashEscapes?: boolean;
+}
+
+/** The lexing mode a MySQL/MariaDB sql_mode value sets (ANSI includes ANSI_QUOTES). */
+export function mysqlLexMode(sqlMode: string): LexMode {
+  const flags = new Set(sqlMode.toUpperCase().split(',').map((f) => f.trim()));
+  return { ansiQuotes: flags.has('ANSI_QUOTES') || flags.has('ANSI'), noBackslashEscapes: flags.has('NO_BACKSLASH_ESCAPES') };
+}
+
 export interface Token {
   kind: TokenKind;
   start: number;
@@ -105,10 +120,20 @@ const isWordPart = (code: number): boolean => isWordStart(code) || isDigit(code)
  * Splits SQL text into tokens, knowing each dialect's strings, quoted identifiers and comments.
  * It never fails: an unterminated string or comment runs to the end of the text.
  */
-export function tokenize(sql: string, dialect: SqlDialect): Token[] {
+export function tokenize(sql: string, dialect: SqlDialect, mode?: LexMode): Token[] {
   const tokens: Token[] = [];
-  scan(sql, dialect, (kind, start, end) => void tokens.push({ kind, start, end }), true);
+  scan(sql, dialect, (kind, start, end) => void tokens.push({ kind, start, end }), true, 0, sql.length, mode);
   return tokens;
+}
+
+/**
+ * The tokens that are code: no space, no comment, and not the opener or closer of a MySQL
+ * executable comment (`fg/*!*\/()` calls fg).
+ */
+export function codeTokens(sql: string, dialect: SqlDialect, mode?: LexMode): Token[] {
+  return tokenize(sql, dialect, mode).filter(
+    (t) => t.kind !== 'space' && t.kind !== 'comment' && !(t.kind === 'symbol' && (sql.startsWith('/*', t.start) || sql.startsWith('*/', t.start))),
+  );
 }
 
 /**
@@ -122,8 +147,16 @@ export function scan(
   spaces = false,
   from = 0,
   to = sql.length,
+  mode?: LexMode,
 ): void {
-  const r = rules[dialect];
+  const base = rules[dialect];
+  const r: Rules = mode
+    ? {
+        ...base,
+        doubleQuoteIsString: base.doubleQuoteIsString && !mode.ansiQuotes,
+        backslashEscapes: base.backslashEscapes && !mode.noBackslashEscapes,
+      }
+    : base;
   let i = from;
   const push = visit;
   const quoted = (start: number, quote: string, backslash: boolean): number => {

@@ -1,5 +1,5 @@
 import { functionCalls, type FunctionCall } from './functionCalls';
-import { tokenize, type SqlDialect } from './lexer';
+import { codeTokens, type LexMode, type SqlDialect } from './lexer';
 
 export interface Classification {
   readOnly: boolean;
@@ -125,8 +125,8 @@ const sideEffectFunctions: Record<SqlDialect, readonly string[]> = {
 };
 
 /** The first call in the text to a function the dialect's list says acts outside the transaction. */
-export function sideEffectCall(sql: string, dialect: SqlDialect): FunctionCall | undefined {
-  return functionCalls(sql, dialect).find((call) => deniedName(dialect, call.name));
+export function sideEffectCall(sql: string, dialect: SqlDialect, mode?: LexMode): FunctionCall | undefined {
+  return functionCalls(sql, dialect, mode).find((call) => deniedName(dialect, call.name));
 }
 
 function deniedName(dialect: SqlDialect, name: string): boolean {
@@ -139,8 +139,8 @@ function deniedName(dialect: SqlDialect, name: string): boolean {
  * would write, lock, write files or act outside the transaction; the connector's server-side checks
  * and its read-only session are further layers behind it.
  */
-export function classifyStatement(sql: string, dialect: SqlDialect): Classification {
-  const tokens = tokenize(sql, dialect);
+export function classifyStatement(sql: string, dialect: SqlDialect, mode?: LexMode): Classification {
+  const tokens = codeTokens(sql, dialect, mode);
   const words: string[] = [];
   // A word followed by `(` is a function name (replace(...), insert(...)), not a keyword.
   const callWords = new Set<number>();
@@ -155,7 +155,7 @@ export function classifyStatement(sql: string, dialect: SqlDialect): Classificat
       symbols.push(s);
       if (s === '(' && lastWord === words.length - 1 && lastWord >= 0) callWords.add(lastWord);
       lastWord = -2;
-    } else if (t.kind !== 'space' && t.kind !== 'comment') lastWord = -2;
+    } else lastWord = -2;
   }
   const keyword = words[0] ?? '';
   if (!keyword) return { readOnly: false, keyword, reason: 'There is no SQL statement here.' };
@@ -189,7 +189,7 @@ export function classifyStatement(sql: string, dialect: SqlDialect): Classificat
   if (keyword === 'PRAGMA' && symbols.includes('(') && !readPragmas.has((words[1] === 'MAIN' || words[1] === 'TEMP' ? words[2] : words[1]) ?? '')) {
     return refuse('This PRAGMA changes a setting; test queries only read.');
   }
-  const call = sideEffectCall(sql, dialect);
+  const call = sideEffectCall(sql, dialect, mode);
   if (call) return refuse(`This query calls ${call.text}(), which acts outside the transaction (or on server files); test queries only read.`);
   return { readOnly: true, keyword };
 }

@@ -12,7 +12,8 @@ import { batchRows, CappedSink } from '../sql/streaming';
 import { tlsOptions } from '../sql/serverConfig';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { mapMysqlError } from './errors';
-import { mysqlRefusal } from './guard';
+import { grammarRefusal, mysqlRefusal, parseErrors } from './guard';
+import { mysqlLexMode, type LexMode } from '../../sql/lexer';
 import { columnsSql, schemasSql, serverVersionSql, tableKindSql, tablesSql } from './catalogQueries';
 import { isBinaryField, mysqlTypeName } from './typeNames';
 
@@ -24,6 +25,18 @@ const tableTypes: Record<string, TableType> = {
   'SYSTEM VERSIONED': 'SYSTEM VERSIONED TABLE',
 };
 const noLimit = Number.MAX_SAFE_INTEGER;
+
+/** Whether the server's parser accepts a text: prepared (never run), then dropped. */
+export async function preparable(conn: Pick<mysql.Connection, 'prepare' | 'unprepare'>, text: string): Promise<boolean> {
+  try {
+    await conn.prepare(text);
+    return true;
+  } catch (error) {
+    return !parseErrors.has(Number((error as { errno?: unknown }).errno));
+  } finally {
+    conn.unprepare(text);
+  }
+}
 
 /** The callback-style connection under a promise connection: it streams rows as events. */
 interface CoreConnection {
@@ -130,8 +143,12 @@ class MysqlSession extends ServerSqlSession {
         await conn.query(`SET SESSION sql_select_limit = ${options.limit + 1}`);
         await conn.query(timeLimit);
         if (options.schema) await conn.query(`USE ${quoteBacktick(options.schema)}`);
-        const reason = await mysqlRefusal(options.sql, async (sql, values) => (await conn.query<mysql.RowDataPacket[]>(sql, values))[0]);
+        // The session's sql_mode decides what `"` and `\` mean: the guard lexes as the server will.
+        const [modeRows] = await conn.query<mysql.RowDataPacket[]>('SELECT @@SESSION.sql_mode AS m');
+        const mode = mysqlLexMode(String(modeRows[0]?.m ?? ''));
+        const reason = await mysqlRefusal(options.sql, async (sql, values) => (await conn.query<mysql.RowDataPacket[]>(sql, values))[0], mode);
         if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
+        await this.grammarCheck(conn, options.sql, mode);
         await conn.query('START TRANSACTION READ ONLY');
         const started = performance.now();
         const capped = new CappedSink(sink, options.limit);
@@ -160,6 +177,15 @@ class MysqlSession extends ServerSqlSession {
         }
       },
     });
+  }
+
+  /**
+   * The server-enforced layer behind the classifier: the server's own parser must accept the statement
+   * as a derived table (prepared, never run), which no INTO OUTFILE, SET GLOBAL or CALL survives.
+   */
+  private async grammarCheck(conn: mysql.PoolConnection, sql: string, mode: LexMode): Promise<void> {
+    const reason = await grammarRefusal((text) => preparable(conn, text), sql, mode);
+    if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
   }
 
   private detectFlavour(): Promise<'mariadb' | 'mysql'> {
