@@ -222,7 +222,16 @@ describe('Databricks SQL connector against the Databricks test server', function
   it('refuses a statement that is not a query before anything reaches the server', async () => {
     const s = await open();
     const calls = server.log.length;
-    for (const sql of ['DELETE FROM customers', 'CREATE TABLE x (a INT)', 'INSERT INTO customers VALUES (1)', 'OPTIMIZE customers']) {
+    for (const sql of [
+      'DELETE FROM customers',
+      'CREATE TABLE x (a INT)',
+      'INSERT INTO customers VALUES (1)',
+      'OPTIMIZE customers',
+      'SELECT 1; DROP TABLE customers',
+      'FROM customers SELECT *; DELETE FROM customers',
+      "SELECT http_request(conn => 'hook', method => 'POST', path => '/drop', json => '{}')",
+      "SELECT ai_query('endpoint', 'prompt')",
+    ]) {
       await assert.rejects(s.sql.stream({ sql, limit: 10, timeoutMs: 10_000 }, collecting()), (e: unknown) => ConnectionError.is(e, 'read_only'), sql);
     }
     assert.deepEqual(server.catalog.changes, []);

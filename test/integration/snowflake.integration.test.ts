@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
-import { snowflakeTypeName } from '../../src/core/connectors/snowflake/driver';
+import { describedAsRead, snowflakeTypeName, statementTypeName } from '../../src/core/connectors/snowflake/driver';
 import { snowflakeSpec } from '../../src/core/connectors/snowflake/spec';
 import type { ConnectorSession, SqlFacet } from '../../src/core/connectors/types';
 import { collecting } from '../support/collectingSink';
@@ -192,11 +192,47 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     for (const sql of ['DELETE FROM CUSTOMERS', 'CREATE TABLE X (A INT)', 'USE DATABASE OTHER_DB', 'CALL my_proc()']) {
       await assert.rejects(
         s.sql.stream({ sql, limit: 10, timeoutMs: 10_000 }, collecting()),
-        (e: unknown) => ConnectionError.is(e, 'read_only') && /not a query/.test(e.message),
+        (e: unknown) => ConnectionError.is(e, 'read_only') && /not a query|only read/.test(e.message),
         sql,
       );
     }
     assert.deepEqual(server.catalog.changes, []);
+  });
+
+  it('refuses several statements in one text, and pins every statement it sends to one (MULTI_STATEMENT_COUNT)', async () => {
+    const s = await open();
+    for (const sql of [
+      'SELECT 1; DELETE FROM CUSTOMERS',
+      'SELECT 1; INSERT INTO CUSTOMERS VALUES (1)',
+      'SELECT 1; DROP TABLE CUSTOMERS',
+      'SELECT 1; CALL my_proc()',
+      'SELECT 1; UPDATE CUSTOMERS SET A = 1',
+    ]) {
+      await assert.rejects(
+        s.sql.stream({ sql, limit: 10, timeoutMs: 10_000 }, collecting()),
+        (e: unknown) => ConnectionError.is(e, 'read_only') && /more than one statement/.test(e.message),
+        sql,
+      );
+    }
+    assert.deepEqual(server.catalog.changes, []);
+    await s.sql.stream({ sql: 'SELECT 1', limit: 10, timeoutMs: 10_000 }, collecting());
+    const sent = server.log.filter((r) => /query-request$/.test(r.path) && r.body.sqlText === 'SELECT 1');
+    assert.ok(sent.length >= 2, 'expected a describe and a run');
+    for (const r of sent) assert.equal((r.body.parameters as Record<string, unknown> | undefined)?.MULTI_STATEMENT_COUNT, 1);
+  });
+
+  it('runs SHOW, which only reads, and names a refused statement type in words', async () => {
+    const s = await open();
+    const sink = collecting();
+    await s.sql.stream({ sql: 'SHOW DATABASES', limit: 10, timeoutMs: 10_000 }, sink);
+    assert.ok(sink.rows.length > 0);
+    assert.equal(describedAsRead(0x4500, 'DESCRIBE'), true);
+    assert.equal(describedAsRead(0x4000, 'LIST'), true);
+    assert.equal(describedAsRead(0x3100, 'LIST'), false);
+    assert.equal(describedAsRead(0x4100, 'SELECT'), false);
+    assert.match(statementTypeName(0x3300), /changes data/);
+    assert.match(statementTypeName(0x4302), /USE/);
+    assert.doesNotMatch(statementTypeName(0x6000), /0x/);
   });
 
   it('cancels a long statement on the server', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { planCalls, planTarget, refusal } from '../../src/core/connectors/postgres/guard';
 import { functionCalls } from '../../src/core/sql/functionCalls';
-import type { SqlDialect } from '../../src/core/sql/lexer';
+import { mysqlLexMode, type SqlDialect } from '../../src/core/sql/lexer';
 import { classifyStatement } from '../../src/core/sql/readOnly';
 
 describe('read-only guard: functions with effects outside the transaction, however spelled', () => {
@@ -53,6 +53,24 @@ describe('read-only guard: functions with effects outside the transaction, howev
     ['mysql', "prepare s from 'select 1'"],
     ['mysql', 'set @x = 1'],
     ['mysql', 'lock tables t read'],
+    // Calls split from their parenthesis by an executable comment.
+    ['mysql', "select load_file/*!*/('/etc/passwd')"],
+    ['mysql', "select get_lock/*M!*/ ('x', 0)"],
+    // Relations read by name, SQL text run by a function.
+    ['postgres', "select table_to_xml('v_kill', true, false, '')"],
+    ['postgres', "select schema_to_xml('public', true, false, '')"],
+    ['postgres', "select database_to_xml(true, false, '')"],
+    ['postgres', "select * from ts_stat('select v from t')"],
+    // Warehouses: calls out, and several statements in one text.
+    ['databricks', "select http_request(conn => 'c', method => 'POST', path => '/x')"],
+    ['databricks', "select ai_query('endpoint', 'prompt')"],
+    ['databricks', 'SELECT 1; DROP TABLE t'],
+    ['databricks', 'from t select *; delete from t'],
+    ['snowflake', 'select 1; delete from t'],
+    ['snowflake', "select 1; call p()"],
+    ['snowflake', 'select system$abort_session(1)'],
+    ['snowflake', "select system$cancel_all_queries(1)"],
+    ['postgres', 'select 1; insert into t values (1)'],
   ];
   for (const [dialect, sql] of refused) {
     it(`refuses ${dialect}: ${sql}`, () => {
@@ -80,6 +98,14 @@ describe('read-only guard: functions with effects outside the transaction, howev
     ['mysql', "select is_free_lock('x'), sleep(0)"],
     ['sqlite', 'pragma table_info(customers)'],
     ['sqlite', "select replace(a, 'x', 'y') from t"],
+    ['postgres', 'select lo_get(16400), loread(lo_open(16400, 262144), 10)'],
+    ['postgres', 'select 1;'],
+    ['postgres', 'select 1; ;'],
+    ['databricks', 'FROM t SELECT *'],
+    ['databricks', "select ';' as semicolon"],
+    ['snowflake', "select system$clustering_information('t')"],
+    ['snowflake', 'LS @my_stage'],
+    ['snowflake', 'list @my_stage'],
   ];
   for (const [dialect, sql] of reads) {
     it(`lets through ${dialect}: ${sql}`, () => {
@@ -92,6 +118,21 @@ describe('read-only guard: functions with effects outside the transaction, howev
     const names = functionCalls('select 1 /*M!100000 , get_lock(1,2) */ --1\n', 'mysql').map((c) => c.name);
     assert.deepEqual(names, ['get_lock']);
     assert.equal(classifyStatement('select 2--1', 'mysql').readOnly, true);
+  });
+
+  it('refuses several statements in one text for that reason, not another', () => {
+    const verdict = classifyStatement('select 1; insert into t select 1', 'postgres');
+    assert.match(verdict.reason ?? '', /more than one statement/);
+  });
+
+  it("lexes MySQL under the session's sql_mode: ANSI_QUOTES quotes names, NO_BACKSLASH_ESCAPES keeps backslashes", () => {
+    const ansi = `select 1 as "a\\" into outfile '/tmp/x' -- "`;
+    assert.equal(classifyStatement(ansi, 'mysql').readOnly, true, 'the default mode reads one string');
+    assert.equal(classifyStatement(ansi, 'mysql', mysqlLexMode('ANSI_QUOTES')).readOnly, false);
+    assert.equal(classifyStatement(ansi, 'mysql', mysqlLexMode('REAL_AS_FLOAT,ANSI')).readOnly, false);
+    const plain = `select 'a\\' into outfile '/tmp/x' -- '`;
+    assert.equal(classifyStatement(plain, 'mysql').readOnly, true);
+    assert.equal(classifyStatement(plain, 'mysql', mysqlLexMode('STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES')).readOnly, false);
   });
 
   it('names a qualified, quoted call as the server resolves it', () => {

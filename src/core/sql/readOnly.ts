@@ -13,8 +13,9 @@ const readKeywords: Record<SqlDialect, ReadonlySet<string>> = {
   postgres: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'EXPLAIN']),
   mysql: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'HELP']),
   sqlite: new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN', 'PRAGMA']),
-  snowflake: new Set(['SELECT', 'WITH', 'VALUES', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST']),
-  databricks: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST']),
+  snowflake: new Set(['SELECT', 'WITH', 'VALUES', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST', 'LS']),
+  // Spark SQL also reads FROM-first: FROM t SELECT *.
+  databricks: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST', 'FROM']),
 };
 /** SQLite pragmas that take an argument and only read. */
 const readPragmas = new Set([
@@ -121,8 +122,39 @@ const sideEffectFunctions: Record<SqlDialect, readonly string[]> = {
   ],
   sqlite: ['load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'],
   snowflake: ['system$*'],
-  databricks: ['reflect', 'java_method'],
+  // http_request calls external services (any method); ai_query calls a model serving endpoint.
+  databricks: ['reflect', 'java_method', 'try_reflect', 'http_request', 'ai_query'],
 };
+
+/** Snowflake SYSTEM$ functions that only read (the rest can suspend, resume, refresh, abort or reveal secrets). */
+const readingSystemFunctions: ReadonlySet<string> = new Set([
+  'system$clustering_information',
+  'system$clustering_depth',
+  'system$clustering_ratio',
+  'system$typeof',
+  'system$wait',
+  'system$explain_plan_json',
+  'system$explain_json_to_text',
+  'system$get_tag',
+  'system$get_tag_allowed_values',
+  'system$pipe_status',
+  'system$stream_has_data',
+  'system$stream_get_table_timestamp',
+  'system$allowlist',
+  'system$allowlist_privatelink',
+  'system$whitelist',
+  'system$whitelist_privatelink',
+  'system$get_snowflake_platform_info',
+  'system$current_user_task_name',
+  'system$estimate_search_optimization_costs',
+  'system$estimate_query_acceleration',
+  'system$get_predecessor_return_value',
+  'system$get_service_status',
+  'system$get_login_failure_details',
+  'system$is_listing_purchased',
+  'system$query_reference',
+  'system$verify_external_oauth_token',
+]);
 
 /** The first call in the text to a function the dialect's list says acts outside the transaction. */
 export function sideEffectCall(sql: string, dialect: SqlDialect, mode?: LexMode): FunctionCall | undefined {
@@ -131,6 +163,7 @@ export function sideEffectCall(sql: string, dialect: SqlDialect, mode?: LexMode)
 
 function deniedName(dialect: SqlDialect, name: string): boolean {
   const lower = name.toLowerCase();
+  if (dialect === 'snowflake' && readingSystemFunctions.has(lower)) return false;
   return sideEffectFunctions[dialect].some((n) => (n.endsWith('*') ? lower.startsWith(n.slice(0, -1)) : lower === n));
 }
 
@@ -162,6 +195,11 @@ export function classifyStatement(sql: string, dialect: SqlDialect, mode?: LexMo
   const refuse = (reason: string): Classification => ({ readOnly: false, keyword, reason });
   if (!readKeywords[dialect].has(keyword)) {
     return refuse(`${keyword} can change data or the session; test queries only read.`);
+  }
+  // One statement at a time: a text that goes on after a `;` is refused whatever its first one is.
+  const end = tokens.findIndex((t) => t.kind === 'symbol' && sql[t.start] === ';');
+  if (end >= 0 && end < tokens.length - 1 && tokens.slice(end + 1).some((t) => !(t.kind === 'symbol' && sql[t.start] === ';'))) {
+    return refuse('This text holds more than one statement; a test query runs one statement at a time.');
   }
   const keywordAt = (i: number): boolean => !callWords.has(i);
   const has = (...sequence: string[]): boolean => words.some((_, i) => sequence.every((w, k) => words[i + k] === w && keywordAt(i + k)));

@@ -40,7 +40,7 @@ export class SnowflakeSqlError extends Error {
   }
 }
 
-export const statementType = { select: 0x1000, scl: 0x4000, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, tcl: 0x5000, ddl: 0x6000 };
+export const statementType = { select: 0x1000, scl: 0x4000, alterSession: 0x4100, use: 0x4300, show: 0x4400, describe: 0x4500, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, tcl: 0x5000, ddl: 0x6000 };
 
 interface Table {
   kind: 'TABLE' | 'VIEW' | 'MATERIALIZED_VIEW' | 'DYNAMIC_TABLE';
@@ -233,7 +233,7 @@ export class SnowflakeCatalog {
       if (!this.schemas(db!).includes(schema!)) throw notFound(`${db}.${schema}`);
       session.database = db;
       session.schema = schema;
-      return single('status', `Statement executed successfully.`, statementType.scl);
+      return single('status', `Statement executed successfully.`, statementType.use);
     }
     if ((m = /^select\s+1(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text))) {
       return { rowtype: [fixed(m[1]?.toUpperCase() ?? '1', 1, 0)], total: 1, row: () => ['1'], statementTypeId: statementType.select };
@@ -244,14 +244,14 @@ export class SnowflakeCatalog {
       return rows(
         ['name', 'state', 'type', 'size', 'auto_resume'],
         [...this.warehouses].filter(([n]) => like.test(n)).map(([n, w]) => [n, w.state, 'STANDARD', 'X-Small', String(w.autoResume)]),
-        statementType.scl,
+        statementType.show,
       );
     }
     if (/^show\s+(terse\s+)?databases$/i.test(text)) {
       return rows(
         ['created_on', 'name', 'kind'],
         this.databases.map((d) => ['2024-01-01', d, 'STANDARD']),
-        statementType.scl,
+        statementType.show,
       );
     }
     if ((m = /^show\s+(?:terse\s+)?schemas\s+in\s+database\s+(.+)$/i.exec(text))) {
@@ -259,7 +259,7 @@ export class SnowflakeCatalog {
       return rows(
         ['created_on', 'name', 'database_name'],
         this.schemas(db!).map((s) => ['2024-01-01', s, db!]),
-        statementType.scl,
+        statementType.show,
       );
     }
     if (
@@ -283,7 +283,7 @@ export class SnowflakeCatalog {
           db!,
           schema!,
         ]),
-        statementType.scl,
+        statementType.show,
       );
     }
     if ((m = /^show\s+columns\s+in\s+table\s+(.+)$/i.exec(text))) {
@@ -292,7 +292,7 @@ export class SnowflakeCatalog {
       return rows(
         ['table_name', 'schema_name', 'column_name', 'data_type', 'null?', 'default', 'kind', 'database_name'],
         table.columns.map((c) => [name!, schema!, c.name, JSON.stringify(dataType(c)), c.nullable ? 'true' : 'false', '', 'COLUMN', db!]),
-        statementType.scl,
+        statementType.show,
       );
     }
     if (
@@ -327,7 +327,7 @@ export class SnowflakeCatalog {
       };
     }
     const kind = statementKind(text);
-    if (kind !== statementType.select && kind !== statementType.scl) {
+    if (![statementType.select, statementType.scl, statementType.show, statementType.describe].includes(kind)) {
       this.changes.push(text);
       return single('number of rows affected', '0', kind);
     }
@@ -339,7 +339,13 @@ export class SnowflakeCatalog {
 export function statementKind(sql: string): number {
   const word = /^\s*(?:\(\s*)*([a-z]+)/i.exec(sql)?.[1]?.toLowerCase() ?? '';
   if (['select', 'with', 'values'].includes(word)) return statementType.select;
-  if (['show', 'describe', 'desc', 'use', 'alter'].includes(word)) return word === 'alter' ? statementType.ddl : statementType.scl;
+  // Snowflake's own type ids (the JDBC driver's SFStatementType): SHOW 0x4400, DESCRIBE 0x4500, USE 0x43xx,
+  // ALTER SESSION 0x4100. LIST has no type of its own (the JDBC driver finds it in the text): the SCL family.
+  if (word === 'show') return statementType.show;
+  if (word === 'describe' || word === 'desc') return statementType.describe;
+  if (word === 'use') return statementType.use;
+  if (word === 'list' || word === 'ls') return statementType.scl;
+  if (word === 'alter') return /^\s*alter\s+session\b/i.test(sql) ? statementType.alterSession : statementType.ddl;
   if (word === 'insert') return statementType.insert;
   if (word === 'update') return statementType.update;
   if (word === 'delete') return statementType.delete;

@@ -237,6 +237,13 @@ export class SnowflakeServer {
     const query: Query = { id: this.id('q'), requestId, sql, rowsServed: 0 };
     this.queries.set(query.id, query);
     try {
+      // The account allows any number of statements in one request (MULTI_STATEMENT_COUNT = 0) unless
+      // the request pins the count; a pinned count that does not match is refused before anything runs.
+      const count = statementCount(sql);
+      const pinned = (body.parameters as Record<string, unknown> | undefined)?.MULTI_STATEMENT_COUNT;
+      if (pinned !== undefined && Number(pinned) !== 0 && Number(pinned) !== count) {
+        throw new SnowflakeSqlError('000008', '0A000', `Actual statement count ${count} did not match the desired statement count ${Number(pinned)}.`);
+      }
       if (body.describeOnly === true) {
         // Described, never run: a statement that changes something is only typed.
         const kind = statementKind(sql);
@@ -251,6 +258,12 @@ export class SnowflakeServer {
           returned: 0,
           queryResultFormat: 'json',
         });
+      }
+      if (count > 1) {
+        // Run one after the other, as an account that allows several statements per request does.
+        const parts = sql.split(';').filter((part) => part.trim() !== '');
+        for (const part of parts) query.result = this.catalog.answer(part, session);
+        return this.answer(query);
       }
       const wait = /^\s*select\s+system\$wait\((\d+)\)(?:\s+as\s+\w+)?\s*(?:\/\*[\s\S]*?\*\/\s*)?;?\s*$/i.exec(sql);
       query.result = this.catalog.answer(sql, session);
@@ -348,4 +361,10 @@ export class SnowflakeServer {
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' });
     res.end(gzipSync(parts.join(',')));
   }
+}
+
+/** Statements in a text: `;` outside quotes and comments, a trailing one not counted. */
+function statementCount(sql: string): number {
+  const bare = sql.replace(/'(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  return bare.split(';').filter((part) => part.trim() !== '').length || 1;
 }

@@ -12,6 +12,7 @@ import { SqlSessionBase } from '../sql/sqlSession';
 import { batchRows, CappedSink } from '../sql/streaming';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { snowflakeAccount } from './account';
+import { classifyStatement } from '../../sql/readOnly';
 import { installWireHooks, takeStatementType } from './wire';
 
 installWireHooks();
@@ -22,8 +23,37 @@ snowflake.configure({ logLevel: 'OFF', jsonColumnVariantParser: (raw: string) =>
 type Connection = snowflake.Connection;
 type Statement = snowflake.RowStatement;
 
-/** Snowflake's statement type for a query; anything else (DML, DDL, session commands, CALL) is refused. */
+/** Snowflake's statement type for a query (its JDBC driver's SFStatementType); SHOW and DESCRIBE read too. */
 const selectType = 0x1000;
+const showType = 0x4400;
+const describeType = 0x4500;
+
+/**
+ * Whether Snowflake's description of a statement says it only reads. LIST has no type of its own
+ * (Snowflake's drivers find it in the text): a LIST by our lexer is let through unless Snowflake
+ * types it as something that changes things.
+ */
+export function describedAsRead(type: number | undefined, keyword: string): boolean {
+  if (type === selectType || type === showType || type === describeType) return true;
+  if (keyword !== 'LIST' && keyword !== 'LS') return false;
+  return type === 0 || type === 0x0003 || type === 0x4000 || type === 0x4700 || type === 0x4701;
+}
+
+/** What Snowflake's statement type id says, in words, for a refusal. */
+export function statementTypeName(type: number | undefined): string {
+  if (type === undefined) return 'a statement of unknown type';
+  const family = type & 0xf000;
+  if (type === 0x4100) return 'ALTER SESSION, which changes the session';
+  if ((type & 0xff00) === 0x4300) return 'USE, which changes the session';
+  if (family === 0x3000) return 'a statement that changes data (DML)';
+  if (family === 0x4000) return 'a session or system command';
+  if (family === 0x5000) return 'a transaction command';
+  if (family === 0x6000) return 'a statement that changes objects or calls a procedure (DDL, CALL)';
+  return 'a statement that is not a query';
+}
+
+/** Every statement this session sends is exactly one: text after a `;` is refused by Snowflake itself. */
+const oneStatement = { MULTI_STATEMENT_COUNT: 1 };
 
 /** Snowflake's error codes that say what went wrong, in the user's words. */
 function mapError(error: unknown, safe: (text: string) => string, account: string): ConnectionError {
@@ -52,6 +82,9 @@ function mapError(error: unknown, safe: (text: string) => string, account: strin
       return new ConnectionError('auth_failed', `Snowflake refused the OAuth access token; it may have expired (${message}).`);
     case '000604':
       return cancelledError();
+    case '000008':
+      // "Actual statement count 2 did not match the desired statement count 1."
+      return new ConnectionError('read_only', 'Refused: this text holds more than one statement; a test query runs one statement at a time.');
     case '002003':
       // "Object ... does not exist or not authorized."
       return new ConnectionError('not_found', message, details);
@@ -270,14 +303,18 @@ class SnowflakeSession extends SqlSessionBase {
         const database = options.catalog ?? (this.options.config.database ? String(this.options.config.database) : undefined);
         await this.execute(conn, { sqlText: `USE SCHEMA ${qualified(quoteDoubleQuoted, database, options.schema)}` }, (s) => (current = s));
       }
+      const verdict = classifyStatement(options.sql, 'snowflake');
+      if (!options.generated && !verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
       // A preview the extension wrote (SELECT * FROM a quoted table) is a query by construction.
       const type = options.generated
         ? selectType
-        : takeStatementType((await this.execute(conn, { sqlText: options.sql, describeOnly: true }, (s) => (current = s))).getQueryId());
-      if (type !== selectType) {
+        : takeStatementType(
+            (await this.execute(conn, { sqlText: options.sql, describeOnly: true, parameters: oneStatement }, (s) => (current = s))).getQueryId(),
+          );
+      if (!options.generated && !describedAsRead(type, verdict.keyword)) {
         throw new ConnectionError(
           'read_only',
-          `Refused: Snowflake describes this as ${type === undefined ? 'a statement of unknown type' : `a statement of type 0x${type.toString(16)}`}, not a query; only queries run as test queries.`,
+          `Refused: Snowflake describes this as ${statementTypeName(type)}, not a query; test queries only read (queries, SHOW, DESCRIBE, LIST).`,
         );
       }
       if (options.signal?.aborted) throw cancelledError();
@@ -291,7 +328,7 @@ class SnowflakeSession extends SqlSessionBase {
           rowMode: 'array',
           fetchAsString: ['Number', 'Date', 'Buffer'],
           // Snowflake stops the statement itself at the time limit (the client's cancel is only a backstop).
-          parameters: { STATEMENT_TIMEOUT_IN_SECONDS: Math.max(1, Math.ceil(options.timeoutMs / 1000)) },
+          parameters: { ...oneStatement, STATEMENT_TIMEOUT_IN_SECONDS: Math.max(1, Math.ceil(options.timeoutMs / 1000)) },
         },
         (s) => (current = s),
       );
