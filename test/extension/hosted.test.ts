@@ -38,6 +38,11 @@ describe('Planasonix workspace sign-in in the real extension host', function () 
         seen.join('\n'),
       );
       assert.match((await t.signInEntry.get()) ?? '', new RegExp(key));
+      // Any extension can ask VS Code for the Planasonix session: it shows the sign-in, never the key.
+      const offered = await vscode.authentication.getSession('planasonix', [], { silent: true });
+      assert.ok(offered, 'the Accounts menu has no Planasonix session');
+      assert.ok(!offered.accessToken.includes(key), 'the API key is handed to any extension that asks');
+      assert.ok(!JSON.stringify(offered).includes(key));
       const settings = JSON.stringify(vscode.workspace.getConfiguration('planasonix'));
       assert.ok(!settings.includes(key), 'the key reached the settings');
       await t.hosted.signOut();

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Connection } from '../../src/core/api/types';
+import { testConnectionDraft } from '../../src/core/api/connectionSecrets';
 import { ConnectionError } from '../../src/core/errors';
 import { makeSourcesHarness, type SourcesHarness } from '../support/harness';
 import { PasswordProbe } from '../support/passwordProbe';
@@ -71,9 +72,73 @@ describe('a saved password goes only to the target it was entered for', function
     assert.equal(result.errorCode, 'target_changed');
     assert.ok(!result.message.includes(secret));
     assert.equal(probe.connections, connectionsBefore, 'nothing at all was sent to the new target');
-    // The form shows the target it tests: there the saved password may go.
+    // The form of a workspace connection (opened by the review dialog's default button) withholds it too,
+    // with nothing typed and with another secret typed on top of the saved password.
+    const spec = h.api.registry.spec('postgres');
+    const ctx = { api: h.all, credentials: h.credentials };
+    const draft = { type: 'postgres', config: moved, credentialId: team.credentialId, connectionId: team.id, targetConfirmed: false };
+    const outcome = await testConnectionDraft(ctx, spec, { ...draft, secrets: {} });
+    assert.equal(outcome.errorCode, 'target_changed', JSON.stringify(outcome));
+    assert.equal(probe.connections, connectionsBefore, 'the form sent the saved password to the new target');
+    // A password typed in the form is the user's own to send; and a test the user confirmed may send the saved one.
+    await testConnectionDraft(ctx, spec, { ...draft, secrets: { password: 'typed-in-the-form' } });
     await h.all.testConnection({ type: 'postgres', config: moved, credentialId: team.credentialId, targetConfirmed: true });
-    assert.deepEqual(probe.passwords.slice(passwordsBefore), [secret]);
+    assert.deepEqual(probe.passwords.slice(passwordsBefore), ['typed-in-the-form', secret]);
+  });
+
+  it('asks before sending a password saved by an earlier version (no target kept) to a workspace connection', async () => {
+    // What the previous version wrote: the secrets alone, with no record of where they were for.
+    await h.vault.store(`planasonix.credential.${team.credentialId}`, JSON.stringify({ password: secret }));
+    h.file.set([{ ...team, config: { ...team.config, port: probe.port } }]);
+    const before = probe.connections;
+    await assert.rejects(h.all.listSchemas(team.id), (e: unknown) => ConnectionError.is(e, 'target_changed') && /not recorded/.test(e.message));
+    const tested = await h.all.testConnection({
+      type: 'postgres',
+      config: { ...team.config, port: probe.port },
+      credentialId: team.credentialId,
+      connectionId: team.id,
+    });
+    assert.equal(tested.errorCode, 'target_changed');
+    assert.equal(probe.connections, before, 'the old password followed the retargeted file');
+    const changes = await h.all.targetChanges(team.id);
+    assert.ok(changes.some((c) => c.key === 'port' && c.from === '(not recorded)' && c.to === String(probe.port)));
+    await h.all.confirmTarget(team.id);
+    assert.deepEqual(await h.all.targetChanges(team.id), []);
+  });
+
+  it("binds an earlier version's password to a connection of the user's own on first use, as before", async () => {
+    const mine = await h.save({ name: 'Mine too', type: 'postgres', config: team.config }, {});
+    const record = await h.all.getConnection(mine.id);
+    const id = record.credentialId ?? 'cred_mine_legacy';
+    if (!record.credentialId) await h.all.updateConnection(mine.id, { credentialId: id });
+    await h.vault.store(`planasonix.credential.${id}`, JSON.stringify({ password: 'old-version' }));
+    assert.ok((await h.all.listSchemas(mine.id)).schemas.length > 0);
+    const stored = JSON.parse((await h.vault.get(`planasonix.credential.${id}`)) ?? '{}') as { v?: number; target?: { config?: { port?: unknown } } };
+    assert.equal(stored.v, 2, 'the entry was not bound to its target on first use');
+    assert.equal(String(stored.target?.config?.port), String(pgServer.port));
+  });
+
+  it('does not count defaults as changes: a file that leaves out the port and TLS mode tests clean, and confirming clears a real change', async () => {
+    const bare = { host: pgServer.host, user: pgServer.user, database: fixtureDatabase };
+    const defaults: Connection = { ...team, config: bare };
+    h.file.set([defaults]);
+    await h.save({ name: team.name, type: 'postgres', config: bare }, { password: secret }, await h.all.getConnection(team.id));
+    assert.deepEqual(await h.all.targetChanges(team.id), []);
+    const result = await h.all.testConnection({ type: 'postgres', config: bare, credentialId: team.credentialId, connectionId: team.id });
+    assert.notEqual(result.errorCode, 'target_changed', result.message);
+    h.file.set([{ ...defaults, config: { ...bare, port: String(pgServer.port) } }]);
+    assert.deepEqual(await h.all.targetChanges(team.id), [], 'the default port written out is not a change');
+    h.file.set([{ ...defaults, config: { ...bare, database: 'postgres' } }]);
+    assert.equal((await h.all.targetChanges(team.id)).length, 1);
+    await h.all.confirmTarget(team.id);
+    assert.deepEqual(await h.all.targetChanges(team.id), []);
+    const after = await h.all.testConnection({
+      type: 'postgres',
+      config: { ...bare, database: 'postgres' },
+      credentialId: team.credentialId,
+      connectionId: team.id,
+    });
+    assert.notEqual(after.errorCode, 'target_changed', after.message);
   });
 
   it('rebinds a connection the user edits and saves', async () => {

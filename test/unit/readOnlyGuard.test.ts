@@ -67,9 +67,9 @@ describe('read-only guard: functions with effects outside the transaction, howev
     ['databricks', 'SELECT 1; DROP TABLE t'],
     ['databricks', 'from t select *; delete from t'],
     ['snowflake', 'select 1; delete from t'],
-    ['snowflake', "select 1; call p()"],
+    ['snowflake', 'select 1; call p()'],
     ['snowflake', 'select system$abort_session(1)'],
-    ['snowflake', "select system$cancel_all_queries(1)"],
+    ['snowflake', 'select system$cancel_all_queries(1)'],
     ['postgres', 'select 1; insert into t values (1)'],
   ];
   for (const [dialect, sql] of refused) {

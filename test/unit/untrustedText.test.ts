@@ -67,7 +67,7 @@ describe('a saved secret is bound to the target it was entered for', () => {
     const vault = new MemorySecretVault();
     const store = new CredentialStore(vault);
     await vault.store('planasonix.credential.old', JSON.stringify({ password: 'p1' }));
-    assert.deepEqual(await store.entry('old'), { secrets: { password: 'p1' } });
+    assert.deepEqual(await store.entry('old'), { secrets: { password: 'p1' }, legacy: true });
     await store.write('new', { password: 'p2' }, target);
     assert.deepEqual(await store.entry('new'), { secrets: { password: 'p2' }, target });
     await store.write('new', { password: 'p3' });

@@ -105,9 +105,11 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
 export async function testConnectionDraft(
   ctx: SecretsContext,
   spec: ConnectorSpec,
-  draft: Omit<ConnectionDraft, 'name'> & { credentialId?: string; connectionId?: string },
+  draft: Omit<ConnectionDraft, 'name'> & { credentialId?: string; connectionId?: string; targetConfirmed?: boolean },
   options?: RequestOptions,
 ): Promise<TestConnectionResponse> {
+  // A workspace file's connection: its saved secrets go only where they were saved for (the file may have moved it).
+  const targetConfirmed = draft.targetConfirmed ?? true;
   checkSecrets(spec, draft.secrets);
   const inline = hasAny(draft.secrets) && (await ctx.api.keepsSecretsInline?.(draft.connectionId));
   if (!hasAny(draft.secrets) || inline) {
@@ -116,7 +118,7 @@ export async function testConnectionDraft(
         type: draft.type,
         config: draft.config,
         credentialId: draft.credentialId,
-        targetConfirmed: true,
+        targetConfirmed,
         ...(draft.connectionId ? { connectionId: draft.connectionId } : {}),
         ...(inline ? { inlineSecrets: nonEmpty(draft.secrets) } : {}),
       },
@@ -135,7 +137,8 @@ export async function testConnectionDraft(
         type: draft.type,
         config: draft.config,
         credentialId: temporary.id,
-        targetConfirmed: true,
+        targetConfirmed,
+        typedKeys: Object.keys(draft.secrets),
         ...(draft.connectionId ? { connectionId: draft.connectionId } : {}),
       },
       options,

@@ -114,6 +114,8 @@ export interface TestConnectionRequest {
    * go there. Without it, a credential saved for another target is not sent: the test fails with target_changed.
    */
   targetConfirmed?: boolean;
+  /** extension: the secrets the user typed for this test (the rest of `credentialId`'s come from the saved ones). */
+  typedKeys?: string[];
   /** extension: the saved connection this test is for; routes the test to the back end that holds it. */
   connectionId?: string;
   /** extension, hosted only: typed secrets for a workspace that keeps them inline (it has no credential to name). */

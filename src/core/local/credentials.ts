@@ -25,6 +25,8 @@ interface StoredCredential {
   target?: CredentialTarget;
   /** Name, type and times; absent for entries written before credentials had their own API. */
   meta?: CredentialMeta;
+  /** Written by a version that kept no target (plain secrets, not the v2 entry). */
+  legacy?: boolean;
 }
 
 /** Where a connection's secrets would be sent: its type and settings. */
@@ -34,10 +36,20 @@ export function targetOf(connection: { type: string; config: ConnectionConfig })
 
 /** A stable fingerprint of a target: key order does not matter. */
 export function targetFingerprint(target: CredentialTarget): string {
-  const keys = Object.keys(target.config).sort();
+  const config = canonical(target.config);
+  const keys = Object.keys(config).sort();
   return createHash('sha256')
-    .update(JSON.stringify([target.type, keys.map((k) => [k, target.config[k]])]))
+    .update(JSON.stringify([target.type, keys.map((k) => [k, config[k]])]))
     .digest('hex');
+}
+
+/** Settings compared as text, unset ones left out: port 5432 and "5432" are one target, '' and absent too. */
+function canonical(config: ConnectionConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 export interface TargetChange {
@@ -48,13 +60,21 @@ export interface TargetChange {
 
 /** The settings that differ between two targets, as `key: old → new`. */
 export function targetChanges(before: CredentialTarget, after: CredentialTarget): TargetChange[] {
-  const show = (v: unknown): string => (v === undefined ? '(not set)' : String(v));
+  const show = (v: string | undefined): string => v ?? '(not set)';
   const changes: TargetChange[] = [];
   if (before.type !== after.type) changes.push({ key: 'type', from: before.type, to: after.type });
-  for (const key of [...new Set([...Object.keys(before.config), ...Object.keys(after.config)])].sort()) {
-    if (before.config[key] !== after.config[key]) changes.push({ key, from: show(before.config[key]), to: show(after.config[key]) });
+  const [was, now] = [canonical(before.config), canonical(after.config)];
+  for (const key of [...new Set([...Object.keys(was), ...Object.keys(now)])].sort()) {
+    if (was[key] !== now[key]) changes.push({ key, from: show(was[key]), to: show(now[key]) });
   }
   return changes;
+}
+
+/** A target compared with one never recorded: every setting is new. */
+function unrecorded(target: CredentialTarget): TargetChange[] {
+  return Object.entries(canonical(target.config))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, to]) => ({ key, from: '(not recorded)', to }));
 }
 
 const strings = (value: unknown): SecretValues =>
@@ -95,7 +115,8 @@ export class CredentialStore {
             : undefined;
         return { secrets: strings(v.secrets), ...(target ? { target } : {}), ...(meta ? { meta } : {}) };
       }
-      return { secrets: strings(value) };
+      // Saved by a version that kept no target: where the secrets were meant for is not known.
+      return { secrets: strings(value), legacy: true };
     } catch {
       // An unreadable entry is treated as empty; the user is asked again.
       return { secrets: {} };
@@ -122,15 +143,22 @@ export class CredentialStore {
    * `target_changed` error says what changed, until the user confirms with bind(). An entry saved
    * before targets were kept is bound to the target it is first used with.
    */
-  async secretsFor(credentialId: string | undefined, target: CredentialTarget, connection: { id: string; name: string }): Promise<SecretValues> {
+  async secretsFor(
+    credentialId: string | undefined,
+    target: CredentialTarget,
+    connection: { id: string; name: string; scope?: string },
+  ): Promise<SecretValues> {
     const entry = await this.entry(credentialId);
     if (!credentialId || Object.keys(entry.secrets).length === 0) return entry.secrets;
-    if (!entry.target) {
+    // A workspace file may have been retargeted before this version first saw it: an entry saved without
+    // its target is bound only when the user confirms where it goes. Elsewhere the settings are the user's own.
+    const unknown = !entry.target && entry.legacy === true && connection.scope === 'workspace';
+    if (!entry.target && !unknown) {
       await this.bind(credentialId, target);
       return entry.secrets;
     }
-    if (targetFingerprint(entry.target) === targetFingerprint(target)) return entry.secrets;
-    const changes = targetChanges(entry.target, target);
+    if (entry.target && targetFingerprint(entry.target) === targetFingerprint(target)) return entry.secrets;
+    const changes = entry.target ? targetChanges(entry.target, target) : unrecorded(target);
     throw new ConnectionError(
       'target_changed',
       `"${connection.name}" points somewhere new since its password was saved (${changes.map((c) => `${c.key} ${c.from} → ${c.to}`).join(', ')}). ` +
@@ -140,9 +168,10 @@ export class CredentialStore {
   }
 
   /** What changed in the target since the secrets were saved; empty when nothing did (or nothing is saved). */
-  async changes(credentialId: string | undefined, target: CredentialTarget): Promise<TargetChange[]> {
+  async changes(credentialId: string | undefined, target: CredentialTarget, scope?: string): Promise<TargetChange[]> {
     const entry = await this.entry(credentialId);
-    return entry.target ? targetChanges(entry.target, target) : [];
+    if (!entry.target) return entry.legacy && scope === 'workspace' && Object.keys(entry.secrets).length > 0 ? unrecorded(target) : [];
+    return targetChanges(entry.target, target);
   }
 
   async delete(credentialId: string): Promise<void> {

@@ -50,7 +50,7 @@ import type { ConnectionStore, StoredConnection } from './connectionStore';
 import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
 import { Emitter } from '../events';
 import { StoreRecords, type ConnectionRecords } from './records';
-import { CredentialStore, targetOf, type TargetChange } from './credentials';
+import { CredentialStore, targetOf, type CredentialTarget, type TargetChange } from './credentials';
 import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
 
 export interface LocalApiDeps {
@@ -210,11 +210,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     let session: ConnectorSession | undefined;
     let secrets: SecretValues = {};
     try {
-      // A saved credential goes only to the target it was saved for, unless the user sees this one (the form).
-      const saved = request.targetConfirmed
-        ? await this.credentials.read(request.credentialId)
-        : await this.credentials.secretsFor(request.credentialId, { type: spec.type, config }, { id: '', name: 'This connection' });
-      secrets = saved;
+      secrets = await this.testSecrets(request, { type: spec.type, config });
       session = (await this.deps.registry.driver(spec.type)).openSession({ config, secrets, logger: this.deps.logger });
       const result = await session.test(options.signal);
       return { ...result, latencyMs: Math.round(performance.now() - started) };
@@ -312,16 +308,43 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return { connectionId: request.connectionId, catalogs: await this.withSql(request.connectionId, 'discover', discover) };
   }
 
+  /**
+   * The secrets a test may send. A saved credential goes only to the target it was saved for, unless the
+   * user sees and owns this one (the form of a connection of their own). Typed secrets on top of a
+   * workspace connection's saved ones (a short-lived credential) go only where the saved ones may.
+   */
+  private async testSecrets(request: TestConnectionRequest, target: CredentialTarget): Promise<SecretValues> {
+    if (request.targetConfirmed) return this.credentials.read(request.credentialId);
+    const owner = request.connectionId ? this.all().find((c) => c.id === request.connectionId) : undefined;
+    const who = owner ?? { id: '', name: 'This connection' };
+    if (owner?.credentialId && owner.credentialId !== request.credentialId) {
+      // Only secrets the user did not type come from the saved ones: those need the saved target.
+      const saved = await this.credentials.read(owner.credentialId);
+      if (Object.keys(saved).some((k) => !(request.typedKeys ?? []).includes(k))) await this.credentials.secretsFor(owner.credentialId, target, owner);
+      return this.credentials.read(request.credentialId);
+    }
+    return this.credentials.secretsFor(request.credentialId, target, who);
+  }
+
+  /** Where a connection's secrets go, with the connector's defaults filled in as every test and session fills them. */
+  private targetOf(connection: Connection): CredentialTarget {
+    try {
+      return { type: connection.type, config: normalizeConfig(this.deps.registry.spec(connection.type), connection.config) };
+    } catch {
+      return targetOf(connection);
+    }
+  }
+
   /** What changed in the connection's target since its secrets were saved; empty when nothing did. */
   async targetChanges(id: string): Promise<TargetChange[]> {
     const connection = await this.getConnection(id);
-    return this.credentials.changes(connection.credentialId, targetOf(connection));
+    return this.credentials.changes(connection.credentialId, this.targetOf(connection), connection.scope);
   }
 
   /** The user confirmed the connection's new target: its saved secrets may be sent there. */
   async confirmTarget(id: string): Promise<void> {
     const connection = await this.getConnection(id);
-    if (connection.credentialId) await this.credentials.bind(connection.credentialId, targetOf(connection));
+    if (connection.credentialId) await this.credentials.bind(connection.credentialId, this.targetOf(connection));
     await this.sessions.invalidate(id);
     this.changed.fire();
     this.deps.logger.info(`Confirmed the new target of "${connection.name}" (${id}).`);
@@ -378,7 +401,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
   private async openSession(id: string): Promise<ConnectorSession> {
     const connection = await this.getConnection(id);
     const driver = await this.deps.registry.driver(connection.type);
-    const secrets = await this.credentials.secretsFor(connection.credentialId, targetOf(connection), connection);
+    const secrets = await this.credentials.secretsFor(connection.credentialId, this.targetOf(connection), connection);
     return driver.openSession({ config: connection.config, secrets, logger: this.deps.logger });
   }
 

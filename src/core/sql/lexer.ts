@@ -14,7 +14,12 @@ export interface LexMode {
 
 /** The lexing mode a MySQL/MariaDB sql_mode value sets (ANSI includes ANSI_QUOTES). */
 export function mysqlLexMode(sqlMode: string): LexMode {
-  const flags = new Set(sqlMode.toUpperCase().split(',').map((f) => f.trim()));
+  const flags = new Set(
+    sqlMode
+      .toUpperCase()
+      .split(',')
+      .map((f) => f.trim()),
+  );
   return { ansiQuotes: flags.has('ANSI_QUOTES') || flags.has('ANSI'), noBackslashEscapes: flags.has('NO_BACKSLASH_ESCAPES') };
 }
 

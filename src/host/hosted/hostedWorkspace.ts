@@ -344,6 +344,9 @@ export class HostedWorkspace implements vscode.Disposable {
   }
 }
 
+/** What an Accounts-menu session carries instead of a token: it is handed to any extension that asks. */
+export const sessionMarker = 'planasonix-signed-in (the token is not shared with other extensions)';
+
 /** The Planasonix account in VS Code's Accounts menu, backed by the hosted workspace's sign-in. */
 export class PlanasonixAuthProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
@@ -362,7 +365,9 @@ export class PlanasonixAuthProvider implements vscode.AuthenticationProvider, vs
     const token = auth ? await session?.token().catch(() => undefined) : undefined;
     if (!auth || !token) return [];
     const label = auth.account ?? (auth.kind === 'apiKey' ? 'Planasonix (API key)' : 'Planasonix');
-    return [{ id: 'planasonix', accessToken: token, account: { id: label, label }, scopes: [] }];
+    // The Accounts menu shows the sign-in; the token stays in this extension. Any extension may ask
+    // VS Code for this session, so what it carries is a marker, never the token or the API key.
+    return [{ id: 'planasonix', accessToken: sessionMarker, account: { id: label, label }, scopes: [] }];
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {

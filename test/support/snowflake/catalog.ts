@@ -40,7 +40,20 @@ export class SnowflakeSqlError extends Error {
   }
 }
 
-export const statementType = { select: 0x1000, scl: 0x4000, alterSession: 0x4100, use: 0x4300, show: 0x4400, describe: 0x4500, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, tcl: 0x5000, ddl: 0x6000 };
+export const statementType = {
+  select: 0x1000,
+  scl: 0x4000,
+  alterSession: 0x4100,
+  use: 0x4300,
+  show: 0x4400,
+  describe: 0x4500,
+  insert: 0x3100,
+  update: 0x3200,
+  delete: 0x3300,
+  merge: 0x3400,
+  tcl: 0x5000,
+  ddl: 0x6000,
+};
 
 interface Table {
   kind: 'TABLE' | 'VIEW' | 'MATERIALIZED_VIEW' | 'DYNAMIC_TABLE';

@@ -21,7 +21,10 @@ function namesRead(sql: string, mode?: LexMode): { local: string[]; qualified: s
     const raw = sql.slice(t.start, t.end);
     if (t.kind !== 'identifier') return raw;
     const q = raw[0]!;
-    return raw.slice(1, -1).split(q + q).join(q);
+    return raw
+      .slice(1, -1)
+      .split(q + q)
+      .join(q);
   };
   const isName = (i: number): boolean => tokens[i]?.kind === 'word' || tokens[i]?.kind === 'identifier';
   const isDot = (i: number): boolean => tokens[i]?.kind === 'symbol' && sql[tokens[i]!.start] === '.';

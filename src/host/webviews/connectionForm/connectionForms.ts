@@ -164,7 +164,7 @@ class ConnectionFormPanel implements vscode.Disposable {
     try {
       const existing = this.init.connectionId ? await this.deps.connections.details(this.init.connectionId) : undefined;
       const credentialId = existing?.credentialId;
-      // The form shows the target it tests, so a saved password may go there; typed ones go in a short-lived credential.
+      // The form shows the target it tests, so a saved password may go to a connection of the user's own; typed ones go in a short-lived credential.
       const spec = this.deps.registry.spec(draft.type);
       const ctx = { api: this.deps.api, credentials: this.deps.credentialsFor(existing?.scope) };
       const outcome = await testConnectionDraft(ctx, spec, {
@@ -172,6 +172,8 @@ class ConnectionFormPanel implements vscode.Disposable {
         config: toConfig(draft),
         secrets: draft.secrets,
         credentialId,
+        // A workspace file's target is not the user's own: its saved password goes only where it was saved for.
+        targetConfirmed: existing?.scope !== 'workspace',
         ...(existing ? { connectionId: existing.id } : {}),
       });
       this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: {} });
