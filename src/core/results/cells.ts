@@ -9,7 +9,7 @@ export const hexPrefixBytes = 16;
 const numberTypes =
   /^(int|integer|int2|int4|int8|smallint|bigint|mediumint|tinyint|serial|bigserial|smallserial|numeric|decimal|real|double|double precision|float|float4|float8|money|oid|year|number)\b/i;
 const booleanTypes = /^(bool|boolean|bit\(1\))$/i;
-const dateTypes = /^(date|time|timetz|timestamp|timestamptz|datetime|interval)\b/i;
+const dateTypes = /^(date|time|timetz|timestamp|timestamptz|timestamp_ntz|timestamp_ltz|timestamp_tz|datetime|interval)\b/i;
 const jsonTypes = /^(json|jsonb|variant|object|array|struct|map)\b/i;
 const binaryTypes = /^(bytea|blob|tinyblob|mediumblob|longblob|binary|varbinary|geometry)\b/i;
 

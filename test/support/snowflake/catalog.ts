@@ -212,6 +212,14 @@ export class SnowflakeCatalog {
           return { ...customers, kind: 'MATERIALIZED_VIEW' };
         case 'WIDE_1000X20':
           return wide1000x20;
+        case 'MALFORMED':
+          // Not listed: a value the driver cannot decode (a TIMESTAMP_TZ without its offset), in the second row.
+          return {
+            kind: 'TABLE',
+            columns: [fixed('ID', 38, 0), col('TS_TZ', 'timestamp_tz', { scale: 9 })],
+            rows: 3,
+            row: (i) => [String(i + 1), i === 1 ? 'not-a-timestamp' : '1704067200.123456789 1500'],
+          };
         case 'SLOW':
           // A view that takes a minute to answer (the server runs it asynchronously): for cancel.
           return { ...customers, kind: 'VIEW', slowSeconds: 60 };

@@ -13,7 +13,7 @@ import { batchRows, CappedSink } from '../sql/streaming';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { snowflakeAccount } from './account';
 import { classifyStatement } from '../../sql/readOnly';
-import { installWireHooks, takeStatementType } from './wire';
+import { installWireHooks, takeDecodeError, takeStatementType } from './wire';
 
 installWireHooks();
 // VARIANT values stay the exact text Snowflake sent: the SDK's own parser rounds big numbers in them and,
@@ -136,6 +136,13 @@ export function snowflakeTypeName(dataType: string): { type: string; nullable: b
   }
 }
 
+/** A result column's type as the tree names it (SHOW COLUMNS): NUMBER(38,0), VARCHAR(100), TIMESTAMP_TZ(9). */
+export function resultTypeName(column: snowflake.Column): string {
+  const length = (column as unknown as { getLength?: () => number }).getLength?.();
+  const described = { type: column.getType(), precision: column.getPrecision(), scale: column.getScale(), ...(length ? { length } : {}) };
+  return snowflakeTypeName(JSON.stringify(described)).type;
+}
+
 class SnowflakeSession extends SqlSessionBase {
   private connecting: Promise<Connection> | undefined;
   private readonly account: string;
@@ -176,6 +183,9 @@ class SnowflakeSession extends SqlSessionBase {
       ...(text('role') ? { role: text('role') } : {}),
       // NULL stays null when values are fetched as their exact text.
       representNullAsStringNull: false,
+      // One login attempt: the SDK's own retries (7, backing off to 16 s) kept a refused or unreachable
+      // host waiting for minutes; the connect timeout below bounds the attempt, and the user retries.
+      sfRetryMaxLoginRetries: 0,
       application: 'PlanasonixConnections',
     };
     if (authenticator === 'keypair') {
@@ -206,7 +216,28 @@ class SnowflakeSession extends SqlSessionBase {
     pending.catch(() => {
       if (this.connecting === pending) this.connecting = undefined;
     });
-    return raceAbort(pending, signal, () => undefined);
+    return raceAbort(this.withinConnectTimeout(pending), signal, () => undefined);
+  }
+
+  /** The login, or a clear error once the connect timeout has passed; a login given up on is closed when it ends. */
+  private withinConnectTimeout(pending: Promise<Connection>): Promise<Connection> {
+    const seconds = Number(this.options.config.connectTimeoutSeconds ?? 20) || 20;
+    return new Promise<Connection>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.connecting === pending) this.connecting = undefined;
+        abandon(pending);
+        reject(new ConnectionError('unreachable', `Snowflake (${this.where()}) did not answer within ${seconds} s; check the account and the network.`));
+      }, seconds * 1000);
+      pending.then(
+        (conn) => (clearTimeout(timer), resolve(conn)),
+        (error: unknown) => (clearTimeout(timer), reject(error)),
+      );
+    });
+  }
+
+  private where(): string {
+    const url = this.options.config.serverUrl;
+    return url ? String(url) : `account ${this.account}`;
   }
 
   /** Runs a short statement and returns its rows as objects (catalog listings). */
@@ -335,10 +366,18 @@ class SnowflakeSession extends SqlSessionBase {
       const columns = statement.getColumns() ?? [];
       capped.start(
         columns.map((c) => c.getName()),
-        columns.map((c) => c.getType().toUpperCase()),
+        // The type as Snowflake's own tools name it (NUMBER(38,0), VARCHAR(16)), not the SDK's family (FIXED, TEXT).
+        columns.map((c) => resultTypeName(c)),
       );
       const rows = statement.streamRows();
-      await drain(rows, capped, () => cancellation.requested);
+      const queryId = statement.getQueryId();
+      const decoded = (): void => {
+        const problem = takeDecodeError(queryId);
+        if (problem) throw new ConnectionError('query_failed', `${problem} The result is not shown rather than shown wrong.`);
+      };
+      decoded();
+      await drain(rows, capped, () => cancellation.requested, decoded);
+      decoded();
       // A cancelled statement's stream may just end: what arrived is kept, the end is not "done".
       if (cancellation.requested) {
         throw cancellation.cancelledByCaller
@@ -370,9 +409,26 @@ class SnowflakeSession extends SqlSessionBase {
   async close(): Promise<void> {
     const pending = this.connecting;
     this.connecting = undefined;
-    const conn = await pending?.catch(() => undefined);
-    if (conn?.isUp()) await new Promise<void>((resolve) => conn.destroy(() => resolve()));
+    if (!pending) return;
+    // A login still under way is not waited for (an unreachable host can take minutes): it is closed when it ends.
+    const settled = await Promise.race([
+      pending.then(
+        (c) => c,
+        () => undefined,
+      ),
+      new Promise<'busy'>((r) => setImmediate(() => r('busy'))),
+    ]);
+    if (settled === 'busy') return abandon(pending);
+    if (settled?.isUp()) await new Promise<void>((resolve) => settled.destroy(() => resolve()));
   }
+}
+
+/** Closes a login nobody waits for any more, once it ends. */
+function abandon(pending: Promise<Connection>): void {
+  pending.then(
+    (conn) => conn.isUp() && conn.destroy(() => undefined),
+    () => undefined,
+  );
 }
 
 /**
@@ -380,7 +436,7 @@ class SnowflakeSession extends SqlSessionBase {
  * back-pressure), stopped once the cap is passed. Events rather than async iteration, which cost more
  * per row in the preview benchmark.
  */
-function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: CappedSink, cancelled: () => boolean): Promise<void> {
+function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: CappedSink, cancelled: () => boolean, check: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let batch: unknown[][] = [];
     let busy = Promise.resolve();
@@ -397,6 +453,7 @@ function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: Capped
       batch = [];
       rows.pause();
       busy = busy
+        .then(() => check())
         .then(() => capped.rows(full))
         .then(() => {
           // Chunks already answered keep coming after a cancel: stop reading them.

@@ -53,6 +53,7 @@ export const snowflakeSpec: ConnectorSpec = {
       advanced: true,
       help: 'Only for private connectivity or a proxy: otherwise derived from the account. HTTPS (plain HTTP only to this machine).',
     },
+    { name: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', kind: 'number', default: 20, min: 1, max: 600, advanced: true },
   ],
   capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query'],
   hierarchy: {

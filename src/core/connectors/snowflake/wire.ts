@@ -41,7 +41,9 @@ export function installWireHooks(): void {
     return config;
   });
   const response = axios.interceptors.response.use((answer) => {
-    if (/\/queries\/(v1\/query-request|[^/?]+\/result)(\?|$)/.test(String(answer.config.url ?? ''))) remember(answer.data);
+    const url = String(answer.config.url ?? '');
+    if (/\/queries\/(v1\/query-request|[^/?]+\/result)(\?|$)/.test(url)) remember(answer);
+    else if (chunkColumns.has(url)) checkChunk(answer, url);
     return answer;
   });
   installed = { request, response };
@@ -55,8 +57,20 @@ export function uninstallWireHooks(): void {
   installed = undefined;
 }
 
-function remember(data: unknown): void {
-  let body = data;
+interface WireColumn {
+  name: string;
+  type: string;
+}
+interface QueryBody {
+  queryId?: unknown;
+  statementTypeId?: unknown;
+  rowtype?: { name?: unknown; type?: unknown }[];
+  rowset?: unknown[][];
+  chunks?: { url?: unknown }[];
+}
+
+function remember(answer: Response): void {
+  let body = answer.data;
   if (typeof body === 'string') {
     try {
       body = JSON.parse(body) as unknown;
@@ -64,10 +78,84 @@ function remember(data: unknown): void {
       return;
     }
   }
-  const inner = (body as { data?: { queryId?: unknown; statementTypeId?: unknown } } | undefined)?.data;
-  if (typeof inner?.queryId !== 'string' || typeof inner.statementTypeId !== 'number') return;
-  statementTypes.set(inner.queryId, inner.statementTypeId);
-  if (statementTypes.size > keep) statementTypes.delete(statementTypes.keys().next().value as string);
+  const inner = (body as { data?: QueryBody } | undefined)?.data;
+  if (typeof inner?.queryId !== 'string') return;
+  if (typeof inner.statementTypeId === 'number') {
+    statementTypes.set(inner.queryId, inner.statementTypeId);
+    if (statementTypes.size > keep) statementTypes.delete(statementTypes.keys().next().value as string);
+  }
+  if (!Array.isArray(inner.rowtype)) return;
+  const columns = inner.rowtype.map((c) => ({ name: String(c.name ?? '?'), type: String(c.type ?? '').toLowerCase() }));
+  if (Array.isArray(inner.rowset) && checkRows(inner.rowset, columns, inner.queryId)) {
+    // The values the SDK cannot decode are taken out (it would throw where no caller can catch it).
+    answer.data = typeof answer.data === 'string' ? JSON.stringify(body) : body;
+  }
+  for (const chunk of inner.chunks ?? []) {
+    if (typeof chunk.url !== 'string') continue;
+    chunkColumns.set(chunk.url, { queryId: inner.queryId, columns });
+    if (chunkColumns.size > keep * 4) chunkColumns.delete(chunkColumns.keys().next().value as string);
+  }
+}
+
+/** The raw JSON-result text of each type Snowflake sends, as the SDK expects to decode it. */
+const wireFormats: Record<string, RegExp> = {
+  fixed: /^-?\d+(\.\d+)?$/,
+  date: /^-?\d+$/,
+  time: /^-?\d+(\.\d+)?$/,
+  timestamp_ntz: /^-?\d+(\.\d+)?$/,
+  timestamp_ltz: /^-?\d+(\.\d+)?$/,
+  timestamp_tz: /^-?\d+(\.\d+)?( \d+)?$/,
+  boolean: /^(0|1|true|false)$/i,
+  binary: /^([0-9a-fA-F]{2})*$/,
+  real: /^(-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?inf|-?Infinity)$/,
+};
+
+const chunkColumns = new Map<string, { queryId: string; columns: WireColumn[] }>();
+const decodeErrors = new Map<string, string>();
+
+/** Replaces values the SDK cannot decode with NULL and records the first; true when any was found. */
+function checkRows(rows: unknown[][], columns: WireColumn[], queryId: string): boolean {
+  let changed = false;
+  for (const row of rows) {
+    if (!Array.isArray(row)) continue;
+    columns.forEach((column, c) => {
+      const value = row[c];
+      const format = wireFormats[column.type];
+      if (value === null || value === undefined || !format || (typeof value === 'string' && format.test(value))) return;
+      if (!decodeErrors.has(queryId)) {
+        const shown = JSON.stringify(typeof value === 'string' ? value.slice(0, 60) : value);
+        decodeErrors.set(queryId, `Snowflake sent a value in column ${column.name} that is not a valid ${column.type.toUpperCase()} (${shown}).`);
+        if (decodeErrors.size > keep) decodeErrors.delete(decodeErrors.keys().next().value as string);
+      }
+      row[c] = null;
+      changed = true;
+    });
+  }
+  return changed;
+}
+
+function checkChunk(answer: Response, url: string): void {
+  const known = chunkColumns.get(url)!;
+  chunkColumns.delete(url);
+  const text = typeof answer.data === 'string' ? answer.data : Buffer.isBuffer(answer.data) ? answer.data.toString('utf8') : undefined;
+  if (text === undefined) return;
+  let rows: unknown[][];
+  try {
+    rows = JSON.parse(`[${text}]`) as unknown[][];
+  } catch {
+    return;
+  }
+  if (checkRows(rows, known.columns, known.queryId)) {
+    const fixed = rows.map((r) => JSON.stringify(r)).join(',');
+    answer.data = Buffer.isBuffer(answer.data) ? Buffer.from(fixed) : fixed;
+  }
+}
+
+/** Why a query's result cannot be shown as Snowflake sent it (a value the SDK cannot decode), once. */
+export function takeDecodeError(queryId: string): string | undefined {
+  const error = decodeErrors.get(queryId);
+  decodeErrors.delete(queryId);
+  return error;
 }
 
 /** The statement type Snowflake gave a query (once; it is forgotten when read). */
