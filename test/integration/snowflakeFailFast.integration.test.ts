@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ConnectionError } from '../../src/core/errors';
@@ -97,6 +101,33 @@ describe('Snowflake connector: fails fast, never hangs', function () {
     const again = collecting();
     await session.sql.stream({ sql: 'SELECT * FROM CUSTOMERS', limit: 10, timeoutMs: 5000 }, again);
     assert.equal(again.got.length, 3);
+  });
+
+  it('says which key-pair field is wrong, in words, never OpenSSL codes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'planasonix-sfkey-'));
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const encrypted = path.join(dir, 'encrypted.p8');
+    writeFileSync(encrypted, privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'right' }));
+    const garbage = path.join(dir, 'garbage.p8');
+    writeFileSync(garbage, 'not a key at all');
+    const cases: [string, Record<string, string>, RegExp, string][] = [
+      [encrypted, { privateKeyPassphrase: 'wrong' }, /passphrase does not open/, 'privateKeyPassphrase'],
+      [encrypted, {}, /encrypted: enter its passphrase/, 'privateKeyPassphrase'],
+      [garbage, {}, /not a private key in PEM form/, 'privateKeyFile'],
+      [path.join(dir, 'missing.p8'), {}, /no such file/, 'privateKeyFile'],
+    ];
+    for (const [file, secrets, message, field] of cases) {
+      const session = await open({ serverUrl: server.url, authenticator: 'keypair', privateKeyFile: file }, secrets);
+      const result = await session.test();
+      assert.equal(result.ok, false);
+      assert.match(result.message, message);
+      assert.doesNotMatch(result.message, /error:[0-9A-F]{8}|routines/);
+      await assert.rejects(session.sql.stream({ sql: 'SELECT 1', limit: 1, timeoutMs: 5000 }, collecting()), (e: unknown) => {
+        assert.ok(ConnectionError.is(e, 'invalid_config'), String(e));
+        assert.equal(e.details?.field, field);
+        return true;
+      });
+    }
   });
 
   it('names result columns by their Snowflake type, so numbers are numbers to the grid and the exports', async () => {

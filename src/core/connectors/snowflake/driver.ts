@@ -1,5 +1,7 @@
 // Loaded first: snowflake-sdk reads these settings when it loads (no cloud metadata probing, no telemetry).
 import './privacy';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import snowflake from 'snowflake-sdk';
 import type { ColumnInfo, ColumnsQuery, NamedItem, TablesQuery, TablesResponse } from '../../api/types';
@@ -191,6 +193,7 @@ class SnowflakeSession extends SqlSessionBase {
     if (authenticator === 'keypair') {
       const file = text('privateKeyFile');
       if (!file) throw new ConnectionError('invalid_config', 'Key-pair sign-in needs the private key file.', { field: 'privateKeyFile' });
+      checkPrivateKey(file, s.privateKeyPassphrase);
       return { ...common, authenticator: 'SNOWFLAKE_JWT', privateKeyPath: file, ...(s.privateKeyPassphrase ? { privateKeyPass: s.privateKeyPassphrase } : {}) };
     }
     if (authenticator === 'oauth') {
@@ -420,6 +423,34 @@ class SnowflakeSession extends SqlSessionBase {
     ]);
     if (settled === 'busy') return abandon(pending);
     if (settled?.isUp()) await new Promise<void>((resolve) => settled.destroy(() => resolve()));
+  }
+}
+
+/**
+ * Reads the private key as the SDK will, and says which field is wrong in the user's words instead
+ * of OpenSSL's (`error:1C800064:…bad decrypt`).
+ */
+function checkPrivateKey(file: string, passphrase: string | undefined): void {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it may not be read' : 'it could not be read';
+    throw new ConnectionError('invalid_config', `The private key file cannot be used: ${why} (${file}).`, { field: 'privateKeyFile' });
+  }
+  try {
+    createPrivateKey({ key: pem, ...(passphrase ? { passphrase } : {}) });
+  } catch (error) {
+    const code = String((error as NodeJS.ErrnoException).code ?? '');
+    const encrypted = /ENCRYPTED/.test(pem);
+    if (encrypted && !passphrase) {
+      throw new ConnectionError('invalid_config', 'The private key file is encrypted: enter its passphrase.', { field: 'privateKeyPassphrase' });
+    }
+    if (encrypted && /BAD_DECRYPT|INTERRUPTED|bad decrypt/i.test(`${code} ${errorMessage(error)}`)) {
+      throw new ConnectionError('invalid_config', 'The passphrase does not open the private key file.', { field: 'privateKeyPassphrase' });
+    }
+    throw new ConnectionError('invalid_config', 'The private key file is not a private key in PEM form (PKCS#8, as rsa_key.p8).', { field: 'privateKeyFile' });
   }
 }
 
