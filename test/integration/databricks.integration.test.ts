@@ -184,7 +184,8 @@ describe('Databricks SQL connector against the Databricks test server', function
     const op = server.operationsFor('SELECT * FROM big').at(-1)!;
     // The cap plus one came with the statement's answer; the driver's read-ahead asked for one row more.
     assert.ok(op.rowsServed <= 102, `the server sent ${op.rowsServed} rows`);
-    assert.equal(op.state, 'canceled', 'the statement was not stopped');
+    assert.ok(server.cancelled.includes('SELECT * FROM big'), 'the statement was not stopped');
+    assert.equal(op.state, 'closed', 'the stopped operation was not closed');
   });
 
   it("runs a query in the file's default schema, and reports an unknown table with its SQLSTATE", async () => {
@@ -251,5 +252,32 @@ describe('Databricks SQL connector against the Databricks test server', function
     await assert.rejects(s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 1500 }, collecting()), (e: unknown) =>
       ConnectionError.is(e, 'timeout'),
     );
+  });
+
+  it('says timeout, not cancelled, when its own time limit stops a warehouse that ignores queryTimeout; closes every operation', async () => {
+    const s = await open();
+    server.honourQueryTimeout = false;
+    const closedBefore = server.closed.length;
+    try {
+      const polls = server.log.filter((e) => e.call === 'GetOperationStatus').length;
+      const started = Date.now();
+      await assert.rejects(s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 3000 }, collecting()), (e: unknown) => {
+        assert.ok(ConnectionError.is(e, 'timeout'), String(e));
+        assert.match(e.message, /time limit of 3000 ms/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 6000);
+      // Polled with back-off: a poll every 100 ms would be 30 in 3 s.
+      const made = server.log.filter((e) => e.call === 'GetOperationStatus').length - polls;
+      assert.ok(made <= 12, `${made} status polls in 3 s`);
+    } finally {
+      server.honourQueryTimeout = true;
+    }
+    // The cancelled operation, the truncated one and the cancelled-by-the-user one are all closed.
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    await assert.rejects(s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 60_000, signal: controller.signal }, collecting()));
+    await s.sql.stream({ sql: 'SELECT * FROM big', limit: 5, timeoutMs: 60_000 }, collecting());
+    assert.deepEqual(server.closed.slice(closedBefore), ['SELECT * FROM slow', 'SELECT * FROM slow', 'SELECT * FROM big']);
   });
 });

@@ -64,6 +64,10 @@ export class DatabricksServer {
   readonly sessions = new Map<string, Session>();
   /** Statements the client cancelled (CancelOperation), by SQL text. */
   readonly cancelled: string[] = [];
+  /** False: a warehouse that ignores the statement's queryTimeout (the client's own limit must stop it). */
+  honourQueryTimeout = true;
+  /** Statements whose operation the client closed (CloseOperation), by SQL text. */
+  readonly closed: string[] = [];
   warehouse: 'RUNNING' | 'STARTING' | 'STOPPED' = 'RUNNING';
   /** Rows per Arrow batch (a warehouse cuts batches by size; rows are what a test can count). */
   arrowBatchRows = 10_000;
@@ -178,7 +182,7 @@ export class DatabricksServer {
       ...(error ? { error } : {}),
       state: error ? 'error' : 'running',
       readyAt: Date.now() + (value?.slowSeconds ?? 0) * 1000,
-      ...(timeout && timeout > 0n ? { timeoutAt: Date.now() + Number(timeout) * 1000 } : {}),
+      ...(timeout && timeout > 0n && this.honourQueryTimeout ? { timeoutAt: Date.now() + Number(timeout) * 1000 } : {}),
       limit: Math.min(value?.rows ?? 0, limit && limit > 0n ? Number(limit) : Infinity),
       offset: 0,
       rowsServed: 0,
@@ -306,7 +310,9 @@ export class DatabricksServer {
         return { status: ok };
       },
       CloseOperation: async (req) => {
-        this.operation(req.operationHandle).state = 'closed';
+        const op = this.operation(req.operationHandle);
+        op.state = 'closed';
+        this.closed.push(op.sql);
         return { status: ok };
       },
       GetCatalogs: async (req) =>

@@ -231,7 +231,6 @@ class DatabricksSession extends SqlSessionBase {
     }
     const { session } = await this.opened(options.signal);
     let operation: IOperation | undefined;
-    let closed = false;
     const cancellation = cancelOnAbortOrTimeout(options.signal, options.timeoutMs, () => void operation?.cancel().catch(() => undefined));
     const run = async (sql: string, maxRows: number): Promise<IOperation> => {
       operation = await session.executeStatement(sql, {
@@ -254,6 +253,7 @@ class DatabricksSession extends SqlSessionBase {
       const started = performance.now();
       const capped = new CappedSink(sink, options.limit);
       const op = await run(options.sql, Math.min(options.limit + 1, fetchRows));
+      await finished(op, () => cancellation.requested);
       const columns = ((await op.getSchema())?.columns ?? []).slice().sort((a, b) => a.position - b.position);
       const names = columns.map((c) => c.columnName);
       capped.start(
@@ -277,17 +277,18 @@ class DatabricksSession extends SqlSessionBase {
           : new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
       }
       if (capped.truncated) {
-        // Enough rows: stop the statement on the server.
+        // Enough rows: stop the statement on the server (the finally block closes the operation).
         await op.cancel().catch(() => undefined);
-        closed = true;
       }
       return capped.summary(Math.round(performance.now() - started));
     } catch (error) {
       if (cancellation.cancelledByCaller) throw cancelledError();
+      if (cancellation.requested) throw new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
       throw this.fail(error);
     } finally {
       cancellation.dispose();
-      if (!closed) await operation?.close().catch(() => undefined);
+      // Every operation is closed on the server, cancelled or not: the driver skips CloseOperation after a cancel.
+      if (operation) await closeOperation(operation);
     }
   }
 
@@ -298,6 +299,38 @@ class DatabricksSession extends SqlSessionBase {
     if (!opened) return;
     await opened.session.close().catch(() => undefined);
     await opened.client.close().catch(() => undefined);
+  }
+}
+
+/** Thrift operation states that mean the statement is still on its way (INITIALIZED, RUNNING, PENDING). */
+const runningStates = new Set([0, 1, 7]);
+
+/**
+ * Waits for a statement to finish, asking the server with back-off (100 ms, growing to 1 s) instead of
+ * the driver's poll every 100 ms; the driver's own wait then finds it ready (or reports its error).
+ */
+async function finished(op: IOperation, stop: () => boolean): Promise<void> {
+  let wait = 100;
+  for (;;) {
+    if (stop()) return;
+    const status = (await op.status(false)) as { operationState?: number };
+    if (!runningStates.has(Number(status.operationState))) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    wait = Math.min(1000, Math.round(wait * 1.5));
+  }
+}
+
+/** CloseOperation for an operation, also after a cancel (when the driver's close() sends nothing). */
+async function closeOperation(op: IOperation): Promise<void> {
+  const backend = (op as unknown as { backend?: { close?: () => Promise<unknown> } }).backend;
+  const state = op as unknown as { closed?: boolean; cancelled?: boolean };
+  try {
+    if (state.cancelled && !state.closed && typeof backend?.close === 'function') {
+      await backend.close();
+      state.closed = true;
+    } else await op.close();
+  } catch {
+    // Closing is housekeeping: a failure here changes nothing the user sees.
   }
 }
 
