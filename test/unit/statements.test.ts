@@ -220,3 +220,14 @@ describe('read-only classifier (a courtesy before the server-side guarantee)', (
     });
   }
 });
+
+describe('lexer: backslash escapes found once, not searched for again from every string', () => {
+  it('splits the same with escapes near the start, near the end and nowhere', () => {
+    const plain = Array.from({ length: 500 }, (_, i) => `select 'v${i}; x'`).join(';\n');
+    for (const sql of [`select 'a\\'; b';\n${plain}`, `${plain};\nselect 'a\\'; b'`, plain]) {
+      const parts = splitStatements(sql, 'mysql');
+      assert.equal(parts.length, sql === plain ? 500 : 501, sql.slice(0, 40));
+      assert.ok(parts.every((p) => /^select '/.test(p.text)));
+    }
+  });
+});

@@ -164,6 +164,14 @@ export function scan(
     : base;
   let i = from;
   const push = visit;
+  // Where the next backslash is, found once and reused: searching from every string again would scan
+  // to the end of a file without one for each of its strings.
+  let backslashAt = -2;
+  const nextBackslash = (from: number): number => {
+    if (backslashAt === -1 || (backslashAt >= from && backslashAt !== -2)) return backslashAt;
+    backslashAt = sql.indexOf('\\', from);
+    return backslashAt;
+  };
   const quoted = (start: number, quote: string, backslash: boolean): number => {
     let j = start + 1;
     while (j < sql.length) {
@@ -171,7 +179,7 @@ export function scan(
       const q = sql.indexOf(quote, j);
       if (q < 0) return sql.length;
       if (backslash) {
-        const b = sql.indexOf('\\', j);
+        const b = nextBackslash(j);
         if (b >= 0 && b < q) {
           j = b + 2;
           continue;
