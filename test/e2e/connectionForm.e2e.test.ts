@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { pgServer } from '../support/servers';
 import {
   clearNotifications,
@@ -98,5 +99,32 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
     await clearNotifications(page);
     await rowAction(treeRow(page, 'Probe renamed'), 'Test Connection');
     await toast(page, /"Probe renamed": connected in \d+ ms/).waitFor();
+  });
+
+  it('stops a test of a host that never answers with Cancel test, at once', async () => {
+    // Accepts the connection and never says a word: the test would wait for its connect timeout.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { page } = workbench();
+      const form = await openAddForm(page);
+      await setField(form, 'name', 'Silent host');
+      await setField(form, 'host', '127.0.0.1');
+      await setField(form, 'port', String((silent.address() as net.AddressInfo).port));
+      await setField(form, 'database', 'test');
+      await setField(form, 'user', 'nobody');
+      await selectOption(form, 'sslMode', 'disable');
+      await form.locator('#test').click();
+      await form.locator('#status.busy #cancel-test').waitFor();
+      const started = Date.now();
+      await form.locator('#cancel-test').click();
+      await form.locator('#status.fail', { hasText: 'Test cancelled.' }).waitFor({ timeout: 5000 });
+      assert.ok(Date.now() - started < 2000, `Cancel test took ${Date.now() - started} ms`);
+      await form.locator('#cancel').click();
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      silent.close();
+    }
   });
 });

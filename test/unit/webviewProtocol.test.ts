@@ -40,6 +40,7 @@ describe('connection form protocol', () => {
       { type: 'pickFile', field: 'path' },
       { type: 'test', requestId: 1, draft },
       { type: 'save', requestId: 2, draft },
+      { type: 'cancelTest', requestId: 1 },
     ]) {
       assert.ok(isFormToHost(m), JSON.stringify(m));
     }
@@ -55,6 +56,8 @@ describe('connection form protocol', () => {
       { type: 'test', requestId: 1, draft: { ...draft, secrets: { password: 1 } } },
       { type: 'test', requestId: 1, draft: { ...draft, values: { host: { toString: 'x' } } } },
       { type: 'pickFile' },
+      { type: 'cancelTest' },
+      { type: 'cancelTest', requestId: 'all' },
     ]) {
       assert.equal(isFormToHost(m), false, JSON.stringify(m));
     }

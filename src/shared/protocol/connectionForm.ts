@@ -51,6 +51,8 @@ export type FormToHost =
   | { type: 'test'; requestId: number; draft: SubmitDraft }
   | { type: 'save'; requestId: number; draft: SubmitDraft }
   | { type: 'pickFile'; field: string }
+  /** Stop the test under way (a host that never answers would keep the form waiting). */
+  | { type: 'cancelTest'; requestId: number }
   | { type: 'cancel' };
 
 export type HostToForm =
@@ -91,6 +93,8 @@ export function isFormToHost(value: unknown): value is FormToHost {
       return typeof value.requestId === 'number' && isSubmitDraft(value.draft);
     case 'pickFile':
       return typeof value.field === 'string';
+    case 'cancelTest':
+      return typeof value.requestId === 'number';
     default:
       return false;
   }

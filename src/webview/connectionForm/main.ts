@@ -239,6 +239,13 @@ function submit(kind: 'test' | 'save'): void {
   if (!submitted) return;
   pending = nextRequest++;
   setStatus('busy', kind === 'test' ? 'Testing the connection…' : 'Saving…');
+  if (kind === 'test') {
+    // A host that never answers keeps a test waiting up to its connect timeout: the user may stop it.
+    const requestId = pending;
+    const stop = el('vscode-button', { secondary: '', id: 'cancel-test' }, 'Cancel test');
+    stop.addEventListener('click', () => vscode.postMessage({ type: 'cancelTest', requestId }));
+    status.append(stop);
+  }
   vscode.postMessage({ type: kind, requestId: pending, draft: submitted });
 }
 
@@ -276,6 +283,8 @@ window.addEventListener('message', (event: MessageEvent<HostToForm>) => {
       applyFieldErrors(message.fieldErrors);
       if (message.outcome.ok) {
         setStatus('ok', `Connected in ${message.outcome.latencyMs} ms${message.outcome.serverVersion ? ` · ${message.outcome.serverVersion}` : ''}`);
+      } else if (message.outcome.errorCode === 'cancelled') {
+        setStatus('fail', 'Test cancelled.');
       } else {
         setStatus('fail', `Connection failed: ${message.outcome.message}`);
       }

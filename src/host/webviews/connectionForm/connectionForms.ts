@@ -125,6 +125,8 @@ function titleFor(connection: Connection | undefined): string {
 
 class ConnectionFormPanel implements vscode.Disposable {
   private readonly channel: WebviewChannel<FormToHost, HostToForm>;
+  /** The test under way, which Cancel test stops. */
+  private testing: { requestId: number; controller: AbortController } | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -150,6 +152,9 @@ class ConnectionFormPanel implements vscode.Disposable {
       }
       case 'test':
         return this.test(message.requestId, message.draft);
+      case 'cancelTest':
+        if (this.testing?.requestId === message.requestId) this.testing.controller.abort();
+        return;
       case 'save':
         return this.save(message.requestId, message.draft);
     }
@@ -161,25 +166,31 @@ class ConnectionFormPanel implements vscode.Disposable {
       this.channel.post({ type: 'testResult', requestId, outcome: { ok: false, latencyMs: 0, message: 'Fix the highlighted fields first.' }, fieldErrors });
       return;
     }
+    const controller = new AbortController();
+    this.testing = { requestId, controller };
+    const cancelled = { ok: false, latencyMs: 0, message: 'Test cancelled.', errorCode: 'cancelled' };
     try {
       const existing = this.init.connectionId ? await this.deps.connections.details(this.init.connectionId) : undefined;
-      const credentialId = existing?.credentialId;
       // The form shows the target it tests, so a saved password may go to a connection of the user's own; typed ones go in a short-lived credential.
       const spec = this.deps.registry.spec(draft.type);
       const ctx = { api: this.deps.api, credentials: this.deps.credentialsFor(existing?.scope) };
-      const outcome = await testConnectionDraft(ctx, spec, {
+      const request = {
         type: draft.type,
         config: toConfig(draft),
         secrets: draft.secrets,
-        credentialId,
+        credentialId: existing?.credentialId,
         // A workspace file's target is not the user's own: its saved password goes only where it was saved for.
         targetConfirmed: existing?.scope !== 'workspace',
         ...(existing ? { connectionId: existing.id } : {}),
-      });
-      this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: {} });
+      };
+      const outcome = await testConnectionDraft(ctx, spec, request, { signal: controller.signal });
+      this.channel.post({ type: 'testResult', requestId, outcome: controller.signal.aborted ? cancelled : outcome, fieldErrors: {} });
     } catch (error) {
       const { message, fieldErrors: errors } = describe(error);
-      this.channel.post({ type: 'testResult', requestId, outcome: { ok: false, latencyMs: 0, message }, fieldErrors: errors });
+      const outcome = controller.signal.aborted ? cancelled : { ok: false, latencyMs: 0, message };
+      this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: controller.signal.aborted ? {} : errors });
+    } finally {
+      if (this.testing?.requestId === requestId) this.testing = undefined;
     }
   }
 
