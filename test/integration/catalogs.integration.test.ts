@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 import initSqlJs from 'sql.js';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
@@ -106,6 +107,25 @@ describe('catalogs as the server has them', function () {
       assert.deepEqual(await names('naive'), ['naïve']);
       assert.deepEqual(await names('NAÏVE'), ['naïve']);
       assert.deepEqual(await names('%'), [], 'LIKE characters are literal');
+      // Names that fold to themselves take the fast path; _ and $ in them are still literal in a search.
+      assert.deepEqual(await names('_plain'), ['ecole_plain']);
+      assert.deepEqual(await names('le_p'), ['ecole_plain']);
+    });
+
+    it('lists a schema dropped and made again (a remembered schema oid is not trusted when the page is empty)', async () => {
+      const admin = new pg.Client({ ...pgServer, database: fixtureDatabase });
+      await admin.connect();
+      try {
+        await admin.query('DROP SCHEMA IF EXISTS cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.first_one (a int)');
+        assert.deepEqual((await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name), ['first_one']);
+        await admin.query('DROP SCHEMA cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.second_one (a int)');
+        assert.deepEqual((await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name), ['second_one']);
+        await admin.query('DROP SCHEMA cat_fx_again CASCADE');
+        assert.deepEqual((await h.api.listTables(id, { schema: 'cat_fx_again' })).tables, []);
+      } finally {
+        await admin.query('DROP SCHEMA IF EXISTS cat_fx_again CASCADE');
+        await admin.end();
+      }
     });
   });
 

@@ -14,7 +14,7 @@ import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, Stre
 import { CappedQuery } from './cappedQuery';
 import { mapPostgresError } from './errors';
 import { openGuarded } from './guard';
-import { catalogsSql, columnsSql, declaredTypesSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
+import { catalogsSql, columnsSql, declaredTypesSql, namespaceOidSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
   r: 'TABLE',
@@ -52,6 +52,8 @@ class PostgresSession extends ServerSqlSession {
   private readonly declaredTypes = new Map<string, string>();
   /** Sessions being reset (DISCARD ALL) before they go back to the pool. */
   private readonly pendingResets = new Set<Promise<void>>();
+  /** Schema oids by database and name (the table listing plans with the value). */
+  private readonly namespaceOids = new Map<string, string>();
 
   constructor(options: SessionOptions, logger: Logger) {
     super(options, logger, quoteDoubleQuoted, mapPostgresError);
@@ -77,25 +79,46 @@ class PostgresSession extends ServerSqlSession {
   }
 
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
+    const list = (fresh: boolean) => this.tablePage(query, fresh, signal);
+    const first = await list(false);
+    // A cached schema oid may be stale (the schema dropped and made again): an empty page asks again.
+    return first.tables.length === 0 && first.cachedOid ? (await list(true)).response : first.response;
+  }
+
+  /** The oid of a schema, cached per database: the planner needs the value to plan a page well. */
+  private async namespaceOid(catalog: string | undefined, schema: string | undefined, fresh: boolean, signal?: AbortSignal) {
+    const key = `${catalog ?? ''}\u0000${schema ?? ''}`;
+    const cached = fresh ? undefined : this.namespaceOids.get(key);
+    if (cached) return { oid: cached, cached: true };
+    const [row] = await this.run<{ oid: string }>(catalog, namespaceOidSql, [schema ?? null], signal);
+    if (row) this.namespaceOids.set(key, row.oid);
+    else this.namespaceOids.delete(key);
+    return { oid: row?.oid, cached: false };
+  }
+
+  private async tablePage(query: TablesQuery, fresh: boolean, signal?: AbortSignal) {
+    const partitions = query.partitionsOf !== undefined;
+    const namespace = partitions ? undefined : await this.namespaceOid(query.catalog, query.schema, fresh, signal);
+    if (namespace && namespace.oid === undefined) return { tables: [], cachedOid: false, response: { schema: query.schema, catalog: query.catalog, tables: [] } };
     const { page, nextPageToken } = await keysetPage(query, ({ pattern, after, fetch }) => {
-      const sql = tablesSql({ search: pattern !== null, after: after !== null, limit: fetch !== undefined, partitionsOf: query.partitionsOf !== undefined });
-      const values: unknown[] = [query.schema ?? null];
+      const sql = tablesSql({ search: pattern !== null, after: after !== null, limit: fetch !== undefined, partitionsOf: partitions });
+      const values: unknown[] = [namespace ? namespace.oid : (query.schema ?? null)];
       if (query.partitionsOf !== undefined) values.push(query.partitionsOf);
       if (pattern !== null) values.push(pattern);
       if (after !== null) values.push(after);
       if (fetch !== undefined) values.push(fetch);
       return this.run<{ name: string; kind: string; partition: boolean; schema: string }>(query.catalog, sql, values, signal);
     });
+    const tables = page.map((r) => ({
+      name: r.name,
+      // A partition that is itself partitioned still expands to its partitions.
+      type: r.partition && r.kind !== 'p' ? ('PARTITION' as const) : (relkindTypes[r.kind] ?? ('TABLE' as const)),
+      ...(partitions ? { schema: r.schema } : {}),
+    }));
     return {
-      schema: query.schema,
-      catalog: query.catalog,
-      tables: page.map((r) => ({
-        name: r.name,
-        // A partition that is itself partitioned still expands to its partitions.
-        type: r.partition && r.kind !== 'p' ? 'PARTITION' : (relkindTypes[r.kind] ?? 'TABLE'),
-        ...(query.partitionsOf !== undefined ? { schema: r.schema } : {}),
-      })),
-      ...(nextPageToken ? { nextPageToken } : {}),
+      tables,
+      cachedOid: namespace?.cached === true,
+      response: { schema: query.schema, catalog: query.catalog, tables, ...(nextPageToken ? { nextPageToken } : {}) },
     };
   }
 
