@@ -117,9 +117,15 @@ describe('catalogs as the server has them', function () {
       await admin.connect();
       try {
         await admin.query('DROP SCHEMA IF EXISTS cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.first_one (a int)');
-        assert.deepEqual((await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name), ['first_one']);
+        assert.deepEqual(
+          (await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name),
+          ['first_one'],
+        );
         await admin.query('DROP SCHEMA cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.second_one (a int)');
-        assert.deepEqual((await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name), ['second_one']);
+        assert.deepEqual(
+          (await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name),
+          ['second_one'],
+        );
         await admin.query('DROP SCHEMA cat_fx_again CASCADE');
         assert.deepEqual((await h.api.listTables(id, { schema: 'cat_fx_again' })).tables, []);
       } finally {

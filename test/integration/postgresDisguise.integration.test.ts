@@ -127,6 +127,9 @@ describe('PostgreSQL read-only guard against functions in disguise', function ()
       ['SELECT disguise_fx.dynamic_kill($pid)', /dynamic_kill\(\), whose body contains EXECUTE/],
       ['SELECT disguise_fx.dblink_delete()', /dblink_exec|dblink_delete/],
       ['SELECT * FROM disguise_fx.v_kill', /pg_terminate_backend\(\).*through view disguise_fx\.v_kill/],
+      // Planning alone folds an IMMUTABLE call on a constant: a plain EXPLAIN would run it.
+      ['EXPLAIN SELECT disguise_fx.immutable_kill($pid)', /pg_terminate_backend/],
+      ['EXPLAIN (VERBOSE) SELECT * FROM disguise_fx.v_kill', /pg_terminate_backend/],
     ];
     for (const [sql, reason] of cases) {
       it(`refuses ${sql} before anything is planned, naming the call`, async () => {

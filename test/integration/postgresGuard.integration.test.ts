@@ -3,8 +3,8 @@ import { previewWhole, queryWhole } from '../../src/core/connectors/sql/sqlSessi
 import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { openSession } from '../../src/core/connectors/postgres/driver';
-import { serverRefusal, volatileFunctionsSql } from '../../src/core/connectors/postgres/guard';
-import { closureSql } from '../../src/core/connectors/postgres/closure';
+import { guardTarget, serverRefusal, vettedVolatile } from '../../src/core/connectors/postgres/guard';
+import { closureSql, closureVerdictSql, gateSql, isGateError, verdictValues } from '../../src/core/connectors/postgres/closure';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
@@ -91,16 +91,11 @@ describe('PostgreSQL read-only guard against the real server', function () {
         await client.connect();
         try {
           await client.query('BEGIN READ ONLY');
-          const reason = await serverRefusal(
-            {
-              closure: async (values) => (await client.query(closureSql, values)).rows,
-              explain: async (target) => (await client.query({ text: target.explain, rowMode: 'array' })).rows[0]?.[0],
-              volatile: async (names) => (await client.query(volatileFunctionsSql, [names])).rows,
-            },
-            sql,
-            false,
-          );
+          const reason = await serverRefusal({ closure: async (values) => (await client.query(closureSql, values)).rows }, sql);
           assert.match(reason ?? 'let through', /VOLATILE|runs SQL text/);
+          // The verdict the server reaches alone (the pipeline's) stops the gate too.
+          await client.query(closureVerdictSql, verdictValues(guardTarget(sql)!, vettedVolatile));
+          await assert.rejects(client.query(gateSql), (e: unknown) => isGateError(e));
         } finally {
           await client.query('ROLLBACK').catch(() => undefined);
           await client.end();
@@ -167,7 +162,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
   });
 
   it('sees through a view to the function it calls, in a test query and in a preview', async () => {
-    await refused('SELECT * FROM guard_fx.lock_view', /pg_advisory_lock\(\) \(inside a view/);
+    await refused('SELECT * FROM guard_fx.lock_view', /pg_advisory_lock\(\), a VOLATILE.*through view guard_fx\.lock_view/);
     await assert.rejects(previewWhole(session.sql!, { schema: 'guard_fx', table: 'lock_view', limit: 10 }), /pg_advisory_lock/);
     assert.equal(await advisoryHeld(4242), '0');
   });
@@ -199,7 +194,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
     await run('EXPLAIN SELECT * FROM fixture.customers');
   });
 
-  it('points an error at the user statement, not at the EXPLAIN around it', async () => {
+  it('points an error at its position in the user statement', async () => {
     const sql = 'SELECT id FROM fixture.no_such_table';
     await assert.rejects(run(sql), (error: unknown) => {
       assert.ok(ConnectionError.is(error));

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { planCalls, planTarget, refusal } from '../../src/core/connectors/postgres/guard';
+import { guardPipeline, guardTarget } from '../../src/core/connectors/postgres/guard';
 import { functionCalls } from '../../src/core/sql/functionCalls';
 import { mysqlLexMode, type SqlDialect } from '../../src/core/sql/lexer';
 import { classifyStatement } from '../../src/core/sql/readOnly';
@@ -142,40 +142,20 @@ describe('read-only guard: functions with effects outside the transaction, howev
   });
 });
 
-describe('PostgreSQL guard: what the planner says a statement calls', () => {
-  it('plans the statement, and under EXPLAIN ANALYZE the inner one; nothing for SHOW or a plain EXPLAIN', () => {
-    assert.equal(planTarget('SELECT 1')!.explain, 'EXPLAIN (VERBOSE, FORMAT JSON) SELECT 1');
-    const inner = planTarget('EXPLAIN (ANALYZE, BUFFERS) SELECT f()')!;
-    assert.equal(inner.sql, 'SELECT f()');
-    assert.equal(planTarget('explain analyze verbose select 2')!.sql, 'select 2');
-    assert.equal(planTarget('EXPLAIN SELECT f()'), undefined);
-    assert.equal(planTarget('SHOW search_path'), undefined);
+describe('PostgreSQL guard: which text reaches what', () => {
+  it('walks the statement, the one an EXPLAIN plans (with or without ANALYZE: planning folds IMMUTABLE calls), nothing for SHOW', () => {
+    assert.equal(guardTarget('SELECT 1'), 'SELECT 1');
+    assert.equal(guardTarget('EXPLAIN (ANALYZE, BUFFERS) SELECT f()'), 'SELECT f()');
+    assert.equal(guardTarget('explain analyze verbose select 2'), 'select 2');
+    assert.equal(guardTarget('EXPLAIN SELECT f()'), 'SELECT f()');
+    assert.equal(guardTarget('SHOW search_path'), undefined);
   });
 
-  it('finds calls in every expression of a plan, string literals aside', () => {
-    const plan = [
-      {
-        Plan: {
-          Output: ['x.a'],
-          Plans: [{ Output: ["pg_terminate_backend(12345, '0'::bigint)"], Filter: "(name = 'f(oo'::text)" }],
-          'Function Name': 'pg_ls_dir',
-          Schema: 'pg_catalog',
-        },
-      },
-    ];
-    const names = planCalls(plan)
-      .map((c) => c.name)
-      .sort();
-    assert.deepEqual(names, ['pg_ls_dir', 'pg_terminate_backend']);
-  });
-
-  it('refuses volatile functions outside the vetted list and says where they came from', () => {
-    const volatile = [
-      { schema: 'pg_catalog', name: 'random' },
-      { schema: 'public', name: 'audit' },
-    ];
-    assert.equal(refusal([{ name: 'random', text: 'random' }], [], volatile), undefined);
-    assert.match(refusal([], [{ name: 'audit', text: 'audit' }], volatile) ?? '', /public\.audit\(\) \(inside a view/);
-    assert.match(refusal([{ name: 'random', schema: 'public', text: 'public.random' }], [], [{ schema: 'public', name: 'random' }]) ?? '', /public\.random/);
+  it('puts the transaction, the verdict and the gate in front of the statement, after the classifier', () => {
+    const pipeline = guardPipeline('SELECT f(1)', ['BEGIN TRANSACTION READ ONLY']);
+    assert.equal(pipeline.length, 3);
+    assert.equal(pipeline[0], 'BEGIN TRANSACTION READ ONLY');
+    assert.match(typeof pipeline[1] === 'string' ? '' : pipeline[1]!.text, /set_config\('planasonix\.guard'/);
+    assert.throws(() => guardPipeline('DELETE FROM t', []), /Refused/);
   });
 });

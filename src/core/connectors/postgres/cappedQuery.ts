@@ -8,10 +8,14 @@
  */
 import type pg from 'pg';
 import PgResult from 'pg/lib/result.js';
+import { prepareValue } from 'pg/lib/utils.js';
+
+/** One of our own statements in the pipeline: plain text, or text with values bound to $1… */
+export type PipelineStatement = string | { text: string; values: unknown[] };
 
 interface Connection {
   parse(config: { text: string }): void;
-  bind(config: { portal: string; statement: string; values: unknown[] }): void;
+  bind(config: { portal: string; statement: string; values: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
   describe(config: { type: 'P'; name: string }): void;
   execute(config: { portal: string; rows: number }): void;
   sync(): void;
@@ -33,7 +37,7 @@ export class CappedQuery implements pg.Submittable {
     private readonly text: string,
     private readonly maxRows: number,
     types: pg.CustomTypesConfig,
-    private readonly around: { before: string[]; after: string[] } = { before: [], after: [] },
+    private readonly around: { before: PipelineStatement[]; after: string[] } = { before: [], after: [] },
   ) {
     this.result = new PgResult('array', types);
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
@@ -56,9 +60,10 @@ export class CappedQuery implements pg.Submittable {
     }
   };
 
-  private plain(connection: Connection, text: string): void {
+  private plain(connection: Connection, statement: PipelineStatement): void {
+    const { text, values } = typeof statement === 'string' ? { text: statement, values: [] } : statement;
     connection.parse({ text });
-    connection.bind({ portal: '', statement: '', values: [] });
+    connection.bind({ portal: '', statement: '', values, valueMapper: prepareValue });
     connection.execute({ portal: '', rows: 0 });
   }
 

@@ -5,12 +5,17 @@
  * constants while it plans, so even an EXPLAIN would run them. So, before the EXPLAIN, every object the
  * statement names is resolved in the catalogs (functions, relations, types, operators) and followed:
  * views to their rules, tables to their row-level security policies, operators to their functions,
- * aggregates to their support functions, domains to their checks, types to their casts, functions to
+ * aggregates to their support functions, domains to their checks, types to their casts and to the
+ * comparison functions of their operator classes (a sort runs them), functions to
  * what they depend on; and the body of every SQL and PL/pgSQL function on the way is read with the
  * same lexer, for writes, dynamic SQL and the names it calls, which are followed in turn (bounded).
  */
 import { nameOf } from '../../sql/functionCalls';
 import { tokenize, type Token } from '../../sql/lexer';
+
+/** The transaction-local setting the verdict leaves for the gate. */
+const guardSetting = 'planasonix.guard';
+const reviewMark = 'planasonix-guard-review';
 
 /** Objects created by initdb have OIDs below this: the server's own, judged by name, never expanded. */
 const firstUserOid = 16384;
@@ -153,7 +158,8 @@ export function readBody(body: string): { writes?: string; refs: References } {
  * relations, types, operators) and walk every edge from them. Rows: the object (class and OID), the
  * object it was reached from (0 for a seed), its description, and for functions what judging needs.
  */
-export const closureSql = `
+/** The recursive walk both forms share: $1 names, $2/$3 qualified names, $4 operators, $5 call names. */
+const walkSql = `
 WITH RECURSIVE
 names(n) AS (SELECT unnest($1::text[])),
 qual(s, n) AS (SELECT * FROM unnest($2::text[], $3::text[])),
@@ -182,6 +188,21 @@ walk(cls, oid, pcls, poid) AS (
       WHERE d.classid = w.cls AND d.objid = w.oid AND d.deptype = 'n'
         AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass, 'pg_class'::regclass, 'pg_type'::regclass)
         AND (d.refclassid = 'pg_proc'::regclass OR d.refobjid >= ${firstUserOid})
+    -- Calls stored in parsed expressions (a view's query, a policy, a domain check, argument defaults),
+    -- read from the node trees themselves: the server records no dependency on its own built-in
+    -- functions, so pg_depend alone would not show a view calling pg_advisory_lock().
+    UNION ALL SELECT 'pg_proc'::regclass, m[1]::oid FROM pg_catalog.pg_rewrite r,
+        regexp_matches(r.ev_action::text, ':(?:funcid|opfuncid|aggfnoid|winfnoid) (\\d+)', 'g') m
+      WHERE w.cls = 'pg_rewrite'::regclass AND r.oid = w.oid AND m[1] <> '0'
+    UNION ALL SELECT 'pg_proc'::regclass, m[1]::oid FROM pg_catalog.pg_policy p,
+        regexp_matches(COALESCE(p.polqual::text, '') || COALESCE(p.polwithcheck::text, ''), ':(?:funcid|opfuncid|aggfnoid|winfnoid) (\\d+)', 'g') m
+      WHERE w.cls = 'pg_policy'::regclass AND p.oid = w.oid AND m[1] <> '0'
+    UNION ALL SELECT 'pg_proc'::regclass, m[1]::oid FROM pg_catalog.pg_constraint c,
+        regexp_matches(COALESCE(c.conbin::text, ''), ':(?:funcid|opfuncid|aggfnoid|winfnoid) (\\d+)', 'g') m
+      WHERE w.cls = 'pg_constraint'::regclass AND c.oid = w.oid AND m[1] <> '0'
+    UNION ALL SELECT 'pg_proc'::regclass, m[1]::oid FROM pg_catalog.pg_proc p,
+        regexp_matches(COALESCE(p.proargdefaults::text, ''), ':(?:funcid|opfuncid|aggfnoid|winfnoid) (\\d+)', 'g') m
+      WHERE w.cls = 'pg_proc'::regclass AND p.oid = w.oid AND m[1] <> '0'
     UNION ALL SELECT 'pg_rewrite'::regclass, r.oid FROM pg_catalog.pg_rewrite r WHERE w.cls = 'pg_class'::regclass AND r.ev_class = w.oid
     UNION ALL SELECT 'pg_policy'::regclass, p.oid FROM pg_catalog.pg_policy p WHERE w.cls = 'pg_class'::regclass AND p.polrelid = w.oid
     UNION ALL SELECT 'pg_proc'::regclass, x FROM pg_catalog.pg_operator o,
@@ -201,12 +222,17 @@ walk(cls, oid, pcls, poid) AS (
       WHERE w.cls = 'pg_type'::regclass AND t.oid = w.oid AND x >= ${firstUserOid}
     UNION ALL SELECT 'pg_proc'::regclass, x FROM pg_catalog.pg_range r, unnest(ARRAY[r.rngcanonical::oid, r.rngsubdiff::oid]) x
       WHERE w.cls = 'pg_type'::regclass AND r.rngtypid = w.oid AND x <> 0
+    UNION ALL SELECT 'pg_proc'::regclass, ap.amproc::oid FROM pg_catalog.pg_opclass oc
+        JOIN pg_catalog.pg_amproc ap ON ap.amprocfamily = oc.opcfamily
+      WHERE w.cls = 'pg_type'::regclass AND oc.opcintype = w.oid
     UNION ALL SELECT 'pg_proc'::regclass, c.castfunc FROM pg_catalog.pg_cast c
       WHERE w.cls = 'pg_type'::regclass AND (c.castsource = w.oid OR c.casttarget = w.oid) AND c.castfunc <> 0
   ) e(cls, oid)
   WHERE w.oid >= ${firstUserOid}
 ),
-reached AS (SELECT * FROM walk LIMIT ${maxObjects + 1})
+reached AS (SELECT * FROM walk LIMIT ${maxObjects + 1})`;
+
+export const closureSql = `${walkSql}
 SELECT r.cls::int AS cls, r.oid::int AS oid, r.pcls::int AS pcls, r.poid::int AS poid,
   pg_catalog.pg_describe_object(r.cls, r.oid, 0) AS what,
   ns.nspname AS schema, p.proname AS name, p.provolatile AS volatile, l.lanname AS language, p.prosrc AS symbol,
@@ -218,6 +244,54 @@ FROM reached r
 LEFT JOIN pg_catalog.pg_proc p ON r.cls = 'pg_proc'::regclass AND p.oid = r.oid
 LEFT JOIN pg_catalog.pg_namespace ns ON ns.oid = p.pronamespace
 LEFT JOIN pg_catalog.pg_language l ON l.oid = p.prolang`;
+
+/**
+ * The same walk judged on the server, for the pipeline in front of a test query: it sends no row and
+ * sets ${guardSetting} to 'clean' when nothing reached needs a closer look (no user function in SQL or
+ * PL/pgSQL whose body must be read, nothing refused by label, language or name), else to the review
+ * mark, on which the gate statement after it fails so that nothing after it runs. $6 the vetted
+ * volatile built-ins, $7 the SQL-text runners, $8 their C symbols.
+ */
+export const closureVerdictSql = `${walkSql},
+flagged AS (
+  SELECT 1 FROM reached r
+  JOIN pg_catalog.pg_proc p ON r.cls = 'pg_proc'::regclass AND p.oid = r.oid
+  JOIN pg_catalog.pg_namespace ns ON ns.oid = p.pronamespace
+  JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+  WHERE (r.oid >= ${firstUserOid} AND (p.provolatile = 'v' OR l.lanname NOT IN ('c', 'internal')))
+     OR (r.oid < ${firstUserOid} AND ns.nspname = 'pg_catalog'
+         AND ((p.provolatile = 'v' AND NOT p.proname = ANY($6::text[])) OR p.proname = ANY($7::text[]) OR p.prosrc = ANY($8::text[])))
+  LIMIT 1
+),
+verdict AS (
+  SELECT pg_catalog.set_config('${guardSetting}',
+    CASE WHEN EXISTS (SELECT 1 FROM flagged) OR (SELECT count(*) FROM reached) > ${maxObjects} THEN '${reviewMark}' ELSE 'clean' END, true) AS v
+)
+SELECT FROM verdict WHERE v IS NULL`;
+
+/** Fails (an error naming the review mark) unless the verdict before it in the pipeline was clean. */
+export const gateSql = `SELECT WHERE CASE WHEN pg_catalog.current_setting('${guardSetting}') = 'clean' THEN false
+  ELSE pg_catalog.current_setting('${guardSetting}')::int IS NULL END`;
+
+/** Whether an error is the gate's: the pipeline stopped before the statement, for a closer look. */
+export function isGateError(error: unknown): boolean {
+  return error instanceof Error && error.message.includes(reviewMark);
+}
+
+/** The values of the verdict statement for a text. */
+export function verdictValues(sql: string, vetted: ReadonlySet<string>): unknown[] {
+  const refs = references(sql);
+  return [
+    refs.names,
+    refs.qualified.map((q) => q.schema),
+    refs.qualified.map((q) => q.name),
+    refs.operators,
+    refs.calls,
+    [...vetted],
+    [...sqlTextRunners],
+    [...sqlTextSymbols],
+  ];
+}
 
 export interface ReachedRow {
   cls: number;

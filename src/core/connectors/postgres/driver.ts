@@ -11,9 +11,9 @@ import { ServerSqlSession } from '../sql/sqlSession';
 import { batchRows, CappedSink } from '../sql/streaming';
 import { tlsOptions } from '../sql/serverConfig';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
-import { CappedQuery } from './cappedQuery';
+import { CappedQuery, type PipelineStatement } from './cappedQuery';
 import { mapPostgresError } from './errors';
-import { openGuarded } from './guard';
+import { guardPipeline, isGateError, openGuarded, reviewGuard } from './guard';
 import { catalogsSql, columnsSql, declaredTypesSql, namespaceOidSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
 
 const relkindTypes: Record<string, TableType> = {
@@ -99,7 +99,8 @@ class PostgresSession extends ServerSqlSession {
   private async tablePage(query: TablesQuery, fresh: boolean, signal?: AbortSignal) {
     const partitions = query.partitionsOf !== undefined;
     const namespace = partitions ? undefined : await this.namespaceOid(query.catalog, query.schema, fresh, signal);
-    if (namespace && namespace.oid === undefined) return { tables: [], cachedOid: false, response: { schema: query.schema, catalog: query.catalog, tables: [] } };
+    if (namespace && namespace.oid === undefined)
+      return { tables: [], cachedOid: false, response: { schema: query.schema, catalog: query.catalog, tables: [] } };
     const { page, nextPageToken } = await keysetPage(query, ({ pattern, after, fetch }) => {
       const sql = tablesSql({ search: pattern !== null, after: after !== null, limit: fetch !== undefined, partitionsOf: partitions });
       const values: unknown[] = [namespace ? namespace.oid : (query.schema ?? null)];
@@ -182,36 +183,36 @@ class PostgresSession extends ServerSqlSession {
       'SELECT 1 WHERE false',
     ];
     const capped = new CappedSink(sink, options.limit, false);
-    let started: number;
+    let started = performance.now();
     let rolledBack = false;
-    // The transaction opens with the plan check: nothing runs before the guard has seen the plan.
-    await openGuarded(client, options.sql, options.selfLimited === true, setup, types);
-    if (options.selfLimited && options.limit < 2 * batchRows) {
-      // A small preview is our own SQL and caps itself with LIMIT: query and rollback in one round trip.
-      started = performance.now();
-      const text = [options.sql, 'ROLLBACK'].join('; ');
-      const results = (await client.query({ text, rowMode: 'array', types: valueTypes })) as unknown as pg.QueryResult<Row>[];
+    if (options.limit < 2 * batchRows) {
+      // A test query or preview of usual size in one round trip: the transaction, the guard's verdict
+      // on everything the statement reaches, the gate that stops the pipeline unless it was clean, the
+      // statement (its cap in the Execute message) and the rollback.
+      const run = async (before: PipelineStatement[]) => {
+        const query = new CappedQuery(options.sql, options.limit + 1, valueTypes, { before, after: ['ROLLBACK'] });
+        started = performance.now();
+        client.query(query);
+        return query.done;
+      };
+      let result: Awaited<ReturnType<typeof run>>;
+      try {
+        result = await run(guardPipeline(options.sql, setup));
+      } catch (error) {
+        if (!isGateError(error)) throw error;
+        // A user function's body must be read first: the statement did not run. Read, then run it alone.
+        await reviewGuard(client, options.sql, setup);
+        result = await run([]);
+      }
       rolledBack = true;
-      const result = results[0]!;
       capped.start(
         result.fields.map((f) => f.name),
         await this.resolveTypeNames(options.catalog, result.fields),
       );
       await capped.rows(result.rows);
-    } else if (options.limit < 2 * batchRows) {
-      // A test query of usual size: transaction, statement (its cap in the Execute message) and
-      // rollback in one round trip.
-      started = performance.now();
-      const query = new CappedQuery(options.sql, options.limit + 1, valueTypes, { before: [], after: ['ROLLBACK'] });
-      client.query(query);
-      const { rows, fields } = await query.done;
-      rolledBack = true;
-      capped.start(
-        fields.map((f) => f.name),
-        await this.resolveTypeNames(options.catalog, fields),
-      );
-      await capped.rows(rows);
     } else {
+      // Large results come through a cursor, which cannot share the guard's round trip.
+      await openGuarded(client, options.sql, setup, types);
       started = performance.now();
       const cursor = client.query(new Cursor<Row>(options.sql, undefined, { rowMode: 'array', types: valueTypes }));
       let first = true;

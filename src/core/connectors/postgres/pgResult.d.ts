@@ -8,3 +8,8 @@ declare module 'pg/lib/result.js' {
     parseRow(fields: unknown[]): unknown;
   }
 }
+
+// pg's own value serializer (arrays to PostgreSQL's array literal), as its Query binds values.
+declare module 'pg/lib/utils.js' {
+  export function prepareValue(value: unknown): unknown;
+}
