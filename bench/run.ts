@@ -10,6 +10,7 @@ import { snowflakeFigures } from './snowflake';
 import { bench, median, sideBySide } from './common';
 import { gridFigures } from './grid';
 import { statementFigures } from './statements';
+import { unreachableFigures } from './unreachable';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Module from 'node:module';
@@ -192,7 +193,8 @@ async function catalogRatios(): Promise<void> {
     const viaCore = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: benchSchema })).tables.length;
     // The bare driver gets the schema's oid for free (the core resolves it once and keeps it).
     const oid = (await raw.query<{ oid: string }>(namespaceOidSql, [benchSchema])).rows[0]!.oid;
-    const viaPg = async (): Promise<number> => (await raw.query(tablesSql({ search: false, after: false, limit: false, partitionsOf: false }), [oid])).rows.length;
+    const viaPg = async (): Promise<number> =>
+      (await raw.query(tablesSql({ search: false, after: false, limit: false, partitionsOf: false }), [oid])).rows.length;
     if ((await viaCore()) !== tableCount + 1 || (await viaPg()) !== tableCount + 1) throw new Error('bench schema incomplete');
     const tables = await sideBySide(61, viaCore, viaPg);
     bench('tables_10k_core_ms', tables.a, 'ms');
@@ -318,6 +320,7 @@ async function main(): Promise<void> {
   if (!only || only === 'snowflake') await snowflakeFigures(bench, sideBySide);
   if (!only || only === 'databricks') await databricksFigures(bench, sideBySide);
   if (!only || only === 's3') await s3Figures(bench, sideBySide);
+  if (!only || only === 'unreachable') await unreachableFigures(bench);
   if (!only || only === 'virtualizer') {
     execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], { cwd: root, stdio: 'inherit' });
   }
