@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ConnectionConfig, SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
 import type { SecretVault } from '../ports';
+import type { ConnectorSpec } from '../connectors/types';
+import { normalizeConfig } from '../connectors/validation';
 
 const prefix = 'planasonix.credential.';
 
@@ -177,4 +179,34 @@ export class CredentialStore {
   async delete(credentialId: string): Promise<void> {
     await this.vault.delete(prefix + credentialId);
   }
+}
+
+/** Where a connection's secrets go, with the connector's defaults filled in as every test and session fills them. */
+export function normalizedTarget(spec: ConnectorSpec, connection: { type: string; config: ConnectionConfig }): CredentialTarget {
+  try {
+    return { type: connection.type, config: normalizeConfig(spec, connection.config) };
+  } catch {
+    return targetOf(connection);
+  }
+}
+
+/**
+ * The secrets a test may send. A saved credential goes only to the target it was saved for, unless the
+ * user sees and owns this one (the form of a connection of their own). Typed secrets on top of a
+ * workspace connection's saved ones (a short-lived credential) go only where the saved ones may.
+ */
+export async function secretsForTest(
+  store: CredentialStore,
+  request: { credentialId?: string; targetConfirmed?: boolean; typedKeys?: string[] },
+  target: CredentialTarget,
+  owner: { id: string; name: string; scope?: string; credentialId?: string } | undefined,
+): Promise<SecretValues> {
+  if (request.targetConfirmed) return store.read(request.credentialId);
+  if (owner?.credentialId && owner.credentialId !== request.credentialId) {
+    // Only secrets the user did not type come from the saved ones: those need the saved target.
+    const saved = await store.read(owner.credentialId);
+    if (Object.keys(saved).some((k) => !(request.typedKeys ?? []).includes(k))) await store.secretsFor(owner.credentialId, target, owner);
+    return store.read(request.credentialId);
+  }
+  return store.secretsFor(request.credentialId, target, owner ?? { id: '', name: 'This connection' });
 }

@@ -50,7 +50,7 @@ import type { ConnectionStore, StoredConnection } from './connectionStore';
 import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
 import { Emitter } from '../events';
 import { StoreRecords, type ConnectionRecords } from './records';
-import { CredentialStore, targetOf, type CredentialTarget, type TargetChange } from './credentials';
+import { CredentialStore, normalizedTarget, secretsForTest, type CredentialTarget, type TargetChange } from './credentials';
 import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
 
 export interface LocalApiDeps {
@@ -210,7 +210,8 @@ export class LocalConnectionsApi implements ConnectionsApi {
     let session: ConnectorSession | undefined;
     let secrets: SecretValues = {};
     try {
-      secrets = await this.testSecrets(request, { type: spec.type, config });
+      const owner = request.connectionId ? this.all().find((c) => c.id === request.connectionId) : undefined;
+      secrets = await secretsForTest(this.credentials, request, { type: spec.type, config }, owner);
       session = (await this.deps.registry.driver(spec.type)).openSession({ config, secrets, logger: this.deps.logger });
       const result = await session.test(options.signal);
       return { ...result, latencyMs: Math.round(performance.now() - started) };
@@ -308,31 +309,9 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return { connectionId: request.connectionId, catalogs: await this.withSql(request.connectionId, 'discover', discover) };
   }
 
-  /**
-   * The secrets a test may send. A saved credential goes only to the target it was saved for, unless the
-   * user sees and owns this one (the form of a connection of their own). Typed secrets on top of a
-   * workspace connection's saved ones (a short-lived credential) go only where the saved ones may.
-   */
-  private async testSecrets(request: TestConnectionRequest, target: CredentialTarget): Promise<SecretValues> {
-    if (request.targetConfirmed) return this.credentials.read(request.credentialId);
-    const owner = request.connectionId ? this.all().find((c) => c.id === request.connectionId) : undefined;
-    const who = owner ?? { id: '', name: 'This connection' };
-    if (owner?.credentialId && owner.credentialId !== request.credentialId) {
-      // Only secrets the user did not type come from the saved ones: those need the saved target.
-      const saved = await this.credentials.read(owner.credentialId);
-      if (Object.keys(saved).some((k) => !(request.typedKeys ?? []).includes(k))) await this.credentials.secretsFor(owner.credentialId, target, owner);
-      return this.credentials.read(request.credentialId);
-    }
-    return this.credentials.secretsFor(request.credentialId, target, who);
-  }
-
   /** Where a connection's secrets go, with the connector's defaults filled in as every test and session fills them. */
   private targetOf(connection: Connection): CredentialTarget {
-    try {
-      return { type: connection.type, config: normalizeConfig(this.deps.registry.spec(connection.type), connection.config) };
-    } catch {
-      return targetOf(connection);
-    }
+    return normalizedTarget(this.deps.registry.spec(connection.type), connection);
   }
 
   /** What changed in the connection's target since its secrets were saved; empty when nothing did. */

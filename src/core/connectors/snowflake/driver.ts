@@ -1,7 +1,5 @@
 // Loaded first: snowflake-sdk reads these settings when it loads (no cloud metadata probing, no telemetry).
 import './privacy';
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import snowflake from 'snowflake-sdk';
 import type { ColumnInfo, ColumnsQuery, NamedItem, TablesQuery, TablesResponse } from '../../api/types';
@@ -16,6 +14,10 @@ import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, Stre
 import { snowflakeAccount } from './account';
 import { classifyStatement } from '../../sql/readOnly';
 import { installWireHooks, takeDecodeError, takeStatementType } from './wire';
+import { checkPrivateKey, mapError } from './errors';
+import { describedAsRead, resultTypeName, selectType, snowflakeTypeName, statementTypeName } from './types';
+
+export { describedAsRead, resultTypeName, snowflakeTypeName, statementTypeName };
 
 installWireHooks();
 // VARIANT values stay the exact text Snowflake sent: the SDK's own parser rounds big numbers in them and,
@@ -25,125 +27,8 @@ snowflake.configure({ logLevel: 'OFF', jsonColumnVariantParser: (raw: string) =>
 type Connection = snowflake.Connection;
 type Statement = snowflake.RowStatement;
 
-/** Snowflake's statement type for a query (its JDBC driver's SFStatementType); SHOW and DESCRIBE read too. */
-const selectType = 0x1000;
-const showType = 0x4400;
-const describeType = 0x4500;
-
-/**
- * Whether Snowflake's description of a statement says it only reads. LIST has no type of its own
- * (Snowflake's drivers find it in the text): a LIST by our lexer is let through unless Snowflake
- * types it as something that changes things.
- */
-export function describedAsRead(type: number | undefined, keyword: string): boolean {
-  if (type === selectType || type === showType || type === describeType) return true;
-  if (keyword !== 'LIST' && keyword !== 'LS') return false;
-  return type === 0 || type === 0x0003 || type === 0x4000 || type === 0x4700 || type === 0x4701;
-}
-
-/** What Snowflake's statement type id says, in words, for a refusal. */
-export function statementTypeName(type: number | undefined): string {
-  if (type === undefined) return 'a statement of unknown type';
-  const family = type & 0xf000;
-  if (type === 0x4100) return 'ALTER SESSION, which changes the session';
-  if ((type & 0xff00) === 0x4300) return 'USE, which changes the session';
-  if (family === 0x3000) return 'a statement that changes data (DML)';
-  if (family === 0x4000) return 'a session or system command';
-  if (family === 0x5000) return 'a transaction command';
-  if (family === 0x6000) return 'a statement that changes objects or calls a procedure (DDL, CALL)';
-  return 'a statement that is not a query';
-}
-
 /** Every statement this session sends is exactly one: text after a `;` is refused by Snowflake itself. */
 const oneStatement = { MULTI_STATEMENT_COUNT: 1 };
-
-/** Snowflake's error codes that say what went wrong, in the user's words. */
-function mapError(error: unknown, safe: (text: string) => string, account: string): ConnectionError {
-  if (ConnectionError.is(error)) return error;
-  const e = error as { code?: unknown; sqlState?: unknown; message?: unknown };
-  const code = String(e.code ?? '');
-  const message = safe(typeof e.message === 'string' ? e.message : errorMessage(error));
-  const details = typeof e.sqlState === 'string' ? { sqlState: e.sqlState } : undefined;
-  switch (code) {
-    case '390100':
-      return new ConnectionError('auth_failed', `Incorrect user name or password for the Snowflake account ${account}.`);
-    case '390201':
-    case '390189':
-      return new ConnectionError(
-        'auth_failed',
-        `Snowflake does not know the account "${account}" (or the database, warehouse or role asked for); check the account identifier.`,
-      );
-    case '394304':
-    case '394300':
-      return new ConnectionError(
-        'auth_failed',
-        `Snowflake refused the key pair: the public key registered for this user does not match the private key file (${message}).`,
-      );
-    case '390303':
-    case '390318':
-      return new ConnectionError('auth_failed', `Snowflake refused the OAuth access token; it may have expired (${message}).`);
-    case '000604':
-      return cancelledError();
-    case '000008':
-      // "Actual statement count 2 did not match the desired statement count 1."
-      return new ConnectionError('read_only', 'Refused: this text holds more than one statement; a test query runs one statement at a time.');
-    case '002003':
-      // "Object ... does not exist or not authorized."
-      return new ConnectionError('not_found', message, details);
-    case '000606':
-      return new ConnectionError(
-        'query_failed',
-        'No running warehouse for this session: the warehouse is suspended and does not resume by itself, or none is set. Set a warehouse in the connection, or resume it.',
-        details,
-      );
-    case '000630':
-      return new ConnectionError('timeout', `The statement ran past its time limit and was stopped by Snowflake (${message}).`, details);
-    case '390104':
-    case '390114':
-      return new ConnectionError('auth_failed', `The Snowflake session ended; connect again (${message}).`);
-  }
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|socket hang up|Network error/i.test(message)) {
-    return new ConnectionError('unreachable', `Snowflake could not be reached for account ${account}: ${message}`);
-  }
-  if (/warehouse/i.test(message) && /suspended|resum|not running|does not exist/i.test(message)) {
-    return new ConnectionError('query_failed', `The warehouse is not available: ${message}`, details);
-  }
-  return new ConnectionError('query_failed', message, details);
-}
-
-/** Snowflake's type as its own client spells it, from SHOW COLUMNS' data_type JSON. */
-export function snowflakeTypeName(dataType: string): { type: string; nullable: boolean } {
-  let t: { type?: string; precision?: number; scale?: number; length?: number; nullable?: boolean };
-  try {
-    t = JSON.parse(dataType) as typeof t;
-  } catch {
-    return { type: dataType, nullable: true };
-  }
-  const kind = String(t.type ?? '').toUpperCase();
-  const nullable = t.nullable !== false;
-  switch (kind) {
-    case 'FIXED':
-      return { type: `NUMBER(${t.precision ?? 38},${t.scale ?? 0})`, nullable };
-    case 'TEXT':
-      return { type: `VARCHAR(${t.length ?? 16777216})`, nullable };
-    case 'REAL':
-      return { type: 'FLOAT', nullable };
-    case 'TIME':
-    case 'TIMESTAMP_NTZ':
-    case 'TIMESTAMP_LTZ':
-    case 'TIMESTAMP_TZ':
-      return { type: `${kind}(${t.scale ?? 9})`, nullable };
-    default:
-      return { type: kind, nullable };
-  }
-}
-
-/** A result column's type as the tree names it (SHOW COLUMNS): NUMBER(38,0), VARCHAR(100), TIMESTAMP_TZ(9). */
-export function resultTypeName(column: snowflake.Column): string {
-  const length = (column as unknown as { getLength?: () => number }).getLength?.();
-  const described = { type: column.getType(), precision: column.getPrecision(), scale: column.getScale(), ...(length ? { length } : {}) };
-  return snowflakeTypeName(JSON.stringify(described)).type;
-}
 
 class SnowflakeSession extends SqlSessionBase {
   private connecting: Promise<Connection> | undefined;
@@ -423,34 +308,6 @@ class SnowflakeSession extends SqlSessionBase {
     ]);
     if (settled === 'busy') return abandon(pending);
     if (settled?.isUp()) await new Promise<void>((resolve) => settled.destroy(() => resolve()));
-  }
-}
-
-/**
- * Reads the private key as the SDK will, and says which field is wrong in the user's words instead
- * of OpenSSL's (`error:1C800064:…bad decrypt`).
- */
-function checkPrivateKey(file: string, passphrase: string | undefined): void {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it may not be read' : 'it could not be read';
-    throw new ConnectionError('invalid_config', `The private key file cannot be used: ${why} (${file}).`, { field: 'privateKeyFile' });
-  }
-  try {
-    createPrivateKey({ key: pem, ...(passphrase ? { passphrase } : {}) });
-  } catch (error) {
-    const code = String((error as NodeJS.ErrnoException).code ?? '');
-    const encrypted = /ENCRYPTED/.test(pem);
-    if (encrypted && !passphrase) {
-      throw new ConnectionError('invalid_config', 'The private key file is encrypted: enter its passphrase.', { field: 'privateKeyPassphrase' });
-    }
-    if (encrypted && /BAD_DECRYPT|INTERRUPTED|bad decrypt/i.test(`${code} ${errorMessage(error)}`)) {
-      throw new ConnectionError('invalid_config', 'The passphrase does not open the private key file.', { field: 'privateKeyPassphrase' });
-    }
-    throw new ConnectionError('invalid_config', 'The private key file is not a private key in PEM form (PKCS#8, as rsa_key.p8).', { field: 'privateKeyFile' });
   }
 }
 
