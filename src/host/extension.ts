@@ -55,6 +55,8 @@ export interface PlanasonixTestApi {
    * to play another window: never the whole secret storage, not even to a test.
    */
   signInEntry: { get(): Thenable<string | undefined>; store(value: string): Thenable<void>; delete(): Thenable<void> };
+  /** The Accounts-menu provider: what VS Code hands any extension that asks for a Planasonix session. */
+  accounts: PlanasonixAuthProvider;
   ready: Promise<unknown>;
   storeFile: string;
   /** Milliseconds spent inside activate(), for the activate_ms benchmark. */
@@ -105,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
     credentials,
     state: context.globalState,
   });
+  const accounts = new PlanasonixAuthProvider(hosted);
 
   const ready = Promise.all([
     store.load().then(async (report) => {
@@ -195,7 +198,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
     }),
     conflicts,
     ...registerSyncCommands({ hosted, connections, registry, logger, conflicts }),
-    vscode.authentication.registerAuthenticationProvider('planasonix', 'Planasonix', new PlanasonixAuthProvider(hosted), { supportsMultipleAccounts: false }),
+    vscode.authentication.registerAuthenticationProvider('planasonix', 'Planasonix', accounts, { supportsMultipleAccounts: false }),
     registerCommand(logger, 'planasonix.hosted.signIn', 'Could not sign in to Planasonix', () => hosted.signInWithDeviceCode()),
     registerCommand(logger, 'planasonix.hosted.signInWithApiKey', 'Could not sign in to Planasonix', () => hosted.signInWithApiKey()),
     registerCommand(logger, 'planasonix.hosted.signOut', 'Could not sign out of Planasonix', () => hosted.signOut()),
@@ -243,6 +246,7 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
     history,
     treeView,
     hosted,
+    accounts,
     signInEntry: {
       get: () => context.secrets.get(hostedAuthKey),
       store: (value: string) => context.secrets.store(hostedAuthKey, value),

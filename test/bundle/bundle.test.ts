@@ -165,8 +165,11 @@ describe('built bundles (npm run build:production)', () => {
       assert.equal(rows[0]![0], '12345678901234567890123456789012345678');
       await assert.rejects(
         session.sql!.stream({ sql: 'DELETE FROM CUSTOMERS', limit: 10, timeoutMs: 10_000 }, { start: () => undefined, rows: () => undefined }),
-        /not a query/,
+        /Refused/,
       );
+      // SHOW runs only on Snowflake's word (its statement type, which only the wire hook reads): the hook works.
+      const shown = await session.sql!.stream({ sql: 'SHOW DATABASES', limit: 10, timeoutMs: 10_000 }, { start: () => undefined, rows: () => undefined });
+      assert.ok(shown.rowsReturned > 0);
       assert.deepEqual(
         server.log.filter((r) => r.path === '/telemetry/send'),
         [],
