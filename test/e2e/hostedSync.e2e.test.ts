@@ -139,10 +139,12 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     const form = await openForm(page, 'Edit Sample (SQLite)');
     assert.equal(await input(form, 'name').inputValue(), 'Sample (SQLite)');
     await setField(form, 'name', 'Sample (mine)');
+    // The workspace's rename lands before the local save: a poll that follows the save (every 5 s, and
+    // nudged by the change) then sees both changes, never the local one alone (which it would push).
+    await server.backend.api.updateConnection(remote.id, { name: 'Sample (team)' });
     await form.locator('#save').click();
     await toast(page, 'Connection "Sample (mine)" saved.').waitFor();
-    await server.backend.api.updateConnection(remote.id, { name: 'Sample (team)' });
-    await clearNotifications(page);
+    // The conflict is announced once, by the poll or by this Sync, whichever sees it first: no clearing here.
     await runCommand(page, 'Planasonix: Sync with Planasonix Workspace');
     const conflict = toast(page, /"Sample \(mine\)" was changed both on this machine and in your Planasonix workspace/);
     await conflict.waitFor({ timeout: 30_000 });
@@ -170,9 +172,10 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await editFromPalette(page, 'Sample (team)');
     const form = await openForm(page, 'Edit Sample (team)');
     await setField(form, 'name', 'Sample (mine again)');
+    // As above: the workspace's change first, so no poll sees the local one alone.
+    await server.backend.api.updateConnection(remote.id, { name: 'Sample (team again)' });
     await form.locator('#save').click();
     await toast(page, 'Connection "Sample (mine again)" saved.').waitFor();
-    await server.backend.api.updateConnection(remote.id, { name: 'Sample (team again)' });
     await runCommand(page, 'View: Close All Editors');
     await clearNotifications(page);
     await runCommand(page, 'Planasonix: Sync with Planasonix Workspace');
