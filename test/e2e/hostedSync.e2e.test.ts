@@ -139,12 +139,14 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     const form = await openForm(page, 'Edit Sample (SQLite)');
     assert.equal(await input(form, 'name').inputValue(), 'Sample (SQLite)');
     await setField(form, 'name', 'Sample (mine)');
-    // The workspace's rename lands before the local save: a poll that follows the save (every 5 s, and
-    // nudged by the change) then sees both changes, never the local one alone (which it would push).
+    // Both sides change while the workspace cannot be listed: no poll (every 5 s, and nudged by focus and
+    // by the change) can see one change alone and sync it before the other lands.
+    const listing = { method: 'GET', path: /^\/api\/connections$/, times: 100_000, status: 503 };
+    server.faults.push(listing);
     await server.backend.api.updateConnection(remote.id, { name: 'Sample (team)' });
     await form.locator('#save').click();
     await toast(page, 'Connection "Sample (mine)" saved.').waitFor();
-    // The conflict is announced once, by the poll or by this Sync, whichever sees it first: no clearing here.
+    server.faults.splice(server.faults.indexOf(listing), 1);
     await runCommand(page, 'Planasonix: Sync with Planasonix Workspace');
     const conflict = toast(page, /"Sample \(mine\)" was changed both on this machine and in your Planasonix workspace/);
     await conflict.waitFor({ timeout: 30_000 });
@@ -172,10 +174,13 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await editFromPalette(page, 'Sample (team)');
     const form = await openForm(page, 'Edit Sample (team)');
     await setField(form, 'name', 'Sample (mine again)');
-    // As above: the workspace's change first, so no poll sees the local one alone.
+    // As above: both sides change while the workspace cannot be listed.
+    const listing = { method: 'GET', path: /^\/api\/connections$/, times: 100_000, status: 503 };
+    server.faults.push(listing);
     await server.backend.api.updateConnection(remote.id, { name: 'Sample (team again)' });
     await form.locator('#save').click();
     await toast(page, 'Connection "Sample (mine again)" saved.').waitFor();
+    server.faults.splice(server.faults.indexOf(listing), 1);
     await runCommand(page, 'View: Close All Editors');
     await clearNotifications(page);
     await runCommand(page, 'Planasonix: Sync with Planasonix Workspace');
