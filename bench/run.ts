@@ -11,6 +11,7 @@ import { bench, median, sideBySide } from './common';
 import { gridFigures } from './grid';
 import { statementFigures } from './statements';
 import { unreachableFigures } from './unreachable';
+import { textBoundFigures } from './textBounds';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Module from 'node:module';
@@ -321,6 +322,7 @@ async function main(): Promise<void> {
   if (!only || only === 'databricks') await databricksFigures(bench, sideBySide);
   if (!only || only === 's3') await s3Figures(bench, sideBySide);
   if (!only || only === 'unreachable') await unreachableFigures(bench);
+  if (!only || only === 'text') await textBoundFigures(bench);
   if (!only || only === 'virtualizer') {
     execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], { cwd: root, stdio: 'inherit' });
   }

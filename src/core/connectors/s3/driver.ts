@@ -285,6 +285,7 @@ class S3Session implements ConnectorSession, StorageFacet {
             names: schema.columns.map((c) => c.name),
             types: schema.columns.map((c) => c.type),
             partitions: { names: partitions.map((c) => c.name), types: partitions.map((c) => c.type), values: partitionValues(object.path) },
+            where,
           },
           capped,
         );

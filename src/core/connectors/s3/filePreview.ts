@@ -1,11 +1,11 @@
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseStream } from 'csv-parse';
 import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { CellValue } from '../../api/types';
-import { ConnectionError } from '../../errors';
+import { ConnectionError, errorMessage } from '../../errors';
+import { ByteLimit, LineSplitter, mib, textBounds, type TextBounds } from './bounds';
 import { type CappedSink } from '../sql/streaming';
 import { parquetColumns } from './parquet';
 import { jsonMembers } from './textSchema';
@@ -195,6 +195,8 @@ export async function previewParquet(
 /**
  * CSV/TSV or JSON Lines rows, streamed from the object (inflated on the way when gzip), handed to the
  * grid a batch at a time with its back-pressure; reading stops, and the download with it, at the cap.
+ * Every read is bounded (bytes downloaded and inflated, one record's length, time: `bounds`), and
+ * every failure of any stage (the download, gzip, the parser) ends the preview with a clear message.
  */
 export async function previewText(
   body: Readable,
@@ -207,23 +209,47 @@ export async function previewText(
     types: string[];
     /** Hive-style partition columns: the same values on every row. */
     partitions: { names: string[]; types: string[]; values: string[] };
+    /** The object, for messages. */
+    where: string;
+    bounds?: TextBounds;
   },
   sink: CappedSink,
 ): Promise<void> {
-  const source: Readable = options.gzip ? body.pipe(createGunzip()) : body;
-  const records: AsyncIterable<unknown> =
+  const bounds = options.bounds ?? textBounds;
+  const { where } = options;
+  const stages: NodeJS.ReadWriteStream[] = [
+    new ByteLimit(
+      bounds.downloadBytes,
+      () => `${where}: the preview read ${mib(bounds.downloadBytes)} of the object without reaching its rows; it stops there.`,
+    ),
+  ];
+  if (options.gzip) {
+    stages.push(
+      createGunzip(),
+      new ByteLimit(
+        bounds.inflatedBytes,
+        () => `${where}: the gzip text inflated past ${mib(bounds.inflatedBytes)} before the preview had its rows; it stops there.`,
+      ),
+    );
+  }
+  stages.push(
     options.format === 'csv'
-      ? source.pipe(
-          parseStream({
-            delimiter: options.delimiter,
-            relax_column_count: true,
-            relax_quotes: true,
-            skip_empty_lines: true,
-            bom: true,
-            from_line: options.header ? 2 : 1,
-          }),
-        )
-      : createInterface({ input: source, crlfDelay: Infinity });
+      ? parseStream({
+          delimiter: options.delimiter,
+          relax_column_count: true,
+          relax_quotes: true,
+          skip_empty_lines: true,
+          bom: true,
+          from_line: options.header ? 2 : 1,
+          max_record_size: bounds.recordBytes,
+        })
+      : new LineSplitter(bounds.recordBytes, where),
+  );
+  const records = pipeline([body, ...stages], () => undefined) as unknown as Readable;
+  const timer = setTimeout(
+    () => records.destroy(new ConnectionError('timeout', `${where}: the preview took longer than ${bounds.timeMs / 1000} s; it stops there.`)),
+    bounds.timeMs,
+  );
   sink.start([...options.names, ...options.partitions.names], [...options.types, ...options.partitions.types]);
   const extra = options.partitions.values;
   const index = new Map(options.names.map((n, i) => [n, i]));
@@ -234,7 +260,7 @@ export async function previewText(
         const cells = record as string[];
         batch.push([...options.names.map((_, i) => cells[i] ?? null), ...extra]);
       } else {
-        const line = String(record);
+        const line = (record as Buffer).toString('utf8');
         if (!line.trim()) continue;
         const row: CellValue[] = options.names.map(() => null);
         for (const [key, text] of jsonMembers(line) ?? []) {
@@ -250,10 +276,34 @@ export async function previewText(
       }
     }
     if (batch.length && sink.remaining > 0) await sink.rows(batch);
+  } catch (error) {
+    throw textError(error, where, bounds);
   } finally {
+    clearTimeout(timer);
+    records.destroy();
     body.destroy();
-    source.destroy();
   }
+}
+
+/** A parser's or inflater's failure in words; ours (the bounds) as they are. */
+function textError(error: unknown, where: string, bounds: TextBounds): ConnectionError {
+  if (ConnectionError.is(error)) return error;
+  const e = error as { code?: unknown; message?: unknown; lines?: unknown };
+  const code = String(e.code ?? '');
+  if (code === 'CSV_MAX_RECORD_SIZE') {
+    return new ConnectionError(
+      'unsupported',
+      `${where}: a record${typeof e.lines === 'number' ? ` at line ${e.lines}` : ''} is longer than ${mib(bounds.recordBytes)}, the most a preview reads for one record; nothing after it is shown.`,
+    );
+  }
+  if (code.startsWith('Z_') || /incorrect header check|unexpected end of file/i.test(String(e.message))) {
+    return new ConnectionError(
+      'unsupported',
+      `${where}: the gzip data is damaged (${String(e.message)}); rows before the damage are not shown as a whole file.`,
+    );
+  }
+  if (code.startsWith('CSV_')) return new ConnectionError('unsupported', `${where}: the CSV text cannot be read here (${String(e.message)}).`);
+  return new ConnectionError('unsupported', `${where}: its rows could not be read (${errorMessage(error)}).`);
 }
 
 /** A JSON value as a cell: strings unquoted, numbers and nested values as their own text (exact). */

@@ -1,0 +1,134 @@
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { createGzip, gzipSync } from 'node:zlib';
+import { s3Spec } from '../../src/core/connectors/s3/spec';
+import { previewText } from '../../src/core/connectors/s3/filePreview';
+import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
+import { CappedSink } from '../../src/core/connectors/sql/streaming';
+import { ConnectionError } from '../../src/core/errors';
+import { silentLogger } from '../../src/core/ports';
+import { collecting } from '../support/collectingSink';
+import { S3Server } from '../support/s3/server';
+
+/** gzip of `total` bytes made of `line` repeated (streamed: the text itself is never in memory). */
+async function gzipOf(total: number, fill: string): Promise<Buffer> {
+  const chunk = Buffer.alloc(1024 * 1024, fill);
+  let left = total;
+  const source = new Readable({
+    read() {
+      if (left <= 0) return void this.push(null);
+      const n = Math.min(left, chunk.length);
+      left -= n;
+      this.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    },
+  });
+  const out: Buffer[] = [];
+  for await (const part of source.pipe(createGzip({ level: 6 }))) out.push(part as Buffer);
+  return Buffer.concat(out);
+}
+
+/**
+ * Hostile text objects end with a message that names the bound they hit, within it: a one-line 1 GiB
+ * gzip JSON Lines file, a one-line CSV, gzip that inflates to nothing but empty lines, damaged gzip,
+ * a body that never ends; and no error escapes to the process.
+ */
+describe('S3 text previews are bounded on hostile objects', function () {
+  this.timeout(120_000);
+  let server: S3Server;
+  let session: ConnectorSession & { storage: StorageFacet };
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown): void => void uncaught.push(e);
+
+  before(async () => {
+    server = await S3Server.start();
+    server.createBucket('lake');
+    server.put('lake', 'hostile/oneline-1gib.jsonl.gz', await gzipOf(1024 * 1024 * 1024, 'a'));
+    server.put('lake', 'hostile/oneline.csv', Buffer.alloc(40 * 1024 * 1024, 'b'));
+    server.put('lake', 'hostile/empty-lines.jsonl.gz', await gzipOf(1100 * 1024 * 1024, '\n'));
+    const damaged = gzipSync(Buffer.from('{"a": 1}\n'.repeat(20_000)));
+    server.put('lake', 'hostile/damaged.jsonl.gz', Buffer.concat([damaged.subarray(0, damaged.length / 2), Buffer.from('garbage')]));
+    const driver = await s3Spec.load();
+    session = driver.openSession({
+      config: { region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' },
+      secrets: { secretAccessKey: 'test-secret-key' },
+      logger: silentLogger,
+    }) as ConnectorSession & { storage: StorageFacet };
+    process.on('uncaughtException', onUncaught);
+  });
+
+  after(async () => {
+    process.off('uncaughtException', onUncaught);
+    await session?.close();
+    await server?.close();
+  });
+
+  const preview = (path: string) => session.storage.previewObject({ path }, 100, collecting());
+  /** Peak resident memory above the start while `work` runs, in MiB. */
+  async function peakMib(work: () => Promise<unknown>): Promise<number> {
+    global.gc?.();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    try {
+      await work().catch(() => undefined);
+    } finally {
+      clearInterval(timer);
+    }
+    return (Math.max(peak, process.memoryUsage().rss) - base) / 1024 / 1024;
+  }
+
+  it('ends a one-line 1 GiB gzip JSON Lines file at the record bound, in bounded memory', async () => {
+    await assert.rejects(preview('hostile/oneline-1gib.jsonl.gz'), (e: unknown) => {
+      assert.ok(ConnectionError.is(e), String(e));
+      assert.match(e.message, /line 1 is longer than 8 MiB/);
+      return true;
+    });
+    const peak = await peakMib(() => preview('hostile/oneline-1gib.jsonl.gz'));
+    assert.ok(peak < 256, `peak ${peak.toFixed(0)} MiB`);
+  });
+
+  it('ends a one-line CSV at the record bound', async () => {
+    await assert.rejects(preview('hostile/oneline.csv'), (e: unknown) => ConnectionError.is(e) && /longer than 8 MiB/.test(e.message));
+  });
+
+  it('ends gzip that inflates to nothing but empty lines at the inflation bound', async () => {
+    await assert.rejects(preview('hostile/empty-lines.jsonl.gz'), (e: unknown) => ConnectionError.is(e) && /inflated past 1024 MiB/.test(e.message));
+  });
+
+  it('says damaged gzip is damaged', async () => {
+    await assert.rejects(
+      preview('hostile/damaged.jsonl.gz'),
+      (e: unknown) => ConnectionError.is(e) && /gzip data is damaged|not a gzip file that can be read: incorrect data check/.test(e.message),
+    );
+  });
+
+  it('ends a body that never ends at the time bound, and one that fails mid-way with its error', async () => {
+    const never = new Readable({ read() {} });
+    never.push('{"a": 1}\n');
+    const sink = new CappedSink(collecting(), 100);
+    const options = {
+      format: 'jsonl' as const,
+      gzip: false,
+      delimiter: ',',
+      header: false,
+      names: ['a'],
+      types: ['BIGINT'],
+      partitions: { names: [], types: [], values: [] },
+      where: 's3://lake/slow.jsonl',
+      bounds: { downloadBytes: 1e9, inflatedBytes: 1e9, recordBytes: 1e6, timeMs: 300 },
+    };
+    const started = Date.now();
+    await assert.rejects(previewText(never, options, sink), (e: unknown) => ConnectionError.is(e, 'timeout') && /longer than 0\.3 s/.test(e.message));
+    assert.ok(Date.now() - started < 2000);
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('socket hang up'));
+      },
+    });
+    await assert.rejects(
+      previewText(failing, { ...options, bounds: { ...options.bounds, timeMs: 10_000 } }, new CappedSink(collecting(), 100)),
+      /socket hang up/,
+    );
+    assert.deepEqual(uncaught, []);
+  });
+});
