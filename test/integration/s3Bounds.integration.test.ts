@@ -46,6 +46,11 @@ describe('S3 text previews are bounded on hostile objects', function () {
     server.put('lake', 'hostile/oneline.csv', Buffer.alloc(40 * 1024 * 1024, 'b'));
     server.put('lake', 'hostile/empty-lines.jsonl.gz', await gzipOf(1100 * 1024 * 1024, '\n'));
     const damaged = gzipSync(Buffer.from('{"a": 1}\n'.repeat(20_000)));
+    // Past the 64 KiB sample: lines ended by \r alone (old Mac files, the W3C CSVW manifest), and a
+    // JSON Lines file whose first record is longer than the sample.
+    server.put('lake', 'text/cr-only.csv', 'id,name\r' + Array.from({ length: 8000 }, (_, i) => `${i},name ${i}`).join('\r') + '\r');
+    server.put('lake', 'text/long-first.jsonl', JSON.stringify({ id: 1, blob: 'x'.repeat(200 * 1024) }) + '\n{"id": 2, "blob": "y"}\n');
+    server.put('lake', 'text/only-blank.jsonl', '\n'.repeat(100 * 1024));
     server.put('lake', 'hostile/damaged.jsonl.gz', Buffer.concat([damaged.subarray(0, damaged.length / 2), Buffer.from('garbage')]));
     const driver = await s3Spec.load();
     session = driver.openSession({
@@ -80,7 +85,7 @@ describe('S3 text previews are bounded on hostile objects', function () {
   it('ends a one-line 1 GiB gzip JSON Lines file at the record bound, in bounded memory', async () => {
     await assert.rejects(preview('hostile/oneline-1gib.jsonl.gz'), (e: unknown) => {
       assert.ok(ConnectionError.is(e), String(e));
-      assert.match(e.message, /line 1 is longer than 8 MiB/);
+      assert.match(e.message, /(line 1|first record) is longer than 8 MiB/);
       return true;
     });
     const peak = await peakMib(() => preview('hostile/oneline-1gib.jsonl.gz'));
@@ -91,14 +96,62 @@ describe('S3 text previews are bounded on hostile objects', function () {
     await assert.rejects(preview('hostile/oneline.csv'), (e: unknown) => ConnectionError.is(e) && /longer than 8 MiB/.test(e.message));
   });
 
-  it('ends gzip that inflates to nothing but empty lines at the inflation bound', async () => {
-    await assert.rejects(preview('hostile/empty-lines.jsonl.gz'), (e: unknown) => ConnectionError.is(e) && /inflated past 1024 MiB/.test(e.message));
+  it('ends gzip that inflates to nothing but empty lines: no columns, and at the inflation bound when streamed', async () => {
+    await assert.rejects(preview('hostile/empty-lines.jsonl.gz'), (e: unknown) => ConnectionError.is(e) && /no columns in its first/.test(e.message));
+    const sink = new CappedSink(collecting(), 100);
+    const body = Readable.from([await gzipOf(20 * 1024 * 1024, '\n')]);
+    const options = {
+      format: 'jsonl' as const,
+      gzip: true,
+      delimiter: ',',
+      header: false,
+      names: ['a'],
+      types: ['BIGINT'],
+      partitions: { names: [], types: [], values: [] },
+      where: 's3://lake/blank.jsonl.gz',
+      bounds: { downloadBytes: 1e9, inflatedBytes: 4 * 1024 * 1024, recordBytes: 1e6, timeMs: 60_000 },
+    };
+    await assert.rejects(previewText(body, options, sink), (e: unknown) => ConnectionError.is(e) && /inflated past 4 MiB/.test(e.message));
   });
 
   it('says damaged gzip is damaged', async () => {
     await assert.rejects(
       preview('hostile/damaged.jsonl.gz'),
       (e: unknown) => ConnectionError.is(e) && /gzip data is damaged|not a gzip file that can be read: incorrect data check/.test(e.message),
+    );
+  });
+
+  it('finds columns in a CR-only CSV and a JSON Lines file whose first record is longer than the sample, and previews them', async () => {
+    const csv = await session.storage.fileSchema({ path: 'text/cr-only.csv' });
+    assert.deepEqual(
+      csv.columns.map((c) => [c.name, c.type]),
+      [
+        ['id', 'INT64'],
+        ['name', 'STRING'],
+      ],
+    );
+    const rows = collecting();
+    await session.storage.previewObject({ path: 'text/cr-only.csv' }, 3, rows);
+    assert.deepEqual(rows.got, [
+      ['0', 'name 0'],
+      ['1', 'name 1'],
+      ['2', 'name 2'],
+    ]);
+    const jsonl = await session.storage.fileSchema({ path: 'text/long-first.jsonl' });
+    assert.deepEqual(
+      jsonl.columns.map((c) => c.name),
+      ['id', 'blob'],
+    );
+    const json = collecting();
+    await session.storage.previewObject({ path: 'text/long-first.jsonl' }, 5, json);
+    assert.equal(json.got.length, 2);
+    assert.equal(json.got[1]![1], 'y');
+  });
+
+  it('says a text file with no columns has none, instead of previewing empty rows', async () => {
+    await assert.rejects(
+      session.storage.fileSchema({ path: 'text/only-blank.jsonl' }),
+      (e: unknown) => ConnectionError.is(e) && /no columns in its first/.test(e.message),
     );
   });
 

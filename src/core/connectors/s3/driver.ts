@@ -3,7 +3,7 @@ import { fromIni } from '@aws-sdk/credential-provider-ini';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { performance } from 'node:perf_hooks';
-import type { CloudSchemaQuery, CloudSchemaResponse, FilesQuery, FilesResponse, NamedItem } from '../../api/types';
+import type { ColumnInfo, CloudSchemaQuery, CloudSchemaResponse, FilesQuery, FilesResponse, NamedItem } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, StorageFacet, StreamSummary } from '../types';
 import { mapS3Error } from './errors';
@@ -13,6 +13,7 @@ import { parquetColumns } from './parquet';
 import { CappedSink } from '../sql/streaming';
 import type { Readable } from 'node:stream';
 import { previewParquet, previewText } from './filePreview';
+import { mib, textBounds } from './bounds';
 import { csvColumns, jsonLinesColumns, partitionColumns, partitionValues, sniffDelimiter } from './textSchema';
 
 /** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
@@ -172,23 +173,46 @@ class S3Session implements ConnectorSession, StorageFacet {
       const size = await this.sizeOf(bucket, query, signal);
       if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
       const gzip = /\.(gz|gzip)$/i.test(query.path);
-      const want = Math.min(size, gzip ? 4 * textSampleBytes : textSampleBytes);
-      const bytes = Buffer.from(await this.range(bucket, query.path, 0, want, signal));
-      if (!gzip && bytes.subarray(0, 4).toString('latin1') === 'PAR1')
-        throw new ConnectionError('unsupported', `${where} is a Parquet file named as ${format.toUpperCase()}.`);
-      const sample = gzip ? await inflateStart(bytes, textSampleBytes * 4, where) : { text: bytes.toString('utf8'), complete: want === size };
-      const complete = gzip ? sample.complete && want === size : sample.complete;
-      const text = sample.text;
+      // The first 64 KiB, and more (four times as much each time, up to a record's bound) while the
+      // sample holds no whole record: a first record longer than the sample would give no columns.
+      let sampleBytes = textSampleBytes;
+      let read: { text: string; complete: boolean };
+      for (;;) {
+        const want = Math.min(size, gzip ? 4 * sampleBytes : sampleBytes);
+        const bytes = Buffer.from(await this.range(bucket, query.path, 0, want, signal));
+        if (!gzip && bytes.subarray(0, 4).toString('latin1') === 'PAR1')
+          throw new ConnectionError('unsupported', `${where} is a Parquet file named as ${format.toUpperCase()}.`);
+        // Inflated: four times the sample at first, never much past a record's bound when looking for one.
+        const inflate = Math.min(sampleBytes * 4, Math.max(textSampleBytes * 4, textBounds.recordBytes + textSampleBytes));
+        const sample = gzip ? await inflateStart(bytes, inflate, where) : { text: bytes.toString('utf8'), complete: want === size };
+        read = { text: sample.text, complete: gzip ? sample.complete && want === size : sample.complete };
+        if (read.complete || /[\r\n]/.test(read.text.slice(0, -1))) break;
+        if (sampleBytes >= textBounds.recordBytes) {
+          throw new ConnectionError(
+            'unsupported',
+            `${where}: its first record is longer than ${mib(textBounds.recordBytes)}, the most a schema read takes for one record.`,
+          );
+        }
+        sampleBytes *= 4;
+      }
+      const { text, complete } = read;
+      // Never a preview of empty rows: a file with text but no columns says so.
+      const found = (columns: ColumnInfo[]): ColumnInfo[] => {
+        if (columns.length > 0) return columns;
+        throw new ConnectionError('unsupported', `${where}: no columns in its first ${mib(text.length)} (only empty lines?).`);
+      };
       if (format === 'csv') {
         const tsv = /\.(tsv|tab)(\.(gz|gzip))?$/i.test(query.path);
         const delimiter = tsv ? '\t' : sniffDelimiter(text);
-        return { path: query.path, format: tsv ? 'tsv' : 'csv', columns: csvColumns(text, { complete, delimiter }), delimiter };
+        return { path: query.path, format: tsv ? 'tsv' : 'csv', columns: found(csvColumns(text, { complete, delimiter })), delimiter };
       }
+      let columns: ColumnInfo[];
       try {
-        return { path: query.path, format: 'jsonl', columns: jsonLinesColumns(text, { complete }) };
+        columns = jsonLinesColumns(text, { complete });
       } catch (error) {
         throw new ConnectionError('unsupported', `${where} is not JSON Lines: ${errorMessage(error)}.`);
       }
+      return { path: query.path, format: 'jsonl', columns: found(columns) };
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       throw this.fail(error, where);

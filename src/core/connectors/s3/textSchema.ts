@@ -18,7 +18,7 @@ function typeOf(values: string[]): string {
 export function sniffDelimiter(text: string, hint?: string): string {
   if (hint) return hint;
   const lines = text
-    .split(/\r?\n/)
+    .split(/\r\n|\n|\r/)
     .slice(0, 20)
     .filter((l) => l.length > 0);
   let best = ',';
@@ -50,7 +50,8 @@ export function sniffDelimiter(text: string, hint?: string): string {
  * column's type from the rows read. The last line is dropped when the sample may have cut it.
  */
 export function csvColumns(sample: string, options: { complete: boolean; delimiter?: string }): ColumnInfo[] {
-  const text = options.complete ? sample : sample.slice(0, Math.max(0, sample.lastIndexOf('\n') + 1));
+  // A cut sample ends at its last record separator: \n, or \r for files with old Mac line ends.
+  const text = options.complete ? sample : sample.slice(0, Math.max(0, Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r')) + 1));
   const delimiter = sniffDelimiter(text, options.delimiter);
   const rows = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, to: 1000 }) as string[][];
   if (rows.length === 0) return [];
