@@ -2,11 +2,10 @@ import * as assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { preparable, openSession } from '../../src/core/connectors/mysql/driver';
 import { grammarRefusal } from '../../src/core/connectors/mysql/guard';
-import { queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import type { ConnectorSession } from '../../src/core/connectors/types';
-import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
 import { mysqlLexMode } from '../../src/core/sql/lexer';
+import { guardRunner } from '../support/guardAssertions';
 import { ensureMysqlFixture, fixtureDatabase, mysqlServer } from '../support/servers';
 
 /**
@@ -21,7 +20,7 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
   let globalMode = '';
   const outfile = `/tmp/planasonix-mode-${process.pid}.txt`;
 
-  const run = (sql: string): Promise<unknown[][]> => queryWhole(session.sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
+  const { run, refused } = guardRunner(() => session);
   const open = (): ConnectorSession =>
     openSession({
       config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' },
@@ -42,14 +41,6 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
       session = previous;
       await admin.query('SET GLOBAL sql_mode = ?', [globalMode]);
     }
-  };
-  const refused = async (sql: string, pattern: RegExp = /Refused/): Promise<void> => {
-    await assert.rejects(run(sql), (error: unknown) => {
-      assert.ok(ConnectionError.is(error), String(error));
-      assert.equal(error.code, 'read_only', error.message);
-      assert.match(error.message, pattern);
-      return true;
-    });
   };
   const scalar = async (sql: string): Promise<unknown> => ((await admin.query<mysql.RowDataPacket[]>({ sql, rowsAsArray: true }))[0][0] as unknown[])[0];
 

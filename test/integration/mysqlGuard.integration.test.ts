@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { previewWhole, queryWhole } from '../../src/core/connectors/sql/sqlSession';
+import { previewWhole } from '../../src/core/connectors/sql/sqlSession';
 import { existsSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { openSession } from '../../src/core/connectors/mysql/driver';
 import type { ConnectorSession } from '../../src/core/connectors/types';
-import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
+import { guardRunner } from '../support/guardAssertions';
 import { ensureMysqlFixture, fixtureDatabase, mysqlServer } from '../support/servers';
 
 /**
@@ -18,15 +18,7 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
   let admin: mysql.Connection;
   const outfile = `/tmp/planasonix-guard-${process.pid}.txt`;
 
-  const run = (sql: string): Promise<unknown[][]> => queryWhole(session.sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
-  const refused = async (sql: string, pattern: RegExp): Promise<void> => {
-    await assert.rejects(run(sql), (error: unknown) => {
-      assert.ok(ConnectionError.is(error), String(error));
-      assert.equal(error.code, 'read_only', error.message);
-      assert.match(error.message, pattern);
-      return true;
-    });
-  };
+  const { run, refused } = guardRunner(() => session);
   const scalar = async (sql: string): Promise<unknown> => ((await admin.query<mysql.RowDataPacket[]>({ sql, rowsAsArray: true }))[0][0] as unknown[])[0];
 
   before(async () => {

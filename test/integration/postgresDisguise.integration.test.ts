@@ -5,6 +5,7 @@ import { openSession } from '../../src/core/connectors/postgres/driver';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
+import { guardRunner } from '../support/guardAssertions';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
 
 /**
@@ -21,15 +22,7 @@ describe('PostgreSQL read-only guard against functions in disguise', function ()
   let victim: pg.Client;
   let victimPid = 0;
 
-  const run = (sql: string): Promise<unknown[][]> => queryWhole(session.sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
-  const refused = async (sql: string, pattern: RegExp = /Refused/): Promise<void> => {
-    await assert.rejects(run(sql), (error: unknown) => {
-      assert.ok(ConnectionError.is(error), String(error));
-      assert.equal(error.code, 'read_only', error.message);
-      assert.match(error.message, pattern);
-      return true;
-    });
-  };
+  const { run, refused } = guardRunner(() => session);
   const scalar = async (sql: string): Promise<string> => String((await admin.query({ text: sql, rowMode: 'array' })).rows[0]?.[0]);
   const locksHeld = (): Promise<string> => scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid BETWEEN 5000 AND 5099`);
   const victimAlive = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { previewWhole, queryWhole } from '../../src/core/connectors/sql/sqlSession';
+import { previewWhole } from '../../src/core/connectors/sql/sqlSession';
 import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { openSession } from '../../src/core/connectors/postgres/driver';
@@ -8,6 +8,7 @@ import { closureSql, closureVerdictSql, gateSql, isGateError, verdictValues } fr
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
+import { guardRunner } from '../support/guardAssertions';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
 
 /**
@@ -20,15 +21,7 @@ describe('PostgreSQL read-only guard against the real server', function () {
   let admin: pg.Client;
   const probeFile = '/tmp/planasonix-guard-probe';
 
-  const run = (sql: string): Promise<unknown[][]> => queryWhole(session.sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
-  const refused = async (sql: string, pattern: RegExp = /Refused/): Promise<void> => {
-    await assert.rejects(run(sql), (error: unknown) => {
-      assert.ok(ConnectionError.is(error), String(error));
-      assert.equal(error.code, 'read_only', error.message);
-      assert.match(error.message, pattern);
-      return true;
-    });
-  };
+  const { run, refused } = guardRunner(() => session);
   const scalar = async (sql: string, values: unknown[] = []): Promise<string> =>
     String((await admin.query({ text: sql, values, rowMode: 'array' })).rows[0]?.[0]);
   /** Waits up to 5 s for a condition the session reset makes true. */
