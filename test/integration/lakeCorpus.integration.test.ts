@@ -224,10 +224,7 @@ describe('Lake corpus: every file as its recorded independent reader sees it', f
       }
       entry.rows!.forEach((row, r) => {
         row.forEach((value, c) => {
-          assert.ok(
-            same(value, got[r]![c], csv),
-            `row ${r + 1}, ${expected[c]!.name}: expected ${show(value)}, got ${show(got[r]![c])}`,
-          );
+          assert.ok(same(value, got[r]![c], csv), `row ${r + 1}, ${expected[c]!.name}: expected ${show(value)}, got ${show(got[r]![c])}`);
         });
       });
     });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { civil, decimalText, instant } from '../../src/core/connectors/s3/filePreview';
+import { civil, decimalText, instant } from '../../src/core/connectors/s3/parquetValues';
 
 describe('Parquet values as exact text', () => {
   it('writes instants to the digit, before 1970 and past the year 9999 too', () => {

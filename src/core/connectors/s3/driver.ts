@@ -9,7 +9,7 @@ import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, 
 import { mapS3Error } from './errors';
 import { previewableFile } from './formats';
 import { inflateStart } from './gzip';
-import { parquetColumns } from './parquet';
+import { countLeaves, footerFault, footerReason, parquetColumns } from './parquet';
 import { CappedSink } from '../sql/streaming';
 import type { Readable } from 'node:stream';
 import { previewParquet, previewText } from './filePreview';
@@ -257,11 +257,18 @@ class S3Session implements ConnectorSession, StorageFacet {
           start >= tailStart ? tail.slice(start - tailStart, end - tailStart) : this.range(bucket, query.path, start, end, signal),
       };
       const metadata = await parquetMetadataAsync(file, { initialFetchSize: size - tailStart });
+      let fault: string | undefined;
+      try {
+        fault = footerFault(metadata, countLeaves(parquetSchema(metadata)), size - 8 - footer);
+      } catch {
+        fault = 'its schema does not form a tree';
+      }
+      if (fault) throw new ConnectionError('unsupported', `${where}: its footer is damaged (${fault}); the file cannot be read.`);
       return { file, metadata };
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       if (error instanceof S3ServiceException || (error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
-      throw new ConnectionError('unsupported', `${where}: its Parquet footer could not be read (${this.safe(errorMessage(error))}).`);
+      throw new ConnectionError('unsupported', `${where}: its Parquet footer could not be read${footerReason(error)}; the file is damaged or not Parquet.`);
     }
   }
 

@@ -1,136 +1,20 @@
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseStream } from 'csv-parse';
-import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement, type SchemaTree } from 'hyparquet';
+import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SubColumnData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { CellValue } from '../../api/types';
 import { ConnectionError, errorMessage } from '../../errors';
 import { ByteLimit, LineSplitter, mib, textBounds, type TextBounds } from './bounds';
 import { type CappedSink } from '../sql/streaming';
-import { parquetColumns } from './parquet';
+import { leafPathsOf, parquetColumns } from './parquet';
+import { cellConverter, civil, instant, readableSchema } from './parquetValues';
+
+const utf8 = new TextDecoder();
 import { jsonMembers } from './textSchema';
 
 /** A row group whose columns would inflate past this is refused before anything is decoded. */
 export const maxRowGroupBytes = 512 * 1024 * 1024;
-
-const day = 86_400_000n;
-
-/** A UTC instant from a count of `unit`s since the epoch, to the digit (far-future and nanosecond ones too). */
-export function instant(count: bigint, perSecond: bigint): string {
-  const perMs = perSecond / 1000n || 1n;
-  const ms = perSecond >= 1000n ? count / perMs - (count % perMs < 0n ? 1n : 0n) : count * 1000n;
-  const rest = perSecond >= 1000n ? count - ms * perMs : 0n;
-  const days = ms / day - (ms % day < 0n ? 1n : 0n);
-  const date = civil(days);
-  const inDay = ms - days * day;
-  const hh = inDay / 3_600_000n;
-  const mm = (inDay / 60_000n) % 60n;
-  const ss = (inDay / 1000n) % 60n;
-  const frac = `${String(inDay % 1000n).padStart(3, '0')}${perSecond > 1000n ? String(rest).padStart(String(perSecond / 1000n).length - 1, '0') : ''}`;
-  const two = (n: bigint): string => String(n).padStart(2, '0');
-  return `${date} ${two(hh)}:${two(mm)}:${two(ss)}.${frac}`;
-}
-
-/** The proleptic Gregorian date of a day count since 1970-01-01 (any year, no Date range limit). */
-export function civil(days: bigint): string {
-  // Howard Hinnant's days_from_civil, inverted.
-  const z = days + 719468n;
-  const era = (z >= 0n ? z : z - 146096n) / 146097n;
-  const doe = z - era * 146097n;
-  const yoe = (doe - doe / 1460n + doe / 36524n - doe / 146096n) / 365n;
-  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
-  const mp = (5n * doy + 2n) / 153n;
-  const d = doy - (153n * mp + 2n) / 5n + 1n;
-  const m = mp < 10n ? mp + 3n : mp - 9n;
-  const y = yoe + era * 400n + (m <= 2n ? 1n : 0n);
-  const year = y < 0n ? `-${String(-y).padStart(4, '0')}` : String(y).padStart(4, '0');
-  return `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-/** Exact text of an unscaled decimal (an integer, or two's-complement big-endian bytes). */
-export function decimalText(raw: unknown, scale: number): string {
-  let v: bigint;
-  if (raw instanceof Uint8Array) {
-    v = 0n;
-    for (const b of raw) v = (v << 8n) | BigInt(b);
-    if (raw.length > 0 && raw[0]! & 0x80) v -= 1n << BigInt(raw.length * 8);
-  } else v = BigInt(raw as number | bigint);
-  const negative = v < 0n;
-  const digits = (negative ? -v : v).toString().padStart(scale + 1, '0');
-  const text = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
-  return negative ? `-${text}` : text;
-}
-
-/** A decimal's exact text, written into nested JSON as a number (unquoted). */
-class Exact {
-  constructor(readonly text: string) {}
-}
-
-/** JSON for a nested value, every number as its exact text: bigint and decimals unquoted, bytes as base64. */
-function toJson(v: unknown): string {
-  if (v instanceof Exact) return v.text;
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array) return JSON.stringify(Buffer.from(v).toString('base64'));
-  if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${JSON.stringify(String(k))}:${toJson(x)}`).join(',')}}`;
-  if (typeof v === 'object')
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`)
-      .join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
-}
-
-/** A decimal leaf's scale, from its own (original) annotations. */
-function scaleOf(e: SchemaElement): number | undefined {
-  return e.logical_type?.type === 'DECIMAL' ? e.logical_type.scale : e.converted_type === 'DECIMAL' ? (e.scale ?? 0) : undefined;
-}
-
-/** A decoded value with its decimals (read raw) made exact, walking the column's schema. */
-function exactValue(value: unknown, node: SchemaTree): unknown {
-  if (value === null || value === undefined) return null;
-  const e = node.element;
-  if (node.children.length === 0) {
-    const scale = scaleOf(e);
-    return scale === undefined ? value : new Exact(decimalText(value, scale));
-  }
-  const kind = e.logical_type?.type ?? e.converted_type;
-  if (kind === 'LIST' && Array.isArray(value) && node.children.length === 1) {
-    const repeated = node.children[0]!;
-    const element = repeated.children.length === 1 ? repeated.children[0]! : repeated;
-    return value.map((x) => exactValue(x, element));
-  }
-  if ((kind === 'MAP' || kind === 'MAP_KEY_VALUE') && node.children[0]?.children.length === 2) {
-    const valueNode = node.children[0].children[1]!;
-    if (value instanceof Map) return new Map([...value].map(([k, x]) => [k, exactValue(x, valueNode)]));
-    if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, exactValue(x, valueNode)]));
-    return value;
-  }
-  if (typeof value === 'object' && !Array.isArray(value)) {
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(node.children.map((c) => [c.element.name, exactValue(record[c.element.name], c)]));
-  }
-  return value;
-}
-
-/** A plain leaf's value as a cell. */
-function plainCell(v: unknown): CellValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Uint8Array) return v;
-  if (typeof v === 'bigint') return v.toString();
-  return toJson(v);
-}
-
-/** Turns a decoded value into a cell: bigint as text, decimals exact, nested values as exact JSON text. */
-function cell(value: unknown, node: SchemaTree): CellValue {
-  const v = exactValue(value, node);
-  if (v === null || v === undefined) return null;
-  if (v instanceof Exact) return v.text;
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (v instanceof Uint8Array) return v;
-  return toJson(v);
-}
 
 /**
  * Parquet rows, a row group at a time through ranged reads, up to the cap. Sizes in the footer are
@@ -145,24 +29,15 @@ export async function previewParquet(
   where: string,
   partitions: { names: string[]; types: string[]; values: string[] },
 ): Promise<void> {
-  const columns = parquetColumns(parquetSchema(metadata));
-  sink.start([...columns.map((c) => c.name), ...partitions.names], [...columns.map((c) => c.type), ...partitions.types]);
-  // Decimal columns, nested ones too, are read raw and written exactly here (the reader makes them doubles).
   const tree = parquetSchema(metadata);
-  const schema: SchemaElement[] = metadata.schema.map((e) => {
-    if (scaleOf(e) === undefined || e.num_children) return e;
-    const plain: SchemaElement = { ...e };
-    delete plain.logical_type;
-    delete plain.converted_type;
-    return plain;
-  });
-  const raw: FileMetaData = { ...metadata, schema };
-  // One converter per column, chosen once: a plain leaf needs no walk of its schema.
-  const convert = tree.children.map((node): ((v: unknown) => CellValue) =>
-    node.children.length === 0 && scaleOf(node.element) === undefined ? plainCell : (v) => cell(v, node),
-  );
+  const columns = parquetColumns(tree);
+  sink.start([...columns.map((c) => c.name), ...partitions.names], [...columns.map((c) => c.type), ...partitions.types]);
+  const raw: FileMetaData = { ...metadata, schema: readableSchema(metadata.schema) };
+  const convert = tree.children.map(cellConverter);
+  const names = columns.map((c) => c.name);
+  const leafPaths = leafPathsOf(tree);
   let start = 0;
-  for (const group of metadata.row_groups) {
+  for (const [g, group] of metadata.row_groups.entries()) {
     if (sink.remaining <= 0) break;
     const inflated = group.columns.reduce((n, c) => n + Number(c.meta_data?.total_uncompressed_size ?? 0n), 0);
     if (inflated > maxRowGroupBytes) {
@@ -171,25 +46,69 @@ export async function previewParquet(
     const end = start + Number(group.num_rows);
     const rowEnd = Math.min(end, start + sink.remaining);
     let rows: unknown[][] = [];
-    await parquetRead({
-      file,
-      metadata: raw,
-      rowStart: start,
-      rowEnd,
-      compressors,
-      parsers: {
-        timestampFromMilliseconds: (v) => instant(v, 1000n),
-        timestampFromMicroseconds: (v) => instant(v, 1_000_000n),
-        timestampFromNanoseconds: (v) => instant(v, 1_000_000_000n),
-        dateFromDays: (d) => civil(BigInt(d)),
-      },
-      onComplete: (decoded: unknown[][]) => {
-        rows = decoded;
-      },
-    });
-    await sink.rows(rows.map((row) => [...row.map((v, i) => convert[i]!(v)), ...partitions.values]));
+    // How far each leaf column's pages reach: the reader pads a column that ends early with nulls.
+    const reached = new Map<string, number>();
+    try {
+      await parquetRead({
+        file,
+        metadata: raw,
+        rowStart: start,
+        rowEnd,
+        compressors,
+        // Bytes stay bytes unless an annotation says they are text.
+        utf8: false,
+        parsers: {
+          timestampFromMilliseconds: (v) => instant(BigInt(v), 1000n),
+          timestampFromMicroseconds: (v) => instant(BigInt(v), 1_000_000n),
+          timestampFromNanoseconds: (v) => instant(BigInt(v), 1_000_000_000n),
+          dateFromDays: (d) => civil(BigInt(d)),
+          // JSON columns as their own text (parsed, their numbers would lose digits).
+          jsonFromBytes: (b) => utf8.decode(b),
+          stringFromBytes: (b) => (b === undefined ? b : utf8.decode(b)),
+        },
+        onPage: (page: SubColumnData) => {
+          const path = page.pathInSchema.join('.');
+          reached.set(path, Math.max(reached.get(path) ?? 0, page.rowEnd));
+        },
+        onComplete: (decoded: unknown[][]) => {
+          rows = decoded;
+        },
+      });
+    } catch (error) {
+      throw damaged(error, where, `row group ${g + 1}`);
+    }
+    // A page that holds fewer values than its row group says is damage, not a shorter table.
+    const short = Math.min(rows.length + start, ...leafPaths.map((p) => reached.get(p) ?? start)) - start;
+    if (short < rowEnd - start || rows.length !== rowEnd - start || rows.some((r) => r.length !== names.length)) {
+      throw new ConnectionError(
+        'unsupported',
+        `${where}: row group ${g + 1} says it holds ${group.num_rows} rows, but its pages hold ${short < rowEnd - start ? `only ${short}` : 'other'} rows; the file is damaged.`,
+      );
+    }
+    const shaped: CellValue[][] = [];
+    for (const [r, row] of rows.entries()) {
+      try {
+        shaped.push([...row.map((v, i) => convert[i]!(v)), ...partitions.values]);
+      } catch (error) {
+        throw damaged(error, where, `row ${start + r + 1}`);
+      }
+    }
+    await sink.rows(shaped);
     start = end;
   }
+}
+
+/** The reader's failure on damaged data in words: its own messages kept, its internals never shown. */
+export function damaged(error: unknown, where: string, at: string): ConnectionError {
+  if (ConnectionError.is(error)) return error;
+  const message = errorMessage(error);
+  const own = /^parquet /.test(message) && !/undefined|NaN|null/.test(message);
+  const said = own
+    ? ` (${message.replace(/^parquet /, '')})`
+    : /snappy|decompress|inflate|zstd|brotli|lz4/i.test(message)
+      ? ' (a compressed page cannot be inflated)'
+      : '';
+  return new ConnectionError('unsupported', `${where}: ${at} cannot be decoded${said}; the file is damaged or written in a form this reader does not know.`);
 }
 
 /**

@@ -1,8 +1,23 @@
-import type { SchemaElement, SchemaTree } from 'hyparquet';
+import type { FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import type { ColumnInfo } from '../../api/types';
+
+/** A logical type this reader does not know (a union member added after it): readers fall back to the physical type. */
+export function isUnknownLogical(e: SchemaElement): boolean {
+  return e.logical_type !== undefined && typeof (e.logical_type as { type?: unknown }).type !== 'string';
+}
+
+/** A time-of-day leaf's unit (TIME logical type, or the TIME_MILLIS / TIME_MICROS converted types). */
+export function timeUnit(e: SchemaElement): 'MILLIS' | 'MICROS' | 'NANOS' | undefined {
+  if (isUnknownLogical(e)) return undefined;
+  if (e.logical_type?.type === 'TIME') return e.logical_type.unit;
+  if (e.converted_type === 'TIME_MILLIS') return 'MILLIS';
+  if (e.converted_type === 'TIME_MICROS') return 'MICROS';
+  return undefined;
+}
 
 /** A leaf's type as Parquet tools print it: the logical type where there is one, else the physical type. */
 function leafType(e: SchemaElement): string {
+  if (isUnknownLogical(e)) return e.type ?? 'UNKNOWN';
   const logical = e.logical_type;
   if (logical?.type === 'DECIMAL') return `DECIMAL(${logical.precision},${logical.scale})`;
   if (logical?.type === 'TIMESTAMP' || logical?.type === 'TIME') return `${logical.type}(${logical.unit}${logical.isAdjustedToUTC ? ', UTC' : ''})`;
@@ -20,25 +35,91 @@ function leafType(e: SchemaElement): string {
   return e.type ?? 'UNKNOWN';
 }
 
-/** A node's type: LIST<…>, MAP<…, …>, STRUCT<…> for groups (the standard three-level forms), the leaf's otherwise. */
-export function parquetType(node: SchemaTree): string {
+const kindOf = (e: SchemaElement): string | undefined => (isUnknownLogical(e) ? undefined : (e.logical_type?.type ?? e.converted_type));
+
+/**
+ * A LIST group's element, by the format's backward-compatibility rules: a repeated leaf is the element;
+ * a repeated group of several fields, or of one named `array` or `<list>_tuple`, is itself the element
+ * (`wrap` names its one field, which the reader unwraps); otherwise the repeated group's one field is.
+ */
+export function listElement(node: SchemaTree): { element: SchemaTree; wrap?: string } | undefined {
+  if (kindOf(node.element) !== 'LIST' || node.children.length !== 1) return undefined;
+  const repeated = node.children[0]!;
+  if (repeated.element.repetition_type !== 'REPEATED') return undefined;
+  if (repeated.children.length === 0) return { element: repeated };
+  if (repeated.children.length > 1) return { element: repeated };
+  const name = repeated.element.name;
+  if (name === 'array' || name === `${node.element.name}_tuple`) return { element: repeated, wrap: repeated.children[0]!.element.name };
+  return { element: repeated.children[0]! };
+}
+
+/** A MAP group's repeated key/value group, its key and (where there is one) its value. */
+export function mapParts(node: SchemaTree): { entries: SchemaTree; key: SchemaTree; value?: SchemaTree } | undefined {
+  const kind = kindOf(node.element);
+  if ((kind !== 'MAP' && kind !== 'MAP_KEY_VALUE') || node.children.length !== 1) return undefined;
+  const entries = node.children[0]!;
+  if (entries.children.length === 0 || entries.children.length > 2) return undefined;
+  return { entries, key: entries.children[0]!, ...(entries.children[1] ? { value: entries.children[1] } : {}) };
+}
+
+/**
+ * A node's type: LIST<…>, MAP<…, …>, STRUCT<…> for groups (legacy list and map forms as what they mean),
+ * LIST<…> for a repeated field outside them, the leaf's otherwise.
+ */
+export function parquetType(node: SchemaTree, ignoreRepetition = false): string {
   const e = node.element;
+  if (!ignoreRepetition && e.repetition_type === 'REPEATED') return `LIST<${parquetType(node, true)}>`;
   if (node.children.length === 0) return leafType(e);
-  const kind = e.logical_type?.type ?? e.converted_type;
-  if (kind === 'LIST' && node.children.length === 1) {
-    const repeated = node.children[0]!;
-    // list (repeated group list { element }) or the legacy two-level form (repeated element).
-    const element = repeated.children.length === 1 ? repeated.children[0]! : repeated;
-    return `LIST<${parquetType(element)}>`;
-  }
-  if ((kind === 'MAP' || kind === 'MAP_KEY_VALUE') && node.children.length === 1 && node.children[0]!.children.length === 2) {
-    const [key, value] = node.children[0]!.children;
-    return `MAP<${parquetType(key!)}, ${parquetType(value!)}>`;
-  }
+  const list = listElement(node);
+  if (list) return `LIST<${parquetType(list.element, true)}>`;
+  const map = mapParts(node);
+  if (map) return map.value ? `MAP<${parquetType(map.key, true)}, ${parquetType(map.value, true)}>` : `LIST<${parquetType(map.key, true)}>`;
   return `STRUCT<${node.children.map((c) => `${c.element.name}: ${parquetType(c)}`).join(', ')}>`;
 }
 
 /** The file's top-level columns, as the tree shows a table's. */
 export function parquetColumns(root: SchemaTree): ColumnInfo[] {
   return root.children.map((c) => ({ name: c.element.name, type: parquetType(c), nullable: c.element.repetition_type !== 'REQUIRED' }));
+}
+
+/**
+ * What is wrong with a footer the reader parsed, or undefined when it holds together: a footer cut or
+ * damaged inside its Thrift parses into missing fields, and column chunks that point outside the data.
+ */
+export function footerFault(metadata: FileMetaData, leaves: number, dataEnd: number): string | undefined {
+  if (!Array.isArray(metadata.schema) || metadata.schema.length < 1 || !metadata.schema[0]!.num_children) return 'it has no schema';
+  if (typeof metadata.num_rows !== 'bigint' || metadata.num_rows < 0n) return 'it has no row count';
+  if (!Array.isArray(metadata.row_groups)) return 'it has no row groups';
+  let rows = 0n;
+  for (const [g, group] of metadata.row_groups.entries()) {
+    if (typeof group.num_rows !== 'bigint' || group.num_rows < 0n) return `row group ${g + 1} has no row count`;
+    rows += group.num_rows;
+    if (!Array.isArray(group.columns) || group.columns.length !== leaves)
+      return `row group ${g + 1} has ${group.columns?.length ?? 0} column chunks for ${leaves} columns`;
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data;
+      if (!meta) continue; // in another file (file_path): refused when read
+      const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+      const end = start + Number(meta.total_compressed_size);
+      if (!(start >= 4 && end <= dataEnd && end > start)) return `row group ${g + 1}, column ${meta.path_in_schema.join('.')} points outside the file's data`;
+    }
+  }
+  if (rows !== metadata.num_rows) return `its row groups hold ${rows} rows but it says ${metadata.num_rows}`;
+  return undefined;
+}
+
+/** The number of leaf columns under a schema node. */
+export function countLeaves(node: SchemaTree): number {
+  return node.children.length === 0 ? 1 : node.children.reduce((n, c) => n + countLeaves(c), 0);
+}
+
+/** The reader's own words on a footer it could not parse, in brackets; never its internals. */
+export function footerReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /^parquet /.test(message) && !/undefined|NaN|null/.test(message) ? ` (${message.replace(/^parquet /, '')})` : '';
+}
+
+/** The dotted paths of every leaf column (as the reader names a page's column). */
+export function leafPathsOf(node: SchemaTree): string[] {
+  return node.children.length === 0 ? [node.path.join('.')] : node.children.flatMap(leafPathsOf);
 }
