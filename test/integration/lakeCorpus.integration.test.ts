@@ -82,6 +82,7 @@ export function familyOf(type: string): string {
     DATE: 'date',
     NULL: 'null',
     ARRAY: 'list',
+    STRUCT: 'struct',
   };
   return plain[t] ?? `?${t}`;
 }
@@ -229,6 +230,18 @@ describe('Lake corpus: every file as its recorded independent reader sees it', f
       });
     });
   }
+
+  it('previews a folder with a damaged part: the part is named in a note, the others are read', async () => {
+    const sink = collecting();
+    const summary = await session.storage.previewObject({ path: 'hive/withbad/' }, 100, sink);
+    assert.deepEqual(sink.columns, ['id', 'v']);
+    assert.deepEqual(sink.got, [
+      ['1', 'a'],
+      ['2', 'b'],
+    ]);
+    assert.equal(summary.notes?.length, 1);
+    assert.match(summary.notes![0]!, /^Skipped s3:\/\/lake\/hive\/withbad\/part-1\.csv\b/);
+  });
 
   it('let no error escape to the process', () => {
     assert.deepEqual(uncaught, []);

@@ -8,7 +8,8 @@ import * as A from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ConnectionError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/ports';
-import { footerFetchBytes, textSampleBytes } from '../../src/core/connectors/s3/driver';
+import { footerFetchBytes } from '../../src/core/connectors/s3/driver';
+import { textSampleBytes } from '../../src/core/connectors/s3/textObject';
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { makeHarness } from '../support/harness';
@@ -55,6 +56,7 @@ describe('S3 connector (driver) against the project S3 server', function () {
     for (let i = 0; i < 2500; i++) server.put('lake', `raw/events/part-${String(i).padStart(5, '0')}.json`, '{}');
     server.put('lake', 'raw/events/year=2025/month=03/part-0.parquet', parquet);
     server.put('lake', 'raw/readme.txt', 'hello');
+    server.put('lake', 'raw/blob.bin', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37) % 256)));
     server.put('lake', 'curated/orders.parquet', parquet);
     server.put('lake', 'curated/orders.csv.parquet', 'id,name\n1,a\n');
     server.put('lake', 'curated/empty.parquet', '');
@@ -201,7 +203,7 @@ describe('S3 connector (driver) against the project S3 server', function () {
       ['Turing', ''],
     ]);
     assert.equal(csvSummary.truncated, false);
-    await assert.rejects(s.storage.previewObject({ path: 'raw/readme.txt' }, 10, sink), /previews read Parquet, CSV, TSV and JSON Lines files/);
+    await assert.rejects(s.storage.previewObject({ path: 'raw/blob.bin' }, 10, sink), /holds binary data, not text/);
   });
 
   it('streams CSV (gzip too) and JSON Lines rows, with partition values, reading no further than the cap', async () => {
@@ -254,11 +256,22 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.equal(summary.truncated, true);
     server.put('lake', 'mixed/a.parquet', part([1n]));
     server.put('lake', 'mixed/b.parquet', parquet);
-    await assert.rejects(
-      s.storage.previewObject({ path: 'mixed/' }, 10, { start: () => undefined, rows: () => undefined }),
-      /has other columns than the folder's first part file/,
-    );
-    await assert.rejects(s.storage.previewObject({ path: 'csv/' }, 10, { start: () => undefined, rows: () => undefined }), /no Parquet files in this folder/);
+    // Parts with other columns merge by name: a column a part lacks is NULL there.
+    const mixed: unknown[][] = [];
+    await s.storage.previewObject({ path: 'mixed/' }, 10, { start: (c) => (columns = c), rows: (b) => void mixed.push(...b) });
+    assert.deepEqual(columns, ['id', 'name', 'price', 'active', 'at']);
+    assert.deepEqual(mixed[0], ['1', null, null, null, null]);
+    assert.deepEqual(mixed[1]!.slice(0, 2), ['1', 'a']);
+    // A folder of CSV files is a table too.
+    server.put('lake', 'people/part-0.csv', 'name;note\n"Lovelace; Ada";"said ""hi"""\n');
+    server.put('lake', 'people/part-1.csv', 'name;note\nTuring;\n');
+    const csvRows: unknown[][] = [];
+    await s.storage.previewObject({ path: 'people/' }, 10, { start: (c) => (columns = c), rows: (b) => void csvRows.push(...b) });
+    assert.deepEqual(columns, ['name', 'note']);
+    assert.deepEqual(csvRows, [
+      ['Lovelace; Ada', 'said "hi"'],
+      ['Turing', ''],
+    ]);
   });
 
   it('lists a bucket of 100,000 keys a page at a time and finds one key by prefix without listing the rest', async () => {
@@ -380,9 +393,14 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.match(await why('curated/empty.parquet'), /is empty \(0 bytes\)/);
     assert.match(await why('curated/orders.csv.parquet'), /not a Parquet file: it does not end with PAR1\. It looks like text/);
     assert.match(await why('curated/missing.parquet'), /no such object/);
-    assert.match(await why('raw/readme.txt'), /the format is not known from its name/);
+    assert.match(await why('raw/blob.bin'), /holds binary data, not text/);
+    // The bytes decide, the name is a hint: Parquet named .csv is read as Parquet.
     server.put('lake', 'curated/really-parquet.csv', parquet);
-    assert.match(await why('curated/really-parquet.csv'), /is a Parquet file named as CSV/);
+    assert.equal(await why('curated/really-parquet.csv'), 'read');
+    assert.deepEqual(
+      (await s.storage.fileSchema({ path: 'curated/really-parquet.csv' })).columns.map((c) => c.name),
+      ['id', 'name', 'price', 'active', 'at'],
+    );
     const encrypted = Buffer.concat([parquet.subarray(0, parquet.length - 4), Buffer.from('PARE')]);
     server.put('lake', 'curated/secret.parquet', encrypted);
     assert.match(await why('curated/secret.parquet'), /encrypted Parquet file \(PARE\)/);

@@ -184,5 +184,13 @@ describe('results status line', () => {
       '2 rows · limit 100 · 820 ms · 450,000 rows scanned',
     );
     assert.equal(statusText({ ...base, phase: 'cancelled', rowCount: 5000 }, 100), 'Cancelled after 5,000 rows');
+    // A folder preview that skipped part files says so, naming the first.
+    assert.equal(
+      statusText(
+        { ...base, phase: 'done', rowCount: 2, executionMs: 5, notes: ['Skipped s3://b/t/part-1.csv: damaged.', 'Skipped s3://b/t/part-2.csv: x.'] },
+        100,
+      ),
+      '2 rows · limit 100 · 5 ms · 2 files skipped (Skipped s3://b/t/part-1.csv: damaged. …)',
+    );
   });
 });

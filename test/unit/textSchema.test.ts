@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { csvColumns, jsonLinesColumns, partitionColumns, sniffDelimiter } from '../../src/core/connectors/s3/textSchema';
+import { sniffLayout } from '../../src/core/connectors/s3/csvDialect';
+import { partitionsOf } from '../../src/core/connectors/s3/hive';
+import { csvColumns, jsonLinesColumns } from '../../src/core/connectors/s3/textSchema';
+
+const sniffDelimiter = (text: string): string => sniffLayout(text).delimiter;
+const partitionColumns = (key: string) => partitionsOf(key).columns;
 
 const shape = (cols: { name: string; type: string; nullable: boolean }[]): string[] => cols.map((c) => `${c.name}:${c.type}${c.nullable ? '?' : ''}`);
 
@@ -13,7 +18,7 @@ describe('columns of text files from their first bytes', () => {
     assert.equal(sniffDelimiter('a;b;c\n1;2;3\n'), ';');
     assert.equal(sniffDelimiter('a\tb\n1\t2\n'), '\t');
     assert.equal(sniffDelimiter('"x;y",b\n"1;2",3\n'), ',');
-    assert.deepEqual(shape(csvColumns('1;2024-01-01\n2;2024-01-02\n', { complete: true })), ['column_1:INT64', 'column_2:DATE']);
+    assert.deepEqual(shape(csvColumns('1;2024-01-01\n2;2024-01-02\n', { complete: true })), ['column0:INT64', 'column1:DATE']);
     assert.deepEqual(shape(csvColumns('name;city\nada;london\nalan;wilmslow\n', { complete: true })), ['name:STRING', 'city:STRING']);
   });
 
@@ -30,7 +35,7 @@ describe('columns of text files from their first bytes', () => {
       '{"id": 4',
     ].join('\n');
     assert.deepEqual(shape(jsonLinesColumns(jsonl, { complete: false })), ['id:INT64', 'tags:ARRAY?', 'user:STRUCT?', 'x:DOUBLE', 'note:STRING?', 's:STRING?']);
-    assert.throws(() => jsonLinesColumns('[1,2]\n', { complete: true }), /line 1 is not a JSON object/);
+    assert.throws(() => jsonLinesColumns('[1,2]\n', { complete: true }), /line 1: it is not a JSON object/);
   });
 
   it('turns Hive-style partition folders into columns', () => {

@@ -361,4 +361,6 @@ export interface StreamStats {
   rowsScanned?: number;
   /** The limit that was applied. */
   limit: number;
+  /** What the run skipped or could not read, each in words (a folder preview's unreadable part files). */
+  notes?: string[];
 }

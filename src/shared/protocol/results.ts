@@ -84,6 +84,8 @@ export interface ResultProgress {
   truncated: boolean;
   executionMs?: number;
   rowsScanned?: number;
+  /** What the run skipped, in words (plain text). */
+  notes?: string[];
   error?: QueryErrorInfo;
 }
 

@@ -72,6 +72,8 @@ export class Toolbar {
     this.cancelBtn.disabled = p?.phase !== 'running';
     this.csvBtn.disabled = this.jsonBtn.disabled = !p || p.columns.length === 0 || p.phase === 'idle';
     this.status.textContent = statusText(p, start?.limit ?? 0);
+    // Every note in full on hover (plain text: a title is never markup).
+    this.status.title = p?.phase === 'done' && p.notes?.length ? p.notes.join('\n') : '';
     this.describeError(p);
   }
 

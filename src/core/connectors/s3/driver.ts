@@ -7,19 +7,19 @@ import type { ColumnInfo, CloudSchemaQuery, CloudSchemaResponse, FilesQuery, Fil
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, StorageFacet, StreamSummary } from '../types';
 import { mapS3Error } from './errors';
-import { previewableFile } from './formats';
-import { inflateStart } from './gzip';
 import { countLeaves, footerFault, footerReason, parquetColumns } from './parquet';
 import { CappedSink } from '../sql/streaming';
 import type { Readable } from 'node:stream';
 import { previewParquet, previewText } from './filePreview';
-import { mib, textBounds } from './bounds';
-import { csvColumns, jsonLinesColumns, partitionColumns, partitionValues, sniffDelimiter } from './textSchema';
+import { previewFolder, type FolderSource } from './folderPreview';
+import { partitionsOf, type Partitions } from './hive';
+import { formatByName, readTextLayout, type TextLayout } from './textObject';
+
+/** How an object is read: a Parquet file opened (footer read), or a text file's layout. */
+type ObjectLayout = TextLayout | { format: 'parquet'; columns: ColumnInfo[]; file: AsyncBuffer; metadata: FileMetaData };
 
 /** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
 export const footerFetchBytes = 64 * 1024;
-/** The first bytes of a text file read for its columns (and at most four times that, inflated, from gzip). */
-export const textSampleBytes = 64 * 1024;
 /** The most part files of a folder a preview lists. */
 export const maxFolderParts = 10_000;
 /** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
@@ -143,85 +143,37 @@ class S3Session implements ConnectorSession, StorageFacet {
 
   /**
    * A file's columns without downloading it: Parquet from its footer, CSV/TSV and JSON Lines (gzip too)
-   * from their first bytes; Hive-style partition folders in the key are columns too.
+   * from their first bytes, the format told by the bytes (the name is a hint); Hive-style partition
+   * folders in the key are columns too (a key that is also a file column is the file's).
    */
   async fileSchema(query: CloudSchemaQuery, signal?: AbortSignal): Promise<CloudSchemaResponse> {
     const bucket = this.which(query.bucket);
     const where = `s3://${bucket}/${query.path}`;
-    const name = query.path.replace(/\.(gz|gzip)$/i, '');
-    const format = /\.parquet$/i.test(name) ? 'parquet' : /\.(csv|tsv|tab)$/i.test(name) ? 'csv' : /\.(jsonl|ndjson|json)$/i.test(name) ? 'jsonl' : undefined;
-    if (!format) {
-      throw new ConnectionError(
-        'unsupported',
-        `${where}: the format is not known from its name (Parquet, CSV, TSV and JSON Lines are read, gzip-compressed too).`,
-      );
-    }
-    const read =
-      format === 'parquet' ? await this.parquetSchemaOf(bucket, query, where, signal) : await this.textSchemaOf(bucket, query, where, format, signal);
-    return { ...read, columns: [...read.columns, ...partitionColumns(query.path)] };
+    const read = await this.layoutOf(bucket, query, where, signal);
+    const partitions = partitionsOf(
+      query.path,
+      read.columns.map((c) => c.name),
+    );
+    return { path: query.path, format: read.format, columns: [...read.columns, ...partitions.columns] };
   }
 
-  /** CSV or JSON Lines from the file's first bytes (inflated as a stream, bounded, when gzip). */
-  private async textSchemaOf(
-    bucket: string,
-    query: CloudSchemaQuery,
-    where: string,
-    format: 'csv' | 'jsonl',
-    signal?: AbortSignal,
-  ): Promise<CloudSchemaResponse & { delimiter?: string }> {
+  /** How an object is read: Parquet (its footer) or text (its layout), by its bytes; a `.parquet` name goes to the footer first. */
+  private async layoutOf(bucket: string, query: CloudSchemaQuery, where: string, signal?: AbortSignal): Promise<ObjectLayout> {
+    const parquet = async (object: CloudSchemaQuery): Promise<ObjectLayout> => {
+      const opened = await this.openParquet(bucket, object, where, signal);
+      return { format: 'parquet', columns: parquetColumns(parquetSchema(opened.metadata)), ...opened };
+    };
+    if (formatByName(query.path) === 'parquet') return parquet(query);
+    let size: number;
+    let text: TextLayout | 'parquet';
     try {
-      const size = await this.sizeOf(bucket, query, signal);
-      if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
-      const gzip = /\.(gz|gzip)$/i.test(query.path);
-      // The first 64 KiB, and more (four times as much each time, up to a record's bound) while the
-      // sample holds no whole record: a first record longer than the sample would give no columns.
-      let sampleBytes = textSampleBytes;
-      let read: { text: string; complete: boolean };
-      for (;;) {
-        const want = Math.min(size, gzip ? 4 * sampleBytes : sampleBytes);
-        const bytes = Buffer.from(await this.range(bucket, query.path, 0, want, signal));
-        if (!gzip && bytes.subarray(0, 4).toString('latin1') === 'PAR1')
-          throw new ConnectionError('unsupported', `${where} is a Parquet file named as ${format.toUpperCase()}.`);
-        // Inflated: four times the sample at first, never much past a record's bound when looking for one.
-        const inflate = Math.min(sampleBytes * 4, Math.max(textSampleBytes * 4, textBounds.recordBytes + textSampleBytes));
-        const sample = gzip ? await inflateStart(bytes, inflate, where) : { text: bytes.toString('utf8'), complete: want === size };
-        read = { text: sample.text, complete: gzip ? sample.complete && want === size : sample.complete };
-        if (read.complete || /[\r\n]/.test(read.text.slice(0, -1))) break;
-        if (sampleBytes >= textBounds.recordBytes) {
-          throw new ConnectionError(
-            'unsupported',
-            `${where}: its first record is longer than ${mib(textBounds.recordBytes)}, the most a schema read takes for one record.`,
-          );
-        }
-        sampleBytes *= 4;
-      }
-      const { text, complete } = read;
-      // Never a preview of empty rows: a file with text but no columns says so.
-      const found = (columns: ColumnInfo[]): ColumnInfo[] => {
-        if (columns.length > 0) return columns;
-        throw new ConnectionError('unsupported', `${where}: no columns in its first ${mib(text.length)} (only empty lines?).`);
-      };
-      if (format === 'csv') {
-        const tsv = /\.(tsv|tab)(\.(gz|gzip))?$/i.test(query.path);
-        const delimiter = tsv ? '\t' : sniffDelimiter(text);
-        return { path: query.path, format: tsv ? 'tsv' : 'csv', columns: found(csvColumns(text, { complete, delimiter })), delimiter };
-      }
-      let columns: ColumnInfo[];
-      try {
-        columns = jsonLinesColumns(text, { complete });
-      } catch (error) {
-        throw new ConnectionError('unsupported', `${where} is not JSON Lines: ${errorMessage(error)}.`);
-      }
-      return { path: query.path, format: 'jsonl', columns: found(columns) };
+      size = await this.sizeOf(bucket, query, signal);
+      text = await readTextLayout(async (start, end) => new Uint8Array(await this.range(bucket, query.path, start, end, signal)), size, query.path, where);
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       throw this.fail(error, where);
     }
-  }
-
-  private async parquetSchemaOf(bucket: string, query: CloudSchemaQuery, where: string, signal?: AbortSignal): Promise<CloudSchemaResponse> {
-    const { metadata } = await this.openParquet(bucket, query, where, signal);
-    return { path: query.path, format: 'parquet', columns: parquetColumns(parquetSchema(metadata)) };
+    return text === 'parquet' ? parquet({ ...query, size }) : text;
   }
 
   /** A Parquet file as ranged reads, and its footer (one read of the file's end for a typical file). */
@@ -272,63 +224,79 @@ class S3Session implements ConnectorSession, StorageFacet {
     }
   }
 
-  /** A file's first rows in the grid, capped: Parquet by row group through ranged reads, CSV from its start. */
+  /** A file's first rows in the grid, capped: Parquet by row group through ranged reads, text from its start; a folder as one table. */
   async previewObject(object: CloudSchemaQuery, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
     const bucket = this.which(object.bucket);
     const where = `s3://${bucket}/${object.path}`;
     const started = performance.now();
-    if (!object.path.endsWith('/') && !previewableFile.test(object.path)) {
-      throw new ConnectionError('unsupported', `${where}: previews read Parquet, CSV, TSV and JSON Lines files.`);
-    }
     const capped = new CappedSink(sink, limit);
+    let notes: string[] = [];
     if (object.path.endsWith('/')) {
-      await this.previewParquetFolder(bucket, object.path, where, capped, signal);
-    } else if (/\.parquet$/i.test(object.path)) {
-      const { file, metadata } = await this.openParquet(bucket, object, where, signal);
-      try {
-        const partitions = partitionColumns(object.path);
-        await previewParquet(file, metadata, capped, where, {
-          names: partitions.map((c) => c.name),
-          types: partitions.map((c) => c.type),
-          values: partitionValues(object.path),
-        });
-      } catch (error) {
-        if (ConnectionError.is(error)) throw error;
-        if ((error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
-        throw new ConnectionError('unsupported', `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`);
-      }
-    } else if (/\.(csv|tsv|tab|jsonl|ndjson|json)(\.(gz|gzip))?$/i.test(object.path)) {
-      const jsonl = /\.(jsonl|ndjson|json)(\.(gz|gzip))?$/i.test(object.path);
-      const tsv = /\.(tsv|tab)(\.(gz|gzip))?$/i.test(object.path);
-      // The columns as the schema read finds them, then the rows streamed from the start.
-      const schema = await this.textSchemaOf(bucket, object, where, jsonl ? 'jsonl' : 'csv', signal);
-      const partitions = partitionColumns(object.path);
-      const header = !jsonl && !schema.columns.every((c, i) => c.name === `column_${i + 1}`);
-      try {
-        const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal });
-        await previewText(
-          answer.Body as Readable,
-          {
-            format: jsonl ? 'jsonl' : 'csv',
-            gzip: /\.(gz|gzip)$/i.test(object.path),
-            delimiter: tsv ? '\t' : (schema.delimiter ?? ','),
-            header,
-            names: schema.columns.map((c) => c.name),
-            types: schema.columns.map((c) => c.type),
-            partitions: { names: partitions.map((c) => c.name), types: partitions.map((c) => c.type), values: partitionValues(object.path) },
-            where,
-          },
-          capped,
-        );
-      } catch (error) {
-        if (ConnectionError.is(error)) throw error;
-        if ((error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
-        throw new ConnectionError('unsupported', `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`);
-      }
+      const source: FolderSource = {
+        list: (prefix, pageToken) => this.listObjects({ bucket, prefix, ...(pageToken ? { pageToken } : {}) }, signal),
+        columns: async (key, size) => {
+          const partWhere = `s3://${bucket}/${key}`;
+          const layout = await this.layoutOf(bucket, { path: key, size }, partWhere, signal);
+          const partitions = partitionsOf(
+            key,
+            layout.columns.map((c) => c.name),
+            object.path,
+          );
+          return {
+            columns: [...layout.columns, ...partitions.columns],
+            text: layout.format !== 'parquet',
+            read: (partSink) => this.rowsOf(bucket, { path: key, size }, partWhere, layout, partitions, partSink, signal),
+          };
+        },
+      };
+      notes = await previewFolder(source, object.path, where, capped, maxFolderParts);
     } else {
-      throw new ConnectionError('unsupported', `${where}: previews read Parquet, CSV, TSV and JSON Lines files.`);
+      const layout = await this.layoutOf(bucket, object, where, signal);
+      const partitions = partitionsOf(
+        object.path,
+        layout.columns.map((c) => c.name),
+      );
+      await this.rowsOf(bucket, object, where, layout, partitions, capped, signal);
     }
-    return capped.summary(Math.round(performance.now() - started));
+    return { ...capped.summary(Math.round(performance.now() - started)), ...(notes.length ? { notes } : {}) };
+  }
+
+  /** One object's rows, then its partition values, into a sink. */
+  private async rowsOf(
+    bucket: string,
+    object: CloudSchemaQuery,
+    where: string,
+    layout: ObjectLayout,
+    partitions: Partitions,
+    sink: CappedSink,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const extra = { names: partitions.columns.map((c) => c.name), types: partitions.columns.map((c) => c.type), values: partitions.values };
+    try {
+      if (layout.format === 'parquet') {
+        await previewParquet(layout.file, layout.metadata, sink, where, extra);
+        return;
+      }
+      const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal });
+      await previewText(
+        answer.Body as Readable,
+        {
+          format: layout.format === 'jsonl' ? 'jsonl' : 'csv',
+          gzip: layout.gzip,
+          encoding: layout.encoding,
+          ...(layout.dialect ? { dialect: layout.dialect } : {}),
+          names: layout.columns.map((c) => c.name),
+          types: layout.columns.map((c) => c.type),
+          partitions: extra,
+          where,
+        },
+        sink,
+      );
+    } catch (error) {
+      if (ConnectionError.is(error)) throw error;
+      if ((error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
+      throw new ConnectionError('unsupported', `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`);
+    }
   }
 
   /** The first `maxBytes` of an object (one ranged read), and its size. */
@@ -341,39 +309,6 @@ class S3Session implements ConnectorSession, StorageFacet {
       return { bytes: new Uint8Array(await this.range(bucket, object.path, 0, Math.min(size, maxBytes), signal)), size };
     } catch (error) {
       throw this.fail(error, `s3://${bucket}/${object.path}`);
-    }
-  }
-
-  /**
-   * A folder of Parquet part files (Spark's and Hive's output, partition folders included) as one table:
-   * its files in key order, each read by row groups until the cap; every part must have the first's columns.
-   */
-  private async previewParquetFolder(bucket: string, prefix: string, where: string, capped: CappedSink, signal?: AbortSignal): Promise<void> {
-    const parts: { key: string; size: number }[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.listObjects({ bucket, prefix, ...(token ? { pageToken: token } : {}) }, signal);
-      parts.push(...page.objects.filter((o) => /\.parquet$/i.test(o.key) && o.size > 0).map((o) => ({ key: o.key, size: o.size })));
-      token = page.nextPageToken;
-    } while (token && parts.length < maxFolderParts);
-    if (parts.length === 0) throw new ConnectionError('unsupported', `${where}: no Parquet files in this folder.`);
-    let names: string | undefined;
-    for (const part of parts) {
-      if (capped.remaining <= 0) break;
-      const partWhere = `s3://${bucket}/${part.key}`;
-      const { file, metadata } = await this.openParquet(bucket, { path: part.key, size: part.size }, partWhere, signal);
-      const columns = parquetColumns(parquetSchema(metadata))
-        .map((c) => `${c.name}:${c.type}`)
-        .join(',');
-      names ??= columns;
-      if (columns !== names)
-        throw new ConnectionError('unsupported', `${partWhere} has other columns than the folder's first part file; preview the files one by one.`);
-      const partitions = partitionColumns(part.key.slice(prefix.length));
-      await previewParquet(file, metadata, capped, partWhere, {
-        names: partitions.map((c) => c.name),
-        types: partitions.map((c) => c.type),
-        values: partitionValues(part.key.slice(prefix.length)),
-      });
     }
   }
 

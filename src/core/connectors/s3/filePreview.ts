@@ -11,7 +11,9 @@ import { leafPathsOf, parquetColumns } from './parquet';
 import { cellConverter, civil, instant, readableSchema } from './parquetValues';
 
 const utf8 = new TextDecoder();
-import { jsonMembers } from './textSchema';
+import type { CsvDialect } from './csvDialect';
+import { jsonMembers, jsonObjects } from './textSchema';
+import { skipLines, spacesBeforeQuotes, ToUtf8, type TextEncoding } from './textEncoding';
 
 /** A row group whose columns would inflate past this is refused before anything is decoded. */
 export const maxRowGroupBytes = 512 * 1024 * 1024;
@@ -27,7 +29,7 @@ export async function previewParquet(
   metadata: FileMetaData,
   sink: CappedSink,
   where: string,
-  partitions: { names: string[]; types: string[]; values: string[] },
+  partitions: { names: string[]; types: string[]; values: (string | null)[] },
 ): Promise<void> {
   const tree = parquetSchema(metadata);
   const columns = parquetColumns(tree);
@@ -122,12 +124,14 @@ export async function previewText(
   options: {
     format: 'csv' | 'jsonl';
     gzip: boolean;
-    delimiter: string;
-    header: boolean;
+    /** The text's encoding, when not UTF-8 (decoded to UTF-8 on the way). */
+    encoding?: TextEncoding;
+    /** How the delimited text is written (csv). */
+    dialect?: CsvDialect;
     names: string[];
     types: string[];
     /** Hive-style partition columns: the same values on every row. */
-    partitions: { names: string[]; types: string[]; values: string[] };
+    partitions: { names: string[]; types: string[]; values: (string | null)[] };
     /** The object, for messages. */
     where: string;
     bounds?: TextBounds;
@@ -151,15 +155,19 @@ export async function previewText(
       ),
     );
   }
+  if (options.encoding && options.encoding !== 'utf-8') stages.push(new ToUtf8(options.encoding));
+  const dialect = options.dialect ?? { delimiter: ',', skipLines: 0, header: false, spacesBeforeQuotes: false };
+  if (options.format === 'csv' && dialect.skipLines > 0) stages.push(skipLines(dialect.skipLines));
+  if (options.format === 'csv' && dialect.spacesBeforeQuotes) stages.push(spacesBeforeQuotes(dialect.delimiter));
   stages.push(
     options.format === 'csv'
       ? parseStream({
-          delimiter: options.delimiter,
+          delimiter: dialect.delimiter,
           relax_column_count: true,
           relax_quotes: true,
           skip_empty_lines: true,
           bom: true,
-          from_line: options.header ? 2 : 1,
+          ...(dialect.comment ? { comment: dialect.comment, comment_no_infix: true } : {}),
           max_record_size: bounds.recordBytes,
         })
       : new LineSplitter(bounds.recordBytes, where),
@@ -173,20 +181,33 @@ export async function previewText(
   const extra = options.partitions.values;
   const index = new Map(options.names.map((n, i) => [n, i]));
   let batch: CellValue[][] = [];
+  let skipHeader = options.format === 'csv' && dialect.header;
+  let line = 0;
   try {
     for await (const record of records) {
       if (options.format === 'csv') {
+        if (skipHeader) {
+          skipHeader = false;
+          continue;
+        }
         const cells = record as string[];
         batch.push([...options.names.map((_, i) => cells[i] ?? null), ...extra]);
       } else {
-        const line = (record as Buffer).toString('utf8');
-        if (!line.trim()) continue;
-        const row: CellValue[] = options.names.map(() => null);
-        for (const [key, text] of jsonMembers(line) ?? []) {
-          const at = index.get(key);
-          if (at !== undefined) row[at] = jsonCell(text);
+        line++;
+        let objects: string[];
+        try {
+          objects = jsonObjects((record as Buffer).toString('utf8'));
+        } catch (error) {
+          throw new ConnectionError('unsupported', `${where}: line ${line}: ${errorMessage(error)}; rows before it are not shown as the whole file.`);
         }
-        batch.push([...row, ...extra]);
+        for (const object of objects) {
+          const row: CellValue[] = options.names.map(() => null);
+          for (const [key, text] of jsonMembers(object) ?? []) {
+            const at = index.get(key);
+            if (at !== undefined) row[at] = jsonCell(text);
+          }
+          batch.push([...row, ...extra]);
+        }
       }
       if (batch.length >= 1000) {
         await sink.rows(batch);

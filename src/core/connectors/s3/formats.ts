@@ -1,2 +1,5 @@
-/** The file formats the S3 connector reads, by name (gzip-compressed too): one list for the spec and the driver. */
-export const previewableFile = /\.(parquet|csv|tsv|tab|jsonl|ndjson|json)(\.(gz|gzip))?$/i;
+/**
+ * Files the tree offers to preview, by name (gzip-compressed too): Parquet, delimited text (.csv .tsv
+ * .tab .psv .ssv .txt .dat .in) and JSON Lines. The bytes decide the format when read; the name is a hint.
+ */
+export const previewableFile = /\.(parquet|parquet\.encrypted|csv|tsv|tab|psv|ssv|txt|dat|in|jsonl|ndjson|json)(\.(gz|gzip))?$/i;

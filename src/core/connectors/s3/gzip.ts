@@ -2,10 +2,10 @@ import { createGunzip } from 'node:zlib';
 import { ConnectionError } from '../../errors';
 
 /**
- * The start of a gzip stream, inflated as far as the bytes read allow and never past `limit` (a small
+ * The start of a gzip stream (its bytes), inflated as far as the bytes read allow and never past `limit` (a small
  * compressed file can inflate to gigabytes): the text, and whether the stream ended inside it.
  */
-export function inflateStart(compressed: Buffer, limit: number, where: string): Promise<{ text: string; complete: boolean }> {
+export function inflateStart(compressed: Buffer, limit: number, where: string): Promise<{ bytes: Buffer; complete: boolean }> {
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     let length = 0;
@@ -15,7 +15,7 @@ export function inflateStart(compressed: Buffer, limit: number, where: string): 
       if (settled) return;
       settled = true;
       gunzip.destroy();
-      resolve({ text: Buffer.concat(out).subarray(0, limit).toString('utf8'), complete });
+      resolve({ bytes: Buffer.concat(out).subarray(0, limit), complete });
     };
     gunzip.on('data', (chunk: Buffer) => {
       out.push(chunk);

@@ -1,8 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import type { ColumnInfo } from '../../api/types';
+import { SpacesBeforeQuotes, sniffLayout, type CsvDialect } from './csvDialect';
+import { dropLines } from './textEncoding';
 
 /** The type a column's sample values share, as the tree shows it. */
-function typeOf(values: string[]): string {
+export function typeOf(values: string[]): string {
   const present = values.filter((v) => v !== '');
   if (present.length === 0) return 'STRING';
   const all = (re: RegExp): boolean => present.every((v) => re.test(v));
@@ -14,64 +16,71 @@ function typeOf(values: string[]): string {
   return 'STRING';
 }
 
-/** The delimiter that splits the first lines into the same, largest number of fields (outside quotes). */
-export function sniffDelimiter(text: string, hint?: string): string {
-  if (hint) return hint;
-  const lines = text
-    .split(/\r\n|\n|\r/)
-    .slice(0, 20)
-    .filter((l) => l.length > 0);
-  let best = ',';
-  let bestScore = -1;
-  for (const d of [',', '\t', ';', '|']) {
-    const counts = lines.map((line) => {
-      let n = 0;
-      let quoted = false;
-      for (const c of line) {
-        if (c === '"') quoted = !quoted;
-        else if (c === d && !quoted) n++;
-      }
-      return n;
-    });
-    const first = counts[0] ?? 0;
-    const consistent = counts.filter((n) => n === first).length;
-    const score = first === 0 ? 0 : consistent * 1000 + first;
-    if (score > bestScore) {
-      best = d;
-      bestScore = score;
-    }
-  }
-  return best;
+/** Whether a cell fits a column of a type (an integer fits a DOUBLE column; an empty cell fits any). */
+function fits(cell: string, type: string): boolean {
+  if (cell === '' || type === 'STRING') return true;
+  const own = typeOf([cell]);
+  return own === type || (type === 'DOUBLE' && (own === 'INT64' || own === 'DECIMAL')) || (type === 'DECIMAL' && own === 'INT64');
+}
+
+/** Column names as DuckDB gives them: the header's cells (empty ones and repeats made unique), or column0, column1… */
+function columnNames(first: string[] | undefined, width: number): string[] {
+  const digits = String(Math.max(0, width - 1)).length;
+  const generated = (i: number): string => `column${String(i).padStart(digits, '0')}`;
+  if (!first) return Array.from({ length: width }, (_, i) => generated(i));
+  const seen = new Set<string>();
+  return Array.from({ length: width }, (_, i) => {
+    const cell = first[i]?.trim() ?? '';
+    let name = cell || generated(i);
+    for (let k = 1; seen.has(name); k++) name = `${cell}_${k}`;
+    seen.add(name);
+    return name;
+  });
 }
 
 /**
- * Columns of a CSV or TSV file from its first bytes: the delimiter and quoting sniffed, a header row
- * told apart from data (a header's cells are not all of the type the rows below have), and each
- * column's type from the rows read. The last line is dropped when the sample may have cut it.
+ * Columns of a delimited file from its first bytes, and how it is written: the delimiter, a preamble,
+ * comment lines and spaces before quotes sniffed (csvDialect); a header told apart from data as DuckDB's
+ * sniffer does (a first-row cell that does not fit the type of its column below makes it a header; where
+ * every column is text, a first row of distinct non-empty cells is one); each column's type from the rows
+ * read. The last line is dropped when the sample may have cut it.
  */
-export function csvColumns(sample: string, options: { complete: boolean; delimiter?: string }): ColumnInfo[] {
+export function csvSchema(sample: string, options: { complete: boolean; delimiter?: string }): { columns: ColumnInfo[]; dialect: CsvDialect } {
   // A cut sample ends at its last record separator: \n, or \r for files with old Mac line ends.
-  const text = options.complete ? sample : sample.slice(0, Math.max(0, Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r')) + 1));
-  const delimiter = sniffDelimiter(text, options.delimiter);
-  const rows = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, to: 1000 }) as string[][];
-  if (rows.length === 0) return [];
+  const cut = options.complete ? sample : sample.slice(0, Math.max(0, Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r')) + 1));
+  const layout = sniffLayout(cut, options.delimiter);
+  const body = dropLines(cut, layout.skipLines);
+  const text = layout.spacesBeforeQuotes ? new SpacesBeforeQuotes(layout.delimiter).push(body) : body;
+  const rows = parse(text, {
+    delimiter: layout.delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    bom: true,
+    ...(layout.comment ? { comment: layout.comment, comment_no_infix: true } : {}),
+    to: 1000,
+  }) as string[][];
+  if (rows.length === 0) return { columns: [], dialect: { ...layout, header: false } };
   const width = Math.max(...rows.map((r) => r.length));
   const [first, ...rest] = rows;
   const column = (i: number, from: string[][]): string[] => from.map((r) => r[i] ?? '');
-  const names = first!.every((cell) => cell !== '') && new Set(first).size === first!.length;
-  // A header row: distinct non-empty cells that differ in type from the rows below (or, alone in the
-  // sample, cells that are all words).
+  const types = Array.from({ length: width }, (_, i) => typeOf(column(i, rest)));
+  const distinct = first!.every((cell) => cell !== '') && new Set(first).size === first!.length;
   const header =
-    names &&
-    (rest.length > 0
-      ? Array.from({ length: width }, (_, i) => i).some((i) => typeOf([first![i] ?? '']) !== typeOf(column(i, rest)) || typeOf(column(i, rest)) === 'STRING')
-      : first!.every((cell) => typeOf([cell]) === 'STRING'));
+    rest.length === 0
+      ? distinct && first!.every((cell) => typeOf([cell]) === 'STRING')
+      : types.some((t, i) => t !== 'STRING' && !fits(first![i] ?? '', t)) || (types.every((t) => t === 'STRING') && distinct);
   const data = header ? rest : rows;
-  return Array.from({ length: width }, (_, i) => ({
-    name: header ? (first![i] ?? `column_${i + 1}`) : `column_${i + 1}`,
-    type: typeOf(column(i, data)),
-    nullable: data.some((r) => (r[i] ?? '') === ''),
-  }));
+  const names = columnNames(header ? first : undefined, width);
+  return {
+    columns: names.map((name, i) => ({ name, type: typeOf(column(i, data)), nullable: data.some((r) => (r[i] ?? '') === '') })),
+    dialect: { ...layout, header },
+  };
+}
+
+/** The columns of a delimited sample (csvSchema without the dialect). */
+export function csvColumns(sample: string, options: { complete: boolean; delimiter?: string }): ColumnInfo[] {
+  return csvSchema(sample, options).columns;
 }
 
 type JsonKind = 'INT64' | 'DECIMAL' | 'DOUBLE' | 'BOOLEAN' | 'STRING' | 'STRUCT' | 'ARRAY' | 'NULL';
@@ -132,22 +141,64 @@ export function jsonMembers(line: string): [string, string][] | undefined {
   }
 }
 
+/**
+ * The JSON objects on one line, as text: several objects separated by whitespace are several records (as
+ * pyarrow and DuckDB read them); anything else on the line, or an object that is not valid JSON, is an
+ * error that says so.
+ */
+export function jsonObjects(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < line.length && /\s/.test(line[i]!)) i++;
+    if (i >= line.length) return out;
+    if (line[i] !== '{') throw new Error(out.length ? `text after the JSON object (${quoteSnippet(line.slice(i))})` : 'it is not a JSON object');
+    const start = i;
+    let depth = 0;
+    for (; i < line.length; i++) {
+      const c = line[i]!;
+      if (c === '"') {
+        for (i++; i < line.length && line[i] !== '"'; i += line[i] === '\\' ? 2 : 1);
+      } else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    if (depth !== 0) throw new Error('the JSON object is not closed');
+    const text = line.slice(start, ++i);
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new Error(`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    out.push(text);
+  }
+}
+
+const quoteSnippet = (text: string): string => JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
+
 /** Columns of a JSON Lines file from its first records: every key seen, with the kind its values share. */
 export function jsonLinesColumns(sample: string, options: { complete: boolean }): ColumnInfo[] {
-  const lines = sample.split('\n');
+  const lines = sample.split(/\r?\n/);
   if (!options.complete) lines.pop();
   const kinds = new Map<string, Set<JsonKind>>();
   const counts = new Map<string, number>();
   let records = 0;
-  for (const line of lines.slice(0, 1000)) {
-    if (!line.trim()) continue;
-    const found = jsonMembers(line);
-    if (!found) throw new Error(`line ${records + 1} is not a JSON object`);
-    records++;
-    for (const [key, value] of found) {
-      if (!kinds.has(key)) kinds.set(key, new Set());
-      kinds.get(key)!.add(jsonKind(value));
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const [n, line] of lines.slice(0, 1000).entries()) {
+    let objects: string[];
+    try {
+      objects = jsonObjects(line);
+    } catch (error) {
+      throw new Error(`line ${n + 1}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    for (const object of objects) {
+      records++;
+      for (const [key, value] of jsonMembers(object) ?? []) {
+        if (!kinds.has(key)) kinds.set(key, new Set());
+        kinds.get(key)!.add(jsonKind(value));
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
     }
   }
   return [...kinds].map(([name, seen]) => {
@@ -163,37 +214,4 @@ export function jsonLinesColumns(sample: string, options: { complete: boolean })
     // Null where a record says null or leaves the key out.
     return { name, type, nullable: seen.has('NULL') || (counts.get(name) ?? 0) < records };
   });
-}
-
-/** The values of a key's Hive-style partition folders, in order (as text). */
-export function partitionValues(key: string): string[] {
-  return key
-    .split('/')
-    .slice(0, -1)
-    .flatMap((part) => {
-      const m = /^[^=]+=(.*)$/.exec(part);
-      if (!m) return [];
-      try {
-        return [decodeURIComponent(m[1]!)];
-      } catch {
-        return [m[1]!];
-      }
-    });
-}
-
-/** Hive-style partition folders in a key (year=2025/month=03/) as columns, typed by their values. */
-export function partitionColumns(key: string): ColumnInfo[] {
-  const out: ColumnInfo[] = [];
-  for (const part of key.split('/').slice(0, -1)) {
-    const m = /^([^=]+)=(.*)$/.exec(part);
-    if (!m) continue;
-    let value: string;
-    try {
-      value = decodeURIComponent(m[2]!);
-    } catch {
-      value = m[2]!;
-    }
-    out.push({ name: m[1]!, type: `${value === '__HIVE_DEFAULT_PARTITION__' ? 'STRING' : typeOf([value])} (partition)`, nullable: false });
-  }
-  return out;
 }

@@ -208,6 +208,7 @@ export class ResultPanel {
       truncated: result.stats?.truncated ?? false,
       executionMs: result.stats?.executionMs,
       rowsScanned: result.stats?.rowsScanned,
+      ...(result.stats?.notes?.length ? { notes: result.stats.notes } : {}),
       error: result.phase === 'failed' || result.phase === 'cancelled' ? errorInfo(result.error, this.source.sql) : undefined,
     });
     // The first rows go with the result, saving the page a round trip before its first paint.
