@@ -66,7 +66,6 @@ export async function previewParquet(
           dateFromDays: (d) => civil(BigInt(d)),
           // JSON columns as their own text (parsed, their numbers would lose digits).
           jsonFromBytes: (b) => utf8.decode(b),
-          stringFromBytes: (b) => (b === undefined ? b : utf8.decode(b)),
         },
         onPage: (page: SubColumnData) => {
           const path = page.pathInSchema.join('.');
@@ -87,13 +86,20 @@ export async function previewParquet(
         `${where}: row group ${g + 1} says it holds ${group.num_rows} rows, but its pages hold ${short < rowEnd - start ? `only ${short}` : 'other'} rows; the file is damaged.`,
       );
     }
-    const shaped: CellValue[][] = [];
-    for (const [r, row] of rows.entries()) {
-      try {
-        shaped.push([...row.map((v, i) => convert[i]!(v)), ...partitions.values]);
-      } catch (error) {
-        throw damaged(error, where, `row ${start + r + 1}`);
+    const shaped: CellValue[][] = new Array<CellValue[]>(rows.length);
+    const width = convert.length;
+    const extra = partitions.values;
+    let r = 0;
+    try {
+      for (; r < rows.length; r++) {
+        const row = rows[r]!;
+        const cells = new Array<CellValue>(width + extra.length);
+        for (let i = 0; i < width; i++) cells[i] = convert[i]!(row[i]);
+        for (let i = 0; i < extra.length; i++) cells[width + i] = extra[i]!;
+        shaped[r] = cells;
       }
+    } catch (error) {
+      throw damaged(error, where, `row ${start + r + 1}`);
     }
     await sink.rows(shaped);
     start = end;
