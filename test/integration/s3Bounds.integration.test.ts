@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { s3Spec } from '../../src/core/connectors/s3/spec';
-import { previewText } from '../../src/core/connectors/s3/filePreview';
+import { parquetMetadata } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { previewParquet, previewText } from '../../src/core/connectors/s3/filePreview';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { CappedSink } from '../../src/core/connectors/sql/streaming';
 import { ConnectionError } from '../../src/core/errors';
@@ -103,8 +105,6 @@ describe('S3 text previews are bounded on hostile objects', function () {
     const options = {
       format: 'jsonl' as const,
       gzip: true,
-      delimiter: ',',
-      header: false,
       names: ['a'],
       types: ['BIGINT'],
       partitions: { names: [], types: [], values: [] },
@@ -162,8 +162,6 @@ describe('S3 text previews are bounded on hostile objects', function () {
     const options = {
       format: 'jsonl' as const,
       gzip: false,
-      delimiter: ',',
-      header: false,
       names: ['a'],
       types: ['BIGINT'],
       partitions: { names: [], types: [], values: [] },
@@ -183,5 +181,33 @@ describe('S3 text previews are bounded on hostile objects', function () {
       /socket hang up/,
     );
     assert.deepEqual(uncaught, []);
+  });
+
+  it('ends a Parquet preview whose row group does not arrive in time, at the time bound', async () => {
+    const bytes = parquetWriteBuffer({ columnData: [{ name: 'id', data: Int32Array.from([1, 2, 3]), type: 'INT32' }] });
+    const metadata = parquetMetadata(bytes);
+    const footerStart = bytes.byteLength - 8 - new DataView(bytes).getUint32(bytes.byteLength - 8, true);
+    // The footer is at hand; the column data never comes.
+    const file = {
+      byteLength: bytes.byteLength,
+      slice: (start: number, end?: number) => (start >= footerStart ? bytes.slice(start, end) : new Promise<ArrayBuffer>(() => undefined)),
+    };
+    const started = Date.now();
+    await assert.rejects(
+      previewParquet(file, metadata, new CappedSink(collecting(), 10), 's3://lake/slow.parquet', { names: [], types: [], values: [] }, 300),
+      (e: unknown) => ConnectionError.is(e, 'timeout') && /slow\.parquet: the preview took longer than 0\.3 s/.test(e.message),
+    );
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('stops a folder preview after 20 part files that cannot be read, instead of trying every one', async () => {
+    for (let i = 0; i < 40; i++) server.put('lake', `junk/part-${String(i).padStart(2, '0')}.parquet`, 'not parquet at all, just text');
+    const before = server.log.length;
+    await assert.rejects(
+      session.storage.previewObject({ path: 'junk/' }, 100, collecting()),
+      (e: unknown) => ConnectionError.is(e) && /junk\/part-00\.parquet/.test(e.message),
+    );
+    const reads = server.log.slice(before).filter((r) => r.method === 'GET' && (r.key ?? '').startsWith('junk/part-')).length;
+    assert.ok(reads <= 20, `${reads} parts read`);
   });
 });

@@ -30,7 +30,10 @@ export async function previewParquet(
   sink: CappedSink,
   where: string,
   partitions: { names: string[]; types: string[]; values: (string | null)[] },
+  timeMs = textBounds.timeMs,
 ): Promise<void> {
+  const deadline = Date.now() + timeMs;
+  const late = (): ConnectionError => new ConnectionError('timeout', `${where}: the preview took longer than ${timeMs / 1000} s; it stops there.`);
   const tree = parquetSchema(metadata);
   const columns = parquetColumns(tree);
   sink.start([...columns.map((c) => c.name), ...partitions.names], [...columns.map((c) => c.type), ...partitions.types]);
@@ -50,8 +53,10 @@ export async function previewParquet(
     let rows: unknown[][] = [];
     // How far each leaf column's pages reach: the reader pads a column that ends early with nulls.
     const reached = new Map<string, number>();
+    if (Date.now() > deadline) throw late();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await parquetRead({
+      const read = parquetRead({
         file,
         metadata: raw,
         rowStart: start,
@@ -75,8 +80,12 @@ export async function previewParquet(
           rows = decoded;
         },
       });
+      // The time bound: a row group that does not arrive in time ends the preview (its reads are dropped).
+      await Promise.race([read, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late()), Math.max(0, deadline - Date.now()))))]);
     } catch (error) {
       throw damaged(error, where, `row group ${g + 1}`);
+    } finally {
+      clearTimeout(timer);
     }
     // A page that holds fewer values than its row group says is damage, not a shorter table.
     const short = Math.min(rows.length + start, ...leafPaths.map((p) => reached.get(p) ?? start)) - start;

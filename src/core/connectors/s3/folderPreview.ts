@@ -12,6 +12,9 @@ export interface FolderSource {
   columns(key: string, size: number): Promise<{ columns: ColumnInfo[]; text: boolean; read: (sink: CappedSink) => Promise<void> }>;
 }
 
+/** The most unreadable part files a folder preview skips before it stops trying. */
+export const maxSkippedParts = 20;
+
 /** A part file of a folder: not hidden (`_SUCCESS`, `_delta_log/`, `.crc` files), not empty. */
 export function isPartFile(key: string, prefix: string, size: number): boolean {
   return (
@@ -54,6 +57,10 @@ export async function previewFolder(source: FolderSource, prefix: string, where:
   let collected = 0;
   for (const { key, size } of keys.slice(0, maxParts)) {
     if (collected >= capped.remaining) break;
+    if (failures.length >= maxSkippedParts) {
+      notes.push(`Stopped after ${maxSkippedParts} part files that could not be read; ${keys.length - parts.length - failures.length} were not tried.`);
+      break;
+    }
     const partWhere = `s3://${where.slice(5).split('/')[0]}/${key}`;
     try {
       const part = await source.columns(key, size);
