@@ -88,6 +88,9 @@ export function parquetColumns(root: SchemaTree): ColumnInfo[] {
  */
 export function footerFault(metadata: FileMetaData, leaves: number, dataEnd: number): string | undefined {
   if (!Array.isArray(metadata.schema) || metadata.schema.length < 1 || !metadata.schema[0]!.num_children) return 'it has no schema';
+  const physical = ['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_ARRAY', 'FIXED_LEN_BYTE_ARRAY'];
+  const bad = metadata.schema.slice(1).find((e) => !e.num_children && !physical.includes(e.type ?? ''));
+  if (bad) return `column ${JSON.stringify(bad.name)} has no physical type the format knows`;
   if (typeof metadata.num_rows !== 'bigint' || metadata.num_rows < 0n) return 'it has no row count';
   if (!Array.isArray(metadata.row_groups)) return 'it has no row groups';
   let rows = 0n;
