@@ -211,7 +211,9 @@ export async function previewText(
         line++;
         let objects: string[];
         try {
-          objects = jsonObjects((record as Buffer).toString('utf8'));
+          const text = (record as Buffer).toString('utf8');
+          // A byte order mark before the first line is not part of it.
+          objects = jsonObjects(line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         } catch (error) {
           throw new ConnectionError('unsupported', `${where}: line ${line}: ${errorMessage(error)}; rows before it are not shown as the whole file.`);
         }
