@@ -79,6 +79,7 @@ export function familyOf(type: string): string {
     STRING: 'string',
     BYTE_ARRAY: 'binary',
     UUID: 'uuid',
+    JSON: 'json',
     DATE: 'date',
     NULL: 'null',
     ARRAY: 'list',
