@@ -14,12 +14,15 @@ import { previewParquet, previewText } from './filePreview';
 import { previewFolder, type FolderSource } from './folderPreview';
 import { partitionsOf, type Partitions } from './hive';
 import { formatByName, readTextLayout, type TextLayout } from './textObject';
+import { mib } from './bounds';
 
 /** How an object is read: a Parquet file opened (footer read), or a text file's layout. */
 type ObjectLayout = TextLayout | { format: 'parquet'; columns: ColumnInfo[]; file: AsyncBuffer; metadata: FileMetaData };
 
 /** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
 export const footerFetchBytes = 64 * 1024;
+/** The largest table-format log file (a Delta commit) a folder preview reads. */
+export const maxLogBytes = 64 * 1024 * 1024;
 /** The most part files of a folder a preview lists. */
 export const maxFolderParts = 10_000;
 /** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
@@ -234,6 +237,12 @@ class S3Session implements ConnectorSession, StorageFacet {
     if (object.path.endsWith('/')) {
       const source: FolderSource = {
         list: (prefix, pageToken) => this.listObjects({ bucket, prefix, ...(pageToken ? { pageToken } : {}) }, signal),
+        text: async (key) => {
+          const { bytes, size } = await this.readObject({ bucket, path: key }, maxLogBytes, signal);
+          if (size > maxLogBytes)
+            throw new ConnectionError('unsupported', `s3://${bucket}/${key} is larger than ${mib(maxLogBytes)}; the table's log is not read.`);
+          return Buffer.from(bytes).toString('utf8');
+        },
         columns: async (key, size) => {
           const partWhere = `s3://${bucket}/${key}`;
           const layout = await this.layoutOf(bucket, { path: key, size }, partWhere, signal);

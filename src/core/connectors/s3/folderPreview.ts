@@ -4,12 +4,15 @@ import { ConnectionError, errorMessage } from '../../errors';
 import type { RowSink } from '../types';
 import { CappedSink } from '../sql/streaming';
 import { widen, widenValue } from './hive';
+import { deltaLiveFiles, tableFormatOf, unreadableTable } from './tableFormats';
 
 /** What a folder preview needs of the connector: listing, and one part's columns and rows. */
 export interface FolderSource {
   list(prefix: string, pageToken?: string): Promise<FilesResponse>;
   /** A part's own columns (partition folders below the previewed folder included) and whether it is text. */
   columns(key: string, size: number): Promise<{ columns: ColumnInfo[]; text: boolean; read: (sink: CappedSink) => Promise<void> }>;
+  /** A small object's text (a table format's log). */
+  text(key: string): Promise<string>;
 }
 
 /** The most unreadable part files a folder preview skips before it stops trying. */
@@ -38,16 +41,25 @@ interface ReadPart {
  * parts in key order until the cap, their columns unified by name (a column a part lacks is NULL there;
  * integers and decimals widened as pyarrow and DuckDB widen them), partition folders as columns. A part
  * that cannot be read, or whose column cannot be unified, is skipped with a note naming it; the preview
- * goes on. Returns the notes.
+ * goes on. A Delta Lake table is its live files only (tableFormats). Returns the notes.
  */
 export async function previewFolder(source: FolderSource, prefix: string, where: string, capped: CappedSink, maxParts: number): Promise<string[]> {
-  const keys: { key: string; size: number }[] = [];
+  const listed: { key: string; size: number }[] = [];
   let token: string | undefined;
   do {
     const page = await source.list(prefix, token);
-    keys.push(...page.objects.filter((o) => isPartFile(o.key, prefix, o.size)).map((o) => ({ key: o.key, size: o.size })));
+    listed.push(...page.objects.map((o) => ({ key: o.key, size: o.size })));
     token = page.nextPageToken;
-  } while (token && keys.length < maxParts);
+  } while (token && listed.length < maxParts);
+  let keys = listed.filter((o) => isPartFile(o.key, prefix, o.size));
+  // A table format's folder holds old versions' files too: only its live files are the table.
+  const relative = listed.map((o) => o.key.slice(prefix.length));
+  const format = tableFormatOf(relative);
+  if (format === 'iceberg' || format === 'hudi') throw unreadableTable(format, where);
+  if (format === 'delta') {
+    const live = await deltaLiveFiles(relative, (k) => source.text(prefix + k), where);
+    keys = keys.filter((o) => live.has(o.key.slice(prefix.length)));
+  }
   if (keys.length === 0) throw new ConnectionError('unsupported', `${where}: no files in this folder to preview.`);
   const notes: string[] = [];
   const failures: ConnectionError[] = [];
