@@ -5,6 +5,7 @@ import { partitionsOf, widen, widenValue } from '../../src/core/connectors/s3/hi
 import { formatByBytes, formatByName } from '../../src/core/connectors/s3/textObject';
 import { dropLines, skipLines, sniffEncoding, ToUtf8 } from '../../src/core/connectors/s3/textEncoding';
 import { csvSchema, jsonObjects } from '../../src/core/connectors/s3/textSchema';
+import { jsonTypeName, jsonTypeOf, mergeJsonTypes } from '../../src/core/connectors/s3/jsonTypes';
 
 async function through(stage: NodeJS.ReadWriteStream, chunks: Buffer[]): Promise<string> {
   const out: Buffer[] = [];
@@ -138,5 +139,33 @@ describe('lake folders: partitions and unified columns', () => {
     assert.equal(widenValue('1.5', 'DECIMAL(5,1)', 'DECIMAL(10,3)'), '1.500');
     assert.equal(widenValue('-7', 'INT32', 'DECIMAL(12,2)'), '-7.00');
     assert.equal(widenValue(null, 'INT32', 'DECIMAL(12,2)'), null);
+  });
+});
+
+describe('lake text: JSON Lines types', () => {
+  const name = (text: string): string => jsonTypeName(jsonTypeOf(text));
+  it('types nested values as pyarrow does, numbers from their digits', () => {
+    assert.equal(name('9223372036854775807'), 'INT64');
+    assert.equal(name('9223372036854775808'), 'DECIMAL');
+    assert.equal(name('1e3'), 'DOUBLE');
+    assert.equal(name('[1, null, 2]'), 'LIST<INT64>');
+    assert.equal(name('[]'), 'LIST<NULL>');
+    assert.equal(name('{"a": [true], "b": {"c": "x"}}'), 'STRUCT<a: LIST<BOOLEAN>, b: STRUCT<c: STRING>>');
+  });
+
+  it('unifies records: NULL gives way, numbers widen, lists and structs merge inside, anything else is text', () => {
+    const merged = (...texts: string[]): string => jsonTypeName(texts.map(jsonTypeOf).reduce(mergeJsonTypes));
+    assert.equal(merged('null', '1'), 'INT64');
+    assert.equal(merged('1', '2.5'), 'DOUBLE');
+    assert.equal(merged('[]', '[true]'), 'LIST<BOOLEAN>');
+    assert.equal(merged('{"a": 1}', '{"b": "x"}', '{"a": 2.5}'), 'STRUCT<a: DOUBLE, b: STRING>');
+    assert.equal(merged('1', '"x"'), 'STRING');
+    assert.equal(merged('[1]', '{"a": 1}'), 'STRING');
+  });
+
+  it('types a value nested past 64 levels as text instead of walking it (a hostile line cannot overflow the stack)', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    assert.equal(name(deep), 'STRING');
+    assert.equal(name('['.repeat(64) + ']'.repeat(64)).startsWith('LIST<'), true);
   });
 });

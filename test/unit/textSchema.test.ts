@@ -34,7 +34,14 @@ describe('columns of text files from their first bytes', () => {
       '{"id": 3, "x": 3, "s": "a,b}\\"c"}',
       '{"id": 4',
     ].join('\n');
-    assert.deepEqual(shape(jsonLinesColumns(jsonl, { complete: false })), ['id:INT64', 'tags:ARRAY?', 'user:STRUCT?', 'x:DOUBLE', 'note:STRING?', 's:STRING?']);
+    assert.deepEqual(shape(jsonLinesColumns(jsonl, { complete: false })), [
+      'id:INT64',
+      'tags:LIST<STRING>?',
+      'user:STRUCT<n: INT64>?',
+      'x:DOUBLE',
+      'note:NULL?',
+      's:STRING?',
+    ]);
     assert.throws(() => jsonLinesColumns('[1,2]\n', { complete: true }), /line 1: it is not a JSON object/);
   });
 

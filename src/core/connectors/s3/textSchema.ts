@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { ColumnInfo } from '../../api/types';
 import { SpacesBeforeQuotes, sniffLayout, type CsvDialect } from './csvDialect';
 import { dropLines } from './textEncoding';
+import { jsonTypeName, jsonTypeOf, mergeJsonTypes, type JsonType } from './jsonTypes';
 
 /** The type a column's sample values share, as the tree shows it. */
 export function typeOf(values: string[]): string {
@@ -81,20 +82,6 @@ export function csvSchema(sample: string, options: { complete: boolean; delimite
 /** The columns of a delimited sample (csvSchema without the dialect). */
 export function csvColumns(sample: string, options: { complete: boolean; delimiter?: string }): ColumnInfo[] {
   return csvSchema(sample, options).columns;
-}
-
-type JsonKind = 'INT64' | 'DECIMAL' | 'DOUBLE' | 'BOOLEAN' | 'STRING' | 'STRUCT' | 'ARRAY' | 'NULL';
-
-/** A JSON value's kind, reading numbers from their text so integers past 2^53 stay integers. */
-function jsonKind(text: string): JsonKind {
-  const t = text.trim();
-  if (t === 'null') return 'NULL';
-  if (t === 'true' || t === 'false') return 'BOOLEAN';
-  if (t.startsWith('"')) return 'STRING';
-  if (t.startsWith('{')) return 'STRUCT';
-  if (t.startsWith('[')) return 'ARRAY';
-  if (/^-?\d+$/.test(t)) return BigInt.asIntN(64, BigInt(t)) === BigInt(t) ? 'INT64' : 'DECIMAL';
-  return 'DOUBLE';
 }
 
 /** The top-level members of a JSON object as raw text, in order (a small scanner: no number is parsed). */
@@ -178,12 +165,16 @@ export function jsonObjects(line: string): string[] {
 
 const quoteSnippet = (text: string): string => JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
 
-/** Columns of a JSON Lines file from its first records: every key seen, with the kind its values share. */
+/**
+ * Columns of a JSON Lines file from its first records: every key seen, typed as pyarrow's JSON reader
+ * types it (nested lists and structs included), unified across records.
+ */
 export function jsonLinesColumns(sample: string, options: { complete: boolean }): ColumnInfo[] {
   const lines = sample.split(/\r?\n/);
   if (!options.complete) lines.pop();
-  const kinds = new Map<string, Set<JsonKind>>();
+  const types = new Map<string, JsonType>();
   const counts = new Map<string, number>();
+  const nulls = new Set<string>();
   let records = 0;
   for (const [n, line] of lines.slice(0, 1000).entries()) {
     let objects: string[];
@@ -195,23 +186,13 @@ export function jsonLinesColumns(sample: string, options: { complete: boolean })
     for (const object of objects) {
       records++;
       for (const [key, value] of jsonMembers(object) ?? []) {
-        if (!kinds.has(key)) kinds.set(key, new Set());
-        kinds.get(key)!.add(jsonKind(value));
+        const type = jsonTypeOf(value);
+        if (type.kind === 'NULL') nulls.add(key);
+        types.set(key, types.has(key) ? mergeJsonTypes(types.get(key)!, type) : type);
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }
   }
-  return [...kinds].map(([name, seen]) => {
-    const present = [...seen].filter((k) => k !== 'NULL');
-    const type =
-      present.length === 0
-        ? 'STRING'
-        : present.length === 1
-          ? present[0]!
-          : present.every((k) => k === 'INT64' || k === 'DOUBLE' || k === 'DECIMAL')
-            ? 'DOUBLE'
-            : 'STRING';
-    // Null where a record says null or leaves the key out.
-    return { name, type, nullable: seen.has('NULL') || (counts.get(name) ?? 0) < records };
-  });
+  // Null where a record says null or leaves the key out.
+  return [...types].map(([name, type]) => ({ name, type: jsonTypeName(type), nullable: nulls.has(name) || (counts.get(name) ?? 0) < records }));
 }
