@@ -195,6 +195,8 @@ export async function previewText(
   sink.start([...options.names, ...options.partitions.names], [...options.types, ...options.partitions.types]);
   const extra = options.partitions.values;
   const index = new Map(options.names.map((n, i) => [n, i]));
+  // A JSON-typed key (its records disagree on the kind) shows each value as its JSON text.
+  const raw = options.types.map((t) => t === 'JSON');
   let batch: CellValue[][] = [];
   let skipHeader = options.format === 'csv' && dialect.header;
   let line = 0;
@@ -221,7 +223,7 @@ export async function previewText(
           const row: CellValue[] = options.names.map(() => null);
           for (const [key, text] of jsonMembers(object) ?? []) {
             const at = index.get(key);
-            if (at !== undefined) row[at] = jsonCell(text);
+            if (at !== undefined) row[at] = raw[at] ? (text === 'null' ? null : text) : jsonCell(text);
           }
           batch.push([...row, ...extra]);
         }

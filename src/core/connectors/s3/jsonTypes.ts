@@ -2,14 +2,14 @@ import { isLosslessNumber, parse } from 'lossless-json';
 
 /** A JSON value's type as a tree: a scalar, a list of one item type, or a struct of named fields. */
 export type JsonType =
-  | { kind: 'NULL' | 'BOOLEAN' | 'INT64' | 'DECIMAL' | 'DOUBLE' | 'STRING' }
+  | { kind: 'NULL' | 'BOOLEAN' | 'INT64' | 'DECIMAL' | 'DOUBLE' | 'STRING' | 'JSON' }
   | { kind: 'LIST'; item: JsonType }
   | { kind: 'STRUCT'; fields: Map<string, JsonType> };
 
-/** Values nested deeper than this are typed as text (a hostile line of a million `[` would overflow the stack). */
+/** Values nested deeper than this are typed JSON (their text) unwalked: a hostile line of a million `[` would overflow the stack. */
 export const maxJsonDepth = 64;
 
-const scalar = (kind: 'NULL' | 'BOOLEAN' | 'INT64' | 'DECIMAL' | 'DOUBLE' | 'STRING'): JsonType => ({ kind });
+const scalar = (kind: 'NULL' | 'BOOLEAN' | 'INT64' | 'DECIMAL' | 'DOUBLE' | 'STRING' | 'JSON'): JsonType => ({ kind });
 
 /** The deepest nesting of brackets in JSON text, strings skipped. */
 function depthOf(text: string): number {
@@ -45,7 +45,7 @@ export function jsonTypeOf(text: string): JsonType {
   if (t === 'true' || t === 'false') return scalar('BOOLEAN');
   if (t.startsWith('"')) return scalar('STRING');
   if (!t.startsWith('[') && !t.startsWith('{')) return typeOfValue(parse(t));
-  if (depthOf(t) > maxJsonDepth) return scalar('STRING');
+  if (depthOf(t) > maxJsonDepth) return scalar('JSON');
   return typeOfValue(parse(t));
 }
 
@@ -54,7 +54,8 @@ const numeric = new Set(['INT64', 'DECIMAL', 'DOUBLE']);
 /**
  * Two records' types of one key unified, as pyarrow's JSON reader and DuckDB's read_json do: NULL gives
  * way to the other; integers and doubles make DOUBLE; lists unify their items, structs their fields (a
- * field one lacks is NULL there); anything else is text.
+ * field one lacks is NULL there); kinds that do not unify (a number and a string, a list and a struct)
+ * make JSON, each value shown as its JSON text, as DuckDB's read_json does (pyarrow refuses such a file).
  */
 export function mergeJsonTypes(a: JsonType, b: JsonType): JsonType {
   if (a.kind === 'NULL') return b;
@@ -67,7 +68,7 @@ export function mergeJsonTypes(a: JsonType, b: JsonType): JsonType {
   }
   if (a.kind === b.kind) return a;
   if (numeric.has(a.kind) && numeric.has(b.kind)) return scalar(a.kind === 'DOUBLE' || b.kind === 'DOUBLE' ? 'DOUBLE' : 'DECIMAL');
-  return scalar('STRING');
+  return scalar('JSON');
 }
 
 /** A type's name as the tree shows it: LIST<…>, STRUCT<a: …>, or the scalar's. */
