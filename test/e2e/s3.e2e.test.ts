@@ -1,7 +1,8 @@
 // Amazon S3 in real VS Code, from the packaged .vsix, against the project's S3 server (the real
 // @aws-sdk/client-s3 inside the extension talks to it unchanged): add through the form with an endpoint
 // and path-style addressing, browse a bucket to a Parquet file and its columns, preview it in the grid,
-// and find a key among thousands with a server-side prefix filter.
+// preview a folder of part files (one damaged) as one table, and find a key among thousands with a
+// server-side prefix filter.
 import * as assert from 'node:assert/strict';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { S3Server } from '../support/s3/server';
@@ -28,6 +29,19 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
     server.put('lake', 'curated/orders.parquet', parquet);
     server.put('lake', 'notes/readme.md', '# Hello lake\n\n[not a link](command:workbench.action.quit)\n');
     for (let i = 0; i < 3000; i++) server.put('lake', `raw/part-${String(i).padStart(5, '0')}.json`, '{}');
+    // A folder of part files: bytes without a string annotation, and one damaged part among them.
+    const part = (ids: number[]): Buffer =>
+      Buffer.from(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'id', data: Int32Array.from(ids), type: 'INT32', nullable: false },
+            { name: 'raw', data: ids.map(() => Uint8Array.from([0xff, 0xfe, 0x00, 0x80])), type: 'BYTE_ARRAY' },
+          ],
+        }),
+      );
+    server.put('lake', 'sales/part-0.parquet', part([1]));
+    server.put('lake', 'sales/part-1.parquet', Buffer.from('PAR1 damaged in transit'));
+    server.put('lake', 'sales/part-2.parquet', part([2]));
   });
   const workbench = useWorkbench('s3');
   after(async () => server?.close());
@@ -84,6 +98,19 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
     const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();
     for (const exact of ['9007199254740993', 'Oslo', '2025-03-27 06:00:00.000'])
       assert.ok(cells.includes(exact), `${exact} is not in the grid: ${cells.join(' | ')}`);
+  });
+
+  it('previews a folder of part files as one table: bytes as hex, a damaged part named in the status line', async () => {
+    const { page } = workbench();
+    await runCommand(page, 'View: Close All Editors');
+    await rowAction(treeRow(page, 'Folder sales/'), 'Preview Table');
+    const grid = await resultsGrid(page, 'sales/');
+    const status = grid.locator('.status', { hasText: /^2 rows · limit 100 · .* · 1 file skipped \(Skipped s3:\/\/lake\/sales\/part-1\.parquet/ });
+    await status.waitFor({ timeout: 30_000 });
+    assert.match((await status.getAttribute('title')) ?? '', /^Skipped s3:\/\/lake\/sales\/part-1\.parquet .*not a Parquet file/);
+    const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();
+    assert.deepEqual(cells, ['1', '0xfffe0080 (4 B)', '2', '0xfffe0080 (4 B)']);
+    await workbench().screenshot('s3-02-folder');
   });
 
   it('opens a small text file read-only in an editor', async () => {

@@ -49,7 +49,7 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       return container(node, 'folder-library', `Volume ${shown(node.name)}`, filter);
     case 'prefix': {
       const item = container(node, 'folder', `Folder ${shown(node.name)}`, filter);
-      // A folder of Parquet part files previews as one table.
+      // A folder of part files (Parquet, CSV, JSON Lines; a Delta table's live files) previews as one table.
       item.contextValue = `${item.contextValue}.previewable`;
       item.label = shown(lastPart(node.name, node.parent));
       return item;
