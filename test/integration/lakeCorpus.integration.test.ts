@@ -28,7 +28,9 @@ interface Expected {
   sortBy?: string;
 }
 
-const root = path.join(__dirname, '..', 'fixtures', 'lake');
+// PLANASONIX_LAKE_CORPUS points the same comparison at another corpus laid out alike (files/ and
+// expected.json), such as one generate.py's functions write for a checkout of a reader's test data.
+const root = process.env.PLANASONIX_LAKE_CORPUS ?? path.join(__dirname, '..', 'fixtures', 'lake');
 const corpus = (JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as { files: Expected[] }).files;
 
 function filesUnder(dir: string): string[] {

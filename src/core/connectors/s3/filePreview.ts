@@ -7,8 +7,8 @@ import type { CellValue } from '../../api/types';
 import { ConnectionError, errorMessage } from '../../errors';
 import { ByteLimit, LineSplitter, mib, textBounds, type TextBounds } from './bounds';
 import { type CappedSink } from '../sql/streaming';
-import { leafPathsOf, parquetColumns } from './parquet';
-import { cellConverter, civil, instant, readableSchema } from './parquetValues';
+import { leafPathsOf, paddedChunks, parquetColumns } from './parquet';
+import { cellConverter, civil, instant, readableSchema, sparkWrap } from './parquetValues';
 
 const utf8 = new TextDecoder();
 import type { CsvDialect } from './csvDialect';
@@ -37,7 +37,11 @@ export async function previewParquet(
   const tree = parquetSchema(metadata);
   const columns = parquetColumns(tree);
   sink.start([...columns.map((c) => c.name), ...partitions.names], [...columns.map((c) => c.type), ...partitions.types]);
-  const raw: FileMetaData = { ...metadata, schema: readableSchema(metadata.schema) };
+  const raw: FileMetaData = {
+    ...metadata,
+    schema: readableSchema(metadata.schema),
+    row_groups: paddedChunks(metadata, tree, file.byteLength - 8 - metadata.metadata_length),
+  };
   const convert = tree.children.map(cellConverter);
   const names = columns.map((c) => c.name);
   const leafPaths = leafPathsOf(tree);
@@ -67,7 +71,7 @@ export async function previewParquet(
         parsers: {
           timestampFromMilliseconds: (v) => instant(BigInt(v), 1000n),
           timestampFromMicroseconds: (v) => instant(BigInt(v), 1_000_000n),
-          timestampFromNanoseconds: (v) => instant(BigInt(v), 1_000_000_000n),
+          timestampFromNanoseconds: (v) => instant(sparkWrap(BigInt(v)), 1_000_000_000n),
           dateFromDays: (d) => civil(BigInt(d)),
           // JSON columns as their own text (parsed, their numbers would lose digits).
           jsonFromBytes: (b) => utf8.decode(b),

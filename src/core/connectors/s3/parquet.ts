@@ -93,21 +93,20 @@ export function footerFault(metadata: FileMetaData, leaves: number, dataEnd: num
   if (bad) return `column ${JSON.stringify(bad.name)} has no physical type the format knows`;
   if (typeof metadata.num_rows !== 'bigint' || metadata.num_rows < 0n) return 'it has no row count';
   if (!Array.isArray(metadata.row_groups)) return 'it has no row groups';
-  let rows = 0n;
   for (const [g, group] of metadata.row_groups.entries()) {
     if (typeof group.num_rows !== 'bigint' || group.num_rows < 0n) return `row group ${g + 1} has no row count`;
-    rows += group.num_rows;
     if (!Array.isArray(group.columns) || group.columns.length !== leaves)
       return `row group ${g + 1} has ${group.columns?.length ?? 0} column chunks for ${leaves} columns`;
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
       if (!meta) continue; // in another file (file_path): refused when read
-      const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+      const start = chunkStart(meta);
       const end = start + Number(meta.total_compressed_size);
       if (!(start >= 4 && end <= dataEnd && end > start)) return `row group ${g + 1}, column ${meta.path_in_schema.join('.')} points outside the file's data`;
     }
   }
-  if (rows !== metadata.num_rows) return `its row groups hold ${rows} rows but it says ${metadata.num_rows}`;
+  // A file whose total row count disagrees with its row groups (0 in some writers' files) is read by its
+  // row groups, as pyarrow reads it.
   return undefined;
 }
 
@@ -125,4 +124,46 @@ export function footerReason(error: unknown): string {
 /** The dotted paths of every leaf column (as the reader names a page's column). */
 export function leafPathsOf(node: SchemaTree): string[] {
   return node.children.length === 0 ? [node.path.join('.')] : node.children.flatMap(leafPathsOf);
+}
+
+/** Bytes a column chunk may run past its declared size into a gap before the next chunk (Arrow's PARQUET-816 padding). */
+export const maxChunkPadding = 100;
+
+/**
+ * Column chunks whose declared size stops short of the next chunk by a small gap are read up to it: old
+ * writers left the dictionary page header out of total_compressed_size, and a reader that trusts it cuts
+ * the chunk's last page short (pyarrow pads such chunks the same way). Chunks that meet are unchanged.
+ */
+export function paddedChunks(metadata: FileMetaData, tree: SchemaTree, dataEnd: number): FileMetaData['row_groups'] {
+  // Only flat columns: the reader stops a flat column at its row count, any other at the chunk's end.
+  const flat = new Set(flatLeafPaths(tree));
+  return metadata.row_groups.map((group) => {
+    const starts = group.columns.map((c) => (c.meta_data ? chunkStart(c.meta_data) : undefined));
+    return {
+      ...group,
+      columns: group.columns.map((chunk, i) => {
+        const meta = chunk.meta_data;
+        const start = starts[i];
+        if (!meta || start === undefined || !flat.has(meta.path_in_schema.join('.'))) return chunk;
+        const end = start + Number(meta.total_compressed_size);
+        // The next chunk of this row group, or the end of the data (the footer) after the last.
+        const next = starts.filter((s): s is number => s !== undefined && s >= end).reduce((a, b) => Math.min(a, b), dataEnd);
+        const gap = next - end;
+        if (!(gap > 0 && gap <= maxChunkPadding)) return chunk;
+        return { ...chunk, meta_data: { ...meta, total_compressed_size: meta.total_compressed_size + BigInt(gap) } };
+      }),
+    };
+  });
+}
+
+/** Where a column chunk's first page is: its dictionary page, when it has one at a real offset. */
+export function chunkStart(meta: { dictionary_page_offset?: bigint; data_page_offset: bigint }): number {
+  // An offset below 4 (inside the magic) means none: some writers write 0 for either.
+  const offsets = [Number(meta.dictionary_page_offset ?? 0n), Number(meta.data_page_offset)].filter((o) => o >= 4);
+  return offsets.length ? Math.min(...offsets) : Number(meta.data_page_offset);
+}
+
+/** The top-level columns that are plain leaves (not repeated, not inside a group): the reader stops these at their row count. */
+function flatLeafPaths(root: SchemaTree): string[] {
+  return root.children.filter((c) => c.children.length === 0 && c.element.repetition_type !== 'REPEATED').map((c) => c.path.join('.'));
 }

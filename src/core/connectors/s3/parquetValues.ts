@@ -20,6 +20,18 @@ export function instant(count: bigint, perSecond: bigint): string {
   return `${date} ${two(hh)}:${two(mm)}:${two(ss)}.${frac}`;
 }
 
+/**
+ * Nanoseconds since the epoch as Spark means them in INT96: Spark turns microseconds into (Julian day,
+ * nanoseconds of the day) through a 64-bit count of microseconds since the Julian epoch, which wraps for
+ * instants past about year 290,000 (apache/parquet-testing int96_from_spark.parquet). Reading the count
+ * back in the same 64-bit arithmetic undoes the wrap; every instant a 64-bit count of nanoseconds or
+ * microseconds can hold comes back unchanged.
+ */
+export function sparkWrap(nanos: bigint): bigint {
+  const micros = nanos / 1000n;
+  return BigInt.asIntN(64, micros) * 1000n + (nanos - micros * 1000n);
+}
+
 /** The proleptic Gregorian date of a day count since 1970-01-01 (any year, no Date range limit). */
 export function civil(days: bigint): string {
   // Howard Hinnant's days_from_civil, inverted.
