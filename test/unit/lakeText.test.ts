@@ -43,7 +43,22 @@ describe('lake text: the delimited dialect', () => {
     assert.equal(sniffLayout('a^b^c\n1^2^3\n').delimiter, '^');
     assert.equal(sniffLayout('user:shell\nroot:/bin/sh\n').delimiter, ':');
     assert.equal(sniffLayout('a~b\n1~2\n').delimiter, '~');
-    assert.equal(sniffLayout('a b c\n1 2 3\n').delimiter, ' ');
+    // A space only where the name says so (.ssv): a file of words is one column.
+    assert.deepEqual(
+      csvSchema('a b c\n1 2 3\n', { complete: true }).columns.map((c) => c.name),
+      ['a b c'],
+    );
+    assert.equal(sniffLayout('a b c\n1 2 3\n', ' ').delimiter, ' ');
+    // A title line before a colon-split table is not a preamble (timestamps hold colons).
+    assert.deepEqual(
+      csvSchema('ts\n2020-01-01 01:02:03\n', { complete: true }).columns.map((c) => [c.name, c.type]),
+      [['ts', 'TIMESTAMP']],
+    );
+    // Rows of different lengths are one column, as DuckDB reads them (without its null_padding option).
+    assert.deepEqual(
+      csvSchema('a,b,c\n1,2\n3,4,5\n', { complete: true }).columns.map((c) => c.name),
+      ['a,b,c'],
+    );
     // Times hold colons, every record the same number: the comma still wins.
     assert.equal(sniffLayout('id,at\n1,12:30:00\n2,13:45:10\n').delimiter, ',');
     // A semicolon file with decimal commas.

@@ -110,36 +110,44 @@ function records(text: string, delimiter: string, max: number): RecordShape[] {
   return out;
 }
 
-/** The field count most records have, and how many have it. */
-function mode(shapes: RecordShape[]): { fields: number; count: number } {
-  const counts = new Map<number, number>();
-  for (const r of shapes) counts.set(r.fields, (counts.get(r.fields) ?? 0) + 1);
-  let best = { fields: 1, count: 0 };
-  for (const [fields, count] of counts) if (count > best.count || (count === best.count && fields > best.fields)) best = { fields, count };
-  return best;
-}
-
 /**
- * The delimiter, preamble and comment lines of a delimited sample: the delimiter that splits the most
- * records into the same number (two or more) of fields, preferring the earlier candidate on a tie; the
- * records before the first of that shape are a preamble; lines starting with `#` of another shape are
- * comments.
+ * The delimiter, preamble and comment lines of a delimited sample, as DuckDB's sniffer chooses them: a
+ * candidate is a delimiter and a first record from which every record (comment lines aside) splits into
+ * the same number of fields, two or more; the records before it are a preamble only where each has fewer
+ * fields than the table (a title, a note). The candidate with the most such records wins, then the one with
+ * more fields, then the fewer skipped lines, then the earlier delimiter; with none, the file is one column.
+ * Delimiters DuckDB does not try (`^ : ~`) must hold from the first record; a space only where the name
+ * says so (`.ssv`): a file of words is one column, not a table split at its spaces.
  */
 export function sniffLayout(text: string, hint?: string): Omit<CsvDialect, 'header'> {
-  let best: { delimiter: string; count: number; fields: number; shapes: RecordShape[] } | undefined;
-  for (const delimiter of hint ? [hint] : candidateDelimiters) {
+  let best: { delimiter: string; rows: number; fields: number; skip: number; line: number; comment: boolean } | undefined;
+  for (const delimiter of hint ? [hint] : candidateDelimiters.filter((d) => d !== ' ')) {
     const shapes = records(text, delimiter, 500).filter((r) => !r.blank);
-    const { fields, count } = mode(shapes.filter((r) => !r.text.startsWith('#')));
-    if (fields < 2 && !hint) continue;
-    if (!best || count > best.count) best = { delimiter, count, fields, shapes };
+    const hasComments = shapes.some((r) => r.text.startsWith('#'));
+    for (const comment of hasComments ? [false, true] : [false]) {
+      const rows = comment ? shapes.filter((r) => !r.text.startsWith('#')) : shapes;
+      for (let skip = 0; skip < Math.min(rows.length, 20); skip++) {
+        const fields = rows[skip]!.fields;
+        if (fields < 2 && !hint) continue;
+        if (skip > 0 && (!dialectDelimiters.includes(delimiter) || rows.slice(0, skip).some((r) => r.fields >= fields))) continue;
+        if (!rows.slice(skip).every((r) => r.fields === fields)) continue;
+        const count = rows.length - skip;
+        if (count < 2 && rows.length > 1 && !hint) continue;
+        const better = !best || count > best.rows || (count === best.rows && (fields > best.fields || (fields === best.fields && skip < best.skip)));
+        if (better) best = { delimiter, rows: count, fields, skip, line: rows[skip]!.line, comment };
+        break; // the first first-record that works is this delimiter's best
+      }
+    }
   }
-  if (!best) return { delimiter: hint ?? ',', skipLines: firstContentLine(text), spacesBeforeQuotes: false };
-  const first = best.shapes.find((r) => r.fields === best.fields && !r.text.startsWith('#'));
-  const after = best.shapes.filter((r) => r.line > (first?.line ?? 0));
-  const comment = after.some((r) => r.text.startsWith('#') && r.fields !== best.fields) ? '#' : undefined;
+  // One column: split at a character the text does not hold (the parser needs a delimiter).
+  if (!best)
+    return { delimiter: hint ?? ['\x1f', '\x1e', '\0'].find((c) => !text.includes(c)) ?? '\x1f', skipLines: firstContentLine(text), spacesBeforeQuotes: false };
   const spacesBeforeQuotes = best.delimiter !== ' ' && new RegExp(`(^|[${escapeClass(best.delimiter)}\\r\\n]) +"`).test(text);
-  return { delimiter: best.delimiter, skipLines: first?.line ?? 0, ...(comment ? { comment } : {}), spacesBeforeQuotes };
+  return { delimiter: best.delimiter, skipLines: best.line, ...(best.comment ? { comment: '#' } : {}), spacesBeforeQuotes };
 }
+
+/** The delimiters DuckDB's sniffer tries: the only ones a preamble may be skipped for. */
+const dialectDelimiters = [',', '\t', ';', '|'];
 
 function firstContentLine(text: string): number {
   const lines = text.split(/\r\n|\n|\r/);

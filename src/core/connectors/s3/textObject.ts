@@ -76,7 +76,7 @@ export async function readTextLayout(
     const text = decodeSample(sample.bytes, encoding, bom);
     if (complete || /[\r\n]/.test(text.slice(0, -1))) {
       if (looksBinary(text)) throw new ConnectionError('unsupported', `${where} holds binary data, not text; previews read Parquet, CSV and JSON Lines.`);
-      return { ...textColumns(text, complete, named, where), gzip, encoding };
+      return { ...textColumns(text, complete, named, path, where), gzip, encoding };
     }
     if (sampleBytes >= textBounds.recordBytes) {
       throw new ConnectionError(
@@ -89,7 +89,13 @@ export async function readTextLayout(
 }
 
 /** Columns of a decoded sample, as JSON Lines or delimited text. */
-function textColumns(text: string, complete: boolean, named: string | undefined, where: string): Pick<TextLayout, 'format' | 'dialect' | 'columns'> {
+function textColumns(
+  text: string,
+  complete: boolean,
+  named: string | undefined,
+  path: string,
+  where: string,
+): Pick<TextLayout, 'format' | 'dialect' | 'columns'> {
   // Never a preview of empty rows: a file with text but no columns says so.
   const found = (columns: ColumnInfo[]): ColumnInfo[] => {
     if (columns.length > 0) return columns;
@@ -104,6 +110,7 @@ function textColumns(text: string, complete: boolean, named: string | undefined,
       throw new ConnectionError('unsupported', `${where} is not JSON Lines: ${errorMessage(error)}.`);
     }
   }
-  const { columns, dialect } = csvSchema(text, { complete, ...(named === 'tsv' ? { delimiter: '\t' } : {}) });
+  const hint = named === 'tsv' ? '\t' : /\.ssv(\.(gz|gzip))?$/i.test(path) ? ' ' : undefined;
+  const { columns, dialect } = csvSchema(text, { complete, ...(hint ? { delimiter: hint } : {}) });
   return { format: dialect.delimiter === '\t' ? 'tsv' : 'csv', dialect, columns: found(columns) };
 }
