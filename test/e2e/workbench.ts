@@ -136,7 +136,14 @@ export async function editFromPalette(page: Page, name: string): Promise<void> {
   await runCommand(page, 'Planasonix: Edit Connection');
   const widget = page.locator('.quick-input-widget');
   await widget.locator('input').fill(name);
-  await widget.locator('.monaco-list-row', { hasText: name }).first().click();
+  const row = widget.locator('.monaco-list-row', { hasText: name }).first();
+  await row.waitFor();
+  await row.click();
+  // Under load the list may re-render as the click lands (the pick stays open): choose the match with Enter then.
+  await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => {
+    await widget.locator('input').press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+  });
 }
 
 /** A row of our tree by its accessible name (the product sets it on purpose). */
