@@ -68,8 +68,13 @@ describe('lake text: the delimited dialect', () => {
   });
 
   it('skips a preamble and comment lines, and counts a quoted line break as one record', () => {
-    assert.deepEqual(sniffLayout('Report 2024\nSource: billing\n\nid,name\n1,x\n2,y\n'), { delimiter: ',', skipLines: 3, spacesBeforeQuotes: false });
-    assert.deepEqual(sniffLayout('# tool\nid,name\n1,x\n# note\n2,y\n'), { delimiter: ',', skipLines: 1, comment: '#', spacesBeforeQuotes: false });
+    assert.deepEqual(sniffLayout('Report 2024\nSource: billing\n\nid,name\n1,x\n2,y\n'), {
+      delimiter: ',',
+      quote: '"',
+      skipLines: 3,
+      spacesBeforeQuotes: false,
+    });
+    assert.deepEqual(sniffLayout('# tool\nid,name\n1,x\n# note\n2,y\n'), { delimiter: ',', quote: '"', skipLines: 1, comment: '#', spacesBeforeQuotes: false });
     assert.equal(sniffLayout('a,b\n1,"x\ny"\n2,z\n').skipLines, 0);
     assert.equal(sniffLayout('id, name\n1, "a, b"\n').spacesBeforeQuotes, true);
   });
@@ -182,5 +187,27 @@ describe('lake text: JSON Lines types', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     assert.equal(name(deep), 'JSON');
     assert.equal(name('['.repeat(64) + ']'.repeat(64)).startsWith('LIST<'), true);
+  });
+});
+
+describe('lake text: quotes and trailing delimiters, as DuckDB sniffs them', () => {
+  const read = (text: string): { names: string[]; quote: string } => {
+    const s = csvSchema(text, { complete: true });
+    return { names: s.columns.map((c) => c.name), quote: s.dialect.quote };
+  };
+  it('finds a single-quote quote, and quotes read as text where they do not pair', () => {
+    assert.deepEqual(read("title,year\n'Doc, the',1\n'It''s',2\n"), { names: ['title', 'year'], quote: "'" });
+    assert.deepEqual(read('a|b\n"hello|world\nx|y"\n'), { names: ['a', 'b'], quote: '' });
+  });
+  it('reads whole quoted lines as one column, and a table under a title block as a table', () => {
+    assert.deepEqual(read('"Dec 8, 2022"\n"Sep 26, 2022"\n"Aug 31, 2022"\n').names, ['Dec 8, 2022']);
+    const titled = 'some text\ndescription\n\nJohn,Doe,"120 ""Main"" st.",NJ\nJack,Roe,"9th, at plc",PA\nJill,Poe,x,NY\n';
+    assert.deepEqual(read(titled).names, ['John', 'Doe', '120 "Main" st.', 'NJ']);
+    // A quoted line break does not make a one-column reading look longer.
+    assert.deepEqual(read('a,b\n1,"ha\n""ha""\nha"\n3,4\n').names, ['a', 'b']);
+  });
+
+  it('reads a trailing delimiter on data rows as no column', () => {
+    assert.deepEqual(read('c1,c2\n1,2,\n3,4,\n').names, ['c1', 'c2']);
   });
 });

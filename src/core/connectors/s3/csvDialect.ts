@@ -9,7 +9,14 @@ export interface CsvDialect {
   header: boolean;
   /** Spaces before an opening quote (`1, "a, b"`) are dropped, so the quote opens the field. */
   spacesBeforeQuotes: boolean;
+  /** The quote character (`"` or `'`, doubled inside a quoted field), or '' where quotes are plain text. */
+  quote: string;
+  /** One column: a blank line is a row (NULL), as DuckDB reads it. */
+  oneColumn?: boolean;
 }
+
+/** Quote characters tried, in order of preference; '' reads quotes as text. */
+const candidateQuotes = ['"', "'", ''];
 
 /** Delimiters tried, in order of preference where two split the sample equally well. */
 export const candidateDelimiters = [',', '\t', ';', '|', '^', ':', '~', ' '];
@@ -23,21 +30,24 @@ export class SpacesBeforeQuotes {
   private atStart = true;
   private pending = '';
 
-  constructor(private readonly delimiter: string) {}
+  constructor(
+    private readonly delimiter: string,
+    private readonly quote = '"',
+  ) {}
 
   push(text: string): string {
     let out = '';
     for (const c of text) {
       if (this.quoted) {
         out += c;
-        if (c === '"') this.quoted = false;
+        if (c === this.quote) this.quoted = false;
         continue;
       }
       if (this.atStart && c === ' ') {
         this.pending += c;
         continue;
       }
-      if (c === '"') {
+      if (c === this.quote) {
         if (!this.atStart) out += this.pending;
         out += c;
         this.pending = '';
@@ -65,10 +75,12 @@ interface RecordShape {
   fields: number;
   text: string;
   blank: boolean;
+  /** It ends with a delimiter (an empty last field many writers add to every data row). */
+  trailing: boolean;
 }
 
 /** Records of a sample split by a delimiter with quotes respected (a quoted line break stays in its field). */
-function records(text: string, delimiter: string, max: number): RecordShape[] {
+function records(text: string, delimiter: string, max: number, quote = '"'): RecordShape[] {
   const out: RecordShape[] = [];
   let line = 0;
   let start = 0;
@@ -76,19 +88,22 @@ function records(text: string, delimiter: string, max: number): RecordShape[] {
   let fields = 1;
   let quoted = false;
   let atStart = true;
+  let last = '';
   const close = (end: number): void => {
     const raw = text.slice(start, end);
-    out.push({ line: startLine, fields, text: raw, blank: raw.trim() === '' });
+    out.push({ line: startLine, fields, text: raw, blank: raw.trim() === '', trailing: fields > 1 && last === delimiter });
   };
   for (let i = 0; i < text.length && out.length < max; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') i++;
-      else if (c === '"') quoted = false;
+      last = c;
+      if (c === quote && text[i + 1] === quote) i++;
+      else if (c === quote) quoted = false;
       else if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
       continue;
     }
-    if (c === '"' && atStart) {
+    if (c !== '\n' && c !== '\r') last = c;
+    if (quote && c === quote && atStart) {
       quoted = true;
       atStart = false;
     } else if (c === delimiter) {
@@ -102,6 +117,7 @@ function records(text: string, delimiter: string, max: number): RecordShape[] {
       startLine = line;
       fields = 1;
       atStart = true;
+      last = '';
     } else if (c !== ' ' || delimiter === ' ') {
       atStart = false;
     }
@@ -120,30 +136,75 @@ function records(text: string, delimiter: string, max: number): RecordShape[] {
  * says so (`.ssv`): a file of words is one column, not a table split at its spaces.
  */
 export function sniffLayout(text: string, hint?: string): Omit<CsvDialect, 'header'> {
-  let best: { delimiter: string; rows: number; fields: number; skip: number; line: number; comment: boolean } | undefined;
-  for (const delimiter of hint ? [hint] : candidateDelimiters.filter((d) => d !== ' ')) {
-    const shapes = records(text, delimiter, 500).filter((r) => !r.blank);
-    const hasComments = shapes.some((r) => r.text.startsWith('#'));
-    for (const comment of hasComments ? [false, true] : [false]) {
-      const rows = comment ? shapes.filter((r) => !r.text.startsWith('#')) : shapes;
-      for (let skip = 0; skip < Math.min(rows.length, 20); skip++) {
-        const fields = rows[skip]!.fields;
-        if (fields < 2 && !hint) continue;
-        if (skip > 0 && (!dialectDelimiters.includes(delimiter) || rows.slice(0, skip).some((r) => r.fields >= fields))) continue;
-        if (!rows.slice(skip).every((r) => r.fields === fields)) continue;
-        const count = rows.length - skip;
-        if (count < 2 && rows.length > 1 && !hint) continue;
-        const better = !best || count > best.rows || (count === best.rows && (fields > best.fields || (fields === best.fields && skip < best.skip)));
-        if (better) best = { delimiter, rows: count, fields, skip, line: rows[skip]!.line, comment };
-        break; // the first first-record that works is this delimiter's best
+  type Candidate = { delimiter: string; quote: string; rows: number; fields: number; skip: number; line: number; comment: boolean; rank: number };
+  let best: Candidate | undefined;
+  const consider = (c: Candidate): void => {
+    // More alike records first; then the preferred quote (a quoted reading over a quote-less one); then
+    // more fields; then fewer skipped lines (the first delimiter found keeps a full tie).
+    // A preamble's lines count as explained: a table under a title is not outdone by reading it all as one column.
+    const [mine, theirs] = [c.rows + c.skip, best ? best.rows + best.skip : -1];
+    const better =
+      !best ||
+      mine > theirs ||
+      (mine === theirs && (c.rank < best.rank || (c.rank === best.rank && (c.fields > best.fields || (c.fields === best.fields && c.skip < best.skip)))));
+    if (better) best = c;
+  };
+  const quoted = text.includes('"');
+  // '"' always (a quote may come after the sample); "'" where the text has one; none only where '"' is
+  // there but may not pair (quotes read as text).
+  const quotes = candidateQuotes.filter((q) => q === '"' || (q === "'" && text.includes(q)) || (q === '' && quoted));
+  for (const [rank, quote] of quotes.entries()) {
+    let oneColumn: Candidate | undefined;
+    for (const delimiter of hint ? [hint] : candidateDelimiters.filter((d) => d !== ' ')) {
+      const shapes = records(text, delimiter, 500, quote).filter((r) => !r.blank);
+      const hasComments = shapes.some((r) => r.text.startsWith('#'));
+      for (const comment of hasComments ? [false, true] : [false]) {
+        const rows = comment ? shapes.filter((r) => !r.text.startsWith('#')) : shapes;
+        // The quote read as one column (every record one field), where records are whole quoted fields.
+        if (
+          !hint &&
+          quote &&
+          !comment &&
+          !oneColumn &&
+          rows.every((r) => r.fields === 1) &&
+          rows.some((r) => r.text.trimStart().startsWith(quote)) &&
+          rows.every((r) => !r.text.includes(quote) || enclosed(r.text.trim(), quote))
+        )
+          oneColumn = { delimiter: '', quote, rows: rows.length, fields: 1, skip: 0, line: rows[0]?.line ?? 0, comment, rank };
+        for (let skip = 0; skip < Math.min(rows.length, 20); skip++) {
+          const fields = rows[skip]!.fields;
+          if (fields < 2 && !hint) continue;
+          if (skip > 0 && (!dialectDelimiters.includes(delimiter) || rows.slice(0, skip).some((r) => r.fields >= fields))) continue;
+          // A row with one more, empty, last field than the first record is alike (a trailing delimiter).
+          if (!rows.slice(skip).every((r) => r.fields === fields || (r.trailing && r.fields === fields + 1))) continue;
+          const count = rows.length - skip;
+          if (count < 2 && rows.length > 1 && !hint) continue;
+          consider({ delimiter, quote, rows: count, fields, skip, line: rows[skip]!.line, comment, rank });
+          break; // the first first-record that works is this delimiter's best
+        }
       }
     }
+    if (oneColumn) consider(oneColumn);
   }
+  const chosen = best as Candidate | undefined;
   // One column: split at a character the text does not hold (the parser needs a delimiter).
-  if (!best)
-    return { delimiter: hint ?? ['\x1f', '\x1e', '\0'].find((c) => !text.includes(c)) ?? '\x1f', skipLines: firstContentLine(text), spacesBeforeQuotes: false };
-  const spacesBeforeQuotes = best.delimiter !== ' ' && new RegExp(`(^|[${escapeClass(best.delimiter)}\\r\\n]) +"`).test(text);
-  return { delimiter: best.delimiter, skipLines: best.line, ...(best.comment ? { comment: '#' } : {}), spacesBeforeQuotes };
+  if (!chosen || chosen.delimiter === '') {
+    const delimiter = hint ?? ['\x1f', '\x1e', '\0'].find((c) => !text.includes(c)) ?? '\x1f';
+    return { delimiter, quote: chosen?.quote ?? '"', skipLines: firstContentLine(text), spacesBeforeQuotes: false, oneColumn: !hint };
+  }
+  const spacesBeforeQuotes =
+    chosen.quote !== '' && chosen.delimiter !== ' ' && new RegExp(`(^|[${escapeClass(chosen.delimiter)}\\r\\n]) +${escapeClass(chosen.quote)}`).test(text);
+  return { delimiter: chosen.delimiter, quote: chosen.quote, skipLines: chosen.line, ...(chosen.comment ? { comment: '#' } : {}), spacesBeforeQuotes };
+}
+
+/** Whether text is one field wholly enclosed in quotes (inner quotes doubled). */
+function enclosed(text: string, quote: string): boolean {
+  if (text.length < 2 || !text.startsWith(quote) || !text.endsWith(quote)) return false;
+  return !text
+    .slice(1, -1)
+    .split(quote + quote)
+    .join('')
+    .includes(quote);
 }
 
 /** The delimiters DuckDB's sniffer tries: the only ones a preamble may be skipped for. */
@@ -156,3 +217,28 @@ function firstContentLine(text: string): number {
 }
 
 const escapeClass = (c: string): string => c.replace(/[\\\]^-]/g, '\\$&');
+
+/** The parser's options for a dialect (the schema's sample and the preview's stream read alike). */
+export function parseOptions(dialect: Omit<CsvDialect, 'header'>): {
+  delimiter: string;
+  quote: string | false;
+  escape?: string;
+  relax_column_count: true;
+  relax_quotes: true;
+  skip_empty_lines: boolean;
+  bom: true;
+  comment?: string;
+  comment_no_infix?: true;
+} {
+  return {
+    delimiter: dialect.delimiter,
+    // A quote inside a quoted field is doubled, whichever character quotes.
+    ...(dialect.quote ? { quote: dialect.quote, escape: dialect.quote } : { quote: false }),
+    relax_column_count: true,
+    relax_quotes: true,
+    // In one column a blank line is a row (NULL), as DuckDB reads it; elsewhere it is skipped.
+    skip_empty_lines: !dialect.oneColumn,
+    bom: true,
+    ...(dialect.comment ? { comment: dialect.comment, comment_no_infix: true } : {}),
+  };
+}

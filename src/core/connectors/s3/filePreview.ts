@@ -11,7 +11,7 @@ import { leafPathsOf, paddedChunks, parquetColumns } from './parquet';
 import { cellConverter, civil, instant, readableSchema, sparkWrap } from './parquetValues';
 
 const utf8 = new TextDecoder();
-import type { CsvDialect } from './csvDialect';
+import { parseOptions, type CsvDialect } from './csvDialect';
 import { jsonMembers, jsonObjects } from './textSchema';
 import { skipLines, spacesBeforeQuotes, ToUtf8, type TextEncoding } from './textEncoding';
 
@@ -175,21 +175,11 @@ export async function previewText(
     );
   }
   if (options.encoding && options.encoding !== 'utf-8') stages.push(new ToUtf8(options.encoding));
-  const dialect = options.dialect ?? { delimiter: ',', skipLines: 0, header: false, spacesBeforeQuotes: false };
+  const dialect: CsvDialect = options.dialect ?? { delimiter: ',', quote: '"', skipLines: 0, header: false, spacesBeforeQuotes: false };
   if (options.format === 'csv' && dialect.skipLines > 0) stages.push(skipLines(dialect.skipLines));
-  if (options.format === 'csv' && dialect.spacesBeforeQuotes) stages.push(spacesBeforeQuotes(dialect.delimiter));
+  if (options.format === 'csv' && dialect.spacesBeforeQuotes) stages.push(spacesBeforeQuotes(dialect.delimiter, dialect.quote));
   stages.push(
-    options.format === 'csv'
-      ? parseStream({
-          delimiter: dialect.delimiter,
-          relax_column_count: true,
-          relax_quotes: true,
-          skip_empty_lines: true,
-          bom: true,
-          ...(dialect.comment ? { comment: dialect.comment, comment_no_infix: true } : {}),
-          max_record_size: bounds.recordBytes,
-        })
-      : new LineSplitter(bounds.recordBytes, where),
+    options.format === 'csv' ? parseStream({ ...parseOptions(dialect), max_record_size: bounds.recordBytes }) : new LineSplitter(bounds.recordBytes, where),
   );
   const records = pipeline([body, ...stages], () => undefined) as unknown as Readable;
   const timer = setTimeout(

@@ -90,8 +90,8 @@ export class ToUtf8 extends Transform {
 }
 
 /** A stream stage that drops spaces before opening quotes (csvDialect's SpacesBeforeQuotes), on UTF-8 text. */
-export function spacesBeforeQuotes(delimiter: string): Transform {
-  const state = new SpacesBeforeQuotes(delimiter);
+export function spacesBeforeQuotes(delimiter: string, quote = '"'): Transform {
+  const state = new SpacesBeforeQuotes(delimiter, quote);
   const decoder = new StringDecoder('utf8');
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { ColumnInfo } from '../../api/types';
-import { SpacesBeforeQuotes, sniffLayout, type CsvDialect } from './csvDialect';
+import { parseOptions, SpacesBeforeQuotes, sniffLayout, type CsvDialect } from './csvDialect';
 import { dropLines } from './textEncoding';
 import { jsonTypeName, jsonTypeOf, mergeJsonTypes, type JsonType } from './jsonTypes';
 
@@ -51,18 +51,12 @@ export function csvSchema(sample: string, options: { complete: boolean; delimite
   const cut = options.complete ? sample : sample.slice(0, Math.max(0, Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r')) + 1));
   const layout = sniffLayout(cut, options.delimiter);
   const body = dropLines(cut, layout.skipLines);
-  const text = layout.spacesBeforeQuotes ? new SpacesBeforeQuotes(layout.delimiter).push(body) : body;
-  const rows = parse(text, {
-    delimiter: layout.delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    bom: true,
-    ...(layout.comment ? { comment: layout.comment, comment_no_infix: true } : {}),
-    to: 1000,
-  }) as string[][];
+  const text = layout.spacesBeforeQuotes ? new SpacesBeforeQuotes(layout.delimiter, layout.quote).push(body) : body;
+  const rows = parse(text, { ...parseOptions(layout), to: 1000 }) as string[][];
   if (rows.length === 0) return { columns: [], dialect: { ...layout, header: false } };
-  const width = Math.max(...rows.map((r) => r.length));
+  // Rows longer than the first only by empty last fields (a trailing delimiter) do not add columns.
+  const firstWidth = rows[0]!.length;
+  const width = Math.max(firstWidth, ...rows.map((r) => (r.slice(firstWidth).every((c) => c === '') ? firstWidth : r.length)));
   const [first, ...rest] = rows;
   const column = (i: number, from: string[][]): string[] => from.map((r) => r[i] ?? '');
   const types = Array.from({ length: width }, (_, i) => typeOf(column(i, rest)));
