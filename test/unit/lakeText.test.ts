@@ -4,7 +4,8 @@ import { SpacesBeforeQuotes, sniffLayout } from '../../src/core/connectors/s3/cs
 import { partitionsOf, widen, widenValue } from '../../src/core/connectors/s3/hive';
 import { formatByBytes, formatByName } from '../../src/core/connectors/s3/textObject';
 import { dropLines, skipLines, sniffEncoding, ToUtf8 } from '../../src/core/connectors/s3/textEncoding';
-import { csvSchema, jsonObjects } from '../../src/core/connectors/s3/textSchema';
+import { checkJson, csvSchema } from '../../src/core/connectors/s3/textSchema';
+import { jsonRecordsOf } from '../../src/core/connectors/s3/jsonRecords';
 import { jsonTypeName, jsonTypeOf, mergeJsonTypes } from '../../src/core/connectors/s3/jsonTypes';
 
 async function through(stage: NodeJS.ReadWriteStream, chunks: Buffer[]): Promise<string> {
@@ -122,13 +123,23 @@ describe('lake text: formats and JSON Lines records', () => {
     assert.equal(formatByName('a/b.bin'), undefined);
   });
 
-  it('reads several objects on one line as several records, and refuses anything else on it', () => {
-    assert.deepEqual(jsonObjects('{"a": 1} {"a": "}{"}\t{"b": [1, {"c": 2}]}'), ['{"a": 1}', '{"a": "}{"}', '{"b": [1, {"c": 2}]}']);
-    assert.deepEqual(jsonObjects('   '), []);
-    assert.throws(() => jsonObjects('{"a": 1}x'), /text after the JSON object \("x"\)/);
-    assert.throws(() => jsonObjects('[1, 2]'), /it is not a JSON object/);
-    assert.throws(() => jsonObjects('{"a": 31,'), /not closed/);
-    assert.throws(() => jsonObjects('{"a": tru}'), /not valid JSON/);
+  it('reads records however they are laid out: several on a line, pretty-printed, an array of them; refuses anything else', () => {
+    const records = (text: string): string[] => jsonRecordsOf(text, true, 's3://b/k', 1_000_000).map((r) => r.record);
+    assert.deepEqual(records('{"a": 1} {"a": "}{"}\t{"b": [1, {"c": 2}]}'), ['{"a": 1}', '{"a": "}{"}', '{"b": [1, {"c": 2}]}']);
+    assert.deepEqual(records('{\n  "a": 1,\n  "b": [\n    2\n  ]\n}\n{"a": 3}\n'), ['{\n  "a": 1,\n  "b": [\n    2\n  ]\n}', '{"a": 3}']);
+    assert.deepEqual(records('[\n {"a": 1},\n {"a": 2}\n]\n'), ['{"a": 1}', '{"a": 2}']);
+    assert.deepEqual(records('\ufeff   \n'), []);
+    assert.throws(() => records('{"a": 1}x'), /line 1: text after the JSON object \("x"\)/);
+    assert.throws(() => records('{"a": 1}\n[1, 2]'), /line 2: text after the JSON object/);
+    assert.throws(() => records('[1, 2]'), /line 1: it is not a JSON object/);
+    assert.throws(() => records('{"a": 1}\n{"a": 31,\n'), /line 2: the JSON object is not closed/);
+    // An unfinished last record of a cut sample is left out, not an error.
+    assert.deepEqual(
+      jsonRecordsOf('{"a": 1}\n{"a": 31,', false, 's3://b/k', 100).map((r) => r.line),
+      [1],
+    );
+    assert.throws(() => jsonRecordsOf('{"a": "' + 'x'.repeat(200) + '"}', true, 's3://b/k', 100), /a record at line 1 is longer than/);
+    assert.throws(() => checkJson('{"a": tru}', 3, 's3://b/k'), /line 3: the record is not valid JSON/);
   });
 });
 

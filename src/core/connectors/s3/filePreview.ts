@@ -5,14 +5,15 @@ import { parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type S
 import { compressors } from 'hyparquet-compressors';
 import type { CellValue } from '../../api/types';
 import { ConnectionError, errorMessage } from '../../errors';
-import { ByteLimit, LineSplitter, mib, textBounds, type TextBounds } from './bounds';
+import { ByteLimit, mib, textBounds, type TextBounds } from './bounds';
+import { JsonRecordStream } from './jsonRecords';
 import { type CappedSink } from '../sql/streaming';
 import { leafPathsOf, paddedChunks, parquetColumns } from './parquet';
 import { cellConverter, civil, instant, readableSchema, sparkWrap } from './parquetValues';
 
 const utf8 = new TextDecoder();
 import { parseOptions, type CsvDialect } from './csvDialect';
-import { jsonMembers, jsonObjects } from './textSchema';
+import { checkJson, jsonMembers } from './textSchema';
 import { skipLines, spacesBeforeQuotes, ToUtf8, type TextEncoding } from './textEncoding';
 
 /** A row group whose columns would inflate past this is refused before anything is decoded. */
@@ -179,7 +180,7 @@ export async function previewText(
   if (options.format === 'csv' && dialect.skipLines > 0) stages.push(skipLines(dialect.skipLines));
   if (options.format === 'csv' && dialect.spacesBeforeQuotes) stages.push(spacesBeforeQuotes(dialect.delimiter, dialect.quote));
   stages.push(
-    options.format === 'csv' ? parseStream({ ...parseOptions(dialect), max_record_size: bounds.recordBytes }) : new LineSplitter(bounds.recordBytes, where),
+    options.format === 'csv' ? parseStream({ ...parseOptions(dialect), max_record_size: bounds.recordBytes }) : new JsonRecordStream(bounds.recordBytes, where),
   );
   const records = pipeline([body, ...stages], () => undefined) as unknown as Readable;
   const timer = setTimeout(
@@ -193,7 +194,6 @@ export async function previewText(
   const raw = options.types.map((t) => t === 'JSON');
   let batch: CellValue[][] = [];
   let skipHeader = options.format === 'csv' && dialect.header;
-  let line = 0;
   try {
     for await (const record of records) {
       if (options.format === 'csv') {
@@ -204,23 +204,14 @@ export async function previewText(
         const cells = record as string[];
         batch.push([...options.names.map((_, i) => cells[i] ?? null), ...extra]);
       } else {
-        line++;
-        let objects: string[];
-        try {
-          const text = (record as Buffer).toString('utf8');
-          // A byte order mark before the first line is not part of it.
-          objects = jsonObjects(line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-        } catch (error) {
-          throw new ConnectionError('unsupported', `${where}: line ${line}: ${errorMessage(error)}; rows before it are not shown as the whole file.`);
+        const { record: text, line } = record as { record: string; line: number };
+        checkJson(text, line, where);
+        const row: CellValue[] = options.names.map(() => null);
+        for (const [key, value] of jsonMembers(text) ?? []) {
+          const at = index.get(key);
+          if (at !== undefined) row[at] = raw[at] ? (value === 'null' ? null : value) : jsonCell(value);
         }
-        for (const object of objects) {
-          const row: CellValue[] = options.names.map(() => null);
-          for (const [key, text] of jsonMembers(object) ?? []) {
-            const at = index.get(key);
-            if (at !== undefined) row[at] = raw[at] ? (text === 'null' ? null : text) : jsonCell(text);
-          }
-          batch.push([...row, ...extra]);
-        }
+        batch.push([...row, ...extra]);
       }
       if (batch.length >= 1000) {
         await sink.rows(batch);

@@ -4,6 +4,7 @@ import { mib, textBounds } from './bounds';
 import type { CsvDialect } from './csvDialect';
 import { inflateStart } from './gzip';
 import { csvSchema, jsonLinesColumns } from './textSchema';
+import { JsonScanner } from './jsonRecords';
 import { decodeSample, sniffEncoding, type TextEncoding } from './textEncoding';
 
 /** The first bytes of a text file read for its columns (and at most four times that, inflated, from gzip). */
@@ -76,7 +77,9 @@ export async function readTextLayout(
     const text = decodeSample(sample.bytes, encoding, bom);
     if (complete || /[\r\n]/.test(text.slice(0, -1))) {
       if (looksBinary(text)) throw new ConnectionError('unsupported', `${where} holds binary data, not text; previews read Parquet, CSV and JSON Lines.`);
-      return { ...textColumns(text, complete, named, path, where), gzip, encoding };
+      const columns = textColumns(text, complete, named, path, where);
+      // A JSON record spread over more lines than the sample holds: read further.
+      if (columns) return { ...columns, gzip, encoding };
     }
     if (sampleBytes >= textBounds.recordBytes) {
       throw new ConnectionError(
@@ -95,16 +98,18 @@ function textColumns(
   named: string | undefined,
   path: string,
   where: string,
-): Pick<TextLayout, 'format' | 'dialect' | 'columns'> {
+): Pick<TextLayout, 'format' | 'dialect' | 'columns'> | undefined {
   // Never a preview of empty rows: a file with text but no columns says so.
   const found = (columns: ColumnInfo[]): ColumnInfo[] => {
     if (columns.length > 0) return columns;
     throw new ConnectionError('unsupported', `${where}: no columns in its first ${mib(text.length)} (only empty lines?).`);
   };
-  const jsonl = named === 'jsonl' || (named !== 'csv' && named !== 'tsv' && /^\s*\{/.test(text));
+  // JSON: one object a line, several, pretty-printed ones, or an array of objects.
+  const jsonl = named === 'jsonl' || (named !== 'csv' && named !== 'tsv' && /^\s*[{[]/.test(text));
   if (jsonl) {
     try {
-      return { format: 'jsonl', columns: found(jsonLinesColumns(text, { complete })) };
+      if (!complete && firstRecordOpen(text, where)) return undefined;
+      return { format: 'jsonl', columns: found(jsonLinesColumns(text, { complete, where, maxChars: textBounds.recordBytes })) };
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       throw new ConnectionError('unsupported', `${where} is not JSON Lines: ${errorMessage(error)}.`);
@@ -113,4 +118,12 @@ function textColumns(
   const hint = named === 'tsv' ? '\t' : /\.ssv(\.(gz|gzip))?$/i.test(path) ? ' ' : undefined;
   const { columns, dialect } = csvSchema(text, { complete, ...(hint ? { delimiter: hint } : {}) });
   return { format: dialect.delimiter === '\t' ? 'tsv' : 'csv', dialect, columns: found(columns) };
+}
+
+/** Whether a cut JSON sample ends inside its first record (more must be read), not in whitespace. */
+function firstRecordOpen(text: string, where: string): boolean {
+  const scanner = new JsonScanner(textBounds.recordBytes, where);
+  let records = 0;
+  scanner.push(text, () => records++);
+  return records === 0 && scanner.open;
 }

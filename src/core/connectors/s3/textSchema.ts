@@ -3,6 +3,8 @@ import type { ColumnInfo } from '../../api/types';
 import { parseOptions, SpacesBeforeQuotes, sniffLayout, type CsvDialect } from './csvDialect';
 import { dropLines } from './textEncoding';
 import { jsonTypeName, jsonTypeOf, mergeJsonTypes, type JsonType } from './jsonTypes';
+import { jsonRecordsOf } from './jsonRecords';
+import { ConnectionError } from '../../errors';
 
 /** The type a column's sample values share, as the tree shows it. */
 export function typeOf(values: string[]): string {
@@ -123,70 +125,37 @@ export function jsonMembers(line: string): [string, string][] | undefined {
 }
 
 /**
- * The JSON objects on one line, as text: several objects separated by whitespace are several records (as
- * pyarrow and DuckDB read them); anything else on the line, or an object that is not valid JSON, is an
- * error that says so.
- */
-export function jsonObjects(line: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    while (i < line.length && /\s/.test(line[i]!)) i++;
-    if (i >= line.length) return out;
-    if (line[i] !== '{') throw new Error(out.length ? `text after the JSON object (${quoteSnippet(line.slice(i))})` : 'it is not a JSON object');
-    const start = i;
-    let depth = 0;
-    for (; i < line.length; i++) {
-      const c = line[i]!;
-      if (c === '"') {
-        for (i++; i < line.length && line[i] !== '"'; i += line[i] === '\\' ? 2 : 1);
-      } else if (c === '{' || c === '[') depth++;
-      else if (c === '}' || c === ']') {
-        depth--;
-        if (depth === 0) break;
-      }
-    }
-    if (depth !== 0) throw new Error('the JSON object is not closed');
-    const text = line.slice(start, ++i);
-    try {
-      JSON.parse(text);
-    } catch (error) {
-      throw new Error(`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-    }
-    out.push(text);
-  }
-}
-
-const quoteSnippet = (text: string): string => JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
-
-/**
  * Columns of a JSON Lines file from its first records: every key seen, typed as pyarrow's JSON reader
  * types it (nested lists and structs included), unified across records.
  */
-export function jsonLinesColumns(sample: string, options: { complete: boolean }): ColumnInfo[] {
-  const lines = sample.split(/\r?\n/);
-  if (!options.complete) lines.pop();
+export function jsonLinesColumns(sample: string, options: { complete: boolean; where?: string; maxChars?: number }): ColumnInfo[] {
+  const where = options.where ?? 'the file';
   const types = new Map<string, JsonType>();
   const counts = new Map<string, number>();
   const nulls = new Set<string>();
   let records = 0;
-  for (const [n, line] of lines.slice(0, 1000).entries()) {
-    let objects: string[];
-    try {
-      objects = jsonObjects(line);
-    } catch (error) {
-      throw new Error(`line ${n + 1}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    for (const object of objects) {
-      records++;
-      for (const [key, value] of jsonMembers(object) ?? []) {
-        const type = jsonTypeOf(value);
-        if (type.kind === 'NULL') nulls.add(key);
-        types.set(key, types.has(key) ? mergeJsonTypes(types.get(key)!, type) : type);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
+  for (const { record, line } of jsonRecordsOf(sample, options.complete, where, options.maxChars ?? Number.MAX_SAFE_INTEGER).slice(0, 1000)) {
+    checkJson(record, line, where);
+    records++;
+    for (const [key, value] of jsonMembers(record) ?? []) {
+      const type = jsonTypeOf(value);
+      if (type.kind === 'NULL') nulls.add(key);
+      types.set(key, types.has(key) ? mergeJsonTypes(types.get(key)!, type) : type);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
   // Null where a record says null or leaves the key out.
   return [...types].map(([name, type]) => ({ name, type: jsonTypeName(type), nullable: nulls.has(name) || (counts.get(name) ?? 0) < records }));
+}
+
+/** A record that is not valid JSON ends the read, naming its line. */
+export function checkJson(record: string, line: number, where: string): void {
+  try {
+    JSON.parse(record);
+  } catch (error) {
+    throw new ConnectionError(
+      'unsupported',
+      `${where}: line ${line}: the record is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+    );
+  }
 }
