@@ -222,3 +222,14 @@ describe('lake text: quotes and trailing delimiters, as DuckDB sniffs them', () 
     assert.deepEqual(read('c1,c2\n1,2,\n3,4,\n').names, ['c1', 'c2']);
   });
 });
+
+describe('lake text: bounds on hostile shapes', () => {
+  it('refuses a line of a million delimiters instead of typing a million columns', () => {
+    const started = Date.now();
+    assert.throws(
+      () => csvSchema('a' + ','.repeat(1_000_000) + '\n1' + ','.repeat(1_000_000) + '\n', { complete: true }),
+      /1000001 columns; a preview reads at most 10000/,
+    );
+    assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+  });
+});

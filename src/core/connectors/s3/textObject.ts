@@ -116,7 +116,14 @@ function textColumns(
     }
   }
   const hint = named === 'tsv' ? '\t' : /\.ssv(\.(gz|gzip))?$/i.test(path) ? ' ' : undefined;
-  const { columns, dialect } = csvSchema(text, { complete, ...(hint ? { delimiter: hint } : {}) });
+  let schema: ReturnType<typeof csvSchema>;
+  try {
+    schema = csvSchema(text, { complete, ...(hint ? { delimiter: hint } : {}) });
+  } catch (error) {
+    if (ConnectionError.is(error)) throw error;
+    throw new ConnectionError('unsupported', `${where}: ${errorMessage(error)}.`);
+  }
+  const { columns, dialect } = schema;
   return { format: dialect.delimiter === '\t' ? 'tsv' : 'csv', dialect, columns: found(columns) };
 }
 

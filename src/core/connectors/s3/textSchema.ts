@@ -6,6 +6,9 @@ import { jsonTypeName, jsonTypeOf, mergeJsonTypes, type JsonType } from './jsonT
 import { jsonRecordsOf } from './jsonRecords';
 import { ConnectionError } from '../../errors';
 
+/** The most columns a delimited file's schema read takes. */
+export const maxTextColumns = 10_000;
+
 /** The type a column's sample values share, as the tree shows it. */
 export function typeOf(values: string[]): string {
   const present = values.filter((v) => v !== '');
@@ -58,7 +61,9 @@ export function csvSchema(sample: string, options: { complete: boolean; delimite
   if (rows.length === 0) return { columns: [], dialect: { ...layout, header: false } };
   // Rows longer than the first only by empty last fields (a trailing delimiter) do not add columns.
   const firstWidth = rows[0]!.length;
-  const width = Math.max(firstWidth, ...rows.map((r) => (r.slice(firstWidth).every((c) => c === '') ? firstWidth : r.length)));
+  const width = rows.reduce((w, r) => Math.max(w, r.length > firstWidth && r.slice(firstWidth).every((c) => c === '') ? firstWidth : r.length), firstWidth);
+  // A hostile line of a million delimiters is not typed a million columns times a thousand rows.
+  if (width > maxTextColumns) throw new Error(`it has ${width} columns; a preview reads at most ${maxTextColumns}`);
   const [first, ...rest] = rows;
   const column = (i: number, from: string[][]): string[] => from.map((r) => r[i] ?? '');
   const types = Array.from({ length: width }, (_, i) => typeOf(column(i, rest)));
