@@ -96,7 +96,7 @@ describe('lake text: the delimited dialect', () => {
     );
   });
 
-  it('drops spaces before an opening quote across chunks, and keeps other spaces', () => {
+  it('drops spaces before an opening quote across chunks, and keeps other spaces (csv-parse cannot: adaltas/node-csv-parse#138)', () => {
     const s = new SpacesBeforeQuotes(',');
     assert.equal(s.push('1,  ') + s.push('"a, b", plain\n') + s.push(' "c""d"') + s.end(), '1,"a, b", plain\n"c""d"');
     const t = new SpacesBeforeQuotes(',');

@@ -24,6 +24,8 @@ export const candidateDelimiters = [',', '\t', ';', '|', '^', ':', '~', ' '];
 /**
  * Drops the spaces between a field's start and its opening quote, chunk by chunk (state is kept across
  * calls): `1, "a, b"` reads as `1,"a, b"`, as DuckDB and Python's csv module (skipinitialspace) read it.
+ * csv-parse splits such a field (adaltas/node-csv-parse#138, closed with `trim`, which would also trim
+ * spaces the data keeps, ` plain` here): this stage in front of it is the wrapper.
  */
 export class SpacesBeforeQuotes {
   private quoted = false;
