@@ -6,6 +6,19 @@ const noVscode = {
   message: 'Only src/host may import vscode: core and webview code must run without VS Code.',
 };
 
+/**
+ * src/core's layers, bottom to top. A layer may import from those listed before it, never after: the
+ * bans are the folders above it (import specifiers are matched, so `../hosted/x` and `../../hosted/x` alike).
+ */
+const coreOrder = ['sql', 'api', 'results', 'connectors', 'services', 'local', 'sync', 'hosted', 'explorer', 'query'];
+const above = (i) => coreOrder.slice(i + 1).flatMap((folder) => [`**/${folder}/**`, `../${folder}`, `./${folder}/**`]);
+const coreLayers = [
+  // The base: errors, ports, urls take nothing from core's folders; events takes nothing at all.
+  { name: 'the base (errors, ports, urls)', files: ['src/core/errors.ts', 'src/core/ports.ts', 'src/core/urls.ts'], bans: ['./*/**'] },
+  { name: 'events', files: ['src/core/events.ts'], bans: ['./*', '../*'] },
+  ...coreOrder.map((folder, i) => ({ name: `core/${folder}`, files: [`src/core/${folder}/**/*.ts`], bans: above(i) })),
+];
+
 export default tseslint.config(
   { ignores: ['.cache/**', 'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.e2e/**', 'media/**'] },
   eslint.configs.recommended,
@@ -63,6 +76,24 @@ export default tseslint.config(
       ],
     },
   },
+  // Core's own layers, bottom to top; each imports only from the layers below it (docs/ARCHITECTURE.md).
+  ...coreLayers.map((layer) => ({
+    files: layer.files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [
+            { group: ['**/host/**', '**/webview/**'], message: 'core imports nothing above it.' },
+            ...(layer.bans.length
+              ? [{ group: layer.bans, message: `${layer.name} sits below these layers of core: it imports only from the layers under it.` }]
+              : []),
+          ],
+        },
+      ],
+    },
+  })),
   {
     // Shared by the host, core and the webviews: it imports nothing from them (the one arrow that ran back up).
     files: ['src/shared/**/*.ts'],

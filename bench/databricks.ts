@@ -10,8 +10,9 @@ import { readFileSync } from 'node:fs';
 import { DBSQLClient } from '@databricks/sql';
 import type { CellValue } from '../src/core/api/types';
 import { databricksSpec } from '../src/core/connectors/databricks/spec';
-import { silentLogger } from '../src/core/ports';
+
 import { DatabricksServer } from '../test/support/databricks/server';
+import { silentLogger } from '../test/support/doubles';
 
 type Bench = (name: string, value: number, unit: string) => void;
 type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;

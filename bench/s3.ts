@@ -13,8 +13,9 @@ import { compressors } from 'hyparquet-compressors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { CellValue } from '../src/core/api/types';
 import { s3Spec } from '../src/core/connectors/s3/spec';
-import { silentLogger } from '../src/core/ports';
+
 import { S3Server } from '../test/support/s3/server';
+import { silentLogger } from '../test/support/doubles';
 
 type Bench = (name: string, value: number, unit: string) => void;
 type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;

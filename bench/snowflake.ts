@@ -7,9 +7,10 @@
  */
 import { snowflakeSpec } from '../src/core/connectors/snowflake/spec';
 import type { CellValue } from '../src/core/api/types';
-import { silentLogger } from '../src/core/ports';
+
 import { SnowflakeServer } from '../test/support/snowflake/server';
 import type * as snowflakeSdk from 'snowflake-sdk';
+import { silentLogger } from '../test/support/doubles';
 
 type Bench = (name: string, value: number, unit: string) => void;
 type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;

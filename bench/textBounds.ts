@@ -10,8 +10,9 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { s3Spec } from '../src/core/connectors/s3/spec';
 import type { StorageFacet } from '../src/core/connectors/types';
-import { silentLogger } from '../src/core/ports';
+
 import { S3Server } from '../test/support/s3/server';
+import { silentLogger } from '../test/support/doubles';
 
 type Bench = (name: string, value: number, unit: string) => void;
 

@@ -16,11 +16,12 @@ import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { StoreRecords } from '../../src/core/local/records';
 import { LocalConnectionsApi } from '../../src/core/local/localConnectionsApi';
 import { sampleConnectionName } from '../../src/core/local/sampleConnection';
-import { MemorySecretVault, silentLogger, systemClock } from '../../src/core/ports';
+import { systemClock } from '../../src/core/ports';
 import { ConnectionStore } from '../../src/core/local/connectionStore';
 import { samplePath } from '../sampleDatabase';
 import { ReferenceServer, type Profile } from '../../test/support/referenceServer';
 import { freePort, prepareCodeServer, projectRoot, startCodeServer } from './codeServer';
+import { MemorySecretVault, silentLogger } from '../../test/support/doubles';
 
 const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 const extensionId = `${pkg.publisher}.${pkg.name}`;

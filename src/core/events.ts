@@ -1,4 +1,7 @@
-import type { ApiDisposable } from './api/types';
+/** What a subscription returns: dispose() ends it. */
+export interface ApiDisposable {
+  dispose(): void;
+}
 
 /** A small listener set for core classes (no vscode EventEmitter here). */
 export class Emitter {

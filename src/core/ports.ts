@@ -19,18 +19,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-export const silentLogger: Logger = { trace() {}, info() {}, warn() {}, error() {} };
-
-export class MemorySecretVault implements SecretVault {
-  readonly entries = new Map<string, string>();
-  async get(key: string): Promise<string | undefined> {
-    return this.entries.get(key);
-  }
-  async store(key: string, value: string): Promise<void> {
-    this.entries.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.entries.delete(key);
-  }
-}

@@ -10,9 +10,10 @@ import { SnowflakeServer } from '../support/snowflake/server';
 import { connectorManifest } from '../../src/core/connectors/manifest';
 import type { ConnectorDriverModule } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { samplePath } from '../../scripts/sampleDatabase';
 import { mysqlServer, pgServer } from '../support/servers';
+import { silentLogger } from '../support/doubles';
 
 const dist = path.resolve(__dirname, '..', '..', 'dist');
 const mainBundle = path.join(dist, 'extension.js');

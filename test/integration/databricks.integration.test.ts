@@ -4,12 +4,13 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DBSQLClient } from '@databricks/sql';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { databricksSpec } from '../../src/core/connectors/databricks/spec';
 import { float32Value, uninstallValueHooks, installValueHooks } from '../../src/core/connectors/databricks/values';
 import type { ConnectorSession, SqlFacet } from '../../src/core/connectors/types';
 import { collecting } from '../support/collectingSink';
 import { DatabricksServer } from '../support/databricks/server';
+import { silentLogger } from '../support/doubles';
 
 const token = 'dapi-test-token-0123456789abcdef';
 

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { samplePath } from '../../scripts/sampleDatabase';
-import { saveConnection } from '../../src/core/api/connectionSecrets';
+import { saveConnection } from '../../src/core/services/connectionSecrets';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
 import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
 import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi';
-import { MemorySecretVault } from '../../src/core/ports';
+
 import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi';
 import { HostedHttp } from '../../src/core/hosted/httpClient';
 import { DatabricksServer } from '../support/databricks/server';
@@ -14,6 +14,7 @@ import { connectorRoles } from '../../src/core/hosted/connectorRoles';
 import { ReferenceServer, type Profile } from '../support/referenceServer';
 import { S3Server } from '../support/s3/server';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
+import { MemorySecretVault } from '../support/doubles';
 
 const registry = new ConnectorRegistry();
 const roles = connectorRoles(registry);

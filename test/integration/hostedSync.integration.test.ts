@@ -8,11 +8,12 @@ import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi
 import { HostedHttp } from '../../src/core/hosted/httpClient';
 import type { Logger } from '../../src/core/ports';
 import { systemClock } from '../../src/core/ports';
-import { MemoryKeyValueStore, SyncJournal } from '../../src/core/sync/journal';
+import { SyncJournal } from '../../src/core/sync/journal';
 import { WorkspaceSync } from '../../src/core/sync/workspaceSync';
 import { makeHarness, type Harness } from '../support/harness';
 import { connectorRoles } from '../../src/core/hosted/connectorRoles';
 import { ReferenceServer, type Fault, type Profile } from '../support/referenceServer';
+import { MemoryKeyValueStore } from '../support/doubles';
 
 const registry = new ConnectorRegistry();
 /** Every sync test runs against the documented API and against the back end Planasonix deploys. */

@@ -10,9 +10,10 @@ import type { CellValue } from '../../src/core/api/types';
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { collecting } from '../support/collectingSink';
 import { S3Server } from '../support/s3/server';
+import { silentLogger } from '../support/doubles';
 
 interface Expected {
   file: string;

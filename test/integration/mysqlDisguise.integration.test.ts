@@ -3,10 +3,11 @@ import mysql from 'mysql2/promise';
 import { preparable, openSession } from '../../src/core/connectors/mysql/driver';
 import { grammarRefusal } from '../../src/core/connectors/mysql/guard';
 import type { ConnectorSession } from '../../src/core/connectors/types';
-import { silentLogger } from '../../src/core/ports';
+
 import { mysqlLexMode } from '../../src/core/sql/lexer';
 import { guardRunner } from '../support/guardAssertions';
 import { ensureMysqlFixture, fixtureDatabase, mysqlServer } from '../support/servers';
+import { silentLogger } from '../support/doubles';
 
 /**
  * MariaDB attempts the last review found: names split from their parenthesis by an (executable)

@@ -4,9 +4,10 @@ import { existsSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { openSession } from '../../src/core/connectors/mysql/driver';
 import type { ConnectorSession } from '../../src/core/connectors/types';
-import { silentLogger } from '../../src/core/ports';
+
 import { guardRunner } from '../support/guardAssertions';
 import { ensureMysqlFixture, fixtureDatabase, mysqlServer } from '../support/servers';
+import { silentLogger } from '../support/doubles';
 
 /**
  * The server-side layer of the MySQL/MariaDB read-only guard, on the connector directly (past the

@@ -4,9 +4,10 @@ import { previewWhole, queryWhole } from '../../src/core/connectors/sql/sqlSessi
 import { openSession } from '../../src/core/connectors/postgres/driver';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { guardRunner } from '../support/guardAssertions';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
+import { silentLogger } from '../support/doubles';
 
 /**
  * Functions in disguise against the real server: labels that lie (STABLE, IMMUTABLE), calls behind

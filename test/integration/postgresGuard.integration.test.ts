@@ -7,9 +7,10 @@ import { guardTarget, serverRefusal, vettedVolatile } from '../../src/core/conne
 import { closureSql, closureVerdictSql, gateSql, isGateError, verdictValues } from '../../src/core/connectors/postgres/closure';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { guardRunner } from '../support/guardAssertions';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
+import { silentLogger } from '../support/doubles';
 
 /**
  * The server-side layer of the read-only guard, called on the connector directly (the classifier in

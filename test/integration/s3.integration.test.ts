@@ -7,13 +7,14 @@ import { createRequire } from 'node:module';
 import * as A from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { footerFetchBytes } from '../../src/core/connectors/s3/driver';
 import { textSampleBytes } from '../../src/core/connectors/s3/textObject';
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { makeHarness } from '../support/harness';
 import { S3Server } from '../support/s3/server';
+import { silentLogger } from '../support/doubles';
 
 /** parquet-wasm: parquet-rs compiled to WebAssembly (no types for this module resolution). */
 const parquetWasm = createRequire(__filename)('parquet-wasm') as {

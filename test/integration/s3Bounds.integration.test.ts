@@ -8,9 +8,10 @@ import { previewParquet, previewText } from '../../src/core/connectors/s3/filePr
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { CappedSink } from '../../src/core/connectors/sql/streaming';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { collecting } from '../support/collectingSink';
 import { S3Server } from '../support/s3/server';
+import { silentLogger } from '../support/doubles';
 
 /** gzip of `total` bytes made of `line` repeated (streamed: the text itself is never in memory). */
 async function gzipOf(total: number, fill: string): Promise<Buffer> {

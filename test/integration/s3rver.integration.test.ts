@@ -10,9 +10,10 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
+import { silentLogger } from '../support/doubles';
 
 interface S3rver {
   run(): Promise<{ address: string; port: number }>;

@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
-import { silentLogger } from '../../src/core/ports';
+
 import { S3Server } from '../support/s3/server';
+import { silentLogger } from '../support/doubles';
 
 const keys = [
   ...Array.from({ length: 1100 }, (_, i) => `many/k${String(i).padStart(4, '0')}.csv`),

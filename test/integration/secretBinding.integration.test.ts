@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Connection } from '../../src/core/api/types';
-import { testConnectionDraft } from '../../src/core/api/connectionSecrets';
+import { testConnectionDraft } from '../../src/core/services/connectionSecrets';
 import { ConnectionError } from '../../src/core/errors';
 import { makeSourcesHarness, type SourcesHarness } from '../support/harness';
 import { PasswordProbe } from '../support/passwordProbe';

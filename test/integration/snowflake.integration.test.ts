@@ -7,12 +7,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { describedAsRead, snowflakeTypeName, statementTypeName } from '../../src/core/connectors/snowflake/driver';
 import { snowflakeSpec } from '../../src/core/connectors/snowflake/spec';
 import type { ConnectorSession, SqlFacet } from '../../src/core/connectors/types';
 import { collecting } from '../support/collectingSink';
 import { SnowflakeServer } from '../support/snowflake/server';
+import { silentLogger } from '../support/doubles';
 
 describe('Snowflake connector (driver) against the Snowflake test server', function () {
   this.timeout(120_000);

@@ -6,13 +6,14 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { snowflakeSpec } from '../../src/core/connectors/snowflake/spec';
 import type { ConnectorSession, SqlFacet } from '../../src/core/connectors/types';
 import { columnKind } from '../../src/core/results/cells';
 import { collecting } from '../support/collectingSink';
 import { SnowflakeServer } from '../support/snowflake/server';
 import { freePort } from '../../scripts/vscode/codeServer';
+import { silentLogger } from '../support/doubles';
 
 /**
  * Snowflake's failure paths end, and end soon: a closed port, a host that accepts and never answers

@@ -7,9 +7,10 @@ import * as path from 'node:path';
 import initSqlJs from 'sql.js';
 import { openSession as openSqlite } from '../../src/core/connectors/sqlite/driver';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger } from '../../src/core/ports';
+
 import { buildSampleDatabase, samplePath } from '../../scripts/sampleDatabase';
 import { makeHarness, type Harness } from '../support/harness';
+import { silentLogger } from '../support/doubles';
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -31,7 +31,7 @@ import type {
   TestConnectionResponse,
   TestQueryResponse,
 } from '../../src/core/api/types';
-import { previewFromWhole, testQueryFromWhole } from '../../src/core/api/wholeResponses';
+import { previewFromWhole, testQueryFromWhole } from '../../src/core/results/wholeResponses';
 import { ConnectionError } from '../../src/core/errors';
 import { Emitter } from '../../src/core/events';
 

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { CompositeConnectionsApi } from '../../src/core/api/composite';
-import { saveConnection, testConnectionDraft } from '../../src/core/api/connectionSecrets';
+import { saveConnection, testConnectionDraft } from '../../src/core/services/connectionSecrets';
 import type { Connection, CreateConnectionRequest, SecretValues, TestConnectionRequest, TestConnectionResponse } from '../../src/core/api/types';
 import { LocalCredentialsApi } from '../../src/core/local/localCredentials';
 import { LocalConnectionsApi, type LocalApiDeps } from '../../src/core/local/localConnectionsApi';
-import { MemoryRecords, StoreRecords } from '../../src/core/local/records';
-import { MemorySecretVault, silentLogger, systemClock } from '../../src/core/ports';
+import { StoreRecords } from '../../src/core/local/records';
+import { systemClock } from '../../src/core/ports';
 import { ConnectionStore } from '../../src/core/local/connectionStore';
+import { MemoryRecords, MemorySecretVault, silentLogger } from './doubles';
 
 export interface Harness {
   api: LocalConnectionsApi;

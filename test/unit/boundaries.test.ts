@@ -38,6 +38,20 @@ describe('layer boundaries (lint)', function () {
     assert.deepEqual(await lint("import type { ConfigField } from './configField';\nexport type F = ConfigField;\n", 'src/shared/probe.ts'), []);
   });
 
+  it("keeps core's layers pointing down: a connector never imports hosted, local or explorer; api imports no connector; events imports nothing", async () => {
+    const up = async (code: string, file: string): Promise<boolean> => (await lint(code, file)).some((m) => m.startsWith('no-restricted-imports'));
+    assert.ok(await up("import { checkBaseUrl } from '../../hosted/httpClient';\nexport const f = checkBaseUrl;\n", 'src/core/connectors/probe.ts'));
+    assert.ok(await up("import type { ExplorerNode } from '../explorer/nodes';\nexport type N = ExplorerNode;\n", 'src/core/connectors/probe.ts'));
+    assert.ok(await up("import type { QueryLimits } from '../local/limits';\nexport type L = QueryLimits;\n", 'src/core/connectors/probe.ts'));
+    assert.ok(await up("import type { ConnectorSpec } from '../connectors/types';\nexport type S = ConnectorSpec;\n", 'src/core/api/probe.ts'));
+    assert.ok(await up("import { feed } from '../results/feed';\nexport const f = feed;\n", 'src/core/api/probe.ts'));
+    assert.ok(await up("import type { Connection } from './api/types';\nexport type C = Connection;\n", 'src/core/events.ts'));
+    assert.ok(await up("import { ConnectionError } from './errors';\nexport const E = ConnectionError;\n", 'src/core/events.ts'));
+    // Down is fine: a connector imports api types and the base; hosted imports sync and services.
+    assert.deepEqual(await lint("import type { Connection } from '../api/types';\nexport type C = Connection;\n", 'src/core/connectors/probe.ts'), []);
+    assert.deepEqual(await lint("import { checkHttpsUrl } from '../urls';\nexport const f = checkHttpsUrl;\n", 'src/core/connectors/probe.ts'), []);
+  });
+
   it('rejects a floating promise, a promise where a callback returns nothing, and a switch that misses a case', async () => {
     const floating = 'export async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n';
     assert.ok((await lint(floating, 'src/core/probe.ts')).some((m) => m.startsWith('@typescript-eslint/no-floating-promises')));

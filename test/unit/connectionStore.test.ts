@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConnectionError } from '../../src/core/errors';
-import { silentLogger, systemClock } from '../../src/core/ports';
+import { systemClock } from '../../src/core/ports';
 import { ConnectionStore, type StoredConnection } from '../../src/core/local/connectionStore';
+import { silentLogger } from '../support/doubles';
 
 function record(id: string, name = id): StoredConnection {
   return { id, name, type: 'postgres', config: { host: 'h' }, createdAt: 't', updatedAt: 't' };

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { saveConnection, testConnectionDraft } from '../../src/core/api/connectionSecrets';
+import { saveConnection, testConnectionDraft } from '../../src/core/services/connectionSecrets';
 import type { Credential, CredentialsApi, CreateCredentialRequest, UpdateCredentialRequest } from '../../src/core/api/credentials';
 import type { Connection, CreateConnectionRequest, TestConnectionRequest, UpdateConnectionRequest } from '../../src/core/api/types';
 import { connectorManifest } from '../../src/core/connectors/manifest';
 import { ConnectionError } from '../../src/core/errors';
 import { LocalCredentialsApi } from '../../src/core/local/localCredentials';
-import { MemorySecretVault, systemClock } from '../../src/core/ports';
+import { systemClock } from '../../src/core/ports';
 import { FakeConnectionsApi } from '../support/fakeApi';
+import { MemorySecretVault } from '../support/doubles';
 
 const postgres = connectorManifest.find((s) => s.type === 'postgres')!;
 const secret = 'hunter2-very-secret';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
 import { ConnectionError } from '../../src/core/errors';
-import { MemorySecretVault } from '../../src/core/ports';
+import { MemorySecretVault } from '../support/doubles';
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 

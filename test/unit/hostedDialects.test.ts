@@ -3,13 +3,14 @@ import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { ConnectionError } from '../../src/core/errors';
 import { ExplorerModel } from '../../src/core/explorer/explorerModel';
 import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
-import { MemorySecretVault } from '../../src/core/ports';
+
 import { catalogsWithSchemas, columns, failureIn, files, names, result, tables } from '../../src/core/hosted/browse';
 import { connectorRoles } from '../../src/core/hosted/connectorRoles';
 import { toConnection, unwrapList } from '../../src/core/hosted/decode';
 import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi';
 import { decodeError, HostedHttp } from '../../src/core/hosted/httpClient';
 import { dialectOfList, dialectOfRecord, differences, mergedRecord, type FieldRole } from '../../src/core/hosted/records';
+import { MemorySecretVault } from '../support/doubles';
 
 const roles = connectorRoles(new ConnectorRegistry());
 const role: FieldRole = (type, field) => (roles.isSecretField(type, field) ? 'secret' : roles.isSettingField(type, field) ? 'setting' : undefined);

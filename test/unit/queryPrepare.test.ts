@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { maxEntriesPerConnection, QueryHistory } from '../../src/core/query/history';
 import { prepareStatement } from '../../src/core/query/prepare';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
-import { silentLogger } from '../../src/core/ports';
+import { silentLogger } from '../support/doubles';
 
 describe('what Run Selection runs', () => {
   const text = 'SELECT 1 AS first;\nSELECT 2 AS second; -- the middle one\nSELECT 3 AS third;';

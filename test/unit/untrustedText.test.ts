@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { CredentialStore, targetChanges, targetFingerprint } from '../../src/core/local/credentials';
-import { MemorySecretVault } from '../../src/core/ports';
+
 import { hasInvisible, visibleText } from '../../src/shared/visibleText';
+import { MemorySecretVault } from '../support/doubles';
 
 // The host helper imports vscode; its pure parts are checked through the same functions it uses.
 // (The real rendering is checked in real VS Code by the e2e tier.)

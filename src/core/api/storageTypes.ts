@@ -1,5 +1,5 @@
 /** The Connections API's storage types: object listings, file schemas, object bytes. */
-import type { ColumnInfo } from './types';
+import type { ColumnInfo } from './columns';
 
 export interface FilesQuery {
   /** extension: which bucket, for a connection that lists several (otherwise its own). */

@@ -203,16 +203,8 @@ export interface ColumnsQuery {
   catalog?: string;
 }
 
-export interface ColumnInfo {
-  name: string;
-  /** The type as the server spells it. */
-  type: string;
-  nullable: boolean;
-  /** extension */
-  default?: string | null;
-  /** extension */
-  primaryKey?: boolean;
-}
+export type { ColumnInfo } from './columns';
+import type { ColumnInfo } from './columns';
 
 export interface ColumnsResponse {
   connectionId: string;
@@ -286,9 +278,8 @@ export interface DatabricksDiscoverResponse {
   catalogs: { name: string; schemas: string[] }[];
 }
 
-export interface ApiDisposable {
-  dispose(): void;
-}
+export type { ApiDisposable } from '../events';
+import type { ApiDisposable } from '../events';
 
 export interface RequestOptions {
   /** Cancels the request, and the statement on the server where there is one. */

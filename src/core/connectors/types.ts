@@ -17,10 +17,12 @@ import type {
   TestConnectionResponse,
 } from '../api/types';
 import type { CredentialType } from '../api/credentials';
-import type { Level } from '../explorer/nodes';
 import type { Logger } from '../ports';
 import type { SqlDialectSpec } from './sql/dialects';
 import type { TableKind } from './tableTypes';
+
+/** The levels a connector's tree can have, from its spec's hierarchy (the explorer's nodes carry them). */
+export type Level = 'catalog' | 'schema' | 'table' | 'column' | 'bucket' | 'prefix' | 'object' | 'volume';
 
 // The field description is shared with the form webview, so it is declared in src/shared.
 export type { ConfigField, FieldKind } from '../../shared/configField';

@@ -1,4 +1,5 @@
 import type { ConnectionErrorCode } from '../errors';
+import type { Level } from '../connectors/types';
 import type { ColumnInfo, Connection, ConnectionScope, TableType } from '../api/types';
 
 /**
@@ -8,8 +9,7 @@ import type { ColumnInfo, Connection, ConnectionScope, TableType } from '../api/
  */
 export type ExplorerNode = ConnectionNode | ItemNode | MessageNode | LoadMoreNode;
 
-/** The levels a connector's tree can have, from its spec's hierarchy. */
-export type Level = 'catalog' | 'schema' | 'table' | 'column' | 'bucket' | 'prefix' | 'object' | 'volume';
+export type { Level } from '../connectors/types';
 
 export const levels: readonly Level[] = ['catalog', 'schema', 'table', 'column', 'bucket', 'prefix', 'object', 'volume'];
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { previewFromWhole, testQueryFromWhole } from '../api/wholeResponses';
+import { previewFromWhole, testQueryFromWhole } from '../results/wholeResponses';
 import type {
   ApiDisposable,
   CatalogsResponse,

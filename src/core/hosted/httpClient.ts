@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConnectionError, errorMessage, redact, type ConnectionErrorCode } from '../errors';
 import type { Logger } from '../ports';
 import { parseJson } from './json';
+import { checkHttpsUrl } from '../urls';
 
 /** Where the hosted workspace is and how to address it. */
 export interface HostedSettings {
@@ -63,24 +64,7 @@ const maxRetryAfterMs = 60_000;
 
 /** The base URL, checked: HTTPS, or plain HTTP to a loopback address only. */
 export function checkBaseUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConnectionError('invalid_config', `"${raw}" is not a URL; use one like https://api.planasonix.com.`, { field: 'baseUrl' });
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConnectionError(
-      'invalid_config',
-      `The Planasonix API must be reached over HTTPS (plain HTTP only on this machine's loopback), not ${url.protocol}//${url.host}.`,
-      {
-        field: 'baseUrl',
-      },
-    );
-  }
-  if (url.username || url.password) throw new ConnectionError('invalid_config', 'The API URL cannot carry a user name or password.', { field: 'baseUrl' });
-  return url;
+  return checkHttpsUrl(raw, 'The Planasonix API', 'baseUrl', 'https://api.planasonix.com');
 }
 
 /** Retry-After as milliseconds from now: delta seconds or an HTTP date; undefined when absent or unreadable. */

@@ -25,30 +25,3 @@ export class StoreRecords implements ConnectionRecords {
     return this.store.onDidChange(listener);
   }
 }
-
-/** Records held in memory and replaced whole (the workspace file as last read; tests). */
-export class MemoryRecords implements ConnectionRecords {
-  private connections: readonly Connection[] = [];
-  private readonly listeners = new Set<() => void>();
-
-  constructor(
-    readonly scope: ConnectionScope,
-    initial: readonly Connection[] = [],
-  ) {
-    this.connections = initial.map((c) => ({ ...c, scope }));
-  }
-
-  list(): readonly Connection[] {
-    return this.connections;
-  }
-
-  set(connections: readonly Connection[]): void {
-    this.connections = connections.map((c) => ({ ...c, scope: this.scope }));
-    for (const listener of [...this.listeners]) listener();
-  }
-
-  onDidChange(listener: () => void): ApiDisposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-}

@@ -64,14 +64,3 @@ function isPublishOp(value: unknown): value is PublishOp {
   const v = value as Record<string, unknown>;
   return v.kind === 'publish' && ['opId', 'workspace', 'localId', 'name', 'localUpdatedAt', 'startedAt'].every((k) => typeof v[k] === 'string');
 }
-
-/** A journal in memory (tests, and a host without global state). */
-export class MemoryKeyValueStore implements KeyValueStore {
-  private readonly values = new Map<string, unknown>();
-  get<T>(k: string): T | undefined {
-    return this.values.get(k) as T | undefined;
-  }
-  async update(k: string, value: unknown): Promise<void> {
-    this.values.set(k, JSON.parse(JSON.stringify(value)) as unknown);
-  }
-}

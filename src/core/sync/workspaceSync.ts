@@ -1,5 +1,5 @@
 import type { Connection, ConnectionConfig, ConnectionLink, SecretValues } from '../api/types';
-import { saveConnection } from '../api/connectionSecrets';
+import { saveConnection } from '../services/connectionSecrets';
 import { ConnectionError, errorMessage, unlessNotFound } from '../errors';
 import type { StoredConnection } from '../local/connectionStore';
 import { checkName } from '../local/connectionRecords';

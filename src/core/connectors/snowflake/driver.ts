@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import snowflake from 'snowflake-sdk';
 import type { ColumnInfo, ColumnsQuery, NamedItem, TablesQuery, TablesResponse } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
-import { checkBaseUrl } from '../../hosted/httpClient';
+import { checkHttpsUrl } from '../../urls';
 import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
 import { escapeLike, qualified, quoteDoubleQuoted } from '../sql/identifiers';
 import { keysetPage } from '../sql/paging';
@@ -58,7 +58,7 @@ class SnowflakeSession extends SqlSessionBase {
     if (this.given.invalid) throw this.given.invalid;
     if (!this.account) throw new ConnectionError('invalid_config', 'A Snowflake connection needs its account identifier.', { field: 'account' });
     const serverUrl = text('serverUrl') ?? this.given.url;
-    if (serverUrl) checkBaseUrl(serverUrl);
+    if (serverUrl) checkHttpsUrl(serverUrl, 'The Snowflake server URL', 'serverUrl', 'https://myorg-myaccount.snowflakecomputing.com');
     const authenticator = text('authenticator') ?? 'password';
     const common = {
       account: this.account,

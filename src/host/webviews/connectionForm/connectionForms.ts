@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Connection, ConnectionConfig, ConnectionScope, ConnectionsApi } from '../../../core/api/types';
 import type { ConnectionsModel } from '../../../core/api/connectionsModel';
-import { saveConnection, testConnectionDraft } from '../../../core/api/connectionSecrets';
+import { saveConnection, testConnectionDraft } from '../../../core/services/connectionSecrets';
 import type { CredentialsApi } from '../../../core/api/credentials';
 import type { ConnectorRegistry } from '../../../core/connectors/registry';
 import type { ConfigField } from '../../../shared/configField';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectorSpec } from '../connectors/types';
 import { checkSecrets } from '../connectors/validation';
-import type { CredentialsApi } from './credentials';
-import type { Connection, ConnectionConfig, ConnectionLink, ConnectionsApi, RequestOptions, SecretValues, TestConnectionResponse } from './types';
+import type { CredentialsApi } from '../api/credentials';
+import type { Connection, ConnectionConfig, ConnectionLink, ConnectionsApi, RequestOptions, SecretValues, TestConnectionResponse } from '../api/types';
 
 /**
  * Secrets typed in the form go to the credentials API, and connection requests carry only the
