@@ -113,6 +113,25 @@ describe('explorer model against a fake back end', () => {
     assert.equal(api.calls.filter((c) => c.method === 'listTables').length, before + 1, 'only the walk itself listed tables');
   });
 
+  it("keeps a table's columns when listing its partitions fails, and says what failed in place", async () => {
+    const api = fake();
+    const events = await walk(api, named('PG'), named('app'), named('public'), named('events'));
+    api.fail.set('listTables', new ConnectionError('query_failed', 'permission denied for pg_inherits'));
+    const under = await loadChildren(api, registry, events, { pageSize: 100 });
+    assert.deepEqual(
+      under.map((n) => (n.kind === 'message' ? `${n.severity}: ${n.text}` : `${n.kind} ${(n as ItemNode).name}`)),
+      ['column at', 'error: Could not list tables: permission denied for pg_inherits'],
+    );
+    assert.equal((under[1] as MessageNode).errorCode, 'query_failed');
+    // Every listing failing is one error, as before.
+    api.fail.set('listColumns', new ConnectionError('unreachable', 'connection reset'));
+    const none = await loadChildren(api, registry, events, { pageSize: 100 });
+    assert.deepEqual(
+      none.map((n) => (n as MessageNode).text),
+      ['Could not list columns and tables: connection reset'],
+    );
+  });
+
   it('"Load more" under a SQLite file appends to the file node itself, the object the view holds', async () => {
     const api = fake();
     const fired: (ExplorerNode | undefined)[] = [];

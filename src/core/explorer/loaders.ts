@@ -100,7 +100,13 @@ export async function loadChildren(
     const spec = registry.spec(refOf(node).type);
     const levels = childLevels(spec.hierarchy, node);
     what = describeLevels(levels);
-    const children = (await Promise.all(listingsOf(levels).map((listing) => list(api, spec, node, listing, undefined, 0, options)))).flat();
+    // Each listing on its own: one that fails (a table's partitions) does not hide what the others found (its columns).
+    const listings = listingsOf(levels);
+    const settled = await Promise.allSettled(listings.map((listing) => list(api, spec, node, listing, undefined, 0, options)));
+    const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ listing: listings[i]!, error: r.reason as unknown }] : []));
+    if (failed.length === settled.length) throw failed[0]!.error;
+    const children = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    for (const { listing, error } of failed) children.push(listingError(node, listing, levels, error));
     if (children.length === 0) {
       const filter = options.filterOf?.(node.id);
       return [message(node, 'empty', filter ? `No ${what} match "${filter}"` : `No ${what}`)];
@@ -275,6 +281,21 @@ async function list(
     default:
       return unreachable(listing);
   }
+}
+
+/** A failed listing among others that worked, in place: "Could not list partitions: <reason>". */
+function listingError(parent: ContainerNode, listing: Listing, levels: readonly Level[], error: unknown): MessageNode {
+  const reason = errorMessage(error);
+  const what = describeLevels(levels.filter((l) => listingOf(l) === listing));
+  const m: MessageNode = {
+    kind: 'message',
+    id: childId(parent.id, 'message', `error-${listing}`),
+    parent,
+    severity: 'error',
+    text: `Could not list ${what}: ${reason}`,
+    detail: ConnectionError.is(error) ? `${error.code}: ${reason}` : reason,
+  };
+  return ConnectionError.is(error) ? { ...m, errorCode: error.code } : m;
 }
 
 function message(parent: ExplorerNode, severity: MessageNode['severity'], text: string, detail?: string): MessageNode {

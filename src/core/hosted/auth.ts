@@ -4,6 +4,7 @@ import { hostedAuthKey } from './keys';
 import type { SecretVault } from '../ports';
 import { withMachineLock } from './lock';
 import { checkBaseUrl, HostedHttp, sleep, type HostedSettings, type HttpDeps, type TokenSource } from './httpClient';
+import { isObject } from '../../shared/isObject';
 
 /** What the device authorization start returns (camelCase, as Planasonix spells it). */
 export interface DeviceAuthorization {
@@ -34,9 +35,6 @@ const storeKey = hostedAuthKey;
 /** The device flow's own answers (RFC 8628 §3.5). */
 const deviceCodes = new Set(['authorization_pending', 'slow_down', 'expired_token', 'access_denied']);
 const noToken: TokenSource = { token: async () => undefined };
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function toTokens(body: unknown, now: number): TokenSet {
   const o = isObject(body) && isObject(body.data) ? body.data : body;

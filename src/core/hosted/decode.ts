@@ -1,5 +1,6 @@
 import type { ConfigValue, Connection, ConnectionConfig } from '../api/types';
 import { ConnectionError } from '../errors';
+import { isObject } from '../../shared/isObject';
 
 /**
  * Tolerant reading of what the hosted API sends, where the docs and the deployed back end disagree
@@ -8,8 +9,6 @@ import { ConnectionError } from '../errors';
  */
 
 type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One resource: the object itself, or inside `data`, with `attributes` merged in. */
 export function unwrapOne(body: unknown): Json {

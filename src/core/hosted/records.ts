@@ -1,5 +1,6 @@
 import type { ConnectionConfig, SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
+import { isObject } from '../../shared/isObject';
 
 /**
  * The two ways a Planasonix workspace speaks about connections (planasonix-platform-api.md §7):
@@ -13,7 +14,7 @@ export type HostedDialect = 'documented' | 'deployed';
 
 export type Json = Record<string, unknown>;
 
-export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isObject };
 
 /** Which dialect one connection object is in, where it says. */
 export function dialectOfRecord(raw: Json): HostedDialect | undefined {

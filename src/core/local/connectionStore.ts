@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { ConnectionConfig, ConnectionLink } from '../api/types';
 import { ConnectionError, errorMessage } from '../errors';
 import type { Clock, Logger } from '../ports';
+import { isObject } from '../../shared/isObject';
 
 export const storeVersion = 1;
 
@@ -208,8 +209,4 @@ function isLink(value: unknown): value is ConnectionLink {
   const strings = ['workspace', 'remoteId', 'localUpdatedAt', 'remoteUpdatedAt', 'syncedAt'].every((k) => typeof value[k] === 'string');
   const waiting = value.waiting === undefined || value.waiting === 'conflict' || value.waiting === 'remoteDeleted';
   return strings && (value.via === 'direct' || value.via === 'hosted') && waiting;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

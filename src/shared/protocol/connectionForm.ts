@@ -3,6 +3,7 @@
  * by both sides. Secret values travel only in `test`/`save` requests, never in init or state.
  */
 import type { ConfigField } from '../configField';
+import { isObject } from '../isObject';
 
 export const connectionFormViewType = 'planasonix.connectionForm';
 
@@ -67,23 +68,19 @@ export interface FormState {
   draft: FormDraft;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isStringMap(value: unknown, allowBoolean: boolean): boolean {
-  return isRecord(value) && Object.values(value).every((v) => typeof v === 'string' || (allowBoolean && typeof v === 'boolean'));
+  return isObject(value) && Object.values(value).every((v) => typeof v === 'string' || (allowBoolean && typeof v === 'boolean'));
 }
 
 function isSubmitDraft(value: unknown): value is SubmitDraft {
   return (
-    isRecord(value) && typeof value.type === 'string' && typeof value.name === 'string' && isStringMap(value.values, true) && isStringMap(value.secrets, false)
+    isObject(value) && typeof value.type === 'string' && typeof value.name === 'string' && isStringMap(value.values, true) && isStringMap(value.secrets, false)
   );
 }
 
 /** The host trusts nothing from a webview: a message that does not match the protocol is dropped. */
 export function isFormToHost(value: unknown): value is FormToHost {
-  if (!isRecord(value) || typeof value.type !== 'string') return false;
+  if (!isObject(value) || typeof value.type !== 'string') return false;
   switch (value.type) {
     case 'ready':
     case 'cancel':
