@@ -1,5 +1,5 @@
 /**
- * The credentials API (planasonix-platform-api.md §2), declared once: a credential holds secrets apart
+ * The credentials API (docs/API.md, Credentials), declared once: a credential holds secrets apart
  * from any connection, and a connection names it by `credentialId`. Fields are snake_case, as the hosted
  * API spells them. Secrets go in with create and update and never come back out.
  */

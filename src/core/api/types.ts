@@ -1,5 +1,5 @@
 /**
- * The Planasonix Connections API (shared/reference/connections-api.md), declared once.
+ * The Planasonix Connections API (docs/API.md), declared once.
  * Names and shapes follow the reference. Fields marked "extension" are ours: optional, never renamed.
  */
 

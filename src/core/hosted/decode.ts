@@ -4,7 +4,7 @@ import { isObject } from '../../shared/isObject';
 
 /**
  * Tolerant reading of what the hosted API sends, where the docs and the deployed back end disagree
- * (planasonix-platform-api.md §3.2, §7): bare objects or `{data: ...}`, JSON:API-style `attributes`,
+ * (docs/API.md: envelopes and the two record forms): bare objects or `{data: ...}`, JSON:API-style `attributes`,
  * `config` or `params`, camelCase or snake_case.
  */
 

@@ -3,7 +3,7 @@ import { ConnectionError } from '../errors';
 import { isObject } from '../../shared/isObject';
 
 /**
- * The two ways a Planasonix workspace speaks about connections (planasonix-platform-api.md §7):
+ * The two ways a Planasonix workspace speaks about connections (docs/API.md: the two record forms):
  * - `documented`: `{name, type, config, credentialId}`, lists in `{data, meta}`, tests `{ok, latencyMs}`;
  * - `deployed` (the back end Planasonix runs, as its own Go client reads it): `{id, name, type, category,
  *   params}` with `params` a map of strings (secrets inline), bare lists (`null` when empty), `PUT`
