@@ -34,6 +34,8 @@ import type {
 import { previewFromWhole, testQueryFromWhole } from '../../src/core/results/wholeResponses';
 import { ConnectionError } from '../../src/core/errors';
 import { Emitter } from '../../src/core/events';
+import { ConnectorRegistry, connectorSpecs } from '../../src/core/connectors/registry';
+import type { Capability } from '../../src/core/connectors/types';
 
 /** What a fake server holds, per connection. */
 export interface FakeData {
@@ -53,7 +55,9 @@ export interface FakeData {
 /**
  * An in-memory back end for the explorer's unit tests: each connection's catalog comes from FakeData,
  * lists page by offset like a real server, and every call is recorded so that a test can say what
- * reached the "server". `fail` makes the next calls of a method throw.
+ * reached the "server". `fail` makes the next calls of a method throw. Like the local back end, a call
+ * a connection's connector has no capability for is refused (`unsupported`), and files come a page of
+ * `filesPageSize` at a time (1,000, S3's page, unless a test asks for less to see "Load more").
  */
 export class FakeConnectionsApi implements ConnectionsApi {
   readonly calls: { method: string; args: unknown[] }[] = [];
@@ -61,10 +65,24 @@ export class FakeConnectionsApi implements ConnectionsApi {
   private readonly changed = new Emitter();
   disposed = false;
 
+  private readonly registry: ConnectorRegistry;
+  private readonly filesPageSize: number;
+
   constructor(
     public connections: Connection[],
     readonly data: Record<string, FakeData>,
-  ) {}
+    options: { registry?: ConnectorRegistry; filesPageSize?: number } = {},
+  ) {
+    this.registry = options.registry ?? new ConnectorRegistry(connectorSpecs);
+    this.filesPageSize = options.filesPageSize ?? 1000;
+  }
+
+  /** What the local back end checks first: the connector has the capability the call needs. */
+  private capable(id: string, capability: Capability): void {
+    const connection = this.connections.find((c) => c.id === id);
+    const spec = connection && this.registry.find(connection.type);
+    if (spec && !spec.capabilities.includes(capability)) throw new ConnectionError('unsupported', `${spec.label} connections have no ${capability}.`);
+  }
 
   /** As the back end would after a change: the next listing shows it. */
   setConnections(connections: Connection[]): void {
@@ -93,6 +111,8 @@ export class FakeConnectionsApi implements ConnectionsApi {
     this.calls.push({ method, args });
     const failure = this.fail.get(method);
     if (failure) throw failure;
+    const capability = capabilityOf[method];
+    if (capability && typeof args[0] === 'string') this.capable(args[0], capability);
     const id = args[0];
     const data = typeof id === 'string' ? this.data[id] : undefined;
     if (typeof id === 'string' && !data) throw new ConnectionError('not_found', `No connection with id "${id}".`);
@@ -148,7 +168,7 @@ export class FakeConnectionsApi implements ConnectionsApi {
         seen.add(p);
       } else entries.push(o);
     }
-    const { page, next } = paged(entries, 2, query.pageToken);
+    const { page, next } = paged(entries, this.filesPageSize, query.pageToken);
     return {
       prefix,
       objects: page.filter((e): e is FileObject => 'key' in e),
@@ -186,6 +206,17 @@ export class FakeConnectionsApi implements ConnectionsApi {
     throw unsupported('discoverDatabricks');
   }
 }
+
+/** The capability each browsing call needs, as the local back end checks it. */
+const capabilityOf: Record<string, Capability | undefined> = {
+  listCatalogs: 'catalogs',
+  listSchemas: 'schemas',
+  listTables: 'tables',
+  listColumns: 'tables',
+  listFiles: 'files',
+  cloudSchema: 'cloudSchema',
+  preview: 'preview',
+};
 
 function unsupported(method: string, ...args: unknown[]): ConnectionError {
   return new ConnectionError('unsupported', `The fake back end has no ${method} (${args.join(', ')}).`);

@@ -55,6 +55,8 @@ function fake() {
         fileSchemas: { 'raw/b.csv': [col('id'), col('name')] },
       },
     },
+    // The specs the tree reads, so the back end refuses what a connector cannot do; pages of two files to see "Load more".
+    { registry, filesPageSize: 2 },
   );
 }
 
@@ -130,6 +132,27 @@ describe('explorer model against a fake back end', () => {
       none.map((n) => (n as MessageNode).text),
       ['Could not list columns and tables: connection reset'],
     );
+  });
+
+  it('never asks a back end for what a connector cannot do: the fake refuses it as the local back end does', async () => {
+    const api = fake();
+    // SQLite has no schemas; the storage connector has no tables: asked anyway, both are refused.
+    await assert.rejects(
+      api.listSchemas('lite', {}),
+      (e: unknown) => ConnectionError.is(e, 'unsupported') && /SQLite connections have no schemas/.test(e.message),
+    );
+    await assert.rejects(
+      api.listTables('s3', {}),
+      (e: unknown) => ConnectionError.is(e, 'unsupported') && /Test storage connections have no tables/.test(e.message),
+    );
+    // The tree walks every connection to its leaves without one refusal.
+    for (const name of ['PG', 'Lite', 'Maria', 'Lake']) {
+      const under = await loadChildren(api, registry, await walk(api, named(name)), { pageSize: 100 });
+      assert.ok(
+        under.every((n) => n.kind !== 'message' || n.severity !== 'error'),
+        `${name}: ${JSON.stringify(under.map((n) => (n.kind === 'message' ? n.text : n.kind)))}`,
+      );
+    }
   });
 
   it('"Load more" under a SQLite file appends to the file node itself, the object the view holds', async () => {
