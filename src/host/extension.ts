@@ -12,7 +12,8 @@ import { LocalConnectionsApi, maxRowLimit } from '../core/local/localConnections
 import { StoreRecords } from '../core/local/records';
 import { LocalCredentialsApi } from '../core/local/localCredentials';
 import { registerCommand } from './commands/commandHost';
-import { HostedWorkspace, PlanasonixAuthProvider } from './hosted/hostedWorkspace';
+import { PlanasonixAuthProvider } from './hosted/authProvider';
+import { HostedWorkspace } from './hosted/hostedWorkspace';
 import { hostedAuthKey } from '../core/hosted/keys';
 import { ConnectionBadges } from './explorer/connectionBadges';
 import { ConflictEditor } from './hosted/conflictEditor';
