@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { ensureMysqlFixture, ensurePostgresFixture, fixtureDatabase, mysqlServer, pgServer } from '../support/servers';
 import {
+  addThroughForm,
   clearNotifications,
   contextMenu,
   expand,
-  openForm,
   openPlanasonixView,
   rowAction,
-  runCommand,
-  selectOption,
-  setField,
   toast,
   treeRow,
   useWorkbench,
@@ -63,22 +60,15 @@ for (const s of scenarios) {
 
     it(`adds a ${s.label} connection through the form, tested before it is saved`, async () => {
       const { page } = workbench();
-      await runCommand(page, 'Planasonix: Add Connection');
-      const form = await openForm(page, 'Add connection');
-      await form.locator(`button.connector[data-type="${s.connector}"]`).click();
-      await form.locator(`button.connector[data-type="${s.connector}"][aria-checked="true"]`).waitFor();
-      await setField(form, 'name', name);
-      await setField(form, 'host', s.server.host);
-      await setField(form, 'port', String(s.server.port));
-      await setField(form, 'database', fixtureDatabase);
-      await setField(form, 'user', s.server.user);
-      await selectOption(form, 'sslMode', 'disable');
-      await form.locator('#test').click();
-      await form.locator('#status.ok', { hasText: new RegExp(`Connected in \\d+ ms · .*${s.version.source}`) }).waitFor();
-      await workbench().screenshot(`${s.shot}-00-form`);
-      await form.locator('#save').click();
-      await toast(page, `Connection "${name}" saved.`).waitFor();
-      await treeRow(page, name).waitFor();
+      await addThroughForm(page, {
+        connector: s.connector,
+        name,
+        fields: { host: s.server.host, port: String(s.server.port), database: fixtureDatabase, user: s.server.user },
+        options: { sslMode: 'disable' },
+        tested: new RegExp(`Connected in \\d+ ms · .*${s.version.source}`),
+        screenshot: `${s.shot}-00-form`,
+        shoot: (shot) => workbench().screenshot(shot),
+      });
     });
 
     it('expands the connection down to the columns of a table', async () => {

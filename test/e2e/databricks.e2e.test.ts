@@ -4,20 +4,7 @@
 // and cancel a long statement on the server.
 import * as assert from 'node:assert/strict';
 import { DatabricksServer } from '../support/databricks/server';
-import {
-  showConnections,
-  expand,
-  openForm,
-  openFile,
-  rowAction,
-  runCommand,
-  setField,
-  toast,
-  treeRow,
-  useWorkbench,
-  webviewFrame,
-  resultsGrid,
-} from './workbench';
+import { addThroughForm, expand, openFile, resultsGrid, rowAction, runCommand, showConnections, treeRow, useWorkbench, webviewFrame } from './workbench';
 
 describe('Databricks SQL in real VS Code (code-server + Chromium), from the packaged .vsix', function () {
   this.bail(true);
@@ -36,24 +23,15 @@ describe('Databricks SQL in real VS Code (code-server + Chromium), from the pack
   it('adds a Databricks connection through the form, tested before it is saved', async () => {
     const { page } = workbench();
     await showConnections(page);
-    await runCommand(page, 'Planasonix: Add Connection');
-    const form = await openForm(page, 'Add connection');
-    await form.locator('button.connector[data-type="databricks"]').click();
-    await form.locator('button.connector[data-type="databricks"][aria-checked="true"]').waitFor();
-    await setField(form, 'name', name);
-    await setField(form, 'host', `${server.host}:${server.port}`);
-    await setField(form, 'httpPath', server.httpPath);
-    await setField(form, 'token', token);
-    await setField(form, 'catalog', 'main');
-    await setField(form, 'schema', 'default');
-    await form.locator('vscode-collapsible[title="Advanced"]').click();
-    await setField(form, 'caFile', server.ca.caFile);
-    await form.locator('#test').click();
-    await form.locator('#status.ok', { hasText: /Connected in \d+ ms · Databricks SQL 2025\.35/ }).waitFor({ timeout: 30_000 });
-    await workbench().screenshot('databricks-00-form');
-    await form.locator('#save').click();
-    await toast(page, `Connection "${name}" saved.`).waitFor();
-    await treeRow(page, name).waitFor();
+    await addThroughForm(page, {
+      connector: 'databricks',
+      name,
+      fields: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, token, catalog: 'main', schema: 'default' },
+      advanced: { caFile: server.ca.caFile },
+      tested: /Connected in \d+ ms · Databricks SQL 2025\.35/,
+      screenshot: 'databricks-00-form',
+      shoot: (shot) => workbench().screenshot(shot),
+    });
     assert.ok(
       server.log.every((r) => r.authorization === undefined || r.authorization === `Bearer ${token}`),
       'a request carried another token',

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { S3Server } from '../support/s3/server';
-import { contextMenu, expand, openForm, resultsGrid, rowAction, runCommand, setField, showConnections, toast, treeRow, useWorkbench } from './workbench';
+import { addThroughForm, contextMenu, expand, resultsGrid, rowAction, runCommand, showConnections, treeRow, useWorkbench } from './workbench';
 
 describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged .vsix', function () {
   this.bail(true);
@@ -49,23 +49,16 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
   it('adds an S3 connection through the form, with an endpoint and path-style addressing, tested before it is saved', async () => {
     const { page } = workbench();
     await showConnections(page);
-    await runCommand(page, 'Planasonix: Add Connection');
-    const form = await openForm(page, 'Add connection');
-    await form.locator('button.connector[data-type="s3"]').click();
-    await form.locator('button.connector[data-type="s3"][aria-checked="true"]').waitFor();
-    await setField(form, 'name', name);
-    await setField(form, 'bucket', 'lake');
-    await setField(form, 'accessKeyId', 'AKIAE2ETEST');
-    await setField(form, 'secretAccessKey', 'e2e-secret-key-42');
-    await form.locator('vscode-collapsible[title="Advanced"]').click();
-    await setField(form, 'endpoint', server.endpoint);
-    await form.locator('vscode-checkbox#field-forcePathStyle').click();
-    await form.locator('#test').click();
-    await form.locator('#status.ok', { hasText: /Connected in \d+ ms/ }).waitFor({ timeout: 30_000 });
-    await workbench().screenshot('s3-00-form');
-    await form.locator('#save').click();
-    await toast(page, `Connection "${name}" saved.`).waitFor();
-    await treeRow(page, name).waitFor();
+    await addThroughForm(page, {
+      connector: 's3',
+      name,
+      fields: { bucket: 'lake', accessKeyId: 'AKIAE2ETEST', secretAccessKey: 'e2e-secret-key-42' },
+      advanced: { endpoint: server.endpoint },
+      checks: ['forcePathStyle'],
+      tested: /Connected in \d+ ms/,
+      screenshot: 's3-00-form',
+      shoot: (shot) => workbench().screenshot(shot),
+    });
   });
 
   it("browses the bucket to a Parquet file and its columns, read from the file's end", async () => {

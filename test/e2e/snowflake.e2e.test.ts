@@ -3,20 +3,7 @@
 // preview, Ctrl+Enter in a .sql file, and cancel a long statement on the server.
 import * as assert from 'node:assert/strict';
 import { SnowflakeServer } from '../support/snowflake/server';
-import {
-  showConnections,
-  expand,
-  openForm,
-  openFile,
-  rowAction,
-  runCommand,
-  setField,
-  toast,
-  treeRow,
-  useWorkbench,
-  webviewFrame,
-  resultsGrid,
-} from './workbench';
+import { addThroughForm, expand, openFile, resultsGrid, rowAction, runCommand, showConnections, treeRow, useWorkbench, webviewFrame } from './workbench';
 
 describe('Snowflake in real VS Code (code-server + Chromium), from the packaged .vsix', function () {
   this.bail(true);
@@ -34,25 +21,15 @@ describe('Snowflake in real VS Code (code-server + Chromium), from the packaged 
   it('adds a Snowflake connection through the form, tested before it is saved', async () => {
     const { page } = workbench();
     await showConnections(page);
-    await runCommand(page, 'Planasonix: Add Connection');
-    const form = await openForm(page, 'Add connection');
-    await form.locator('button.connector[data-type="snowflake"]').click();
-    await form.locator('button.connector[data-type="snowflake"][aria-checked="true"]').waitFor();
-    await setField(form, 'name', name);
-    await setField(form, 'account', 'fake');
-    await setField(form, 'user', 'alice');
-    await setField(form, 'password', 'alice-e2e-pw');
-    await setField(form, 'warehouse', 'WH');
-    await setField(form, 'database', 'DEMO_DB');
-    await setField(form, 'schema', 'PUBLIC');
-    await form.locator('vscode-collapsible[title="Advanced"]').click();
-    await setField(form, 'serverUrl', server.url);
-    await form.locator('#test').click();
-    await form.locator('#status.ok', { hasText: /Connected in \d+ ms · Snowflake 8\.40\.1/ }).waitFor({ timeout: 30_000 });
-    await workbench().screenshot('snowflake-00-form');
-    await form.locator('#save').click();
-    await toast(page, `Connection "${name}" saved.`).waitFor();
-    await treeRow(page, name).waitFor();
+    await addThroughForm(page, {
+      connector: 'snowflake',
+      name,
+      fields: { account: 'fake', user: 'alice', password: 'alice-e2e-pw', warehouse: 'WH', database: 'DEMO_DB', schema: 'PUBLIC' },
+      advanced: { serverUrl: server.url },
+      tested: /Connected in \d+ ms · Snowflake 8\.40\.1/,
+      screenshot: 'snowflake-00-form',
+      shoot: (shot) => workbench().screenshot(shot),
+    });
   });
 
   it('browses databases, schemas and tables to the columns, with Snowflake type names', async () => {

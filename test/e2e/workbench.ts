@@ -251,6 +251,49 @@ export async function openForm(page: Page, heading: string | RegExp): Promise<Fr
   return form;
 }
 
+/** A connection added through the form as a person adds one: what to type, pick and tick, and what its test must say. */
+export interface FormConnection {
+  connector: string;
+  name: string;
+  /** Fields typed in order (name excluded). */
+  fields?: Record<string, string>;
+  /** Dropdowns set after the fields. */
+  options?: Record<string, string>;
+  /** Fields under the Advanced section, typed after opening it. */
+  advanced?: Record<string, string>;
+  /** Checkboxes ticked under Advanced. */
+  checks?: string[];
+  /** What the test's status line must say before the connection is saved. */
+  tested: RegExp;
+  /** A screenshot of the tested form, by this name. */
+  screenshot?: string;
+  shoot?: (name: string) => Promise<void>;
+}
+
+/**
+ * Add Connection from the palette: the connector picked, the fields typed, the connection tested (its
+ * status must match `tested`), saved (the toast), and shown in the tree.
+ */
+export async function addThroughForm(page: Page, c: FormConnection): Promise<void> {
+  const form = await openAddForm(page);
+  await form.locator(`button.connector[data-type="${c.connector}"]`).click();
+  await form.locator(`button.connector[data-type="${c.connector}"][aria-checked="true"]`).waitFor();
+  await setField(form, 'name', c.name);
+  for (const [field, value] of Object.entries(c.fields ?? {})) await setField(form, field, value);
+  for (const [field, value] of Object.entries(c.options ?? {})) await selectOption(form, field, value);
+  if (c.advanced || c.checks) {
+    await form.locator('vscode-collapsible[title="Advanced"]').click();
+    for (const [field, value] of Object.entries(c.advanced ?? {})) await setField(form, field, value);
+    for (const check of c.checks ?? []) await form.locator(`vscode-checkbox#field-${check}`).click();
+  }
+  await form.locator('#test').click();
+  await form.locator('#status.ok', { hasText: c.tested }).waitFor({ timeout: 30_000 });
+  if (c.screenshot && c.shoot) await c.shoot(c.screenshot);
+  await form.locator('#save').click();
+  await toast(page, `Connection "${c.name}" saved.`).waitFor();
+  await treeRow(page, c.name).waitFor();
+}
+
 /** Runs Add Connection from the palette and returns the form once it shows. */
 export async function openAddForm(page: Page): Promise<FrameLocator> {
   await runCommand(page, 'Planasonix: Add Connection');
