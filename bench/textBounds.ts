@@ -8,11 +8,9 @@
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { s3Spec } from '../src/core/connectors/s3/spec';
-import type { StorageFacet } from '../src/core/connectors/types';
 
 import { S3Server } from '../test/support/s3/server';
-import { silentLogger } from '../test/support/doubles';
+import { openS3Session } from '../test/support/s3/session';
 
 type Bench = (name: string, value: number, unit: string) => void;
 
@@ -35,13 +33,8 @@ export async function textBoundFigures(bench: Bench): Promise<void> {
   const server = await S3Server.start();
   server.createBucket('lake');
   server.put('lake', 'oneline.jsonl.gz', await oneLineGzip(1024 * 1024 * 1024));
-  const driver = await s3Spec.load();
-  const session = driver.openSession({
-    config: { region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' },
-    secrets: { secretAccessKey: 'test-secret-key' },
-    logger: silentLogger,
-  });
-  const storage = session.storage as StorageFacet;
+  const session = await openS3Session(server.endpoint);
+  const { storage } = session;
   try {
     global.gc?.();
     const base = process.memoryUsage().rss;

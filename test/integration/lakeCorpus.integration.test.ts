@@ -7,13 +7,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isLosslessNumber, parse } from 'lossless-json';
 import type { CellValue } from '../../src/core/api/types';
-import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 
 import { collecting } from '../support/collectingSink';
 import { S3Server } from '../support/s3/server';
-import { silentLogger } from '../support/doubles';
+import { openS3Session } from '../support/s3/session';
 
 interface Expected {
   file: string;
@@ -145,12 +144,7 @@ describe('Lake corpus: every file as its recorded independent reader sees it', f
     server.createBucket('lake');
     const files = path.join(root, 'files');
     for (const full of filesUnder(files)) server.put('lake', path.relative(files, full).split(path.sep).join('/'), readFileSync(full));
-    const driver = await s3Spec.load();
-    session = driver.openSession({
-      config: { region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' },
-      secrets: { secretAccessKey: 'test-secret-key' },
-      logger: silentLogger,
-    }) as ConnectorSession & { storage: StorageFacet };
+    session = await openS3Session(server.endpoint);
     process.on('uncaughtException', onUncaught);
   });
 

@@ -10,11 +10,10 @@ import { ConnectionError } from '../../src/core/errors';
 
 import { footerFetchBytes } from '../../src/core/connectors/s3/driver';
 import { textSampleBytes } from '../../src/core/connectors/s3/textObject';
-import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 import { makeHarness } from '../support/harness';
 import { S3Server } from '../support/s3/server';
-import { silentLogger } from '../support/doubles';
+import { openS3Session, testKeys } from '../support/s3/session';
 
 /** parquet-wasm: parquet-rs compiled to WebAssembly (no types for this module resolution). */
 const parquetWasm = createRequire(__filename)('parquet-wasm') as {
@@ -73,14 +72,12 @@ describe('S3 connector (driver) against the project S3 server', function () {
     config: Record<string, string | boolean> = {},
     secrets: Record<string, string> = { secretAccessKey: 'test-secret-key' },
   ): Promise<ConnectorSession & { storage: StorageFacet }> {
-    const driver = await s3Spec.load();
-    const session = driver.openSession({
-      config: { region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake', ...config },
-      secrets,
-      logger: silentLogger,
+    const session = await openS3Session(server.endpoint, config, {
+      accessKeyId: String(config.accessKeyId ?? testKeys.accessKeyId),
+      secretAccessKey: secrets.secretAccessKey ?? '',
     });
     sessions.push(session);
-    return session as ConnectorSession & { storage: StorageFacet };
+    return session;
   }
 
   it('tests by listing the bucket or the buckets, and says in words what failed, without the secret', async () => {

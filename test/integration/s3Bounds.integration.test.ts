@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
-import { s3Spec } from '../../src/core/connectors/s3/spec';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { previewParquet, previewText } from '../../src/core/connectors/s3/filePreview';
@@ -11,7 +10,7 @@ import { ConnectionError } from '../../src/core/errors';
 
 import { collecting } from '../support/collectingSink';
 import { S3Server } from '../support/s3/server';
-import { silentLogger } from '../support/doubles';
+import { openS3Session } from '../support/s3/session';
 
 /** gzip of `total` bytes made of `line` repeated (streamed: the text itself is never in memory). */
 async function gzipOf(total: number, fill: string): Promise<Buffer> {
@@ -55,12 +54,7 @@ describe('S3 text previews are bounded on hostile objects', function () {
     server.put('lake', 'text/long-first.jsonl', JSON.stringify({ id: 1, blob: 'x'.repeat(200 * 1024) }) + '\n{"id": 2, "blob": "y"}\n');
     server.put('lake', 'text/only-blank.jsonl', '\n'.repeat(100 * 1024));
     server.put('lake', 'hostile/damaged.jsonl.gz', Buffer.concat([damaged.subarray(0, damaged.length / 2), Buffer.from('garbage')]));
-    const driver = await s3Spec.load();
-    session = driver.openSession({
-      config: { region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' },
-      secrets: { secretAccessKey: 'test-secret-key' },
-      logger: silentLogger,
-    }) as ConnectorSession & { storage: StorageFacet };
+    session = await openS3Session(server.endpoint);
     process.on('uncaughtException', onUncaught);
   });
 

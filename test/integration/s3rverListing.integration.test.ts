@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { s3Spec } from '../../src/core/connectors/s3/spec';
 import type { ConnectorSession, StorageFacet } from '../../src/core/connectors/types';
 
 import { S3Server } from '../support/s3/server';
-import { silentLogger } from '../support/doubles';
+import { openS3Session } from '../support/s3/session';
 
 const keys = [
   ...Array.from({ length: 1100 }, (_, i) => `many/k${String(i).padStart(4, '0')}.csv`),
@@ -74,12 +73,8 @@ describe("s3rver's seventh fault: a listing without a delimiter drops keys (the 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const session = async (url: string, key: string, secret: string): Promise<ConnectorSession & { storage: StorageFacet }> =>
-    (await s3Spec.load()).openSession({
-      config: { region: 'us-east-1', endpoint: url, forcePathStyle: true, authType: 'keys', accessKeyId: key, bucket: 'lake' },
-      secrets: { secretAccessKey: secret },
-      logger: silentLogger,
-    }) as ConnectorSession & { storage: StorageFacet };
+  const session = (url: string, accessKeyId: string, secretAccessKey: string): Promise<ConnectorSession & { storage: StorageFacet }> =>
+    openS3Session(url, {}, { accessKeyId, secretAccessKey });
 
   it('s3rver pages by its directory walk, and the byte-order continuation skips every many-dirs/ key', async () => {
     const s = await session(endpoint, 'S3RVER', 'S3RVER');

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { SpacesBeforeQuotes, sniffLayout } from '../../src/core/connectors/s3/csvDialect';
 import { partitionsOf, widen, widenValue } from '../../src/core/connectors/s3/hive';
-import { formatByBytes, formatByName } from '../../src/core/connectors/s3/textObject';
+import { formatByBytes } from '../../src/core/connectors/s3/textObject';
+import { formatByName, previewableFile } from '../../src/core/connectors/s3/formats';
 import { dropLines, skipLines, sniffEncoding, ToUtf8 } from '../../src/core/connectors/s3/textEncoding';
 import { checkJson, csvSchema } from '../../src/core/connectors/s3/textSchema';
 import { jsonRecordsOf } from '../../src/core/connectors/s3/jsonRecords';
@@ -121,6 +122,10 @@ describe('lake text: formats and JSON Lines records', () => {
     assert.equal(formatByName('a/b.tab'), 'tsv');
     assert.equal(formatByName('a/b.ndjson'), 'jsonl');
     assert.equal(formatByName('a/b.bin'), undefined);
+    // The tree offers what the names say, and names without an extension, from the same table.
+    for (const key of ['a/b.parquet', 'a/b.parquet.encrypted', 'a/b.psv.gz', 'a/b.TAB', 'a/b.ndjson', 'a/part-00000', 'part-1'])
+      assert.ok(previewableFile.test(key), key);
+    for (const key of ['a/b.png', 'a/.hidden', 'a/b.parquet.bak', 'a/b.csvx']) assert.ok(!previewableFile.test(key), key);
   });
 
   it('reads records however they are laid out: several on a line, pretty-printed, an array of them; refuses anything else', () => {

@@ -7,13 +7,14 @@ import type { ColumnInfo, CloudSchemaQuery, CloudSchemaResponse, FilesQuery, Fil
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, StorageFacet, StreamSummary } from '../types';
 import { mapS3Error } from './errors';
-import { countLeaves, footerFault, footerReason, parquetColumns } from './parquet';
+import { countLeaves, footerFault, readerWords, parquetColumns } from './parquet';
 import { CappedSink } from '../sql/streaming';
 import type { Readable } from 'node:stream';
 import { previewParquet, previewText } from './filePreview';
 import { previewFolder, type FolderSource } from './folderPreview';
 import { partitionsOf, type Partitions } from './hive';
-import { formatByName, readTextLayout, type TextLayout } from './textObject';
+import { formatByName } from './formats';
+import { readTextLayout, type TextLayout } from './textObject';
 import { mib } from './bounds';
 
 /** How an object is read: a Parquet file opened (footer read), or a text file's layout. */
@@ -223,7 +224,7 @@ class S3Session implements ConnectorSession, StorageFacet {
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       if (error instanceof S3ServiceException || (error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
-      throw new ConnectionError('unsupported', `${where}: its Parquet footer could not be read${footerReason(error)}; the file is damaged or not Parquet.`);
+      throw new ConnectionError('unsupported', `${where}: its Parquet footer could not be read${readerWords(error)}; the file is damaged or not Parquet.`);
     }
   }
 

@@ -8,7 +8,7 @@ import { ConnectionError, errorMessage } from '../../errors';
 import { ByteLimit, mib, textBounds, type TextBounds } from './bounds';
 import { JsonRecordStream } from './jsonRecords';
 import { type CappedSink } from '../sql/streaming';
-import { leafPathsOf, paddedChunks, parquetColumns } from './parquet';
+import { readerWords, leafPathsOf, paddedChunks, parquetColumns } from './parquet';
 import { cellConverter, civil, instant, readableSchema, sparkWrap } from './parquetValues';
 
 const utf8 = new TextDecoder();
@@ -123,13 +123,7 @@ export async function previewParquet(
 /** The reader's failure on damaged data in words: its own messages kept, its internals never shown. */
 export function damaged(error: unknown, where: string, at: string): ConnectionError {
   if (ConnectionError.is(error)) return error;
-  const message = errorMessage(error);
-  const own = /^parquet /.test(message) && !/undefined|NaN|null/.test(message);
-  const said = own
-    ? ` (${message.replace(/^parquet /, '')})`
-    : /snappy|decompress|inflate|zstd|brotli|lz4/i.test(message)
-      ? ' (a compressed page cannot be inflated)'
-      : '';
+  const said = readerWords(error) || (/snappy|decompress|inflate|zstd|brotli|lz4/i.test(errorMessage(error)) ? ' (a compressed page cannot be inflated)' : '');
   return new ConnectionError('unsupported', `${where}: ${at} cannot be decoded${said}; the file is damaged or written in a form this reader does not know.`);
 }
 

@@ -115,8 +115,8 @@ export function countLeaves(node: SchemaTree): number {
   return node.children.length === 0 ? 1 : node.children.reduce((n, c) => n + countLeaves(c), 0);
 }
 
-/** The reader's own words on a footer it could not parse, in brackets; never its internals. */
-export function footerReason(error: unknown): string {
+/** The reader's own words on what it could not parse (a footer, a page), in brackets; never its internals. */
+export function readerWords(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return /^parquet /.test(message) && !/undefined|NaN|null/.test(message) ? ` (${message.replace(/^parquet /, '')})` : '';
 }

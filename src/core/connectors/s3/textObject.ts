@@ -1,6 +1,7 @@
 import type { ColumnInfo } from '../../api/types';
 import { ConnectionError, errorMessage } from '../../errors';
 import { mib, textBounds } from './bounds';
+import { formatByName } from './formats';
 import type { CsvDialect } from './csvDialect';
 import { inflateStart } from './gzip';
 import { csvSchema, jsonLinesColumns } from './textSchema';
@@ -17,16 +18,6 @@ export interface TextLayout {
   encoding: TextEncoding;
   dialect?: CsvDialect;
   columns: ColumnInfo[];
-}
-
-/** The format a name suggests (the bytes decide: a name is a hint). */
-export function formatByName(path: string): 'parquet' | 'csv' | 'tsv' | 'jsonl' | undefined {
-  const name = path.replace(/\.(gz|gzip)$/i, '');
-  if (/\.parquet(\.encrypted)?$/i.test(name)) return 'parquet';
-  if (/\.(tsv|tab)$/i.test(name)) return 'tsv';
-  if (/\.(csv|psv|ssv|txt|dat|in)$/i.test(name)) return 'csv';
-  if (/\.(jsonl|ndjson|json)$/i.test(name)) return 'jsonl';
-  return undefined;
 }
 
 const isGzip = (b: Uint8Array): boolean => b[0] === 0x1f && b[1] === 0x8b;
