@@ -4,6 +4,7 @@ import { SpacesBeforeQuotes, sniffLayout } from '../../src/core/connectors/s3/cs
 import { partitionsOf, widen, widenValue } from '../../src/core/connectors/s3/hive';
 import { formatByBytes } from '../../src/core/connectors/s3/textObject';
 import { formatByName, previewableFile } from '../../src/core/connectors/s3/formats';
+import { deltaLiveFiles } from '../../src/core/connectors/s3/tableFormats';
 import { dropLines, skipLines, sniffEncoding, ToUtf8 } from '../../src/core/connectors/s3/textEncoding';
 import { checkJson, csvSchema } from '../../src/core/connectors/s3/textSchema';
 import { jsonRecordsOf } from '../../src/core/connectors/s3/jsonRecords';
@@ -236,5 +237,30 @@ describe('lake text: bounds on hostile shapes', () => {
       /1000001 columns; a preview reads at most 10000/,
     );
     assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+  });
+});
+
+describe('lake folders: Delta Lake logs', () => {
+  const log =
+    (...actions: object[]): ((k: string) => Promise<string>) =>
+    async () =>
+      actions.map((a) => JSON.stringify(a)).join('\n');
+  const keys = ['_delta_log/00000000000000000000.json', 'a.parquet', 'b.parquet'];
+  it('replays adds and removes to the live files (paths percent-decoded)', async () => {
+    const live = await deltaLiveFiles(
+      keys,
+      log({ add: { path: 'a.parquet' } }, { add: { path: 'b%20c.parquet' } }, { remove: { path: 'a.parquet' } }),
+      's3://b/t/',
+    );
+    assert.deepEqual([...live], ['b c.parquet']);
+  });
+  it('refuses what would show other rows or names than the table: column mapping, deletion vectors, unknown reader features', async () => {
+    await assert.rejects(deltaLiveFiles(keys, log({ metaData: { configuration: { 'delta.columnMapping.mode': 'id' } } }), 's3://b/t/'), /column mapping/);
+    await assert.rejects(deltaLiveFiles(keys, log({ add: { path: 'a.parquet', deletionVector: { storageType: 'u' } } }), 's3://b/t/'), /deletion vectors/);
+    await assert.rejects(
+      deltaLiveFiles(keys, log({ protocol: { minReaderVersion: 3, readerFeatures: ['typeWidening'] } }), 's3://b/t/'),
+      /reader features previews do not know \(typeWidening\)/,
+    );
+    await assert.rejects(deltaLiveFiles(['_delta_log/00000000000000000010.json'], log(), 's3://b/t/'), /begins at version 10/);
   });
 });

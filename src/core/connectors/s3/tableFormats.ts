@@ -50,7 +50,12 @@ export async function deltaLiveFiles(relativeKeys: readonly string[], read: (rel
     const text = await read(commit.key);
     for (const [n, line] of text.split('\n').entries()) {
       if (!line.trim()) continue;
-      let action: { add?: { path?: unknown; deletionVector?: unknown }; remove?: { path?: unknown } };
+      let action: {
+        add?: { path?: unknown; deletionVector?: unknown };
+        remove?: { path?: unknown };
+        protocol?: { minReaderVersion?: unknown; readerFeatures?: unknown };
+        metaData?: { configuration?: Record<string, unknown> };
+      };
       try {
         action = JSON.parse(line) as typeof action;
       } catch {
@@ -59,6 +64,7 @@ export async function deltaLiveFiles(relativeKeys: readonly string[], read: (rel
           `${where}: line ${n + 1} of its Delta commit ${commit.version} is not JSON; the table cannot be read from its log.`,
         );
       }
+      readable(action.protocol, action.metaData, where);
       if (action.add && typeof action.add.path === 'string') {
         if (action.add.deletionVector) {
           throw new ConnectionError(
@@ -72,6 +78,33 @@ export async function deltaLiveFiles(relativeKeys: readonly string[], read: (rel
     }
   }
   return live;
+}
+
+/** Reader features whose files read as plain Parquet here (deletion vectors are refused file by file). */
+const plainReaderFeatures = new Set(['deletionVectors', 'timestampNtz', 'v2Checkpoint', 'vacuumProtocolCheck']);
+
+/**
+ * A protocol or metadata action that changes what the Parquet files mean is refused: column mapping (the
+ * files' column names are physical ids, the table's names and its partition values live in the log) and
+ * any reader feature not known to read as plain files.
+ */
+function readable(
+  protocol: { minReaderVersion?: unknown; readerFeatures?: unknown } | undefined,
+  metaData: { configuration?: Record<string, unknown> } | undefined,
+  where: string,
+): void {
+  const mode = metaData?.configuration?.['delta.columnMapping.mode'];
+  const features = Array.isArray(protocol?.readerFeatures) ? (protocol.readerFeatures as unknown[]).map(String) : [];
+  if ((mode !== undefined && mode !== 'none') || features.includes('columnMapping')) {
+    throw new ConnectionError(
+      'unsupported',
+      `${where} is a Delta Lake table with column mapping: its files name columns by physical ids and keep partition values in the log, so previews would show other names than the table's. Preview its part files one by one.`,
+    );
+  }
+  const unknown = features.filter((f) => !plainReaderFeatures.has(f) && f !== 'columnMapping');
+  if (unknown.length) {
+    throw new ConnectionError('unsupported', `${where} is a Delta Lake table that needs reader features previews do not know (${unknown.join(', ')}).`);
+  }
 }
 
 /** A Delta action's path: a URI, relative to the table (percent-encoded). */
