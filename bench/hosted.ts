@@ -1,3 +1,4 @@
+import { wholePreview } from '../test/support/whole';
 /**
  * The hosted client against the reference server (test/support/referenceServer.ts), in both of its
  * profiles (the documented API: `hosted_*`; the back end Planasonix deploys: `hosted_deployed_*`):
@@ -68,7 +69,7 @@ async function profileFigures(profile: Profile, report: Bench, sideBySide: SideB
     url.searchParams.set('limit', '1000');
     const preview = await sideBySide(
       15,
-      () => api.preview(id, { table: 'wide', limit: 1000 }),
+      () => wholePreview(api, id, { table: 'wide', limit: 1000 }),
       async () => JSON.parse(await (await fetch(url, { headers: { Authorization: `Bearer ${key}` } })).text()) as unknown,
     );
     bench('hosted_preview_1000x20_ms', Number(preview.a.toFixed(1)), 'ms');

@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from '../test/support/whole';
 /**
  * Benchmarks, run on demand (`npm run bench`); never a CI gate. Prints `BENCH <name> <value> <unit>`.
  * Ratios are measured side by side in one run, alternating, so machine load affects both sides alike.
@@ -228,7 +229,7 @@ async function previewRatios(): Promise<void> {
       await set.dispose();
       return n;
     };
-    const viaApi = async (): Promise<number> => (await h.api.preview(connectionId, query)).rows.length;
+    const viaApi = async (): Promise<number> => (await wholePreview(h.api, connectionId, query)).rows.length;
     const viaPg = async (): Promise<number> =>
       (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types: rawTypes })).rows.length;
     if ((await viaGrid()) !== 1000 || (await viaApi()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
@@ -251,7 +252,7 @@ async function queryFigures(): Promise<void> {
   try {
     await withPgPair(async ({ raw, h, config, connectionId }) => {
       const sql = 'SELECT * FROM fixture.wide';
-      const viaCore = async (): Promise<number> => (await h.api.testQuery({ connectionId, sql, limit: 1000 })).rows.length;
+      const viaCore = async (): Promise<number> => (await wholeTestQuery(h.api, { connectionId, sql, limit: 1000 })).rows.length;
       const viaPg = async (): Promise<number> => (await raw.query({ text: sql, rowMode: 'array', types: rawTypes })).rows.length;
       if ((await viaCore()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
       const r = await sideBySide(61, viaCore, viaPg);
@@ -269,9 +270,9 @@ async function queryFigures(): Promise<void> {
 
       const through = await h.api.createConnection({ name: 'counted', type: 'postgres', config: { ...config, port } });
       const big = 'SELECT id, payload FROM fixture.big ORDER BY id';
-      await h.api.testQuery({ connectionId: through.id, sql: big, limit: 1 }); // connect, and learn the column types first
+      await wholeTestQuery(h.api, { connectionId: through.id, sql: big, limit: 1 }); // connect, and learn the column types first
       proxy.reset();
-      const capped = await h.api.testQuery({ connectionId: through.id, sql: big, limit: 100 });
+      const capped = await wholeTestQuery(h.api, { connectionId: through.id, sql: big, limit: 100 });
       if (capped.rows.length !== 100 || !capped.truncated) throw new Error('the capped query did not return 100 rows and truncated');
       bench('test_query_rows_fetched_1m_limit100', proxy.pgDataRows, 'rows');
     });

@@ -1,6 +1,6 @@
 /** Statement detection in a big SQL file (`npm run bench -- statements`). */
 import { performance } from 'node:perf_hooks';
-import type { SqlDialect } from '../src/core/sql/lexer';
+import { ConnectorRegistry } from '../src/core/connectors/registry';
 import { splitStatements, statementAt } from '../src/core/sql/statements';
 import { bench, median } from './common';
 
@@ -9,7 +9,9 @@ import { bench, median } from './common';
  * dialect (goal ≤ 20 ms each): `statement_detect_10k_statements_ms_<dialect>`.
  */
 export function statementFigures(): void {
-  for (const dialect of ['postgres', 'mysql', 'sqlite', 'snowflake', 'databricks'] as SqlDialect[]) {
+  const registry = new ConnectorRegistry();
+  for (const dialect of ['postgres', 'mysql', 'sqlite', 'snowflake', 'databricks']) {
+    const rules = registry.dialect(dialect);
     const block = [
       '-- report; by region',
       "select region, sum(amount) as total, 'a;b' as note",
@@ -26,15 +28,15 @@ export function statementFigures(): void {
     const lines: string[] = [];
     for (let n = 0; n < 10_000; n++) lines.push(...block);
     const sql = lines.join('\n');
-    const statementCount = splitStatements(sql, dialect).length;
+    const statementCount = splitStatements(sql, rules).length;
     if (statementCount !== 10_000) throw new Error(`${dialect}: expected 10,000 statements, found ${statementCount}`);
     // The cursor at the end of the file: every statement before it has to be found.
     const offset = sql.length;
-    for (let i = 0; i < 5; i++) statementAt(sql, offset, dialect);
+    for (let i = 0; i < 5; i++) statementAt(sql, offset, rules);
     const samples: number[] = [];
     for (let i = 0; i < 31; i++) {
       const start = performance.now();
-      const found = statementAt(sql, offset, dialect);
+      const found = statementAt(sql, offset, rules);
       samples.push(performance.now() - start);
       if (!found) throw new Error('no statement found');
     }

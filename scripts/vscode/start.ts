@@ -15,7 +15,7 @@ import type { CreateConnectionRequest } from '../../src/core/api/types';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { StoreRecords } from '../../src/core/local/records';
 import { LocalConnectionsApi } from '../../src/core/local/localConnectionsApi';
-import { sampleConnectionName } from '../../src/core/local/sampleConnection';
+import { shippedSample } from '../../src/core/local/sampleConnection';
 import { systemClock } from '../../src/core/ports';
 import { ConnectionStore } from '../../src/core/local/connectionStore';
 import { samplePath } from '../sampleDatabase';
@@ -49,7 +49,8 @@ async function seedConnections(userData: string): Promise<string[]> {
     logger: silentLogger,
     clock: systemClock,
   });
-  const wanted: CreateConnectionRequest[] = [{ name: sampleConnectionName, type: 'sqlite', config: { path: samplePath } }];
+  const sample = shippedSample(new ConnectorRegistry(), '')!;
+  const wanted: CreateConnectionRequest[] = [{ name: sample.name, type: sample.type, config: sample.config(samplePath) }];
   if (await answers(5432)) {
     wanted.push({
       name: 'Local PostgreSQL',

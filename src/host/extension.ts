@@ -18,7 +18,7 @@ import { hostedAuthKey } from '../core/hosted/keys';
 import { ConnectionBadges } from './explorer/connectionBadges';
 import { ConflictEditor } from './hosted/conflictEditor';
 import { registerSyncCommands } from './hosted/syncCommands';
-import { offerSampleConnection } from '../core/local/sampleConnection';
+import { offerSampleConnection, shippedSample } from '../core/local/sampleConnection';
 import { errorMessage } from '../core/errors';
 import { systemClock } from '../core/ports';
 import { ConnectionStore } from '../core/local/connectionStore';
@@ -117,7 +117,8 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
         void notify.error(msg`${problem}`, {}, 'Show Log').then((c) => c && channel.show());
       }
       if (report.readOnlyReason) return;
-      const sample = vscode.Uri.joinPath(context.extensionUri, 'media', 'sample', 'planasonix-sample.sqlite').fsPath;
+      const sample = shippedSample(registry, context.extensionUri.fsPath);
+      if (!sample) return;
       const flags = { get: (k: string) => context.globalState.get<boolean>(k) === true, set: (k: string, v: boolean) => context.globalState.update(k, v) };
       await offerSampleConnection(api, flags, sample, context.globalStorageUri.fsPath).catch((error: unknown) =>
         logger.warn(`Could not add the sample connection: ${errorMessage(error)}`),

@@ -1,5 +1,5 @@
+import { queryWhole } from '../support/whole';
 import * as assert from 'node:assert/strict';
-import { queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+import { wholePreview } from '../support/whole';
 /**
  * Catalogs as the server has them: PostgreSQL partitions under their parent, MariaDB sequences and
  * system-versioned tables, a broken view's own reason, and a table filter blind to case and accents.
@@ -59,6 +60,8 @@ describe('catalogs as the server has them', function () {
       const schemaNode: SchemaNode = {
         kind: 'schema',
         id: 'pg/schema:cat_fx',
+        word: 'Schema',
+        icon: 'symbol-namespace',
         connection: { id, type: 'postgres', scope: 'user' },
         path: [
           { level: 'catalog', name: fixtureDatabase },
@@ -92,7 +95,7 @@ describe('catalogs as the server has them', function () {
         sub.filter((c): c is TableNode => c.kind === 'table').map((p) => p.name),
         ['events_2026_a'],
       );
-      const preview = await h.api.preview(id, { schema: 'cat_fx_old', table: 'events_2024', limit: 5 });
+      const preview = await wholePreview(h.api, id, { schema: 'cat_fx_old', table: 'events_2024', limit: 5 });
       assert.deepEqual(preview.columns, ['id', 'at']);
       assert.equal(new Set(under.map((n: ExplorerNode) => n.id)).size, under.length, 'ids are unique');
     });
@@ -171,7 +174,7 @@ describe('catalogs as the server has them', function () {
         { name: 'prices', type: 'SYSTEM VERSIONED TABLE' },
       );
       assert.ok((await h.api.listColumns(id, { schema: 'cat_fx', table: 'order_numbers' })).columns.length > 0);
-      const preview = await h.api.preview(id, { schema: 'cat_fx', table: 'order_numbers', limit: 5 });
+      const preview = await wholePreview(h.api, id, { schema: 'cat_fx', table: 'order_numbers', limit: 5 });
       assert.equal(preview.rows.length, 1);
     });
 

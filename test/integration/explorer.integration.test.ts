@@ -115,6 +115,8 @@ describe('explorer loaders against the real servers', () => {
     const schema: SchemaNode = {
       kind: 'schema',
       id: 'user:x/schema:fixture',
+      word: 'Schema',
+      icon: 'symbol-namespace',
       connection: { id: (await h.api.listConnections({ search: 'PG' })).data[0]!.id, type: 'postgres', scope: 'user' },
       path: [
         { level: 'catalog', name: fixtureDatabase },

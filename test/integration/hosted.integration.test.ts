@@ -9,7 +9,6 @@ import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi
 
 import { HostedCredentialsApi } from '../../src/core/hosted/hostedCredentialsApi';
 import { HostedHttp } from '../../src/core/hosted/httpClient';
-import { DatabricksServer } from '../support/databricks/server';
 import { connectorRoles } from '../../src/core/hosted/connectorRoles';
 import { ReferenceServer, type Profile } from '../support/referenceServer';
 import { S3Server } from '../support/s3/server';
@@ -100,38 +99,6 @@ for (const profile of profiles)
       // Secrets went in one request only (the deployed back end's test of a saved connection takes its params, secret inline, as its own client sends them).
       const carrying = server.log.filter((r) => r.body.includes(password)).map((r) => `${r.method} ${r.path}`);
       assert.deepEqual(carrying, profile === 'documented' ? [secretRequest] : [secretRequest, 'POST /api/connections/test']);
-    });
-
-    it("discovers a hosted Databricks connection's catalogs with their schemas in one call (POST /api/connections/databricks/discover)", async () => {
-      const warehouse = await DatabricksServer.start();
-      try {
-        const created = await saveConnection({ api, credentials }, registry.spec('databricks'), {
-          name: 'Lakehouse',
-          type: 'databricks',
-          config: { host: `${warehouse.host}:${warehouse.port}`, httpPath: warehouse.httpPath, caFile: warehouse.ca.caFile },
-          secrets: { token: [...warehouse.tokens][0]! },
-        });
-        const all = await api.discoverDatabricks({ connectionId: created.id });
-        assert.equal(all.connectionId, created.id);
-        assert.deepEqual(
-          all.catalogs.find((c) => c.name === 'main'),
-          { name: 'main', schemas: ['default', 'fixture', 'information_schema', 'wide'] },
-        );
-        assert.deepEqual(
-          all.catalogs.map((c) => c.name),
-          ['hive_metastore', 'main', 'samples'],
-        );
-        const one = await api.discoverDatabricks({ connectionId: created.id, catalog: 'hive_metastore' });
-        assert.deepEqual(one.catalogs, [{ name: 'hive_metastore', schemas: ['default', 'legacy'] }]);
-        assert.deepEqual(
-          server.log.filter((r) => r.path === '/api/connections/databricks/discover').map((r) => JSON.parse(r.body) as unknown),
-          [{ connectionId: created.id }, { connectionId: created.id, catalog: 'hive_metastore' }],
-        );
-        const { id } = await api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
-        await assert.rejects(api.discoverDatabricks({ connectionId: id }), /SQLite connections have no discover/);
-      } finally {
-        await warehouse.close();
-      }
     });
 
     it('browses a hosted S3 connection through the API: files of a bucket by page, a Parquet schema from one ranged read', async () => {

@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from '../support/whole';
 import * as assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { quoteBacktick } from '../../src/core/connectors/sql/identifiers';
@@ -100,7 +101,7 @@ describe('MySQL/MariaDB connector against the real server', function () {
     });
 
     it('keeps values exact: bigint and decimal as text, dates as the server wrote them, blobs as bytes', async () => {
-      const result = await h.api.preview(id, { schema: fixtureDatabase, table: 'all_types', limit: 10, orderBy: { column: 'id', direction: 'asc' } });
+      const result = await wholePreview(h.api, id, { schema: fixtureDatabase, table: 'all_types', limit: 10, orderBy: { column: 'id', direction: 'asc' } });
       const row = Object.fromEntries(result.columns.map((c, i) => [c, result.rows[0]![i]]));
       assert.equal(row.c_bigint, '9007199254740993');
       assert.equal(row.c_decimal, '12345.678');
@@ -118,9 +119,9 @@ describe('MySQL/MariaDB connector against the real server', function () {
     });
 
     it('resolves unqualified names in the schema a test query names, without leaking it to later queries', async () => {
-      const result = await h.api.testQuery({ connectionId: id, sql: 'SELECT `a b` FROM `Space Table`', schema: 'Weird Db', limit: 5 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT `a b` FROM `Space Table`', schema: 'Weird Db', limit: 5 });
       assert.deepEqual(result.rows, [['5']]);
-      const after = await h.api.testQuery({ connectionId: id, sql: 'SELECT DATABASE()', limit: 1 });
+      const after = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT DATABASE()', limit: 1 });
       assert.deepEqual(after.rows, [[fixtureDatabase]]);
     });
   });

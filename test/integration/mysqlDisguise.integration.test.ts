@@ -4,7 +4,7 @@ import { preparable, openSession } from '../../src/core/connectors/mysql/driver'
 import { grammarRefusal } from '../../src/core/connectors/mysql/guard';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 
-import { mysqlLexMode } from '../../src/core/sql/lexer';
+import { mysqlLexMode } from '../../src/core/connectors/mysql/dialect';
 import { guardRunner } from '../support/guardAssertions';
 import { ensureMysqlFixture, fixtureDatabase, mysqlServer } from '../support/servers';
 import { silentLogger } from '../support/doubles';

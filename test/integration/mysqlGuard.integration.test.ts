@@ -1,5 +1,5 @@
+import { previewWhole } from '../support/whole';
 import * as assert from 'node:assert/strict';
-import { previewWhole } from '../../src/core/connectors/sql/sqlSession';
 import { existsSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { openSession } from '../../src/core/connectors/mysql/driver';

@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from '../support/whole';
 import * as assert from 'node:assert/strict';
 import pg from 'pg';
 import { quoteDoubleQuoted } from '../../src/core/connectors/sql/identifiers';
@@ -100,7 +101,7 @@ describe('PostgreSQL connector against the real server', function () {
     });
 
     it('keeps values exact: every value as the server wrote it (bigint, numeric, dates, JSON, arrays), bytea as bytes', async () => {
-      const result = await h.api.preview(id, { schema: 'fixture', table: 'all_types', limit: 10, orderBy: { column: 'id', direction: 'asc' } });
+      const result = await wholePreview(h.api, id, { schema: 'fixture', table: 'all_types', limit: 10, orderBy: { column: 'id', direction: 'asc' } });
       const row = Object.fromEntries(result.columns.map((c, i) => [c, result.rows[0]![i]]));
       assert.equal(row.c_bigint, '9007199254740993');
       assert.equal(row.c_numeric, '12345.678');
@@ -120,7 +121,7 @@ describe('PostgreSQL connector against the real server', function () {
     });
 
     it('resolves unqualified names in the schema a test query names', async () => {
-      const result = await h.api.testQuery({ connectionId: id, sql: 'SELECT "a b" FROM "Space Table"', schema: 'Weird Schema', limit: 5 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT "a b" FROM "Space Table"', schema: 'Weird Schema', limit: 5 });
       assert.deepEqual(result.rows, [['5']]);
     });
   });

@@ -1,6 +1,6 @@
+import { previewWhole, queryWhole } from '../support/whole';
 import * as assert from 'node:assert/strict';
 import pg from 'pg';
-import { previewWhole, queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { openSession } from '../../src/core/connectors/postgres/driver';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';

@@ -1,5 +1,5 @@
+import { previewWhole } from '../support/whole';
 import * as assert from 'node:assert/strict';
-import { previewWhole } from '../../src/core/connectors/sql/sqlSession';
 import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { openSession } from '../../src/core/connectors/postgres/driver';

@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from '../support/whole';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,17 +109,17 @@ export function sqlBehaviourContract(d: SqlFixture): void {
 
   describe('preview (every SQL connector)', () => {
     it('returns at most the limit and says whether the table had more', async () => {
-      const big = await h.api.preview(id, { ...where, table: d.fold('big'), limit: 10 });
+      const big = await wholePreview(h.api, id, { ...where, table: d.fold('big'), limit: 10 });
       assert.equal(big.rows.length, 10);
       assert.equal(big.truncated, true);
       assert.deepEqual(big.columns, [d.fold('id'), d.fold('payload')]);
-      const small = await h.api.preview(id, { ...where, table: d.fold('customers'), limit: 100 });
+      const small = await wholePreview(h.api, id, { ...where, table: d.fold('customers'), limit: 100 });
       assert.equal(small.rows.length, 3);
       assert.equal(small.truncated, false);
     });
 
     it('sorts on the server', async () => {
-      const desc = await h.api.preview(id, { ...where, table: d.fold('big'), limit: 3, orderBy: { column: d.fold('id'), direction: 'desc' } });
+      const desc = await wholePreview(h.api, id, { ...where, table: d.fold('big'), limit: 3, orderBy: { column: d.fold('id'), direction: 'desc' } });
       assert.deepEqual(
         desc.rows.map((r) => Number(r[0])),
         [1_000_000, 999_999, 999_998],
@@ -127,7 +128,7 @@ export function sqlBehaviourContract(d: SqlFixture): void {
 
     for (const awkward of d.awkwardTables) {
       it(`reads the awkwardly named table ${awkward.schema}.${awkward.table}`, async () => {
-        const result = await h.api.preview(id, { ...where, schema: awkward.schema, table: awkward.table, limit: 5 });
+        const result = await wholePreview(h.api, id, { ...where, schema: awkward.schema, table: awkward.table, limit: 5 });
         assert.deepEqual(result.rows, awkward.expected);
       });
     }
@@ -135,8 +136,11 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     it('cannot be made to run SQL through a table name', async () => {
       const before = await d.dataChecksum();
       const hostile = d.awkwardTables.find((t) => t.table.includes('DROP'))!;
-      await h.api.preview(id, { ...where, schema: hostile.schema, table: hostile.table, limit: 5 });
-      await assert.rejects(h.api.preview(id, { ...where, table: `${d.fold('customers')}; DROP TABLE ${d.fold('customers')}`, limit: 5 }), isCode('not_found'));
+      await wholePreview(h.api, id, { ...where, schema: hostile.schema, table: hostile.table, limit: 5 });
+      await assert.rejects(
+        wholePreview(h.api, id, { ...where, table: `${d.fold('customers')}; DROP TABLE ${d.fold('customers')}`, limit: 5 }),
+        isCode('not_found'),
+      );
       assert.equal(await d.dataChecksum(), before);
     });
   });
@@ -145,7 +149,7 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     for (const write of d.writes) {
       it(`refuses ${write.label} and leaves the data unchanged`, async () => {
         const before = await d.dataChecksum();
-        await assert.rejects(h.api.testQuery({ connectionId: id, sql: write.sql, limit: 10 }), (error: unknown) => {
+        await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: write.sql, limit: 10 }), (error: unknown) => {
           assert.ok(ConnectionError.is(error), String(error));
           assert.ok(['read_only', 'query_failed'].includes(error.code), `${error.code}: ${error.message}`);
           return true;
@@ -157,7 +161,7 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     it('stops a statement on the server when it runs past the timeout', async () => {
       const marker = `timeout_probe_${Date.now()}`;
       const started = Date.now();
-      await assert.rejects(h.api.testQuery({ connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 1000 }), isCode('timeout'));
+      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 1000 }), isCode('timeout'));
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
       await waitFor(async () => (await d.runningStatements(marker)) === 0, 2000).catch(() => assert.fail('the statement still runs on the server'));
     });
@@ -165,7 +169,7 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     it('cancels a running statement on the server through an AbortSignal', async () => {
       const marker = `cancel_probe_${Date.now()}`;
       const controller = new AbortController();
-      const running = h.api.testQuery({ connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 60_000 }, { signal: controller.signal });
+      const running = wholeTestQuery(h.api, { connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 60_000 }, { signal: controller.signal });
       await waitFor(async () => (await d.runningStatements(marker)) === 1, 5000);
       const started = Date.now();
       controller.abort();
@@ -175,7 +179,7 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     });
 
     it('returns a syntax error with the server message', async () => {
-      await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'SELECT 1 FROM', limit: 1 }), (error: unknown) => {
+      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 1 FROM', limit: 1 }), (error: unknown) => {
         assert.ok(ConnectionError.is(error, 'query_failed'), String(error));
         assert.match(error.message, /syntax/i);
         return true;
@@ -183,7 +187,7 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     });
 
     it('reports execution time and rows returned', async () => {
-      const result = await h.api.testQuery({ connectionId: id, sql: `SELECT * FROM ${d.table('customers')}`, limit: 2 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql: `SELECT * FROM ${d.table('customers')}`, limit: 2 });
       assert.equal(result.stats.rowsReturned, 2);
       assert.equal(result.truncated, true);
       assert.ok(result.stats.executionMs >= 0);
@@ -253,7 +257,7 @@ export function sqlBehaviourContract(d: SqlFixture): void {
         );
         assert.equal(set.phase, 'cancelled', String(set.error));
         assert.ok(set.rowCount >= 5000 && set.rowCount < 1_000_000, `${set.rowCount} rows`);
-        const after = await local.api.testQuery({ connectionId: conn, sql: 'SELECT 1 AS one', limit: 1 });
+        const after = await wholeTestQuery(local.api, { connectionId: conn, sql: 'SELECT 1 AS one', limit: 1 });
         assert.equal(Number(after.rows[0]![0]), 1, 'the session works after the cancel');
       } finally {
         await set.dispose();

@@ -1,3 +1,4 @@
+import { wholeTestQuery } from '../support/whole';
 import * as assert from 'node:assert/strict';
 import type { ConnectionConfig } from '../../src/core/api/types';
 import { makeHarness, type Harness } from '../support/harness';
@@ -99,8 +100,8 @@ export function sqlConnectorContract(d: SqlDialect): void {
           d.type === 'postgres'
             ? ['SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', 'SET default_transaction_read_only = off']
             : ['SET SESSION TRANSACTION READ WRITE'];
-        for (const sql of switches) await h.api.testQuery({ connectionId: id, sql, limit: 1 }).catch(() => undefined);
-        await assert.rejects(h.api.testQuery({ connectionId: id, sql: `DELETE FROM ${d.quote(d.schema)}.orders`, limit: 1 }));
+        for (const sql of switches) await wholeTestQuery(h.api, { connectionId: id, sql, limit: 1 }).catch(() => undefined);
+        await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: `DELETE FROM ${d.quote(d.schema)}.orders`, limit: 1 }));
         assert.equal(await d.dataChecksum(), before);
       });
 
@@ -110,9 +111,9 @@ export function sqlConnectorContract(d: SqlDialect): void {
         try {
           const conn = await local.api.createConnection({ name: 'through proxy', type: d.type, config: { ...base(), port } });
           const sql = `SELECT id, payload FROM ${d.quote(d.schema)}.big ORDER BY id`;
-          await local.api.testQuery({ connectionId: conn.id, sql, limit: 1 }); // warm: connect, caches
+          await wholeTestQuery(local.api, { connectionId: conn.id, sql, limit: 1 }); // warm: connect, caches
           proxy.reset();
-          const result = await local.api.testQuery({ connectionId: conn.id, sql, limit: 100 });
+          const result = await wholeTestQuery(local.api, { connectionId: conn.id, sql, limit: 100 });
           assert.equal(result.rows.length, 100);
           assert.equal(result.truncated, true);
           assert.deepEqual(result.rows[99]![0], '100');
@@ -137,7 +138,7 @@ export function sqlConnectorContract(d: SqlDialect): void {
         let batches = 0;
         try {
           const conn = await local.api.createConnection({ name: 'slow sink', type: d.type, config: { ...base(), port } });
-          await local.api.testQuery({ connectionId: conn.id, sql: 'SELECT 1', limit: 1 }); // connect first
+          await wholeTestQuery(local.api, { connectionId: conn.id, sql: 'SELECT 1', limit: 1 }); // connect first
           proxy.reset();
           const sink = {
             start: () => undefined,

@@ -1,5 +1,6 @@
+import { wholePreview, wholeTestQuery } from '../support/whole';
+import { queryWhole } from '../support/whole';
 import * as assert from 'node:assert/strict';
-import { queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,14 +90,14 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
   });
 
   it('previews with a limit, truncation and server-side order', async () => {
-    const preview = await h.api.preview(id, { table: 'orders', limit: 5, orderBy: { column: 'id', direction: 'desc' } });
+    const preview = await wholePreview(h.api, id, { table: 'orders', limit: 5, orderBy: { column: 'id', direction: 'desc' } });
     assert.equal(preview.rows.length, 5);
     assert.equal(preview.truncated, true);
     assert.deepEqual(
       preview.rows.map((r) => r[0]),
       ['250', '249', '248', '247', '246'],
     );
-    const view = await h.api.preview(id, { table: 'order_totals', limit: 1000 });
+    const view = await wholePreview(h.api, id, { table: 'order_totals', limit: 1000 });
     assert.equal(view.rows.length, 250);
     assert.equal(view.truncated, false);
   });
@@ -110,25 +111,25 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
   ]) {
     it(`refuses "${sql}" and leaves the file byte for byte as it was`, async () => {
       const before = sha(file);
-      await assert.rejects(h.api.testQuery({ connectionId: id, sql, limit: 5 }), (e: unknown) => {
+      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql, limit: 5 }), (e: unknown) => {
         assert.ok(ConnectionError.is(e) && ['read_only', 'query_failed'].includes(e.code), String(e));
         return true;
       });
       assert.equal(sha(file), before);
-      const count = await h.api.testQuery({ connectionId: id, sql: 'SELECT count(*) FROM orders', limit: 1 });
+      const count = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT count(*) FROM orders', limit: 1 });
       assert.deepEqual(count.rows, [['250']]);
     });
   }
 
   it('cannot create or write a file on disk through ATTACH (sql.js has only a virtual file system)', async () => {
     const target = path.join(path.dirname(file), 'attached.sqlite');
-    await h.api.testQuery({ connectionId: id, sql: `ATTACH DATABASE '${target}' AS other`, limit: 1 }).catch(() => undefined);
-    await h.api.testQuery({ connectionId: id, sql: 'CREATE TABLE other.t (a)', limit: 1 }).catch(() => undefined);
+    await wholeTestQuery(h.api, { connectionId: id, sql: `ATTACH DATABASE '${target}' AS other`, limit: 1 }).catch(() => undefined);
+    await wholeTestQuery(h.api, { connectionId: id, sql: 'CREATE TABLE other.t (a)', limit: 1 }).catch(() => undefined);
     assert.throws(() => readFileSync(target), /ENOENT/);
   });
 
   it('stays read-only after a statement turns query_only off (the connector, past the classifier)', async () => {
-    await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'PRAGMA query_only = 0', limit: 1 }), code('read_only'));
+    await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'PRAGMA query_only = 0', limit: 1 }), code('read_only'));
     const session = openSqlite({ config: { path: file }, secrets: {}, logger: silentLogger });
     try {
       await queryWhole(session.sql!, { sql: 'PRAGMA query_only = 0', limit: 1, timeoutMs: 10_000 });
@@ -139,7 +140,7 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
   });
 
   it('caps rows and reports stats', async () => {
-    const result = await h.api.testQuery({ connectionId: id, sql: 'SELECT * FROM order_items', limit: 10 });
+    const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT * FROM order_items', limit: 10 });
     assert.equal(result.rows.length, 10);
     assert.equal(result.truncated, true);
     assert.equal(result.stats.rowsReturned, 10);
@@ -150,17 +151,17 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
 
   it('stops a statement that runs past the timeout, and works again afterwards', async () => {
     const started = Date.now();
-    await assert.rejects(h.api.testQuery({ connectionId: id, sql: endless, limit: 1, timeoutMs: 500 }), code('timeout'));
+    await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: endless, limit: 1, timeoutMs: 500 }), code('timeout'));
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
-    assert.deepEqual((await h.api.testQuery({ connectionId: id, sql: 'SELECT 42', limit: 1 })).rows, [['42']]);
+    assert.deepEqual((await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 42', limit: 1 })).rows, [['42']]);
   });
 
   it('cancels a running statement through an AbortSignal', async () => {
     const controller = new AbortController();
-    const running = h.api.testQuery({ connectionId: id, sql: endless, limit: 1, timeoutMs: 60_000 }, { signal: controller.signal });
+    const running = wholeTestQuery(h.api, { connectionId: id, sql: endless, limit: 1, timeoutMs: 60_000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await assert.rejects(running, code('cancelled'));
-    assert.deepEqual((await h.api.testQuery({ connectionId: id, sql: 'SELECT 7', limit: 1 })).rows, [['7']]);
+    assert.deepEqual((await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 7', limit: 1 })).rows, [['7']]);
   });
 
   it('sees changes made to the file by others', async () => {
@@ -170,7 +171,7 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
     db.run('DELETE FROM orders WHERE id > 100');
     writeFileSync(file, db.export());
     db.close();
-    const count = await h.api.testQuery({ connectionId: id, sql: 'SELECT count(*) FROM orders', limit: 1 });
+    const count = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT count(*) FROM orders', limit: 1 });
     assert.deepEqual(count.rows, [['100']]);
     copyFileSync(samplePath, file);
   });

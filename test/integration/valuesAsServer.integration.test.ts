@@ -1,3 +1,4 @@
+import { wholeTestQuery } from '../support/whole';
 /**
  * Every value as the server has it: for each type family, what the connector hands the grid, copy,
  * CSV and JSON export equals what the server's own client prints (psql -At, the mariadb client in
@@ -162,7 +163,7 @@ describe('values exactly as the server has them, type family by type family', fu
       const expected = trimEnd(out.replace(/\n$/, ''), '\x1e')
         .split('\x1e')
         .map((line) => line.split('\x1f').map((v) => (v === '\x01NULL' ? null : v)));
-      const result = await h.api.testQuery({ connectionId: id, sql, limit: 10 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql, limit: 10 });
       assertAsClient(result, expected, ['by']);
       // The spot checks the issue names, spelled out.
       const row = (n: number, c: string): CellValue => result.rows[n]![columns.indexOf(c)]!;
@@ -176,7 +177,7 @@ describe('values exactly as the server has them, type family by type family', fu
 
     it('keeps every value through the spool to disk (copy and export read from it)', async () => {
       const sql = `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM values_fx.v ORDER BY id`;
-      const direct = await h.api.testQuery({ connectionId: id, sql, limit: 10 });
+      const direct = await wholeTestQuery(h.api, { connectionId: id, sql, limit: 10 });
       const dir = mkdtempSync(path.join(tmpdir(), 'values-spool-'));
       const set = new ResultSet({ dir, memoryRows: 1 }); // everything past the first row goes to the spool file
       try {
@@ -191,7 +192,7 @@ describe('values exactly as the server has them, type family by type family', fu
     });
 
     it('names a domain column by its domain in the grid header, as the tree does', async () => {
-      const result = await h.api.testQuery({ connectionId: id, sql: 'SELECT dom, num, dom + 1 AS expr FROM values_fx.v', limit: 1 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT dom, num, dom + 1 AS expr FROM values_fx.v', limit: 1 });
       const tree = await h.api.listColumns(id, { schema: 'values_fx', table: 'v' });
       assert.equal(result.columnTypes![0], tree.columns.find((c) => c.name === 'dom')!.type);
       assert.equal(result.columnTypes![0], 'values_fx.posint');
@@ -199,7 +200,7 @@ describe('values exactly as the server has them, type family by type family', fu
     });
 
     it('exports JSON with numbers and JSON exactly as written', async () => {
-      const result = await h.api.testQuery({ connectionId: id, sql: 'SELECT big, num, jb, f8 FROM values_fx.v WHERE id = 1', limit: 1 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT big, num, jb, f8 FROM values_fx.v WHERE id = 1', limit: 1 });
       const fields = result.rows[0]!.map((v, c) => jsonField(v, columnKind(result.columnTypes![c]!), result.columnTypes![c]!));
       assert.deepEqual(fields, ['9223372036854775807', '12345678901234567890.10', '{"a": 12345678901234567890, "b": 1.10, "n": null}', '"NaN"']);
     });
@@ -274,7 +275,7 @@ describe('values exactly as the server has them, type family by type family', fu
         .replace(/\n$/, '')
         .split('\n')
         .map((line) => line.split('\t').map((v) => (v === 'NULL' ? null : Buffer.from(v, 'latin1').toString('utf8'))));
-      const result = await h.api.testQuery({ connectionId: id, sql, limit: 10 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql, limit: 10 });
       // Binary columns: the client prints raw bytes; the grid shows \x-hex of the same bytes.
       const hex = (v: string | null): string | null => (v === null ? null : `\\x${Buffer.from(v, 'latin1').toString('hex')}`);
       const rawOut = out
@@ -316,14 +317,14 @@ describe('values exactly as the server has them, type family by type family', fu
     let sqliteExpected: (string | null)[][] = [];
 
     it('shows integers past 2^53 exactly, REALs as SQLite writes them, and declared types (DATE) in the header', async () => {
-      const result = await h.api.testQuery({ connectionId: id, sql: 'SELECT i, r, n, t, d, b FROM v ORDER BY rowid', limit: 10 });
+      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT i, r, n, t, d, b FROM v ORDER BY rowid', limit: 10 });
       assertAsClient(result, sqliteExpected, ['b']);
       assert.equal(result.rows[0]![0], '9007199254740993');
       assert.equal(result.rows[0]![1], '0.30000000000000004');
       assert.deepEqual(result.columnTypes, ['INTEGER', 'REAL', 'NUMERIC', 'TEXT', 'DATE', 'BLOB']);
       const tree = await h.api.listColumns(id, { table: 'v' });
       assert.equal(tree.columns.find((c) => c.name === 'd')!.type, 'DATE');
-      const expr = await h.api.testQuery({ connectionId: id, sql: 'SELECT i + 1 AS e, 2.5 AS f FROM v LIMIT 1', limit: 1 });
+      const expr = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT i + 1 AS e, 2.5 AS f FROM v LIMIT 1', limit: 1 });
       assert.deepEqual(expr.columnTypes, ['INTEGER', 'REAL']);
     });
   });

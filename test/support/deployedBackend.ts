@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from './whole';
 /**
  * The connections API as the back end Planasonix actually runs answers it, built from its own Go client
  * (planasonix/mcp-server `tools/http_client.go`, `models/models.go`; planasonix-platform-api.md §7), not
@@ -58,12 +59,6 @@ export class DeployedBackend {
     if (path === '/api/connections' && method === 'POST') return this.create(json);
     if (path === '/api/connections/test' && method === 'POST') return this.test(json);
     if (path === '/api/connections/test-query' && method === 'POST') return this.testQuery(json);
-    if (path === '/api/connections/databricks/discover' && method === 'POST') {
-      return this.browse(String(json.connectionId), async (api, id) => {
-        const r = await api.discoverDatabricks({ connectionId: id, ...(json.catalog ? { catalog: String(json.catalog) } : {}) });
-        return r.catalogs.map((c) => ({ name: c.name, schemas: c.schemas }));
-      });
-    }
     if ((m = /^\/api\/connections\/([^/]+)$/.exec(path))) {
       const id = decodeURIComponent(m[1]!);
       const record = this.records.get(id);
@@ -96,7 +91,7 @@ export class DeployedBackend {
           });
         case 'preview':
           return this.browse(id, async (api, sid) => {
-            const r = await api.preview(sid, {
+            const r = await wholePreview(api, sid, {
               schema: p('schema'),
               table: p('table') ?? '',
               catalog: p('catalog'),
@@ -208,7 +203,7 @@ export class DeployedBackend {
   private async testQuery(body: Json): Promise<Answer> {
     return this.browse(String(body.connectionId), async (api, id) => {
       try {
-        const r = await api.testQuery({ connectionId: id, sql: String(body.sql), limit: typeof body.limit === 'number' ? body.limit : 100 });
+        const r = await wholeTestQuery(api, { connectionId: id, sql: String(body.sql), limit: typeof body.limit === 'number' ? body.limit : 100 });
         return { success: true, columns: r.columns, rows: rowObjects(r.columns, r.rows) };
       } catch (error) {
         // The statement's failure is in the body of a 200, as the deployed back end answers it.

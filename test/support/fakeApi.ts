@@ -8,7 +8,6 @@ import type {
   Connection,
   ConnectionsApi,
   CreateConnectionRequest,
-  DatabricksDiscoverResponse,
   DeleteConnectionResponse,
   FileObject,
   FilesQuery,
@@ -201,9 +200,6 @@ export class FakeConnectionsApi implements ConnectionsApi {
   async testQuery(request: TestQueryRequest, _options?: RequestOptions): Promise<TestQueryResponse> {
     this.record('testQuery', request.connectionId, request);
     return { ok: true, columns: ['sql'], rows: [[request.sql]], stats: { executionMs: 1 } };
-  }
-  async discoverDatabricks(): Promise<DatabricksDiscoverResponse> {
-    throw unsupported('discoverDatabricks');
   }
 }
 

@@ -1,5 +1,5 @@
+import { queryWhole } from './whole';
 import * as assert from 'node:assert/strict';
-import { queryWhole } from '../../src/core/connectors/sql/sqlSession';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 

@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from './whole';
 /**
  * A reference server of the documented Planasonix Connections and credentials APIs, for tests (it is
  * never bundled). Its connections and credentials live in the project's own local back end, so its
@@ -302,7 +303,7 @@ export class ReferenceServer {
     }
     if (method === 'POST' && path === '/api/connections/test-query') {
       return {
-        body: await api.testQuery({
+        body: await wholeTestQuery(api, {
           connectionId: String(body.connectionId),
           sql: String(body.sql),
           limit: body.limit as number | undefined,
@@ -338,7 +339,7 @@ export class ReferenceServer {
         case 'preview': {
           const orderBy = param('orderBy');
           return {
-            body: await api.preview(id, {
+            body: await wholePreview(api, id, {
               schema: param('schema'),
               table: param('table') ?? '',
               catalog: param('catalog'),
@@ -356,9 +357,6 @@ export class ReferenceServer {
             body: await api.cloudSchema(id, { bucket: param('bucket'), path: param('path') ?? '', ...(param('size') ? { size: Number(param('size')) } : {}) }),
           };
       }
-    }
-    if (method === 'POST' && path === '/api/connections/databricks/discover') {
-      return { body: await api.discoverDatabricks({ connectionId: String(body.connectionId), ...(body.catalog ? { catalog: String(body.catalog) } : {}) }) };
     }
     if (path === '/api/credentials' && method === 'GET')
       return { body: { ...(await credentials.listCredentials()), meta: { page: { limit: 50, cursor: null } } } };

@@ -4,7 +4,7 @@ import { ConnectionError } from '../../src/core/errors';
 import { ExplorerModel } from '../../src/core/explorer/explorerModel';
 import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
 
-import { catalogsWithSchemas, columns, failureIn, files, names, result, tables } from '../../src/core/hosted/browse';
+import { columns, failureIn, files, names, result, tables } from '../../src/core/hosted/browse';
 import { connectorRoles } from '../../src/core/hosted/connectorRoles';
 import { toConnection, unwrapList } from '../../src/core/hosted/decode';
 import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi';
@@ -314,7 +314,6 @@ describe('hosted dialects: browsing answers in every shape', () => {
     const aws = files({ Contents: [{ Key: 'k', Size: '7', LastModified: 't' }], CommonPrefixes: [{ Prefix: 'p/' }], NextContinuationToken: 'n' }, '');
     assert.deepEqual(aws, { prefix: '', objects: [{ key: 'k', size: 7, lastModified: 't' }], commonPrefixes: ['p/'], nextPageToken: 'n' });
     assert.deepEqual(files(null, 'x/'), { prefix: 'x/', objects: [], commonPrefixes: [] });
-    assert.deepEqual(catalogsWithSchemas([{ name: 'main', schemas: [{ name: 'default' }, 'x'] }]), [{ name: 'main', schemas: ['default', 'x'] }]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from '../support/whole';
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Connection } from '../../src/core/api/types';
@@ -132,15 +133,14 @@ describe('LocalConnectionsApi', () => {
     const c = await h.api.createConnection({ name: 'pg', type: 'postgres', config: pgConfig });
     await assert.rejects(h.api.listFiles(c.id), code('unsupported'));
     await assert.rejects(h.api.cloudSchema(c.id, { path: 'x' }), code('unsupported'));
-    await assert.rejects(h.api.discoverDatabricks({ connectionId: c.id }), code('unsupported'));
   });
 
   it('validates row limits and SQL before anything reaches a server', async () => {
     const h = await makeHarness();
     const c = await h.api.createConnection({ name: 'pg', type: 'postgres', config: pgConfig });
-    await assert.rejects(h.api.testQuery({ connectionId: c.id, sql: '   ' }), code('invalid_config', 'sql'));
-    await assert.rejects(h.api.testQuery({ connectionId: c.id, sql: 'select 1', limit: 0 }), code('invalid_config', 'limit'));
-    await assert.rejects(h.api.preview(c.id, { table: 't', limit: 1_000_001 }), code('invalid_config', 'limit'));
+    await assert.rejects(wholeTestQuery(h.api, { connectionId: c.id, sql: '   ' }), code('invalid_config', 'sql'));
+    await assert.rejects(wholeTestQuery(h.api, { connectionId: c.id, sql: 'select 1', limit: 0 }), code('invalid_config', 'limit'));
+    await assert.rejects(wholePreview(h.api, c.id, { table: 't', limit: 1_000_001 }), code('invalid_config', 'limit'));
     await assert.rejects(
       h.api.previewStream(c.id, { table: 't', limit: 1.5 }, { start: () => undefined, rows: () => undefined }),
       code('invalid_config', 'limit'),

@@ -1,12 +1,9 @@
 import * as assert from 'node:assert/strict';
-import {
-  displayIdentifier,
-  displayQualifiedName,
-  mysqlDialect,
-  postgresDialect,
-  sqliteDialect,
-  type SqlDialectSpec,
-} from '../../src/core/connectors/sql/dialects';
+import { displayIdentifier, displayQualifiedName } from '../../src/core/connectors/sql/dialects';
+import { mysqlDialect } from '../../src/core/connectors/mysql/dialect';
+import { postgresDialect } from '../../src/core/connectors/postgres/dialect';
+import { sqliteDialect } from '../../src/core/connectors/sqlite/dialect';
+import { standardDialect, type SqlDialect } from '../../src/core/sql/dialect';
 
 describe('names as a user types them', () => {
   it('quotes PostgreSQL names only where needed', () => {
@@ -24,13 +21,13 @@ describe('names as a user types them', () => {
   });
 
   it("follows each dialect's folding: upper-case folding quotes lower-case names, no folding quotes neither", () => {
-    const upper: SqlDialectSpec = { lexer: 'snowflake', quote: 'double', folding: 'upper' };
+    const upper: SqlDialect = { ...standardDialect, quote: 'double', folding: 'upper' };
     assert.equal(displayIdentifier(upper, 'ORDERS'), 'ORDERS');
     assert.equal(displayIdentifier(upper, 'orders'), '"orders"');
     assert.equal(displayIdentifier(upper, 'Orders'), '"Orders"');
     assert.equal(displayIdentifier(sqliteDialect, 'Orders'), 'Orders');
     assert.equal(displayIdentifier(sqliteDialect, 'order'), '"order"');
-    const backtick: SqlDialectSpec = { lexer: 'databricks', quote: 'backtick', folding: 'none' };
+    const backtick: SqlDialect = { ...standardDialect, quote: 'backtick', folding: 'none' };
     assert.equal(displayQualifiedName(backtick, 'main', 'my table'), 'main.`my table`');
   });
 });

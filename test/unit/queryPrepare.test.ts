@@ -6,24 +6,26 @@ import { maxEntriesPerConnection, QueryHistory } from '../../src/core/query/hist
 import { prepareStatement } from '../../src/core/query/prepare';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { silentLogger } from '../support/doubles';
+import { dialectOf } from '../support/dialects';
+import { standardDialect } from '../../src/core/sql/dialect';
 
 describe('what Run Selection runs', () => {
   const text = 'SELECT 1 AS first;\nSELECT 2 AS second; -- the middle one\nSELECT 3 AS third;';
 
   it('runs the statement under the cursor when nothing is selected', () => {
     const cursor = text.indexOf('2 AS');
-    const p = prepareStatement(text, { start: cursor, end: cursor }, 'postgres');
+    const p = prepareStatement(text, { start: cursor, end: cursor }, dialectOf('postgres'));
     assert.deepEqual(p, { ok: true, sql: 'SELECT 2 AS second', start: text.indexOf('SELECT 2'), end: text.indexOf('; -- the') });
   });
 
   it('runs exactly the selection when it is one statement', () => {
     const start = text.indexOf('SELECT 3');
-    const p = prepareStatement(text, { start, end: text.length }, 'postgres');
+    const p = prepareStatement(text, { start, end: text.length }, dialectOf('postgres'));
     assert.equal(p.ok && p.sql, 'SELECT 3 AS third');
   });
 
   it('refuses a selection of several statements', () => {
-    const p = prepareStatement(text, { start: 0, end: text.length }, 'postgres');
+    const p = prepareStatement(text, { start: 0, end: text.length }, dialectOf('postgres'));
     assert.equal(p.ok, false);
     assert.match(!p.ok ? p.reason : '', /3 statements/);
   });
@@ -31,22 +33,22 @@ describe('what Run Selection runs', () => {
   it('refuses writes before they reach a server, naming the statement kind', () => {
     const sql = "SELECT 1;\nDELETE FROM orders WHERE note = 'a;b';\nSELECT 2;";
     const cursor = sql.indexOf('DELETE') + 3;
-    const p = prepareStatement(sql, { start: cursor, end: cursor }, 'postgres');
+    const p = prepareStatement(sql, { start: cursor, end: cursor }, dialectOf('postgres'));
     assert.equal(p.ok, false);
     assert.match(!p.ok ? p.reason : '', /^Refused: DELETE/);
     assert.equal(!p.ok && p.sql, "DELETE FROM orders WHERE note = 'a;b'");
   });
 
   it('says so when there is nothing to run', () => {
-    assert.equal(prepareStatement('   -- only a comment\n', { start: 3, end: 3 }, 'postgres').ok, false);
-    assert.equal(prepareStatement('-- c\n', { start: 0, end: 5 }, 'mysql').ok, false);
+    assert.equal(prepareStatement('   -- only a comment\n', { start: 3, end: 3 }, dialectOf('postgres')).ok, false);
+    assert.equal(prepareStatement('-- c\n', { start: 0, end: 5 }, dialectOf('mysql')).ok, false);
   });
 
   it('picks the dialect from the connector spec, standard SQL for a type this version does not know', () => {
     const registry = new ConnectorRegistry();
     assert.deepEqual(
-      ['postgres', 'mysql', 'sqlite', 'other'].map((t) => registry.dialect(t).lexer),
-      ['postgres', 'mysql', 'sqlite', 'postgres'],
+      ['postgres', 'mysql', 'sqlite', 'other'].map((t) => registry.dialect(t).name),
+      ['PostgreSQL', 'MySQL', 'SQLite', standardDialect.name],
     );
     assert.equal(registry.dialect('other').folding, 'none');
   });

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { guardPipeline, guardTarget } from '../../src/core/connectors/postgres/guard';
 import { functionCalls } from '../../src/core/sql/functionCalls';
-import { mysqlLexMode, type SqlDialect } from '../../src/core/sql/lexer';
+import { mysqlLexMode } from '../../src/core/connectors/mysql/dialect';
+import { dialectOf, type DialectName } from '../support/dialects';
 import { classifyStatement } from '../../src/core/sql/readOnly';
 
 describe('read-only guard: functions with effects outside the transaction, however spelled', () => {
-  const refused: [SqlDialect, string][] = [
+  const refused: [DialectName, string][] = [
     ['postgres', 'SELECT pg_terminate_backend(123)'],
     ['postgres', 'select "pg_terminate_backend"(123)'],
     ['postgres', 'select pg_catalog.pg_terminate_backend(123)'],
@@ -74,13 +75,13 @@ describe('read-only guard: functions with effects outside the transaction, howev
   ];
   for (const [dialect, sql] of refused) {
     it(`refuses ${dialect}: ${sql}`, () => {
-      const verdict = classifyStatement(sql, dialect);
+      const verdict = classifyStatement(sql, dialectOf(dialect));
       assert.equal(verdict.readOnly, false, `let through: ${sql}`);
       assert.ok(verdict.reason && verdict.reason.length > 10);
     });
   }
 
-  const reads: [SqlDialect, string][] = [
+  const reads: [DialectName, string][] = [
     ['postgres', "select replace(name, 'a', 'b') from t"],
     ['postgres', "with x as (select replace(name, 'a', 'b') r from t) select * from x"],
     ['postgres', 'explain select insert(?), truncate(1.5)'],
@@ -109,36 +110,36 @@ describe('read-only guard: functions with effects outside the transaction, howev
   ];
   for (const [dialect, sql] of reads) {
     it(`lets through ${dialect}: ${sql}`, () => {
-      const verdict = classifyStatement(sql, dialect);
+      const verdict = classifyStatement(sql, dialectOf(dialect));
       assert.equal(verdict.readOnly, true, verdict.reason);
     });
   }
 
   it('lexes MySQL executable comments as code and `--` without a space as an operator', () => {
-    const names = functionCalls('select 1 /*M!100000 , get_lock(1,2) */ --1\n', 'mysql').map((c) => c.name);
+    const names = functionCalls('select 1 /*M!100000 , get_lock(1,2) */ --1\n', dialectOf('mysql')).map((c) => c.name);
     assert.deepEqual(names, ['get_lock']);
-    assert.equal(classifyStatement('select 2--1', 'mysql').readOnly, true);
+    assert.equal(classifyStatement('select 2--1', dialectOf('mysql')).readOnly, true);
   });
 
   it('refuses several statements in one text for that reason, not another', () => {
-    const verdict = classifyStatement('select 1; insert into t select 1', 'postgres');
+    const verdict = classifyStatement('select 1; insert into t select 1', dialectOf('postgres'));
     assert.match(verdict.reason ?? '', /more than one statement/);
   });
 
   it("lexes MySQL under the session's sql_mode: ANSI_QUOTES quotes names, NO_BACKSLASH_ESCAPES keeps backslashes", () => {
     const ansi = `select 1 as "a\\" into outfile '/tmp/x' -- "`;
-    assert.equal(classifyStatement(ansi, 'mysql').readOnly, true, 'the default mode reads one string');
-    assert.equal(classifyStatement(ansi, 'mysql', mysqlLexMode('ANSI_QUOTES')).readOnly, false);
-    assert.equal(classifyStatement(ansi, 'mysql', mysqlLexMode('REAL_AS_FLOAT,ANSI')).readOnly, false);
+    assert.equal(classifyStatement(ansi, dialectOf('mysql')).readOnly, true, 'the default mode reads one string');
+    assert.equal(classifyStatement(ansi, dialectOf('mysql'), mysqlLexMode('ANSI_QUOTES')).readOnly, false);
+    assert.equal(classifyStatement(ansi, dialectOf('mysql'), mysqlLexMode('REAL_AS_FLOAT,ANSI')).readOnly, false);
     const plain = `select 'a\\' into outfile '/tmp/x' -- '`;
-    assert.equal(classifyStatement(plain, 'mysql').readOnly, true);
-    assert.equal(classifyStatement(plain, 'mysql', mysqlLexMode('STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES')).readOnly, false);
+    assert.equal(classifyStatement(plain, dialectOf('mysql')).readOnly, true);
+    assert.equal(classifyStatement(plain, dialectOf('mysql'), mysqlLexMode('STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES')).readOnly, false);
   });
 
   it('names a qualified, quoted call as the server resolves it', () => {
-    const [call] = functionCalls('select "Odd Schema"."MyFn" (1)', 'postgres');
+    const [call] = functionCalls('select "Odd Schema"."MyFn" (1)', dialectOf('postgres'));
     assert.deepEqual(call, { name: 'MyFn', schema: 'Odd Schema', text: '"Odd Schema"."MyFn"' });
-    assert.equal(functionCalls('select MyFn(1)', 'postgres')[0]!.name, 'myfn');
+    assert.equal(functionCalls('select MyFn(1)', dialectOf('postgres'))[0]!.name, 'myfn');
   });
 });
 

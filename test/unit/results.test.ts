@@ -337,14 +337,15 @@ describe('results panel protocol', () => {
 describe('a statement without a result set', () => {
   it('feeds a whole response with no rows or columns as an empty result, not a crash', async () => {
     const { feed } = await import('../../src/core/results/feed');
-    const { CollectingSink } = await import('../../src/core/connectors/sql/streaming');
+    const { CollectingSink } = await import('../support/whole');
     const sink = new CollectingSink();
     const stats = await feed(sink, { columns: undefined, rows: { affectedRows: 0 } } as unknown as Parameters<typeof feed>[1], 100);
     assert.deepEqual([sink.columns, sink.collected, stats.rowsReturned], [[], [], 0]);
   });
 
   it('drops a driver status object (MySQL OK packet) handed over as a row', async () => {
-    const { CappedSink, CollectingSink } = await import('../../src/core/connectors/sql/streaming');
+    const { CappedSink } = await import('../../src/core/connectors/sql/streaming');
+    const { CollectingSink } = await import('../support/whole');
     const sink = new CollectingSink();
     const capped = new CappedSink(sink, 10);
     capped.start([], []);

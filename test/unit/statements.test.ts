@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import type { SqlDialect } from '../../src/core/sql/lexer';
+import { dialectOf, type DialectName } from '../support/dialects';
 import { classifyStatement } from '../../src/core/sql/readOnly';
 import { splitStatements, statementAt } from '../../src/core/sql/statements';
 
 const cursor = '▮';
 
 /** [dialect, text with the cursor marked, the statement that runs (undefined: none)] */
-const corpus: [SqlDialect, string, string | undefined][] = [
+const corpus: [DialectName, string, string | undefined][] = [
   // PostgreSQL
   ['postgres', 'select 1;\nselect ▮2;\nselect 3;', 'select 2'],
   ['postgres', "select 'a;b' as x▮; select 2", "select 'a;b' as x"],
@@ -141,7 +141,7 @@ describe('statement under the cursor (dialect-aware)', () => {
     it(`${dialect}: ${JSON.stringify(marked).slice(1, 70)}`, () => {
       const offset = marked.indexOf(cursor);
       const sql = marked.replace(cursor, '');
-      const found = statementAt(sql, offset, dialect);
+      const found = statementAt(sql, offset, dialectOf(dialect));
       assert.equal(found?.text, expected);
       if (found) assert.equal(sql.slice(found.start, found.end), found.text, 'offsets point at the text');
     });
@@ -150,14 +150,14 @@ describe('statement under the cursor (dialect-aware)', () => {
   it('splits a file into its statements, dropping empty and comment-only parts', () => {
     const sql = '-- file header\nselect 1;\n;\n/* note */\nselect $$;$$;\nselect 3 -- tail\n';
     assert.deepEqual(
-      splitStatements(sql, 'postgres').map((s) => s.text),
+      splitStatements(sql, dialectOf('postgres')).map((s) => s.text),
       ['-- file header\nselect 1', '/* note */\nselect $$;$$', 'select 3'],
     );
   });
 });
 
 describe('read-only classifier (a courtesy before the server-side guarantee)', () => {
-  const reads: [SqlDialect, string][] = [
+  const reads: [DialectName, string][] = [
     ['postgres', 'select * from t'],
     ['postgres', '  -- leading comment\n  SELECT 1'],
     ['postgres', '(select 1) union (select 2)'],
@@ -174,10 +174,10 @@ describe('read-only classifier (a courtesy before the server-side guarantee)', (
     ['databricks', 'select * from main.default.t'],
   ];
   for (const [dialect, sql] of reads) {
-    it(`lets through ${dialect}: ${sql.replace(/\n/g, ' ')}`, () => assert.equal(classifyStatement(sql, dialect).readOnly, true));
+    it(`lets through ${dialect}: ${sql.replace(/\n/g, ' ')}`, () => assert.equal(classifyStatement(sql, dialectOf(dialect)).readOnly, true));
   }
 
-  const writes: [SqlDialect, string, RegExp][] = [
+  const writes: [DialectName, string, RegExp][] = [
     ['postgres', 'insert into t values (1)', /INSERT can change data/],
     ['postgres', 'UPDATE t SET a = 1', /UPDATE can change data/],
     ['postgres', 'delete from t', /DELETE/],
@@ -214,7 +214,7 @@ describe('read-only classifier (a courtesy before the server-side guarantee)', (
   ];
   for (const [dialect, sql, reason] of writes) {
     it(`refuses ${dialect}: ${sql}`, () => {
-      const result = classifyStatement(sql, dialect);
+      const result = classifyStatement(sql, dialectOf(dialect));
       assert.equal(result.readOnly, false);
       assert.match(result.reason ?? '', reason);
     });
@@ -225,7 +225,7 @@ describe('lexer: backslash escapes found once, not searched for again from every
   it('splits the same with escapes near the start, near the end and nowhere', () => {
     const plain = Array.from({ length: 500 }, (_, i) => `select 'v${i}; x'`).join(';\n');
     for (const sql of [`select 'a\\'; b';\n${plain}`, `${plain};\nselect 'a\\'; b'`, plain]) {
-      const parts = splitStatements(sql, 'mysql');
+      const parts = splitStatements(sql, dialectOf('mysql'));
       assert.equal(parts.length, sql === plain ? 500 : 501, sql.slice(0, 40));
       assert.ok(parts.every((p) => /^select '/.test(p.text)));
     }

@@ -1,3 +1,4 @@
+import { wholePreview, wholeTestQuery } from '../support/whole';
 import * as assert from 'node:assert/strict';
 import type { CloudSchemaResponse, FilesResponse } from '../../src/core/api/types';
 import { connectorManifest } from '../../src/core/connectors/manifest';
@@ -76,10 +77,10 @@ describe('connector contract: the storage facet', () => {
       assert.equal(signals.at(-1), controller.signal);
       assert.equal((await h.api.cloudSchema(id, { path: 'lake/2025/a.parquet' })).columns[0]?.type, 'INT64');
       await assert.rejects(h.api.cloudSchema(id, { path: 'lake/readme.txt' }), /not a file whose schema can be read/);
-      const preview = await h.api.preview(id, { table: 'lake/2025/a.parquet', limit: 7 });
+      const preview = await wholePreview(h.api, id, { table: 'lake/2025/a.parquet', limit: 7 });
       assert.deepEqual(preview.rows, [['lake/2025/a.parquet', '7']]);
       // A SQL request to a storage connection says so instead of failing somewhere deep.
-      await assert.rejects(h.api.testQuery({ connectionId: id, sql: 'SELECT 1' }), (e: unknown) => ConnectionError.is(e, 'unsupported'));
+      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 1' }), (e: unknown) => ConnectionError.is(e, 'unsupported'));
     } finally {
       await h.api.dispose();
     }

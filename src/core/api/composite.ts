@@ -14,15 +14,12 @@ import type {
   ConnectionScope,
   ConnectionsApi,
   CreateConnectionRequest,
-  DatabricksDiscoverRequest,
-  DatabricksDiscoverResponse,
   DeleteConnectionResponse,
   FilesQuery,
   FilesResponse,
   ListConnectionsQuery,
   ListConnectionsResponse,
   PreviewQuery,
-  PreviewResponse,
   RequestOptions,
   ResultSink,
   SchemasQuery,
@@ -33,7 +30,6 @@ import type {
   TestConnectionRequest,
   TestConnectionResponse,
   TestQueryRequest,
-  TestQueryResponse,
   UpdateConnectionRequest,
 } from './types';
 
@@ -186,11 +182,6 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     return r.api.listColumns(r.id, query, options);
   }
 
-  async preview(id: string, query: PreviewQuery, options?: RequestOptions): Promise<PreviewResponse> {
-    const r = await this.route(id);
-    return r.api.preview(r.id, query, options);
-  }
-
   async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
     const r = await this.route(id);
     return r.api.previewStream(r.id, query, sink, options);
@@ -212,19 +203,9 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     return r.api.readObject(r.id, query, options);
   }
 
-  async testQuery(request: TestQueryRequest, options?: RequestOptions): Promise<TestQueryResponse> {
-    const r = await this.route(request.connectionId);
-    return r.api.testQuery({ ...request, connectionId: r.id }, options);
-  }
-
   async testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
     const r = await this.route(request.connectionId);
     return r.api.testQueryStream({ ...request, connectionId: r.id }, sink, options);
-  }
-
-  async discoverDatabricks(request: DatabricksDiscoverRequest, options?: RequestOptions): Promise<DatabricksDiscoverResponse> {
-    const r = await this.route(request.connectionId);
-    return r.api.discoverDatabricks({ ...request, connectionId: r.id }, options);
   }
 
   async keepsSecretsInline(id?: string): Promise<boolean> {

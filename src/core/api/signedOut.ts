@@ -6,16 +6,13 @@ import type {
   ColumnsResponse,
   Connection,
   ConnectionsApi,
-  DatabricksDiscoverResponse,
   DeleteConnectionResponse,
   FilesResponse,
   ListConnectionsResponse,
-  PreviewResponse,
   SchemasResponse,
   StreamStats,
   TablesResponse,
   TestConnectionResponse,
-  TestQueryResponse,
 } from './types';
 
 /** The server code that marks "signed out" (not "failing"): its connections are not kept as last listed. */
@@ -63,9 +60,6 @@ export class SignedOutApi implements ConnectionsApi {
   listColumns(): Promise<ColumnsResponse> {
     return this.fail();
   }
-  preview(): Promise<PreviewResponse> {
-    return this.fail();
-  }
   previewStream(): Promise<StreamStats> {
     return this.fail();
   }
@@ -75,13 +69,7 @@ export class SignedOutApi implements ConnectionsApi {
   cloudSchema(): Promise<CloudSchemaResponse> {
     return this.fail();
   }
-  testQuery(): Promise<TestQueryResponse> {
-    return this.fail();
-  }
   testQueryStream(): Promise<StreamStats> {
-    return this.fail();
-  }
-  discoverDatabricks(): Promise<DatabricksDiscoverResponse> {
     return this.fail();
   }
   onDidChange(): ApiDisposable {

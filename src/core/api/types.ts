@@ -268,16 +268,6 @@ export interface TestQueryResponse {
   columnTypes?: string[];
 }
 
-export interface DatabricksDiscoverRequest {
-  connectionId: string;
-  catalog?: string;
-}
-
-export interface DatabricksDiscoverResponse {
-  connectionId: string;
-  catalogs: { name: string; schemas: string[] }[];
-}
-
 export type { ApiDisposable } from '../events';
 import type { ApiDisposable } from '../events';
 
@@ -291,8 +281,11 @@ export interface WriteOptions {
   idempotencyKey?: string;
 }
 
-/** One method per endpoint of the Connections API. Local and hosted back ends both implement it. */
-export interface ConnectionsApi {
+/**
+ * The connections themselves: list, create, read, edit, delete, test, and what a back end needs to keep
+ * their secrets right. The form, the connection commands and sync use only this.
+ */
+export interface ConnectionDirectory {
   /** extension: the hosted workspace this API talks to (links name it); absent for this machine's back ends. */
   readonly workspaceId?: string;
   listConnections(query?: ListConnectionsQuery): Promise<ListConnectionsResponse>;
@@ -301,31 +294,8 @@ export interface ConnectionsApi {
   updateConnection(id: string, request: UpdateConnectionRequest): Promise<Connection>;
   deleteConnection(id: string): Promise<DeleteConnectionResponse>;
   testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse>;
-  listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse>;
-  listSchemas(id: string, query?: SchemasQuery, options?: RequestOptions): Promise<SchemasResponse>;
-  listTables(id: string, query?: TablesQuery, options?: RequestOptions): Promise<TablesResponse>;
-  listColumns(id: string, query: ColumnsQuery, options?: RequestOptions): Promise<ColumnsResponse>;
-  preview(id: string, query: PreviewQuery, options?: RequestOptions): Promise<PreviewResponse>;
-  listFiles(id: string, query?: FilesQuery, options?: RequestOptions): Promise<FilesResponse>;
-  cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse>;
-  testQuery(request: TestQueryRequest, options?: RequestOptions): Promise<TestQueryResponse>;
-  discoverDatabricks(request: DatabricksDiscoverRequest, options?: RequestOptions): Promise<DatabricksDiscoverResponse>;
-  /**
-   * extension: preview, with rows handed to the sink in batches as they arrive instead of one response.
-   * A back end that only returns whole responses implements it with streamFromWhole (wholeResponses.ts).
-   */
-  previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
-  /** extension: testQuery, streamed the same way. */
-  testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
   /** extension: something in the list of connections, or in one connection, changed (here, in another window, or on the server). */
   onDidChange(listener: () => void): ApiDisposable;
-  /** extension: closes what the back end holds open (sessions, timers, sockets). */
-  dispose(): Promise<void>;
-  /**
-   * extension: the first `maxBytes` of a storage object (to open a small text file); a back end without
-   * it (the hosted API has no such endpoint) leaves it out.
-   */
-  readObject?(id: string, query: CloudSchemaQuery & { maxBytes: number }, options?: RequestOptions): Promise<ObjectContent>;
   /**
    * extension: whether this back end keeps a connection's secrets inline in its settings (the deployed
    * Planasonix back end) rather than in a credential the connection names; for a saved connection, or
@@ -336,6 +306,40 @@ export interface ConnectionsApi {
   targetChanges?(id: string): Promise<{ key: string; from: string; to: string }[]>;
   /** extension: the user confirmed the connection's new target; its saved secrets may be sent there. */
   confirmTarget?(id: string): Promise<void>;
+}
+
+/** What is inside a connection, a listing at a time: the tree, completion and the connection picker use this. */
+export interface ConnectionBrowser {
+  listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse>;
+  listSchemas(id: string, query?: SchemasQuery, options?: RequestOptions): Promise<SchemasResponse>;
+  listTables(id: string, query?: TablesQuery, options?: RequestOptions): Promise<TablesResponse>;
+  listColumns(id: string, query: ColumnsQuery, options?: RequestOptions): Promise<ColumnsResponse>;
+  listFiles(id: string, query?: FilesQuery, options?: RequestOptions): Promise<FilesResponse>;
+  cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse>;
+  /**
+   * extension: the first `maxBytes` of a storage object (to open a small text file); a back end without
+   * it (the hosted API has no such endpoint) leaves it out.
+   */
+  readObject?(id: string, query: CloudSchemaQuery & { maxBytes: number }, options?: RequestOptions): Promise<ObjectContent>;
+}
+
+/**
+ * Rows: a table's or file's preview and a read-only test query, handed to a sink in batches as they
+ * arrive. A back end that only returns whole responses (the hosted API) feeds them through
+ * results/wholeResponses.ts, so no caller chooses between streaming and not.
+ */
+export interface ConnectionRunner {
+  previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+  testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats>;
+}
+
+/**
+ * The Connections API as a back end implements it (local, hosted, the composite of both): the three
+ * roles, and closing what it holds open. Callers ask for the role they use.
+ */
+export interface ConnectionsApi extends ConnectionDirectory, ConnectionBrowser, ConnectionRunner {
+  /** extension: closes what the back end holds open (sessions, timers, sockets). */
+  dispose(): Promise<void>;
 }
 
 /** extension: receives a result in batches; a returned promise holds the stream back. */

@@ -1,6 +1,6 @@
 import { ConnectionError } from '../errors';
 import { connectorManifest } from './manifest';
-import { standardDialect, type SqlDialectSpec } from './sql/dialects';
+import { standardDialect, type SqlDialect } from '../sql/dialect';
 import type { ConnectorDriverModule, ConnectorSpec } from './types';
 import type { ConnectorChoice } from '../../shared/protocol/connectionForm';
 
@@ -39,8 +39,18 @@ export class ConnectorRegistry {
   }
 
   /** The SQL dialect of a type: its spec's, or standard SQL for a type this version does not know. */
-  dialect(type: string): SqlDialectSpec {
+  dialect(type: string): SqlDialect {
     return this.specs.get(type)?.sql ?? standardDialect;
+  }
+
+  /**
+   * Language ids of the editors whose SQL the extension runs: VS Code's own, those of SQL dialects no
+   * connector speaks yet, and each connector's dialect's own. package.json's menus and key bindings list
+   * the same (`npm run contributes` writes them; a unit test checks).
+   */
+  sqlLanguages(): string[] {
+    const own = this.all().flatMap((spec) => spec.sql?.languages ?? []);
+    return [...new Set(['sql', 'plsql', 'tsql', 'hql', 'jinja-sql', ...own])];
   }
 
   driver(type: string): Promise<ConnectorDriverModule> {

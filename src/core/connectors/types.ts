@@ -18,7 +18,7 @@ import type {
 } from '../api/types';
 import type { CredentialType } from '../api/credentials';
 import type { Logger } from '../ports';
-import type { SqlDialectSpec } from './sql/dialects';
+import type { SqlDialect } from '../sql/dialect';
 import type { TableKind } from './tableTypes';
 
 /** The levels a connector's tree can have, from its spec's hierarchy (the explorer's nodes carry them). */
@@ -27,7 +27,17 @@ export type Level = 'catalog' | 'schema' | 'table' | 'column' | 'bucket' | 'pref
 // The field description is shared with the form webview, so it is declared in src/shared.
 export type { ConfigField, FieldKind } from '../../shared/configField';
 
-export type Capability = 'catalogs' | 'schemas' | 'tables' | 'preview' | 'query' | 'files' | 'cloudSchema' | 'discover';
+export type Capability = 'catalogs' | 'schemas' | 'tables' | 'preview' | 'query' | 'files' | 'cloudSchema';
+
+/** How a level of a connector's tree is named and shown. */
+export interface LevelLook {
+  /** One of them, as a word before its name: "Schema", "Dataset". */
+  label: string;
+  /** Several of them, in running text: "schemas", "datasets". */
+  plural: string;
+  /** Codicon id. */
+  icon: string;
+}
 
 /** The shape of a connector's explorer tree. */
 export interface Hierarchy {
@@ -37,6 +47,11 @@ export interface Hierarchy {
   paged?: readonly Level[];
   /** Levels the server filters by name when the user sets a filter on their parent. */
   searchable?: readonly Level[];
+  /**
+   * What this connector calls its levels and how they look, where not the common words (levels.ts):
+   * Databricks' Unity Catalog says "Catalog" for its top level, a warehouse may say "Dataset" for a schema.
+   */
+  looks?: Partial<Record<Level, Partial<LevelLook>>>;
 }
 
 export interface ConnectorSpec {
@@ -57,14 +72,12 @@ export interface ConnectorSpec {
   previewableFiles?: RegExp;
   /** A storage connector's URI scheme: Copy Qualified Name on a file gives scheme://bucket/key. */
   objectUriScheme?: string;
-  /** What the server calls its top level, where it is not a database (Databricks' Unity Catalog: "Catalog"). */
-  catalogWord?: string;
   /** The kind of credential its secrets are kept in (the credentials API's type); default `database`. */
   credentialType?: CredentialType;
   /** The kinds of table it lists beyond the common ones (TABLE, VIEW), with their icons. */
   tableTypes?: Readonly<Record<string, TableKind>>;
   /** The SQL it speaks, for connectors that run SQL. */
-  sql?: SqlDialectSpec;
+  sql?: SqlDialect;
   /** Files bundled beside the driver (`<type>/driver.ts` is always bundled as `dist/connectors/<type>.js`). */
   bundle?: {
     /** Output name (without .js) to source file in the connector's folder, e.g. a worker thread's entry. */
@@ -78,6 +91,11 @@ export interface ConnectorSpec {
      */
     stub?: readonly string[];
   };
+  /**
+   * A sample database shipped with the extension, offered once to a new user: the connection's name, the
+   * file's path under the extension's folder, and the settings that open a copy of it.
+   */
+  sample?: { name: string; asset: readonly string[]; config(path: string): ConnectionConfig };
   /** Loads the driver-backed implementation; called on first use only. */
   load(): Promise<ConnectorDriverModule>;
 }
@@ -122,8 +140,6 @@ export type StreamSummary = Omit<StreamStats, 'limit' | 'rowsScanned'>;
 export interface SqlFacet {
   catalogs?(signal?: AbortSignal): Promise<NamedItem[]>;
   schemas?(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]>;
-  /** Catalogs with their schemas in one call (Databricks' discover); one catalog's when named. */
-  discover?(catalog: string | undefined, signal?: AbortSignal): Promise<{ name: string; schemas: string[] }[]>;
   tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>>;
   columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]>;
   /** Runs one statement read-only, handing at most `limit` rows to the sink as the server sends them. */

@@ -2,6 +2,7 @@ import type { ConnectionScope, ConnectionsApi, ListConnectionsResponse } from '.
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { ConnectorSpec, Hierarchy } from '../connectors/types';
 import { tableKind } from '../connectors/tableTypes';
+import { levelLook } from '../connectors/levels';
 import { ConnectionError, errorMessage, type ConnectionErrorCode } from '../errors';
 import {
   childId,
@@ -54,20 +55,9 @@ function listingOf(level: Level): Listing {
   }
 }
 
-const plural: Record<Level, string> = {
-  catalog: 'databases',
-  schema: 'schemas',
-  table: 'tables',
-  column: 'columns',
-  bucket: 'buckets',
-  prefix: 'folders',
-  object: 'files',
-  volume: 'volumes',
-};
-
-/** What the children of a level are called: "tables", "folders and files". */
-export function describeLevels(levels: readonly Level[]): string {
-  const words = [...new Set(levels.map((l) => plural[l]))];
+/** What the children of a level are called, in its connector's words: "tables", "folders and files". */
+export function describeLevels(spec: ConnectorSpec | undefined, levels: readonly Level[]): string {
+  const words = [...new Set(levels.map((l) => levelLook(spec, l).plural))];
   return words.length === 0 ? 'items' : words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
@@ -99,14 +89,14 @@ export async function loadChildren(
   try {
     const spec = registry.spec(refOf(node).type);
     const levels = childLevels(spec.hierarchy, node);
-    what = describeLevels(levels);
+    what = describeLevels(spec, levels);
     // Each listing on its own: one that fails (a table's partitions) does not hide what the others found (its columns).
     const listings = listingsOf(levels);
     const settled = await Promise.allSettled(listings.map((listing) => list(api, spec, node, listing, undefined, 0, options)));
     const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ listing: listings[i]!, error: r.reason as unknown }] : []));
     if (failed.length === settled.length) throw failed[0]!.error;
     const children = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-    for (const { listing, error } of failed) children.push(listingError(node, listing, levels, error));
+    for (const { listing, error } of failed) children.push(listingError(node, spec, listing, levels, error));
     if (children.length === 0) {
       const filter = options.filterOf?.(node.id);
       return [message(node, 'empty', filter ? `No ${what} match "${filter}"` : `No ${what}`)];
@@ -193,7 +183,8 @@ async function list(
   const search = levels.some((l) => listingOf(l) === listing && spec.hierarchy.searchable?.includes(l)) ? options.filterOf?.(parent.id) : undefined;
   const item = <N extends ItemNode>(level: Level, name: string, extra: Omit<N, keyof ItemNode | 'kind'> & Partial<ItemNode>, idKind: string = level): N => {
     const segments: Segment[] = [...path, { level, name }];
-    return { kind: level, id: childId(parent.id, idKind, name), parent, connection: ref, path: segments, name, ...extra } as unknown as N;
+    const { label: word, icon } = levelLook(spec, level);
+    return { kind: level, id: childId(parent.id, idKind, name), parent, connection: ref, path: segments, name, word, icon, ...extra } as unknown as N;
   };
   const withMore = (nodes: ExplorerNode[], next: string | undefined): ExplorerNode[] => {
     if (!paged || !next) return nodes;
@@ -204,7 +195,7 @@ async function list(
       parent,
       pageToken: next,
       loaded,
-      what: describeLevels(levels),
+      what: describeLevels(spec, levels),
     };
     return [...nodes, more];
   };
@@ -212,7 +203,7 @@ async function list(
     case 'catalogs': {
       const level = levels.find((l) => listingOf(l) === 'catalogs')!;
       const { catalogs } = await api.listCatalogs(ref.id, signal);
-      return catalogs.map((c) => item(level, c.name, level === 'catalog' && spec.catalogWord ? { word: spec.catalogWord } : {}));
+      return catalogs.map((c) => item(level, c.name, {}));
     }
     case 'schemas': {
       const { schemas } = await api.listSchemas(ref.id, { catalog: segment(path, 'catalog') }, signal);
@@ -243,7 +234,19 @@ async function list(
           : [...path, { level: 'table', name: t.name }];
         const id = underTable ? childId(parent.id, 'partition', `${t.schema ?? where.schema ?? ''}.${t.name}`) : childId(parent.id, 'table', t.name);
         const shown = tableKind(t.type, spec.tableTypes);
-        return { kind: 'table', id, parent, connection: ref, path: segments, name: t.name, tableType: t.type, icon: shown.icon, view: shown.view === true };
+        const word = levelLook(spec, 'table').label;
+        return {
+          kind: 'table',
+          id,
+          parent,
+          connection: ref,
+          path: segments,
+          name: t.name,
+          word,
+          tableType: t.type,
+          icon: shown.icon,
+          view: shown.view === true,
+        };
       });
       return withMore(nodes, page.nextPageToken);
     }
@@ -284,9 +287,12 @@ async function list(
 }
 
 /** A failed listing among others that worked, in place: "Could not list partitions: <reason>". */
-function listingError(parent: ContainerNode, listing: Listing, levels: readonly Level[], error: unknown): MessageNode {
+function listingError(parent: ContainerNode, spec: ConnectorSpec, listing: Listing, levels: readonly Level[], error: unknown): MessageNode {
   const reason = errorMessage(error);
-  const what = describeLevels(levels.filter((l) => listingOf(l) === listing));
+  const what = describeLevels(
+    spec,
+    levels.filter((l) => listingOf(l) === listing),
+  );
   const m: MessageNode = {
     kind: 'message',
     id: childId(parent.id, 'message', `error-${listing}`),

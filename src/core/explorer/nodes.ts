@@ -47,12 +47,13 @@ interface Item<L extends Level> extends Base {
   path: readonly Segment[];
   /** The last segment's name. */
   name: string;
+  /** What its connector calls this level ("Catalog" on Databricks, "Schema" when unsaid): its spec's looks. */
+  word: string;
+  /** Codicon id, from its connector's spec (its looks; a table's from its kind). */
+  icon: string;
 }
 
-export interface CatalogNode extends Item<'catalog'> {
-  /** What its connector calls this level ("Catalog" on Databricks); "Database" when unsaid. */
-  word?: string;
-}
+export type CatalogNode = Item<'catalog'>;
 export type SchemaNode = Item<'schema'>;
 export type BucketNode = Item<'bucket'>;
 export type PrefixNode = Item<'prefix'>;
@@ -60,8 +61,6 @@ export type VolumeNode = Item<'volume'>;
 
 export interface TableNode extends Item<'table'> {
   tableType: TableType;
-  /** How its connector shows this kind of table (spec.tableTypes). */
-  icon: string;
   view: boolean;
 }
 

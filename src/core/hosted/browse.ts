@@ -155,11 +155,3 @@ export function files(body: unknown, prefix: string): { prefix: string; objects:
   const next = o ? (str(o.nextPageToken) ?? str(o.continuationToken) ?? str(o.NextContinuationToken)) : undefined;
   return { prefix: (o && str(o.prefix)) ?? prefix, objects, commonPrefixes: prefixes, ...(next ? { nextPageToken: next } : {}) };
 }
-
-export function catalogsWithSchemas(body: unknown): { name: string; schemas: string[] }[] {
-  return listOf(body, 'catalogs').flatMap((c) => {
-    if (typeof c === 'string') return [{ name: c, schemas: [] }];
-    if (!isObject(c) || typeof c.name !== 'string') return [];
-    return [{ name: c.name, schemas: names(c.schemas ?? null, 'schemas').map((s) => s.name) }];
-  });
-}

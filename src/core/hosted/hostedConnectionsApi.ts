@@ -10,8 +10,6 @@ import type {
   Connection,
   ConnectionsApi,
   CreateConnectionRequest,
-  DatabricksDiscoverRequest,
-  DatabricksDiscoverResponse,
   DeleteConnectionResponse,
   FilesQuery,
   FilesResponse,
@@ -35,7 +33,7 @@ import type {
 } from '../api/types';
 import { ConnectionError } from '../errors';
 import { Emitter } from '../events';
-import { catalogsWithSchemas, columns, failureIn, files, names, objectOf, result, tables } from './browse';
+import { columns, failureIn, files, names, objectOf, result, tables } from './browse';
 import { badResponse, toConnection, unwrapList, unwrapOne } from './decode';
 import { createBody, createOnce, testBody, testOutcome, updateBody } from './bodies';
 import { dialectOfList, dialectOfRecord, differences, isObject, notKept, settingsOf, type FieldRole, type HostedDialect, type Json } from './records';
@@ -303,12 +301,6 @@ export class HostedConnectionsApi implements ConnectionsApi {
 
   testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
     return testQueryFromWhole((r, o) => this.testQuery(r, o), request, sink, options);
-  }
-
-  async discoverDatabricks(request: DatabricksDiscoverRequest, options: RequestOptions = {}): Promise<DatabricksDiscoverResponse> {
-    const body = { connectionId: request.connectionId, ...(request.catalog ? { catalog: request.catalog } : {}) };
-    const answer = await this.http.request('POST', '/api/connections/databricks/discover', { body, signal: options.signal });
-    return { connectionId: request.connectionId, catalogs: catalogsWithSchemas(answer) };
   }
 
   onDidChange(listener: () => void): ApiDisposable {

@@ -14,15 +14,12 @@ import type {
   ConnectionScope,
   ConnectionsApi,
   CreateConnectionRequest,
-  DatabricksDiscoverRequest,
-  DatabricksDiscoverResponse,
   DeleteConnectionResponse,
   FilesQuery,
   FilesResponse,
   ListConnectionsQuery,
   ListConnectionsResponse,
   PreviewQuery,
-  PreviewResponse,
   RequestOptions,
   ResultSink,
   StreamStats,
@@ -34,15 +31,12 @@ import type {
   TestConnectionRequest,
   TestConnectionResponse,
   TestQueryRequest,
-  TestQueryResponse,
   UpdateConnectionRequest,
 } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { SessionManager } from '../connectors/sessionManager';
 import type { Capability, ConnectorSession, SqlFacet, StorageFacet } from '../connectors/types';
-import { previewWhole, queryWhole, streamPreview } from '../connectors/sql/sqlSession';
-import { toPreview } from '../connectors/sql/results';
-import { collect } from '../connectors/sql/streaming';
+import { streamPreview } from '../connectors/sql/sqlSession';
 import { normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
 import type { Clock, Logger, SecretVault } from '../ports';
@@ -251,23 +245,6 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return { connectionId: id, schema: query.schema, table: query.table, columns };
   }
 
-  async preview(id: string, query: PreviewQuery, options: RequestOptions = {}): Promise<PreviewResponse> {
-    if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
-    const limit = rowLimit(this.limits(), query.limit);
-    return this.withSession(id, 'preview', async (session) => {
-      if (session.sql) return previewWhole(session.sql, { ...query, limit }, options.signal);
-      const object = { path: query.table, ...(query.catalog ? { bucket: query.catalog } : {}) };
-      const response = await collect((sink) => requireFacet(session.storage, 'preview').previewObject(object, limit, sink, options.signal));
-      return toPreview(response, limit);
-    });
-  }
-
-  async testQuery(request: TestQueryRequest, options: RequestOptions = {}): Promise<TestQueryResponse> {
-    const { limit, timeoutMs } = queryLimits(this.limits(), request);
-    const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
-    return this.withSql(request.connectionId, 'query', (sql) => queryWhole(sql, q), request.sql);
-  }
-
   async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
     if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
     const limit = rowLimit(this.limits(), query.limit);
@@ -302,11 +279,6 @@ export class LocalConnectionsApi implements ConnectionsApi {
 
   async readObject(id: string, query: CloudSchemaQuery & { maxBytes: number }, options: RequestOptions = {}): Promise<ObjectContent> {
     return this.withStorage(id, 'files', (storage) => requireMethod(storage.readObject, 'file contents').call(storage, query, query.maxBytes, options.signal));
-  }
-
-  async discoverDatabricks(request: DatabricksDiscoverRequest, options: RequestOptions = {}): Promise<DatabricksDiscoverResponse> {
-    const discover = (sql: SqlFacet) => requireMethod(sql.discover, 'catalogs with their schemas').call(sql, request.catalog, options.signal);
-    return { connectionId: request.connectionId, catalogs: await this.withSql(request.connectionId, 'discover', discover) };
   }
 
   /** Where a connection's secrets go, with the connector's defaults filled in as every test and session fills them. */
@@ -371,7 +343,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     }
     if (statement !== undefined) {
       // Every caller of the API gets the classifier, not only the editor command: the first layer of the guard.
-      const verdict = classifyStatement(statement, this.deps.registry.dialect(connection.type).lexer);
+      const verdict = classifyStatement(statement, this.deps.registry.dialect(connection.type));
       if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
     }
     return this.sessions.use(id, work);

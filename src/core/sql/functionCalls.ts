@@ -2,7 +2,7 @@ import { codeTokens, type LexMode, type SqlDialect, type Token } from './lexer';
 
 /** A call-shaped name in SQL text: `name(`, `schema.name (`, `"Name"(`, with comments or space before `(`. */
 export interface FunctionCall {
-  /** As the server resolves it: unquoted names folded (PostgreSQL and SQLite lower, MySQL case-blind: lower). */
+  /** As the server resolves it: folded as its dialect's functionNames say. */
   name: string;
   schema?: string;
   /** The spelling in the text, for messages. */
@@ -20,13 +20,13 @@ const unquote = (raw: string): string => {
 export function nameOf(sql: string, t: Token, dialect: SqlDialect): string {
   const raw = sql.slice(t.start, t.end);
   if (t.kind === 'identifier') {
-    const name = unquote(raw);
+    let name = unquote(raw);
     // PostgreSQL's U&"\0070g_..." spells characters by code point.
-    if (dialect === 'postgres') return /^u&$/i.test(sql.slice(t.start - 2, t.start)) ? decodeUnicodeEscapes(name) : name;
+    if (dialect.lexer.escapeStringPrefix && /^u&$/i.test(sql.slice(t.start - 2, t.start))) name = decodeUnicodeEscapes(name);
     // MySQL, SQLite and Spark resolve function names without regard to case, quoted or not.
-    return dialect === 'snowflake' ? name : name.toLowerCase();
+    return dialect.functionNames.quoted === 'exact' ? name : name.toLowerCase();
   }
-  return dialect === 'snowflake' ? raw.toUpperCase() : raw.toLowerCase();
+  return dialect.functionNames.unquoted === 'upper' ? raw.toUpperCase() : raw.toLowerCase();
 }
 
 function decodeUnicodeEscapes(text: string): string {

@@ -1,119 +1,14 @@
-/** SQL dialects the editor features know. */
-export type SqlDialect = 'postgres' | 'mysql' | 'sqlite' | 'snowflake' | 'databricks';
+import type { LexerRules, LexMode, SqlDialect } from './dialect';
+
+export type { LexMode, SqlDialect } from './dialect';
 
 export type TokenKind = 'word' | 'identifier' | 'string' | 'comment' | 'number' | 'symbol' | 'space';
-
-/**
- * How a session's settings change the lexing of its dialect: MySQL's sql_mode ANSI_QUOTES makes `"`
- * quote names, NO_BACKSLASH_ESCAPES makes `\` an ordinary character in strings.
- */
-export interface LexMode {
-  ansiQuotes?: boolean;
-  noBackslashEscapes?: boolean;
-}
-
-/** The lexing mode a MySQL/MariaDB sql_mode value sets (ANSI includes ANSI_QUOTES). */
-export function mysqlLexMode(sqlMode: string): LexMode {
-  const flags = new Set(
-    sqlMode
-      .toUpperCase()
-      .split(',')
-      .map((f) => f.trim()),
-  );
-  return { ansiQuotes: flags.has('ANSI_QUOTES') || flags.has('ANSI'), noBackslashEscapes: flags.has('NO_BACKSLASH_ESCAPES') };
-}
 
 export interface Token {
   kind: TokenKind;
   start: number;
   end: number;
 }
-
-interface Rules {
-  hashComments: boolean;
-  /** MySQL: `--` starts a comment only when white space (or the end) follows it. */
-  dashCommentNeedsSpace: boolean;
-  /** Snowflake: `//` starts a line comment. */
-  slashComments: boolean;
-  /** Databricks (Spark SQL): r'...' and r"..." are raw strings, no escapes. */
-  rawStrings: boolean;
-  nestedBlockComments: boolean;
-  /** MySQL runs the inside of /*! ... *\/ and MariaDB of /*M! ... *\/: it is code, not a comment. */
-  executableComments: boolean;
-  backslashEscapes: boolean;
-  doubleQuoteIsString: boolean;
-  backtickIdentifiers: boolean;
-  bracketIdentifiers: boolean;
-  dollarQuotes: 'tagged' | 'plain' | 'none';
-}
-
-const rules: Record<SqlDialect, Rules> = {
-  postgres: {
-    hashComments: false,
-    dashCommentNeedsSpace: false,
-    slashComments: false,
-    rawStrings: false,
-    nestedBlockComments: true,
-    executableComments: false,
-    backslashEscapes: false,
-    doubleQuoteIsString: false,
-    backtickIdentifiers: false,
-    bracketIdentifiers: false,
-    dollarQuotes: 'tagged',
-  },
-  mysql: {
-    hashComments: true,
-    dashCommentNeedsSpace: true,
-    slashComments: false,
-    rawStrings: false,
-    nestedBlockComments: false,
-    executableComments: true,
-    backslashEscapes: true,
-    doubleQuoteIsString: true,
-    backtickIdentifiers: true,
-    bracketIdentifiers: false,
-    dollarQuotes: 'none',
-  },
-  sqlite: {
-    hashComments: false,
-    dashCommentNeedsSpace: false,
-    slashComments: false,
-    rawStrings: false,
-    nestedBlockComments: false,
-    executableComments: false,
-    backslashEscapes: false,
-    doubleQuoteIsString: false,
-    backtickIdentifiers: true,
-    bracketIdentifiers: true,
-    dollarQuotes: 'none',
-  },
-  snowflake: {
-    hashComments: false,
-    dashCommentNeedsSpace: false,
-    slashComments: true,
-    rawStrings: false,
-    nestedBlockComments: false,
-    executableComments: false,
-    backslashEscapes: true,
-    doubleQuoteIsString: false,
-    backtickIdentifiers: false,
-    bracketIdentifiers: false,
-    dollarQuotes: 'plain',
-  },
-  databricks: {
-    hashComments: false,
-    dashCommentNeedsSpace: false,
-    slashComments: false,
-    rawStrings: true,
-    nestedBlockComments: true,
-    executableComments: false,
-    backslashEscapes: true,
-    doubleQuoteIsString: true,
-    backtickIdentifiers: true,
-    bracketIdentifiers: false,
-    dollarQuotes: 'none',
-  },
-};
 
 // Character classes by code: this runs once per character of files of 10,000 lines.
 const isSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff;
@@ -122,7 +17,7 @@ const isWordStart = (code: number): boolean => (code >= 65 && code <= 90) || (co
 const isWordPart = (code: number): boolean => isWordStart(code) || isDigit(code) || code === 36;
 
 /**
- * Splits SQL text into tokens, knowing each dialect's strings, quoted identifiers and comments.
+ * Splits SQL text into tokens by its dialect's rules for strings, quoted identifiers and comments.
  * It never fails: an unterminated string or comment runs to the end of the text.
  */
 export function tokenize(sql: string, dialect: SqlDialect, mode?: LexMode): Token[] {
@@ -154,8 +49,8 @@ export function scan(
   to = sql.length,
   mode?: LexMode,
 ): void {
-  const base = rules[dialect];
-  const r: Rules = mode
+  const base = dialect.lexer;
+  const r: LexerRules = mode
     ? {
         ...base,
         doubleQuoteIsString: base.doubleQuoteIsString && !mode.ansiQuotes,
@@ -254,7 +149,7 @@ export function scan(
       const end = close < 0 ? sql.length : close + 1;
       push('string', i, end);
       i = end;
-    } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && dialect === 'postgres')) {
+    } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && r.escapeStringPrefix)) {
       const open = c === "'" ? i : i + 1;
       const end = quoted(open, "'", r.backslashEscapes || open !== i);
       push('string', i, end);

@@ -32,24 +32,6 @@ function nextWord(sql: string, dialect: SqlDialect, from: number): { word: strin
   return found;
 }
 
-/** Where a compound statement's body opens on BEGIN (not a transaction's BEGIN), per dialect. */
-function opensBlock(dialect: SqlDialect, next: string, words: string[]): boolean {
-  switch (dialect) {
-    case 'postgres':
-      return next === 'ATOMIC'; // SQL-standard function bodies: BEGIN ATOMIC ... END
-    case 'sqlite':
-      return words.includes('TRIGGER'); // CREATE TRIGGER ... BEGIN ... END
-    case 'mysql':
-      // Routines, triggers and events have BEGIN ... END bodies; MariaDB runs BEGIN NOT ATOMIC blocks.
-      // A statement that is only BEGIN [WORK] starts a transaction.
-      return next === 'NOT' || (words[0] === 'CREATE' && ['PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT'].some((w) => words.includes(w)));
-    case 'snowflake':
-    case 'databricks':
-      // Scripting blocks; BEGIN; / BEGIN TRANSACTION / BEGIN WORK start a transaction.
-      return next !== ';' && next !== '' && !['TRANSACTION', 'WORK', 'NAME'].includes(next);
-  }
-}
-
 // Words the splitter acts on, by length: everything else is skipped without building a string.
 const keywordLengths = new Set([3, 4, 5, 7, 9]);
 const isKeywordStart = (c: number): boolean => c === 66 || c === 98 || c === 69 || c === 101 || c === 67 || c === 99 || c === 68 || c === 100;
@@ -126,7 +108,13 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
       previousTerminatorLine = lineAt(tStart);
       return;
     }
-    if (kind === 'word' && codeStart < 0 && dialect === 'mysql' && tEnd - tStart === 9 && sql.slice(tStart, tEnd).toUpperCase() === 'DELIMITER') {
+    if (
+      kind === 'word' &&
+      codeStart < 0 &&
+      dialect.statements.delimiterCommand === true &&
+      tEnd - tStart === 9 &&
+      sql.slice(tStart, tEnd).toUpperCase() === 'DELIMITER'
+    ) {
       // MySQL's DELIMITER command (a client command, not SQL): the rest of its line is the new terminator.
       const lineEnd = sql.indexOf('\n', tEnd) < 0 ? sql.length : sql.indexOf('\n', tEnd);
       const value = sql.slice(tEnd, lineEnd).trim();
@@ -147,7 +135,7 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
     if (delimiter !== ';' || !keywordLengths.has(tEnd - tStart) || !isKeywordStart(sql.charCodeAt(tStart))) return;
     const w = sql.slice(tStart, tEnd).toUpperCase();
     if (w === 'BEGIN') {
-      if (depth > 0 || opensBlock(dialect, nextWord(sql, dialect, tEnd).word, words())) {
+      if (depth > 0 || dialect.statements.opensBlock(nextWord(sql, dialect, tEnd).word, words())) {
         depth++;
         declaring = false;
       }
@@ -164,7 +152,7 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
         if (next.word !== 'CASE') return;
       }
       depth--;
-    } else if (w === 'DECLARE' && wordCount === 1 && (dialect === 'snowflake' || dialect === 'databricks')) {
+    } else if (w === 'DECLARE' && wordCount === 1 && dialect.statements.declareBlocks === true) {
       declaring = true; // DECLARE ...; BEGIN ... END: the declarations' semicolons belong to the block
     }
   });

@@ -40,15 +40,13 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       return finish(item, node, shown(c.name));
     }
     case 'catalog':
-      return container(node, 'database', `${node.word ?? 'Database'} ${shown(node.name)}`, filter);
     case 'schema':
-      return container(node, 'symbol-namespace', `Schema ${shown(node.name)}`, filter);
     case 'bucket':
-      return container(node, 'archive', `Bucket ${shown(node.name)}`, filter);
     case 'volume':
-      return container(node, 'folder-library', `Volume ${shown(node.name)}`, filter);
+      // Word and icon from the connector's spec (its looks), e.g. "Catalog" on Databricks.
+      return container(node, `${node.word} ${shown(node.name)}`, filter);
     case 'prefix': {
-      const item = container(node, 'folder', `Folder ${shown(node.name)}`, filter);
+      const item = container(node, `${node.word} ${shown(node.name)}`, filter);
       // A folder of part files (Parquet, CSV, JSON Lines; a Delta table's live files) previews as one table.
       item.contextValue = `${item.contextValue}.previewable`;
       item.label = shown(lastPart(node.name, node.parent));
@@ -58,10 +56,10 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const item = new vscode.TreeItem(shown(lastPart(node.name, node.parent)), C.Collapsed);
       item.description = `${formatSize(node.size)}${node.lastModified ? ` · ${node.lastModified}` : ''}`;
       item.tooltip = shown(node.name);
-      item.iconPath = new vscode.ThemeIcon('file');
+      item.iconPath = new vscode.ThemeIcon(node.icon);
       // Files its connector reads as rows (spec.previewableFiles), set by the loader.
       item.contextValue = node.previewable ? 'object.previewable' : 'object';
-      return finish(item, node, `File ${shown(node.name)}, ${formatSize(node.size)}`);
+      return finish(item, node, `${node.word} ${shown(node.name)}, ${formatSize(node.size)}`);
     }
     case 'table': {
       const item = new vscode.TreeItem(shown(node.name), C.Collapsed);
@@ -75,14 +73,14 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const col = node.column;
       const item = new vscode.TreeItem(shown(col.name), C.None);
       item.description = shown(`${col.type}${col.nullable ? '' : ', not null'}`);
-      item.iconPath = new vscode.ThemeIcon(col.primaryKey ? 'key' : 'symbol-field');
+      item.iconPath = new vscode.ThemeIcon(col.primaryKey ? 'key' : node.icon);
       item.tooltip = shown(
         `${col.name} ${col.type}${col.nullable ? ' NULL' : ' NOT NULL'}${col.primaryKey ? ', primary key' : ''}${
           col.default != null ? `\ndefault ${col.default}` : ''
         }`,
       );
       item.contextValue = 'column';
-      return finish(item, node, `Column ${shown(col.name)}, ${item.description}`);
+      return finish(item, node, `${node.word} ${shown(col.name)}, ${item.description}`);
     }
     case 'message': {
       const item = new vscode.TreeItem(shown(node.text), C.None);
@@ -116,9 +114,9 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
   }
 }
 
-function container(node: ItemNode, icon: string, label: string, filter: string): vscode.TreeItem {
+function container(node: ItemNode, label: string, filter: string): vscode.TreeItem {
   const item = new vscode.TreeItem(shown(node.name), vscode.TreeItemCollapsibleState.Collapsed);
-  item.iconPath = new vscode.ThemeIcon(icon);
+  item.iconPath = new vscode.ThemeIcon(node.icon);
   item.contextValue = `${node.kind}${filter}`;
   return finish(item, node, label);
 }

@@ -5,26 +5,10 @@ import type { Connection, ConnectionsApi } from '../../core/api/types';
 import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { ConnectionError } from '../../core/errors';
+import { levelLook } from '../../core/connectors/levels';
 
-/** Language ids of SQL editors: VS Code's own and those of common SQL dialect extensions. */
-export const sqlLanguages = [
-  'sql',
-  'pgsql',
-  'postgres',
-  'postgresql',
-  'mysql',
-  'plsql',
-  'tsql',
-  'sqlite',
-  'snowflake-sql',
-  'databricks-sql',
-  'sparksql',
-  'hql',
-  'jinja-sql',
-];
-
-export function isSqlDocument(doc: vscode.TextDocument): boolean {
-  return sqlLanguages.includes(doc.languageId);
+export function isSqlDocument(registry: ConnectorRegistry, doc: vscode.TextDocument): boolean {
+  return registry.sqlLanguages().includes(doc.languageId);
 }
 
 /** Which connection (and default catalog/schema) an editor's queries run against. */
@@ -110,17 +94,19 @@ export class EditorBindings implements vscode.Disposable {
     const binding: Binding = { connectionId: chosen.connection.id };
     const spec = this.registry.spec(chosen.connection.type);
     if (spec.capabilities.includes('schemas')) {
+      // In the connector's own words: "Default dataset" where its schemas are datasets.
+      const look = levelLook(spec, 'schema');
       const schemas = await this.api
         .listSchemas(chosen.connection.id)
         .then((r) => r.schemas.map((s) => s.name))
         .catch((error: unknown) => {
-          if (ConnectionError.is(error)) void notify.warn(msg`Could not list schemas: ${error.message}`);
+          if (ConnectionError.is(error)) void notify.warn(msg`Could not list ${look.plural}: ${error.message}`);
           return [] as string[];
         });
       if (schemas.length > 0) {
         const schema = await pick([{ label: serverDefault }, ...schemas.map((name) => ({ label: name, name }))], {
-          title: `Default schema on ${inertInLabel(chosen.connection.name)}`,
-          placeHolder: 'Unqualified names resolve in this schema',
+          title: `Default ${look.label.toLowerCase()} on ${inertInLabel(chosen.connection.name)}`,
+          placeHolder: `Unqualified names resolve in this ${look.label.toLowerCase()}`,
         });
         if (schema === undefined) return undefined;
         if ('name' in schema) binding.schema = schema.name;
@@ -132,7 +118,7 @@ export class EditorBindings implements vscode.Disposable {
 
   async refresh(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || !isSqlDocument(editor.document)) {
+    if (!editor || !isSqlDocument(this.registry, editor.document)) {
       this.item.hide();
       return;
     }

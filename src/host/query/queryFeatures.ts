@@ -1,18 +1,16 @@
 import * as vscode from 'vscode';
 import { ConnectionError } from '../../core/errors';
 import { registerCommand } from '../commands/commandHost';
-import { sqlLanguages } from './bindings';
 import { SchemaCompletion } from './completion';
 import { showHistory } from './historyPicker';
 import type { QueryDeps as Deps } from './queryDeps';
 import { runSelection } from './runSelection';
 import { StatementLenses } from './statementLenses';
 
-const sqlSelector: vscode.DocumentSelector = sqlLanguages.map((language) => ({ language }));
-
 /** "Run Selection as Test Query", cancel, the connection picker, history, CodeLens and completion. */
 export function registerQueryFeatures(deps: Deps): vscode.Disposable[] {
   const { logger } = deps;
+  const sqlSelector: vscode.DocumentSelector = deps.registry.sqlLanguages().map((language) => ({ language }));
   const running = vscode.window.createTextEditorDecorationType({
     backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
     isWholeLine: false,

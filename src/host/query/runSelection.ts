@@ -41,7 +41,7 @@ export async function runSelection(deps: Deps, running: vscode.TextEditorDecorat
   }
   const selection =
     offset !== undefined ? { start: offset, end: offset } : { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
-  const dialect = deps.registry.dialect(connection.type).lexer;
+  const dialect = deps.registry.dialect(connection.type);
   const prepared = prepareStatement(doc.getText(), selection, dialect, selection.end > selection.start ? undefined : statementsOf(doc, dialect));
   const notice = deps.registry.spec(connection.type).readOnlyNotice;
   const source = {

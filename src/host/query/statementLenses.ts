@@ -15,12 +15,12 @@ export class StatementLenses implements vscode.CodeLensProvider, vscode.Disposab
   }
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    if (!this.deps.codeLensEnabled() || !isSqlDocument(doc)) return [];
+    if (!this.deps.codeLensEnabled() || !isSqlDocument(this.deps.registry, doc)) return [];
     const binding = this.deps.bindings.get(doc.uri);
     await this.deps.connections.ready;
     const connection = binding ? this.deps.connections.get(binding.connectionId) : undefined;
     if (token.isCancellationRequested) return [];
-    const statements = statementsOf(doc, this.deps.registry.dialect(connection?.type ?? '').lexer);
+    const statements = statementsOf(doc, this.deps.registry.dialect(connection?.type ?? ''));
     return statements.map((s) => {
       // Above the statement's code (its leading comments run with it); the command finds the statement by that offset.
       const at = doc.positionAt(s.codeStart);

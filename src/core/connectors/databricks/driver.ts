@@ -6,6 +6,7 @@ import type IOperation from '@databricks/sql/dist/contracts/IOperation';
 import type { ColumnInfo, ColumnsQuery, NamedItem, TablesQuery, TablesResponse } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import { classifyStatement } from '../../sql/readOnly';
+import { databricksDialect } from './dialect';
 import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
 import { escapeLike, qualified, quoteBacktick } from '../sql/identifiers';
 import { keysetPage } from '../sql/paging';
@@ -164,20 +165,6 @@ class DatabricksSession extends SqlSessionBase {
     return rows.map((r) => ({ name: String(r.TABLE_SCHEM) }));
   }
 
-  /** Every catalog with its schemas, in one metadata call (and one more for catalogs that hold none). */
-  async discover(catalog: string | undefined, signal?: AbortSignal): Promise<{ name: string; schemas: string[] }[]> {
-    const rows = await this.metadata((s) => s.getSchemas(catalog ? { catalogName: catalog } : {}), signal);
-    const found = new Map<string, string[]>();
-    if (catalog) found.set(catalog, []);
-    else for (const c of await this.catalogs(signal)) found.set(c.name, []);
-    for (const r of rows) {
-      const name = String(r.TABLE_CATALOG ?? catalog ?? '');
-      if (!found.has(name)) found.set(name, []);
-      found.get(name)!.push(String(r.TABLE_SCHEM));
-    }
-    return [...found].map(([name, schemas]) => ({ name, schemas }));
-  }
-
   /** A page of a schema's tables and views, in name order; the filter is the server's pattern match. */
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
     const { catalog, schema } = query;
@@ -226,7 +213,7 @@ class DatabricksSession extends SqlSessionBase {
   async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
     if (options.signal?.aborted) throw cancelledError();
     if (!options.generated) {
-      const verdict = classifyStatement(options.sql, 'databricks');
+      const verdict = classifyStatement(options.sql, databricksDialect);
       if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
     }
     const { session } = await this.opened(options.signal);

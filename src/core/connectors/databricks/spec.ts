@@ -1,8 +1,5 @@
+import { databricksDialect } from './dialect';
 import type { ConnectorSpec } from '../types';
-import type { SqlDialectSpec } from '../sql/dialects';
-
-/** Spark SQL quotes with backticks; Unity Catalog keeps names in lower case and compares them blind to case. */
-export const databricksDialect: SqlDialectSpec = { lexer: 'databricks', quote: 'backtick', folding: 'lower' };
 
 const auth = (values: string[]) => ({ field: 'authType', values });
 
@@ -50,14 +47,14 @@ export const databricksSpec: ConnectorSpec = {
       help: "PEM file of a corporate proxy's CA, trusted in addition to the public ones.",
     },
   ],
-  capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query', 'discover'],
+  capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query'],
   hierarchy: {
     children: { connection: ['catalog'], catalog: ['schema'], schema: ['table'], table: ['column'] },
     paged: ['table'],
     searchable: ['table'],
+    looks: { catalog: { label: 'Catalog', plural: 'catalogs' } },
   },
   sql: databricksDialect,
-  catalogWord: 'Catalog',
   readOnlyNotice:
     'Databricks does not enforce read-only: this statement was checked by the extension only, before it ran. Connect with a principal that has SELECT grants only.',
   tableTypes: { 'MATERIALIZED VIEW': { icon: 'save', view: true }, 'STREAMING TABLE': { icon: 'sync' }, 'METRIC VIEW': { icon: 'graph', view: true } },

@@ -13,7 +13,8 @@ import { tlsOptions } from '../sql/serverConfig';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { mapMysqlError } from './errors';
 import { grammarRefusal, mysqlRefusal, parseErrors } from './guard';
-import { mysqlLexMode, type LexMode } from '../../sql/lexer';
+import type { LexMode } from '../../sql/dialect';
+import { mysqlLexMode } from './dialect';
 import { columnsSql, schemasSql, serverVersionSql, tableKindSql, tablesSql } from './catalogQueries';
 import { isBinaryField, mysqlTypeName } from './typeNames';
 

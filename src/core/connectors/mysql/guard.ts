@@ -8,6 +8,7 @@
 import { functionCalls } from '../../sql/functionCalls';
 import { codeTokens, type LexMode } from '../../sql/lexer';
 import { classifyStatement, sideEffectCall } from '../../sql/readOnly';
+import { mysqlDialect } from './dialect';
 
 export type Lookup = (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -15,7 +16,7 @@ const maxViewDepth = 4;
 
 /** Names the statement may read from, as MySQL resolves them: `name` in the current database, or `schema.name`. */
 function namesRead(sql: string, mode?: LexMode): { local: string[]; qualified: string[] } {
-  const tokens = codeTokens(sql, 'mysql', mode);
+  const tokens = codeTokens(sql, mysqlDialect, mode);
   const text = (i: number): string => {
     const t = tokens[i]!;
     const raw = sql.slice(t.start, t.end);
@@ -46,12 +47,12 @@ export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, 
   // A view's definition is stored as the server prints it (backquotes, escapes), whatever the session's mode.
   const lexMode = depth === 0 ? mode : undefined;
   if (depth === 0) {
-    const verdict = classifyStatement(sql, 'mysql', lexMode);
+    const verdict = classifyStatement(sql, mysqlDialect, lexMode);
     if (!verdict.readOnly) return verdict.reason;
   }
-  const known = sideEffectCall(sql, 'mysql', lexMode);
+  const known = sideEffectCall(sql, mysqlDialect, lexMode);
   if (known) return `This query${via} calls ${known.text}(), which acts outside the transaction; test queries only read.`;
-  const calls = [...new Set(functionCalls(sql, 'mysql', lexMode).map((c) => c.name))];
+  const calls = [...new Set(functionCalls(sql, mysqlDialect, lexMode).map((c) => c.name))];
   if (calls.length > 0) {
     const stored = await lookup(
       `SELECT ROUTINE_SCHEMA AS s, ROUTINE_NAME AS n FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION' AND ROUTINE_NAME IN (?)`,
@@ -92,7 +93,7 @@ export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, 
  * (SHOW, HELP, DESCRIBE of a table, EXPLAIN without ANALYZE).
  */
 export function grammarProbe(sql: string, mode?: LexMode): string | undefined {
-  const tokens = codeTokens(sql, 'mysql', mode);
+  const tokens = codeTokens(sql, mysqlDialect, mode);
   const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i]!.start, tokens[i]!.end).toUpperCase() : '');
   const isQueryStart = (i: number): boolean => ['SELECT', 'WITH', 'VALUES', 'TABLE'].includes(word(i)) || sql[tokens[i]?.start ?? -1] === '(';
   let from = 0;

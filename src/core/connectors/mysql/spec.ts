@@ -1,5 +1,5 @@
+import { mysqlDialect } from './dialect';
 import { serverFields } from '../sql/serverFields';
-import { mysqlDialect } from '../sql/dialects';
 import type { ConnectorSpec } from '../types';
 
 export const mysqlSpec: ConnectorSpec = {

@@ -12,6 +12,7 @@
  */
 import { nameOf } from '../../sql/functionCalls';
 import { tokenize, type Token } from '../../sql/lexer';
+import { postgresDialect } from './dialect';
 
 /** The transaction-local setting the verdict leaves for the gate. */
 const guardSetting = 'planasonix.guard';
@@ -89,7 +90,7 @@ export interface References {
 const operatorChars = '+-*/<>=~!@#%^&|`?';
 
 export function references(sql: string): References {
-  const tokens = tokenize(sql, 'postgres');
+  const tokens = tokenize(sql, postgresDialect);
   const names = new Set<string>();
   const calls = new Set<string>();
   const qualified = new Map<string, { schema: string; name: string }>();
@@ -98,7 +99,7 @@ export function references(sql: string): References {
   const code = tokens.filter((t) => t.kind !== 'space' && t.kind !== 'comment');
   code.forEach((t, i) => {
     if (!isName(t)) return;
-    const name = nameOf(sql, t, 'postgres');
+    const name = nameOf(sql, t, postgresDialect);
     names.add(name);
     const dot = code[i - 1];
     const owner = code[i - 2];
@@ -106,7 +107,7 @@ export function references(sql: string): References {
     const dotted = dot?.kind === 'symbol' && sql[dot.start] === '.';
     if (dotted || (open?.kind === 'symbol' && sql[open.start] === '(')) calls.add(name);
     if (dotted && isName(owner)) {
-      const schema = nameOf(sql, owner, 'postgres');
+      const schema = nameOf(sql, owner, postgresDialect);
       qualified.set(`${schema}\u0000${name}`, { schema, name });
     }
   });
@@ -140,7 +141,7 @@ export function references(sql: string): References {
 
 /** What a function body holds: a write (its word), and the names it mentions. */
 export function readBody(body: string): { writes?: string; refs: References } {
-  const tokens = tokenize(body, 'postgres');
+  const tokens = tokenize(body, postgresDialect);
   let writes: string | undefined;
   for (const t of tokens) {
     if (t.kind !== 'word') continue;

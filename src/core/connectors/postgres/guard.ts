@@ -11,6 +11,7 @@ import { ConnectionError } from '../../errors';
 import { classifyStatement } from '../../sql/readOnly';
 import { CappedQuery, type PipelineStatement } from './cappedQuery';
 import { tokenize } from '../../sql/lexer';
+import { postgresDialect } from './dialect';
 import { closureRefusal, closureSql, closureVerdictSql, gateSql, isGateError, verdictValues, type ReachedRow } from './closure';
 
 /** Volatile pg_catalog functions that only read or wait (and the system views built on them). */
@@ -103,7 +104,7 @@ export const vettedVolatile: ReadonlySet<string> = new Set([
  * ANALYZE: planning alone runs IMMUTABLE functions on constants); none for SHOW.
  */
 export function guardTarget(sql: string): string | undefined {
-  const tokens = tokenize(sql, 'postgres').filter((t) => t.kind !== 'space' && t.kind !== 'comment');
+  const tokens = tokenize(sql, postgresDialect).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
   const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i]!.start, tokens[i]!.end).toUpperCase() : '');
   let first = 0;
   while (tokens[first] && sql[tokens[first]!.start] === '(') first++;
@@ -129,7 +130,7 @@ export function guardTarget(sql: string): string | undefined {
 
 /** Refuses what the classifier refuses, with its reason. */
 function classify(sql: string): void {
-  const verdict = classifyStatement(sql, 'postgres');
+  const verdict = classifyStatement(sql, postgresDialect);
   if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
 }
 

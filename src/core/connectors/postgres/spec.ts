@@ -1,5 +1,5 @@
+import { postgresDialect } from './dialect';
 import { serverFields } from '../sql/serverFields';
-import { postgresDialect } from '../sql/dialects';
 import type { ConnectorSpec } from '../types';
 
 export const postgresSpec: ConnectorSpec = {

@@ -13,6 +13,7 @@ import { batchRows, CappedSink } from '../sql/streaming';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { snowflakeAccount } from './account';
 import { classifyStatement } from '../../sql/readOnly';
+import { snowflakeDialect } from './dialect';
 import { installWireHooks, takeDecodeError, takeStatementType } from './wire';
 import { checkPrivateKey, mapError } from './errors';
 import { describedAsRead, resultTypeName, selectType, snowflakeTypeName, statementTypeName } from './types';
@@ -222,7 +223,7 @@ class SnowflakeSession extends SqlSessionBase {
         const database = options.catalog ?? (this.options.config.database ? String(this.options.config.database) : undefined);
         await this.execute(conn, { sqlText: `USE SCHEMA ${qualified(quoteDoubleQuoted, database, options.schema)}` }, (s) => (current = s));
       }
-      const verdict = classifyStatement(options.sql, 'snowflake');
+      const verdict = classifyStatement(options.sql, snowflakeDialect);
       if (!options.generated && !verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
       // A preview the extension wrote (SELECT * FROM a quoted table) is a query by construction.
       const type = options.generated

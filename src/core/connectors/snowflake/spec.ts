@@ -1,8 +1,5 @@
+import { snowflakeDialect } from './dialect';
 import type { ConnectorSpec } from '../types';
-import type { SqlDialectSpec } from '../sql/dialects';
-
-/** Snowflake folds unquoted names to upper case and quotes with double quotes. */
-export const snowflakeDialect: SqlDialectSpec = { lexer: 'snowflake', quote: 'double', folding: 'upper' };
 
 const auth = (values: string[]) => ({ field: 'authenticator', values });
 

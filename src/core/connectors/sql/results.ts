@@ -1,4 +1,4 @@
-import type { PreviewQuery, PreviewResponse, TestQueryResponse } from '../../api/types';
+import type { PreviewQuery } from '../../api/types';
 import { qualified } from './identifiers';
 
 /**
@@ -9,8 +9,4 @@ export function previewSql(quote: (name: string) => string, query: PreviewQuery 
   const from = withCatalog ? qualified(quote, query.catalog, query.schema, query.table) : qualified(quote, query.schema, query.table);
   const order = query.orderBy ? ` ORDER BY ${quote(query.orderBy.column)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}` : '';
   return `SELECT * FROM ${from}${order} LIMIT ${query.limit + 1}`;
-}
-
-export function toPreview(result: TestQueryResponse, limit: number): PreviewResponse {
-  return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit };
 }

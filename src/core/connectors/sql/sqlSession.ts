@@ -1,11 +1,10 @@
-import type { PreviewQuery, PreviewResponse, TestQueryResponse } from '../../api/types';
+import type { PreviewQuery } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
 import type { Logger } from '../../ports';
 import type { DriverErrorMapper } from './networkErrors';
-import { previewSql, toPreview } from './results';
+import { previewSql } from './results';
 import { readServerConfig, type ServerConfig } from './serverConfig';
 import { cancelledError, cancelOnAbortOrTimeout } from './cancellation';
-import { collect } from './streaming';
 import type { ConnectorSession, QueryOptions, RowSink, SessionOptions, SqlFacet, StreamSummary } from '../types';
 
 /** The driver-specific steps of one statement (see ServerSqlSession.runStatement). */
@@ -27,16 +26,6 @@ export const previewTimeoutMs = 300_000;
 /** A preview of a table, streamed: the connector's own preview statement through its one primitive. */
 export function streamPreview(sql: SqlFacet, query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
   return sql.stream({ ...sql.previewStatement(query), signal }, sink);
-}
-
-/** A preview of a table as one response. */
-export async function previewWhole(sql: SqlFacet, query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
-  return toPreview(await collect((sink) => streamPreview(sql, query, sink, signal)), query.limit);
-}
-
-/** A statement's result as one response. */
-export function queryWhole(sql: SqlFacet, options: QueryOptions): Promise<TestQueryResponse> {
-  return collect((sink) => sql.stream(options, sink));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CellValue, TestQueryResponse } from '../../api/types';
+import type { CellValue } from '../../api/types';
 import type { RowSink, StreamSummary } from '../types';
 import { toCellsInPlace } from './rows';
 
@@ -57,38 +57,5 @@ export class CappedSink {
 
   summary(executionMs: number): StreamSummary {
     return { executionMs, rowsReturned: this.passed, truncated: this.seenExtra };
-  }
-}
-
-/** A streamed statement's whole result, for the API's whole-response endpoints. */
-export async function collect(stream: (sink: RowSink) => Promise<StreamSummary>): Promise<TestQueryResponse> {
-  const sink = new CollectingSink();
-  return sink.response(await stream(sink));
-}
-
-/** A sink that keeps everything: for the API's whole-result responses. */
-export class CollectingSink implements RowSink {
-  columns: string[] = [];
-  columnTypes: string[] = [];
-  readonly collected: CellValue[][] = [];
-
-  start(columns: string[], columnTypes: string[]): void {
-    this.columns = columns;
-    this.columnTypes = columnTypes;
-  }
-
-  rows(batch: CellValue[][]): void {
-    for (const r of batch) this.collected.push(r);
-  }
-
-  response(summary: StreamSummary): TestQueryResponse {
-    return {
-      ok: true,
-      columns: this.columns,
-      columnTypes: this.columnTypes,
-      rows: this.collected,
-      truncated: summary.truncated,
-      stats: { executionMs: summary.executionMs, rowsReturned: summary.rowsReturned },
-    };
   }
 }

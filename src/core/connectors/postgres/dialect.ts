@@ -1,0 +1,88 @@
+import { standardLexer, type SqlDialect } from '../../sql/dialect';
+
+/**
+ * PostgreSQL's SQL: tagged dollar quotes, E'' strings and U&"" names, nested block comments; unquoted
+ * names fold to lower case; BEGIN ATOMIC opens an SQL-standard function body.
+ */
+export const postgresDialect: SqlDialect = {
+  name: 'PostgreSQL',
+  lexer: { ...standardLexer, escapeStringPrefix: true, dollarQuotes: 'tagged' },
+  languages: ['postgres', 'pgsql', 'postgresql'],
+  quote: 'double',
+  folding: 'lower',
+  functionNames: { unquoted: 'lower', quoted: 'exact' },
+  statements: { opensBlock: (next) => next === 'ATOMIC' },
+  readOnly: {
+    readKeywords: new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'EXPLAIN']),
+    /**
+     * Functions a read-only transaction does not stop. The server-side check goes further (it refuses
+     * every volatile function outside a vetted list); this list refuses the known ones before anything
+     * reaches the server.
+     */
+    sideEffectFunctions: [
+      'pg_terminate_backend',
+      'pg_cancel_backend',
+      'pg_reload_conf',
+      'pg_rotate_logfile*',
+      'pg_stat_reset*',
+      'pg_create_physical_replication_slot',
+      'pg_create_logical_replication_slot',
+      'pg_drop_replication_slot',
+      'pg_copy_physical_replication_slot',
+      'pg_copy_logical_replication_slot',
+      'pg_replication_slot_advance',
+      'pg_logical_slot_get_changes',
+      'pg_logical_slot_get_binary_changes',
+      'pg_logical_emit_message',
+      'pg_replication_origin_*',
+      'pg_switch_wal',
+      'pg_create_restore_point',
+      'pg_backup_start',
+      'pg_backup_stop',
+      'pg_start_backup',
+      'pg_stop_backup',
+      'pg_promote',
+      'pg_wal_replay_pause',
+      'pg_wal_replay_resume',
+      'pg_advisory_*',
+      'pg_try_advisory_*',
+      // Large objects: the writers (lo_get, loread and lo_open for reading only read).
+      'lo_import',
+      'lo_export',
+      'lo_creat',
+      'lo_create',
+      'lo_unlink',
+      'lo_put',
+      'lo_from_bytea',
+      'lo_truncate*',
+      'lowrite',
+      'pg_read_file',
+      'pg_read_binary_file',
+      'pg_ls_*',
+      'pg_stat_file',
+      'pg_file_*',
+      'nextval',
+      'setval',
+      'set_config',
+      'setseed',
+      'dblink*',
+      'query_to_xml*',
+      'query_to_xmlschema',
+      'cursor_to_xml*',
+      'table_to_xml*',
+      'schema_to_xml*',
+      'database_to_xml*',
+      'ts_stat',
+      'pg_notify',
+      'pg_import_system_collations',
+      'brin_summarize_*',
+      'brin_desummarize_range',
+      'gin_clean_pending_list',
+      'pg_log_backend_memory_contexts',
+      'pg_export_snapshot',
+      'pg_nextoid',
+      'binary_upgrade_*',
+      'pg_stat_force_next_flush',
+    ],
+  },
+};
