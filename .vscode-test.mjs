@@ -8,7 +8,7 @@ import path from 'node:path';
 const root = path.dirname(new URL(import.meta.url).pathname);
 const desktop = process.env.PLANASONIX_VSCODE_EXECUTABLE === 'desktop';
 
-export default defineConfig({
+const base = {
   files: process.env.PLANASONIX_EXTHOST_FILES ?? 'out/test/extension/**/*.test.js',
   workspaceFolder: process.env.PLANASONIX_TEST_WORKSPACE,
   version: desktop ? 'stable' : undefined,
@@ -27,4 +27,20 @@ export default defineConfig({
     PLANASONIX_TIER: 'extension-host',
     PLANASONIX_BENCH_OUT: process.env.PLANASONIX_BENCH_OUT ?? '',
   },
-});
+};
+
+export default defineConfig(
+  process.env.PLANASONIX_EXTHOST_FILES
+    ? base
+    : [
+        { ...base, label: 'extension' },
+        // The extension built with the tests' manifest (scripts/build-test-extension.ts): a test-only
+        // connector added by its folder and one manifest line, seen in the form, the tree and Run Selection.
+        {
+          ...base,
+          label: 'connector',
+          files: 'out/test/extension-connector/**/*.test.js',
+          extensionDevelopmentPath: path.join(root, 'out', 'test-extension'),
+        },
+      ],
+);

@@ -10,10 +10,29 @@ const watch = process.argv.includes('--watch');
 /**
  * Connector drivers, each bundled on its own: src/core/connectors/<type>/driver.ts -> dist/connectors/<type>.js,
  * plus the extra entries a spec names. The list is the connector manifest itself (read through tsx).
+ * PLANASONIX_MANIFEST names another manifest module (the tests' own, with a test-only connector whose
+ * folder lies beside it) and PLANASONIX_OUTDIR another output folder: scripts/build-test-extension.ts.
  */
-const { connectorManifest } = require('tsx/cjs/api').require('./src/core/connectors/manifest.ts', __filename);
+const manifestFile = path.resolve(__dirname, process.env.PLANASONIX_MANIFEST ?? 'src/core/connectors/manifest.ts');
+const outRoot = path.resolve(__dirname, process.env.PLANASONIX_OUTDIR ?? 'dist');
+const out = (sub) => (sub ? path.join(outRoot, sub) : outRoot);
+const { connectorManifest } = require('tsx/cjs/api').require(manifestFile, __filename);
 const drivers = connectorManifest.map((spec) => spec.type);
-const connectorFolder = (type) => `src/core/connectors/${type}`;
+/** A connector's folder: under src/core/connectors, or beside the manifest that adds it. */
+const connectorFolder = (type) =>
+  [path.join(__dirname, 'src/core/connectors', type), path.join(path.dirname(manifestFile), type)].find((dir) =>
+    require('node:fs').existsSync(path.join(dir, 'driver.ts')),
+  ) ?? `src/core/connectors/${type}`;
+/** The product's own manifest module, swapped for PLANASONIX_MANIFEST where one is named. */
+const swapManifest = {
+  name: 'swap-manifest',
+  setup(build) {
+    if (!process.env.PLANASONIX_MANIFEST) return;
+    build.onResolve({ filter: /^\.\/manifest$/ }, (args) =>
+      args.resolveDir === path.join(__dirname, 'src/core/connectors') ? { path: manifestFile } : undefined,
+    );
+  },
+};
 /** One driver's entries: <type>.js and the extra entries its spec names. */
 const entriesOf = (spec) =>
   Object.fromEntries([
@@ -103,16 +122,16 @@ const configs = [
   {
     ...node,
     entryPoints: { extension: 'src/host/extension.ts' },
-    outdir: 'dist',
-    plugins: [lazyDrivers, lazyHosted, lazyExport, ...(watch ? [problemMatcher] : [])],
+    outdir: out(),
+    plugins: [swapManifest, lazyDrivers, lazyHosted, lazyExport, ...(watch ? [problemMatcher] : [])],
   },
-  { ...node, entryPoints: { hosted: 'src/core/hosted/module.ts' }, outdir: 'dist', plugins: watch ? [problemMatcher] : [] },
-  { ...node, entryPoints: { export: 'src/core/results/export.ts' }, outdir: 'dist', plugins: watch ? [problemMatcher] : [] },
+  { ...node, entryPoints: { hosted: 'src/core/hosted/module.ts' }, outdir: out(), plugins: [swapManifest, ...(watch ? [problemMatcher] : [])] },
+  { ...node, entryPoints: { export: 'src/core/results/export.ts' }, outdir: out(), plugins: watch ? [problemMatcher] : [] },
   // Each driver on its own: one driver's stubs (Snowflake's unused AWS file transfer) must not reach another (S3).
   ...connectorManifest.map((spec) => ({
     ...node,
     entryPoints: entriesOf(spec),
-    outdir: 'dist/connectors',
+    outdir: out('connectors'),
     external: ['vscode', ...(spec.bundle?.external ?? [])],
     plugins: [stubUnused(spec.bundle?.stub ?? []), ...(watch ? [problemMatcher] : [])],
   })),
@@ -133,17 +152,17 @@ if (surfaces.length > 0) {
     sourcesContent: false,
     logLevel: 'silent',
     entryPoints: Object.fromEntries(surfaces.map((s) => [s, path.join(webviewRoot, s, 'main.ts')])),
-    outdir: 'dist/webview',
+    outdir: out('webview'),
     plugins: watch ? [problemMatcher] : [],
   });
 }
 
 /** The codicon font and stylesheet, next to the webview bundles (the only folder a webview may load from). */
 function copyWebviewAssets() {
-  const out = path.join(__dirname, 'dist', 'webview');
-  fs.mkdirSync(out, { recursive: true });
+  const target = out('webview');
+  fs.mkdirSync(target, { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) {
-    fs.copyFileSync(path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist', file), path.join(out, file));
+    fs.copyFileSync(path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist', file), path.join(target, file));
   }
 }
 
@@ -157,7 +176,7 @@ async function main() {
   const results = await Promise.all(configs.map((c) => esbuild.build(c)));
   if (process.argv.includes('--meta')) {
     const fs = require('node:fs');
-    fs.writeFileSync('dist/meta.json', JSON.stringify(results[0].metafile));
+    fs.writeFileSync(out('meta.json'), JSON.stringify(results[0].metafile));
   }
 }
 

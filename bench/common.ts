@@ -16,7 +16,7 @@ export function bench(name: string, value: number, unit: string): void {
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /**
@@ -47,5 +47,5 @@ export async function sideBySide(rounds: number, a: () => Promise<unknown>, b: (
       into.push(performance.now() - start);
     }
   }
-  return { a: median(ta), b: median(tb), ratio: median(ta.map((x, i) => x / tb[i]!)) };
+  return { a: median(ta), b: median(tb), ratio: median(ta.map((x, i) => x / tb[i])) };
 }

@@ -19,7 +19,7 @@ type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<u
 
 export async function databricksFigures(bench: Bench, sideBySide: SideBySide): Promise<void> {
   const server = await DatabricksServer.start();
-  const token = [...server.tokens][0]!;
+  const token = [...server.tokens][0];
   const driver = await databricksSpec.load();
   const session = driver.openSession({
     config: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, caFile: server.ca.caFile, catalog: 'main', schema: 'default' },

@@ -69,7 +69,7 @@ async function ensureBenchSchema(client: pg.Client): Promise<void> {
     `SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
     [benchSchema],
   );
-  if (Number(have.rows[0]!.n) === tableCount + 1) return;
+  if (Number(have.rows[0].n) === tableCount + 1) return;
   console.log(`creating ${tableCount} tables in ${benchSchema} (once)…`);
   await client.query(`DROP SCHEMA IF EXISTS ${benchSchema} CASCADE`);
   await client.query(`CREATE SCHEMA ${benchSchema}`);
@@ -121,7 +121,7 @@ async function ensureDeepSchema(client: pg.Client): Promise<void> {
     `SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
     [deepSchema],
   );
-  if (Number(have.rows[0]!.n) === deepCount) return;
+  if (Number(have.rows[0].n) === deepCount) return;
   console.log(`creating ${deepCount} tables in ${deepSchema} (once, a few minutes)…`);
   await client.query(`DROP SCHEMA IF EXISTS ${deepSchema} CASCADE`);
   await client.query(`CREATE SCHEMA ${deepSchema}`);
@@ -194,7 +194,7 @@ async function catalogRatios(): Promise<void> {
     });
     const viaCore = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: benchSchema })).tables.length;
     // The bare driver gets the schema's oid for free (the core resolves it once and keeps it).
-    const oid = (await raw.query<{ oid: string }>(namespaceOidSql, [benchSchema])).rows[0]!.oid;
+    const oid = (await raw.query<{ oid: string }>(namespaceOidSql, [benchSchema])).rows[0].oid;
     const viaPg = async (): Promise<number> =>
       (await raw.query(tablesSql({ search: false, after: false, limit: false, partitionsOf: false }), [oid])).rows.length;
     if ((await viaCore()) !== tableCount + 1 || (await viaPg()) !== tableCount + 1) throw new Error('bench schema incomplete');

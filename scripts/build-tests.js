@@ -4,7 +4,7 @@ const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
 
-for (const folder of ['extension', 'extension-bench']) {
+for (const folder of ['extension', 'extension-bench', 'extension-connector']) {
   const dir = path.join(__dirname, '..', 'test', folder);
   const entryPoints = fs
     .readdirSync(dir)

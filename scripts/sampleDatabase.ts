@@ -80,7 +80,7 @@ export async function buildSampleDatabase(): Promise<Uint8Array> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   const random = prng(20261129);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   db.exec(`
     CREATE TABLE customers (
       id INTEGER PRIMARY KEY,
@@ -132,7 +132,7 @@ export async function buildSampleDatabase(): Promise<Uint8Array> {
     const chosen = new Set<number>();
     while (chosen.size < lines) chosen.add(1 + Math.floor(random() * products.length));
     for (const productId of chosen) {
-      db.run('INSERT INTO order_items VALUES (?, ?, ?, ?)', [id, productId, 1 + Math.floor(random() * 3), products[productId - 1]![2]]);
+      db.run('INSERT INTO order_items VALUES (?, ?, ?, ?)', [id, productId, 1 + Math.floor(random() * 3), products[productId - 1][2]]);
     }
   }
   db.exec('COMMIT');

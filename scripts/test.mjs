@@ -41,6 +41,7 @@ const tiers = {
     const builds = [
       ['node', ['--import', 'tsx', path.join(root, 'scripts', 'ensure-fixtures.ts')]],
       ['node', [path.join(root, 'esbuild.js')]],
+      ['node', ['--import', 'tsx', path.join(root, 'scripts', 'build-test-extension.ts')]],
       ['node', [path.join(root, 'scripts', 'build-tests.js')]],
       ['bash', [path.join(root, 'scripts', 'setup-vscode.sh')]],
     ].map(([cmd, args]) => spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: root }).status);

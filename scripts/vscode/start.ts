@@ -102,7 +102,7 @@ async function startDemoWorkspace(): Promise<{ server: ReferenceServer; apiKey: 
     }
     return { server, apiKey, names };
   }
-  await server.backend.api.createConnection({ name: names[0]!, type: 'sqlite', config: { path: samplePath } });
+  await server.backend.api.createConnection({ name: names[0], type: 'sqlite', config: { path: samplePath } });
   if (await answers(5432)) {
     names.push('Team PostgreSQL');
     await server.backend.save({ name: 'Team PostgreSQL', type: 'postgres', config: pg }, { password });

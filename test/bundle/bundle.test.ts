@@ -163,7 +163,7 @@ describe('built bundles (npm run build:production)', () => {
         { start: () => undefined, rows: (b) => void rows.push(...b) },
       );
       assert.equal(summary.rowsReturned, 2);
-      assert.equal(rows[0]![0], '12345678901234567890123456789012345678');
+      assert.equal(rows[0][0], '12345678901234567890123456789012345678');
       await assert.rejects(
         session.sql!.stream({ sql: 'DELETE FROM CUSTOMERS', limit: 10, timeoutMs: 10_000 }, { start: () => undefined, rows: () => undefined }),
         /Refused/,
@@ -191,7 +191,7 @@ describe('built bundles (npm run build:production)', () => {
     const driver = require(path.join(dist, 'connectors', 'databricks.js')) as ConnectorDriverModule;
     const session = driver.openSession({
       config: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, caFile: server.ca.caFile, catalog: 'main', schema: 'default' },
-      secrets: { token: [...server.tokens][0]! },
+      secrets: { token: [...server.tokens][0] },
       logger: silentLogger,
     });
     try {
@@ -203,7 +203,7 @@ describe('built bundles (npm run build:production)', () => {
       );
       // BIGINT past 2^53, DECIMAL(38,0), FLOAT and a struct holding NaN, as the server sent them.
       assert.deepEqual(
-        [rows[0]![1], rows[0]![2], rows[0]![4], rows[0]![12]],
+        [rows[0][1], rows[0][2], rows[0][4], rows[0][12]],
         ['9007199254740993', '12345678901234567890123456789012345678', 1.4142, '{"a":1234567890123456789,"b":NaN}'],
       );
       const text = readFileSync(path.join(dist, 'connectors', 'databricks.js'), 'utf8');

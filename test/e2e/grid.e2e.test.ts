@@ -53,14 +53,14 @@ async function assertEqualToWide(
         `SELECT column_name FROM information_schema.columns WHERE table_schema = 'fixture' AND table_name = 'wide' ORDER BY ordinal_position`,
       )
     ).rows.map((r) => r.column_name);
-    assert.deepEqual(Object.keys(records[0]!), columns);
+    assert.deepEqual(Object.keys(records[0]), columns);
     const db = await client.query<Record<string, string | null>>(`SELECT ${columns.join(', ')} FROM fixture.wide`);
     assert.equal(records.length, db.rows.length);
-    const byId = new Map(db.rows.map((r) => [norm('id', r.id!), r]));
+    const byId = new Map(db.rows.map((r) => [norm('id', r.id), r]));
     for (const record of records) {
-      const want = byId.get(norm('id', record.id!));
+      const want = byId.get(norm('id', record.id));
       assert.ok(want, `row ${record.id} is not in the table`);
-      for (const c of columns) assert.equal(norm(c, record[c]!), norm(c, want[c]!), `row ${record.id}, column ${c}`);
+      for (const c of columns) assert.equal(norm(c, record[c]), norm(c, want[c]), `row ${record.id}, column ${c}`);
     }
     assert.ok(records.some((r) => r.note === null) && records.some((r) => r.note === ''), 'NULL and "" both came through apart');
   } finally {
@@ -166,7 +166,7 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await page.keyboard.press('Enter');
     await toast(page, 'Exported 1,000 rows to wide.json.').waitFor({ timeout: 60_000 });
     const rows = JSON.parse(readFileSync(path.join(workbench().dirs.workspace, 'wide.json'), 'utf8')) as Record<string, unknown>[];
-    assert.equal(typeof rows[0]!.id, 'number');
+    assert.equal(typeof rows[0].id, 'number');
     assert.ok(
       rows.some((r) => typeof r.flag === 'boolean'),
       'booleans stay booleans',

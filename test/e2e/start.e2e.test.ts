@@ -71,7 +71,7 @@ describe('npm start: VS Code in the browser with the extension and ready connect
   });
 
   it('signs in to the demo workspace with the printed API key and shows its connections beside the local ones', async () => {
-    const page = browser!.pages()[0]!;
+    const page = browser!.pages()[0];
     const apiKey = /paste (\S+)/.exec(output)?.[1];
     assert.ok(apiKey, output);
     await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace with API Key…');

@@ -136,7 +136,7 @@ async function shortfalls(wb: Workbench, frame: FrameLocator, phases: Phase[], s
       await wb.screenshot(`${shot}-${theme.workbench}-${n + 1}`);
       const results = await frame.locator('body').evaluate(measureFn, phase.checks);
       for (const [i, r] of results.entries()) {
-        const check = phase.checks[i]!;
+        const check = phase.checks[i];
         if (!r.found) failures.push(`${theme.name}: ${r.what} (${check.selector}) is not on the page`);
         else if ((r.ratio ?? 0) < check.min) failures.push(`${theme.name}: ${r.what} ${r.fg} on ${r.bg} is ${r.ratio}:1, below ${check.min}:1`);
       }
@@ -206,7 +206,7 @@ describe('webviews in light, dark and high-contrast themes (code-server + Chromi
           await frame.locator(`${row3} .cell.sel.active[aria-colindex="21"]`).waitFor();
           // Fewer, wider columns than before: the header shows exactly the columns under it.
           const names = await frame.locator('.header .cell.head:visible .name').allTextContents();
-          const at = allTypesColumns.indexOf(names[0]!);
+          const at = allTypesColumns.indexOf(names[0]);
           assert.deepEqual(names, allTypesColumns.slice(at, at + names.length));
           assert.equal(names.at(-1), 'c_bytea');
         },

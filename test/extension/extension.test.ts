@@ -94,7 +94,7 @@ describe('Planasonix Connections in the real extension host', function () {
       columns.map((c) => label(c, t)),
       ['id', 'customer_id', 'ordered_at', 'status', 'note'],
     );
-    const id = t.explorer.getTreeItem(columns[0]!);
+    const id = t.explorer.getTreeItem(columns[0]);
     assert.equal(id.description, 'INTEGER, not null');
     assert.equal((id.iconPath as vscode.ThemeIcon).id, 'key');
     assert.deepEqual(loadedDrivers(), ['sqlite.js']);
@@ -174,7 +174,7 @@ describe('Planasonix Connections in the real extension host', function () {
       assert.equal(lines.length, 8);
       assert.equal(lines[0], result.columns.join(','));
       const first = await result.window(0, 1);
-      assert.equal(lines[1]!.split(',')[0], String(first[0]![0]));
+      assert.equal(lines[1].split(',')[0], String(first[0][0]));
       rmSync(target.fsPath, { force: true });
     } finally {
       await config.update('preview.rowLimit', undefined, vscode.ConfigurationTarget.Global);
@@ -378,7 +378,7 @@ describe('Planasonix Connections in the real extension host', function () {
         (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.id === broken.id),
       );
       const [message] = await t.explorer.getChildren(node);
-      const item = t.explorer.getTreeItem(message!);
+      const item = t.explorer.getTreeItem(message);
       assert.match(String(item.label), /^Could not list databases: Connection refused/);
       assert.equal(item.command?.command, 'planasonix.explorer.retry');
     } finally {

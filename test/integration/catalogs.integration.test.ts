@@ -83,12 +83,12 @@ describe('catalogs as the server has them', function () {
           ['cat_fx', 'events_2025', 'PARTITION'],
           ['cat_fx', 'events_2026', 'PARTITIONED TABLE'],
           ['cat_fx_old', 'events_2024', 'PARTITION'],
-        ].sort((a, b) => a[1]!.localeCompare(b[1]!)),
+        ].sort((a, b) => a[1].localeCompare(b[1])),
       );
       const sub = await loadChildren(
         h.api,
         registry,
-        partitions.find((p) => p.name === 'events_2026')!,
+        partitions.find((p) => p.name === 'events_2026'),
         { pageSize: 500 },
       );
       assert.deepEqual(

@@ -64,10 +64,10 @@ describe('Databricks SQL connector against the Databricks test server', function
     uninstallValueHooks();
     try {
       const [row] = await bare('SELECT * FROM all_types');
-      assert.equal(row!.big, 9007199254740992, 'BIGINT 9007199254740993 arrives rounded');
-      assert.equal(typeof row!.dec38, 'number');
-      assert.equal(row!.f, 1.414199948310852, 'FLOAT arrives with its float64 widening');
-      assert.ok(row!.dt instanceof Date);
+      assert.equal(row.big, 9007199254740992, 'BIGINT 9007199254740993 arrives rounded');
+      assert.equal(typeof row.dec38, 'number');
+      assert.equal(row.f, 1.414199948310852, 'FLOAT arrives with its float64 widening');
+      assert.ok(row.dt instanceof Date);
     } finally {
       installValueHooks();
     }
@@ -117,7 +117,7 @@ describe('Databricks SQL connector against the Databricks test server', function
     const first = await s.sql.tables({ catalog: 'main', schema: 'wide', limit: 500 });
     assert.equal(first.tables.length, 500);
     const second = await s.sql.tables({ catalog: 'main', schema: 'wide', limit: 500, pageToken: first.nextPageToken });
-    assert.equal(second.tables[0]!.name, 't_00501');
+    assert.equal(second.tables[0].name, 't_00501');
     const filtered = await s.sql.tables({ catalog: 'main', schema: 'wide', search: 'T_0299', limit: 500 });
     assert.deepEqual(
       filtered.tables.map((t) => t.name),
@@ -143,7 +143,7 @@ describe('Databricks SQL connector against the Databricks test server', function
         const s = await open();
         const sink = collecting();
         await s.sql.stream({ ...s.sql.previewStatement({ catalog: 'main', schema: 'default', table: 'all_types', limit: 10 }) }, sink);
-        const row = Object.fromEntries(sink.columns.map((c, i) => [c, sink.got[0]![i]]));
+        const row = Object.fromEntries(sink.columns.map((c, i) => [c, sink.got[0][i]]));
         assert.equal(row.big, '9007199254740993');
         assert.equal(row.dec38, '12345678901234567890123456789012345678');
         assert.equal(row.dec_frac, '1.234567890123456789');
@@ -156,7 +156,7 @@ describe('Databricks SQL connector against the Databricks test server', function
         assert.equal(row.arr, '[1,2,null]');
         assert.equal(Buffer.from(row.bin as Uint8Array).toString('utf8'), 'Hello');
         assert.deepEqual(
-          sink.got[1]!.slice(1),
+          sink.got[1].slice(1),
           Array.from({ length: 14 }, () => null),
         );
         assert.deepEqual(sink.types.slice(0, 5), ['BIGINT', 'BIGINT', 'DECIMAL(38,0)', 'DECIMAL(20,18)', 'FLOAT']);

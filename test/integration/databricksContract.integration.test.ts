@@ -14,7 +14,7 @@ describe('Databricks SQL connector: the shared SQL contract', function () {
     label: 'Databricks',
     config: () => ({ host: `${server!.host}:${server!.port}`, httpPath: server!.httpPath, caFile: server!.ca.caFile, catalog: 'main', schema: 'fixture' }),
     get secrets() {
-      return { token: [...server!.tokens][0]! };
+      return { token: [...server!.tokens][0] };
     },
     ensureFixture: async () => void (await up()),
     catalog: 'main',

@@ -117,7 +117,7 @@ describe('explorer loaders against the real servers', () => {
       id: 'user:x/schema:fixture',
       word: 'Schema',
       icon: 'symbol-namespace',
-      connection: { id: (await h.api.listConnections({ search: 'PG' })).data[0]!.id, type: 'postgres', scope: 'user' },
+      connection: { id: (await h.api.listConnections({ search: 'PG' })).data[0].id, type: 'postgres', scope: 'user' },
       path: [
         { level: 'catalog', name: fixtureDatabase },
         { level: 'schema', name: 'fixture' },
@@ -147,7 +147,7 @@ describe('explorer loaders against the real servers', () => {
       await local.api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
       const [conn] = await loadChildren(local.api, registry, undefined, { pageSize: 500 });
       const [catalog] = await loadChildren(local.api, registry, conn, { pageSize: 500 });
-      assert.equal(catalog!.kind === 'catalog' && catalog!.name, 'planasonix-sample.sqlite');
+      assert.equal(catalog.kind === 'catalog' && catalog.name, 'planasonix-sample.sqlite');
       const tables = await loadChildren(local.api, registry, catalog, { pageSize: 2 });
       assert.deepEqual(
         tables.map((t) => t.kind),
@@ -155,7 +155,7 @@ describe('explorer loaders against the real servers', () => {
       );
       const columns = await loadChildren(local.api, registry, tables[0], { pageSize: 500 });
       assert.ok(columns.length > 0 && columns.every((c) => c.kind === 'column'));
-      assert.ok(columns[0]!.id.startsWith(`${catalog!.id}/table:`), 'table ids hang off the catalog');
+      assert.ok(columns[0].id.startsWith(`${catalog.id}/table:`), 'table ids hang off the catalog');
     } finally {
       await local.api.dispose();
     }

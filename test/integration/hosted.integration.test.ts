@@ -136,7 +136,7 @@ for (const profile of profiles)
           ['x/a.parquet'],
         );
         const before = store.log.length;
-        const schema = await api.cloudSchema(created.id, { bucket: 'other', path: 'x/a.parquet', size: files.objects[0]!.size });
+        const schema = await api.cloudSchema(created.id, { bucket: 'other', path: 'x/a.parquet', size: files.objects[0].size });
         assert.deepEqual(schema.columns, [{ name: 'id', type: 'INT64', nullable: true }]);
         assert.deepEqual(
           store.log.slice(before).map((r) => r.method),
@@ -159,9 +159,9 @@ for (const profile of profiles)
         server.refusePathIntrospection = true;
         const { id } = await api.createConnection({ name: 'Sample', type: 'sqlite', config: { path: samplePath } });
         const { catalogs } = await api.listCatalogs(id);
-        const { tables } = await api.listTables(id, { catalog: catalogs[0]!.name });
+        const { tables } = await api.listTables(id, { catalog: catalogs[0].name });
         assert.ok(tables.length > 0);
-        await api.listColumns(id, { table: tables[0]!.name });
+        await api.listColumns(id, { table: tables[0].name });
         const paths = server.log.filter((r) => r.path.endsWith('/tables') || r.path.endsWith('/columns')).map((r) => r.path.replace(id, 'ID'));
         assert.deepEqual(paths, ['/api/connections/ID/tables', '/api/connections/tables', '/api/connections/columns']);
         assert.equal(server.log.find((r) => r.path === '/api/connections/columns')?.query.connectionId, id);
@@ -194,7 +194,7 @@ for (const profile of profiles)
       assert.equal(posts.length, 3, 'no create was sent again after the one that was carried out');
       assert.equal(new Set(posts.map((p) => p.headers['idempotency-key'])).size, 1, 'every try carried the same idempotency key');
       assert.equal(created.name, 'Stormy');
-      assert.equal(created.id, data[0]!.id);
+      assert.equal(created.id, data[0].id);
     });
 
     it('retries a listing whose body was cut off, and finds what a create whose body was cut off made', async () => {

@@ -85,15 +85,15 @@ for (const profile of profiles)
       const published = await w.sync.publish(local.id);
       const { connections, credentials } = await workspaceState(w);
       assert.equal(connections.length, 1);
-      assert.deepEqual(asText(connections[0]!.config), asText(local.config), 'every setting arrived');
-      assert.equal(published.link?.remoteId, connections[0]!.id);
+      assert.deepEqual(asText(connections[0].config), asText(local.config), 'every setting arrived');
+      assert.equal(published.link?.remoteId, connections[0].id);
       assert.equal(published.link?.via, 'direct');
       const carrying = w.server.log.filter((r) => r.body.includes(password) || JSON.stringify(r.query).includes(password));
       if (profile === 'documented') {
         // The server holds the secret in its credential, never in the connection.
         assert.equal(credentials.length, 1);
-        assert.equal(connections[0]!.credentialId, credentials[0]);
-        assert.equal((await w.server.backend.credentials.listCredentials()).data[0]!.stored_secrets?.includes('password'), true);
+        assert.equal(connections[0].credentialId, credentials[0]);
+        assert.equal((await w.server.backend.credentials.listCredentials()).data[0].stored_secrets?.includes('password'), true);
         assert.deepEqual(
           carrying.map((r) => `${r.method} ${r.path}`),
           ['POST /api/credentials'],
@@ -101,8 +101,8 @@ for (const profile of profiles)
       } else {
         // No credential link exists there: the secret is in the connection, sent once, with its category.
         assert.equal(credentials.length, 0);
-        assert.deepEqual(connections[0]!.secrets, ['password']);
-        assert.equal(connections[0]!.category, 'source');
+        assert.deepEqual(connections[0].secrets, ['password']);
+        assert.equal(connections[0].category, 'source');
         assert.deepEqual(
           carrying.map((r) => `${r.method} ${r.path}`),
           ['POST /api/connections'],
@@ -217,7 +217,7 @@ for (const profile of profiles)
       await w.sync.resolveConflict(
         local.id,
         { merged: { name: 'Warehouse', config: { ...pgConfig, database: 'merged' } } },
-        { local: versions.local.version, remote: versions.remote!.version },
+        { local: versions.local.version, remote: versions.remote.version },
       );
       assert.equal((await w.local.api.getConnection(local.id)).config.database, 'merged');
       assert.equal((await w.api.getConnection(remoteId)).config.database, 'merged');
@@ -283,7 +283,7 @@ for (const profile of profiles)
       const after = await w.local.api.getConnection(local.id);
       assert.equal(after.name, 'Warehouse (prod)');
       assert.deepEqual(after.config, local.config, 'the settings stayed as they were');
-      assert.deepEqual(await w.local.api.targetChanges!(local.id), [], 'the password still goes where it was entered for');
+      assert.deepEqual(await w.local.api.targetChanges(local.id), [], 'the password still goes where it was entered for');
       // The listing's summaries are never taken for the record: a second pass finds both sides equal.
       assert.deepEqual((await w.sync.syncAll()).pulled, []);
     });
@@ -298,7 +298,7 @@ for (const profile of profiles)
         w.server.deployed.records.set(remoteId, {
           ...record,
           name: 'Warehouse (web)',
-          params: { host: params.host!, port: params.port!, user: params.user!, database: params.database!, password },
+          params: { host: params.host, port: params.port, user: params.user, database: params.database, password },
         });
         const report = await w.sync.syncAll();
         assert.deepEqual(
@@ -308,17 +308,17 @@ for (const profile of profiles)
         const after = await w.local.api.getConnection(local.id);
         assert.equal(after.config.connectTimeoutSeconds, 30, 'a setting the workspace does not keep was reset here');
         assert.equal(after.config.sslMode, 'disable');
-        assert.deepEqual(await w.local.api.targetChanges!(local.id), []);
+        assert.deepEqual(await w.local.api.targetChanges(local.id), []);
       });
 
     it('pushes a local edit as a whole record: nothing the workspace holds is erased', async () => {
       const local = await localPg(w);
       const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
-      const before = (await w.server.workspaceConnections())[0]!;
+      const before = (await w.server.workspaceConnections())[0];
       await w.local.api.updateConnection(local.id, { name: 'Warehouse 2', config: { ...pgConfig, database: 'edited' } });
       const report = await w.sync.syncAll();
       assert.equal(report.pushed.length, 1, JSON.stringify(report.failed));
-      const after = (await w.server.workspaceConnections())[0]!;
+      const after = (await w.server.workspaceConnections())[0];
       assert.equal(after.id, remoteId);
       assert.equal(after.name, 'Warehouse 2');
       assert.equal(after.type, before.type);
@@ -398,14 +398,14 @@ for (const profile of profiles)
               assert.deepEqual(report.failed, [], label);
               const { connections, credentials } = await workspaceState(w);
               assert.equal(connections.length, 1, `${label}: ${connections.length} connections in the workspace`);
-              assert.deepEqual(asText(connections[0]!.config), asText(local.config), label);
+              assert.deepEqual(asText(connections[0].config), asText(local.config), label);
               if (profile === 'documented') {
                 assert.equal(credentials.length, 1, `${label}: ${credentials.length} credentials in the workspace`);
-                assert.equal(connections[0]!.credentialId, credentials[0], label);
+                assert.equal(connections[0].credentialId, credentials[0], label);
               } else {
-                assert.deepEqual([credentials.length, connections[0]!.secrets], [0, ['password']], label);
+                assert.deepEqual([credentials.length, connections[0].secrets], [0, ['password']], label);
               }
-              assert.equal((await w.local.api.getConnection(local.id)).link?.remoteId, connections[0]!.id, label);
+              assert.equal((await w.local.api.getConnection(local.id)).link?.remoteId, connections[0].id, label);
               assert.deepEqual(w.journal.list(), [], label);
             } finally {
               await w.close();

@@ -59,10 +59,10 @@ export function familyOf(type: string): string {
     return out;
   };
   let m: RegExpExecArray | null;
-  if ((m = /^LIST<(.*)>$/s.exec(t))) return `list<${familyOf(m[1]!)}>`;
-  if ((m = /^MAP<(.*)>$/s.exec(t))) return `map<${inner(m[1]!).map(familyOf).join(', ')}>`;
+  if ((m = /^LIST<(.*)>$/s.exec(t))) return `list<${familyOf(m[1])}>`;
+  if ((m = /^MAP<(.*)>$/s.exec(t))) return `map<${inner(m[1]).map(familyOf).join(', ')}>`;
   if ((m = /^STRUCT<(.*)>$/s.exec(t)))
-    return `struct<${inner(m[1]!)
+    return `struct<${inner(m[1])
       .map((f) => {
         const at = f.indexOf(': ');
         return `${f.slice(0, at)}: ${familyOf(f.slice(at + 2))}`;
@@ -71,7 +71,7 @@ export function familyOf(type: string): string {
   if ((m = /^(U?)INT(8|16|32|64)$/.exec(t))) return `${m[1] ? 'uint' : 'int'}${m[2]}`;
   if ((m = /^DECIMAL\((\d+),(\d+)\)$/.exec(t))) return `decimal(${m[1]},${m[2]})`;
   if ((m = /^FIXED_LEN_BYTE_ARRAY\((\d+)\)$/.exec(t))) return `fixed(${m[1]})`;
-  if ((m = /^(TIMESTAMP|TIME)\((MILLIS|MICROS|NANOS)/.exec(t))) return `${m[1]!.toLowerCase()}(${{ MILLIS: 'ms', MICROS: 'us', NANOS: 'ns' }[m[2]!]})`;
+  if ((m = /^(TIMESTAMP|TIME)\((MILLIS|MICROS|NANOS)/.exec(t))) return `${m[1].toLowerCase()}(${{ MILLIS: 'ms', MICROS: 'us', NANOS: 'ns' }[m[2]]})`;
   const plain: Record<string, string> = {
     'INT96 (TIMESTAMP)': 'timestamp(ns)',
     FLOAT: 'float',
@@ -220,9 +220,9 @@ describe('Lake corpus: every file as its recorded independent reader sees it', f
       entry.rows!.forEach((row, r) => {
         row.forEach((value, c) => {
           // A JSON-typed value is its JSON text: compared parsed (spacing is the writer's).
-          const json = expected[c]!.type === 'json' && typeof value === 'string' && typeof got[r]![c] === 'string';
-          const ok = json ? same(parse(value as string), parse(got[r]![c] as string), false) : same(value, got[r]![c], csv);
-          assert.ok(ok, `row ${r + 1}, ${expected[c]!.name}: expected ${show(value)}, got ${show(got[r]![c])}`);
+          const json = expected[c].type === 'json' && typeof value === 'string' && typeof got[r][c] === 'string';
+          const ok = json ? same(parse(value), parse(got[r][c] as string), false) : same(value, got[r][c], csv);
+          assert.ok(ok, `row ${r + 1}, ${expected[c].name}: expected ${show(value)}, got ${show(got[r][c])}`);
         });
       });
     });
@@ -237,7 +237,7 @@ describe('Lake corpus: every file as its recorded independent reader sees it', f
       ['2', 'b'],
     ]);
     assert.equal(summary.notes?.length, 1);
-    assert.match(summary.notes![0]!, /^Skipped s3:\/\/lake\/hive\/withbad\/part-1\.csv\b/);
+    assert.match(summary.notes[0], /^Skipped s3:\/\/lake\/hive\/withbad\/part-1\.csv\b/);
   });
 
   it('let no error escape to the process', () => {

@@ -34,7 +34,7 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
     const previous = session;
     session = open();
     try {
-      const session = String((await run('SELECT @@SESSION.sql_mode'))[0]![0]).split(',');
+      const session = String((await run('SELECT @@SESSION.sql_mode'))[0][0]).split(',');
       for (const flag of String(await scalar('SELECT @@GLOBAL.sql_mode')).split(',')) assert.ok(session.includes(flag), `${flag} is not set`);
       await body();
     } finally {
@@ -77,7 +77,7 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
     ['NO_BACKSLASH_ESCAPES', `SELECT 'a\\' INTO OUTFILE '${outfile}' -- '`],
   ]) {
     it(`lexes as the session's sql_mode says (${mode}): ${sql}`, async () => {
-      await inMode(mode!, () => refused(sql!, /INTO OUTFILE|pure query/));
+      await inMode(mode, () => refused(sql, /INTO OUTFILE|pure query/));
     });
   }
 

@@ -171,8 +171,8 @@ describe('PostgreSQL read-only guard against the real server', function () {
     // The reset runs after the result is handed back, before the session is pooled again.
     await eventually(async () => (await advisoryHeld(4444)) === '0', 'a session-level advisory lock outlived the run');
     const again = await run(`SELECT pg_backend_pid(), current_setting('application_name'), current_setting('default_transaction_read_only')`);
-    assert.equal(again[0]![0], first[0]![2], 'expected the same pooled session');
-    assert.deepEqual(again[0]!.slice(1), ['Planasonix Connections', 'on']);
+    assert.equal(again[0][0], first[0][2], 'expected the same pooled session');
+    assert.deepEqual(again[0].slice(1), ['Planasonix Connections', 'on']);
     await run('SELECT * FROM guard_fx.sneaky_view');
     await eventually(async () => (await advisoryHeld(4444)) === '0', 'the lock taken through a view outlived the run');
   });

@@ -142,8 +142,8 @@ describe('S3 connector (driver) against the project S3 server', function () {
     ]);
     const reads = server.log.slice(before);
     assert.equal(reads.length, 1, reads.map((r) => `${r.method} ${r.range}`).join(', '));
-    assert.ok(reads[0]!.bytes <= footerFetchBytes);
-    assert.match(reads[0]!.range ?? '', /^bytes=\d+-\d+$/, 'an explicit range (suffix ranges are wrong on some stores)');
+    assert.ok(reads[0].bytes <= footerFetchBytes);
+    assert.match(reads[0].range ?? '', /^bytes=\d+-\d+$/, 'an explicit range (suffix ranges are wrong on some stores)');
     // Without the size from a listing, a HEAD comes first.
     const again = server.log.length;
     await s.storage.fileSchema({ path: 'curated/orders.parquet' });
@@ -167,7 +167,7 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.deepEqual(shape(semi.columns), ['id:INT64', 'label:STRING']);
     const read = server.log.slice(before).filter((r) => r.method === 'GET');
     assert.equal(read.length, 1);
-    assert.ok(read[0]!.bytes <= textSampleBytes, `${read[0]!.bytes} bytes read of ${semi.path}`);
+    assert.ok(read[0].bytes <= textSampleBytes, `${read[0].bytes} bytes read of ${semi.path}`);
     assert.deepEqual(shape((await s.storage.fileSchema({ path: 'csv/data.tsv.gz' })).columns), ['a:INT64', 'b:DOUBLE']);
     const started = Date.now();
     assert.deepEqual(shape((await s.storage.fileSchema({ path: 'csv/bomb.csv.gz' })).columns), ['x:STRING', 'y:STRING']);
@@ -259,7 +259,7 @@ describe('S3 connector (driver) against the project S3 server', function () {
     await s.storage.previewObject({ path: 'mixed/' }, 10, { start: (c) => (columns = c), rows: (b) => void mixed.push(...b) });
     assert.deepEqual(columns, ['id', 'name', 'price', 'active', 'at']);
     assert.deepEqual(mixed[0], ['1', null, null, null, null]);
-    assert.deepEqual(mixed[1]!.slice(0, 2), ['1', 'a']);
+    assert.deepEqual(mixed[1].slice(0, 2), ['1', 'a']);
     // A folder of CSV files is a table too.
     server.put('lake', 'people/part-0.csv', 'name;note\n"Lovelace; Ada";"said ""hi"""\n');
     server.put('lake', 'people/part-1.csv', 'name;note\nTuring;\n');
@@ -304,13 +304,13 @@ describe('S3 connector (driver) against the project S3 server', function () {
       ['ids', A.vectorFromArray([[9007199254740993n], [], null], new A.List(new A.Field('item', new A.Int64(), true)))],
     ];
     const schema = new A.Schema(vectors.map(([name, v]) => new A.Field(name, v.type as A.DataType, true)));
-    const data = A.makeData({ type: new A.Struct(schema.fields), length: 3, nullCount: 0, children: vectors.map(([, v]) => v.data[0]!) });
+    const data = A.makeData({ type: new A.Struct(schema.fields), length: 3, nullCount: 0, children: vectors.map(([, v]) => v.data[0]) });
     const table = new A.Table(new A.RecordBatch(schema, data));
     for (const codec of ['ZSTD', 'GZIP'] as const) {
       const bytes = Buffer.from(
         parquetWasm.writeParquet(
           parquetWasm.Table.fromIPCStream(A.tableToIPC(table, 'stream')),
-          new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression[codec]!).build(),
+          new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression[codec]).build(),
         ),
       );
       server.put('lake', `rs/${codec}.parquet`, bytes);

@@ -140,7 +140,7 @@ describe('S3 text previews are bounded on hostile objects', function () {
     const json = collecting();
     await session.storage.previewObject({ path: 'text/long-first.jsonl' }, 5, json);
     assert.equal(json.got.length, 2);
-    assert.equal(json.got[1]![1], 'y');
+    assert.equal(json.got[1][1], 'y');
   });
 
   it('says a text file with no columns has none, instead of previewing empty rows', async () => {

@@ -89,7 +89,7 @@ describe('S3 connector against s3rver (third-party S3 server)', function () {
       curated.objects.map((o) => o.key),
       ['curated/orders.parquet', 'curated/people.tsv.gz', 'curated/readme.txt'],
     );
-    const schema = await session.storage.fileSchema({ path: 'curated/orders.parquet', size: curated.objects[0]!.size });
+    const schema = await session.storage.fileSchema({ path: 'curated/orders.parquet', size: curated.objects[0].size });
     assert.deepEqual(
       schema.columns.map((c) => `${c.name}:${c.type}`),
       ['id:INT64', 'city:STRING'],

@@ -100,7 +100,7 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     assert.equal(first.tables.length, 500);
     assert.ok(first.nextPageToken);
     const second = await s.sql.tables({ catalog: 'DEMO_DB', schema: 'WIDE', limit: 500, pageToken: first.nextPageToken });
-    assert.equal(second.tables[0]!.name, 'T_00501');
+    assert.equal(second.tables[0].name, 'T_00501');
     const filtered = await s.sql.tables({ catalog: 'DEMO_DB', schema: 'WIDE', search: 't_0299', limit: 500 });
     assert.deepEqual(
       filtered.tables.map((t) => t.name),
@@ -121,11 +121,11 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     const sink = collecting();
     const summary = await s.sql.stream({ ...s.sql.previewStatement({ catalog: 'DEMO_DB', schema: 'PUBLIC', table: 'ALL_TYPES', limit: 10 }) }, sink);
     assert.equal(summary.rowsReturned, 2);
-    assert.deepEqual(sink.got[0]!.slice(0, 2), ['12345678901234567890123456789012345678', '1.234567890123456789']);
-    assert.deepEqual(sink.got[1]!.slice(0, 4), [null, null, null, null]);
+    assert.deepEqual(sink.got[0].slice(0, 2), ['12345678901234567890123456789012345678', '1.234567890123456789']);
+    assert.deepEqual(sink.got[1].slice(0, 4), [null, null, null, null]);
     // Dates and times in the session's output formats, as SnowSQL prints them: TIME to the format's
     // precision, TIMESTAMP_TZ at its own offset (+01:00 on the wire as 1500), LTZ in the session's zone.
-    const at = (name: string): CellValue => sink.got[0]![sink.columns.indexOf(name)]!;
+    const at = (name: string): CellValue => sink.got[0][sink.columns.indexOf(name)]!;
     assert.deepEqual(['D', 'T', 'TS_NTZ', 'TS_LTZ', 'TS_TZ'].map(at), [
       '2024-01-01',
       '12:34:56',
@@ -133,9 +133,9 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
       '2024-01-01 00:00:00.123 +0000',
       '2024-01-01 01:00:00.123 +0100',
     ]);
-    assert.deepEqual(sink.got[1]!.slice(5, 8), [null, null, null], 'a NULL date or time is NULL, not the text "NULL"');
+    assert.deepEqual(sink.got[1].slice(5, 8), [null, null, null], 'a NULL date or time is NULL, not the text "NULL"');
     // VARIANT as Snowflake sent it: the big number inside is not rounded, nothing is evaluated.
-    assert.equal(sink.got[0]![sink.columns.indexOf('V')], '{"a":[1,2,{"b":null}],"big":12345678901234567890}');
+    assert.equal(sink.got[0][sink.columns.indexOf('V')], '{"a":[1,2,{"b":null}],"big":12345678901234567890}');
     assert.deepEqual(
       server.log.filter((r) => r.path === '/telemetry/send'),
       [],

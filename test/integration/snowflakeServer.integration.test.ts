@@ -24,7 +24,7 @@ function watchSockets(): void {
       typeof first === 'object' && first !== null ? (first as { host?: string; path?: string }).host : typeof args[1] === 'string' ? args[1] : undefined;
     if (host !== undefined || !(typeof first === 'object' && first !== null && (first as { path?: string }).path)) destinations.push(host ?? 'localhost');
     return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof net.Socket.prototype.connect;
+  };
 }
 
 type Driver = typeof snowflakeSdk;
@@ -64,7 +64,7 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
         schema: 'PUBLIC',
         warehouse: 'WH',
         ...options,
-      } as never);
+      });
       connection.connect((error) => (error ? reject(error) : resolve(connection)));
     });
   const run = (
@@ -77,8 +77,8 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
         sqlText,
         ...extra,
         complete: (error: unknown, statement: unknown, rows: unknown) =>
-          error ? reject(error as Error) : resolve({ rows: (rows ?? []) as Record<string, unknown>[], statement }),
-      } as never);
+          error ? reject(error) : resolve({ rows: (rows ?? []) as Record<string, unknown>[], statement }),
+      });
     });
   const destroy = (connection: Connection): Promise<void> => new Promise((resolve) => connection.destroy(() => resolve()));
 
@@ -113,7 +113,7 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     );
     const big = await run(connection, 'SELECT * FROM "DEMO_DB"."PUBLIC"."BIG" LIMIT 7500');
     assert.equal(big.rows.length, 7500);
-    assert.equal(big.rows[7499]!.ID, 7500);
+    assert.equal(big.rows[7499].ID, 7500);
     assert.ok(server.log.some((r) => r.path.startsWith('/chunks/') && r.headers['x-fake-chunk-key']));
     const query = [...server.queries.values()].find((q) => q.result?.total === 7500)!;
     assert.equal(query.rowsServed, 7500);
@@ -125,7 +125,7 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     const connection = await connect({ password: 'alice-pw', representNullAsStringNull: true });
     const telemetry = (): string[] => server.log.filter((r) => r.path === '/telemetry/send').map((r) => JSON.stringify(r.body));
     const before = telemetry().length;
-    const numbers = (await run(connection, 'SELECT * FROM ALL_TYPES')).rows[0]!;
+    const numbers = (await run(connection, 'SELECT * FROM ALL_TYPES')).rows[0];
     assert.equal(typeof numbers.N38_0, 'number', 'the driver turns NUMBER(38,0) into a (rounded) number');
     // ...and tells Snowflake so, in-band, with no switch to turn it off: the connector must never let it round.
     await new Promise((r) => setTimeout(r, 200));
@@ -135,18 +135,18 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
         .some((t) => t.includes('selecting_with_precision_loss')),
       telemetry().join('\n'),
     );
-    const strings = (await run(connection, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows[0]!;
+    const strings = (await run(connection, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows[0];
     assert.equal(strings.N38_0, '12345678901234567890123456789012345678');
     assert.equal(strings.N19_18, '1.234567890123456789');
     // ...but then a NULL number is the string "NULL", unless the connection says otherwise.
-    const nullRow = (await run(connection, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows[1]!;
+    const nullRow = (await run(connection, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] })).rows[1];
     assert.equal(nullRow.N38_0, 'NULL');
     await destroy(connection);
     const exact = await connect({ password: 'alice-pw', representNullAsStringNull: false });
     const quiet = telemetry().length;
     const fetched = await run(exact, 'SELECT * FROM ALL_TYPES', { fetchAsString: ['Number'] });
     const [value, empty] = fetched.rows;
-    assert.deepEqual([value!.N38_0, empty!.N38_0, empty!.S], ['12345678901234567890123456789012345678', null, null]);
+    assert.deepEqual([value.N38_0, empty.N38_0, empty.S], ['12345678901234567890123456789012345678', null, null]);
     await new Promise((r) => setTimeout(r, 200));
     // Found here: even fetched as strings, the driver converts to a number first and reports the loss to
     // Snowflake (in-band, no switch). The connector has to stop that request itself (issue 13).
@@ -185,7 +185,7 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     const outcome = new Promise<{ code?: unknown; sqlState?: unknown }>((resolve) => {
       const statement = connection.execute({
         sqlText: 'SELECT SYSTEM$WAIT(30)',
-        complete: (error) => resolve((error ?? {}) as { code?: unknown; sqlState?: unknown }),
+        complete: (error) => resolve(error ?? {}),
       });
       setTimeout(() => statement.cancel(() => undefined), 1500);
     });
@@ -220,7 +220,7 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     const kinds = (await run(connection, 'SHOW OBJECTS IN SCHEMA DEMO_DB.PUBLIC')).rows.map((r) => `${String(r.name)}:${String(r.kind)}`);
     assert.ok(kinds.includes('DAILY_TOTALS:DYNAMIC TABLE') && kinds.includes('TOP_CUSTOMERS:MATERIALIZED VIEW'), kinds.join(', '));
     const columns = (await run(connection, 'SHOW COLUMNS IN TABLE "DEMO_DB"."PUBLIC"."ALL_TYPES"')).rows;
-    assert.deepEqual(JSON.parse(String(columns[0]!.data_type)), { type: 'FIXED', nullable: true, precision: 38, scale: 0 });
+    assert.deepEqual(JSON.parse(String(columns[0].data_type)), { type: 'FIXED', nullable: true, precision: 38, scale: 0 });
     await destroy(connection);
   });
 

@@ -84,13 +84,13 @@ export function sqlConnectorContract(d: SqlDialect): void {
         ['id', 'name', 'email', 'country', 'created_at'],
       );
       const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
-      assert.equal(byName.id!.primaryKey, true);
-      assert.equal(byName.id!.nullable, false);
-      assert.equal(byName.name!.nullable, false);
-      assert.equal(byName.email!.nullable, true);
-      assert.equal(byName.email!.primaryKey, false);
-      assert.match(String(byName.country!.default), /US/);
-      assert.equal(byName.email!.default ?? null, null);
+      assert.equal(byName.id.primaryKey, true);
+      assert.equal(byName.id.nullable, false);
+      assert.equal(byName.name.nullable, false);
+      assert.equal(byName.email.nullable, true);
+      assert.equal(byName.email.primaryKey, false);
+      assert.match(String(byName.country.default), /US/);
+      assert.equal(byName.email.default ?? null, null);
     });
 
     describe('test-query', () => {
@@ -116,7 +116,7 @@ export function sqlConnectorContract(d: SqlDialect): void {
           const result = await wholeTestQuery(local.api, { connectionId: conn.id, sql, limit: 100 });
           assert.equal(result.rows.length, 100);
           assert.equal(result.truncated, true);
-          assert.deepEqual(result.rows[99]![0], '100');
+          assert.deepEqual(result.rows[99][0], '100');
           // 101 rows plus a fixed overhead for the statement's framing; 1,000,000 rows would be ~50 MB.
           const budget = 101 * d.bigRowWireBytes + 2500;
           assert.ok(proxy.serverToClientBytes <= budget, `${proxy.serverToClientBytes} bytes crossed the wire (budget ${budget})`);

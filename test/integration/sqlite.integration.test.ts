@@ -81,11 +81,11 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
       columns.map((c) => c.name),
       ['id', 'name', 'email', 'country', 'signed_up'],
     );
-    assert.equal(byName.id!.primaryKey, true);
-    assert.equal(byName.name!.nullable, false);
-    assert.equal(byName.email!.nullable, true);
-    assert.equal(byName.country!.default, "'US'");
-    assert.equal(byName.signed_up!.type, 'DATE');
+    assert.equal(byName.id.primaryKey, true);
+    assert.equal(byName.name.nullable, false);
+    assert.equal(byName.email.nullable, true);
+    assert.equal(byName.country.default, "'US'");
+    assert.equal(byName.signed_up.type, 'DATE');
     await assert.rejects(h.api.listColumns(id, { table: 'nope' }), code('not_found'));
   });
 

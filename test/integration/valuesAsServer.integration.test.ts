@@ -27,9 +27,9 @@ function assertAsClient(result: TestQueryResponse, expected: (string | null)[][]
   assert.equal(result.rows.length, expected.length, 'row count');
   result.rows.forEach((row, r) => {
     row.forEach((value: CellValue, c) => {
-      const column = result.columns[c]!;
+      const column = result.columns[c];
       const type = result.columnTypes?.[c] ?? '';
-      const want = expected[r]![c]!;
+      const want = expected[r][c]!;
       const where = `row ${r + 1}, ${column} (${type})`;
       if (want === null) {
         assert.equal(value, null, `${where}: expected NULL`);
@@ -166,7 +166,7 @@ describe('values exactly as the server has them, type family by type family', fu
       const result = await wholeTestQuery(h.api, { connectionId: id, sql, limit: 10 });
       assertAsClient(result, expected, ['by']);
       // The spot checks the issue names, spelled out.
-      const row = (n: number, c: string): CellValue => result.rows[n]![columns.indexOf(c)]!;
+      const row = (n: number, c: string): CellValue => result.rows[n][columns.indexOf(c)]!;
       assert.equal(row(0, 'f8'), 'NaN');
       assert.equal(row(0, 'j'), '{"a": 12345678901234567890, "b": 1.10, "a": 2, "n": null, "s": "str"}');
       assert.equal(row(1, 'j'), 'null');
@@ -181,11 +181,11 @@ describe('values exactly as the server has them, type family by type family', fu
       const dir = mkdtempSync(path.join(tmpdir(), 'values-spool-'));
       const set = new ResultSet({ dir, memoryRows: 1 }); // everything past the first row goes to the spool file
       try {
-        await set.track(h.api.testQueryStream!({ connectionId: id, sql, limit: 10 }, set));
+        await set.track(h.api.testQueryStream({ connectionId: id, sql, limit: 10 }, set));
         const rows = await set.window(0, direct.rows.length);
         const asText = (r: CellValue[]): (string | null)[] => r.map((v) => (v === null ? null : cellText(v)));
         assert.deepEqual(rows.map(asText), direct.rows.map(asText));
-        assert.equal(cellText(rows[1]![columns.indexOf('f8')]!), '-Infinity');
+        assert.equal(cellText(rows[1][columns.indexOf('f8')]), '-Infinity');
       } finally {
         await set.dispose();
       }
@@ -201,7 +201,7 @@ describe('values exactly as the server has them, type family by type family', fu
 
     it('exports JSON with numbers and JSON exactly as written', async () => {
       const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT big, num, jb, f8 FROM values_fx.v WHERE id = 1', limit: 1 });
-      const fields = result.rows[0]!.map((v, c) => jsonField(v, columnKind(result.columnTypes![c]!), result.columnTypes![c]!));
+      const fields = result.rows[0].map((v, c) => jsonField(v, columnKind(result.columnTypes![c]), result.columnTypes![c]));
       assert.deepEqual(fields, ['9223372036854775807', '12345678901234567890.10', '{"a": 12345678901234567890, "b": 1.10, "n": null}', '"NaN"']);
     });
   });
@@ -284,10 +284,10 @@ describe('values exactly as the server has them, type family by type family', fu
         .map((line) => line.split('\t'));
       expected.forEach((row, r) => {
         for (const name of ['bt', 'bl'])
-          row[columns.indexOf(name)] = hex(rawOut[r]![columns.indexOf(name)] === 'NULL' ? null : rawOut[r]![columns.indexOf(name)]!);
+          row[columns.indexOf(name)] = hex(rawOut[r][columns.indexOf(name)] === 'NULL' ? null : rawOut[r][columns.indexOf(name)]);
       });
       assertAsClient(result, expected, ['bt', 'bl']);
-      const row = (n: number, c: string): CellValue => result.rows[n]![columns.indexOf(c)]!;
+      const row = (n: number, c: string): CellValue => result.rows[n][columns.indexOf(c)]!;
       assert.equal(row(0, 'fl'), '0.1');
       assert.equal(row(0, 'bu'), '18446744073709551615');
       assert.equal(row(0, 'js'), '{"a": 12345678901234567890, "b": 1.10, "n": null}');
@@ -307,7 +307,7 @@ describe('values exactly as the server has them, type family by type family', fu
           (0, 1.0 / 3, NULL, 'ünïcødé', NULL, NULL);`);
       file = path.join(mkdtempSync(path.join(tmpdir(), 'values-')), 'v.sqlite');
       writeFileSync(file, db.export());
-      const expected = db.exec('SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(n AS TEXT), t, d, b FROM v ORDER BY rowid')[0]!.values;
+      const expected = db.exec('SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(n AS TEXT), t, d, b FROM v ORDER BY rowid')[0].values;
       db.close();
       id = (await h.api.createConnection({ name: 'values sqlite', type: 'sqlite', config: { path: file } })).id;
       sqliteExpected = expected.map((row) =>
@@ -319,8 +319,8 @@ describe('values exactly as the server has them, type family by type family', fu
     it('shows integers past 2^53 exactly, REALs as SQLite writes them, and declared types (DATE) in the header', async () => {
       const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT i, r, n, t, d, b FROM v ORDER BY rowid', limit: 10 });
       assertAsClient(result, sqliteExpected, ['b']);
-      assert.equal(result.rows[0]![0], '9007199254740993');
-      assert.equal(result.rows[0]![1], '0.30000000000000004');
+      assert.equal(result.rows[0][0], '9007199254740993');
+      assert.equal(result.rows[0][1], '0.30000000000000004');
       assert.deepEqual(result.columnTypes, ['INTEGER', 'REAL', 'NUMERIC', 'TEXT', 'DATE', 'BLOB']);
       const tree = await h.api.listColumns(id, { table: 'v' });
       assert.equal(tree.columns.find((c) => c.name === 'd')!.type, 'DATE');

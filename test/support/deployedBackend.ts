@@ -60,7 +60,7 @@ export class DeployedBackend {
     if (path === '/api/connections/test' && method === 'POST') return this.test(json);
     if (path === '/api/connections/test-query' && method === 'POST') return this.testQuery(json);
     if ((m = /^\/api\/connections\/([^/]+)$/.exec(path))) {
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeURIComponent(m[1]);
       const record = this.records.get(id);
       if (!record) return fail(404, 'connection not found');
       if (method === 'GET') return { body: this.shown(record) };
@@ -72,7 +72,7 @@ export class DeployedBackend {
       }
     }
     if ((m = /^\/api\/connections\/([^/]+)\/([a-z-]+)$/.exec(path)) && method === 'GET') {
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeURIComponent(m[1]);
       const p = (k: string): string | undefined => q.get(k) ?? undefined;
       switch (m[2]) {
         case 'catalogs':
@@ -245,5 +245,5 @@ function nilIfEmpty<T>(list: T[]): T[] | null {
 
 /** Rows as `[]map[string]any`: each an object keyed by column, keys sorted as Go writes them. */
 function rowObjects(columns: string[], rows: CellValue[][]): Json[] {
-  return rows.map((row) => goMap(columns.map((c, i) => [c, row[i] instanceof Uint8Array ? Buffer.from(row[i] as Uint8Array).toString('base64') : row[i]])));
+  return rows.map((row) => goMap(columns.map((c, i) => [c, row[i] instanceof Uint8Array ? Buffer.from(row[i]).toString('base64') : row[i]])));
 }

@@ -316,9 +316,9 @@ export class ReferenceServer {
       return this.introspect(path.endsWith('tables') ? 'tables' : 'columns', param('connectionId') ?? '', q);
     }
     if ((m = /^\/api\/connections\/([^/]+)$/.exec(path))) {
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeURIComponent(m[1]);
       if (method === 'GET') return { body: one(strip(await api.getConnection(id))) };
-      if (method === 'PUT') return { body: one(strip(await api.updateConnection(id, body as never))) };
+      if (method === 'PUT') return { body: one(strip(await api.updateConnection(id, body))) };
       if (method === 'DELETE') {
         if (this.inUse.has(id))
           return { status: 409, body: { error: { code: 'connection_in_use', message: 'Active pipelines still reference this connection.' } } };
@@ -326,7 +326,7 @@ export class ReferenceServer {
       }
     }
     if ((m = /^\/api\/connections\/([^/]+)\/([a-z-]+)$/.exec(path)) && method === 'GET') {
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeURIComponent(m[1]);
       switch (m[2]) {
         case 'catalogs':
           return { body: await api.listCatalogs(id) };
@@ -362,9 +362,9 @@ export class ReferenceServer {
       return { body: { ...(await credentials.listCredentials()), meta: { page: { limit: 50, cursor: null } } } };
     if (path === '/api/credentials' && method === 'POST') return { status: 201, body: { data: await credentials.createCredential(body as never) } };
     if ((m = /^\/api\/credentials\/([^/]+)$/.exec(path))) {
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeURIComponent(m[1]);
       if (method === 'GET') return { body: { data: await credentials.getCredential(id) } };
-      if (method === 'PUT') return { body: { data: await credentials.updateCredential(id, body as never) } };
+      if (method === 'PUT') return { body: { data: await credentials.updateCredential(id, body) } };
       if (method === 'DELETE') return { body: { data: await credentials.deleteCredential(id) } };
     }
     return { status: 404, body: { error: { code: 'not_found', message: `No route ${method} ${path}.` } } };

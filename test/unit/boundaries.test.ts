@@ -7,7 +7,7 @@ const root = path.resolve(__dirname, '..', '..');
 async function lint(code: string, file: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: root });
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
+  return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
 
 describe('layer boundaries (lint)', function () {

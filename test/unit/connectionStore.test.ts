@@ -58,7 +58,7 @@ describe('ConnectionStore', () => {
     const reopened = new ConnectionStore(file, silentLogger, systemClock);
     const report = await reopened.load();
     assert.equal(report.problems.length, 1);
-    assert.match(report.problems[0]!, /damaged .*moved to .*corrupt.*Restored 1 connection/s);
+    assert.match(report.problems[0], /damaged .*moved to .*corrupt.*Restored 1 connection/s);
     assert.deepEqual(
       reopened.list().map((c) => c.id),
       ['a'],
@@ -72,7 +72,7 @@ describe('ConnectionStore', () => {
     writeFileSync(file, JSON.stringify({ version: 1, connections: [{ id: 1 }] }));
     const store = new ConnectionStore(file, silentLogger, systemClock);
     const report = await store.load();
-    assert.match(report.problems[0]!, /connection #1 has no id/);
+    assert.match(report.problems[0], /connection #1 has no id/);
     assert.equal(store.list().length, 0);
     assert.ok(readdirSync(dir).some((f) => f.includes('.corrupt-')));
   });
@@ -100,7 +100,7 @@ describe('ConnectionStore', () => {
     mkdirSync(file); // a directory where the file should be: EISDIR
     const store = new ConnectionStore(file, silentLogger, systemClock);
     const report = await store.load();
-    assert.match(report.problems[0]!, /cannot be read \(EISDIR\)/);
+    assert.match(report.problems[0], /cannot be read \(EISDIR\)/);
     await assert.rejects(
       store.mutate((rs) => rs.push(record('b'))),
       (e: unknown) => ConnectionError.is(e, 'read_only'),

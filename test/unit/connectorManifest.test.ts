@@ -11,8 +11,8 @@ import type { ExplorerNode, ItemNode, MessageNode } from '../../src/core/explore
 import { prepareStatement } from '../../src/core/query/prepare';
 import { checkInput } from '../../src/shared/fieldValidation';
 import { sqlEditorClause } from '../../scripts/contributes';
-import { testManifest } from '../support/connectors/manifest';
-import { seenStatements } from '../support/connectors/warehouse/driver';
+import { connectorManifest as testManifest } from '../support/connectors/manifest';
+import { seenStatements } from '../support/connectors/test-warehouse/driver';
 import { dialectOf } from '../support/dialects';
 import { makeHarness } from '../support/harness';
 
@@ -20,7 +20,7 @@ const name = (n: ExplorerNode): string =>
   n.kind === 'connection' ? n.connection.name : n.kind === 'message' ? n.text : n.kind === 'loadMore' ? 'more' : n.name;
 
 /**
- * The test-only warehouse (test/support/connectors/warehouse: its spec, dialect and driver) is added to
+ * The test-only warehouse (test/support/connectors/test-warehouse: its spec, dialect and driver) is added to
  * the product's manifest by one line (test/support/connectors/manifest.ts). Everything below sees it
  * with its own words and its own SQL, though no file of the product names it.
  */
@@ -35,7 +35,7 @@ describe('a connector is its folder plus one manifest line, with its own dialect
       choice.fields.map((f) => f.name),
       ['project', 'token'],
     );
-    assert.match(checkInput(choice.fields[0]!, '') ?? '', /required/i);
+    assert.match(checkInput(choice.fields[0], '') ?? '', /required/i);
   });
 
   it('is browsed in the tree in its own words: projects, datasets, tables, columns', async () => {

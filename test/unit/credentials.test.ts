@@ -113,7 +113,7 @@ describe('credentials, apart from connections', () => {
     // A new password: a new credential, the connection switched to it, then the old one deleted.
     await saveConnection({ api, credentials }, postgres, { name: 'prod', type: 'postgres', config: { host: 'h' }, secrets: { password: 'rotated' } }, saved);
     assert.deepEqual(credentials.log, ['create cred_1', 'create cred_2', 'delete cred_1']);
-    assert.equal(api.connections[0]!.credentialId, 'cred_2');
+    assert.equal(api.connections[0].credentialId, 'cred_2');
   });
 
   it('leaves nothing behind when the connection cannot be saved', async () => {

@@ -207,13 +207,13 @@ describe('explorer model against a fake back end', () => {
     );
     const [lake] = (await model.children(undefined)).filter(named('Lake'));
     const [bucket] = await model.children(lake);
-    assert.equal(bucket!.kind, 'bucket');
+    assert.equal(bucket.kind, 'bucket');
     const top = await model.children(bucket);
     assert.deepEqual(
       top.map((n) => ('name' in n ? `${n.kind}:${n.name}` : n.kind)),
       ['prefix:raw/', 'object:top.txt'],
     );
-    const raw = top[0]!;
+    const raw = top[0];
     const page = await model.children(raw);
     assert.deepEqual(
       page.map((n) => ('name' in n ? `${n.kind}:${n.name}` : n.kind)),
@@ -234,8 +234,8 @@ describe('explorer model against a fake back end', () => {
     assert.equal((await model.children(all[1])).map((n) => (n.kind === 'column' ? n.name : n.kind)).join(), 'id,name', "a file's columns come from its schema");
 
     assert.ok(model.canFilter(raw), 'folders are filterable: the spec says so');
-    assert.ok(!model.canFilter(all[1]!), "a file's columns are not");
-    model.setFilter(raw as ItemNode, 'c');
+    assert.ok(!model.canFilter(all[1]), "a file's columns are not");
+    model.setFilter(raw, 'c');
     assert.deepEqual(
       (await model.children(raw)).map((n) => ('name' in n ? n.name : n.kind)),
       ['raw/c.csv'],
@@ -257,10 +257,10 @@ describe('explorer model against a fake back end', () => {
     assert.equal(((await model.children(schema))[0] as MessageNode).text, 'No tables match "zzz"');
     api.fail.set('listTables', new ConnectionError('target_changed', 'points somewhere new'));
     const [failed] = await model.children(schema);
-    assert.equal(failed!.kind, 'message');
-    assert.equal((failed as MessageNode).text, 'Could not list tables: points somewhere new');
-    assert.equal((failed as MessageNode).errorCode, 'target_changed');
-    assert.equal(failed!.parent, schema);
+    assert.equal(failed.kind, 'message');
+    assert.equal(failed.text, 'Could not list tables: points somewhere new');
+    assert.equal(failed.errorCode, 'target_changed');
+    assert.equal(failed.parent, schema);
   });
 
   it('knows how to list every level a spec may declare', async () => {
@@ -270,7 +270,7 @@ describe('explorer model against a fake back end', () => {
       const [root] = await loadChildren(api, new ConnectorRegistry([spec]), undefined, { pageSize: 10 });
       const children = await loadChildren(api, new ConnectorRegistry([spec]), root, { pageSize: 10 });
       assert.equal(children[0]?.kind, 'message', level);
-      assert.equal((children[0] as MessageNode).severity, 'empty', `${level}: ${(children[0] as MessageNode).text}`);
+      assert.equal(children[0].severity, 'empty', `${level}: ${children[0].text}`);
     }
   });
 });

@@ -72,7 +72,7 @@ describe('hosted sign-in: device authorization', () => {
     const controller = new AbortController();
     controller.abort();
     const device = new DeviceFlow({ baseUrl: 'https://api.example.test' }, 'c', {
-      fetch: (async () => json(400, { error: 'authorization_pending' })) as typeof fetch,
+      fetch: async () => json(400, { error: 'authorization_pending' }),
     });
     await assert.rejects(device.complete({ ...start, interval: 1 }, controller.signal), (e: unknown) => ConnectionError.is(e, 'cancelled'));
   });
@@ -119,7 +119,7 @@ describe('hosted sign-in: the session in secret storage', () => {
       vault,
       { baseUrl: 'https://api.example.test' },
       {
-        fetch: (async () => json(401, { error: { code: 'invalid_refresh_token', message: 'revoked' } })) as typeof fetch,
+        fetch: async () => json(401, { error: { code: 'invalid_refresh_token', message: 'revoked' } }),
       },
     );
     await session.signedInWith({ accessToken: 'at1', refreshToken: 'rt1' });

@@ -143,7 +143,7 @@ describe('hosted API client: resilience', () => {
     assert.deepEqual(await http.request('GET', '/api/connections'), { ok: 1 });
     assert.deepEqual(waits, [2000, 500, 1000]);
     assert.equal(sent.length, 4);
-    const headers = sent[0]!.init.headers as Record<string, string>;
+    const headers = sent[0].init.headers as Record<string, string>;
     assert.equal(headers.Authorization, 'Bearer tok_secret_123');
     assert.equal(headers['X-Organization-ID'], 'org_1');
   });
@@ -181,7 +181,7 @@ describe('hosted API client: resilience', () => {
     const tokens: TokenSource = { token: async () => token, refresh: async () => ((token = `new${++refreshes}`), true) };
     const ok = client([json(401, { error: 'expired' }), json(200, [])], tokens);
     assert.deepEqual(await ok.http.request('GET', '/api/connections'), []);
-    assert.equal((ok.sent[1]!.init.headers as Record<string, string>).Authorization, 'Bearer new1');
+    assert.equal((ok.sent[1].init.headers as Record<string, string>).Authorization, 'Bearer new1');
     const bad = client([json(401, { error: 'expired' }), json(401, { error: 'expired' })], tokens);
     await assert.rejects(
       bad.http.request('GET', '/api/connections'),

@@ -388,7 +388,7 @@ describe('hosted sign-in: a device flow whose server says "pending" with HTTP 20
   it('keeps polling through 200-pending answers, then signs in; denial and expiry read differently', async () => {
     const script = (answers: Response[]) =>
       new DeviceFlow({ baseUrl: 'https://api.example.test' }, 'plnx_cli_vscode', {
-        fetch: (async () => answers.shift()!) as typeof fetch,
+        fetch: async () => answers.shift()!,
         sleep: async () => undefined,
         now: () => 0,
       });

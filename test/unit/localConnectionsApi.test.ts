@@ -119,7 +119,7 @@ describe('LocalConnectionsApi', () => {
   it('treats workspace connections as read-only, but lets their secret be set', async () => {
     const ws: Connection = { id: 'ws_1', name: 'Team DB', type: 'postgres', config: pgConfig, credentialId: 'cred_ws_1', scope: 'workspace' };
     const h = await makeSourcesHarness([ws]);
-    assert.equal((await h.all.listConnections()).data[0]!.scope, 'workspace');
+    assert.equal((await h.all.listConnections()).data[0].scope, 'workspace');
     await assert.rejects(h.all.updateConnection('ws_1', { name: 'x' }), code('read_only'));
     await assert.rejects(h.all.deleteConnection('ws_1'), code('read_only'));
     await assert.rejects(h.all.createConnection({ name: 'team db', type: 'postgres', config: pgConfig }), code('name_taken'));

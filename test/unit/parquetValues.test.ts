@@ -92,8 +92,8 @@ describe('Parquet types and values by the format’s backward-compatibility rule
           ...base,
           row_groups: [
             {
-              ...base.row_groups[0]!,
-              columns: [{ file_offset: 4n, meta_data: { ...base.row_groups[0]!.columns[0]!.meta_data!, dictionary_page_offset: 0n } }],
+              ...base.row_groups[0],
+              columns: [{ file_offset: 4n, meta_data: { ...base.row_groups[0].columns[0].meta_data!, dictionary_page_offset: 0n } }],
             },
           ],
         },

@@ -93,7 +93,7 @@ describe('query history', () => {
     for (let i = 0; i < maxEntriesPerConnection + 5; i++) await h.add(entry('busy', `select ${i}`));
     const busy = await h.list('busy');
     assert.equal(busy.length, maxEntriesPerConnection);
-    assert.equal(busy[0]!.sql, `select ${maxEntriesPerConnection + 4}`);
+    assert.equal(busy[0].sql, `select ${maxEntriesPerConnection + 4}`);
     assert.deepEqual(
       (await h.list('other')).map((e) => e.sql),
       ['keep me'],

@@ -53,7 +53,7 @@ describe('result set (spooled rows, read by window)', () => {
       const want = Array.from({ length: Math.min(count, 10_000 - offset) }, (_, k) => rowOf(offset + k));
       assert.deepEqual(got, want, `window ${offset}+${count}`);
     }
-    assert.ok((await set.window(9999, 1))[0]![3] instanceof Uint8Array);
+    assert.ok((await set.window(9999, 1))[0][3] instanceof Uint8Array);
     assert.deepEqual(await set.window(10_000, 5), []);
     await set.dispose();
   });
@@ -70,7 +70,7 @@ describe('result set (spooled rows, read by window)', () => {
     await Promise.all(writes);
     for (const got of await Promise.all(reads)) {
       got.forEach((row, k) => assert.equal(typeof row[0], 'number', `row ${k}`));
-      for (let k = 1; k < got.length; k++) assert.equal(got[k]![0], (got[k - 1]![0] as number) + 1);
+      for (let k = 1; k < got.length; k++) assert.equal(got[k][0], (got[k - 1][0] as number) + 1);
     }
     assert.deepEqual(
       (await set.window(340, 100)).map((r) => r[0]),
@@ -226,7 +226,7 @@ describe('export', () => {
     assert.ok(text.startsWith('id,text,note\n1,plain,\n2,"comma, ""quote""\nand newline",""\n3,=1+1,NULL\n'), text.slice(0, 120));
     const parsed = parse(text, { columns: true }) as Record<string, string>[];
     assert.equal(parsed.length, rows.length);
-    assert.equal(parsed[1]!.text, 'comma, "quote"\nand newline');
+    assert.equal(parsed[1].text, 'comma, "quote"\nand newline');
     assert.equal(progress[progress.length - 1], rows.length);
     assert.deepEqual(
       readdirSync(dir).filter((f) => f.endsWith('.part')),

@@ -28,10 +28,10 @@ describe('sample connection for a new user', () => {
     const f = flags();
     const created = await offerSampleConnection(h.api, f, sample, h.dir);
     assert.equal(created?.name, 'Sample (SQLite)');
-    const copied = String(created!.config.path);
+    const copied = String(created.config.path);
     assert.ok(copied.startsWith(h.dir) && existsSync(copied));
     assert.equal(path.basename(copied), path.basename(samplePath));
-    await h.api.deleteConnection(created!.id);
+    await h.api.deleteConnection(created.id);
     assert.equal(await offerSampleConnection(h.api, f, sample, h.dir), undefined);
     assert.equal((await h.api.listConnections()).meta.total, 0);
   });

@@ -68,7 +68,7 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     const index = this.sources.findIndex((s) => s.scope === scope);
     if (index === 0) throw new Error('The first source cannot be replaced.');
     if (index >= 0) {
-      const old = this.sources[index]!;
+      const old = this.sources[index];
       this.subscriptions.get(old)?.dispose();
       this.subscriptions.delete(old);
       for (const [id, owner] of [...this.owners]) if (owner === old) this.owners.delete(id);
@@ -94,7 +94,7 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     const data: Connection[] = [];
     const unavailable: NonNullable<ListConnectionsResponse['meta']['unavailable']> = [];
     results.forEach((result, i) => {
-      const source = this.sources[i]!;
+      const source = this.sources[i];
       if (result.status === 'rejected') {
         const reason: unknown = result.reason;
         const signedOut = ConnectionError.is(reason) && reason.details?.serverCode === signedOutCode;
@@ -132,7 +132,7 @@ export class CompositeConnectionsApi implements ConnectionsApi {
 
   async createConnection(request: CreateConnectionRequest): Promise<Connection> {
     await this.assertNameFree(request.name, undefined);
-    const target = this.sources[0]!;
+    const target = this.sources[0];
     const created = await target.api.createConnection(request);
     this.owners.set(created.id, target);
     return { ...created, scope: target.scope };
@@ -152,7 +152,7 @@ export class CompositeConnectionsApi implements ConnectionsApi {
 
   async testConnection(request: TestConnectionRequest, options?: RequestOptions): Promise<TestConnectionResponse> {
     // A saved connection's test goes to the back end that holds it (its credential lives there).
-    if (!request.connectionId) return this.sources[0]!.api.testConnection(request, options);
+    if (!request.connectionId) return this.sources[0].api.testConnection(request, options);
     // With a credential of its own (typed in the form, or saved here), a connection is tested where it is kept.
     if (request.credentialId) return (await this.ownerOf(request.connectionId)).api.testConnection(request, options);
     const route = await this.route(request.connectionId);
@@ -209,7 +209,7 @@ export class CompositeConnectionsApi implements ConnectionsApi {
   }
 
   async keepsSecretsInline(id?: string): Promise<boolean> {
-    const api = id ? (await this.ownerOf(id)).api : this.sources[0]!.api;
+    const api = id ? (await this.ownerOf(id)).api : this.sources[0].api;
     return (await api.keepsSecretsInline?.(id)) ?? false;
   }
 

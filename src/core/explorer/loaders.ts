@@ -58,7 +58,7 @@ function listingOf(level: Level): Listing {
 /** What the children of a level are called, in its connector's words: "tables", "folders and files". */
 export function describeLevels(spec: ConnectorSpec | undefined, levels: readonly Level[]): string {
   const words = [...new Set(levels.map((l) => levelLook(spec, l).plural))];
-  return words.length === 0 ? 'items' : words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return words.length === 0 ? 'items' : words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 /** The levels listed under a node, as its connector's spec declares them. */
@@ -93,8 +93,8 @@ export async function loadChildren(
     // Each listing on its own: one that fails (a table's partitions) does not hide what the others found (its columns).
     const listings = listingsOf(levels);
     const settled = await Promise.allSettled(listings.map((listing) => list(api, spec, node, listing, undefined, 0, options)));
-    const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ listing: listings[i]!, error: r.reason as unknown }] : []));
-    if (failed.length === settled.length) throw failed[0]!.error;
+    const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ listing: listings[i], error: r.reason as unknown }] : []));
+    if (failed.length === settled.length) throw failed[0].error;
     const children = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     for (const { listing, error } of failed) children.push(listingError(node, spec, listing, levels, error));
     if (children.length === 0) {

@@ -102,7 +102,7 @@ export interface LoadMoreNode extends Base {
 
 /** The name at a level of the path (the nearest one, for a level that repeats). */
 export function segment(path: readonly Segment[], level: Level): string | undefined {
-  for (let i = path.length - 1; i >= 0; i--) if (path[i]!.level === level) return path[i]!.name;
+  for (let i = path.length - 1; i >= 0; i--) if (path[i].level === level) return path[i].name;
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { isObject } from '../../shared/isObject';
 import type { CreateConnectionRequest, TestConnectionRequest, TestConnectionResponse, UpdateConnectionRequest } from '../api/types';
 import { ConnectionError } from '../errors';
 import { badResponse, unwrapOne } from './decode';
@@ -37,7 +38,8 @@ export function updateBody(dialect: HostedDialect, raw: Json, request: UpdateCon
 export function testBody(dialect: HostedDialect, request: TestConnectionRequest, raw: Json | undefined, role: FieldRole): Json {
   if (dialect === 'documented') return { type: request.type, config: request.config, ...(request.credentialId ? { credentialId: request.credentialId } : {}) };
   const merged = raw ? mergedRecord('deployed', raw, { config: request.config }, role, 'source') : undefined;
-  return { type: request.type, params: { ...(merged ? (merged.params as Json) : asParams(request.config)), ...(request.inlineSecrets ?? {}) } };
+  const params: Json = merged && isObject(merged.params) ? merged.params : asParams(request.config);
+  return { type: request.type, params: { ...params, ...(request.inlineSecrets ?? {}) } };
 }
 
 /** A test's answer: deployed `{success, message}`, documented `{ok, latencyMs, serverVersion, message}`. */

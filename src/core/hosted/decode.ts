@@ -1,4 +1,4 @@
-import type { ConfigValue, Connection, ConnectionConfig } from '../api/types';
+import type { Connection, ConnectionConfig } from '../api/types';
 import { ConnectionError } from '../errors';
 import { isObject } from '../../shared/isObject';
 
@@ -111,11 +111,11 @@ export function toConnection(raw: Json, isSecretField: (type: string, field: str
       if (!Object.prototype.hasOwnProperty.call(source, k)) continue;
       const v = source[k];
       // The deployed back end may put secrets inline in params: they are never kept or shown here.
-      if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k)) config[k] = v as ConfigValue;
+      if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k)) config[k] = v;
     }
     connection = { id, name, type, config, scope: 'hosted' };
   } else {
-    connection = { id, name, type, config: noSettings as ConnectionConfig, scope: 'hosted', summary: true };
+    connection = { id, name, type, config: noSettings, scope: 'hosted', summary: true };
   }
   if (typeof category === 'string' && category !== '') connection.category = category;
   if (typeof credentialId === 'string' && credentialId !== '') connection.credentialId = credentialId;

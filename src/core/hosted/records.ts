@@ -26,7 +26,7 @@ export function dialectOfRecord(raw: Json): HostedDialect | undefined {
 /** Which dialect a list answer is in: its items first, then its envelope (bare or `null` is the deployed one). */
 export function dialectOfList(body: unknown, items: readonly Json[]): HostedDialect | undefined {
   // The items of one answer are alike: the first says it where any does.
-  const d = items.length > 0 ? dialectOfRecord(items[0]!) : undefined;
+  const d = items.length > 0 ? dialectOfRecord(items[0]) : undefined;
   if (d) return d;
   if (body === null || Array.isArray(body)) return 'deployed';
   if (isObject(body) && (Array.isArray(body.data) || isObject(body.meta))) return 'documented';
@@ -103,7 +103,7 @@ export function mergedRecord(dialect: HostedDialect, raw: Json, change: RecordCh
 export function differences(sent: Json, back: Json, role: FieldRole): string[] {
   const out: string[] = [];
   const text = (v: unknown): string =>
-    v === undefined || v === null ? '(none)' : v === '' ? '(empty)' : typeof v === 'object' ? JSON.stringify(v) : String(v as string);
+    v === undefined || v === null ? '(none)' : v === '' ? '(empty)' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const type = typeof sent.type === 'string' ? sent.type : typeof back.type === 'string' ? back.type : '';
   for (const k of ['name', 'type', 'category', 'credentialId'] as const) {
     if (sent[k] === undefined) continue;

@@ -160,9 +160,9 @@ export class LocalConnectionsApi implements ConnectionsApi {
       const index = records.findIndex((r) => r.id === id);
       if (index < 0) throw new ConnectionError('not_found', `No connection with id "${id}".`);
       assertNameFreeIn(records, name, id);
-      const link = records[index]!.link;
+      const link = records[index].link;
       updated = {
-        ...records[index]!,
+        ...records[index],
         name,
         config,
         ...(credentialId ? { credentialId } : {}),

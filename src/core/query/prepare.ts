@@ -24,7 +24,7 @@ export function prepareStatement(
     if (parts.length > 1) {
       return { ok: false, reason: `The selection holds ${parts.length} statements; select one, or put the cursor in it.` };
     }
-    found = { sql: parts[0]!.text, start: selection.start + parts[0]!.start, end: selection.start + parts[0]!.end };
+    found = { sql: parts[0].text, start: selection.start + parts[0].start, end: selection.start + parts[0].end };
   } else {
     const at = statementAt(text, selection.start, dialect, statements);
     if (!at) return { ok: false, reason: 'There is no SQL statement at the cursor.' };

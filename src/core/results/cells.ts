@@ -27,7 +27,7 @@ export function columnKind(type: string): ColumnKind {
 
 function hex(bytes: Uint8Array, max: number): string {
   let out = '';
-  for (let i = 0; i < Math.min(bytes.length, max); i++) out += bytes[i]!.toString(16).padStart(2, '0');
+  for (let i = 0; i < Math.min(bytes.length, max); i++) out += bytes[i].toString(16).padStart(2, '0');
   return out;
 }
 

@@ -19,7 +19,7 @@ export function indentJson(text: string, indent = '  '): string {
   let depth = 0;
   const newline = (): string => `\n${indent.repeat(depth)}`;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
@@ -28,7 +28,7 @@ export function indentJson(text: string, indent = '  '): string {
     } else if (c === '{' || c === '[') {
       const close = c === '{' ? '}' : ']';
       let k = i + 1;
-      while (k < text.length && /\s/.test(text[k]!)) k++;
+      while (k < text.length && /\s/.test(text[k])) k++;
       if (text[k] === close) {
         out += c + close;
         i = k;

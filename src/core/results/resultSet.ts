@@ -158,7 +158,7 @@ export class ResultSet implements ResultSink {
     for (let b = Math.floor(offset / this.blockRows); b * this.blockRows < end; b++) {
       const rows = await this.block(b);
       const base = b * this.blockRows;
-      for (let i = Math.max(offset, base); i < Math.min(end, base + rows.length); i++) out.push(rows[i - base]!);
+      for (let i = Math.max(offset, base); i < Math.min(end, base + rows.length); i++) out.push(rows[i - base]);
     }
     return out;
   }
@@ -175,7 +175,7 @@ export class ResultSet implements ResultSink {
       for (let b = Math.floor(offset / this.blockRows); b * this.blockRows < end; b++) {
         const rows = this.cache.get(b) ?? (await this.readBlock(b));
         const base = b * this.blockRows;
-        for (let i = Math.max(offset, base); i < Math.min(end, base + rows.length); i++) out.push(rows[i - base]!);
+        for (let i = Math.max(offset, base); i < Math.min(end, base + rows.length); i++) out.push(rows[i - base]);
       }
       yield out;
     }

@@ -10,7 +10,7 @@ export interface FunctionCall {
 }
 
 const unquote = (raw: string): string => {
-  const q = raw[0]!;
+  const q = raw[0];
   const close = q === '[' ? ']' : q;
   const inner = raw.endsWith(close) && raw.length >= 2 ? raw.slice(1, -1) : raw.slice(1);
   return inner.split(close + close).join(close);
@@ -47,9 +47,9 @@ export function functionCalls(sql: string, dialect: SqlDialect, mode?: LexMode):
   const tokens = codeTokens(sql, dialect, mode);
   const calls: FunctionCall[] = [];
   for (let i = 0; i < tokens.length - 1; i++) {
-    const t = tokens[i]!;
+    const t = tokens[i];
     if (!isName(t)) continue;
-    const open = tokens[i + 1]!;
+    const open = tokens[i + 1];
     if (open.kind !== 'symbol' || sql[open.start] !== '(') continue;
     const call: FunctionCall = { name: nameOf(sql, t, dialect), text: sql.slice(t.start, t.end) };
     const dot = tokens[i - 1];

@@ -103,7 +103,7 @@ export function scan(
       i = j;
       continue;
     }
-    const c = sql[i]!;
+    const c = sql[i];
     const next = sql[i + 1];
     if (isSpace(code)) {
       let j = i + 1;
@@ -185,7 +185,7 @@ export function scan(
       i = j;
     } else if (isDigit(code)) {
       let j = i + 1;
-      while (j < sql.length && (isDigit(sql.charCodeAt(j)) || '.eE_'.includes(sql[j]!))) j++;
+      while (j < sql.length && (isDigit(sql.charCodeAt(j)) || '.eE_'.includes(sql[j]))) j++;
       push('number', i, j);
       i = j;
     } else if (c === '*' && next === '/' && r.executableComments) {

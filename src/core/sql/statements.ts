@@ -176,7 +176,7 @@ export function statementAt(
   // The first statement whose span ends at or after the cursor.
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (statements[mid]!.spanEnd < offset) lo = mid + 1;
+    if (statements[mid].spanEnd < offset) lo = mid + 1;
     else hi = mid - 1;
   }
   const candidate = statements[lo];

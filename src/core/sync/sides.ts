@@ -97,7 +97,7 @@ export class SyncSides {
           `The workspace renamed "${record.name}" to "${name}", a name already used on this machine; rename one of them.`,
         );
       records[index] = {
-        ...records[index]!,
+        ...records[index],
         name,
         config,
         updatedAt: now,
@@ -111,7 +111,7 @@ export class SyncSides {
     await this.deps.store.mutate((records) => {
       const index = strict ? this.current(records, record) : records.findIndex((r) => r.id === record.id);
       if (index < 0) throw new ConnectionError('not_found', `"${record.name}" is no longer on this machine.`);
-      const next: StoredConnection = { ...records[index]! };
+      const next: StoredConnection = { ...records[index] };
       delete next.link;
       records[index] = link ? { ...next, link: withoutUndefined(link) } : next;
     });
@@ -121,7 +121,7 @@ export class SyncSides {
   private current(records: StoredConnection[], record: StoredConnection): number {
     const index = records.findIndex((r) => r.id === record.id);
     if (index < 0) throw new ConnectionError('not_found', `"${record.name}" is no longer on this machine.`);
-    if (records[index]!.updatedAt !== record.updatedAt) throw new ConnectionError('conflict', `"${record.name}" was changed here meanwhile; sync again.`);
+    if (records[index].updatedAt !== record.updatedAt) throw new ConnectionError('conflict', `"${record.name}" was changed here meanwhile; sync again.`);
     return index;
   }
 

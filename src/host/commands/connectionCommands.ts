@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionsModel } from '../../core/api/connectionsModel';
 import type { Connection, ConnectionsApi } from '../../core/api/types';
-import type { ConnectionNode, ExplorerNode } from '../../core/explorer/nodes';
+import type { ExplorerNode } from '../../core/explorer/nodes';
 import type { Logger } from '../../core/ports';
 import { msg, notify, pick } from '../ui/untrusted';
 import { registerCommand, withCancellableProgress } from './commandHost';
@@ -33,10 +33,7 @@ export function registerConnectionCommands(deps: Deps): vscode.Disposable[] {
       testConnection(deps, await resolveConnection(deps.connections, node, 'Test which connection?')),
     ),
     registerCommand(logger, 'planasonix.connections.confirmTarget', 'Could not confirm the new target', async (arg?: string | ExplorerNode) => {
-      const connection =
-        typeof arg === 'string'
-          ? await deps.connections.details(arg)
-          : await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
+      const connection = await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
       if (connection) await confirmTarget(deps, connection);
     }),
   ];
@@ -130,11 +127,19 @@ async function testConnection(deps: Deps, connection: Connection | undefined): P
   if (choice === 'Show Log') await vscode.commands.executeCommand('planasonix.showLog');
 }
 
-/** The connection a command acts on: the tree node's, or one the user picks. */
-export async function resolveConnection(connections: ConnectionsModel, node: ExplorerNode | undefined, prompt: string): Promise<Connection | undefined> {
-  let current: ExplorerNode | undefined = node;
+/**
+ * The connection a command acts on, with its settings: the one an id names (a notification's button, a
+ * message node), the one a tree node is in, or one the user picks. Every command resolves it here.
+ */
+export async function resolveConnection(
+  connections: ConnectionsModel,
+  target: string | ExplorerNode | undefined,
+  prompt: string,
+): Promise<Connection | undefined> {
+  if (typeof target === 'string') return connections.details(target);
+  let current: ExplorerNode | undefined = target;
   while (current && current.kind !== 'connection') current = current.parent;
-  if (current) return connections.details((current as ConnectionNode).connection.id);
+  if (current) return connections.details(current.connection.id);
   await connections.ready;
   const data = connections.list();
   if (data.length === 0) {

@@ -17,18 +17,14 @@ import type { KeyValueStore } from '../../core/sync/journal';
 import type { WorkspacePoller } from '../../core/sync/poller';
 import type { SyncReport, WorkspaceSync } from '../../core/sync/workspaceSync';
 import { loadHosted, type HostedModule } from './load';
-import { refusal } from './signInMessages';
+import { approveInBrowser, askForApiKey, sayFailedSignIn } from './signInFlows';
+import { WorkspaceChanges } from './workspaceChanges';
 import { readHostedConfig } from '../config';
-import { checkedInput, msg, notify, withNotificationProgress } from '../ui/untrusted';
+import { msg, notify } from '../ui/untrusted';
 
 /** The client id this extension uses in the device flow. */
 const clientId = 'plnx_cli_vscode';
 
-/**
- * The hosted Planasonix workspace as a source of the composite: present while signed in, polled for
- * remote changes (the API has no events), removed on sign-out. Signing in is by device code (approved
- * in the browser) or an API key; tokens and keys live only in secret storage.
- */
 /** This machine's side of sync: its store, its connections API over the store and its credentials. */
 export interface LocalSide {
   store: ConnectionStore;
@@ -40,22 +36,26 @@ export interface LocalSide {
 
 const signedOutKey = 'planasonix.hosted.signedOut';
 
+/**
+ * The hosted Planasonix workspace as a source of the composite: its lifecycle. Present while signed in,
+ * polled for remote changes (workspaceChanges.ts), removed on sign-out. Signing in is by device code
+ * (approved in the browser) or an API key (signInFlows.ts says what the user sees); tokens and keys live
+ * only in secret storage.
+ */
 export class HostedWorkspace implements vscode.Disposable {
   private module: { mod: HostedModule; session: HostedSession; poller: WorkspacePoller } | undefined;
   private api: HostedConnectionsApi | undefined;
   private credentialsApi: HostedCredentialsApi | undefined;
   private syncer: WorkspaceSync | undefined;
-  /** The workspace's listing at the last poll (ids and times), to tell whether anything changed. */
-  private lastListing: string | undefined;
-  private pollFailed = false;
+  /** Polling and Sync Now: what changed in the workspace since the last look. */
+  private readonly changes = new WorkspaceChanges(() => (this.api && this.syncer ? { api: this.api, sync: this.syncer } : undefined));
   /** Sign-ins under way in this window (their secret-storage writes are not another window's). */
   private signingIn = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires on sign-in and sign-out. */
   readonly onDidChangeSignIn = this.changed.event;
-  private readonly synced = new vscode.EventEmitter<SyncReport>();
   /** Fires after each sync pass with what it did and what waits for the user. */
-  readonly onDidSync = this.synced.event;
+  readonly onDidSync = this.changes.onDidSync;
 
   constructor(
     private readonly vault: SecretVault,
@@ -74,7 +74,7 @@ export class HostedWorkspace implements vscode.Disposable {
       mod,
       session: new mod.HostedSession(this.vault, () => this.settings(), { logger: this.logger }),
       poller: new mod.WorkspacePoller({
-        poll: () => this.pollOnce(),
+        poll: () => this.changes.pollOnce(),
         baseSeconds: () => readHostedConfig().pollSeconds,
         visible: this.visible,
         schedule: (ms, work) => {
@@ -110,40 +110,9 @@ export class HostedWorkspace implements vscode.Disposable {
     this.module?.poller.nudge();
   }
 
-  /** Lists the workspace, syncs the links, and tells the model if anything changed. */
-  async syncNow(): Promise<SyncReport | undefined> {
-    const api = this.api;
-    const sync = this.syncer;
-    if (!api || !sync) return undefined;
-    const { data } = await api.listConnections();
-    const report = await sync.syncAll(data);
-    api.notifyChanged();
-    this.synced.fire(report);
-    return report;
-  }
-
-  private async pollOnce(): Promise<'changed' | 'unchanged'> {
-    const api = this.api;
-    const sync = this.syncer;
-    if (!api || !sync) return 'unchanged';
-    let data;
-    try {
-      data = (await api.listConnections()).data;
-    } catch (error) {
-      // Gone offline: the model lists again and marks the workspace's connections stale.
-      if (!this.pollFailed) api.notifyChanged();
-      this.pollFailed = true;
-      throw error;
-    }
-    const listing = JSON.stringify(data.map((c) => [c.id, c.updatedAt ?? '', c.name]));
-    const report = await sync.syncAll(data);
-    const wrote = report.pulled.length + report.pushed.length + report.published.length + report.waiting.filter((w) => w.fresh).length > 0;
-    const changed = listing !== this.lastListing || wrote || this.pollFailed;
-    this.lastListing = listing;
-    this.pollFailed = false;
-    if (changed) api.notifyChanged();
-    this.synced.fire(report);
-    return changed ? 'changed' : 'unchanged';
+  /** Lists the workspace, syncs the links, and tells the model (Sync Now). */
+  syncNow(): Promise<SyncReport | undefined> {
+    return this.changes.syncNow();
   }
 
   /** The hosted credentials API while signed in. */
@@ -184,24 +153,7 @@ export class HostedWorkspace implements vscode.Disposable {
   }
 
   async signInWithApiKey(): Promise<void> {
-    const server = this.label;
-    // A refused key is said in the box, which stays open for another: no notification outlives a later success.
-    await checkedInput(
-      {
-        title: 'Sign in to your Planasonix workspace',
-        prompt: msg`An API key for ${server} (Organization › API keys in Planasonix). It is sent only there and kept in VS Code's secret storage.`,
-        password: true,
-      },
-      async (key) => {
-        try {
-          await this.useApiKey(key);
-          return undefined;
-        } catch (error) {
-          this.logger.warn(`Signing in to Planasonix with an API key failed: ${errorMessage(error)}`);
-          return refusal(this.label, error);
-        }
-      },
-    );
+    await askForApiKey(this.label, (key) => this.useApiKey(key), this.logger);
   }
 
   /** Signs in with an API key (kept in secret storage only) and attaches the workspace once it answers. */
@@ -222,7 +174,7 @@ export class HostedWorkspace implements vscode.Disposable {
       await this.deviceSignIn();
     } catch (error) {
       if (ConnectionError.is(error, 'cancelled')) return;
-      await this.signInFailed(error, () => this.signInWithDeviceCode());
+      await sayFailedSignIn(this.label, error, this.logger, () => this.signInWithDeviceCode());
     }
   }
 
@@ -230,40 +182,13 @@ export class HostedWorkspace implements vscode.Disposable {
     const { mod, session } = await this.loaded();
     const flow = new mod.DeviceFlow(this.settings(), clientId, { logger: this.logger });
     const start = await flow.start();
-    const page = start.verificationUriComplete ?? start.verificationUri;
-    const host = vscode.Uri.parse(page).authority;
-    // The approval page opens by itself (with the code in its address where the server offers that).
-    const opened = await vscode.env.openExternal(vscode.Uri.parse(page));
-    void notify
-      .info(
-        msg`Approve the sign-in on ${host} with the code ${start.userCode}.${opened ? ' The page was opened in your browser.' : ''}`,
-        {},
-        'Open Browser Again',
-        'Copy Code',
-      )
-      .then(async (choice) => {
-        if (choice === 'Open Browser Again') await vscode.env.openExternal(vscode.Uri.parse(page));
-        if (choice === 'Copy Code') await vscode.env.clipboard.writeText(start.userCode);
-      });
-    const tokens = await withNotificationProgress(msg`Waiting for approval of code ${start.userCode} on ${host}…`, (_progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return flow.complete(start, controller.signal);
-    });
+    const tokens = await approveInBrowser(start, (signal) => flow.complete(start, signal));
     this.signingIn++;
     await session.signedInWith(tokens).catch((error: unknown) => {
       this.signingIn--;
       throw error;
     });
     await this.verifyAndAttach();
-  }
-
-  /** A failed sign-in in the user's words, with a way to try again (the full detail goes to the log). */
-  private async signInFailed(error: unknown, again: () => Promise<void>): Promise<void> {
-    this.logger.warn(`Signing in to Planasonix failed: ${errorMessage(error)}`);
-    const choice = await notify.error(refusal(this.label, error), {}, 'Try Again', 'Show Log');
-    if (choice === 'Try Again') await again();
-    if (choice === 'Show Log') await vscode.commands.executeCommand('planasonix.showLog');
   }
 
   async signOut(): Promise<void> {
@@ -307,7 +232,7 @@ export class HostedWorkspace implements vscode.Disposable {
       api,
       this.credentialsApi,
     );
-    this.lastListing = undefined;
+    this.changes.reset();
     this.composite.setSource('hosted', api);
     void this.local.state.update(signedOutKey, undefined);
     this.module?.poller.start();
@@ -340,6 +265,6 @@ export class HostedWorkspace implements vscode.Disposable {
   dispose(): void {
     this.module?.poller.stop();
     this.changed.dispose();
-    this.synced.dispose();
+    this.changes.dispose();
   }
 }

@@ -26,10 +26,7 @@ export function registerSyncCommands(deps: Deps): vscode.Disposable[] {
   const announced = new Set<string>();
   return [
     registerCommand(logger, 'planasonix.hosted.publish', 'Could not publish the connection', async (arg?: string | ExplorerNode) => {
-      const connection =
-        typeof arg === 'string'
-          ? await deps.connections.require(arg)
-          : await resolveConnection(deps.connections, arg, 'Publish which connection to your Planasonix workspace?');
+      const connection = await resolveConnection(deps.connections, arg, 'Publish which connection to your Planasonix workspace?');
       if (connection) await publish(deps, connection);
     }),
     registerCommand(logger, 'planasonix.hosted.copyToMachine', 'Could not copy the connection to this machine', async (node?: ExplorerNode) => {
@@ -42,8 +39,7 @@ export function registerSyncCommands(deps: Deps): vscode.Disposable[] {
       if (report) void notify.info(msg`${summary(report)}`);
     }),
     registerCommand(logger, 'planasonix.hosted.resolveConflict', 'Could not resolve the sync conflict', async (arg?: string | ExplorerNode) => {
-      const connection =
-        typeof arg === 'string' ? await deps.connections.require(arg) : await resolveConnection(deps.connections, arg, 'Resolve which connection?');
+      const connection = await resolveConnection(deps.connections, arg, 'Resolve which connection?');
       if (!connection) return;
       const sync = requireSync(hosted);
       if (connection.link?.waiting === 'remoteDeleted') return askRemoteDeleted(sync, connection);

@@ -59,7 +59,7 @@ export class SchemaCompletion implements vscode.CompletionItemProvider {
 
     const qualified = /([A-Za-z_][\w$]*|"[^"]+"|`[^`]+`)\.([\w$]*)$/.exec(before);
     if (qualified) {
-      const qualifier = qualified[1]!.replace(/^["`]|["`]$/g, '');
+      const qualifier = qualified[1].replace(/^["`]|["`]$/g, '');
       if (schemas().includes(qualifier)) add(tables(qualifier), vscode.CompletionItemKind.Struct, `table in ${qualifier}`);
       else if (tables(schema).includes(qualifier)) add(columns(schema, qualifier), vscode.CompletionItemKind.Field, `column of ${qualifier}`);
       return new vscode.CompletionList(items, incomplete);
@@ -70,7 +70,7 @@ export class SchemaCompletion implements vscode.CompletionItemProvider {
     const text = doc.getText();
     const known = new Set(tables(schema));
     for (const m of text.matchAll(/\b(?:from|join)\s+([A-Za-z_][\w$]*)/gi)) {
-      const t = m[1]!;
+      const t = m[1];
       if (known.has(t)) add(columns(schema, t), vscode.CompletionItemKind.Field, `column of ${t}`);
     }
     return new vscode.CompletionList(items, incomplete);

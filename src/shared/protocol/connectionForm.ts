@@ -4,6 +4,7 @@
  */
 import type { ConfigField } from '../configField';
 import { isObject } from '../isObject';
+import type { AnswerOf, RequestOf } from './requests';
 
 export const connectionFormViewType = 'planasonix.connectionForm';
 
@@ -47,20 +48,25 @@ export interface TestOutcome {
   errorCode?: string;
 }
 
+/** The form's requests and the answer each gets, paired by request id (requests.ts). */
+export interface FormExchanges {
+  [kind: string]: { request: object; answer: { type: string } };
+  test: { request: { draft: SubmitDraft }; answer: { type: 'testResult'; outcome: TestOutcome; fieldErrors: Record<string, string> } };
+  save: { request: { draft: SubmitDraft }; answer: { type: 'saveResult'; ok: boolean; message: string; fieldErrors: Record<string, string> } };
+}
+export type FormRequest<K extends 'test' | 'save'> = RequestOf<FormExchanges, K>;
+export type FormAnswer<K extends 'test' | 'save'> = AnswerOf<FormExchanges, K>;
+
 export type FormToHost =
   | { type: 'ready' }
-  | { type: 'test'; requestId: number; draft: SubmitDraft }
-  | { type: 'save'; requestId: number; draft: SubmitDraft }
+  | FormRequest<'test'>
+  | FormRequest<'save'>
   | { type: 'pickFile'; field: string }
   /** Stop the test under way (a host that never answers would keep the form waiting). */
   | { type: 'cancelTest'; requestId: number }
   | { type: 'cancel' };
 
-export type HostToForm =
-  | { type: 'init'; init: FormInit }
-  | { type: 'testResult'; requestId: number; outcome: TestOutcome; fieldErrors: Record<string, string> }
-  | { type: 'saveResult'; requestId: number; ok: boolean; message: string; fieldErrors: Record<string, string> }
-  | { type: 'filePicked'; field: string; path: string };
+export type HostToForm = { type: 'init'; init: FormInit } | FormAnswer<'test'> | FormAnswer<'save'> | { type: 'filePicked'; field: string; path: string };
 
 /** What the webview keeps across hide/show and reloads (vscode.setState): never a secret. */
 export interface FormState {

@@ -2,6 +2,7 @@
  * Messages between the results panel (table previews and test-query results) and the extension host.
  * Declared once; both sides import it. Rows travel in windows the page asks for, never the whole result.
  */
+import type { AnswerOf, RequestOf } from './requests';
 
 export const resultsViewType = 'planasonix.results';
 
@@ -89,14 +90,15 @@ export interface ResultProgress {
   error?: QueryErrorInfo;
 }
 
-export interface ResultRows {
-  type: 'rows';
-  generation: number;
-  /** The request answered; 0 for the first window, which the host sends unasked with the result. */
-  requestId: number;
-  offset: number;
-  rows: GridCell[][];
+/** The grid's requests and the answer each gets, paired by request id (requests.ts). */
+export interface ResultsExchanges {
+  [kind: string]: { request: object; answer: { type: string } };
+  /** A window of rows of the current result (its generation), as the grid scrolls to it. */
+  window: { request: { generation: number; offset: number; count: number }; answer: { type: 'rows'; generation: number; offset: number; rows: GridCell[][] } };
 }
+
+/** Rows for the grid: the answer to a window request, or (request id 0) the first window, sent unasked with the result. */
+export type ResultRows = AnswerOf<ResultsExchanges, 'window'>;
 
 export type HostToResults = ResultStart | ResultProgress | ResultRows;
 
@@ -110,7 +112,7 @@ export interface CellRange {
 
 export type ResultsToHost =
   | { type: 'ready' }
-  | { type: 'window'; generation: number; requestId: number; offset: number; count: number }
+  | RequestOf<ResultsExchanges, 'window'>
   | { type: 'sort'; sort: SortState | null }
   | { type: 'setLimit'; limit: number }
   | { type: 'refresh' }

@@ -13,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ConfigField } from '../../shared/configField';
 import { checkInput } from '../../shared/fieldValidation';
 import type { ConnectorChoice, FormDraft, FormInit, FormState, FormToHost, FormValues, HostToForm, SubmitDraft } from '../../shared/protocol/connectionForm';
+import { Latest } from '../../shared/protocol/requests';
 import { el, vscodeApi } from '../common/vscodeApi';
 import { formCss } from './style';
 
@@ -44,11 +45,11 @@ const secrets = new Map<string, string>();
 const controls = new Map<string, { field: ConfigField; wrapper: HTMLElement; control: HTMLElement; error: HTMLElement }>();
 let nameControl: { control: TextField; error: HTMLElement } | undefined;
 let status: HTMLElement;
-let nextRequest = 1;
-let pending: number | undefined;
+/** The latest test or save asked for: an answer to an earlier one is dropped. */
+const latest = new Latest();
 
 function connector(): ConnectorChoice {
-  return init!.connectors.find((c) => c.type === draft!.type) ?? init!.connectors[0]!;
+  return init!.connectors.find((c) => c.type === draft!.type) ?? init!.connectors[0];
 }
 
 function persist(): void {
@@ -237,16 +238,15 @@ function collect(): SubmitDraft | undefined {
 function submit(kind: 'test' | 'save'): void {
   const submitted = collect();
   if (!submitted) return;
-  pending = nextRequest++;
+  const requestId = latest.issue();
   setStatus('busy', kind === 'test' ? 'Testing the connection…' : 'Saving…');
   if (kind === 'test') {
     // A host that never answers keeps a test waiting up to its connect timeout: the user may stop it.
-    const requestId = pending;
     const stop = el('vscode-button', { secondary: '', id: 'cancel-test' }, 'Cancel test');
     stop.addEventListener('click', () => vscode.postMessage({ type: 'cancelTest', requestId }));
     status.append(stop);
   }
-  vscode.postMessage({ type: kind, requestId: pending, draft: submitted });
+  vscode.postMessage({ type: kind, requestId, draft: submitted });
 }
 
 function setStatus(kind: 'ok' | 'fail' | 'busy', text: string): void {
@@ -279,7 +279,7 @@ window.addEventListener('message', (event: MessageEvent<HostToForm>) => {
       return;
     }
     case 'testResult':
-      if (message.requestId !== pending) return;
+      if (!latest.answers(message)) return;
       applyFieldErrors(message.fieldErrors);
       if (message.outcome.ok) {
         setStatus('ok', `Connected in ${message.outcome.latencyMs} ms${message.outcome.serverVersion ? ` · ${message.outcome.serverVersion}` : ''}`);
@@ -290,7 +290,7 @@ window.addEventListener('message', (event: MessageEvent<HostToForm>) => {
       }
       return;
     case 'saveResult':
-      if (message.requestId !== pending) return;
+      if (!latest.answers(message)) return;
       applyFieldErrors(message.fieldErrors);
       setStatus(message.ok ? 'ok' : 'fail', message.ok ? message.message : `Not saved: ${message.message}`);
       return;

@@ -201,7 +201,7 @@ export class GridController {
   }
 
   private setColumns(next: GridColumn[]): void {
-    const same = next.length === this.columns.length && next.every((c, i) => c.name === this.columns[i]!.name && c.type === this.columns[i]!.type);
+    const same = next.length === this.columns.length && next.every((c, i) => c.name === this.columns[i].name && c.type === this.columns[i].type);
     if (same) return;
     this.columns = next;
     this.widths = next.map((c) => initialWidth(c.name, c.kind, c.type));
@@ -213,7 +213,7 @@ export class GridController {
   }
 
   private layout(): void {
-    this.area.style.width = `${this.gutterWidth + this.edges[this.edges.length - 1]!}px`;
+    this.area.style.width = `${this.gutterWidth + this.edges[this.edges.length - 1]}px`;
     this.area.style.height = `${rowHeight + scrollHeight(this.rowCount)}px`;
     this.measured.width = this.scroller.clientWidth;
     this.measured.height = this.scroller.clientHeight;
@@ -249,7 +249,7 @@ export class GridController {
     const advance = this.font.advance;
     let realRows = 0;
     for (let k = 0; k < rowViews.length; k++) {
-      const row = rowViews[k]!;
+      const row = rowViews[k];
       if (k >= n) {
         row.hide();
         continue;
@@ -259,16 +259,16 @@ export class GridController {
       if (data) realRows++;
       row.show(r, rowHeight + k * rowHeight - span.shift, gutterWidth, cols.end - cols.first, advance);
       for (let j = cols.first; j < cols.end; j++) {
-        const cell = row.cells[j - cols.first]!;
+        const cell = row.cells[j - cols.first];
         const sel = inRange(selection, r, j) ? ' sel' : '';
         const act = focus && focus.r === r && focus.c === j ? ' active' : '';
-        const x = gutterWidth + edges[j]! - left;
+        const x = gutterWidth + edges[j] - left;
         if (!data) {
-          cell.set(j, x, widths[j]!, `cell loading${sel}${act}`, '…', '', advance);
+          cell.set(j, x, widths[j], `cell loading${sel}${act}`, '…', '', advance);
           continue;
         }
-        const d = display(data[j] ?? null, columns[j]!.kind);
-        cell.set(j, x, widths[j]!, `cell ${d.className}${sel}${act}`, d.text, d.title ?? '', advance);
+        const d = display(data[j] ?? null, columns[j].kind);
+        cell.set(j, x, widths[j], `cell ${d.className}${sel}${act}`, d.text, d.title ?? '', advance);
       }
     }
     if (!this.painted && realRows > 0) {
@@ -304,12 +304,12 @@ export class GridController {
     let c = -1;
     const gx = x - gutterWidth + this.scroller.scrollLeft;
     for (let i = 0; i < columns.length; i++) {
-      if (gx >= edges[i]! && gx < edges[i + 1]!) {
+      if (gx >= edges[i] && gx < edges[i + 1]) {
         c = i;
         break;
       }
     }
-    if (gx >= edges[edges.length - 1]!) c = columns.length - 1;
+    if (gx >= edges[edges.length - 1]) c = columns.length - 1;
     const r = Math.min(rowCount - 1, lastSpan.first + Math.floor((y - rowHeight + lastSpan.shift) / rowHeight));
     if (inHeader && inGutter) return { r: 0, c: 0, zone: 'corner' };
     if (inHeader) return c < 0 ? undefined : { r: 0, c, zone: 'header' };
@@ -357,8 +357,8 @@ export class GridController {
       const top = cell.r < first + 1 ? cell.r : cell.r - fits + 1;
       scroller.scrollTop = scrollTopFor(Math.max(0, top), vh, this.rowCount);
     }
-    const x0 = edges[cell.c]!;
-    const x1 = edges[cell.c + 1]!;
+    const x0 = edges[cell.c];
+    const x1 = edges[cell.c + 1];
     const vw = scroller.clientWidth - this.gutterWidth;
     if (x0 < scroller.scrollLeft) scroller.scrollLeft = x0;
     else if (x1 > scroller.scrollLeft + vw) scroller.scrollLeft = x1 - vw;

@@ -11,7 +11,7 @@ export function bindGridInput(grid: GridController, post: (message: ResultsToHos
   let drag: DragMode | undefined;
 
   const startResize = (c: number, x0: number): void => {
-    const w0 = grid.widths[c]!;
+    const w0 = grid.widths[c];
     const move = (e: MouseEvent): void => grid.setWidth(c, w0 + e.clientX - x0);
     const up = (): void => {
       window.removeEventListener('mousemove', move);
@@ -94,7 +94,7 @@ export function bindGridInput(grid: GridController, post: (message: ResultsToHos
     // Alt+Shift+Left/Right: the focused cell's column narrower or wider, as dragging its edge does.
     if (e.altKey && e.shiftKey && !mod && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
       const c = (grid.focus ?? { c: 0 }).c;
-      grid.setWidth(c, grid.widths[c]! + (e.key === 'ArrowRight' ? resizeStep : -resizeStep));
+      grid.setWidth(c, grid.widths[c] + (e.key === 'ArrowRight' ? resizeStep : -resizeStep));
       e.preventDefault();
       return;
     }

@@ -68,7 +68,7 @@ export interface ColumnSpan {
 /** Left edges of columns, plus the total width as the last entry. */
 export function columnEdges(widths: readonly number[]): number[] {
   const edges = [0];
-  for (const w of widths) edges.push(edges[edges.length - 1]! + w);
+  for (const w of widths) edges.push(edges[edges.length - 1] + w);
   return edges;
 }
 
@@ -77,9 +77,9 @@ export function visibleColumns(edges: readonly number[], scrollLeft: number, wid
   const n = edges.length - 1;
   if (n <= 0) return { first: 0, end: 0 };
   let first = 0;
-  while (first < n - 1 && edges[first + 1]! <= scrollLeft) first++;
+  while (first < n - 1 && edges[first + 1] <= scrollLeft) first++;
   let end = first;
-  while (end < n && edges[end]! < scrollLeft + width) end++;
+  while (end < n && edges[end] < scrollLeft + width) end++;
   return { first, end: Math.max(end, first + 1) };
 }
 
@@ -152,8 +152,8 @@ export class WindowCache {
  */
 export function groupDigits(n: number): string {
   const [int, frac] = String(n).split('.');
-  const sign = int!.startsWith('-') ? '-' : '';
-  const digits = sign ? int!.slice(1) : int!;
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
   const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${grouped}${frac !== undefined ? `.${frac}` : ''}`;
 }

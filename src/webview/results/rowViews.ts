@@ -30,7 +30,7 @@ export class GridFont {
     this.measure();
     new ResizeObserver(() => {
       if (this.measure()) onChange();
-    }).observe(this.probes[0]!);
+    }).observe(this.probes[0]);
   }
 
   /** Measures again; true when the advance changed. */
@@ -106,7 +106,7 @@ export class RowView {
       this.cells.push(cell);
       this.el.append(cell.el);
     }
-    for (let i = n; i < this.cells.length; i++) this.cells[i]!.hide();
+    for (let i = n; i < this.cells.length; i++) this.cells[i].hide();
   }
 
   hide(): void {
@@ -193,8 +193,8 @@ export class HeaderView {
     }
     for (let k = 0; k < this.cells.length; k++) {
       const c = span.first + k;
-      if (k >= n) this.cells[k]!.hide();
-      else this.cells[k]!.set(c, columns[c]!, gutter + edges[c]! - left, widths[c]!, start);
+      if (k >= n) this.cells[k].hide();
+      else this.cells[k].set(c, columns[c], gutter + edges[c] - left, widths[c], start);
     }
   }
 }

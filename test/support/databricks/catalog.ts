@@ -92,7 +92,7 @@ const customers: DbxTable = {
   kind: 'TABLE',
   columns: [col('id', 'BIGINT'), col('name', 'STRING'), col('country', 'STRING')],
   rows: 50,
-  row: (i) => [String(i + 1), `Customer ${i + 1}`, ['DE', 'FR', 'US'][i % 3]!],
+  row: (i) => [String(i + 1), `Customer ${i + 1}`, ['DE', 'FR', 'US'][i % 3]],
 };
 
 const big: DbxTable = {
@@ -123,7 +123,7 @@ const fixtureTables: Record<string, DbxTable> = {
     rows: 3,
     row: (i) => [
       String(i + 1),
-      ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i]!,
+      ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i],
       i === 1 ? null : `c${i + 1}@example.com`,
       'US',
       `2024-01-0${i + 1} 00:00:00`,
@@ -186,7 +186,7 @@ export class DatabricksCatalog {
     if (catalog === 'main' && schema === 'fixture') {
       // Unity Catalog compares names blind to case.
       const found = Object.keys(fixtureTables).find((k) => k.toLowerCase() === name.toLowerCase());
-      if (found) return fixtureTables[found]!;
+      if (found) return fixtureTables[found];
     }
     switch (key) {
       case 'main.default.all_types':
@@ -220,13 +220,13 @@ export class DatabricksCatalog {
       return { columns: [col('current_version().dbsql_version', 'STRING')], rows: 1, row: () => ['2025.35'] };
     }
     if ((m = /^use\s+(catalog|schema|database)?\s*(.+)$/i.exec(text))) {
-      const parts = identifiers(m[2]!);
+      const parts = identifiers(m[2]);
       if (m[1]?.toLowerCase() === 'catalog') {
-        if (!this.catalogs().includes(parts[0]!)) throw new DbxSqlError(`[NO_SUCH_CATALOG_EXCEPTION] Catalog '${parts[0]}' was not found.`, '42704');
+        if (!this.catalogs().includes(parts[0])) throw new DbxSqlError(`[NO_SUCH_CATALOG_EXCEPTION] Catalog '${parts[0]}' was not found.`, '42704');
         session.catalog = parts[0]!;
         session.schema = 'default';
       } else {
-        const [catalog, schema] = parts.length > 1 ? [parts[0]!, parts[1]!] : [session.catalog, parts[0]!];
+        const [catalog, schema] = parts.length > 1 ? [parts[0], parts[1]] : [session.catalog, parts[0]];
         if (!this.schemas(catalog).includes(schema))
           throw new DbxSqlError(`[SCHEMA_NOT_FOUND] The schema \`${catalog}\`.\`${schema}\` cannot be found.`, '42704');
         session.catalog = catalog;
@@ -239,15 +239,15 @@ export class DatabricksCatalog {
         text,
       ))
     ) {
-      const parts = identifiers(m[2]!);
+      const parts = identifiers(m[2]);
       const [catalog, schema, name] =
-        parts.length === 3 ? parts : parts.length === 2 ? [session.catalog, parts[0]!, parts[1]!] : [session.catalog, session.schema, parts[0]!];
-      const table = this.table(catalog!, schema!, name!);
+        parts.length === 3 ? parts : parts.length === 2 ? [session.catalog, parts[0], parts[1]] : [session.catalog, session.schema, parts[0]];
+      const table = this.table(catalog, schema, name);
       const picked =
         m[1] === '*'
           ? table.columns.map((_, i) => i)
-          : m[1]!.split(',').map((p) => {
-              const wanted = identifiers(p)[0]!;
+          : m[1].split(',').map((p) => {
+              const wanted = identifiers(p)[0];
               const at = table.columns.findIndex((c) => c.name.toLowerCase() === wanted.toLowerCase());
               if (at < 0)
                 throw new DbxSqlError(`[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name \`${wanted}\` cannot be resolved. SQLSTATE: 42703`, '42703');
@@ -257,7 +257,7 @@ export class DatabricksCatalog {
       const rows = m[5] === undefined ? table.rows : Math.min(table.rows, Number(m[5]));
       return {
         ...table,
-        columns: picked.map((i) => table.columns[i]!),
+        columns: picked.map((i) => table.columns[i]),
         rows,
         row: (i) => {
           const full = table.row(descending ? table.rows - 1 - i : i);
@@ -279,7 +279,7 @@ export function identifiers(text: string): string[] {
   const re = /\s*(?:`((?:[^`]|``)*)`|([A-Za-z_][A-Za-z0-9_]*))\s*(\.|$)/y;
   let m: RegExpExecArray | null;
   while (re.lastIndex < text.length && (m = re.exec(text))) {
-    out.push(m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2]!.toLowerCase());
+    out.push(m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2].toLowerCase());
     if (m[3] === '') break;
   }
   if (out.length === 0 || out.length > 3) throw new DbxSqlError(`[PARSE_SYNTAX_ERROR] Syntax error at or near '${text}'. SQLSTATE: 42601`, '42601');
@@ -296,8 +296,8 @@ export function matchesPattern(name: string, pattern: string | undefined | null)
   if (pattern === undefined || pattern === null || pattern === '' || pattern === '%' || pattern === '*') return true;
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     else if (c === '%') re += '.*';
     else if (c === '_') re += '.';
     else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -16,7 +16,7 @@ export interface NativeTypes {
 
 /** The TTypeId for a Spark type name. */
 export function typeId(type: string): number {
-  const head = type.split(/[<(\s]/)[0]!.toUpperCase();
+  const head = type.split(/[<(\s]/)[0].toUpperCase();
   const map: Record<string, string> = {
     BOOLEAN: 'BOOLEAN_TYPE',
     TINYINT: 'TINYINT_TYPE',
@@ -34,7 +34,7 @@ export function typeId(type: string): number {
     DECIMAL: 'DECIMAL_TYPE',
     DATE: 'DATE_TYPE',
   };
-  return T.TTypeId[map[head] ?? 'STRING_TYPE']!;
+  return T.TTypeId[map[head] ?? 'STRING_TYPE'];
 }
 
 /** java.sql.Types codes, as GetColumns reports them in DATA_TYPE. */
@@ -56,7 +56,7 @@ export function jdbcType(type: string): number {
     MAP: 2000,
     STRUCT: 2002,
   };
-  return codes[type.split(/[<(\s]/)[0]!.toUpperCase()] ?? 1111;
+  return codes[type.split(/[<(\s]/)[0].toUpperCase()] ?? 1111;
 }
 
 export function tableSchema(columns: DbxColumn[]): Record<string, unknown> {
@@ -85,7 +85,7 @@ function arrowType(type: string, native: NativeTypes): A.DataType {
   if (upper.startsWith('MAP<')) {
     if (!native.complexTypesAsArrow) return new A.Utf8();
     const [k, v] = splitTop(inner());
-    const entries = new A.Struct([new A.Field('key', arrowType(k!, native), false), new A.Field('value', arrowType(v!, native), true)]);
+    const entries = new A.Struct([new A.Field('key', arrowType(k, native), false), new A.Field('value', arrowType(v, native), true)]);
     return new A.Map_(new A.Field('entries', entries, false) as A.Field<A.Struct<{ key: A.DataType; value: A.DataType }>>);
   }
   if (upper.startsWith('STRUCT<')) {
@@ -152,14 +152,14 @@ function complexValue(text: string, type: A.DataType): unknown {
 function adapt(value: unknown, type: A.DataType): unknown {
   if (value === null) return null;
   if (A.DataType.isInt(type) && type.bitWidth === 64) return BigInt(String(value));
-  if (A.DataType.isList(type)) return (value as unknown[]).map((v) => adapt(v, type.children[0]!.type));
+  if (A.DataType.isList(type)) return (value as unknown[]).map((v) => adapt(v, type.children[0].type));
   if (A.DataType.isStruct(type)) {
     const out: Record<string, unknown> = {};
     for (const f of type.children) out[f.name] = adapt((value as Record<string, unknown>)[f.name] ?? null, f.type);
     return out;
   }
   if (A.DataType.isMap(type)) {
-    const valueType = type.children[0]!.type.children[1]!.type;
+    const valueType = type.children[0].type.children[1].type;
     return new Map(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, adapt(v, valueType)]));
   }
   return value;
@@ -184,7 +184,7 @@ function arrowVector(column: DbxColumn, type: A.DataType, values: (string | null
     const nulls = new Uint8Array(Math.ceil(values.length / 8));
     values.forEach((v, i) => {
       if (v === null) return;
-      nulls[i >> 3]! |= 1 << (i & 7);
+      nulls[i >> 3] |= 1 << (i & 7);
       const [date, time = '00:00:00'] = v.split(' ');
       const [hms, frac = ''] = time.split('.');
       micros[i] = BigInt(Date.parse(`${date}T${hms}Z`)) * 1000n + BigInt(frac.padEnd(6, '0').slice(0, 6));
@@ -204,7 +204,7 @@ function arrowVector(column: DbxColumn, type: A.DataType, values: (string | null
     return complexValue(v, type);
   });
   void column;
-  return A.vectorFromArray(converted, type).data[0]!;
+  return A.vectorFromArray(converted, type).data[0];
 }
 
 /** The Arrow schema message for these columns. */
@@ -219,7 +219,7 @@ export function arrowBatch(columns: DbxColumn[], schema: A.Schema, rows: (string
   const children = columns.map((c, i) =>
     arrowVector(
       c,
-      schema.fields[i]!.type as A.DataType,
+      schema.fields[i].type as A.DataType,
       rows.map((r) => r[i] ?? null),
     ),
   );
@@ -234,9 +234,9 @@ export function columnSet(columns: DbxColumn[], rows: (string | null)[][]): Reco
     const values = rows.map((r) => r[i] ?? null);
     const nulls = Buffer.alloc(Math.ceil(values.length / 8));
     values.forEach((v, n) => {
-      if (v === null) nulls[n >> 3]! |= 1 << (n & 7);
+      if (v === null) nulls[n >> 3] |= 1 << (n & 7);
     });
-    const head = c.type.split(/[<(\s]/)[0]!.toUpperCase();
+    const head = c.type.split(/[<(\s]/)[0].toUpperCase();
     const list = <V>(f: (v: string) => V, empty: V): V[] => values.map((v) => (v === null ? empty : f(v)));
     switch (head) {
       case 'BOOLEAN':

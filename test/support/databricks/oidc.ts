@@ -30,7 +30,7 @@ export function answerOidc(
   const form = new URLSearchParams(body.toString('utf8'));
   const basic = /^Basic (.+)$/.exec(authorization ?? '');
   const [id, secret] = basic
-    ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').map(decodeURIComponent)
+    ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').map(decodeURIComponent)
     : [form.get('client_id'), form.get('client_secret')];
   if (form.get('grant_type') !== 'client_credentials' || !id || clients.get(id) !== secret) {
     return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };

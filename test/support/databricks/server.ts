@@ -247,7 +247,7 @@ export class DatabricksServer {
   }
 
   private metadataOperation(session: Session, call: string, columns: DbxColumn[], rows: (string | null)[][]): Record<string, unknown> {
-    const { operationHandle } = this.start(session, call, { columns, rows: rows.length, row: (i) => rows[i]! });
+    const { operationHandle } = this.start(session, call, { columns, rows: rows.length, row: (i) => rows[i] });
     return { status: ok, operationHandle };
   }
 

@@ -186,14 +186,14 @@ export class S3Server {
     const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(header);
     if (!m) return { code: 'AccessDenied', message: 'Access Denied' };
     const [, id, date, region, signed, signature] = m;
-    const secret = this.keys.get(id!);
+    const secret = this.keys.get(id);
     if (secret === undefined) return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
     const canonicalQuery = [...url.searchParams]
       .map(([k, v]) => [encode(k), encode(v)])
-      .sort(([a, x], [b, y]) => (a! < b! ? -1 : a! > b! ? 1 : x! < y! ? -1 : 1))
+      .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : 1))
       .map(([k, v]) => `${k}=${v}`)
       .join('&');
-    const names = signed!.split(';');
+    const names = signed.split(';');
     const canonicalHeaders = names
       .map(
         (n) =>
@@ -216,8 +216,8 @@ export class S3Server {
     ].join('\n');
     const scope = `${date}/${region}/s3/aws4_request`;
     const toSign = ['AWS4-HMAC-SHA256', String(req.headers['x-amz-date']), scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
-    let k: Buffer = createHmac('sha256', `AWS4${secret}`).update(date!).digest();
-    for (const part of [region!, 's3', 'aws4_request']) k = createHmac('sha256', k).update(part).digest();
+    let k: Buffer = createHmac('sha256', `AWS4${secret}`).update(date).digest();
+    for (const part of [region, 's3', 'aws4_request']) k = createHmac('sha256', k).update(part).digest();
     if (createHmac('sha256', k).update(toSign).digest('hex') !== signature) {
       return {
         code: 'SignatureDoesNotMatch',
@@ -253,7 +253,7 @@ function dechunk(body: Buffer): Buffer {
   for (;;) {
     const eol = body.indexOf('\r\n', at);
     if (eol < 0) break;
-    const size = parseInt(body.toString('latin1', at, eol).split(';')[0]!, 16);
+    const size = parseInt(body.toString('latin1', at, eol).split(';')[0], 16);
     if (!size) break;
     parts.push(body.subarray(eol + 2, eol + 2 + size));
     at = eol + 2 + size + 2;

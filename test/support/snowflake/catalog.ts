@@ -109,7 +109,7 @@ const customers: Table = {
   kind: 'TABLE',
   columns: [fixed('ID', 38, 0), col('NAME', 'text', { length: 100 }), col('COUNTRY', 'text', { length: 2 })],
   rows: 3,
-  row: (i) => [String(i + 1), ['Ada Lovelace', 'Grace Hopper', 'Edsger Dijkstra'][i]!, ['GB', 'US', 'NL'][i]!],
+  row: (i) => [String(i + 1), ['Ada Lovelace', 'Grace Hopper', 'Edsger Dijkstra'][i], ['GB', 'US', 'NL'][i]],
 };
 
 /** BIG: 1,000,000 rows, made from the row number. */
@@ -142,7 +142,7 @@ const fixtureTables: Record<string, Table> = {
     rows: 3,
     row: (i) => [
       String(i + 1),
-      ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i]!,
+      ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'][i],
       i === 1 ? null : `c${i + 1}@example.com`,
       'US',
       `${1704067200 + i * 86400}.000000000`,
@@ -195,7 +195,7 @@ export class SnowflakeCatalog {
   }
 
   table(database: string, schema: string, name: string): Table {
-    if (database === 'DEMO_DB' && schema === 'FIXTURE' && Object.hasOwn(fixtureTables, name)) return fixtureTables[name]!;
+    if (database === 'DEMO_DB' && schema === 'FIXTURE' && Object.hasOwn(fixtureTables, name)) return fixtureTables[name];
     if (database === 'DEMO_DB' && schema === 'PUBLIC') {
       switch (name) {
         case 'ALL_TYPES':
@@ -250,8 +250,8 @@ export class SnowflakeCatalog {
     let m: RegExpExecArray | null;
     if (/^select\s+current_version\(\)$/i.test(text)) return single('CURRENT_VERSION()', '8.40.1');
     if ((m = /^use\s+schema\s+(.+)$/i.exec(text))) {
-      const [db, schema] = identifiers(m[1]!, 2, session);
-      if (!this.schemas(db!).includes(schema!)) throw notFound(`${db}.${schema}`);
+      const [db, schema] = identifiers(m[1], 2, session);
+      if (!this.schemas(db).includes(schema)) throw notFound(`${db}.${schema}`);
       session.database = db;
       session.schema = schema;
       return single('status', `Statement executed successfully.`, statementType.use);
@@ -261,7 +261,7 @@ export class SnowflakeCatalog {
     }
     if ((m = /^select\s+system\$wait\((\d+)\)(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text))) return single(m[2]?.toUpperCase() ?? 'SYSTEM$WAIT', 'waited');
     if ((m = /^show\s+warehouses\s+like\s+'((?:[^'\\]|''|\\.)*)'$/i.exec(text))) {
-      const like = likeRegExp(stringLiteral(m[1]!));
+      const like = likeRegExp(stringLiteral(m[1]));
       return rows(
         ['name', 'state', 'type', 'size', 'auto_resume'],
         [...this.warehouses].filter(([n]) => like.test(n)).map(([n, w]) => [n, w.state, 'STANDARD', 'X-Small', String(w.autoResume)]),
@@ -276,10 +276,10 @@ export class SnowflakeCatalog {
       );
     }
     if ((m = /^show\s+(?:terse\s+)?schemas\s+in\s+database\s+(.+)$/i.exec(text))) {
-      const [db] = identifiers(m[1]!, 1);
+      const [db] = identifiers(m[1], 1);
       return rows(
         ['created_on', 'name', 'database_name'],
-        this.schemas(db!).map((s) => ['2024-01-01', s, db!]),
+        this.schemas(db).map((s) => ['2024-01-01', s, db]),
         statementType.show,
       );
     }
@@ -289,10 +289,10 @@ export class SnowflakeCatalog {
           text,
         ))
     ) {
-      const [db, schema] = identifiers(m[2]!, 2);
+      const [db, schema] = identifiers(m[2], 2);
       const like = m[1] === undefined ? undefined : likeRegExp(stringLiteral(m[1]));
       const from = m[4] === undefined ? undefined : stringLiteral(m[4]);
-      let names = this.tableNames(db!, schema!).filter((n) => !like || like.test(n));
+      let names = this.tableNames(db, schema).filter((n) => !like || like.test(n));
       if (from !== undefined) names = names.filter((n) => n > from);
       if (m[3] !== undefined) names = names.slice(0, Number(m[3]));
       return rows(
@@ -300,19 +300,19 @@ export class SnowflakeCatalog {
         names.map((n) => [
           '2024-01-01',
           n,
-          this.table(db!, schema!, n).kind === 'TABLE' ? 'TABLE' : this.table(db!, schema!, n).kind.replace('_', ' '),
-          db!,
-          schema!,
+          this.table(db, schema, n).kind === 'TABLE' ? 'TABLE' : this.table(db, schema, n).kind.replace('_', ' '),
+          db,
+          schema,
         ]),
         statementType.show,
       );
     }
     if ((m = /^show\s+columns\s+in\s+table\s+(.+)$/i.exec(text))) {
-      const [db, schema, name] = identifiers(m[1]!, 3, session);
-      const table = this.table(db!, schema!, name!);
+      const [db, schema, name] = identifiers(m[1], 3, session);
+      const table = this.table(db, schema, name);
       return rows(
         ['table_name', 'schema_name', 'column_name', 'data_type', 'null?', 'default', 'kind', 'database_name'],
-        table.columns.map((c) => [name!, schema!, c.name, JSON.stringify(dataType(c)), c.nullable ? 'true' : 'false', '', 'COLUMN', db!]),
+        table.columns.map((c) => [name, schema, c.name, JSON.stringify(dataType(c)), c.nullable ? 'true' : 'false', '', 'COLUMN', db]),
         statementType.show,
       );
     }
@@ -322,13 +322,13 @@ export class SnowflakeCatalog {
           text,
         ))
     ) {
-      const [db, schema, name] = identifiers(m[2]!, 3, session);
-      const table = this.table(db!, schema!, name!);
+      const [db, schema, name] = identifiers(m[2], 3, session);
+      const table = this.table(db, schema, name);
       this.needWarehouse(session.warehouse);
       const picked =
         m[1] === '*'
           ? table.columns.map((_, i) => i)
-          : m[1]!.split(',').map((p) => {
+          : m[1].split(',').map((p) => {
               const [wanted] = identifiers(p, 1);
               const at = table.columns.findIndex((c) => c.name === wanted);
               if (at < 0) throw new SnowflakeSqlError('000904', '42000', `SQL compilation error: error line 1 at position 7\ninvalid identifier '${wanted}'`);
@@ -337,7 +337,7 @@ export class SnowflakeCatalog {
       const total = Math.min(table.rows, m[5] === undefined ? table.rows : Number(m[5]));
       const descending = m[4]?.toLowerCase() === 'desc' && m[3] !== undefined;
       return {
-        rowtype: picked.map((i) => ({ ...table.columns[i]!, database: db!, schema: schema!, table: name! })),
+        rowtype: picked.map((i) => ({ ...table.columns[i], database: db, schema: schema, table: name })),
         total,
         row: (i) => {
           const full = table.row(descending ? table.rows - 1 - i : i);
@@ -389,7 +389,7 @@ function single(name: string, value: string, statementTypeId = statementType.sel
 }
 
 function rows(names: string[], data: string[][], statementTypeId: number): ResultSpec {
-  return { rowtype: names.map((n) => col(n, 'text')), total: data.length, row: (i) => data[i]!, statementTypeId };
+  return { rowtype: names.map((n) => col(n, 'text')), total: data.length, row: (i) => data[i], statementTypeId };
 }
 
 function dataType(c: RowType): Record<string, unknown> {
@@ -406,7 +406,7 @@ function identifiers(text: string, count: number, session: { database?: string; 
   let m: RegExpExecArray | null;
   re.lastIndex = 0;
   while (re.lastIndex < text.length && (m = re.exec(text))) {
-    parts.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toUpperCase());
+    parts.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toUpperCase());
     if (m[3] === '') break;
   }
   if (parts.length === 0) throw new SnowflakeSqlError('001003', '42000', `SQL compilation error: bad name ${text}`);
@@ -422,8 +422,8 @@ function identifiers(text: string, count: number, session: { database?: string; 
 function likeRegExp(pattern: string): RegExp {
   let body = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) body += escapeRegExp(pattern[++i]!);
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) body += escapeRegExp(pattern[++i]);
     else if (c === '%') body += '.*';
     else if (c === '_') body += '.';
     else body += escapeRegExp(c);

@@ -137,7 +137,7 @@ export class SnowflakeServer {
     if (method === 'POST' && path === '/session/v1/login-request') return send(this.login(url.searchParams, body));
     if (method === 'POST' && path === '/telemetry/send') return send({ success: true });
     let m: RegExpExecArray | null;
-    if (method === 'GET' && (m = /^\/chunks\/([^/]+)\/(\d+)$/.exec(path))) return this.chunk(m[1]!, Number(m[2]), req, res);
+    if (method === 'GET' && (m = /^\/chunks\/([^/]+)\/(\d+)$/.exec(path))) return this.chunk(m[1], Number(m[2]), req, res);
     const token = /Snowflake Token="([^"]+)"/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (method === 'POST' && path === '/session/token-request') return send(this.renew(token, body));
     const session = this.sessions.get(token);
@@ -151,8 +151,8 @@ export class SnowflakeServer {
       return send({ success: true });
     }
     if (method === 'POST' && path === '/queries/v1/query-request') return send(this.query(session, url.searchParams.get('requestId') ?? '', body));
-    if (method === 'GET' && (m = /^\/queries\/([^/]+)\/result$/.exec(path))) return send(await this.result(m[1]!));
-    if (method === 'POST' && (m = /^\/queries\/([^/]+)\/abort-request$/.exec(path))) return send(this.abort(this.queries.get(m[1]!)));
+    if (method === 'GET' && (m = /^\/queries\/([^/]+)\/result$/.exec(path))) return send(await this.result(m[1]));
+    if (method === 'POST' && (m = /^\/queries\/([^/]+)\/abort-request$/.exec(path))) return send(this.abort(this.queries.get(m[1])));
     if (method === 'POST' && path === '/queries/v1/abort-request') {
       return send(this.abort([...this.queries.values()].find((q) => q.requestId === body.requestId)));
     }

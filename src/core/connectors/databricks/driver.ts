@@ -88,9 +88,9 @@ class DatabricksSession extends SqlSessionBase {
       ...(oauth
         ? {
             authType: 'external-token' as const,
-            getToken: () => m2mToken(this.tokens, { host: target.host, port: target.port, clientId: String(c.clientId), clientSecret: s.clientSecret!, ca }),
+            getToken: () => m2mToken(this.tokens, { host: target.host, port: target.port, clientId: String(c.clientId), clientSecret: s.clientSecret, ca }),
           }
-        : { token: s.token! }),
+        : { token: s.token }),
       ...(ca ? { customCaCert: ca } : {}),
       userAgentEntry: 'PlanasonixConnections',
       telemetryEnabled: false,

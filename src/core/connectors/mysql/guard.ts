@@ -18,17 +18,17 @@ const maxViewDepth = 4;
 function namesRead(sql: string, mode?: LexMode): { local: string[]; qualified: string[] } {
   const tokens = codeTokens(sql, mysqlDialect, mode);
   const text = (i: number): string => {
-    const t = tokens[i]!;
+    const t = tokens[i];
     const raw = sql.slice(t.start, t.end);
     if (t.kind !== 'identifier') return raw;
-    const q = raw[0]!;
+    const q = raw[0];
     return raw
       .slice(1, -1)
       .split(q + q)
       .join(q);
   };
   const isName = (i: number): boolean => tokens[i]?.kind === 'word' || tokens[i]?.kind === 'identifier';
-  const isDot = (i: number): boolean => tokens[i]?.kind === 'symbol' && sql[tokens[i]!.start] === '.';
+  const isDot = (i: number): boolean => tokens[i]?.kind === 'symbol' && sql[tokens[i].start] === '.';
   const local = new Set<string>();
   const qualified = new Set<string>();
   tokens.forEach((_, i) => {
@@ -94,7 +94,7 @@ export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, 
  */
 export function grammarProbe(sql: string, mode?: LexMode): string | undefined {
   const tokens = codeTokens(sql, mysqlDialect, mode);
-  const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i]!.start, tokens[i]!.end).toUpperCase() : '');
+  const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i].start, tokens[i].end).toUpperCase() : '');
   const isQueryStart = (i: number): boolean => ['SELECT', 'WITH', 'VALUES', 'TABLE'].includes(word(i)) || sql[tokens[i]?.start ?? -1] === '(';
   let from = 0;
   if (['SHOW', 'HELP'].includes(word(0))) return undefined;
@@ -105,7 +105,7 @@ export function grammarProbe(sql: string, mode?: LexMode): string | undefined {
     if (from < 0) return undefined;
   }
   if (!tokens[from]) return undefined;
-  const body = sql.slice(tokens[from]!.start).replace(/[\s;]+$/, '');
+  const body = sql.slice(tokens[from].start).replace(/[\s;]+$/, '');
   // The newline ends a trailing -- or # comment before our closing parenthesis.
   return `SELECT 1 FROM (${body}\n) AS planasonix_probe`;
 }

@@ -124,7 +124,7 @@ export function references(sql: string): References {
   };
   let last = -1;
   for (const t of tokens) {
-    if (t.kind === 'symbol' && t.end - t.start === 1 && operatorChars.includes(sql[t.start]!)) {
+    if (t.kind === 'symbol' && t.end - t.start === 1 && operatorChars.includes(sql[t.start])) {
       if (t.start !== last) flush();
       run += sql[t.start];
       last = t.end;
@@ -379,7 +379,7 @@ export async function closureRefusal(sql: string, port: ClosurePort, vetted: Rea
       fresh.push(row);
       // A seed of a later round was named by a body: the first origin that mentions its name.
       if (!row.poid && origins.length) {
-        const origin = origins.find((o) => row.name !== null && o.refs.calls.includes(row.name)) ?? origins[0]!;
+        const origin = origins.find((o) => row.name !== null && o.refs.calls.includes(row.name)) ?? origins[0];
         namedBy.set(k, origin.from!);
       }
     }

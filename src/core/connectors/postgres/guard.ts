@@ -105,17 +105,17 @@ export const vettedVolatile: ReadonlySet<string> = new Set([
  */
 export function guardTarget(sql: string): string | undefined {
   const tokens = tokenize(sql, postgresDialect).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
-  const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i]!.start, tokens[i]!.end).toUpperCase() : '');
+  const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i].start, tokens[i].end).toUpperCase() : '');
   let first = 0;
-  while (tokens[first] && sql[tokens[first]!.start] === '(') first++;
+  while (tokens[first] && sql[tokens[first].start] === '(') first++;
   const keyword = word(first);
   if (keyword === 'SHOW') return undefined;
   if (keyword !== 'EXPLAIN') return sql;
   let i = first + 1;
-  if (tokens[i] && sql[tokens[i]!.start] === '(') {
+  if (tokens[i] && sql[tokens[i].start] === '(') {
     let depth = 0;
     for (; i < tokens.length; i++) {
-      const s = sql.slice(tokens[i]!.start, tokens[i]!.end);
+      const s = sql.slice(tokens[i].start, tokens[i].end);
       if (s === '(') depth++;
       else if (s === ')' && --depth === 0) {
         i++;

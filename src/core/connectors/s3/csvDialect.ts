@@ -96,7 +96,7 @@ function records(text: string, delimiter: string, max: number, quote = '"'): Rec
     out.push({ line: startLine, fields, text: raw, blank: raw.trim() === '', trailing: fields > 1 && last === delimiter });
   };
   for (let i = 0; i < text.length && out.length < max; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (quoted) {
       last = c;
       if (c === quote && text[i + 1] === quote) i++;
@@ -174,21 +174,21 @@ export function sniffLayout(text: string, hint?: string): Omit<CsvDialect, 'head
         )
           oneColumn = { delimiter: '', quote, rows: rows.length, fields: 1, skip: 0, line: rows[0]?.line ?? 0, comment, rank };
         for (let skip = 0; skip < Math.min(rows.length, 20); skip++) {
-          const fields = rows[skip]!.fields;
+          const fields = rows[skip].fields;
           if (fields < 2 && !hint) continue;
           if (skip > 0 && (!dialectDelimiters.includes(delimiter) || rows.slice(0, skip).some((r) => r.fields >= fields))) continue;
           // A row with one more, empty, last field than the first record is alike (a trailing delimiter).
           if (!rows.slice(skip).every((r) => r.fields === fields || (r.trailing && r.fields === fields + 1))) continue;
           const count = rows.length - skip;
           if (count < 2 && rows.length > 1 && !hint) continue;
-          consider({ delimiter, quote, rows: count, fields, skip, line: rows[skip]!.line, comment, rank });
+          consider({ delimiter, quote, rows: count, fields, skip, line: rows[skip].line, comment, rank });
           break; // the first first-record that works is this delimiter's best
         }
       }
     }
     if (oneColumn) consider(oneColumn);
   }
-  const chosen = best as Candidate | undefined;
+  const chosen = best;
   // One column: split at a character the text does not hold (the parser needs a delimiter).
   if (!chosen || chosen.delimiter === '') {
     const delimiter = hint ?? ['\x1f', '\x1e', '\0'].find((c) => !text.includes(c)) ?? '\x1f';

@@ -106,9 +106,9 @@ export async function previewParquet(
     let r = 0;
     try {
       for (; r < rows.length; r++) {
-        const row = rows[r]!;
+        const row = rows[r];
         const cells = new Array<CellValue>(width + extra.length);
-        for (let i = 0; i < width; i++) cells[i] = convert[i]!(row[i]);
+        for (let i = 0; i < width; i++) cells[i] = convert[i](row[i]);
         for (let i = 0; i < extra.length; i++) cells[width + i] = extra[i]!;
         shaped[r] = cells;
       }

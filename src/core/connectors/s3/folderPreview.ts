@@ -84,15 +84,15 @@ export async function previewFolder(source: FolderSource, prefix: string, where:
           next.push({ ...column, nullable: parts.length > 0 || column.nullable });
           continue;
         }
-        const type = widen(next[at]!.type, column.type, anyText || part.text);
+        const type = widen(next[at].type, column.type, anyText || part.text);
         if (!type)
-          throw new ConnectionError('unsupported', `${partWhere}: column ${column.name} is ${column.type} here but ${next[at]!.type} in the parts before it`);
-        next[at] = { ...next[at]!, type, nullable: next[at]!.nullable || column.nullable };
+          throw new ConnectionError('unsupported', `${partWhere}: column ${column.name} is ${column.type} here but ${next[at].type} in the parts before it`);
+        next[at] = { ...next[at], type, nullable: next[at].nullable || column.nullable };
       }
       const rows: CellValue[][] = [];
       const collector: RowSink = {
         start: () => undefined,
-        rows: (batch) => void rows.push(...(batch as CellValue[][])),
+        rows: (batch) => void rows.push(...batch),
       };
       await part.read(new CappedSink(collector, capped.remaining - collected, false));
       for (const c of next) if (!part.columns.some((p) => p.name === c.name)) c.nullable = true;
@@ -117,7 +117,7 @@ export async function previewFolder(source: FolderSource, prefix: string, where:
   for (const part of parts) {
     if (capped.remaining <= 0) break;
     const at = merged.map((c) => part.columns.findIndex((p) => p.name === c.name));
-    await capped.rows(part.rows.map((row) => at.map((i, m) => (i < 0 ? null : widenValue(row[i] ?? null, part.columns[i]!.type, merged[m]!.type)))));
+    await capped.rows(part.rows.map((row) => at.map((i, m) => (i < 0 ? null : widenValue(row[i] ?? null, part.columns[i].type, merged[m].type)))));
   }
   return notes;
 }

@@ -20,15 +20,15 @@ export function partitionsOf(key: string, fileColumns: readonly string[] = [], b
   const out: Partitions = { columns: [], values: [] };
   for (const part of key.slice(base.length).split('/').slice(0, -1)) {
     const m = /^([^=]+)=(.*)$/.exec(part);
-    if (!m || own.has(m[1]!) || out.columns.some((c) => c.name === m[1])) continue;
+    if (!m || own.has(m[1]) || out.columns.some((c) => c.name === m[1])) continue;
     let value: string;
     try {
-      value = decodeURIComponent(m[2]!);
+      value = decodeURIComponent(m[2]);
     } catch {
       value = m[2]!;
     }
     const isNull = value === hiveDefaultPartition;
-    out.columns.push({ name: m[1]!, type: `${isNull ? 'STRING' : typeOf([value])} (partition)`, nullable: isNull });
+    out.columns.push({ name: m[1], type: `${isNull ? 'STRING' : typeOf([value])} (partition)`, nullable: isNull });
     out.values.push(isNull ? null : value);
   }
   return out;
@@ -65,8 +65,8 @@ function widenPlain(a: string, b: string, text: boolean): string | undefined {
     const width = [8, 16, 32, 64].find((w) => w >= bits) ?? 64;
     return `${signed ? 'INT' : 'UINT'}${width}`;
   }
-  const decA = decimalParts(plainA) ?? (bitsA ? { precision: integerDigits[bitsA]!, scale: 0 } : undefined);
-  const decB = decimalParts(plainB) ?? (bitsB ? { precision: integerDigits[bitsB]!, scale: 0 } : undefined);
+  const decA = decimalParts(plainA) ?? (bitsA ? { precision: integerDigits[bitsA], scale: 0 } : undefined);
+  const decB = decimalParts(plainB) ?? (bitsB ? { precision: integerDigits[bitsB], scale: 0 } : undefined);
   if (decA && decB) {
     const scale = Math.max(decA.scale, decB.scale);
     const digits = Math.max(decA.precision - decA.scale, decB.precision - decB.scale);

@@ -32,7 +32,7 @@ export class JsonScanner {
   push(text: string, out: (record: string, line: number) => void): void {
     let start = -1;
     for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
+      const c = text[i];
       if (c === '\n') this.line++;
       if (this.depth > 0) {
         if (this.inString) {

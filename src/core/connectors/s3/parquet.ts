@@ -44,22 +44,22 @@ const kindOf = (e: SchemaElement): string | undefined => (isUnknownLogical(e) ? 
  */
 export function listElement(node: SchemaTree): { element: SchemaTree; wrap?: string } | undefined {
   if (kindOf(node.element) !== 'LIST' || node.children.length !== 1) return undefined;
-  const repeated = node.children[0]!;
+  const repeated = node.children[0];
   if (repeated.element.repetition_type !== 'REPEATED') return undefined;
   if (repeated.children.length === 0) return { element: repeated };
   if (repeated.children.length > 1) return { element: repeated };
   const name = repeated.element.name;
-  if (name === 'array' || name === `${node.element.name}_tuple`) return { element: repeated, wrap: repeated.children[0]!.element.name };
-  return { element: repeated.children[0]! };
+  if (name === 'array' || name === `${node.element.name}_tuple`) return { element: repeated, wrap: repeated.children[0].element.name };
+  return { element: repeated.children[0] };
 }
 
 /** A MAP group's repeated key/value group, its key and (where there is one) its value. */
 export function mapParts(node: SchemaTree): { entries: SchemaTree; key: SchemaTree; value?: SchemaTree } | undefined {
   const kind = kindOf(node.element);
   if ((kind !== 'MAP' && kind !== 'MAP_KEY_VALUE') || node.children.length !== 1) return undefined;
-  const entries = node.children[0]!;
+  const entries = node.children[0];
   if (entries.children.length === 0 || entries.children.length > 2) return undefined;
-  return { entries, key: entries.children[0]!, ...(entries.children[1] ? { value: entries.children[1] } : {}) };
+  return { entries, key: entries.children[0], ...(entries.children[1] ? { value: entries.children[1] } : {}) };
 }
 
 /**
@@ -87,7 +87,7 @@ export function parquetColumns(root: SchemaTree): ColumnInfo[] {
  * damaged inside its Thrift parses into missing fields, and column chunks that point outside the data.
  */
 export function footerFault(metadata: FileMetaData, leaves: number, dataEnd: number): string | undefined {
-  if (!Array.isArray(metadata.schema) || metadata.schema.length < 1 || !metadata.schema[0]!.num_children) return 'it has no schema';
+  if (!Array.isArray(metadata.schema) || metadata.schema.length < 1 || !metadata.schema[0].num_children) return 'it has no schema';
   const physical = ['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_ARRAY', 'FIXED_LEN_BYTE_ARRAY'];
   const bad = metadata.schema.slice(1).find((e) => !e.num_children && !physical.includes(e.type ?? ''));
   if (bad) return `column ${JSON.stringify(bad.name)} has no physical type the format knows`;

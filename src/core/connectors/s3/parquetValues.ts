@@ -63,7 +63,7 @@ export function decimalText(raw: unknown, scale: number): string {
   if (raw instanceof Uint8Array) {
     v = 0n;
     for (const b of raw) v = (v << 8n) | BigInt(b);
-    if (raw.length > 0 && raw[0]! & 0x80) v -= 1n << BigInt(raw.length * 8);
+    if (raw.length > 0 && raw[0] & 0x80) v -= 1n << BigInt(raw.length * 8);
   } else v = BigInt(raw as number | bigint);
   const negative = v < 0n;
   const digits = (negative ? -v : v).toString().padStart(scale + 1, '0');
@@ -132,7 +132,7 @@ function shaper(node: SchemaTree, ignoreRepetition = false): ((v: unknown) => un
   if (list) {
     const { element, wrap } = list;
     const inner = shaper(element, true) ?? ((x: unknown) => x);
-    const repeatedName = node.children[0]!.element.name;
+    const repeatedName = node.children[0].element.name;
     return (v) => {
       if (v === null || v === undefined) return v;
       // The reader keeps an unrecognised repeated group as { <name>: [...] }; a recognised one, as the array.
@@ -140,7 +140,7 @@ function shaper(node: SchemaTree, ignoreRepetition = false): ((v: unknown) => un
       return items.map((x) => {
         if (x === null || x === undefined) return x;
         // A one-field group that is itself the element ('array', '<list>_tuple'): the reader unwraps it.
-        if (wrap && !(typeof x === 'object' && !Array.isArray(x) && wrap in (x as object))) return inner({ [wrap]: x });
+        if (wrap && !(typeof x === 'object' && !Array.isArray(x) && wrap in x)) return inner({ [wrap]: x });
         return inner(x);
       });
     };

@@ -36,12 +36,12 @@ export async function deltaLiveFiles(relativeKeys: readonly string[], read: (rel
   const commits = relativeKeys
     .map((k) => ({ k, m: deltaCommit.exec(k) }))
     .filter((c): c is { k: string; m: RegExpExecArray } => c.m !== null && c.k === `_delta_log/${c.m[1]}.json`)
-    .map((c) => ({ key: c.k, version: BigInt(c.m[1]!) }))
+    .map((c) => ({ key: c.k, version: BigInt(c.m[1]) }))
     .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-  if (commits.length === 0 || commits[0]!.version !== 0n) {
+  if (commits.length === 0 || commits[0].version !== 0n) {
     throw new ConnectionError(
       'unsupported',
-      `${where} is a Delta Lake table whose log ${commits.length ? `begins at version ${commits[0]!.version}` : 'has no JSON commits'} (a checkpoint): which files are live cannot be told from it here. Preview its part files one by one.`,
+      `${where} is a Delta Lake table whose log ${commits.length ? `begins at version ${commits[0].version}` : 'has no JSON commits'} (a checkpoint): which files are live cannot be told from it here. Preview its part files one by one.`,
     );
   }
   const live = new Set<string>();

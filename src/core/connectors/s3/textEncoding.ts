@@ -54,7 +54,7 @@ function validUtf8(bytes: Uint8Array): boolean {
 /** The length of bytes without a trailing, incomplete UTF-8 sequence. */
 function trimCut(bytes: Uint8Array): number {
   for (let back = 1; back <= Math.min(3, bytes.length); back++) {
-    const b = bytes[bytes.length - back]!;
+    const b = bytes[bytes.length - back];
     if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead
     const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
     return need > back ? bytes.length - back : bytes.length;
@@ -115,7 +115,7 @@ export function skipLines(count: number): Transform {
       if (afterCr && chunk[0] === 0x0a) i = 1;
       afterCr = false;
       for (; i < chunk.length && left > 0; i++) {
-        const b = chunk[i]!;
+        const b = chunk[i];
         if (b === 0x0a) left--;
         else if (b === 0x0d) {
           left--;

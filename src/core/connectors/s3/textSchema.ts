@@ -60,18 +60,18 @@ export function csvSchema(sample: string, options: { complete: boolean; delimite
   const rows = parse(text, { ...parseOptions(layout), to: 1000 }) as string[][];
   if (rows.length === 0) return { columns: [], dialect: { ...layout, header: false } };
   // Rows longer than the first only by empty last fields (a trailing delimiter) do not add columns.
-  const firstWidth = rows[0]!.length;
+  const firstWidth = rows[0].length;
   const width = rows.reduce((w, r) => Math.max(w, r.length > firstWidth && r.slice(firstWidth).every((c) => c === '') ? firstWidth : r.length), firstWidth);
   // A hostile line of a million delimiters is not typed a million columns times a thousand rows.
   if (width > maxTextColumns) throw new Error(`it has ${width} columns; a preview reads at most ${maxTextColumns}`);
   const [first, ...rest] = rows;
   const column = (i: number, from: string[][]): string[] => from.map((r) => r[i] ?? '');
   const types = Array.from({ length: width }, (_, i) => typeOf(column(i, rest)));
-  const distinct = first!.every((cell) => cell !== '') && new Set(first).size === first!.length;
+  const distinct = first.every((cell) => cell !== '') && new Set(first).size === first.length;
   const header =
     rest.length === 0
-      ? distinct && first!.every((cell) => typeOf([cell]) === 'STRING')
-      : types.some((t, i) => t !== 'STRING' && !fits(first![i] ?? '', t)) || (types.every((t) => t === 'STRING') && distinct);
+      ? distinct && first.every((cell) => typeOf([cell]) === 'STRING')
+      : types.some((t, i) => t !== 'STRING' && !fits(first[i] ?? '', t)) || (types.every((t) => t === 'STRING') && distinct);
   const data = header ? rest : rows;
   const names = columnNames(header ? first : undefined, width);
   return {
@@ -92,7 +92,7 @@ export function jsonMembers(line: string): [string, string][] | undefined {
   const out: [string, string][] = [];
   let i = 1;
   const skip = (): void => {
-    while (i < s.length && /\s/.test(s[i]!)) i++;
+    while (i < s.length && /\s/.test(s[i])) i++;
   };
   const str = (): string => {
     const start = i++;
@@ -111,7 +111,7 @@ export function jsonMembers(line: string): [string, string][] | undefined {
     const start = i;
     let depth = 0;
     while (i < s.length) {
-      const c = s[i]!;
+      const c = s[i];
       if (c === '"') {
         str();
         continue;

@@ -290,7 +290,7 @@ class SnowflakeSession extends SqlSessionBase {
 
   private execute(conn: Connection, options: snowflake.StatementOption, onStatement: (s: Statement) => void): Promise<Statement> {
     return new Promise((resolve, reject) => {
-      const statement = conn.execute({ ...options, complete: (error, stmt) => (error ? reject(error) : resolve(stmt)) } as snowflake.StatementOption);
+      const statement = conn.execute({ ...options, complete: (error, stmt) => (error ? reject(error) : resolve(stmt)) });
       onStatement(statement);
     });
   }

@@ -31,7 +31,7 @@ export function pageLimit(limit: number | undefined): number | undefined {
 export function pageOf<T extends { name: string }>(rows: T[], limit: number | undefined): { page: T[]; nextPageToken?: string } {
   if (limit === undefined || rows.length <= limit) return { page: rows };
   const page = rows.slice(0, limit);
-  return { page, nextPageToken: encodePageToken(page[page.length - 1]!.name) };
+  return { page, nextPageToken: encodePageToken(page[page.length - 1].name) };
 }
 
 /** What a keyset-paged, filtered listing asks its server for. */

@@ -9,7 +9,7 @@ export function foldForSearch(text: string): string {
   let mapped = '';
   for (const c of text) {
     const at = accentedLetters.indexOf(c);
-    mapped += at >= 0 ? plainLetters[at]! : c;
+    mapped += at >= 0 ? plainLetters[at] : c;
   }
   return mapped
     .normalize('NFD')

@@ -11,13 +11,16 @@ import type { Logger } from '../../../core/ports';
 import {
   connectionFormViewType,
   isFormToHost,
+  type FormExchanges,
   type FormInit,
+  type FormRequest,
   type FormState,
   type FormToHost,
   type FormValues,
   type HostToForm,
   type SubmitDraft,
 } from '../../../shared/protocol/connectionForm';
+import { answerTo } from '../../../shared/protocol/requests';
 import { WebviewChannel, webviewHtml, webviewOptions } from '../webviewBase';
 
 interface Deps {
@@ -39,6 +42,11 @@ export class ConnectionForms implements vscode.Disposable {
   private readonly open = new Map<string, ConnectionFormPanel>();
 
   constructor(private readonly deps: Deps) {}
+
+  /** What each open form was given (its connectors and draft), for a test host to read. */
+  get openForms(): readonly FormInit[] {
+    return [...this.open.values()].map((form) => form.init);
+  }
 
   /** Opens (or brings forward) the form for a connection, or for a new one. */
   async show(connection?: Connection): Promise<void> {
@@ -71,7 +79,7 @@ export class ConnectionForms implements vscode.Disposable {
       if (found.state === 'unreachable') {
         // Not known to be gone, only not reachable now: the form comes back as it was, typed values and all.
         this.deps.logger.warn(`Restored the form of connection ${id} without checking it: ${found.message}`);
-        this.attach(id, panel, state!.init);
+        this.attach(id, panel, state.init);
         return;
       }
       connection = found.connection.summary ? await this.deps.connections.details(id) : found.connection;
@@ -93,7 +101,7 @@ export class ConnectionForms implements vscode.Disposable {
   private initFor(connection: Connection | undefined): FormInit {
     const connectors = this.deps.registry.formChoices();
     if (!connection) {
-      return { mode: 'create', connectors, draft: { type: connectors[0]!.type, name: '', values: {} }, savedSecrets: [] };
+      return { mode: 'create', connectors, draft: { type: connectors[0].type, name: '', values: {} }, savedSecrets: [] };
     }
     const spec = this.deps.registry.spec(connection.type);
     const values: FormValues = {};
@@ -130,7 +138,7 @@ class ConnectionFormPanel implements vscode.Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly init: FormInit,
+    readonly init: FormInit,
     private readonly deps: Deps,
   ) {
     this.channel = new WebviewChannel(panel.webview, isFormToHost, (m) => void this.handle(m), deps.logger);
@@ -151,19 +159,21 @@ class ConnectionFormPanel implements vscode.Disposable {
         return;
       }
       case 'test':
-        return this.test(message.requestId, message.draft);
+        return this.test(message);
       case 'cancelTest':
         if (this.testing?.requestId === message.requestId) this.testing.controller.abort();
         return;
       case 'save':
-        return this.save(message.requestId, message.draft);
+        return this.save(message);
     }
   }
 
-  private async test(requestId: number, draft: SubmitDraft): Promise<void> {
+  private async test(asked: FormRequest<'test'>): Promise<void> {
+    const { requestId, draft } = asked;
+    const answer = (a: FormExchanges['test']['answer']): void => this.channel.post(answerTo<FormExchanges, 'test'>(asked, a));
     const fieldErrors = await this.checkFiles(draft);
     if (Object.keys(fieldErrors).length > 0) {
-      this.channel.post({ type: 'testResult', requestId, outcome: { ok: false, latencyMs: 0, message: 'Fix the highlighted fields first.' }, fieldErrors });
+      answer({ type: 'testResult', outcome: { ok: false, latencyMs: 0, message: 'Fix the highlighted fields first.' }, fieldErrors });
       return;
     }
     const controller = new AbortController();
@@ -184,20 +194,22 @@ class ConnectionFormPanel implements vscode.Disposable {
         ...(existing ? { connectionId: existing.id } : {}),
       };
       const outcome = await testConnectionDraft(ctx, spec, request, { signal: controller.signal });
-      this.channel.post({ type: 'testResult', requestId, outcome: controller.signal.aborted ? cancelled : outcome, fieldErrors: {} });
+      answer({ type: 'testResult', outcome: controller.signal.aborted ? cancelled : outcome, fieldErrors: {} });
     } catch (error) {
       const { message, fieldErrors: errors } = describe(error);
       const outcome = controller.signal.aborted ? cancelled : { ok: false, latencyMs: 0, message };
-      this.channel.post({ type: 'testResult', requestId, outcome, fieldErrors: controller.signal.aborted ? {} : errors });
+      answer({ type: 'testResult', outcome, fieldErrors: controller.signal.aborted ? {} : errors });
     } finally {
       if (this.testing?.requestId === requestId) this.testing = undefined;
     }
   }
 
-  private async save(requestId: number, draft: SubmitDraft): Promise<void> {
+  private async save(asked: FormRequest<'save'>): Promise<void> {
+    const { draft } = asked;
+    const answer = (a: FormExchanges['save']['answer']): void => this.channel.post(answerTo<FormExchanges, 'save'>(asked, a));
     const fieldErrors = await this.checkFiles(draft);
     if (Object.keys(fieldErrors).length > 0) {
-      this.channel.post({ type: 'saveResult', requestId, ok: false, message: 'Fix the highlighted fields first.', fieldErrors });
+      answer({ type: 'saveResult', ok: false, message: 'Fix the highlighted fields first.', fieldErrors });
       return;
     }
     try {
@@ -211,13 +223,13 @@ class ConnectionFormPanel implements vscode.Disposable {
         { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets, ...(category ? { category } : {}) },
         existing,
       );
-      this.channel.post({ type: 'saveResult', requestId, ok: true, message: `Saved "${saved.name}".`, fieldErrors: {} });
+      answer({ type: 'saveResult', ok: true, message: `Saved "${saved.name}".`, fieldErrors: {} });
       this.deps.onSaved(saved);
       this.panel.dispose();
     } catch (error) {
       this.deps.logger.warn(`Saving "${draft.name}" failed: ${errorMessage(error)}`);
       const { message, fieldErrors: errors } = describe(error);
-      this.channel.post({ type: 'saveResult', requestId, ok: false, message, fieldErrors: errors });
+      answer({ type: 'saveResult', ok: false, message, fieldErrors: errors });
     }
   }
 

@@ -13,7 +13,7 @@ export function errorInfo(error: unknown, sql: string | undefined): QueryErrorIn
       const lines = before.split('\n');
       info.position = position;
       info.line = lines.length;
-      info.column = lines[lines.length - 1]!.length + 1;
+      info.column = lines[lines.length - 1].length + 1;
       info.excerpt = sql.split('\n')[lines.length - 1];
     }
   }

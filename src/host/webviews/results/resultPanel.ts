@@ -14,10 +14,12 @@ import {
   type GridColumn,
   type HostToResults,
   type ResultSource,
+  type ResultsExchanges,
   type ResultsToHost,
   type SortState,
   windowRows,
 } from '../../../shared/protocol/results';
+import { answerTo } from '../../../shared/protocol/requests';
 import { WebviewChannel, webviewHtml } from '../webviewBase';
 import { errorInfo } from './errorInfo';
 
@@ -236,13 +238,8 @@ export class ResultPanel {
           if (!result || message.generation !== this.generation) return;
           const rows = await result.window(message.offset, message.count);
           if (message.generation !== this.generation) return;
-          this.channel.post({
-            type: 'rows',
-            generation: message.generation,
-            requestId: message.requestId,
-            offset: message.offset,
-            rows: rows.map((r) => r.map(toGridCell)),
-          });
+          const answer = { type: 'rows' as const, generation: message.generation, offset: message.offset, rows: rows.map((r) => r.map(toGridCell)) };
+          this.channel.post(answerTo<ResultsExchanges, 'window'>(message, answer));
           return;
         }
         case 'sort':

@@ -4,7 +4,7 @@ import { warehouseDialect } from './dialect';
 /**
  * A connector that exists only in the tests: a SQL warehouse of projects, datasets, tables and columns
  * held in memory, with a dialect and level names of its own. It is added the way a real one is: this
- * folder and one line in a manifest (../manifest.ts), and no other file in the project knows about it.
+ * folder (named by its type) and one line in a manifest (../manifest.ts), and no other file in the project knows about it.
  */
 export const warehouseSpec: ConnectorSpec = {
   type: 'test-warehouse',
