@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './until';
 import type { ExplorerNode } from '../../src/core/explorer/nodes';
 import type { PlanasonixTestApi } from '../../src/host/extension';
 
@@ -21,16 +22,6 @@ function loadedDrivers(): string[] {
   return Object.keys(require.cache)
     .filter((k) => k.includes(driverFolder))
     .map((k) => path.basename(k));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function workspaceRoot(): string {
