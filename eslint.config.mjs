@@ -49,6 +49,22 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
     },
   },
+  {
+    // The product is held to typescript-eslint's recommended type-checked rules as a whole: no value of
+    // unknown shape stringified as [object Object], no unsafe any, only Error objects thrown or rejected,
+    // no method handed on without its object.
+    files: ['src/**/*.ts'],
+    rules: {
+      ...Object.assign({}, ...tseslint.configs.recommendedTypeCheckedOnly.map((c) => c.rules ?? {})),
+      // A driver's own error (its code, its SQL state) is passed on as it came, to the one place that
+      // maps it to a ConnectionError: rejecting or throwing a value of unknown type is allowed, never a literal.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true }],
+      // An API method is async so that whatever goes wrong rejects its promise instead of throwing at the
+      // caller, with or without an await inside.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
   { files: ['**/*.d.ts'], rules: { 'no-restricted-syntax': 'off' } },
   {
     // Text from servers and workspace files must never act as a link or an icon: notifications, quick

@@ -64,6 +64,16 @@ describe('layer boundaries (lint)', function () {
     );
   });
 
+  it('holds the product to the recommended type-checked rules: no [object Object], no unbound method, no thrown literal', async () => {
+    const has = async (code: string, rule: string): Promise<boolean> => (await lint(code, 'src/core/probe.ts')).some((m) => m.startsWith(rule));
+    assert.ok(await has('export const f = (row: { kind: object }): string => String(row.kind);\n', '@typescript-eslint/no-base-to-string'));
+    assert.ok(await has('export const f = (o: { m(): number }): (() => number) => o.m;\n', '@typescript-eslint/unbound-method'));
+    assert.ok(await has("export function f(): never {\n  throw 'no';\n}\n", '@typescript-eslint/only-throw-error'));
+    assert.ok(await has('export const f = (x: number): number => x as number;\n', '@typescript-eslint/no-unnecessary-type-assertion'));
+    // What the project allows on purpose: an API method async without an await (it rejects, never throws).
+    assert.deepEqual(await lint('export async function f(): Promise<number> {\n  return 1;\n}\n', 'src/core/probe.ts'), []);
+  });
+
   it('rejects any', async () => {
     const messages = await lint('export const f = (x: any): number => x;\n', 'src/core/probe.ts');
     assert.ok(messages.some((m) => m.startsWith('@typescript-eslint/no-explicit-any')));

@@ -7,7 +7,8 @@ export function requireFacet<F>(facet: F | undefined, what: string): F {
 }
 
 /** An optional method of a facet, or an error naming what the connector cannot do. */
-export function requireMethod<F>(method: F | undefined, what: string): F {
+export function requireMethod<O extends object, K extends keyof O>(owner: O, key: K, what: string): NonNullable<O[K]> {
+  const method = owner[key];
   if (!method) throw new ConnectionError('unsupported', `This connector cannot list ${what}.`);
   return method;
 }

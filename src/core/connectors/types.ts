@@ -95,7 +95,7 @@ export interface ConnectorSpec {
    * A sample database shipped with the extension, offered once to a new user: the connection's name, the
    * file's path under the extension's folder, and the settings that open a copy of it.
    */
-  sample?: { name: string; asset: readonly string[]; config(path: string): ConnectionConfig };
+  sample?: { name: string; asset: readonly string[]; config: (path: string) => ConnectionConfig };
   /** Loads the driver-backed implementation; called on first use only. */
   load(): Promise<ConnectorDriverModule>;
 }

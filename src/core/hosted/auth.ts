@@ -34,7 +34,7 @@ export type StoredAuth = ({ kind: 'session'; tokens: TokenSet } | { kind: 'apiKe
 const storeKey = hostedAuthKey;
 /** The device flow's own answers (RFC 8628 §3.5). */
 const deviceCodes = new Set(['authorization_pending', 'slow_down', 'expired_token', 'access_denied']);
-const noToken: TokenSource = { token: async () => undefined };
+const noToken: TokenSource = { token: () => Promise.resolve(undefined) };
 
 function toTokens(body: unknown, now: number): TokenSet {
   const o = isObject(body) && isObject(body.data) ? body.data : body;
@@ -63,7 +63,7 @@ export class DeviceFlow {
   ) {
     this.http = new HostedHttp({ ...settings, maxRetries: settings.maxRetries ?? 2 }, noToken, deps);
     this.sleep = deps.sleep ?? sleep;
-    this.now = deps.now ?? Date.now;
+    this.now = deps.now ?? (() => Date.now());
   }
 
   async start(scope = 'openid profile connections:read connections:write', signal?: AbortSignal): Promise<DeviceAuthorization> {
@@ -134,7 +134,7 @@ export class HostedSession implements TokenSource {
     private readonly settings: HostedSettings | (() => HostedSettings),
     private readonly deps: HttpDeps = {},
   ) {
-    this.now = deps.now ?? Date.now;
+    this.now = deps.now ?? (() => Date.now());
   }
 
   read(): Promise<StoredAuth | undefined> {

@@ -31,9 +31,9 @@ export interface TokenSource {
 /** What the client needs from its surroundings; tests give a fake clock and fetch. */
 export interface HttpDeps {
   fetch?: typeof fetch;
-  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
-  random?(): number;
-  now?(): number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
   logger?: Logger;
 }
 
@@ -153,8 +153,8 @@ export class HostedHttp {
     this.base = checkBaseUrl(settings.baseUrl);
     this.fetchImpl = deps.fetch ?? fetch;
     this.sleep = deps.sleep ?? sleep;
-    this.random = deps.random ?? Math.random;
-    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? (() => Math.random());
+    this.now = deps.now ?? (() => Date.now());
   }
 
   /** Which workspace this client talks to: the API's address and path prefix, and the organization. */

@@ -1,6 +1,7 @@
 import type { ConnectionConfig, SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
 import { isObject } from '../../shared/isObject';
+import { asText } from '../../shared/asText';
 
 /**
  * The two ways a Planasonix workspace speaks about connections (docs/API.md: the two record forms):
@@ -102,8 +103,7 @@ export function mergedRecord(dialect: HostedDialect, raw: Json, change: RecordCh
  */
 export function differences(sent: Json, back: Json, role: FieldRole): string[] {
   const out: string[] = [];
-  const text = (v: unknown): string =>
-    v === undefined || v === null ? '(none)' : v === '' ? '(empty)' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const text = (v: unknown): string => (v === undefined || v === null ? '(none)' : v === '' ? '(empty)' : asText(v));
   const type = typeof sent.type === 'string' ? sent.type : typeof back.type === 'string' ? back.type : '';
   for (const k of ['name', 'type', 'category', 'credentialId'] as const) {
     if (sent[k] === undefined) continue;

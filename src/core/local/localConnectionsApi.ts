@@ -224,13 +224,13 @@ export class LocalConnectionsApi implements ConnectionsApi {
     const catalogs = await this.withSession(id, 'catalogs', (session) => {
       // A SQL connector's databases, or a storage connector's buckets.
       const facet = session.sql ?? requireFacet(session.storage, 'SQL or storage');
-      return requireMethod(facet.catalogs, 'catalogs').call(facet, options.signal);
+      return requireMethod(facet, 'catalogs', 'catalogs').call(facet, options.signal);
     });
     return { connectionId: id, catalogs };
   }
 
   async listSchemas(id: string, query: SchemasQuery = {}, options: RequestOptions = {}): Promise<SchemasResponse> {
-    const schemas = await this.withSql(id, 'schemas', (sql) => requireMethod(sql.schemas, 'schemas').call(sql, query.catalog, options.signal));
+    const schemas = await this.withSql(id, 'schemas', (sql) => requireMethod(sql, 'schemas', 'schemas').call(sql, query.catalog, options.signal));
     return { connectionId: id, ...(query.catalog ? { catalog: query.catalog } : {}), schemas };
   }
 
@@ -278,7 +278,9 @@ export class LocalConnectionsApi implements ConnectionsApi {
   }
 
   async readObject(id: string, query: CloudSchemaQuery & { maxBytes: number }, options: RequestOptions = {}): Promise<ObjectContent> {
-    return this.withStorage(id, 'files', (storage) => requireMethod(storage.readObject, 'file contents').call(storage, query, query.maxBytes, options.signal));
+    return this.withStorage(id, 'files', (storage) =>
+      requireMethod(storage, 'readObject', 'file contents').call(storage, query, query.maxBytes, options.signal),
+    );
   }
 
   /** Where a connection's secrets go, with the connector's defaults filled in as every test and session fills them. */

@@ -4,6 +4,7 @@ import type { SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
 import type { Clock, SecretVault } from '../ports';
 import { CredentialStore, type CredentialMeta } from './credentials';
+import { asText } from '../../shared/asText';
 
 const indexKey = 'planasonix.credentials.index';
 
@@ -112,7 +113,7 @@ function merge(base: SecretValues, change: Record<string, unknown>): SecretValue
   const out: SecretValues = { ...base };
   for (const [k, v] of Object.entries(change)) {
     if (v === '' || v === undefined || v === null) delete out[k];
-    else out[k] = String(v);
+    else out[k] = asText(v);
   }
   return out;
 }

@@ -8,7 +8,7 @@ export interface ShippedSample {
   type: string;
   name: string;
   file: string;
-  config(path: string): ConnectionConfig;
+  config: (path: string) => ConnectionConfig;
 }
 
 /** The first connector's sample in manifest order, with its file under the extension's folder. */

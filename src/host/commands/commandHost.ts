@@ -34,6 +34,8 @@ export function withCancellableProgress<T>(title: Message, work: (signal: AbortS
   return withNotificationProgress(title, (_progress, token) => {
     const controller = new AbortController();
     const listener = token.onCancellationRequested(() => controller.abort());
-    return work(controller.signal).finally(() => listener.dispose());
+    return work(controller.signal).finally(() => {
+      listener.dispose();
+    });
   });
 }

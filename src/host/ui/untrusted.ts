@@ -77,7 +77,7 @@ export function pick<T extends vscode.QuickPickItem>(items: readonly T[], o: vsc
 }
 
 /** A quick pick whose items are always made inert when set. */
-export function createPick<T extends vscode.QuickPickItem>(): { pick: vscode.QuickPick<T>; setItems(items: readonly T[]): void } {
+export function createPick<T extends vscode.QuickPickItem>(): { pick: vscode.QuickPick<T>; setItems: (items: readonly T[]) => void } {
   const quickPick = vscode.window.createQuickPick<T>();
   return { pick: quickPick, setItems: (items) => (quickPick.items = items.map(inertItem)) };
 }

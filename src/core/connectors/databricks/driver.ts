@@ -16,6 +16,7 @@ import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, Stre
 import { mapDatabricksError } from './errors';
 import { m2mToken, type TokenCache } from './oauth';
 import { installValueHooks, sparkTypeName } from './values';
+import { asText } from '../../../shared/asText';
 
 installValueHooks();
 
@@ -28,7 +29,7 @@ const fetchRows = 2 * batchRows;
 
 /** Where the connection points: host (and port, for a proxy) and the warehouse's HTTP path. */
 export function databricksTarget(config: Record<string, unknown>): { host: string; port: number; path: string } {
-  const raw = String(config.host ?? '').trim();
+  const raw = asText(config.host).trim();
   if (!raw) throw new ConnectionError('invalid_config', "A Databricks connection needs the workspace's server hostname.", { field: 'host' });
   let url: URL;
   try {
@@ -37,7 +38,7 @@ export function databricksTarget(config: Record<string, unknown>): { host: strin
     throw new ConnectionError('invalid_config', `"${raw}" is not a host name.`, { field: 'host' });
   }
   if (url.protocol !== 'https:') throw new ConnectionError('invalid_config', 'Databricks is reached over HTTPS only.', { field: 'host' });
-  const path = String(config.httpPath ?? '').trim();
+  const path = asText(config.httpPath).trim();
   if (!path.startsWith('/'))
     throw new ConnectionError('invalid_config', 'The HTTP path starts with a slash, e.g. /sql/1.0/warehouses/1234567890abcdef.', { field: 'httpPath' });
   return { host: url.hostname, port: url.port ? Number(url.port) : 443, path };
@@ -180,7 +181,7 @@ class DatabricksSession extends SqlSessionBase {
         signal,
       );
       const all = rows
-        .map((r) => ({ name: String(r.TABLE_NAME), type: String(r.TABLE_TYPE ?? 'TABLE').replace(/_/g, ' '), schema }))
+        .map((r) => ({ name: String(r.TABLE_NAME), type: asText(r.TABLE_TYPE, 'TABLE').replace(/_/g, ' '), schema }))
         .filter((t) => after === null || t.name > after)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       return fetch === undefined ? all : all.slice(0, fetch);

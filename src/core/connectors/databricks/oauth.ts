@@ -1,6 +1,7 @@
 import * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { ConnectionError, errorMessage } from '../../errors';
+import { asText } from '../../../shared/asText';
 
 /** A token obtained for a session, until shortly before it expires. */
 export interface TokenCache {
@@ -53,7 +54,7 @@ export async function m2mToken(cache: TokenCache, target: Target): Promise<strin
       const base = `https://${target.host}${target.port === 443 ? '' : `:${target.port}`}`;
       const discovery = await request(new URL('/oidc/.well-known/oauth-authorization-server', base), target, { method: 'GET' });
       if (discovery.status !== 200) throw new ConnectionError('auth_failed', `Databricks has no OAuth endpoint at ${base} (HTTP ${discovery.status}).`);
-      const endpoint = new URL(String((JSON.parse(discovery.body) as { token_endpoint?: unknown }).token_endpoint ?? ''));
+      const endpoint = new URL(asText((JSON.parse(discovery.body) as { token_endpoint?: unknown }).token_endpoint));
       // The client secret goes to the workspace itself only, over HTTPS.
       if (endpoint.protocol !== 'https:' || endpoint.host !== new URL(base).host) {
         throw new ConnectionError('auth_failed', `The OAuth token endpoint named by ${base} is not on that host over HTTPS; refused.`);

@@ -339,7 +339,7 @@ function streamRows(core: CoreConnection, sql: string, capped: CappedSink): Prom
       .on('result', (raw) => {
         // A statement without a result set ends with an OK packet, not a row: nothing to show.
         if (!Array.isArray(raw)) return;
-        const row = raw.map((v, i) => (v === null || binary[i] || !Buffer.isBuffer(v) ? v : v.toString('utf8')));
+        const row = (raw as unknown[]).map((v, i) => (v === null || binary[i] || !Buffer.isBuffer(v) ? v : v.toString('utf8')));
         if (settled || capped.remaining <= batch.length) {
           if (!settled && !ended) {
             // A statement sql_select_limit does not cover kept sending rows.

@@ -9,6 +9,7 @@ import { functionCalls } from '../../sql/functionCalls';
 import { codeTokens, type LexMode } from '../../sql/lexer';
 import { classifyStatement, sideEffectCall } from '../../sql/readOnly';
 import { mysqlDialect } from './dialect';
+import { asText } from '../../../shared/asText';
 
 export type Lookup = (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -62,7 +63,7 @@ export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, 
     const loadable = await lookup('SELECT name AS n FROM mysql.func WHERE name IN (?)', [calls]).catch(() => []);
     const hit = stored.find((r) => !vettedSchemas.has(String(r.s).toLowerCase())) ?? loadable[0];
     if (hit) {
-      const name = hit.s ? `${String(hit.s)}.${String(hit.n)}` : String(hit.n);
+      const name = hit.s ? `${asText(hit.s)}.${asText(hit.n)}` : asText(hit.n);
       return (
         `This query${via} calls ${name}(), a stored or loadable function: it can change global variables or take ` +
         'locks, which no read-only transaction stops, so test queries do not run it.'

@@ -28,7 +28,9 @@ const relkindTypes: Record<string, TableType> = {
 const textTypeOids = new Set([1082, 1083, 1114, 1184, 1186, 1266, 1115, 1182, 1183, 1185, 1187, 1270]);
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    textTypeOids.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    textTypeOids.has(oid)
+      ? (value: string) => value
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 const byteaOid = 17;
@@ -41,7 +43,7 @@ const asText = (value: string): string => value;
  */
 const valueTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === byteaOid ? pg.types.getTypeParser(oid, format) : asText) as pg.CustomTypesConfig['getTypeParser'],
+    oid === byteaOid ? (pg.types.getTypeParser(oid, format) as (value: string) => unknown) : asText) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 type Row = unknown[];

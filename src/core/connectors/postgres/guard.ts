@@ -164,7 +164,7 @@ export interface GuardPort {
 export async function serverRefusal(port: GuardPort, sql: string): Promise<string | undefined> {
   const target = guardTarget(sql);
   if (!target) return undefined;
-  const unsafe = await closureRefusal(target, port.closure, vettedVolatile);
+  const unsafe = await closureRefusal(target, (sql) => port.closure(sql), vettedVolatile);
   return unsafe ? refusedBecause(unsafe).message.replace(/^Refused: /, '') : undefined;
 }
 

@@ -10,6 +10,7 @@ import { JsonRecordStream } from './jsonRecords';
 import { type CappedSink } from '../sql/streaming';
 import { readerWords, leafPathsOf, paddedChunks, parquetColumns } from './parquet';
 import { cellConverter, civil, instant, readableSchema, sparkWrap } from './parquetValues';
+import { asText } from '../../../shared/asText';
 
 const utf8 = new TextDecoder();
 import { parseOptions, type CsvDialect } from './csvDialect';
@@ -227,7 +228,7 @@ export async function previewText(
 function textError(error: unknown, where: string, bounds: TextBounds): ConnectionError {
   if (ConnectionError.is(error)) return error;
   const e = error as { code?: unknown; message?: unknown; lines?: unknown };
-  const code = String(e.code ?? '');
+  const code = asText(e.code);
   if (code === 'CSV_MAX_RECORD_SIZE') {
     return new ConnectionError(
       'unsupported',

@@ -57,7 +57,7 @@ export function csvSchema(sample: string, options: { complete: boolean; delimite
   const layout = sniffLayout(cut, options.delimiter);
   const body = dropLines(cut, layout.skipLines);
   const text = layout.spacesBeforeQuotes ? new SpacesBeforeQuotes(layout.delimiter, layout.quote).push(body) : body;
-  const rows = parse(text, { ...parseOptions(layout), to: 1000 }) as string[][];
+  const rows: string[][] = parse(text, { ...parseOptions(layout), to: 1000 });
   if (rows.length === 0) return { columns: [], dialect: { ...layout, header: false } };
   // Rows longer than the first only by empty last fields (a trailing delimiter) do not add columns.
   const firstWidth = rows[0].length;

@@ -17,6 +17,7 @@ import { snowflakeDialect } from './dialect';
 import { installWireHooks, takeDecodeError, takeStatementType } from './wire';
 import { checkPrivateKey, mapError } from './errors';
 import { describedAsRead, resultTypeName, selectType, snowflakeTypeName, statementTypeName } from './types';
+import { asText } from '../../../shared/asText';
 
 export { describedAsRead, resultTypeName, snowflakeTypeName, statementTypeName };
 
@@ -35,7 +36,7 @@ class SnowflakeSession extends SqlSessionBase {
   private connecting: Promise<Connection> | undefined;
   private readonly account: string;
   /** The account field: an identifier, or an account URL that also says where to connect. */
-  private readonly given: { account: string; url?: string; invalid?: unknown };
+  private readonly given: { account: string; url?: string; invalid?: Error };
 
   constructor(private readonly options: SessionOptions) {
     super(quoteDoubleQuoted, true);
@@ -43,7 +44,10 @@ class SnowflakeSession extends SqlSessionBase {
     try {
       this.given = snowflakeAccount(raw);
     } catch (error) {
-      this.given = { account: raw.trim(), invalid: error };
+      this.given = {
+        account: raw.trim(),
+        invalid: error instanceof Error ? error : new ConnectionError('invalid_config', errorMessage(error), { field: 'account' }),
+      };
     }
     this.account = this.given.account;
   }
@@ -161,7 +165,7 @@ class SnowflakeSession extends SqlSessionBase {
     const literal = `'${escapeLike(name.replace(/^"|"$/g, '')).replace(/'/g, "\\'")}'`;
     const [w] = await this.rows(`SHOW WAREHOUSES LIKE ${literal}`, signal).catch(() => []);
     if (!w) return ` The warehouse ${name} was not found, or this role may not use it.`;
-    const state = String(w.state ?? '').toUpperCase();
+    const state = asText(w.state).toUpperCase();
     if (state === 'SUSPENDED') {
       return String(w.auto_resume) === 'true'
         ? ` The warehouse ${String(w.name)} is suspended; it resumes on the first query.`
@@ -193,7 +197,7 @@ class SnowflakeSession extends SqlSessionBase {
     const { page, nextPageToken } = await keysetPage(query, async ({ after, fetch }) => {
       const range = fetch === undefined ? '' : ` LIMIT ${fetch}${after === null ? '' : ` FROM ${literal(after)}`}`;
       const rows = await this.rows(`SHOW TERSE OBJECTS${like} IN SCHEMA ${qualified(quoteDoubleQuoted, query.catalog, query.schema)}${range}`, signal);
-      return rows.map((r) => ({ name: String(r.name), type: String(r.kind ?? 'TABLE').toUpperCase(), schema: query.schema }));
+      return rows.map((r) => ({ name: String(r.name), type: asText(r.kind, 'TABLE').toUpperCase(), schema: query.schema }));
     });
     return { schema: query.schema, catalog: query.catalog, tables: page, ...(nextPageToken ? { nextPageToken } : {}) };
   }
@@ -201,8 +205,8 @@ class SnowflakeSession extends SqlSessionBase {
   async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
     const table = qualified(quoteDoubleQuoted, query.catalog, query.schema, query.table);
     return (await this.rows(`SHOW COLUMNS IN TABLE ${table}`, signal)).map((r) => {
-      const { type, nullable } = snowflakeTypeName(String(r.data_type ?? ''));
-      return { name: String(r.column_name), type, nullable, ...(r.default ? { default: String(r.default) } : {}) };
+      const { type, nullable } = snowflakeTypeName(asText(r.data_type));
+      return { name: String(r.column_name), type, nullable, ...(r.default ? { default: asText(r.default) } : {}) };
     });
   }
 
@@ -330,13 +334,16 @@ function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: Capped
     let batch: unknown[][] = [];
     let busy = Promise.resolve();
     let done = false;
-    const finish = (error?: unknown): void => {
-      if (done) return;
+    const settle = (): boolean => {
+      if (done) return false;
       done = true;
       rows.removeAllListeners('data');
-      if (error) reject(error);
-      else resolve();
+      return true;
     };
+    /** The rows are all in (or the cap or a cancel ended them). */
+    const finish = (): void => void (settle() && resolve());
+    /** What went wrong, as the driver or the sink gave it. */
+    const fail = (error: unknown): void => void (settle() && reject(error));
     const flush = (): void => {
       const full = batch;
       batch = [];
@@ -348,15 +355,15 @@ function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: Capped
           // Chunks already answered keep coming after a cancel: stop reading them.
           if (capped.remaining <= 0 || cancelled()) finish();
           else rows.resume();
-        }, finish);
+        }, fail);
     };
     rows.on('data', (row: unknown[]) => {
       batch.push(row);
       if (batch.length >= batchRows) flush();
     });
-    rows.on('error', (error) => finish(error));
+    rows.on('error', fail);
     rows.on('end', () => {
-      busy = busy.then(() => capped.rows(batch)).then(() => finish(), finish);
+      busy = busy.then(() => capped.rows(batch)).then(finish, fail);
     });
   });
 }

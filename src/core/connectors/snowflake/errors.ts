@@ -3,12 +3,13 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConnectionError, errorMessage } from '../../errors';
 import { cancelledError } from '../sql/cancellation';
+import { asText } from '../../../shared/asText';
 
 /** Snowflake's error codes that say what went wrong, in the user's words. */
 export function mapError(error: unknown, safe: (text: string) => string, account: string): ConnectionError {
   if (ConnectionError.is(error)) return error;
   const e = error as { code?: unknown; sqlState?: unknown; message?: unknown };
-  const code = String(e.code ?? '');
+  const code = asText(e.code);
   const message = safe(typeof e.message === 'string' ? e.message : errorMessage(error));
   const details = typeof e.sqlState === 'string' ? { sqlState: e.sqlState } : undefined;
   switch (code) {

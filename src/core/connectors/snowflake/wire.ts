@@ -1,4 +1,5 @@
 import sdkAxios from 'snowflake-sdk/dist/lib/http/axios_instance';
+import { asText } from '../../../shared/asText';
 
 /** The parts of the SDK's axios instance used here. */
 interface RequestConfig {
@@ -36,7 +37,7 @@ export function installWireHooks(): void {
   const request = axios.interceptors.request.use((config) => {
     if (/\/telemetry\/send(\?|$)/.test(String(config.url ?? ''))) {
       // Answered here: the request never leaves the machine.
-      config.adapter = async () => ({ data: JSON.stringify({ success: true }), status: 200, statusText: 'OK', headers: {}, config });
+      config.adapter = () => Promise.resolve({ data: JSON.stringify({ success: true }), status: 200, statusText: 'OK', headers: {}, config });
     }
     return config;
   });
@@ -85,7 +86,7 @@ function remember(answer: Response): void {
     if (statementTypes.size > keep) statementTypes.delete(statementTypes.keys().next().value as string);
   }
   if (!Array.isArray(inner.rowtype)) return;
-  const columns = inner.rowtype.map((c) => ({ name: String(c.name ?? '?'), type: String(c.type ?? '').toLowerCase() }));
+  const columns = inner.rowtype.map((c) => ({ name: asText(c.name, '?'), type: asText(c.type).toLowerCase() }));
   if (Array.isArray(inner.rowset) && checkRows(inner.rowset, columns, inner.queryId)) {
     // The values the SDK cannot decode are taken out (it would throw where no caller can catch it).
     answer.data = typeof answer.data === 'string' ? JSON.stringify(body) : body;

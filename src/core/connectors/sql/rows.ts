@@ -1,4 +1,5 @@
 import type { CellValue } from '../../api/types';
+import { asText } from '../../../shared/asText';
 
 /** Turns driver values into plain cell values: dates as ISO text, buffers as bytes, bigint as text. */
 export function toCell(value: unknown): CellValue {
@@ -20,7 +21,7 @@ export function toCell(value: unknown): CellValue {
     case 'undefined':
       break;
   }
-  return String(value);
+  return asText(value);
 }
 
 /** Converts a driver's row to cells in place (the driver made the array and does not keep it). */

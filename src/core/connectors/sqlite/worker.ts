@@ -10,6 +10,7 @@ import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
 import type { CellValue, TableType } from '../../api/types';
 import { foldForSearch } from '../sql/search';
 import type { QueryOutcome, WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './protocol';
+import { asText } from '../../../shared/asText';
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
 type Database = InstanceType<SqlJs['Database']>;
@@ -132,7 +133,7 @@ function declaredTypes(d: Database, sql: string): string[] | undefined {
   try {
     d.exec('PRAGMA query_only = 0');
     d.exec(`CREATE TEMP VIEW ${view} AS ${sql}`);
-    return rows(d, `SELECT type FROM pragma_table_info('${view}', 'temp') ORDER BY cid`, []).map((r) => String(r.type ?? ''));
+    return rows(d, `SELECT type FROM pragma_table_info('${view}', 'temp') ORDER BY cid`, []).map((r) => asText(r.type));
   } catch {
     return undefined; // not a SELECT (PRAGMA, EXPLAIN): storage classes only
   } finally {
@@ -173,9 +174,9 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
         op: 'columns',
         columns: info.map((c) => ({
           name: String(c.name),
-          type: String(c.type || 'ANY'),
+          type: asText(c.type) || 'ANY',
           nullable: Number(c.nn) === 0 && Number(c.pk) === 0,
-          default: c.dflt === null ? null : String(c.dflt),
+          default: c.dflt === null ? null : asText(c.dflt),
           primaryKey: Number(c.pk) > 0,
         })),
       };
