@@ -48,7 +48,9 @@ const stubUnused = (sources) => ({
   name: 'stub-unused',
   setup(build) {
     const driverStubs = sources.map((source) => new RegExp(source));
-    build.onResolve({ filter: /.*/ }, (args) => (driverStubs.some((re) => re.test(args.path)) ? { path: args.path, namespace: 'stub' } : undefined));
+    build.onResolve({ filter: /.*/ }, (args) =>
+      driverStubs.some((re) => re.test(args.path)) ? { path: args.path, namespace: 'stub' } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({
       loader: 'js',
       contents:
@@ -85,7 +87,9 @@ const lazyHosted = {
 const lazyExport = {
   name: 'lazy-export',
   setup(build) {
-    build.onResolve({ filter: /\/core\/results\/export$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './export.js', external: true } : undefined));
+    build.onResolve({ filter: /\/core\/results\/export$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './export.js', external: true } : undefined,
+    );
   },
 };
 
@@ -125,8 +129,18 @@ const configs = [
     outdir: out(),
     plugins: [swapManifest, lazyDrivers, lazyHosted, lazyExport, ...(watch ? [problemMatcher] : [])],
   },
-  { ...node, entryPoints: { hosted: 'src/core/hosted/module.ts' }, outdir: out(), plugins: [swapManifest, ...(watch ? [problemMatcher] : [])] },
-  { ...node, entryPoints: { export: 'src/core/results/export.ts' }, outdir: out(), plugins: watch ? [problemMatcher] : [] },
+  {
+    ...node,
+    entryPoints: { hosted: 'src/core/hosted/module.ts' },
+    outdir: out(),
+    plugins: [swapManifest, ...(watch ? [problemMatcher] : [])],
+  },
+  {
+    ...node,
+    entryPoints: { export: 'src/core/results/export.ts' },
+    outdir: out(),
+    plugins: watch ? [problemMatcher] : [],
+  },
   // Each driver on its own: one driver's stubs (Snowflake's unused AWS file transfer) must not reach another (S3).
   ...connectorManifest.map((spec) => ({
     ...node,
@@ -140,7 +154,9 @@ const configs = [
 // Browser bundles for webviews: every src/webview/<surface>/main.ts becomes dist/webview/<surface>.js.
 const fs = require('node:fs');
 const webviewRoot = path.join(__dirname, 'src', 'webview');
-const surfaces = fs.existsSync(webviewRoot) ? fs.readdirSync(webviewRoot).filter((d) => fs.existsSync(path.join(webviewRoot, d, 'main.ts'))) : [];
+const surfaces = fs.existsSync(webviewRoot)
+  ? fs.readdirSync(webviewRoot).filter((d) => fs.existsSync(path.join(webviewRoot, d, 'main.ts')))
+  : [];
 if (surfaces.length > 0) {
   configs.push({
     bundle: true,

@@ -14,7 +14,11 @@ const coreOrder = ['sql', 'api', 'results', 'connectors', 'services', 'local', '
 const above = (i) => coreOrder.slice(i + 1).flatMap((folder) => [`**/${folder}/**`, `../${folder}`, `./${folder}/**`]);
 const coreLayers = [
   // The base: errors, ports, urls take nothing from core's folders; events takes nothing at all.
-  { name: 'the base (errors, ports, urls)', files: ['src/core/errors.ts', 'src/core/ports.ts', 'src/core/urls.ts'], bans: ['./*/**'] },
+  {
+    name: 'the base (errors, ports, urls)',
+    files: ['src/core/errors.ts', 'src/core/ports.ts', 'src/core/urls.ts'],
+    bans: ['./*/**'],
+  },
   { name: 'events', files: ['src/core/events.ts'], bans: ['./*', '../*'] },
   ...coreOrder.map((folder, i) => ({ name: `core/${folder}`, files: [`src/core/${folder}/**/*.ts`], bans: above(i) })),
 ];
@@ -46,7 +50,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false },
+      ],
     },
   },
   {
@@ -78,7 +85,8 @@ export default tseslint.config(
         {
           selector:
             'MemberExpression[property.name=/^(showErrorMessage|showWarningMessage|showInformationMessage|showQuickPick|createQuickPick|showInputBox|createInputBox|withProgress)$/]',
-          message: 'Use notify/msg, pick, createPick, inputBox or withNotificationProgress from src/host/ui/untrusted.ts: text from outside must stay text.',
+          message:
+            'Use notify/msg, pick, createPick, inputBox or withNotificationProgress from src/host/ui/untrusted.ts: text from outside must stay text.',
         },
       ],
     },
@@ -88,7 +96,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noVscode], patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'core imports nothing above it.' }] },
+        {
+          paths: [noVscode],
+          patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'core imports nothing above it.' }],
+        },
       ],
     },
   },
@@ -103,7 +114,12 @@ export default tseslint.config(
           patterns: [
             { group: ['**/host/**', '**/webview/**'], message: 'core imports nothing above it.' },
             ...(layer.bans.length
-              ? [{ group: layer.bans, message: `${layer.name} sits below these layers of core: it imports only from the layers under it.` }]
+              ? [
+                  {
+                    group: layer.bans,
+                    message: `${layer.name} sits below these layers of core: it imports only from the layers under it.`,
+                  },
+                ]
               : []),
           ],
         },
@@ -116,7 +132,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noVscode], patterns: [{ group: ['**/core/**', '**/host/**', '**/webview/**'], message: 'src/shared imports nothing from the project.' }] },
+        {
+          paths: [noVscode],
+          patterns: [
+            {
+              group: ['**/core/**', '**/host/**', '**/webview/**'],
+              message: 'src/shared imports nothing from the project.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -129,7 +153,11 @@ export default tseslint.config(
           paths: [noVscode],
           patterns: [
             { group: ['**/host/**'], message: 'Webviews talk to the host only through src/shared/protocol.' },
-            { group: ['**/core/**'], allowTypeImports: true, message: 'Webviews may import types from core, never its runtime code.' },
+            {
+              group: ['**/core/**'],
+              allowTypeImports: true,
+              message: 'Webviews may import types from core, never its runtime code.',
+            },
           ],
         },
       ],

@@ -24,7 +24,11 @@ export function median(values: number[]): number {
  * median of the per-round ratios a/b: a pair shares the machine's state of the moment, so the paired
  * ratio is far steadier on a busy 2-core box than a ratio of two separate medians.
  */
-export async function sideBySide(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number; b: number; ratio: number }> {
+export async function sideBySide(
+  rounds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<{ a: number; b: number; ratio: number }> {
   for (let i = 0; i < 3; i++) {
     await a();
     await b();

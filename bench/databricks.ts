@@ -15,14 +15,24 @@ import { DatabricksServer } from '../test/support/databricks/server';
 import { silentLogger } from '../test/support/doubles';
 
 type Bench = (name: string, value: number, unit: string) => void;
-type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;
+type SideBySide = (
+  rounds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+) => Promise<{ a: number; b: number; ratio: number }>;
 
 export async function databricksFigures(bench: Bench, sideBySide: SideBySide): Promise<void> {
   const server = await DatabricksServer.start();
   const token = [...server.tokens][0];
   const driver = await databricksSpec.load();
   const session = driver.openSession({
-    config: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, caFile: server.ca.caFile, catalog: 'main', schema: 'default' },
+    config: {
+      host: `${server.host}:${server.port}`,
+      httpPath: server.httpPath,
+      caFile: server.ca.caFile,
+      catalog: 'main',
+      schema: 'default',
+    },
     secrets: { token },
     logger: silentLogger,
   });
@@ -37,10 +47,18 @@ export async function databricksFigures(bench: Bench, sideBySide: SideBySide): P
   });
   const raw = await client.openSession({ initialCatalog: 'main', initialSchema: 'default' });
   try {
-    const statement = session.sql!.previewStatement({ catalog: 'main', schema: 'default', table: 'wide_1000x20', limit: 1000 });
+    const statement = session.sql!.previewStatement({
+      catalog: 'main',
+      schema: 'default',
+      table: 'wide_1000x20',
+      limit: 1000,
+    });
     const core = async (): Promise<number> => {
       let n = 0;
-      await session.sql!.stream(statement, { start: () => undefined, rows: (b: CellValue[][]) => void (n += b.length) });
+      await session.sql!.stream(statement, {
+        start: () => undefined,
+        rows: (b: CellValue[][]) => void (n += b.length),
+      });
       return n;
     };
     const bare = async (): Promise<number> => {
@@ -58,7 +76,10 @@ export async function databricksFigures(bench: Bench, sideBySide: SideBySide): P
     const preview = await sideBySide(101, core, bare);
     bench('databricks_preview_1000x20_ms', Number(preview.a.toFixed(1)), 'ms');
     bench('databricks_preview_1000x20_ratio', preview.ratio, 'x');
-    await session.sql!.stream({ sql: 'SELECT * FROM big', limit: 100, timeoutMs: 60_000 }, { start: () => undefined, rows: () => undefined });
+    await session.sql!.stream(
+      { sql: 'SELECT * FROM big', limit: 100, timeoutMs: 60_000 },
+      { start: () => undefined, rows: () => undefined },
+    );
     bench('databricks_rows_fetched_1m_limit100', server.operationsFor('SELECT * FROM big').at(-1)!.rowsServed, 'rows');
   } finally {
     await session.close();

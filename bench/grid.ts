@@ -104,8 +104,16 @@ export async function gridFigures(): Promise<void> {
       await g.close();
     }
   };
-  const at10k = median([await heapAfterScrolling(10_000, 100), await heapAfterScrolling(10_000, 100), await heapAfterScrolling(10_000, 100)]);
-  const at1m = median([await heapAfterScrolling(1_000_000, 1000), await heapAfterScrolling(1_000_000, 1000), await heapAfterScrolling(1_000_000, 1000)]);
+  const at10k = median([
+    await heapAfterScrolling(10_000, 100),
+    await heapAfterScrolling(10_000, 100),
+    await heapAfterScrolling(10_000, 100),
+  ]);
+  const at1m = median([
+    await heapAfterScrolling(1_000_000, 1000),
+    await heapAfterScrolling(1_000_000, 1000),
+    await heapAfterScrolling(1_000_000, 1000),
+  ]);
   bench('grid_memory_mb_10k', at10k, 'MB');
   bench('grid_memory_mb_1m', at1m, 'MB');
   bench('grid_memory_1m_vs_10k', at1m / at10k, 'x');

@@ -17,7 +17,11 @@ import { ConnectorRegistry } from '../src/core/connectors/registry';
 import { ReferenceServer, type Profile } from '../test/support/referenceServer';
 
 type Bench = (name: string, value: number, unit: string) => void;
-type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;
+type SideBySide = (
+  rounds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+) => Promise<{ a: number; b: number; ratio: number }>;
 
 export async function hostedFigures(bench: Bench, sideBySide: SideBySide): Promise<void> {
   for (const profile of ['documented', 'deployed'] as Profile[]) await profileFigures(profile, bench, sideBySide);
@@ -32,7 +36,10 @@ async function profileFigures(profile: Profile, report: Bench, sideBySide: SideB
     server.keys.add(key);
     await server.seed(10_000);
     if (profile === 'documented') server.pageSize = 500;
-    const api = new HostedConnectionsApi(new HostedHttp({ baseUrl: server.url }, { token: async () => key }), connectorRoles(new ConnectorRegistry()));
+    const api = new HostedConnectionsApi(
+      new HostedHttp({ baseUrl: server.url }, { token: async () => key }),
+      connectorRoles(new ConnectorRegistry()),
+    );
     const plain = async (): Promise<number> => {
       let cursor: string | null = null;
       let n = 0;
@@ -40,7 +47,8 @@ async function profileFigures(profile: Profile, report: Bench, sideBySide: SideB
         const url = new URL('/api/connections', server.url);
         if (cursor) url.searchParams.set('cursor', cursor);
         const response = await fetch(url, { headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' } });
-        const body = JSON.parse(await response.text()) as unknown[] | { data: unknown[]; meta: { page?: { cursor: string | null } } };
+        const body = JSON.parse(await response.text()) as
+          unknown[] | { data: unknown[]; meta: { page?: { cursor: string | null } } };
         n += Array.isArray(body) ? body.length : body.data.length;
         cursor = Array.isArray(body) ? null : (body.meta.page?.cursor ?? null);
       } while (cursor);
@@ -70,7 +78,8 @@ async function profileFigures(profile: Profile, report: Bench, sideBySide: SideB
     const preview = await sideBySide(
       15,
       () => wholePreview(api, id, { table: 'wide', limit: 1000 }),
-      async () => JSON.parse(await (await fetch(url, { headers: { Authorization: `Bearer ${key}` } })).text()) as unknown,
+      async () =>
+        JSON.parse(await (await fetch(url, { headers: { Authorization: `Bearer ${key}` } })).text()) as unknown,
     );
     bench('hosted_preview_1000x20_ms', Number(preview.a.toFixed(1)), 'ms');
     bench('hosted_preview_1000x20_ratio', preview.ratio, 'x');

@@ -36,14 +36,22 @@ function bundleFigures(): void {
   const main = path.join(root, 'dist', 'extension.js');
   bench('bundle_kb', Math.round((statSync(main).size / 1024) * 10) / 10, 'KB');
   for (const d of ['postgres', 'mysql', 'snowflake', 'databricks', 's3']) {
-    bench(`driver_bundle_${d}_kb`, Math.round(statSync(path.join(root, 'dist', 'connectors', `${d}.js`)).size / 1024), 'KB');
+    bench(
+      `driver_bundle_${d}_kb`,
+      Math.round(statSync(path.join(root, 'dist', 'connectors', `${d}.js`)).size / 1024),
+      'KB',
+    );
   }
   // The packaged extension, as users download it (goal: at most 4 MB with every driver).
   const vsix = path.join(tmpdir(), `planasonix-bench-${process.pid}.vsix`);
-  execFileSync('node', [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', vsix], {
-    cwd: root,
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'node',
+    [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', vsix],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
   bench('vsix_mb', Math.round((statSync(vsix).size / 1024 / 1024) * 100) / 100, 'MB');
   rmSync(vsix, { force: true });
   const required: string[] = [];
@@ -79,7 +87,10 @@ async function ensureBenchSchema(client: pg.Client): Promise<void> {
       EXECUTE format('CREATE TABLE ${benchSchema}.%I (id integer PRIMARY KEY, v text)', 't_' || lpad(i::text, 5, '0'));
     END LOOP; END $$`);
   }
-  const cols = Array.from({ length: wideColumns }, (_, i) => `c${i} ${i % 3 ? 'text' : 'integer NOT NULL DEFAULT 0'}`).join(', ');
+  const cols = Array.from(
+    { length: wideColumns },
+    (_, i) => `c${i} ${i % 3 ? 'text' : 'integer NOT NULL DEFAULT 0'}`,
+  ).join(', ');
   await client.query(`CREATE TABLE ${benchSchema}.wide (id integer PRIMARY KEY, ${cols})`);
 }
 
@@ -87,7 +98,9 @@ async function ensureBenchSchema(client: pg.Client): Promise<void> {
 const textDates = new Set([1082, 1083, 1114, 1184, 1186, 1266]);
 const rawTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    textDates.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    textDates.has(oid)
+      ? (v: string) => v
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 interface PgPair {
@@ -102,9 +115,17 @@ async function withPgPair(work: (pair: PgPair) => Promise<void>): Promise<void> 
   await ensurePostgresFixture();
   const raw = new pg.Client({ ...pgServer, database: fixtureDatabase });
   await raw.connect();
-  const h = await makeHarness({ limits: () => ({ defaultRowLimit: 1000, maxRowLimit: 1_000_000, defaultTimeoutMs: 30_000 }) });
+  const h = await makeHarness({
+    limits: () => ({ defaultRowLimit: 1000, maxRowLimit: 1_000_000, defaultTimeoutMs: 30_000 }),
+  });
   try {
-    const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
+    const config = {
+      host: pgServer.host,
+      port: pgServer.port,
+      user: pgServer.user,
+      database: fixtureDatabase,
+      sslMode: 'disable',
+    };
     const conn = await h.api.createConnection({ name: 'bench', type: 'postgres', config });
     await work({ raw, h, config, connectionId: conn.id });
   } finally {
@@ -153,8 +174,10 @@ async function deepPaging(): Promise<void> {
   await withPgPair(async ({ raw, h, connectionId }) => {
     await ensureDeepSchema(raw);
     const nearEnd = encodePageToken('t_099000');
-    const first = async (): Promise<number> => (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500 })).tables.length;
-    const last = async (): Promise<number> => (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500, pageToken: nearEnd })).tables.length;
+    const first = async (): Promise<number> =>
+      (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500 })).tables.length;
+    const last = async (): Promise<number> =>
+      (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500, pageToken: nearEnd })).tables.length;
     if ((await first()) !== 500 || (await last()) !== 500) throw new Error(`${deepSchema} incomplete`);
     const pages = await sideBySide(41, last, first);
     bench('tables_page_first_ms', pages.b, 'ms');
@@ -164,16 +187,24 @@ async function deepPaging(): Promise<void> {
     let worst = 0;
     for (const after of ['t_000500', 't_001000', 't_001500', 't_002000', 't_099500']) {
       const page = async (): Promise<number> =>
-        (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500, pageToken: encodePageToken(after) })).tables.length;
+        (await h.api.listTables(connectionId, { schema: deepSchema, limit: 500, pageToken: encodePageToken(after) }))
+          .tables.length;
       worst = Math.max(worst, (await sideBySide(21, page, first)).ratio);
     }
     bench('tables_page_max_vs_first_ratio', Number(worst.toFixed(2)), 'x');
     // The previous query, run the same way (prepared, so the plan is reused as in a pooled session).
     const old = (after: string | null) => async (): Promise<number> =>
-      (await raw.query({ name: `old_tables_${after ?? 'first'}`, text: previousTablesSql, values: [deepSchema, null, after, 501] })).rows.length;
+      (
+        await raw.query({
+          name: `old_tables_${after ?? 'first'}`,
+          text: previousTablesSql,
+          values: [deepSchema, null, after, 501],
+        })
+      ).rows.length;
     const before = await sideBySide(21, old('t_099000'), old(null));
     bench('tables_page_last_vs_first_ratio_before', before.ratio, 'x');
-    const search = async (): Promise<number> => (await h.api.listTables(connectionId, { schema: deepSchema, search: 'T_0999', limit: 500 })).tables.length;
+    const search = async (): Promise<number> =>
+      (await h.api.listTables(connectionId, { schema: deepSchema, search: 'T_0999', limit: 500 })).tables.length;
     if ((await search()) !== 100) throw new Error('search over 100,000 tables found the wrong tables');
     const searchTime = await sideBySide(11, search, first);
     bench('tables_search_100k_ms', searchTime.a, 'ms');
@@ -190,20 +221,30 @@ async function catalogRatios(): Promise<void> {
     const conn = await h.api.createConnection({
       name: 'bench',
       type: 'postgres',
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      config: {
+        host: pgServer.host,
+        port: pgServer.port,
+        user: pgServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      },
     });
-    const viaCore = async (): Promise<number> => (await h.api.listTables(conn.id, { schema: benchSchema })).tables.length;
+    const viaCore = async (): Promise<number> =>
+      (await h.api.listTables(conn.id, { schema: benchSchema })).tables.length;
     // The bare driver gets the schema's oid for free (the core resolves it once and keeps it).
     const oid = (await raw.query<{ oid: string }>(namespaceOidSql, [benchSchema])).rows[0].oid;
     const viaPg = async (): Promise<number> =>
-      (await raw.query(tablesSql({ search: false, after: false, limit: false, partitionsOf: false }), [oid])).rows.length;
-    if ((await viaCore()) !== tableCount + 1 || (await viaPg()) !== tableCount + 1) throw new Error('bench schema incomplete');
+      (await raw.query(tablesSql({ search: false, after: false, limit: false, partitionsOf: false }), [oid])).rows
+        .length;
+    if ((await viaCore()) !== tableCount + 1 || (await viaPg()) !== tableCount + 1)
+      throw new Error('bench schema incomplete');
     const tables = await sideBySide(61, viaCore, viaPg);
     bench('tables_10k_core_ms', tables.a, 'ms');
     bench('tables_10k_pg_ms', tables.b, 'ms');
     bench('tables_10k_ratio', tables.ratio, 'x');
 
-    const colsCore = async (): Promise<number> => (await h.api.listColumns(conn.id, { schema: benchSchema, table: 'wide' })).columns.length;
+    const colsCore = async (): Promise<number> =>
+      (await h.api.listColumns(conn.id, { schema: benchSchema, table: 'wide' })).columns.length;
     const colsPg = async (): Promise<number> => (await raw.query(columnsSql, [benchSchema, 'wide'])).rows.length;
     const columns = await sideBySide(101, colsCore, colsPg);
     bench('columns_300_core_ms', columns.a, 'ms');
@@ -231,8 +272,10 @@ async function previewRatios(): Promise<void> {
     };
     const viaApi = async (): Promise<number> => (await wholePreview(h.api, connectionId, query)).rows.length;
     const viaPg = async (): Promise<number> =>
-      (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types: rawTypes })).rows.length;
-    if ((await viaGrid()) !== 1000 || (await viaApi()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
+      (await raw.query({ text: 'SELECT * FROM fixture.wide LIMIT 1001', rowMode: 'array', types: rawTypes })).rows
+        .length;
+    if ((await viaGrid()) !== 1000 || (await viaApi()) !== 1000 || (await viaPg()) !== 1000)
+      throw new Error('fixture.wide is not 1,000 rows');
     const grid = await sideBySide(61, viaGrid, viaPg);
     bench('preview_1000x20_core_ms', grid.a, 'ms');
     bench('preview_1000x20_pg_ms', grid.b, 'ms');
@@ -252,8 +295,10 @@ async function queryFigures(): Promise<void> {
   try {
     await withPgPair(async ({ raw, h, config, connectionId }) => {
       const sql = 'SELECT * FROM fixture.wide';
-      const viaCore = async (): Promise<number> => (await wholeTestQuery(h.api, { connectionId, sql, limit: 1000 })).rows.length;
-      const viaPg = async (): Promise<number> => (await raw.query({ text: sql, rowMode: 'array', types: rawTypes })).rows.length;
+      const viaCore = async (): Promise<number> =>
+        (await wholeTestQuery(h.api, { connectionId, sql, limit: 1000 })).rows.length;
+      const viaPg = async (): Promise<number> =>
+        (await raw.query({ text: sql, rowMode: 'array', types: rawTypes })).rows.length;
       if ((await viaCore()) !== 1000 || (await viaPg()) !== 1000) throw new Error('fixture.wide is not 1,000 rows');
       const r = await sideBySide(61, viaCore, viaPg);
       bench('test_query_1000x20_core_ms', r.a, 'ms');
@@ -273,7 +318,8 @@ async function queryFigures(): Promise<void> {
       await wholeTestQuery(h.api, { connectionId: through.id, sql: big, limit: 1 }); // connect, and learn the column types first
       proxy.reset();
       const capped = await wholeTestQuery(h.api, { connectionId: through.id, sql: big, limit: 100 });
-      if (capped.rows.length !== 100 || !capped.truncated) throw new Error('the capped query did not return 100 rows and truncated');
+      if (capped.rows.length !== 100 || !capped.truncated)
+        throw new Error('the capped query did not return 100 rows and truncated');
       bench('test_query_rows_fetched_1m_limit100', proxy.pgDataRows, 'rows');
     });
   } finally {
@@ -325,7 +371,10 @@ async function main(): Promise<void> {
   if (!only || only === 'unreachable') await unreachableFigures(bench);
   if (!only || only === 'text') await textBoundFigures(bench);
   if (!only || only === 'virtualizer') {
-    execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], { cwd: root, stdio: 'inherit' });
+    execFileSync('node', ['--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'virtualizer.ts')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   }
 }
 

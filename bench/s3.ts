@@ -18,7 +18,11 @@ import { S3Server } from '../test/support/s3/server';
 import { silentLogger } from '../test/support/doubles';
 
 type Bench = (name: string, value: number, unit: string) => void;
-type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;
+type SideBySide = (
+  rounds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+) => Promise<{ a: number; b: number; ratio: number }>;
 
 export async function s3Figures(bench: Bench, sideBySide: SideBySide): Promise<void> {
   const server = await S3Server.start();
@@ -46,7 +50,13 @@ export async function s3Figures(bench: Bench, sideBySide: SideBySide): Promise<v
 
   const driver = await s3Spec.load();
   const session = driver.openSession({
-    config: { endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' },
+    config: {
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      authType: 'keys',
+      accessKeyId: 'AKIATESTKEY',
+      bucket: 'lake',
+    },
     secrets: { secretAccessKey: 'test-secret-key' },
     logger: silentLogger,
   });
@@ -72,8 +82,10 @@ export async function s3Figures(bench: Bench, sideBySide: SideBySide): Promise<v
     bench('parquet_schema_requests', reads.length, 'requests');
 
     const core = (): Promise<unknown> => session.storage!.listObjects({ bucket: 'lake', prefix: '', delimiter: '/' });
-    const keys = (): Promise<unknown> => session.storage!.listObjects({ bucket: 'lake', prefix: 'keys/', delimiter: '/' });
-    const bare = (): Promise<unknown> => raw.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'keys/', Delimiter: '/', MaxKeys: 1000 }));
+    const keys = (): Promise<unknown> =>
+      session.storage!.listObjects({ bucket: 'lake', prefix: 'keys/', delimiter: '/' });
+    const bare = (): Promise<unknown> =>
+      raw.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'keys/', Delimiter: '/', MaxKeys: 1000 }));
     await core();
     const list = await sideBySide(21, keys, bare);
     bench('s3_list_first_page_ms', Number(list.a.toFixed(1)), 'ms');
@@ -82,17 +94,27 @@ export async function s3Figures(bench: Bench, sideBySide: SideBySide): Promise<v
     const file: AsyncBuffer = {
       byteLength: wide.length,
       slice: async (start, end = wide.length) => {
-        const answer = await raw.send(new GetObjectCommand({ Bucket: 'lake', Key: 'small/wide_1000x20.parquet', Range: `bytes=${start}-${end - 1}` }));
+        const answer = await raw.send(
+          new GetObjectCommand({
+            Bucket: 'lake',
+            Key: 'small/wide_1000x20.parquet',
+            Range: `bytes=${start}-${end - 1}`,
+          }),
+        );
         const bytes = await answer.Body!.transformToByteArray();
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       },
     };
     const viaCore = async (): Promise<number> => {
       let n = 0;
-      await session.storage!.previewObject({ bucket: 'lake', path: 'small/wide_1000x20.parquet', size: wide.length }, 1000, {
-        start: () => undefined,
-        rows: (b: CellValue[][]) => void (n += b.length),
-      });
+      await session.storage!.previewObject(
+        { bucket: 'lake', path: 'small/wide_1000x20.parquet', size: wide.length },
+        1000,
+        {
+          start: () => undefined,
+          rows: (b: CellValue[][]) => void (n += b.length),
+        },
+      );
       return n;
     };
     const direct = async (): Promise<number> => (await parquetReadObjects({ file, compressors, rowEnd: 1001 })).length;

@@ -13,14 +13,25 @@ import type * as snowflakeSdk from 'snowflake-sdk';
 import { silentLogger } from '../test/support/doubles';
 
 type Bench = (name: string, value: number, unit: string) => void;
-type SideBySide = (rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>) => Promise<{ a: number; b: number; ratio: number }>;
+type SideBySide = (
+  rounds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+) => Promise<{ a: number; b: number; ratio: number }>;
 
 export async function snowflakeFigures(bench: Bench, sideBySide: SideBySide): Promise<void> {
   const server = await SnowflakeServer.start();
   server.users.set('ALICE', { password: 'bench-pw' });
   const driver = await snowflakeSpec.load();
   const session = driver.openSession({
-    config: { account: 'fake', user: 'alice', serverUrl: server.url, warehouse: 'WH', database: 'DEMO_DB', schema: 'PUBLIC' },
+    config: {
+      account: 'fake',
+      user: 'alice',
+      serverUrl: server.url,
+      warehouse: 'WH',
+      database: 'DEMO_DB',
+      schema: 'PUBLIC',
+    },
     secrets: { password: 'bench-pw' },
     logger: silentLogger,
   });
@@ -37,10 +48,18 @@ export async function snowflakeFigures(bench: Bench, sideBySide: SideBySide): Pr
   });
   await new Promise<void>((resolve, reject) => raw.connect((error) => (error ? reject(error) : resolve())));
   try {
-    const statement = session.sql!.previewStatement({ catalog: 'DEMO_DB', schema: 'PUBLIC', table: 'WIDE_1000X20', limit: 1000 });
+    const statement = session.sql!.previewStatement({
+      catalog: 'DEMO_DB',
+      schema: 'PUBLIC',
+      table: 'WIDE_1000X20',
+      limit: 1000,
+    });
     const core = async (): Promise<number> => {
       let n = 0;
-      await session.sql!.stream(statement, { start: () => undefined, rows: (b: CellValue[][]) => void (n += b.length) });
+      await session.sql!.stream(statement, {
+        start: () => undefined,
+        rows: (b: CellValue[][]) => void (n += b.length),
+      });
       return n;
     };
     const bare = (): Promise<number> =>
@@ -69,7 +88,10 @@ export async function snowflakeFigures(bench: Bench, sideBySide: SideBySide): Pr
     const preview = await sideBySide(101, core, bare);
     bench('snowflake_preview_1000x20_ms', Number(preview.a.toFixed(1)), 'ms');
     bench('snowflake_preview_1000x20_ratio', preview.ratio, 'x');
-    await session.sql!.stream({ sql: 'SELECT * FROM BIG', limit: 100, timeoutMs: 60_000 }, { start: () => undefined, rows: () => undefined });
+    await session.sql!.stream(
+      { sql: 'SELECT * FROM BIG', limit: 100, timeoutMs: 60_000 },
+      { start: () => undefined, rows: () => undefined },
+    );
     const big = [...server.queries.values()].filter((q) => q.result?.total === 1_000_000).at(-1)!;
     bench('snowflake_rows_fetched_1m_limit100', big.rowsServed, 'rows');
     bench('snowflake_chunk_rows', server.chunkRows, 'rows');

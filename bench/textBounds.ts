@@ -41,14 +41,20 @@ export async function textBoundFigures(bench: Bench): Promise<void> {
     let peak = base;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
     const started = performance.now();
-    const outcome = await storage.previewObject({ path: 'oneline.jsonl.gz' }, 100, { start: () => undefined, rows: () => undefined }).then(
-      () => 'rows',
-      (error: unknown) => String(error),
-    );
+    const outcome = await storage
+      .previewObject({ path: 'oneline.jsonl.gz' }, 100, { start: () => undefined, rows: () => undefined })
+      .then(
+        () => 'rows',
+        (error: unknown) => String(error),
+      );
     const ms = performance.now() - started;
     clearInterval(timer);
     if (!/longer than/.test(outcome)) throw new Error(`the preview did not end at its bound: ${outcome}`);
-    bench('text_preview_oneline_1gib_peak_mb', Math.round((Math.max(peak, process.memoryUsage().rss) - base) / 1024 / 1024), 'MB');
+    bench(
+      'text_preview_oneline_1gib_peak_mb',
+      Math.round((Math.max(peak, process.memoryUsage().rss) - base) / 1024 / 1024),
+      'MB',
+    );
     bench('text_preview_oneline_1gib_ms', Math.round(ms), 'ms');
   } finally {
     await session.close();

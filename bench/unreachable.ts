@@ -21,7 +21,14 @@ export async function unreachableFigures(bench: Bench): Promise<void> {
     ['databricks', { host: at, httpPath: '/sql/1.0/warehouses/x', authType: 'token' }, { token: 'dapi-x' }],
     [
       's3',
-      { region: 'us-east-1', endpoint: `http://${at}`, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIAX', bucket: 'b' },
+      {
+        region: 'us-east-1',
+        endpoint: `http://${at}`,
+        forcePathStyle: true,
+        authType: 'keys',
+        accessKeyId: 'AKIAX',
+        bucket: 'b',
+      },
       { secretAccessKey: 's' },
     ],
   ];

@@ -18,10 +18,17 @@ if (require.main === module) {
   const built = spawnSync(process.execPath, [path.join(root, 'esbuild.js')], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PLANASONIX_MANIFEST: 'test/support/connectors/manifest.ts', PLANASONIX_OUTDIR: path.join(testExtensionDir, 'dist') },
+    env: {
+      ...process.env,
+      PLANASONIX_MANIFEST: 'test/support/connectors/manifest.ts',
+      PLANASONIX_OUTDIR: path.join(testExtensionDir, 'dist'),
+    },
   });
   if (built.status !== 0) process.exit(built.status ?? 1);
-  writeFileSync(path.join(testExtensionDir, 'package.json'), withContributes(readFileSync(packageJsonPath, 'utf8'), new ConnectorRegistry(connectorManifest)));
+  writeFileSync(
+    path.join(testExtensionDir, 'package.json'),
+    withContributes(readFileSync(packageJsonPath, 'utf8'), new ConnectorRegistry(connectorManifest)),
+  );
   cpSync(path.join(root, 'media'), path.join(testExtensionDir, 'media'), { recursive: true });
   console.log(`test extension built in ${path.relative(root, testExtensionDir)}`);
 }

@@ -123,16 +123,25 @@ export async function buildSampleDatabase(): Promise<Uint8Array> {
     const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 700) * 86_400_000).toISOString().slice(0, 10);
     db.run('INSERT INTO customers VALUES (?, ?, ?, ?, ?)', [id, `${first} ${last}`, email, pick(countries), day]);
   }
-  products.forEach(([name, category, price], i) => db.run('INSERT INTO products VALUES (?, ?, ?, ?)', [i + 1, name, category, price]));
+  products.forEach(([name, category, price], i) =>
+    db.run('INSERT INTO products VALUES (?, ?, ?, ?)', [i + 1, name, category, price]),
+  );
   for (let id = 1; id <= 250; id++) {
-    const at = new Date(Date.UTC(2025, 0, 1) + Math.floor(random() * 330 * 86_400) * 1000).toISOString().replace('.000Z', 'Z');
+    const at = new Date(Date.UTC(2025, 0, 1) + Math.floor(random() * 330 * 86_400) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z');
     const note = random() < 0.15 ? pick(['gift wrap', 'leave at the door', 'urgent', '']) : null;
     db.run('INSERT INTO orders VALUES (?, ?, ?, ?, ?)', [id, 1 + Math.floor(random() * 60), at, pick(statuses), note]);
     const lines = 1 + Math.floor(random() * 4);
     const chosen = new Set<number>();
     while (chosen.size < lines) chosen.add(1 + Math.floor(random() * products.length));
     for (const productId of chosen) {
-      db.run('INSERT INTO order_items VALUES (?, ?, ?, ?)', [id, productId, 1 + Math.floor(random() * 3), products[productId - 1][2]]);
+      db.run('INSERT INTO order_items VALUES (?, ?, ?, ?)', [
+        id,
+        productId,
+        1 + Math.floor(random() * 3),
+        products[productId - 1][2],
+      ]);
     }
   }
   db.exec('COMMIT');

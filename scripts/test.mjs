@@ -20,14 +20,23 @@ const tiers = {
   // Checks count as one test each: a type error or a boundary violation fails the run.
   lint: () => [
     check('typecheck', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']]),
-    check('typecheck-webview', ['node', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src/webview']]),
+    check('typecheck-webview', [
+      'node',
+      [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src/webview'],
+    ]),
     check('eslint', ['node', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']]),
     // The formatter's word on every source file (npm run format fixes what it reports).
-    check('prettier', ['node', [path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', ...formatted]]),
+    check('prettier', [
+      'node',
+      [path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', ...formatted],
+    ]),
   ],
   unit: () => [runMocha('unit', 'test/unit/**/*.test.ts', 10_000)],
   integration: () => {
-    const services = spawnSync('bash', [path.join(root, 'scripts', 'ensure-services.sh')], { stdio: 'inherit', cwd: root });
+    const services = spawnSync('bash', [path.join(root, 'scripts', 'ensure-services.sh')], {
+      stdio: 'inherit',
+      cwd: root,
+    });
     if (services.status !== 0) {
       record('integration', 0, 1);
       console.error('integration: the database servers could not be started; see above.');
@@ -37,7 +46,10 @@ const tiers = {
   },
   // The extension-host suite inside real VS Code (code-server here), through @vscode/test-cli.
   'extension-host': () => {
-    const services = spawnSync('bash', [path.join(root, 'scripts', 'ensure-services.sh')], { stdio: 'inherit', cwd: root });
+    const services = spawnSync('bash', [path.join(root, 'scripts', 'ensure-services.sh')], {
+      stdio: 'inherit',
+      cwd: root,
+    });
     const builds = [
       ['node', ['--import', 'tsx', path.join(root, 'scripts', 'ensure-fixtures.ts')]],
       ['node', [path.join(root, 'esbuild.js')]],
@@ -63,7 +75,16 @@ const tiers = {
       ['bash', [path.join(root, 'scripts', 'ensure-services.sh')]],
       ['bash', [path.join(root, 'scripts', 'setup-vscode.sh')]],
       ['node', [path.join(root, 'esbuild.js'), '--production']],
-      ['node', [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '-o', 'planasonix-connections.vsix']],
+      [
+        'node',
+        [
+          path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
+          'package',
+          '--no-dependencies',
+          '-o',
+          'planasonix-connections.vsix',
+        ],
+      ],
     ];
     for (const [cmd, args] of steps) {
       if (spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: root }).status !== 0) {
@@ -98,7 +119,17 @@ function check(name, [cmd, args]) {
 }
 
 function runMocha(tier, glob, timeout) {
-  return runCounted(tier, 'node', ['--import', 'tsx', mocha, '--reporter', reporter, '--timeout', String(timeout), '--exit', glob]);
+  return runCounted(tier, 'node', [
+    '--import',
+    'tsx',
+    mocha,
+    '--reporter',
+    reporter,
+    '--timeout',
+    String(timeout),
+    '--exit',
+    glob,
+  ]);
 }
 
 /** Runs a command whose mocha run appends its totals; no totals at all counts as a failure. */
@@ -143,7 +174,8 @@ for (const name of wanted.length ? wanted : order) {
 const totals = readTotals();
 rmSync(totalsDir, { recursive: true, force: true });
 console.log('\n== totals by tier');
-for (const t of totals) console.log(`${t.tier}: ${t.passes} passed, ${t.failures} failed${t.pending ? `, ${t.pending} skipped` : ''}`);
+for (const t of totals)
+  console.log(`${t.tier}: ${t.passes} passed, ${t.failures} failed${t.pending ? `, ${t.pending} skipped` : ''}`);
 const passed = totals.reduce((n, t) => n + t.passes, 0);
 const failed = totals.reduce((n, t) => n + t.failures, 0);
 const skipped = totals.reduce((n, t) => n + t.pending, 0);

@@ -15,7 +15,10 @@ export const chromiumPath = process.env.PLANASONIX_CHROMIUM ?? '/usr/bin/chromiu
 
 /** Installs (once) and returns the code-server executable. */
 export function prepareCodeServer(): string {
-  const out = execFileSync('bash', [path.join(projectRoot, 'scripts', 'setup-vscode.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [path.join(projectRoot, 'scripts', 'setup-vscode.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const dir = out.trim().split('\n').pop()!;
   return path.join(dir, 'node_modules', '.bin', 'code-server');
 }
@@ -65,9 +68,13 @@ const quietSettings = {
 };
 
 export function installVsix(bin: string, vsix: string, dirs: CodeServerDirs): void {
-  execFileSync(bin, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix, '--force'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    bin,
+    ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix, '--force'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 export interface RunningCodeServer {
@@ -81,11 +88,19 @@ export interface RunningCodeServer {
 export async function startCodeServer(
   bin: string,
   dirs: CodeServerDirs,
-  options: { env?: NodeJS.ProcessEnv; settings?: Record<string, unknown>; port?: number; log?: (line: string) => void } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    settings?: Record<string, unknown>;
+    port?: number;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<RunningCodeServer> {
   const port = options.port ?? (await freePort());
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
+  writeFileSync(
+    path.join(dirs.userData, 'User', 'settings.json'),
+    JSON.stringify({ ...quietSettings, ...options.settings }, null, 2),
+  );
   const config = path.join(dirs.root, 'code-server-config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const child = spawn(

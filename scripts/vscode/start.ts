@@ -23,7 +23,11 @@ import { ReferenceServer, type Profile } from '../../test/support/referenceServe
 import { freePort, prepareCodeServer, projectRoot, startCodeServer } from './codeServer';
 import { MemorySecretVault, silentLogger } from '../../test/support/doubles';
 
-const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+  publisher: string;
+  name: string;
+  version: string;
+};
 const extensionId = `${pkg.publisher}.${pkg.name}`;
 const base = process.env.PLANASONIX_START_DIR ?? path.join(projectRoot, '.e2e', 'start');
 
@@ -50,7 +54,9 @@ async function seedConnections(userData: string): Promise<string[]> {
     clock: systemClock,
   });
   const sample = shippedSample(new ConnectorRegistry(), '')!;
-  const wanted: CreateConnectionRequest[] = [{ name: sample.name, type: sample.type, config: sample.config(samplePath) }];
+  const wanted: CreateConnectionRequest[] = [
+    { name: sample.name, type: sample.type, config: sample.config(samplePath) },
+  ];
   if (await answers(5432)) {
     wanted.push({
       name: 'Local PostgreSQL',
@@ -59,7 +65,11 @@ async function seedConnections(userData: string): Promise<string[]> {
     });
   }
   if (await answers(3306)) {
-    wanted.push({ name: 'Local MariaDB', type: 'mysql', config: { host: '127.0.0.1', port: 3306, user: 'root', sslMode: 'prefer' } });
+    wanted.push({
+      name: 'Local MariaDB',
+      type: 'mysql',
+      config: { host: '127.0.0.1', port: 3306, user: 'root', sslMode: 'prefer' },
+    });
   }
   const have = new Set((await api.listConnections()).data.map((c) => c.name));
   for (const c of wanted) if (!have.has(c.name)) await api.createConnection(c);
@@ -73,7 +83,8 @@ async function seedConnections(userData: string): Promise<string[]> {
 function demoProfile(): Profile {
   const i = process.argv.indexOf('--backend');
   const wanted = (i >= 0 ? process.argv[i + 1] : undefined) ?? process.env.PLANASONIX_DEMO_BACKEND ?? 'documented';
-  if (wanted !== 'documented' && wanted !== 'deployed') throw new Error(`--backend takes "documented" or "deployed", not "${wanted}".`);
+  if (wanted !== 'documented' && wanted !== 'deployed')
+    throw new Error(`--backend takes "documented" or "deployed", not "${wanted}".`);
   return wanted;
 }
 
@@ -98,7 +109,13 @@ async function startDemoWorkspace(): Promise<{ server: ReferenceServer; apiKey: 
     if (await answers(5432)) {
       names.push('Team PostgreSQL');
       const params = { ...Object.fromEntries(Object.entries(pg).map(([k, v]) => [k, String(v)])), password };
-      server.deployed.records.set('conn_demo_pg', { id: 'conn_demo_pg', name: 'Team PostgreSQL', type: 'postgres', category: 'source', params });
+      server.deployed.records.set('conn_demo_pg', {
+        id: 'conn_demo_pg',
+        name: 'Team PostgreSQL',
+        type: 'postgres',
+        category: 'source',
+        params,
+      });
     }
     return { server, apiKey, names };
   }
@@ -144,7 +161,12 @@ async function main(): Promise<void> {
   execFileSync('node', [path.join(projectRoot, 'esbuild.js'), '--production'], { stdio: 'inherit', cwd: projectRoot });
   console.log('Preparing code-server (installs once, then cached)…');
   const bin = prepareCodeServer();
-  const dirs = { root: base, userData: path.join(base, 'user-data'), extensions: path.join(base, 'extensions'), workspace: path.join(base, 'workspace') };
+  const dirs = {
+    root: base,
+    userData: path.join(base, 'user-data'),
+    extensions: path.join(base, 'extensions'),
+    workspace: path.join(base, 'workspace'),
+  };
   for (const d of [dirs.userData, dirs.extensions]) mkdirSync(d, { recursive: true });
   const demo = await startDemoWorkspace();
   prepareWorkspace(dirs.workspace);
@@ -160,7 +182,9 @@ async function main(): Promise<void> {
   const server = await startCodeServer(bin, dirs, { port, settings: { 'planasonix.hosted.baseUrl': demo.server.url } });
   console.log('\nPlanasonix Connections is running in VS Code (code-server 4.100.3).');
   console.log(`Connections ready: ${connections.join(', ')}.`);
-  console.log(`Planasonix workspace (reference server, ${demo.server.profile} back end): ${demo.server.url} with ${demo.names.join(', ')}.`);
+  console.log(
+    `Planasonix workspace (reference server, ${demo.server.profile} back end): ${demo.server.url} with ${demo.names.join(', ')}.`,
+  );
   console.log('  Sign in: "Planasonix: Sign In to Planasonix Workspace…" and approve the code on the page it opens,');
   console.log(`  or "…with API Key" and paste ${demo.apiKey}`);
   console.log(`Open: ${server.url}`);

@@ -20,6 +20,7 @@ export function checkHttpsUrl(raw: string, what: string, field: string, example:
       { field },
     );
   }
-  if (url.username || url.password) throw new ConnectionError('invalid_config', `${what} cannot carry a user name or password.`, { field });
+  if (url.username || url.password)
+    throw new ConnectionError('invalid_config', `${what} cannot carry a user name or password.`, { field });
   return url;
 }

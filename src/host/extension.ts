@@ -76,7 +76,11 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
   const channel = vscode.window.createOutputChannel('Planasonix Connections', { log: true });
   const logger = new OutputLogger(channel);
   const registry = new ConnectorRegistry();
-  const store = new ConnectionStore(path.join(context.globalStorageUri.fsPath, 'connections.json'), logger, systemClock);
+  const store = new ConnectionStore(
+    path.join(context.globalStorageUri.fsPath, 'connections.json'),
+    logger,
+    systemClock,
+  );
   const workspace = new WorkspaceConnectionsModel(registry, logger);
   const settings = readSettings;
   const vault = new VscodeSecretVault(context.secrets);
@@ -119,16 +123,26 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
       if (report.readOnlyReason) return;
       const sample = shippedSample(registry, context.extensionUri.fsPath);
       if (!sample) return;
-      const flags = { get: (k: string) => context.globalState.get<boolean>(k) === true, set: (k: string, v: boolean) => context.globalState.update(k, v) };
+      const flags = {
+        get: (k: string) => context.globalState.get<boolean>(k) === true,
+        set: (k: string, v: boolean) => context.globalState.update(k, v),
+      };
       await offerSampleConnection(api, flags, sample, context.globalStorageUri.fsPath).catch((error: unknown) =>
         logger.warn(`Could not add the sample connection: ${errorMessage(error)}`),
       );
     }),
     workspace.reload(),
-    hosted.restore().catch((error: unknown) => logger.warn(`The Planasonix workspace sign-in could not be restored: ${errorMessage(error)}`)),
+    hosted
+      .restore()
+      .catch((error: unknown) =>
+        logger.warn(`The Planasonix workspace sign-in could not be restored: ${errorMessage(error)}`),
+      ),
   ]).then(() => connections.refresh());
   const explorer = new ConnectionsTreeProvider(api, connections, registry, ready, () => settings().explorerPageSize);
-  const treeView = vscode.window.createTreeView('planasonix.connections', { treeDataProvider: explorer, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView('planasonix.connections', {
+    treeDataProvider: explorer,
+    showCollapseAll: true,
+  });
   viewState.visible = treeView.visible;
   const forms = new ConnectionForms({
     api,
@@ -182,27 +196,42 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
       viewState.visible = e.visible;
       if (e.visible) hosted.nudge();
     }),
-    hosted.onDidChangeSignIn(() => void vscode.commands.executeCommand('setContext', 'planasonix.hosted.signedIn', hosted.signedIn)),
+    hosted.onDidChangeSignIn(
+      () => void vscode.commands.executeCommand('setContext', 'planasonix.hosted.signedIn', hosted.signedIn),
+    ),
     // What belongs to the workspace (its connections, and copies browsed through it) is not left open after a sign-out.
     connections.onDidChange(() => {
-      if (hosted.signedIn) teamIds = new Set(connections.list().flatMap((c) => (c.scope === 'hosted' || c.link?.via === 'hosted' ? [c.id] : [])));
+      if (hosted.signedIn)
+        teamIds = new Set(
+          connections.list().flatMap((c) => (c.scope === 'hosted' || c.link?.via === 'hosted' ? [c.id] : [])),
+        );
     }),
     hosted.onDidChangeSignIn(() => {
       if (hosted.signedIn || teamIds.size === 0) return;
       const closed = results.closeFor(teamIds);
       teamIds = new Set();
-      if (closed > 0) logger.info(`Signed out of the Planasonix workspace: closed ${closed} result panel(s) of its connections.`);
+      if (closed > 0)
+        logger.info(`Signed out of the Planasonix workspace: closed ${closed} result panel(s) of its connections.`);
     }),
     vscode.window.registerFileDecorationProvider(new ConnectionBadges()),
     // Another window signed in, out, or refreshed the shared sign-in: this one follows.
     context.secrets.onDidChange((e) => {
-      if (e.key === hostedAuthKey) hosted.secretsChanged().catch((error: unknown) => logger.warn(`Following a sign-in change failed: ${errorMessage(error)}`));
+      if (e.key === hostedAuthKey)
+        hosted
+          .secretsChanged()
+          .catch((error: unknown) => logger.warn(`Following a sign-in change failed: ${errorMessage(error)}`));
     }),
     conflicts,
     ...registerSyncCommands({ hosted, connections, registry, logger, conflicts }),
-    vscode.authentication.registerAuthenticationProvider('planasonix', 'Planasonix', accounts, { supportsMultipleAccounts: false }),
-    registerCommand(logger, 'planasonix.hosted.signIn', 'Could not sign in to Planasonix', () => hosted.signInWithDeviceCode()),
-    registerCommand(logger, 'planasonix.hosted.signInWithApiKey', 'Could not sign in to Planasonix', () => hosted.signInWithApiKey()),
+    vscode.authentication.registerAuthenticationProvider('planasonix', 'Planasonix', accounts, {
+      supportsMultipleAccounts: false,
+    }),
+    registerCommand(logger, 'planasonix.hosted.signIn', 'Could not sign in to Planasonix', () =>
+      hosted.signInWithDeviceCode(),
+    ),
+    registerCommand(logger, 'planasonix.hosted.signInWithApiKey', 'Could not sign in to Planasonix', () =>
+      hosted.signInWithApiKey(),
+    ),
     registerCommand(logger, 'planasonix.hosted.signOut', 'Could not sign out of Planasonix', () => hosted.signOut()),
     channel,
     workspace,
@@ -227,7 +256,16 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
     ...registerConnectionCommands({ api, connections, logger, forms, sync: () => hosted.sync }),
     ...registerExplorerCommands({ api, connections, registry, explorer, logger, results }),
     bindings,
-    ...registerQueryFeatures({ api, connections, registry, bindings, results, history, logger, codeLensEnabled: () => settings().queryCodeLens }),
+    ...registerQueryFeatures({
+      api,
+      connections,
+      registry,
+      bindings,
+      results,
+      history,
+      logger,
+      codeLensEnabled: () => settings().queryCodeLens,
+    }),
   );
   // Later, off the activation path: result spools that a crashed window left in the temp folder.
   setTimeout(() => void sweepStaleSpoolFolders().catch(() => undefined), 30_000).unref();

@@ -43,8 +43,12 @@ export class WorkspaceConnectionsModel implements vscode.Disposable, ConnectionR
   private watch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
-      const file = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, workspaceConnectionsFile));
-      const dir = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, path.dirname(workspaceConnectionsFile)));
+      const file = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(folder, workspaceConnectionsFile),
+      );
+      const dir = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(folder, path.dirname(workspaceConnectionsFile)),
+      );
       return [
         file,
         dir,
@@ -84,7 +88,9 @@ export class WorkspaceConnectionsModel implements vscode.Disposable, ConnectionR
         return undefined;
       }
     };
-    const results = await Promise.all(folders.map((f) => readWorkspaceConnections(path.join(f.uri.fsPath, workspaceConnectionsFile), isSecret)));
+    const results = await Promise.all(
+      folders.map((f) => readWorkspaceConnections(path.join(f.uri.fsPath, workspaceConnectionsFile), isSecret)),
+    );
     this.connections = results.flatMap((r) => r.connections);
     for (const problem of results.flatMap((r) => r.problems)) {
       this.logger.warn(problem);

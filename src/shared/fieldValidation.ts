@@ -25,9 +25,13 @@ export function checkField(field: FieldRules, value: string | number | boolean):
   switch (field.kind) {
     case 'number': {
       const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(String(value).trim());
-      if (!Number.isInteger(n)) return { ok: false, message: `${field.label} must be a whole number, not "${String(value)}".` };
+      if (!Number.isInteger(n))
+        return { ok: false, message: `${field.label} must be a whole number, not "${String(value)}".` };
       if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) {
-        return { ok: false, message: `${field.label} must be between ${field.min ?? '-∞'} and ${field.max ?? '∞'}, not ${n}.` };
+        return {
+          ok: false,
+          message: `${field.label} must be between ${field.min ?? '-∞'} and ${field.max ?? '∞'}, not ${n}.`,
+        };
       }
       return { ok: true, value: n };
     }
@@ -38,7 +42,10 @@ export function checkField(field: FieldRules, value: string | number | boolean):
     case 'enum': {
       const s = String(value);
       if (!field.options?.some((o) => o.value === s)) {
-        return { ok: false, message: `${field.label} must be one of ${field.options?.map((o) => o.value).join(', ') ?? ''}, not "${s}".` };
+        return {
+          ok: false,
+          message: `${field.label} must be one of ${field.options?.map((o) => o.value).join(', ') ?? ''}, not "${s}".`,
+        };
       }
       return { ok: true, value: s };
     }

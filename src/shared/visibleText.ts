@@ -12,7 +12,9 @@ const anyInvisible = new RegExp(invisibleClass);
 const everyInvisible = new RegExp(invisibleClass, 'g');
 
 export function visibleText(text: string): string {
-  return anyInvisible.test(text) ? text.replace(everyInvisible, (c) => `‹U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}›`) : text;
+  return anyInvisible.test(text)
+    ? text.replace(everyInvisible, (c) => `‹U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}›`)
+    : text;
 }
 
 /** Whether the text holds a character visibleText would mark. */

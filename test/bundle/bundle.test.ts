@@ -51,13 +51,20 @@ describe('built bundles (npm run build:production)', () => {
     for (const marker of ['SCRAM-SERVER-FIRST-MESSAGE', 'caching_sha2_password', 'pg-cursor']) {
       assert.ok(!text.includes(marker), `driver code (${marker}) found in the main bundle`);
     }
-    for (const d of connectorManifest.map((spec) => spec.type)) assert.ok(text.includes(`./connectors/${d}.js`), `no lazy reference to ${d}`);
+    for (const d of connectorManifest.map((spec) => spec.type))
+      assert.ok(text.includes(`./connectors/${d}.js`), `no lazy reference to ${d}`);
     assert.ok(!text.includes('sql-wasm') && !text.includes('initSqlJs'), 'sql.js found in the main bundle');
     // The hosted workspace's client and sync load only once the user signs in.
-    assert.ok(!text.includes('Idempotency-Key') && !text.includes('published from VS Code'), 'hosted code found in the main bundle');
+    assert.ok(
+      !text.includes('Idempotency-Key') && !text.includes('published from VS Code'),
+      'hosted code found in the main bundle',
+    );
     assert.ok(text.includes('./hosted.js'), 'no lazy reference to the hosted bundle');
     // Exporting a result (and its CSV writer) loads on the first export.
-    assert.ok(text.includes('./export.js') && !text.includes('csv-stringify') && !text.includes('record_delimiter'), 'export code found in the main bundle');
+    assert.ok(
+      text.includes('./export.js') && !text.includes('csv-stringify') && !text.includes('record_delimiter'),
+      'export code found in the main bundle',
+    );
     const kb = statSync(mainBundle).size / 1024;
     assert.ok(kb <= 150, `main bundle is ${kb.toFixed(1)} KB`);
   });
@@ -91,7 +98,10 @@ describe('built bundles (npm run build:production)', () => {
   it('builds one driver bundle per manifest line, with the extra entries its spec names', () => {
     for (const spec of connectorManifest) {
       for (const out of [spec.type, ...Object.keys(spec.bundle?.entries ?? {})]) {
-        assert.ok(statSync(path.join(dist, 'connectors', `${out}.js`)).size > 0, `dist/connectors/${out}.js is missing`);
+        assert.ok(
+          statSync(path.join(dist, 'connectors', `${out}.js`)).size > 0,
+          `dist/connectors/${out}.js is missing`,
+        );
       }
     }
   });
@@ -102,7 +112,11 @@ describe('built bundles (npm run build:production)', () => {
     const session = driver.openSession({ config: { path: samplePath }, secrets: {}, logger: silentLogger });
     try {
       assert.match((await session.test()).serverVersion ?? '', /^SQLite 3/);
-      const result = await queryWhole(session.sql!, { sql: 'SELECT count(*) FROM customers', limit: 1, timeoutMs: 10_000 });
+      const result = await queryWhole(session.sql!, {
+        sql: 'SELECT count(*) FROM customers',
+        limit: 1,
+        timeoutMs: 10_000,
+      });
       assert.deepEqual(result.rows, [['60']]);
     } finally {
       await session.close();
@@ -132,7 +146,13 @@ describe('built bundles (npm run build:production)', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
       const driver = require(path.join(dist, 'connectors', `${type}.js`)) as ConnectorDriverModule;
       const session = driver.openSession({
-        config: { host: server.host, port: server.port, user: server.user, sslMode: 'disable', connectTimeoutSeconds: 5 },
+        config: {
+          host: server.host,
+          port: server.port,
+          user: server.user,
+          sslMode: 'disable',
+          connectTimeoutSeconds: 5,
+        },
         secrets: {},
         logger: silentLogger,
       });
@@ -151,7 +171,14 @@ describe('built bundles (npm run build:production)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
     const driver = require(path.join(dist, 'connectors', 'snowflake.js')) as ConnectorDriverModule;
     const session = driver.openSession({
-      config: { account: 'fake', user: 'alice', serverUrl: server.url, warehouse: 'WH', database: 'DEMO_DB', schema: 'PUBLIC' },
+      config: {
+        account: 'fake',
+        user: 'alice',
+        serverUrl: server.url,
+        warehouse: 'WH',
+        database: 'DEMO_DB',
+        schema: 'PUBLIC',
+      },
       secrets: { password: 'alice-pw' },
       logger: silentLogger,
     });
@@ -165,11 +192,17 @@ describe('built bundles (npm run build:production)', () => {
       assert.equal(summary.rowsReturned, 2);
       assert.equal(rows[0][0], '12345678901234567890123456789012345678');
       await assert.rejects(
-        session.sql!.stream({ sql: 'DELETE FROM CUSTOMERS', limit: 10, timeoutMs: 10_000 }, { start: () => undefined, rows: () => undefined }),
+        session.sql!.stream(
+          { sql: 'DELETE FROM CUSTOMERS', limit: 10, timeoutMs: 10_000 },
+          { start: () => undefined, rows: () => undefined },
+        ),
         /Refused/,
       );
       // SHOW runs only on Snowflake's word (its statement type, which only the wire hook reads): the hook works.
-      const shown = await session.sql!.stream({ sql: 'SHOW DATABASES', limit: 10, timeoutMs: 10_000 }, { start: () => undefined, rows: () => undefined });
+      const shown = await session.sql!.stream(
+        { sql: 'SHOW DATABASES', limit: 10, timeoutMs: 10_000 },
+        { start: () => undefined, rows: () => undefined },
+      );
       assert.ok(shown.rowsReturned > 0);
       assert.deepEqual(
         server.log.filter((r) => r.path === '/telemetry/send'),
@@ -178,7 +211,10 @@ describe('built bundles (npm run build:production)', () => {
       const text = readFileSync(path.join(dist, 'connectors', 'snowflake.js'), 'utf8');
       // Stubs in place of the Azure, AWS and Google clients (3.6 MB with them, under 2 MB without).
       assert.ok(text.includes('is not part of Planasonix Connections.'), 'no stub in the Snowflake bundle');
-      assert.ok(statSync(path.join(dist, 'connectors', 'snowflake.js')).size / 1024 / 1024 < 2.5, 'the Snowflake bundle grew past 2.5 MB');
+      assert.ok(
+        statSync(path.join(dist, 'connectors', 'snowflake.js')).size / 1024 / 1024 < 2.5,
+        'the Snowflake bundle grew past 2.5 MB',
+      );
     } finally {
       await session.close();
       await server.close();
@@ -190,7 +226,13 @@ describe('built bundles (npm run build:production)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
     const driver = require(path.join(dist, 'connectors', 'databricks.js')) as ConnectorDriverModule;
     const session = driver.openSession({
-      config: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, caFile: server.ca.caFile, catalog: 'main', schema: 'default' },
+      config: {
+        host: `${server.host}:${server.port}`,
+        httpPath: server.httpPath,
+        caFile: server.ca.caFile,
+        catalog: 'main',
+        schema: 'default',
+      },
       secrets: { token: [...server.tokens][0] },
       logger: silentLogger,
     });
@@ -208,7 +250,10 @@ describe('built bundles (npm run build:production)', () => {
       );
       const text = readFileSync(path.join(dist, 'connectors', 'databricks.js'), 'utf8');
       assert.ok(!text.includes('.node"'), 'a native module is referenced by the Databricks bundle');
-      assert.ok(statSync(path.join(dist, 'connectors', 'databricks.js')).size / 1024 / 1024 < 2, 'the Databricks bundle grew past 2 MB');
+      assert.ok(
+        statSync(path.join(dist, 'connectors', 'databricks.js')).size / 1024 / 1024 < 2,
+        'the Databricks bundle grew past 2 MB',
+      );
     } finally {
       await session.close();
       await server.close();
@@ -217,22 +262,41 @@ describe('built bundles (npm run build:production)', () => {
 
   it("runs the bundled S3 driver against the project S3 server: the AWS SDK is whole in its bundle (no other driver's stubs), Parquet read by ranges", async () => {
     const server = await S3Server.start();
-    const parquet = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'id', data: BigInt64Array.from([9007199254740993n]), type: 'INT64' }] }));
+    const parquet = Buffer.from(
+      parquetWriteBuffer({
+        columnData: [{ name: 'id', data: BigInt64Array.from([9007199254740993n]), type: 'INT64' }],
+      }),
+    );
     server.put('lake', 'x/data.parquet', parquet);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file is the point
     const driver = require(path.join(dist, 'connectors', 's3.js')) as ConnectorDriverModule;
     const session = driver.openSession({
-      config: { endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' },
+      config: {
+        endpoint: server.endpoint,
+        forcePathStyle: true,
+        authType: 'keys',
+        accessKeyId: 'AKIATESTKEY',
+        bucket: 'lake',
+      },
       secrets: { secretAccessKey: 'test-secret-key' },
       logger: silentLogger,
     });
     try {
       assert.deepEqual(await session.test(), { ok: true, message: 'Listed the bucket lake.' });
-      assert.deepEqual((await session.storage!.fileSchema({ path: 'x/data.parquet' })).columns, [{ name: 'id', type: 'INT64', nullable: true }]);
+      assert.deepEqual((await session.storage!.fileSchema({ path: 'x/data.parquet' })).columns, [
+        { name: 'id', type: 'INT64', nullable: true },
+      ]);
       const rows: unknown[][] = [];
-      await session.storage!.previewObject({ path: 'x/data.parquet' }, 10, { start: () => undefined, rows: (b) => void rows.push(...b) });
+      await session.storage!.previewObject({ path: 'x/data.parquet' }, 10, {
+        start: () => undefined,
+        rows: (b) => void rows.push(...b),
+      });
       assert.deepEqual(rows, [['9007199254740993']]);
-      assert.ok(!readFileSync(path.join(dist, 'connectors', 's3.js'), 'utf8').includes('is not part of Planasonix Connections.'));
+      assert.ok(
+        !readFileSync(path.join(dist, 'connectors', 's3.js'), 'utf8').includes(
+          'is not part of Planasonix Connections.',
+        ),
+      );
     } finally {
       await session.close();
       await server.close();

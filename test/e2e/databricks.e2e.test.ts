@@ -4,7 +4,18 @@
 // and cancel a long statement on the server.
 import * as assert from 'node:assert/strict';
 import { DatabricksServer } from '../support/databricks/server';
-import { addThroughForm, expand, openFile, resultsGrid, rowAction, runCommand, showConnections, treeRow, useWorkbench, webviewFrame } from './workbench';
+import {
+  addThroughForm,
+  expand,
+  openFile,
+  resultsGrid,
+  rowAction,
+  runCommand,
+  showConnections,
+  treeRow,
+  useWorkbench,
+  webviewFrame,
+} from './workbench';
 
 describe('Databricks SQL in real VS Code (code-server + Chromium), from the packaged .vsix', function () {
   this.bail(true);
@@ -12,7 +23,9 @@ describe('Databricks SQL in real VS Code (code-server + Chromium), from the pack
   const name = 'E2E Databricks';
   const token = 'dapi-e2e-token-5566778899';
   let server: DatabricksServer;
-  const files: Record<string, string> = { 'lakehouse.sql': 'SELECT * FROM main.default.customers;\nSELECT * FROM main.default.slow;\n' };
+  const files: Record<string, string> = {
+    'lakehouse.sql': 'SELECT * FROM main.default.customers;\nSELECT * FROM main.default.slow;\n',
+  };
   before(async () => {
     server = await DatabricksServer.start();
     server.tokens.add(token);
@@ -26,7 +39,13 @@ describe('Databricks SQL in real VS Code (code-server + Chromium), from the pack
     await addThroughForm(page, {
       connector: 'databricks',
       name,
-      fields: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, token, catalog: 'main', schema: 'default' },
+      fields: {
+        host: `${server.host}:${server.port}`,
+        httpPath: server.httpPath,
+        token,
+        catalog: 'main',
+        schema: 'default',
+      },
       advanced: { caFile: server.ca.caFile },
       tested: /Connected in \d+ ms · Databricks SQL 2025\.35/,
       screenshot: 'databricks-00-form',
@@ -57,7 +76,12 @@ describe('Databricks SQL in real VS Code (code-server + Chromium), from the pack
     await grid.locator('.status', { hasText: /^2 rows · limit 100/ }).waitFor({ timeout: 30_000 });
     const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();
     // The grid draws the columns in view: BIGINT past 2^53, DECIMAL(38,0), FLOAT's own digits, a bidi control shown as such.
-    for (const exact of ['9007199254740993', '12345678901234567890123456789012345678', '1.4142', 'naïve ‹U+202E›text']) {
+    for (const exact of [
+      '9007199254740993',
+      '12345678901234567890123456789012345678',
+      '1.4142',
+      'naïve ‹U+202E›text',
+    ]) {
       assert.ok(cells.includes(exact), `${exact} is not in the grid: ${cells.join(' | ')}`);
     }
   });

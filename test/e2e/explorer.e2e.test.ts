@@ -17,16 +17,31 @@ describe('explorer in real VS Code: Load more at any level, and Cancel that reac
     'explorer',
     async (wb) => {
       silent = await startSilentServer();
-      const pg = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
+      const pg = {
+        host: pgServer.host,
+        port: pgServer.port,
+        user: pgServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      };
       const connections = [
         { name: 'Fixture PG', type: 'postgres', config: pg },
         {
           name: 'Silent host',
           type: 'postgres',
-          config: { host: '127.0.0.1', port: silent.port, user: 'postgres', sslMode: 'disable', connectTimeoutSeconds: 30 },
+          config: {
+            host: '127.0.0.1',
+            port: silent.port,
+            user: 'postgres',
+            sslMode: 'disable',
+            connectTimeoutSeconds: 30,
+          },
         },
       ];
-      writeFileSync(path.join(wb.dirs.workspace, '.vscode', 'planasonix-connections.json'), JSON.stringify({ connections }));
+      writeFileSync(
+        path.join(wb.dirs.workspace, '.vscode', 'planasonix-connections.json'),
+        JSON.stringify({ connections }),
+      );
     },
     { '.vscode/settings.json': JSON.stringify({ 'planasonix.explorer.pageSize': 2 }) },
   );

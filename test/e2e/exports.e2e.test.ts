@@ -9,7 +9,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { installVsix, launchBrowser, makeDirs, prepareCodeServer, projectRoot, startCodeServer, type RunningCodeServer } from '../../scripts/vscode/codeServer';
+import {
+  installVsix,
+  launchBrowser,
+  makeDirs,
+  prepareCodeServer,
+  projectRoot,
+  startCodeServer,
+  type RunningCodeServer,
+} from '../../scripts/vscode/codeServer';
 import { vsixPath } from './workbench';
 
 const probeSource = `
@@ -54,7 +62,14 @@ function buildProbe(): string {
   const vsix = path.join(dir, 'probe.vsix');
   execFileSync(
     process.execPath,
-    [path.join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--allow-missing-repository', '--skip-license', '-o', vsix],
+    [
+      path.join(projectRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--allow-missing-repository',
+      '--skip-license',
+      '-o',
+      vsix,
+    ],
     { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return vsix;
@@ -86,7 +101,13 @@ describe('Another installed extension in real VS Code (code-server + Chromium)',
     const deadline = Date.now() + 60_000;
     while (!existsSync(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.ok(existsSync(out), 'the probe extension never reported');
-    const report = JSON.parse(readFileSync(out, 'utf8')) as { found: boolean; exportsType: string; exportKeys: string[]; session: unknown; error?: string };
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      found: boolean;
+      exportsType: string;
+      exportKeys: string[];
+      session: unknown;
+      error?: string;
+    };
     assert.equal(report.error, undefined, report.error);
     assert.equal(report.found, true);
     assert.equal(report.exportsType, 'undefined', `exports: ${report.exportKeys.join(', ')}`);

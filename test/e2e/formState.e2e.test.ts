@@ -1,5 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { contextMenu, input, openAddForm, openForm, runCommand, setField, showConnections, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
+import {
+  contextMenu,
+  input,
+  openAddForm,
+  openForm,
+  runCommand,
+  setField,
+  showConnections,
+  toast,
+  treeRow,
+  useWorkbench,
+  webviewFrame,
+} from './workbench';
 
 const payloads = {
   name: '"><img src=x onerror="window.__pwned=1">',

@@ -10,10 +10,23 @@ import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import type { FrameLocator, Page } from 'playwright-core';
 import { ensurePostgresFixture, fixtureDatabase, pgServer } from '../support/servers';
-import { clearNotifications, expand, fixtureWorkspace, resultsGrid, rowAction, runCommand, showConnections, toast, treeRow, useWorkbench } from './workbench';
+import {
+  clearNotifications,
+  expand,
+  fixtureWorkspace,
+  resultsGrid,
+  rowAction,
+  runCommand,
+  showConnections,
+  toast,
+  treeRow,
+  useWorkbench,
+} from './workbench';
 
 const connectionName = 'Grid PG';
-const payloads = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'xss-payloads.json'), 'utf8')) as string[];
+const payloads = JSON.parse(
+  readFileSync(path.join(__dirname, '..', 'fixtures', 'xss-payloads.json'), 'utf8'),
+) as string[];
 const xssTable = '<img src=x onerror=alert(0)>';
 
 async function waitForStatus(frame: FrameLocator, text: RegExp, timeoutMs = 60_000): Promise<void> {
@@ -45,7 +58,11 @@ async function assertEqualToWide(
   records: Record<string, string | null>[],
   norm: (column: string, v: string | null) => string | null = (_c, v) => v,
 ): Promise<void> {
-  const client = new pg.Client({ ...pgServer, database: fixtureDatabase, types: { getTypeParser: () => (v: string) => v } });
+  const client = new pg.Client({
+    ...pgServer,
+    database: fixtureDatabase,
+    types: { getTypeParser: () => (v: string) => v },
+  });
   await client.connect();
   try {
     const columns = (
@@ -62,7 +79,10 @@ async function assertEqualToWide(
       assert.ok(want, `row ${record.id} is not in the table`);
       for (const c of columns) assert.equal(norm(c, record[c]), norm(c, want[c]), `row ${record.id}, column ${c}`);
     }
-    assert.ok(records.some((r) => r.note === null) && records.some((r) => r.note === ''), 'NULL and "" both came through apart');
+    assert.ok(
+      records.some((r) => r.note === null) && records.some((r) => r.note === ''),
+      'NULL and "" both came through apart',
+    );
   } finally {
     await client.end();
   }
@@ -143,7 +163,9 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await frame.locator('vscode-button', { hasText: 'CSV' }).click();
     const dialogInput = page.locator('.quick-input-widget input.input');
     await dialogInput.waitFor();
-    await page.waitForFunction("(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('wide.csv')");
+    await page.waitForFunction(
+      "(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('wide.csv')",
+    );
     await page.keyboard.press('Enter');
     await toast(page, 'Exported 1,000 rows to wide.csv.').waitFor({ timeout: 60_000 });
 
@@ -162,10 +184,15 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await clearNotifications(page);
     await frame.locator('vscode-button', { hasText: 'JSON' }).click();
     await page.locator('.quick-input-widget input.input').waitFor();
-    await page.waitForFunction("(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('wide.json')");
+    await page.waitForFunction(
+      "(document.querySelector('.quick-input-widget input.input')?.value ?? '').endsWith('wide.json')",
+    );
     await page.keyboard.press('Enter');
     await toast(page, 'Exported 1,000 rows to wide.json.').waitFor({ timeout: 60_000 });
-    const rows = JSON.parse(readFileSync(path.join(workbench().dirs.workspace, 'wide.json'), 'utf8')) as Record<string, unknown>[];
+    const rows = JSON.parse(readFileSync(path.join(workbench().dirs.workspace, 'wide.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
     assert.equal(typeof rows[0].id, 'number');
     assert.ok(
       rows.some((r) => typeof r.flag === 'boolean'),
@@ -176,7 +203,8 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
       'JSON stays JSON',
     );
     // Compared as text with the database, as the CSV is.
-    const asText = (v: unknown): string | null => (v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    const asText = (v: unknown): string | null =>
+      v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
     await assertEqualToWide(
       rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, asText(v)]))),
       asJsonValue,
@@ -312,7 +340,11 @@ describe('results grid in real VS Code (code-server + Chromium), from the packag
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = await resultsGrid(page, xssTable);
     await waitForStatus(frame, new RegExp(`^${payloads.length} rows`));
-    assert.ok((await frame.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents()).some((c) => payloads.includes(c)));
+    assert.ok(
+      (await frame.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents()).some((c) =>
+        payloads.includes(c),
+      ),
+    );
     assert.deepEqual(dialogs, []);
   });
 });

@@ -32,7 +32,9 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     // The user's own setting names the workspace; the folder's settings name another server.
     settings['planasonix.hosted.baseUrl'] = server.url;
-    files['.vscode/settings.json'] = JSON.stringify({ 'planasonix.hosted.baseUrl': `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}` });
+    files['.vscode/settings.json'] = JSON.stringify({
+      'planasonix.hosted.baseUrl': `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`,
+    });
   });
   const workbench = useWorkbench('hosted', undefined, files, settings);
   after(async () => {
@@ -46,18 +48,25 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await treeRow(page, 'Sample (SQLite)').waitFor({ timeout: 30_000 });
     assert.equal(await treeRow(page, 'Hosted sample').count(), 0);
     // From the first start, the workspace is there: one node that signs in (nothing asked of the server yet).
-    await page.getByRole('treeitem', { name: 'Planasonix workspace: Sign in to see your team’s connections.' }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('treeitem', { name: 'Planasonix workspace: Sign in to see your team’s connections.' })
+      .waitFor({ timeout: 30_000 });
     assert.equal(server.log.filter((r) => r.path.startsWith('/api/connections')).length, 0);
     // A wrong key is said in words, naming the server, with a way to try again.
     await runCommand(page, 'Planasonix: Sign In to Planasonix Workspace with API Key…');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     assert.equal(await input.getAttribute('type'), 'password', 'the key is typed hidden');
-    assert.match((await page.locator('.quick-input-widget').textContent()) ?? '', new RegExp(`An API key for ${server.url.replace(/[.]/g, '\\.')}`));
+    assert.match(
+      (await page.locator('.quick-input-widget').textContent()) ?? '',
+      new RegExp(`An API key for ${server.url.replace(/[.]/g, '\\.')}`),
+    );
     await input.fill('plnx_not_the_key_42');
     await page.keyboard.press('Enter');
     // Said in the box, which stays open for another key: no notification is left behind.
-    const refused = page.locator('.quick-input-widget', { hasText: /did not accept the sign-in: the key or code is wrong, expired or revoked/ });
+    const refused = page.locator('.quick-input-widget', {
+      hasText: /did not accept the sign-in: the key or code is wrong, expired or revoked/,
+    });
     await refused.waitFor({ timeout: 30_000 });
     assert.ok(!((await refused.textContent()) ?? '').includes('plnx_not_the_key_42'), 'the key was shown');
     assert.equal(await toast(page, /did not accept/).count(), 0);
@@ -69,13 +78,16 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await row.waitFor({ timeout: 30_000 });
     assert.match((await row.textContent()) ?? '', /SQLite · Planasonix/);
     // The team's connections come after this machine's, never mixed into one alphabet.
-    const labels = await page.locator('.pane-body [role=treeitem][aria-level="1"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    const labels = await page
+      .locator('.pane-body [role=treeitem][aria-level="1"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
     const [local, team] = [labels.indexOf('Sample (SQLite)'), labels.indexOf('Hosted sample')];
     assert.ok(local >= 0 && team > local, labels.join(' | '));
     // A badge at the row's end marks it as the workspace's, whatever the sidebar's width.
     const badgeOf = (): Promise<unknown> =>
       row.evaluate((el) => {
-        const style = (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } }).getComputedStyle;
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } })
+          .getComputedStyle;
         return [...el.querySelectorAll('*')]
           .map((e) => style(e, '::after').content)
           .filter((c) => c && c !== 'none' && c !== 'normal')
@@ -117,7 +129,9 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await workbench().screenshot('hosted-03-offline');
     server.faults.length = 0;
     await runCommand(page, 'Planasonix: Refresh All');
-    await page.getByRole('treeitem', { name: /Could not list the Planasonix workspace/ }).waitFor({ state: 'detached', timeout: 30_000 });
+    await page
+      .getByRole('treeitem', { name: /Could not list the Planasonix workspace/ })
+      .waitFor({ state: 'detached', timeout: 30_000 });
     await row.filter({ hasText: 'offline' }).waitFor({ state: 'detached', timeout: 30_000 });
   });
 
@@ -132,13 +146,17 @@ describe('hosted workspace in real VS Code: sign in, browse and preview through 
     await previewTab.first().waitFor({ state: 'detached', timeout: 30_000 });
     await treeRow(page, 'Sample (SQLite)').waitFor();
     // One node says so, and signs in again when clicked.
-    const node = page.getByRole('treeitem', { name: 'Planasonix workspace: Signed out. Sign in to see its connections.' });
+    const node = page.getByRole('treeitem', {
+      name: 'Planasonix workspace: Signed out. Sign in to see its connections.',
+    });
     await node.waitFor({ timeout: 30_000 });
     // The approval page opens by itself, and the notification names the server and the code.
     const opened = page.context().waitForEvent('page', { timeout: 30_000 });
     await node.click();
     await page
-      .locator('.notifications-toasts', { hasText: /Approve the sign-in on 127\.0\.0\.1:\d+ with the code [A-Z0-9]{4}-[A-Z0-9]{4}/ })
+      .locator('.notifications-toasts', {
+        hasText: /Approve the sign-in on 127\.0\.0\.1:\d+ with the code [A-Z0-9]{4}-[A-Z0-9]{4}/,
+      })
       .waitFor({ timeout: 30_000 });
     await (await opened).close();
   });

@@ -40,7 +40,9 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
       assert.ok(r.type && r.category, `a record lost its type or category: ${JSON.stringify({ ...r, params: '…' })}`);
       assert.ok(Object.keys(r.params as object).length > 0, `a record lost its settings: ${String(r.name)}`);
     }
-    const listed = await fetch(`${server.url}/api/connections`, { headers: { Authorization: `Bearer ${[...server.keys].find((k) => k.startsWith('at_'))}` } });
+    const listed = await fetch(`${server.url}/api/connections`, {
+      headers: { Authorization: `Bearer ${[...server.keys].find((k) => k.startsWith('at_'))}` },
+    });
     assert.equal(listed.status, 200, 'the workspace no longer lists');
   }
 
@@ -73,11 +75,16 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
   it('signs in by device code (the server says "pending" with 200) and lists the workspace', async () => {
     const { page } = workbench();
     await showConnections(page);
-    await page.getByRole('treeitem', { name: 'Planasonix workspace: Sign in to see your team’s connections.' }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('treeitem', { name: 'Planasonix workspace: Sign in to see your team’s connections.' })
+      .waitFor({ timeout: 30_000 });
     // Polls answered "pending" with HTTP 200 keep the sign-in going until the user approves.
     await approveDeviceSignIn(page, server.url, 1500);
     await treeRow(page, 'Team warehouse').waitFor({ timeout: 30_000 });
-    assert.ok(server.log.filter((r) => r.path === '/api/v2/auth/device/token').length > 1, 'the first pending answer ended the sign-in');
+    assert.ok(
+      server.log.filter((r) => r.path === '/api/v2/auth/device/token').length > 1,
+      'the first pending answer ended the sign-in',
+    );
     await assertIntact();
     await workbench().screenshot('hosted-deployed-01-signed-in');
   });
@@ -120,7 +127,8 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
     const after = records().find((r) => r.id === 'conn_team')!;
     // Every field it had is there with its value (the form may add a connector default it showed, such as the connect timeout).
     const kept = after.params as Record<string, string>;
-    for (const [k, v] of Object.entries(before.params as Record<string, string>)) assert.equal(kept[k], v, `${k} was lost or changed`);
+    for (const [k, v] of Object.entries(before.params as Record<string, string>))
+      assert.equal(kept[k], v, `${k} was lost or changed`);
     assert.equal(after.name, 'Team warehouse (prod)');
     assert.equal(after.type, 'postgres');
     assert.equal(after.category, 'destination');
@@ -134,7 +142,9 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
     const { page } = workbench();
     await clearNotifications(page);
     await contextMenu(page, treeRow(page, 'Sample (SQLite)'), 'Publish to Planasonix Workspace…');
-    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Publish "Sample (SQLite)" to your Planasonix workspace at' });
+    const dialog = page.locator('.monaco-dialog-box', {
+      hasText: 'Publish "Sample (SQLite)" to your Planasonix workspace at',
+    });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
     await toast(page, /"Sample \(SQLite\)" is now in your Planasonix workspace/).waitFor({ timeout: 30_000 });
@@ -146,7 +156,8 @@ describe('hosted workspace in real VS Code against the back end Planasonix deplo
     assert.match(String((published.params as Record<string, string>).path), /planasonix-sample\.sqlite$/);
     assert.equal(records().filter((r) => r.name === 'Sample (SQLite)').length, 1, 'published twice');
     // A later sync pass finds both sides equal: nothing is pushed or pulled, nothing is lost.
-    const writes = (): number => server.log.filter((r) => r.method === 'PUT' || (r.method === 'POST' && r.path === '/api/connections')).length;
+    const writes = (): number =>
+      server.log.filter((r) => r.method === 'PUT' || (r.method === 'POST' && r.path === '/api/connections')).length;
     const before = writes();
     await runCommand(page, 'Planasonix: Sync with Planasonix Workspace');
     await page.waitForTimeout(2000);

@@ -51,8 +51,17 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     server = await ReferenceServer.start();
     // Only tokens the server issued are accepted from here on.
     server.keys.add('unused-bootstrap-key');
-    const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
-    await server.backend.save({ name: 'Team warehouse', type: 'postgres', config }, { password: 'kept-in-the-workspace' });
+    const config = {
+      host: pgServer.host,
+      port: pgServer.port,
+      user: pgServer.user,
+      database: fixtureDatabase,
+      sslMode: 'disable',
+    };
+    await server.backend.save(
+      { name: 'Team warehouse', type: 'postgres', config },
+      { password: 'kept-in-the-workspace' },
+    );
     // The API address is a user setting (a folder's settings cannot redirect a sign-in).
     Object.assign(settings, { 'planasonix.hosted.baseUrl': server.url, 'planasonix.hosted.pollSeconds': 5 });
   });
@@ -76,7 +85,11 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
 
   it('shows a connection added in the workspace, and drops one deleted there, without any refresh (polling)', async () => {
     const { page } = workbench();
-    const added = await server.backend.api.createConnection({ name: 'Added remotely', type: 'sqlite', config: { path: '/nonexistent/remote.sqlite' } });
+    const added = await server.backend.api.createConnection({
+      name: 'Added remotely',
+      type: 'sqlite',
+      config: { path: '/nonexistent/remote.sqlite' },
+    });
     await treeRow(page, 'Added remotely').waitFor({ timeout: 30_000 });
     await server.backend.api.deleteConnection(added.id);
     await treeRow(page, 'Added remotely').waitFor({ state: 'detached', timeout: 30_000 });
@@ -95,7 +108,10 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     const grid = await resultsGrid(page, 'customers');
     await grid.locator('.cell', { hasText: 'Ada Lovelace' }).first().waitFor({ timeout: 30_000 });
     await openFile(page, 'hosted.sql');
-    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'customers' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.editor-instance .monaco-editor .view-lines', { hasText: 'customers' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     // On the statement's own text: the top of the editor is where the Run lens appears, once it has loaded.
     await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'customers' }).first().click();
     await page.keyboard.press('Control+Enter');
@@ -106,7 +122,11 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     const results = webviewFrame(page);
     await results.locator('.status', { hasText: /^3 rows/ }).waitFor({ timeout: 30_000 });
     const asked = server.log.slice(before).map((r) => `${r.method} ${r.path.replace(/conn_[0-9a-f]+/, 'ID')}`);
-    for (const p of ['GET /api/connections/ID/columns', 'GET /api/connections/ID/preview', 'POST /api/connections/test-query'])
+    for (const p of [
+      'GET /api/connections/ID/columns',
+      'GET /api/connections/ID/preview',
+      'POST /api/connections/test-query',
+    ])
       assert.ok(asked.includes(p), `${p} was not asked: ${asked.join(', ')}`);
     await workbench().screenshot('hosted-sync-02-query-through-api');
   });
@@ -115,7 +135,9 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     const { page } = workbench();
     await clearNotifications(page);
     await contextMenu(page, treeRow(page, 'Sample (SQLite)'), 'Publish to Planasonix Workspace…');
-    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Publish "Sample (SQLite)" to your Planasonix workspace at' });
+    const dialog = page.locator('.monaco-dialog-box', {
+      hasText: 'Publish "Sample (SQLite)" to your Planasonix workspace at',
+    });
     await dialog.waitFor();
     assert.match((await dialog.textContent()) ?? '', new RegExp(server.url.replace(/[.]/g, '\\.')));
     await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
@@ -155,8 +177,14 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     assert.equal((await server.backend.api.getConnection(remote.id)).name, 'Sample (team)');
     await conflict.getByRole('button', { name: 'Compare and Resolve…' }).click();
     await page.locator('.tab', { hasText: 'Planasonix workspace ↔ this machine' }).waitFor({ timeout: 30_000 });
-    await page.locator('.editor-instance .monaco-diff-editor .view-lines', { hasText: 'Sample (team)' }).first().waitFor();
-    await page.locator('.editor-instance .monaco-diff-editor .view-lines', { hasText: 'Sample (mine)' }).first().waitFor();
+    await page
+      .locator('.editor-instance .monaco-diff-editor .view-lines', { hasText: 'Sample (team)' })
+      .first()
+      .waitFor();
+    await page
+      .locator('.editor-instance .monaco-diff-editor .view-lines', { hasText: 'Sample (mine)' })
+      .first()
+      .waitFor();
     await workbench().screenshot('hosted-sync-04-conflict-diff');
     const choose = toast(page, /the workspace's version is on the left/);
     await choose.getByRole('button', { name: "Keep the Workspace's" }).click();
@@ -188,7 +216,9 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await clearNotifications(page);
     await runCommand(page, 'Planasonix: Resolve Sync Conflict…');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sample (mine again)' }).first().click();
-    const line = page.locator('.editor-instance .monaco-diff-editor .editor.modified .view-line', { hasText: 'Sample (mine again)' });
+    const line = page.locator('.editor-instance .monaco-diff-editor .editor.modified .view-line', {
+      hasText: 'Sample (mine again)',
+    });
     await line.waitFor({ timeout: 30_000 });
     await line.click();
     // Select the name inside its quotes and type over it (typing quotes or brackets would auto-close).
@@ -197,7 +227,11 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     await page.keyboard.press('ArrowLeft');
     for (let i = 0; i < 'Sample (mine again)'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.type('Sample merged');
-    await page.locator('.editor-instance .monaco-diff-editor .editor.modified .view-line', { hasText: '"name": "Sample merged",' }).waitFor();
+    await page
+      .locator('.editor-instance .monaco-diff-editor .editor.modified .view-line', {
+        hasText: '"name": "Sample merged",',
+      })
+      .waitFor();
     await workbench().screenshot('hosted-sync-05-merge');
     await toast(page, /the workspace's version is on the left/)
       .getByRole('button', { name: 'Use the Right Side (Merged)' })
@@ -211,7 +245,9 @@ describe('hosted sync in real VS Code: device sign-in, browse and query through 
     const { page } = workbench();
     await clearNotifications(page);
     await runCommand(page, 'Planasonix: Sign Out of Planasonix Workspace');
-    await toast(page, /Signed out of the Planasonix workspace. No token is left on this machine/).waitFor({ timeout: 30_000 });
+    await toast(page, /Signed out of the Planasonix workspace. No token is left on this machine/).waitFor({
+      timeout: 30_000,
+    });
     const signedOutAt = server.log.length;
     await treeRow(page, 'Team warehouse').waitFor({ state: 'detached', timeout: 30_000 });
     await treeRow(page, 'Sample merged').waitFor();

@@ -56,7 +56,10 @@ async function runningSleeps(): Promise<number> {
   const client = new pg.Client({ ...pgServer, database: 'postgres' });
   await client.connect();
   try {
-    const r = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`]);
+    const r = await client.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`,
+      [`%${marker}%`],
+    );
     return (r.rows[0] as { n: number }).n;
   } finally {
     await client.end();
@@ -88,7 +91,10 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
     await grid.locator('.status', { hasText: /^3 rows · limit 100/ }).waitFor({ timeout: 30_000 });
     assert.equal(await grid.locator('.source').textContent(), 'SELECT id, name FROM fixture.customers ORDER BY id');
     const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();
-    assert.ok(cells.includes('Ada Lovelace') && !cells.includes('first') && !cells.includes('third'), cells.join(' | '));
+    assert.ok(
+      cells.includes('Ada Lovelace') && !cells.includes('first') && !cells.includes('third'),
+      cells.join(' | '),
+    );
     await page.locator('.statusbar-item', { hasText: connectionName }).waitFor();
     await workbench().screenshot('query-01-second-statement');
   });

@@ -6,7 +6,17 @@
 import * as assert from 'node:assert/strict';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { S3Server } from '../support/s3/server';
-import { addThroughForm, contextMenu, expand, resultsGrid, rowAction, runCommand, showConnections, treeRow, useWorkbench } from './workbench';
+import {
+  addThroughForm,
+  contextMenu,
+  expand,
+  resultsGrid,
+  rowAction,
+  runCommand,
+  showConnections,
+  treeRow,
+  useWorkbench,
+} from './workbench';
 
 describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged .vsix', function () {
   this.bail(true);
@@ -18,7 +28,11 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
       columnData: [
         { name: 'order_id', data: BigInt64Array.from([1n, 2n, 9007199254740993n]), type: 'INT64', nullable: false },
         { name: 'city', data: ['Oslo', 'Lima', null], type: 'STRING' },
-        { name: 'at', data: [new Date('2025-03-27T06:00:00Z'), null, new Date('2025-03-28T00:00:00Z')], type: 'TIMESTAMP' },
+        {
+          name: 'at',
+          data: [new Date('2025-03-27T06:00:00Z'), null, new Date('2025-03-28T00:00:00Z')],
+          type: 'TIMESTAMP',
+        },
       ],
     }),
   );
@@ -83,7 +97,10 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
   it('previews the Parquet file in the grid, with exact values', async () => {
     const { page } = workbench();
     await rowAction(
-      treeRow(page, `File curated/orders.parquet, ${parquet.length < 1024 ? `${parquet.length} B` : `${(parquet.length / 1024).toFixed(1)} KB`}`),
+      treeRow(
+        page,
+        `File curated/orders.parquet, ${parquet.length < 1024 ? `${parquet.length} B` : `${(parquet.length / 1024).toFixed(1)} KB`}`,
+      ),
       'Preview Table',
     );
     const grid = await resultsGrid(page, 'orders.parquet');
@@ -98,9 +115,14 @@ describe('Amazon S3 in real VS Code (code-server + Chromium), from the packaged 
     await runCommand(page, 'View: Close All Editors');
     await rowAction(treeRow(page, 'Folder sales/'), 'Preview Table');
     const grid = await resultsGrid(page, 'sales/');
-    const status = grid.locator('.status', { hasText: /^2 rows · limit 100 · .* · 1 file skipped \(Skipped s3:\/\/lake\/sales\/part-1\.parquet/ });
+    const status = grid.locator('.status', {
+      hasText: /^2 rows · limit 100 · .* · 1 file skipped \(Skipped s3:\/\/lake\/sales\/part-1\.parquet/,
+    });
     await status.waitFor({ timeout: 30_000 });
-    assert.match((await status.getAttribute('title')) ?? '', /^Skipped s3:\/\/lake\/sales\/part-1\.parquet .*not a Parquet file/);
+    assert.match(
+      (await status.getAttribute('title')) ?? '',
+      /^Skipped s3:\/\/lake\/sales\/part-1\.parquet .*not a Parquet file/,
+    );
     const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();
     assert.deepEqual(cells, ['1', '0xfffe0080 (4 B)', '2', '0xfffe0080 (4 B)']);
     await workbench().screenshot('s3-02-folder');

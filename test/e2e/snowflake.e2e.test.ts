@@ -3,7 +3,18 @@
 // preview, Ctrl+Enter in a .sql file, and cancel a long statement on the server.
 import * as assert from 'node:assert/strict';
 import { SnowflakeServer } from '../support/snowflake/server';
-import { addThroughForm, expand, openFile, resultsGrid, rowAction, runCommand, showConnections, treeRow, useWorkbench, webviewFrame } from './workbench';
+import {
+  addThroughForm,
+  expand,
+  openFile,
+  resultsGrid,
+  rowAction,
+  runCommand,
+  showConnections,
+  treeRow,
+  useWorkbench,
+  webviewFrame,
+} from './workbench';
 
 describe('Snowflake in real VS Code (code-server + Chromium), from the packaged .vsix', function () {
   this.bail(true);
@@ -24,7 +35,14 @@ describe('Snowflake in real VS Code (code-server + Chromium), from the packaged 
     await addThroughForm(page, {
       connector: 'snowflake',
       name,
-      fields: { account: 'fake', user: 'alice', password: 'alice-e2e-pw', warehouse: 'WH', database: 'DEMO_DB', schema: 'PUBLIC' },
+      fields: {
+        account: 'fake',
+        user: 'alice',
+        password: 'alice-e2e-pw',
+        warehouse: 'WH',
+        database: 'DEMO_DB',
+        schema: 'PUBLIC',
+      },
       advanced: { serverUrl: server.url },
       tested: /Connected in \d+ ms · Snowflake 8\.40\.1/,
       screenshot: 'snowflake-00-form',

@@ -1,12 +1,26 @@
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { samplePath } from '../../scripts/sampleDatabase';
-import { chooseFileInDialog, expand, input, openAddForm, openForm, setField, showConnections, toast, treeRow, useWorkbench, waitForValue } from './workbench';
+import {
+  chooseFileInDialog,
+  expand,
+  input,
+  openAddForm,
+  openForm,
+  setField,
+  showConnections,
+  toast,
+  treeRow,
+  useWorkbench,
+  waitForValue,
+} from './workbench';
 
 describe('SQLite in real VS Code: add a file through the form and its file picker', function () {
   this.bail(true);
   this.timeout(120_000);
-  const workbench = useWorkbench('sqlite', (wb) => copyFileSync(samplePath, path.join(wb.dirs.workspace, 'shop.sqlite')));
+  const workbench = useWorkbench('sqlite', (wb) =>
+    copyFileSync(samplePath, path.join(wb.dirs.workspace, 'shop.sqlite')),
+  );
 
   it('says a missing file is missing, next to the field, before anything is saved', async () => {
     const { page } = workbench();

@@ -29,14 +29,19 @@ describe('npm start: VS Code in the browser with the extension and ready connect
     port = await freePort();
     child = spawn('node', ['--import', 'tsx', path.join(projectRoot, 'scripts', 'vscode', 'start.ts')], {
       cwd: projectRoot,
-      env: { ...process.env, PLANASONIX_START_DIR: mkdtempSync(path.join(tmpdir(), 'planasonix-start-')), PLANASONIX_START_PORT: String(port) },
+      env: {
+        ...process.env,
+        PLANASONIX_START_DIR: mkdtempSync(path.join(tmpdir(), 'planasonix-start-')),
+        PLANASONIX_START_PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 150_000;
     while (!/Open: (\S+)/.test(output)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not print a URL:\n${output}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm start did not print a URL:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     url = /Open: (\S+)/.exec(output)![1]!;

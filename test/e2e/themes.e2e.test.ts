@@ -6,7 +6,17 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { ensurePostgresFixture, fixtureDatabase } from '../support/servers';
-import { expand, fixtureWorkspace, openAddForm, resultsGrid, rowAction, showConnections, treeRow, useWorkbench, type Workbench } from './workbench';
+import {
+  expand,
+  fixtureWorkspace,
+  openAddForm,
+  resultsGrid,
+  rowAction,
+  showConnections,
+  treeRow,
+  useWorkbench,
+  type Workbench,
+} from './workbench';
 
 const connectionName = 'Themes PG';
 const allTypesColumns = [
@@ -38,8 +48,18 @@ const allTypesColumns = [
 const themes = [
   { name: 'Default Light Modern', label: 'Light Modern', workbench: 'vs', webview: 'vscode-light' },
   { name: 'Default Dark Modern', label: 'Dark Modern', workbench: 'vs-dark', webview: 'vscode-dark' },
-  { name: 'Default High Contrast', label: 'Dark High Contrast', workbench: 'hc-black', webview: 'vscode-high-contrast' },
-  { name: 'Default High Contrast Light', label: 'Light High Contrast', workbench: 'hc-light', webview: 'vscode-high-contrast-light' },
+  {
+    name: 'Default High Contrast',
+    label: 'Dark High Contrast',
+    workbench: 'hc-black',
+    webview: 'vscode-high-contrast',
+  },
+  {
+    name: 'Default High Contrast Light',
+    label: 'Light High Contrast',
+    workbench: 'hc-light',
+    webview: 'vscode-high-contrast-light',
+  },
 ];
 
 /** Text that carries data or names it: WCAG AA for normal text. */
@@ -138,7 +158,8 @@ async function shortfalls(wb: Workbench, frame: FrameLocator, phases: Phase[], s
       for (const [i, r] of results.entries()) {
         const check = phase.checks[i];
         if (!r.found) failures.push(`${theme.name}: ${r.what} (${check.selector}) is not on the page`);
-        else if ((r.ratio ?? 0) < check.min) failures.push(`${theme.name}: ${r.what} ${r.fg} on ${r.bg} is ${r.ratio}:1, below ${check.min}:1`);
+        else if ((r.ratio ?? 0) < check.min)
+          failures.push(`${theme.name}: ${r.what} ${r.fg} on ${r.bg} is ${r.ratio}:1, below ${check.min}:1`);
       }
     }
   }

@@ -5,7 +5,16 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { clearNotifications, contextMenu, openFile, openPlanasonixView, toast, treeRow, useWorkbench, webviewFrame } from './workbench';
+import {
+  clearNotifications,
+  contextMenu,
+  openFile,
+  openPlanasonixView,
+  toast,
+  treeRow,
+  useWorkbench,
+  webviewFrame,
+} from './workbench';
 
 const hostileName = '[Click to fix](command:workbench.action.files.newUntitledFile) $(alert) ev\u202Eil';
 const shownName = '[Click to fix] (command:workbench.action.files.newUntitledFile) $(alert) ev‹U+202E›il';
@@ -14,10 +23,15 @@ const files = {
   '.vscode/planasonix-connections.json': JSON.stringify({
     connections: [
       // Nothing listens on port 1: testing it fails at once, with the name in the error notification.
-      { name: hostileName, type: 'postgres', config: { host: '127.0.0.1', port: 1, database: 'x', user: 'u', sslMode: 'disable', connectTimeoutSeconds: 2 } },
+      {
+        name: hostileName,
+        type: 'postgres',
+        config: { host: '127.0.0.1', port: 1, database: 'x', user: 'u', sslMode: 'disable', connectTimeoutSeconds: 2 },
+      },
     ],
   }),
-  'hostile.sql': "SELECT '$(alert) [x](command:workbench.action.files.newUntitledFile)' AS v, 'a' || char(8238) || 'b' AS bidi;\n",
+  'hostile.sql':
+    "SELECT '$(alert) [x](command:workbench.action.files.newUntitledFile)' AS v, 'a' || char(8238) || 'b' AS bidi;\n",
 };
 
 async function untitledEditors(page: Page): Promise<number> {
@@ -40,12 +54,23 @@ describe('Untrusted text in real VS Code (code-server + Chromium)', function () 
     await contextMenu(page, row, 'Test Connection');
     // The progress notification ("Testing …") and then the error carry the name.
     const progress = toast(page, 'Testing "[Click to fix] (command:');
-    const note = page.locator('.notifications-toasts .notification-toast', { hasText: shownName, has: page.locator('.codicon-error') });
+    const note = page.locator('.notifications-toasts .notification-toast', {
+      hasText: shownName,
+      has: page.locator('.codicon-error'),
+    });
     await note.waitFor({ timeout: 30_000 });
     await workbench().screenshot('untrusted-01-notification');
     // Links in a notification message are <a> elements inside the message (buttons are elsewhere).
-    assert.equal(await note.locator('.notification-list-item-message a').count(), 0, 'the notification rendered a link');
-    assert.equal(await progress.locator('.notification-list-item-message a').count(), 0, 'the progress title rendered a link');
+    assert.equal(
+      await note.locator('.notification-list-item-message a').count(),
+      0,
+      'the notification rendered a link',
+    );
+    assert.equal(
+      await progress.locator('.notification-list-item-message a').count(),
+      0,
+      'the progress title rendered a link',
+    );
     assert.ok(((await note.textContent()) ?? '').includes(shownName), (await note.textContent()) ?? '');
     const before = await untitledEditors(page);
     await note.locator('.notification-list-item-message').click();

@@ -31,7 +31,10 @@ export interface Workbench {
 
 /** code-server with the packaged extension installed in a fresh profile, open in Chromium. */
 /** `settings` are the user's own (settings.json of the profile), for what a folder may not set. */
-export async function openWorkbench(files: Record<string, string> = {}, settings: Record<string, unknown> = {}): Promise<Workbench> {
+export async function openWorkbench(
+  files: Record<string, string> = {},
+  settings: Record<string, unknown> = {},
+): Promise<Workbench> {
   const bin = prepareCodeServer();
   const dirs = makeDirs();
   for (const [name, content] of Object.entries(files)) {
@@ -83,7 +86,8 @@ export function useWorkbench(
     await setup?.(wb);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.screenshot(`FAIL-${prefix}-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    if (this.currentTest?.state === 'failed')
+      await wb?.screenshot(`FAIL-${prefix}-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
   after(async () => {
     await wb?.close();
@@ -228,8 +232,18 @@ export async function contextMenu(page: Page, row: Locator, item: string): Promi
 
 /** The workspace file that shares one PostgreSQL connection to the fixture database, by name. */
 export function fixtureWorkspace(connectionName: string): Record<string, string> {
-  const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
-  return { '.vscode/planasonix-connections.json': JSON.stringify({ connections: [{ name: connectionName, type: 'postgres', config }] }) };
+  const config = {
+    host: pgServer.host,
+    port: pgServer.port,
+    user: pgServer.user,
+    database: fixtureDatabase,
+    sslMode: 'disable',
+  };
+  return {
+    '.vscode/planasonix-connections.json': JSON.stringify({
+      connections: [{ name: connectionName, type: 'postgres', config }],
+    }),
+  };
 }
 
 /** The grid page of the active results panel, once it shows the given source. */

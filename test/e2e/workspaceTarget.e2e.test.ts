@@ -8,7 +8,19 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PasswordProbe } from '../support/passwordProbe';
 import { fixtureDatabase, onPostgresFixture, pgServer } from '../support/servers';
-import { contextMenu, expand, fixtureWorkspace, input, openForm, openPlanasonixView, rowAction, setField, toast, treeRow, useWorkbench } from './workbench';
+import {
+  contextMenu,
+  expand,
+  fixtureWorkspace,
+  input,
+  openForm,
+  openPlanasonixView,
+  rowAction,
+  setField,
+  toast,
+  treeRow,
+  useWorkbench,
+} from './workbench';
 
 const name = 'Team PG';
 const secret = 'e2e-saved-password';
@@ -34,7 +46,11 @@ describe('Workspace connections in real VS Code: partitions, and a target that c
     await expand(treeRow(page, name));
     await expand(treeRow(page, `Database ${fixtureDatabase}`));
     await expand(treeRow(page, 'Schema e2e_parts'));
-    assert.equal(await treeRow(page, 'table events_2025').count(), 0, "a partition is listed among the schema's tables");
+    assert.equal(
+      await treeRow(page, 'table events_2025').count(),
+      0,
+      "a partition is listed among the schema's tables",
+    );
     await expand(treeRow(page, 'partitioned table events'));
     await treeRow(page, 'partition events_2025').waitFor();
     await treeRow(page, 'Column id, integer').waitFor();
@@ -52,8 +68,17 @@ describe('Workspace connections in real VS Code: partitions, and a target that c
     await toast(page, `Connection "${name}" saved.`).waitFor();
 
     // A commit points the connection at another server (one that asks for the password in clear text).
-    const config = { host: pgServer.host, port: probe.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
-    writeFileSync(path.join(dirs.workspace, '.vscode', 'planasonix-connections.json'), JSON.stringify({ connections: [{ name, type: 'postgres', config }] }));
+    const config = {
+      host: pgServer.host,
+      port: probe.port,
+      user: pgServer.user,
+      database: fixtureDatabase,
+      sslMode: 'disable',
+    };
+    writeFileSync(
+      path.join(dirs.workspace, '.vscode', 'planasonix-connections.json'),
+      JSON.stringify({ connections: [{ name, type: 'postgres', config }] }),
+    );
     const warning = page.getByRole('treeitem', { name: /points somewhere new since its password was saved/ });
     await warning.waitFor({ timeout: 30_000 });
     assert.ok(((await warning.textContent()) ?? '').includes(`port ${pgServer.port} → ${probe.port}`));
@@ -77,7 +102,9 @@ describe('Workspace connections in real VS Code: partitions, and a target that c
     await workbench().screenshot('workspace-target-03-review');
     await dialog.getByRole('button', { name: 'Send Password to New Target' }).click();
     // Now the new server is asked (it refuses everyone), and it received the password.
-    await page.getByRole('treeitem', { name: /Could not list databases: Password authentication failed/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('treeitem', { name: /Could not list databases: Password authentication failed/ })
+      .waitFor({ timeout: 30_000 });
     assert.deepEqual(probe.passwords, [secret]);
   });
 });

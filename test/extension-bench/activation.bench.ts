@@ -9,7 +9,12 @@ describe('activation (benchmark probe)', () => {
     const ext = vscode.extensions.getExtension<PlanasonixTestApi>('planasonix.planasonix-connections')!;
     const wasActive = ext.isActive;
     const t = await ext.activate();
-    const drivers = Object.keys(require.cache).filter((k) => k.includes(`${path.sep}dist${path.sep}connectors${path.sep}`));
-    writeFileSync(process.env.PLANASONIX_BENCH_OUT!, JSON.stringify({ activationMs: t.activationMs, wasActive, drivers }));
+    const drivers = Object.keys(require.cache).filter((k) =>
+      k.includes(`${path.sep}dist${path.sep}connectors${path.sep}`),
+    );
+    writeFileSync(
+      process.env.PLANASONIX_BENCH_OUT!,
+      JSON.stringify({ activationMs: t.activationMs, wasActive, drivers }),
+    );
   });
 });

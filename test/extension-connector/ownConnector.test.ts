@@ -66,7 +66,12 @@ describe('a connector added by its folder and one manifest line, in real VS Code
     assert.deepEqual(shown(project), { label: 'acme', spoken: 'Project acme', icon: 'project', context: 'catalog' });
     // Its datasets are filtered on the server by table name, as its spec says (searchable: table).
     const dataset = await child(project, 'sales');
-    assert.deepEqual(shown(dataset), { label: 'sales', spoken: 'Dataset sales', icon: 'layers', context: 'schema.filterable' });
+    assert.deepEqual(shown(dataset), {
+      label: 'sales',
+      spoken: 'Dataset sales',
+      icon: 'layers',
+      context: 'schema.filterable',
+    });
     const snapshot = await child(dataset, 'orders_2024');
     assert.equal(shown(snapshot).icon, 'history', 'its own kind of table keeps its own icon');
     const column = await child(await child(dataset, 'orders'), 'id');
@@ -95,9 +100,13 @@ describe('a connector added by its folder and one manifest line, in real VS Code
       assert.equal(panel.state.source.sql, '# totals; by dataset\nSELECT 1 AS one');
       assert.equal(panel.current?.phase, 'done', String(panel.current?.error));
       assert.deepEqual(panel.current?.columns, ['one']);
-      await until('the first run in the history', async () => (await t.history.list(connectionId)).find((e) => e.sql.includes('1 AS one')));
+      await until('the first run in the history', async () =>
+        (await t.history.list(connectionId)).find((e) => e.sql.includes('1 AS one')),
+      );
       await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, sql.indexOf('external_query'));
-      const refused = await until('the refusal in the history', async () => (await t.history.list(connectionId)).find((e) => e.sql.includes('external_query')));
+      const refused = await until('the refusal in the history', async () =>
+        (await t.history.list(connectionId)).find((e) => e.sql.includes('external_query')),
+      );
       assert.equal(refused.status, 'refused');
       assert.match(refused.message ?? '', /external_query\(\), which acts outside the transaction/);
     } finally {
@@ -107,7 +116,10 @@ describe('a connector added by its folder and one manifest line, in real VS Code
   });
 
   it("lists its editors' language among those whose menus offer Run Selection", () => {
-    const menus = vscode.extensions.getExtension(extensionId)!.packageJSON.contributes.menus as Record<string, { command: string; when?: string }[]>;
+    const menus = vscode.extensions.getExtension(extensionId)!.packageJSON.contributes.menus as Record<
+      string,
+      { command: string; when?: string }[]
+    >;
     const run = menus['editor/context'].find((m) => m.command === 'planasonix.query.runSelection');
     assert.match(run?.when ?? '', /\|warehouse-sql[|)]/);
   });

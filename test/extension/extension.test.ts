@@ -59,7 +59,11 @@ describe('Planasonix Connections in the real extension host', function () {
   });
 
   it('registers every command the manifest declares, each with a category and an icon', async () => {
-    const declared = vscode.extensions.getExtension(extensionId)!.packageJSON.contributes.commands as { command: string; category: string; icon: string }[];
+    const declared = vscode.extensions.getExtension(extensionId)!.packageJSON.contributes.commands as {
+      command: string;
+      category: string;
+      icon: string;
+    }[];
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of declared) {
       assert.ok(registered.has(c.command), `${c.command} is not registered`);
@@ -94,8 +98,14 @@ describe('Planasonix Connections in the real extension host', function () {
   it('reveals a column in the tree view (ids and parents hold together)', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.planasonix');
     await until('the tree view to show', () => t.treeView.visible);
-    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
-    const column = await child(t, await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'customers'), 'email');
+    const sample = (await t.explorer.getChildren()).find(
+      (n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)',
+    )!;
+    const column = await child(
+      t,
+      await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'customers'),
+      'email',
+    );
     await until('reveal to succeed', async () => {
       try {
         await t.treeView.reveal(column, { select: true, focus: false, expand: true });
@@ -111,7 +121,9 @@ describe('Planasonix Connections in the real extension host', function () {
     const config = vscode.workspace.getConfiguration('planasonix');
     await config.update('explorer.pageSize', 2, vscode.ConfigurationTarget.Global);
     try {
-      const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+      const sample = (await t.explorer.getChildren()).find(
+        (n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)',
+      )!;
       const file = await child(t, sample, 'planasonix-sample.sqlite');
       const first = await t.explorer.getChildren(file);
       assert.deepEqual(
@@ -147,10 +159,14 @@ describe('Planasonix Connections in the real extension host', function () {
     const config = vscode.workspace.getConfiguration('planasonix');
     await config.update('preview.rowLimit', 7, vscode.ConfigurationTarget.Global);
     try {
-      const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+      const sample = (await t.explorer.getChildren()).find(
+        (n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)',
+      )!;
       const orders = await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'orders');
       await vscode.commands.executeCommand('planasonix.explorer.previewTable', orders);
-      const panel = await until('the results panel', () => t.results.panels.find((p) => p.state.source.table === 'orders'));
+      const panel = await until('the results panel', () =>
+        t.results.panels.find((p) => p.state.source.table === 'orders'),
+      );
       assert.equal(panel.panel.viewType, 'planasonix.results');
       await panel.finished;
       const result = panel.current!;
@@ -174,7 +190,9 @@ describe('Planasonix Connections in the real extension host', function () {
   });
 
   it('runs the statement under the cursor of a bound SQL file, records it in the history, and refuses writes unrun', async () => {
-    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    const sample = (await t.explorer.getChildren()).find(
+      (n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)',
+    )!;
     assert.equal(sample.kind, 'connection');
     const connectionId = sample.kind === 'connection' ? sample.connection.id : '';
     const file = path.join(workspaceRoot(), 'three.sql');
@@ -214,7 +232,9 @@ describe('Planasonix Connections in the real extension host', function () {
   });
 
   it('completes table and column names of the bound connection without blocking, pins a result, and cancels a run', async () => {
-    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    const sample = (await t.explorer.getChildren()).find(
+      (n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)',
+    )!;
     const connectionId = sample.kind === 'connection' ? sample.connection.id : '';
     const file = path.join(workspaceRoot(), 'complete.sql');
     const forever = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
@@ -232,9 +252,13 @@ describe('Planasonix Connections in the real extension host', function () {
         return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       };
       // The first ask starts reading names in the background; later asks find them.
-      const tables = await until('table names', async () => ((await labels(0, 7)).includes('customers') ? labels(0, 7) : undefined));
+      const tables = await until('table names', async () =>
+        (await labels(0, 7)).includes('customers') ? labels(0, 7) : undefined,
+      );
       assert.ok(tables.includes('orders'), tables.join(', '));
-      const columns = await until('column names', async () => ((await labels(1, 17)).includes('email') ? labels(1, 17) : undefined));
+      const columns = await until('column names', async () =>
+        (await labels(1, 17)).includes('email') ? labels(1, 17) : undefined,
+      );
       assert.ok(columns.includes('name') && !columns.includes('orders'), columns.join(', '));
 
       // Pin: the next run opens a new panel and the pinned one keeps its result.
@@ -262,7 +286,9 @@ describe('Planasonix Connections in the real extension host', function () {
   });
 
   it('copies names as a user types them in SQL: quoted only where needed, qualified on request', async () => {
-    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+    const sample = (await t.explorer.getChildren()).find(
+      (n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)',
+    )!;
     const orders = await child(t, await child(t, sample, 'planasonix-sample.sqlite'), 'orders');
     await vscode.commands.executeCommand('planasonix.explorer.copyName', orders);
     assert.equal(await vscode.env.clipboard.readText(), 'orders');
@@ -311,11 +337,19 @@ describe('Planasonix Connections in the real extension host', function () {
       config: { host: pg.host, port: pg.port, user: 'planasonix_pw_probe', database: 'test', sslMode: 'disable' },
       credentialId: credential.id,
     });
-    const ok = await t.api.testConnection({ type: 'postgres', config: created.config, credentialId: created.credentialId });
+    const ok = await t.api.testConnection({
+      type: 'postgres',
+      config: created.config,
+      credentialId: created.credentialId,
+    });
     assert.equal(ok.ok, true, `the secret did not round-trip through SecretStorage: ${ok.message}`);
     assert.ok(!readFileSync(t.storeFile, 'utf8').includes(password));
     await t.api.deleteConnection(created.id);
-    const after = await t.api.testConnection({ type: 'postgres', config: created.config, credentialId: created.credentialId });
+    const after = await t.api.testConnection({
+      type: 'postgres',
+      config: created.config,
+      credentialId: created.credentialId,
+    });
     assert.equal(after.errorCode, 'auth_failed', 'the secret outlived its connection');
   });
 
@@ -324,7 +358,14 @@ describe('Planasonix Connections in the real extension host', function () {
     assert.ok(folder, 'the tests need a workspace folder');
     const file = path.join(folder, '.vscode', 'planasonix-connections.json');
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify({ connections: [{ name: 'Team PG', type: 'postgres', config: { host: pg.host, port: pg.port, user: 'postgres' } }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        connections: [
+          { name: 'Team PG', type: 'postgres', config: { host: pg.host, port: pg.port, user: 'postgres' } },
+        ],
+      }),
+    );
     try {
       const node = await until('the workspace connection', async () =>
         (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Team PG'),
@@ -332,13 +373,18 @@ describe('Planasonix Connections in the real extension host', function () {
       const item = t.explorer.getTreeItem(node);
       assert.equal(item.contextValue, 'connection.workspace');
       assert.match(String(item.description), /workspace/);
-      await assert.rejects(t.api.updateConnection((node as Extract<ExplorerNode, { kind: 'connection' }>).connection.id, { name: 'x' }), /workspace file/);
+      await assert.rejects(
+        t.api.updateConnection((node as Extract<ExplorerNode, { kind: 'connection' }>).connection.id, { name: 'x' }),
+        /workspace file/,
+      );
     } finally {
       writeFileSync(file, JSON.stringify({ connections: [] }));
     }
     await until(
       'the workspace connection to go',
-      async () => (await t.explorer.getChildren()).every((n) => !(n.kind === 'connection' && n.connection.name === 'Team PG')) || undefined,
+      async () =>
+        (await t.explorer.getChildren()).every((n) => !(n.kind === 'connection' && n.connection.name === 'Team PG')) ||
+        undefined,
     );
     assert.ok(existsSync(t.storeFile));
   });
@@ -347,8 +393,13 @@ describe('Planasonix Connections in the real extension host', function () {
     const formTabs = (): vscode.Tab[] =>
       vscode.window.tabGroups.all
         .flatMap((g) => g.tabs)
-        .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('planasonix.connectionForm'));
-    const sample = (await t.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)')!;
+        .filter(
+          (tab) =>
+            tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('planasonix.connectionForm'),
+        );
+    const sample = (await t.explorer.getChildren()).find(
+      (n) => n.kind === 'connection' && n.connection.name === 'Sample (SQLite)',
+    )!;
     await vscode.commands.executeCommand('planasonix.connections.edit', sample);
     await vscode.commands.executeCommand('planasonix.connections.edit', sample);
     await vscode.commands.executeCommand('planasonix.connections.add');

@@ -29,7 +29,11 @@ describe('Planasonix workspace sign-in in the real extension host', function () 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const config = vscode.workspace.getConfiguration('planasonix.hosted');
-    await config.update('baseUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+    await config.update(
+      'baseUrl',
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      vscode.ConfigurationTarget.Global,
+    );
     try {
       await t.hosted.useApiKey(key);
       assert.ok(t.hosted.signedIn);

@@ -46,7 +46,13 @@ describe('catalogs as the server has them', function () {
         await h.api.createConnection({
           name: 'catalogs pg',
           type: 'postgres',
-          config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+          config: {
+            host: pgServer.host,
+            port: pgServer.port,
+            user: pgServer.user,
+            database: fixtureDatabase,
+            sslMode: 'disable',
+          },
         })
       ).id;
     });
@@ -101,7 +107,8 @@ describe('catalogs as the server has them', function () {
     });
 
     it('filters tables blind to case and accents: É finds é, e finds é and É', async () => {
-      const names = async (search: string): Promise<string[]> => (await h.api.listTables(id, { schema: 'cat_fx', search })).tables.map((t) => t.name).sort();
+      const names = async (search: string): Promise<string[]> =>
+        (await h.api.listTables(id, { schema: 'cat_fx', search })).tables.map((t) => t.name).sort();
       const all = ['ecole_plain', 'École', 'ÉCOLE_UPPER'].sort();
       assert.deepEqual(await names('Éco'), all);
       assert.deepEqual(await names('É'), ['ecole_plain', 'events', 'naïve', 'other', 'École', 'ÉCOLE_UPPER'].sort());
@@ -119,12 +126,16 @@ describe('catalogs as the server has them', function () {
       const admin = new pg.Client({ ...pgServer, database: fixtureDatabase });
       await admin.connect();
       try {
-        await admin.query('DROP SCHEMA IF EXISTS cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.first_one (a int)');
+        await admin.query(
+          'DROP SCHEMA IF EXISTS cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.first_one (a int)',
+        );
         assert.deepEqual(
           (await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name),
           ['first_one'],
         );
-        await admin.query('DROP SCHEMA cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.second_one (a int)');
+        await admin.query(
+          'DROP SCHEMA cat_fx_again CASCADE; CREATE SCHEMA cat_fx_again; CREATE TABLE cat_fx_again.second_one (a int)',
+        );
         assert.deepEqual(
           (await h.api.listTables(id, { schema: 'cat_fx_again' })).tables.map((t) => t.name),
           ['second_one'],
@@ -158,7 +169,13 @@ describe('catalogs as the server has them', function () {
         await h.api.createConnection({
           name: 'catalogs mariadb',
           type: 'mysql',
-          config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: 'cat_fx', sslMode: 'disable' },
+          config: {
+            host: mysqlServer.host,
+            port: mysqlServer.port,
+            user: mysqlServer.user,
+            database: 'cat_fx',
+            sslMode: 'disable',
+          },
         })
       ).id;
     });
@@ -185,11 +202,14 @@ describe('catalogs as the server has them', function () {
         assert.match(error.message, /references invalid table|gone/i);
         return true;
       });
-      await assert.rejects(h.api.listColumns(id, { schema: 'cat_fx', table: 'no_such_thing' }), (e: unknown) => ConnectionError.is(e, 'not_found'));
+      await assert.rejects(h.api.listColumns(id, { schema: 'cat_fx', table: 'no_such_thing' }), (e: unknown) =>
+        ConnectionError.is(e, 'not_found'),
+      );
     });
 
     it('filters tables blind to case and accents', async () => {
-      const names = async (search: string): Promise<string[]> => (await h.api.listTables(id, { schema: 'cat_fx', search })).tables.map((t) => t.name).sort();
+      const names = async (search: string): Promise<string[]> =>
+        (await h.api.listTables(id, { schema: 'cat_fx', search })).tables.map((t) => t.name).sort();
       const all = ['ecole_plain', 'École', 'ÉCOLE_UPPER'].sort();
       assert.deepEqual(await names('école'), all);
       assert.deepEqual(await names('ECOLE'), all);
@@ -211,7 +231,8 @@ describe('catalogs as the server has them', function () {
     });
 
     it('filters tables blind to case and accents', async () => {
-      const names = async (search: string): Promise<string[]> => (await h.api.listTables(id, { search })).tables.map((t) => t.name).sort();
+      const names = async (search: string): Promise<string[]> =>
+        (await h.api.listTables(id, { search })).tables.map((t) => t.name).sort();
       const all = ['ecole_plain', 'École', 'ÉCOLE_UPPER'].sort();
       assert.deepEqual(await names('école'), all);
       assert.deepEqual(await names('Éco'), all);

@@ -27,10 +27,20 @@ describe('Databricks SQL connector against the Databricks test server', function
     await server?.close();
   });
 
-  async function open(config: Record<string, string> = {}, secrets: Record<string, string> = { token }): Promise<ConnectorSession & { sql: SqlFacet }> {
+  async function open(
+    config: Record<string, string> = {},
+    secrets: Record<string, string> = { token },
+  ): Promise<ConnectorSession & { sql: SqlFacet }> {
     const driver = await databricksSpec.load();
     const session = driver.openSession({
-      config: { host: `${server.host}:${server.port}`, httpPath: server.httpPath, caFile: server.ca.caFile, catalog: 'main', schema: 'default', ...config },
+      config: {
+        host: `${server.host}:${server.port}`,
+        httpPath: server.httpPath,
+        caFile: server.ca.caFile,
+        catalog: 'main',
+        schema: 'default',
+        ...config,
+      },
       secrets,
       logger: silentLogger,
     });
@@ -74,10 +84,18 @@ describe('Databricks SQL connector against the Databricks test server', function
   });
 
   it('tests by token and OAuth machine credentials, and says what is wrong in each failure, without the secret', async () => {
-    assert.deepEqual(await (await open()).test(), { ok: true, serverVersion: 'Databricks SQL 2025.35', message: 'Connected.' });
-    const oauth = await (await open({ authType: 'oauth-m2m', clientId: 'pipeline-sp' }, { clientSecret: 'oauth-client-secret-xyz' })).test();
+    assert.deepEqual(await (await open()).test(), {
+      ok: true,
+      serverVersion: 'Databricks SQL 2025.35',
+      message: 'Connected.',
+    });
+    const oauth = await (
+      await open({ authType: 'oauth-m2m', clientId: 'pipeline-sp' }, { clientSecret: 'oauth-client-secret-xyz' })
+    ).test();
     assert.equal(oauth.ok, true, oauth.message);
-    const badSecret = await (await open({ authType: 'oauth-m2m', clientId: 'pipeline-sp' }, { clientSecret: 'wrong-secret-123' })).test();
+    const badSecret = await (
+      await open({ authType: 'oauth-m2m', clientId: 'pipeline-sp' }, { clientSecret: 'wrong-secret-123' })
+    ).test();
     assert.match(badSecret.message, /refused the OAuth client ID "pipeline-sp"/);
     assert.ok(!badSecret.message.includes('wrong-secret-123'));
     const wrong = await (await open({}, { token: 'dapi-not-the-token-987' })).test();
@@ -92,10 +110,18 @@ describe('Databricks SQL connector against the Databricks test server', function
     } finally {
       server.warehouse = 'RUNNING';
     }
-    assert.ok(server.log.every((r) => !r.userAgent || /PlanasonixConnections|NodejsDatabricksSqlConnector/.test(r.userAgent)));
+    assert.ok(
+      server.log.every((r) => !r.userAgent || /PlanasonixConnections|NodejsDatabricksSqlConnector/.test(r.userAgent)),
+    );
     // Only Thrift calls (logged by method) and the OAuth endpoints reached the workspace: no telemetry or feature-flag requests.
     assert.deepEqual(
-      [...new Set(server.log.map((r) => r.call).filter((c) => c.startsWith('/') && !c.startsWith('/oidc/') && c !== '/sql/1.0/warehouses/nope'))],
+      [
+        ...new Set(
+          server.log
+            .map((r) => r.call)
+            .filter((c) => c.startsWith('/') && !c.startsWith('/oidc/') && c !== '/sql/1.0/warehouses/nope'),
+        ),
+      ],
       [],
     );
   });
@@ -126,7 +152,10 @@ describe('Databricks SQL connector against the Databricks test server', function
     // A filter is literal: _ is not a wildcard.
     assert.equal((await s.sql.tables({ catalog: 'main', schema: 'wide', search: 't_0_99' })).tables.length, 0);
     const kinds = (await s.sql.tables({ catalog: 'main', schema: 'default' })).tables.map((t) => `${t.name}:${t.type}`);
-    assert.ok(kinds.includes('top_customers:MATERIALIZED VIEW') && kinds.includes('customers_view:VIEW'), kinds.join(', '));
+    assert.ok(
+      kinds.includes('top_customers:MATERIALIZED VIEW') && kinds.includes('customers_view:VIEW'),
+      kinds.join(', '),
+    );
     const columns = await s.sql.columns({ catalog: 'main', schema: 'default', table: 'all_types' });
     assert.deepEqual(columns.slice(0, 3), [
       { name: 'id', type: 'BIGINT', nullable: false },
@@ -142,7 +171,10 @@ describe('Databricks SQL connector against the Databricks test server', function
       try {
         const s = await open();
         const sink = collecting();
-        await s.sql.stream({ ...s.sql.previewStatement({ catalog: 'main', schema: 'default', table: 'all_types', limit: 10 }) }, sink);
+        await s.sql.stream(
+          { ...s.sql.previewStatement({ catalog: 'main', schema: 'default', table: 'all_types', limit: 10 }) },
+          sink,
+        );
         const row = Object.fromEntries(sink.columns.map((c, i) => [c, sink.got[0][i]]));
         assert.equal(row.big, '9007199254740993');
         assert.equal(row.dec38, '12345678901234567890123456789012345678');
@@ -193,7 +225,10 @@ describe('Databricks SQL connector against the Databricks test server', function
     assert.deepEqual(sink.got, [['1']]);
     await assert.rejects(
       s.sql.stream({ sql: 'SELECT * FROM nope', limit: 10, timeoutMs: 10_000 }, collecting()),
-      (e: unknown) => ConnectionError.is(e, 'not_found') && /TABLE_OR_VIEW_NOT_FOUND/.test(e.message) && e.details?.sqlState === '42P01',
+      (e: unknown) =>
+        ConnectionError.is(e, 'not_found') &&
+        /TABLE_OR_VIEW_NOT_FOUND/.test(e.message) &&
+        e.details?.sqlState === '42P01',
     );
   });
 
@@ -231,7 +266,11 @@ describe('Databricks SQL connector against the Databricks test server', function
       "SELECT http_request(conn => 'hook', method => 'POST', path => '/drop', json => '{}')",
       "SELECT ai_query('endpoint', 'prompt')",
     ]) {
-      await assert.rejects(s.sql.stream({ sql, limit: 10, timeoutMs: 10_000 }, collecting()), (e: unknown) => ConnectionError.is(e, 'read_only'), sql);
+      await assert.rejects(
+        s.sql.stream({ sql, limit: 10, timeoutMs: 10_000 }, collecting()),
+        (e: unknown) => ConnectionError.is(e, 'read_only'),
+        sql,
+      );
     }
     assert.deepEqual(server.catalog.changes, []);
     assert.equal(server.log.length, calls);
@@ -242,13 +281,18 @@ describe('Databricks SQL connector against the Databricks test server', function
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1000);
     const started = Date.now();
-    await assert.rejects(s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 60_000, signal: controller.signal }, collecting()), (e: unknown) =>
-      ConnectionError.is(e, 'cancelled'),
+    await assert.rejects(
+      s.sql.stream(
+        { sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 60_000, signal: controller.signal },
+        collecting(),
+      ),
+      (e: unknown) => ConnectionError.is(e, 'cancelled'),
     );
     assert.ok(Date.now() - started < 10_000);
     assert.ok(server.cancelled.includes('SELECT * FROM slow'));
-    await assert.rejects(s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 1500 }, collecting()), (e: unknown) =>
-      ConnectionError.is(e, 'timeout'),
+    await assert.rejects(
+      s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 1500 }, collecting()),
+      (e: unknown) => ConnectionError.is(e, 'timeout'),
     );
   });
 
@@ -259,11 +303,14 @@ describe('Databricks SQL connector against the Databricks test server', function
     try {
       const polls = server.log.filter((e) => e.call === 'GetOperationStatus').length;
       const started = Date.now();
-      await assert.rejects(s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 3000 }, collecting()), (e: unknown) => {
-        assert.ok(ConnectionError.is(e, 'timeout'), String(e));
-        assert.match(e.message, /time limit of 3000 ms/);
-        return true;
-      });
+      await assert.rejects(
+        s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 3000 }, collecting()),
+        (e: unknown) => {
+          assert.ok(ConnectionError.is(e, 'timeout'), String(e));
+          assert.match(e.message, /time limit of 3000 ms/);
+          return true;
+        },
+      );
       assert.ok(Date.now() - started < 6000);
       // Polled with back-off: a poll every 100 ms would be 30 in 3 s.
       const made = server.log.filter((e) => e.call === 'GetOperationStatus').length - polls;
@@ -274,8 +321,17 @@ describe('Databricks SQL connector against the Databricks test server', function
     // The cancelled operation, the truncated one and the cancelled-by-the-user one are all closed.
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    await assert.rejects(s.sql.stream({ sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 60_000, signal: controller.signal }, collecting()));
+    await assert.rejects(
+      s.sql.stream(
+        { sql: 'SELECT * FROM slow', limit: 10, timeoutMs: 60_000, signal: controller.signal },
+        collecting(),
+      ),
+    );
     await s.sql.stream({ sql: 'SELECT * FROM big', limit: 5, timeoutMs: 60_000 }, collecting());
-    assert.deepEqual(server.closed.slice(closedBefore), ['SELECT * FROM slow', 'SELECT * FROM slow', 'SELECT * FROM big']);
+    assert.deepEqual(server.closed.slice(closedBefore), [
+      'SELECT * FROM slow',
+      'SELECT * FROM slow',
+      'SELECT * FROM big',
+    ]);
   });
 });

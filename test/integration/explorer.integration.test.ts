@@ -41,12 +41,24 @@ describe('explorer loaders against the real servers', () => {
     await h.api.createConnection({
       name: 'PG',
       type: 'postgres',
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      config: {
+        host: pgServer.host,
+        port: pgServer.port,
+        user: pgServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      },
     });
     await h.api.createConnection({
       name: 'Maria',
       type: 'mysql',
-      config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      config: {
+        host: mysqlServer.host,
+        port: mysqlServer.port,
+        user: mysqlServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      },
     });
   });
   after(() => h.api.dispose());
@@ -124,7 +136,9 @@ describe('explorer loaders against the real servers', () => {
       ],
       name: 'fixture',
     };
-    const all = (await loadChildren(h.api, registry, schema, { pageSize: 500 })).map((n) => n.kind === 'table' && n.name);
+    const all = (await loadChildren(h.api, registry, schema, { pageSize: 500 })).map(
+      (n) => n.kind === 'table' && n.name,
+    );
     const first = await loadChildren(h.api, registry, schema, { pageSize: 4 });
     assert.equal(first.length, 5);
     const more = first[4] as LoadMoreNode;
@@ -136,7 +150,11 @@ describe('explorer loaders against the real servers', () => {
       all.slice(0, 8),
     );
     const filtered = await loadChildren(h.api, registry, schema, { pageSize: 500, filterOf: () => 'order' });
-    assert.deepEqual(filtered.map((n) => n.kind === 'table' && n.name).sort(), ['customer_orders', 'order_totals', 'orders']);
+    assert.deepEqual(filtered.map((n) => n.kind === 'table' && n.name).sort(), [
+      'customer_orders',
+      'order_totals',
+      'orders',
+    ]);
     const none = await loadChildren(h.api, registry, schema, { pageSize: 500, filterOf: () => 'zzz_nothing' });
     assert.equal((none[0] as MessageNode).text, 'No tables match "zzz_nothing"');
   });
@@ -175,7 +193,9 @@ describe('explorer loaders against the real servers', () => {
     assert.equal(message.severity, 'error');
     assert.match(message.text, /^Could not list databases: Connection refused by 127\.0\.0\.1:1/);
     assert.equal(message.parent, node);
-    await h.api.updateConnection(broken.id, { config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, sslMode: 'disable' } });
+    await h.api.updateConnection(broken.id, {
+      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, sslMode: 'disable' },
+    });
     const fixed = await loadChildren(h.api, registry, node, { pageSize: 500 });
     assert.ok(fixed.some((n) => n.kind === 'catalog' && n.name === fixtureDatabase));
   });

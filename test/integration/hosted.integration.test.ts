@@ -36,7 +36,11 @@ for (const profile of profiles)
     beforeEach(async () => {
       server = await ReferenceServer.start(profile);
       server.keys.add(key);
-      const http = new HostedHttp({ baseUrl: server.url, maxRetries: 3 }, { token: async () => key }, { sleep: async () => undefined });
+      const http = new HostedHttp(
+        { baseUrl: server.url, maxRetries: 3 },
+        { token: async () => key },
+        { sleep: async () => undefined },
+      );
       api = new HostedConnectionsApi(http, roles);
       credentials = new HostedCredentialsApi(http);
     });
@@ -64,7 +68,13 @@ for (const profile of profiles)
       const created = await saveConnection({ api, credentials }, registry.spec('postgres'), {
         name: 'Team PG',
         type: 'postgres',
-        config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+        config: {
+          host: pgServer.host,
+          port: pgServer.port,
+          user: pgServer.user,
+          database: fixtureDatabase,
+          sslMode: 'disable',
+        },
         secrets: { password },
       });
       assert.equal(created.credentialId !== undefined, profile === 'documented');
@@ -88,17 +98,23 @@ for (const profile of profiles)
       assert.equal(stats.rowsReturned, 1);
       await assert.rejects(api.testQuery({ connectionId: created.id, sql: 'DELETE FROM fixture.orders' }), /Refused/);
       // A statement that fails says why (never an empty result), in either back end's shape.
-      await assert.rejects(api.testQuery({ connectionId: created.id, sql: 'SELECT nope FROM fixture.customers' }), (e: unknown) => {
-        assert.ok(ConnectionError.is(e, 'query_failed') || ConnectionError.is(e, 'invalid_config'), String(e));
-        assert.match(e.message, /nope/);
-        return true;
-      });
+      await assert.rejects(
+        api.testQuery({ connectionId: created.id, sql: 'SELECT nope FROM fixture.customers' }),
+        (e: unknown) => {
+          assert.ok(ConnectionError.is(e, 'query_failed') || ConnectionError.is(e, 'invalid_config'), String(e));
+          assert.match(e.message, /nope/);
+          return true;
+        },
+      );
       // The saved connection tests through the workspace with what it holds.
       const tested = await api.testConnection({ type: 'postgres', config: created.config, connectionId: created.id });
       assert.equal(tested.ok, true, tested.message);
       // Secrets went in one request only (the deployed back end's test of a saved connection takes its params, secret inline, as its own client sends them).
       const carrying = server.log.filter((r) => r.body.includes(password)).map((r) => `${r.method} ${r.path}`);
-      assert.deepEqual(carrying, profile === 'documented' ? [secretRequest] : [secretRequest, 'POST /api/connections/test']);
+      assert.deepEqual(
+        carrying,
+        profile === 'documented' ? [secretRequest] : [secretRequest, 'POST /api/connections/test'],
+      );
     });
 
     it('browses a hosted S3 connection through the API: files of a bucket by page, a Parquet schema from one ranged read', async () => {
@@ -106,7 +122,13 @@ for (const profile of profiles)
       try {
         store.createBucket('lake');
         store.createBucket('other');
-        store.put('other', 'x/a.parquet', Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'id', data: BigInt64Array.from([1n]), type: 'INT64' }] })));
+        store.put(
+          'other',
+          'x/a.parquet',
+          Buffer.from(
+            parquetWriteBuffer({ columnData: [{ name: 'id', data: BigInt64Array.from([1n]), type: 'INT64' }] }),
+          ),
+        );
         const created = await saveConnection({ api, credentials }, registry.spec('s3'), {
           name: 'Lake',
           type: 's3',
@@ -136,7 +158,11 @@ for (const profile of profiles)
           ['x/a.parquet'],
         );
         const before = store.log.length;
-        const schema = await api.cloudSchema(created.id, { bucket: 'other', path: 'x/a.parquet', size: files.objects[0].size });
+        const schema = await api.cloudSchema(created.id, {
+          bucket: 'other',
+          path: 'x/a.parquet',
+          size: files.objects[0].size,
+        });
         assert.deepEqual(schema.columns, [{ name: 'id', type: 'INT64', nullable: true }]);
         assert.deepEqual(
           store.log.slice(before).map((r) => r.method),
@@ -162,7 +188,9 @@ for (const profile of profiles)
         const { tables } = await api.listTables(id, { catalog: catalogs[0].name });
         assert.ok(tables.length > 0);
         await api.listColumns(id, { table: tables[0].name });
-        const paths = server.log.filter((r) => r.path.endsWith('/tables') || r.path.endsWith('/columns')).map((r) => r.path.replace(id, 'ID'));
+        const paths = server.log
+          .filter((r) => r.path.endsWith('/tables') || r.path.endsWith('/columns'))
+          .map((r) => r.path.replace(id, 'ID'));
         assert.deepEqual(paths, ['/api/connections/ID/tables', '/api/connections/tables', '/api/connections/columns']);
         assert.equal(server.log.find((r) => r.path === '/api/connections/columns')?.query.connectionId, id);
       });
@@ -170,7 +198,10 @@ for (const profile of profiles)
     it('explains a delete refused because pipelines use the connection', async () => {
       const { id } = await api.createConnection({ name: 'Busy', type: 'sqlite', config: { path: samplePath } });
       server.inUse.add(id);
-      await assert.rejects(api.deleteConnection(id), (e: unknown) => ConnectionError.is(e, 'conflict') && /still used by pipelines/.test((e as Error).message));
+      await assert.rejects(
+        api.deleteConnection(id),
+        (e: unknown) => ConnectionError.is(e, 'conflict') && /still used by pipelines/.test((e as Error).message),
+      );
       assert.equal((await api.getConnection(id)).name, 'Busy', 'nothing was deleted');
     });
 
@@ -192,7 +223,11 @@ for (const profile of profiles)
       );
       const posts = server.log.filter((r) => r.method === 'POST' && r.path === '/api/connections');
       assert.equal(posts.length, 3, 'no create was sent again after the one that was carried out');
-      assert.equal(new Set(posts.map((p) => p.headers['idempotency-key'])).size, 1, 'every try carried the same idempotency key');
+      assert.equal(
+        new Set(posts.map((p) => p.headers['idempotency-key'])).size,
+        1,
+        'every try carried the same idempotency key',
+      );
       assert.equal(created.name, 'Stormy');
       assert.equal(created.id, data[0].id);
     });
@@ -211,7 +246,12 @@ for (const profile of profiles)
       server.faults.push({ method: 'POST', path: /^\/api\/connections$/, times: 1, cutAfter: true });
       const made = await api.createConnection({ name: 'Cut', type: 'sqlite', config: { path: samplePath } });
       assert.equal(made.name, 'Cut');
-      assert.equal(server.log.filter((r) => r.method === 'POST' && r.path === '/api/connections' && r.body.includes('"Cut"')).length, 1, 'sent again');
+      assert.equal(
+        server.log.filter((r) => r.method === 'POST' && r.path === '/api/connections' && r.body.includes('"Cut"'))
+          .length,
+        1,
+        'sent again',
+      );
       assert.equal((await api.listConnections()).data.filter((c) => c.name === 'Cut').length, 1);
     });
 
@@ -220,10 +260,20 @@ for (const profile of profiles)
       assert.deepEqual((await api.listConnections()).data, []);
       const page =
         '<!DOCTYPE html><html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1></center><hr><center>nginx</center></body></html>';
-      server.faults.push({ method: 'GET', path: /^\/api\/connections$/, times: 10, status: 504, body: page, contentType: 'text/html' });
+      server.faults.push({
+        method: 'GET',
+        path: /^\/api\/connections$/,
+        times: 10,
+        status: 504,
+        body: page,
+        contentType: 'text/html',
+      });
       await assert.rejects(api.listConnections(), (e: unknown) => {
         assert.ok(ConnectionError.is(e, 'unreachable'));
-        assert.match(e.message, /answered 504 Gateway Timeout: 504 Gateway Time-out\. The Planasonix service had a problem/);
+        assert.match(
+          e.message,
+          /answered 504 Gateway Timeout: 504 Gateway Time-out\. The Planasonix service had a problem/,
+        );
         assert.ok(!/<|nginx/.test(e.message), e.message);
         return true;
       });
@@ -239,8 +289,9 @@ for (const profile of profiles)
       assert.equal(made.name, 'Twin');
       if (profile === 'deployed') {
         // A different connection of the same name is not a twin.
-        await assert.rejects(api.createConnection({ name: 'Twin', type: 'sqlite', config: { path: '/other.sqlite' } }), (e: unknown) =>
-          ConnectionError.is(e, 'name_taken'),
+        await assert.rejects(
+          api.createConnection({ name: 'Twin', type: 'sqlite', config: { path: '/other.sqlite' } }),
+          (e: unknown) => ConnectionError.is(e, 'name_taken'),
         );
       }
     });
@@ -267,7 +318,10 @@ for (const profile of profiles)
       const http = new HostedHttp({ baseUrl: server.url, maxRetries: 0 }, { token: async () => 'plnx_wrong_key_999' });
       await assert.rejects(new HostedConnectionsApi(http).listConnections(), (e: unknown) => {
         assert.ok(ConnectionError.is(e, 'auth_failed'));
-        assert.match(e.message, /^GET \/api\/connections answered 401 Unauthorized: Invalid or expired token\. Sign in to Planasonix again\.$/);
+        assert.match(
+          e.message,
+          /^GET \/api\/connections answered 401 Unauthorized: Invalid or expired token\. Sign in to Planasonix again\.$/,
+        );
         assert.ok(!e.message.includes('plnx_wrong_key_999'));
         return true;
       });
@@ -330,7 +384,11 @@ describe('hosted sign-in against the reference server: device flow, refresh with
     server.revokeAccessTokens();
     await apiA.listConnections();
     await apiB.listConnections();
-    assert.equal(server.log.filter((r) => r.path === '/api/auth/refresh').length, 1, 'B used A’s tokens instead of spending its stale refresh token');
+    assert.equal(
+      server.log.filter((r) => r.path === '/api/auth/refresh').length,
+      1,
+      'B used A’s tokens instead of spending its stale refresh token',
+    );
     // Both at once: one refresh between them, and both go on.
     server.revokeAccessTokens();
     await Promise.all([apiA.listConnections(), apiB.listConnections()]);
@@ -364,7 +422,10 @@ describe('hosted sign-in against the reference server: device flow, refresh with
     const api = new HostedConnectionsApi(new HostedHttp(settings, session), roles);
     server.revokeAccessTokens();
     server.faults.push({ path: /^\/api\/auth\/refresh$/, times: 1, dropAfter: true });
-    await assert.rejects(api.listConnections(), (e: unknown) => ConnectionError.is(e, 'auth_failed') && /answer to the renewal was lost/.test(e.message));
+    await assert.rejects(
+      api.listConnections(),
+      (e: unknown) => ConnectionError.is(e, 'auth_failed') && /answer to the renewal was lost/.test(e.message),
+    );
     const renewals = server.log.filter((r) => r.path === '/api/auth/refresh');
     assert.equal(renewals.length, 2, 'tried once more with the same key');
     assert.equal(new Set(renewals.map((r) => r.headers['idempotency-key'])).size, 1);

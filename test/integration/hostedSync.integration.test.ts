@@ -19,7 +19,8 @@ const registry = new ConnectorRegistry();
 /** Every sync test runs against the documented API and against the back end Planasonix deploys. */
 const profiles: Profile[] = ['documented', 'deployed'];
 /** Settings as text: the deployed back end keeps every value as a string. */
-const asText = (config: Record<string, unknown>): Record<string, string> => Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)]));
+const asText = (config: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)]));
 const password = 'pw-that-must-only-travel-in-a-credential-create';
 const pgConfig = { host: 'db.internal.example', port: 5432, user: 'etl', database: 'warehouse', sslMode: 'disable' };
 
@@ -38,13 +39,31 @@ async function world(profile: Profile): Promise<World> {
   const server = await ReferenceServer.start(profile);
   const local = await makeHarness();
   const logged: string[] = [];
-  const logger: Logger = { trace: (m) => logged.push(m), info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
-  const http = new HostedHttp({ baseUrl: server.url, maxRetries: 2, timeoutMs: 5000 }, { token: async () => 'key' }, { sleep: async () => undefined, logger });
+  const logger: Logger = {
+    trace: (m) => logged.push(m),
+    info: (m) => logged.push(m),
+    warn: (m) => logged.push(m),
+    error: (m) => logged.push(m),
+  };
+  const http = new HostedHttp(
+    { baseUrl: server.url, maxRetries: 2, timeoutMs: 5000 },
+    { token: async () => 'key' },
+    { sleep: async () => undefined, logger },
+  );
   const api = new HostedConnectionsApi(http, connectorRoles(registry));
   const credentials = new HostedCredentialsApi(http);
   const journal = new SyncJournal(new MemoryKeyValueStore());
   const sync = new WorkspaceSync(
-    { store: local.store, local: local.api, localCredentials: local.credentials, vault: local.vault, registry, journal, clock: systemClock, logger },
+    {
+      store: local.store,
+      local: local.api,
+      localCredentials: local.credentials,
+      vault: local.vault,
+      registry,
+      journal,
+      clock: systemClock,
+      logger,
+    },
     api,
     credentials,
   );
@@ -61,7 +80,9 @@ async function world(profile: Profile): Promise<World> {
 }
 
 /** The workspace's connections and its active credentials, straight from the server's store. */
-async function workspaceState(w: World): Promise<{ connections: Awaited<ReturnType<ReferenceServer['workspaceConnections']>>; credentials: string[] }> {
+async function workspaceState(
+  w: World,
+): Promise<{ connections: Awaited<ReturnType<ReferenceServer['workspaceConnections']>>; credentials: string[] }> {
   const connections = await w.server.workspaceConnections();
   const credentials = (await w.server.backend.credentials.listCredentials()).data.map((c) => c.id);
   return { connections, credentials };
@@ -88,12 +109,17 @@ for (const profile of profiles)
       assert.deepEqual(asText(connections[0].config), asText(local.config), 'every setting arrived');
       assert.equal(published.link?.remoteId, connections[0].id);
       assert.equal(published.link?.via, 'direct');
-      const carrying = w.server.log.filter((r) => r.body.includes(password) || JSON.stringify(r.query).includes(password));
+      const carrying = w.server.log.filter(
+        (r) => r.body.includes(password) || JSON.stringify(r.query).includes(password),
+      );
       if (profile === 'documented') {
         // The server holds the secret in its credential, never in the connection.
         assert.equal(credentials.length, 1);
         assert.equal(connections[0].credentialId, credentials[0]);
-        assert.equal((await w.server.backend.credentials.listCredentials()).data[0].stored_secrets?.includes('password'), true);
+        assert.equal(
+          (await w.server.backend.credentials.listCredentials()).data[0].stored_secrets?.includes('password'),
+          true,
+        );
         assert.deepEqual(
           carrying.map((r) => `${r.method} ${r.path}`),
           ['POST /api/credentials'],
@@ -115,13 +141,24 @@ for (const profile of profiles)
     it('refuses to publish over a workspace connection of the same name, and sends nothing', async () => {
       await w.api.createConnection({ name: 'WAREHOUSE', type: 'sqlite', config: { path: '/tmp/x.sqlite' } });
       const local = await localPg(w);
-      await assert.rejects(w.sync.publish(local.id), (e: unknown) => ConnectionError.is(e, 'name_taken') && /rename this one first/.test(e.message));
+      await assert.rejects(
+        w.sync.publish(local.id),
+        (e: unknown) => ConnectionError.is(e, 'name_taken') && /rename this one first/.test(e.message),
+      );
       assert.ok(!w.server.log.some((r) => r.method === 'POST' && r.path === '/api/credentials'));
-      assert.equal(w.server.log.filter((r) => r.method === 'POST' && r.path === '/api/connections').length, 1, 'only the first create');
+      assert.equal(
+        w.server.log.filter((r) => r.method === 'POST' && r.path === '/api/connections').length,
+        1,
+        'only the first create',
+      );
     });
 
     it('shows a linked pair once, marked linked, and routes a copy without a secret through the workspace', async () => {
-      const remote = await w.api.createConnection({ name: 'Team SQLite', type: 'sqlite', config: { path: '/nonexistent/team.sqlite' } });
+      const remote = await w.api.createConnection({
+        name: 'Team SQLite',
+        type: 'sqlite',
+        config: { path: '/nonexistent/team.sqlite' },
+      });
       const copy = await w.sync.copyToMachine(remote.id, {});
       assert.equal(copy.link?.via, 'hosted');
       assert.equal(copy.scope, 'user');
@@ -146,13 +183,26 @@ for (const profile of profiles)
         ['/api/connections/test'],
       );
       w.server.log.length = 0;
-      const typed = await w.local.credentials.createCredential({ name: 'typed', type: 'database', config: { password } });
-      await all.testConnection({ type: copy.type, config: copy.config, connectionId: copy.id, credentialId: typed.id, targetConfirmed: true });
+      const typed = await w.local.credentials.createCredential({
+        name: 'typed',
+        type: 'database',
+        config: { password },
+      });
+      await all.testConnection({
+        type: copy.type,
+        config: copy.config,
+        connectionId: copy.id,
+        credentialId: typed.id,
+        targetConfirmed: true,
+      });
       assert.deepEqual(w.server.log, [], 'a test with a typed password went to the workspace');
       // Signed out, it says how to browse it instead of failing obscurely.
       all.setSource('hosted', undefined);
       await all.listConnections();
-      await assert.rejects(all.listTables(copy.id, {}), (e: unknown) => ConnectionError.is(e, 'auth_failed') && /Sign in to Planasonix/.test(e.message));
+      await assert.rejects(
+        all.listTables(copy.id, {}),
+        (e: unknown) => ConnectionError.is(e, 'auth_failed') && /Sign in to Planasonix/.test(e.message),
+      );
       await assert.rejects(w.sync.copyToMachine(remote.id, {}), /already on this machine/);
     });
 
@@ -171,8 +221,13 @@ for (const profile of profiles)
       const copy = await w.sync.copyToMachine(remote.id, { secrets: { password } });
       assert.equal(copy.link?.via, 'direct');
       assert.ok(copy.credentialId);
-      assert.deepEqual(await w.local.credentials.getCredential(copy.credentialId).then((c) => c.stored_secrets), ['password']);
-      assert.ok(!w.server.log.slice(before).some((r) => r.body.includes(password)), 'the typed password went to the workspace');
+      assert.deepEqual(await w.local.credentials.getCredential(copy.credentialId).then((c) => c.stored_secrets), [
+        'password',
+      ]);
+      assert.ok(
+        !w.server.log.slice(before).some((r) => r.body.includes(password)),
+        'the typed password went to the workspace',
+      );
     });
 
     it('applies one-sided changes both ways, and marks a change on both sides as a conflict without touching either', async () => {
@@ -198,7 +253,9 @@ for (const profile of profiles)
       assert.deepEqual([report.pulled, report.pushed, report.waiting], [[], [], []]);
       assert.deepEqual(
         w.server.log.map((r) => `${r.method} ${r.path}`),
-        profile === 'documented' ? ['GET /api/connections'] : ['GET /api/connections', `GET /api/connections/${remoteId}`],
+        profile === 'documented'
+          ? ['GET /api/connections']
+          : ['GET /api/connections', `GET /api/connections/${remoteId}`],
       );
       // Both change differently: a conflict, and both sides stay as they are.
       await w.local.api.updateConnection(local.id, { config: { ...pgConfig, database: 'mine' } });
@@ -235,7 +292,11 @@ for (const profile of profiles)
       const versions = await w.sync.versions(local.id);
       await w.server.editAsColleague(remoteId, { config: { ...pgConfig, database: 'theirs-again' } });
       await assert.rejects(
-        w.sync.resolveConflict(local.id, { keep: 'local' }, { local: versions.local.version, remote: versions.remote!.version }),
+        w.sync.resolveConflict(
+          local.id,
+          { keep: 'local' },
+          { local: versions.local.version, remote: versions.remote!.version },
+        ),
         /changed again/,
       );
       assert.equal((await w.api.getConnection(remoteId)).config.database, 'theirs-again');
@@ -250,14 +311,20 @@ for (const profile of profiles)
         report.pulled.map((p) => p.targetChanged),
         [true],
       );
-      await assert.rejects(w.local.api.listSchemas(local.id), (e: unknown) => ConnectionError.is(e, 'target_changed') && /attacker\.example/.test(e.message));
+      await assert.rejects(
+        w.local.api.listSchemas(local.id),
+        (e: unknown) => ConnectionError.is(e, 'target_changed') && /attacker\.example/.test(e.message),
+      );
     });
 
     it('asks before deleting a copy whose workspace connection was deleted, and explains a 409 on delete', async () => {
       const local = await localPg(w);
       const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
       w.server.inUse.add(remoteId);
-      await assert.rejects(w.sync.deleteLinked(local.id, true), (e: unknown) => ConnectionError.is(e, 'conflict') && /used by pipelines/.test(e.message));
+      await assert.rejects(
+        w.sync.deleteLinked(local.id, true),
+        (e: unknown) => ConnectionError.is(e, 'conflict') && /used by pipelines/.test(e.message),
+      );
       assert.ok(await w.local.api.getConnection(local.id), 'a refused delete in the workspace deleted the local copy');
       w.server.inUse.clear();
       await w.server.deleteAsColleague(remoteId);
@@ -283,14 +350,21 @@ for (const profile of profiles)
       const after = await w.local.api.getConnection(local.id);
       assert.equal(after.name, 'Warehouse (prod)');
       assert.deepEqual(after.config, local.config, 'the settings stayed as they were');
-      assert.deepEqual(await w.local.api.targetChanges(local.id), [], 'the password still goes where it was entered for');
+      assert.deepEqual(
+        await w.local.api.targetChanges(local.id),
+        [],
+        'the password still goes where it was entered for',
+      );
       // The listing's summaries are never taken for the record: a second pass finds both sides equal.
       assert.deepEqual((await w.sync.syncAll()).pulled, []);
     });
 
     if (profile === 'deployed')
       it('keeps a setting the workspace does not keep when it pulls a change, and announces no new target for it', async () => {
-        const local = await w.local.save({ name: 'Warehouse', type: 'postgres', config: { ...pgConfig, connectTimeoutSeconds: 30 } }, { password });
+        const local = await w.local.save(
+          { name: 'Warehouse', type: 'postgres', config: { ...pgConfig, connectTimeoutSeconds: 30 } },
+          { password },
+        );
         const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
         // Its web app rewrites the record with the settings it knows only (no timeout, no TLS mode), and a new name.
         const record = w.server.deployed.records.get(remoteId)!;
@@ -315,7 +389,10 @@ for (const profile of profiles)
       const local = await localPg(w);
       const remoteId = (await w.sync.publish(local.id)).link!.remoteId;
       const before = (await w.server.workspaceConnections())[0];
-      await w.local.api.updateConnection(local.id, { name: 'Warehouse 2', config: { ...pgConfig, database: 'edited' } });
+      await w.local.api.updateConnection(local.id, {
+        name: 'Warehouse 2',
+        config: { ...pgConfig, database: 'edited' },
+      });
       const report = await w.sync.syncAll();
       assert.equal(report.pushed.length, 1, JSON.stringify(report.failed));
       const after = (await w.server.workspaceConnections())[0];
@@ -363,7 +440,13 @@ for (const profile of profiles)
       assert.deepEqual(
         flow,
         profile === 'documented'
-          ? ['GET /api/connections', 'POST /api/credentials', 'POST /api/connections', 'GET /api/connections/{id}', 'GET /api/credentials']
+          ? [
+              'GET /api/connections',
+              'POST /api/credentials',
+              'POST /api/connections',
+              'GET /api/connections/{id}',
+              'GET /api/credentials',
+            ]
           : ['GET /api/connections', 'POST /api/connections', 'GET /api/connections/{id}'],
       );
       // The deployed back end ignores idempotency keys whatever the client sends.
@@ -381,7 +464,10 @@ for (const profile of profiles)
                 (e: unknown) => e,
               );
               const transient = fault(k).times === 1;
-              assert.ok(transient ? first === undefined : first instanceof ConnectionError, `${label}: ${String(first)}`);
+              assert.ok(
+                transient ? first === undefined : first instanceof ConnectionError,
+                `${label}: ${String(first)}`,
+              );
               // Nothing local was lost or changed.
               assert.deepEqual((await w.local.api.getConnection(local.id)).config, local.config, label);
               if (first) assert.equal((await w.local.api.getConnection(local.id)).link, undefined, label);

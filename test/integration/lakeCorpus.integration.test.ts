@@ -71,7 +71,8 @@ export function familyOf(type: string): string {
   if ((m = /^(U?)INT(8|16|32|64)$/.exec(t))) return `${m[1] ? 'uint' : 'int'}${m[2]}`;
   if ((m = /^DECIMAL\((\d+),(\d+)\)$/.exec(t))) return `decimal(${m[1]},${m[2]})`;
   if ((m = /^FIXED_LEN_BYTE_ARRAY\((\d+)\)$/.exec(t))) return `fixed(${m[1]})`;
-  if ((m = /^(TIMESTAMP|TIME)\((MILLIS|MICROS|NANOS)/.exec(t))) return `${m[1].toLowerCase()}(${{ MILLIS: 'ms', MICROS: 'us', NANOS: 'ns' }[m[2]]})`;
+  if ((m = /^(TIMESTAMP|TIME)\((MILLIS|MICROS|NANOS)/.exec(t)))
+    return `${m[1].toLowerCase()}(${{ MILLIS: 'ms', MICROS: 'us', NANOS: 'ns' }[m[2]]})`;
   const plain: Record<string, string> = {
     'INT96 (TIMESTAMP)': 'timestamp(ns)',
     FLOAT: 'float',
@@ -114,12 +115,15 @@ function same(expected: unknown, actual: unknown, csv: boolean): boolean {
   }
   if (typeof expected === 'object') {
     const e = expected as Record<string, unknown>;
-    if (typeof e.hex === 'string' && Object.keys(e).length === 1) return actual instanceof Uint8Array && hex(actual) === e.hex;
+    if (typeof e.hex === 'string' && Object.keys(e).length === 1)
+      return actual instanceof Uint8Array && hex(actual) === e.hex;
     const record = (typeof actual === 'string' ? parse(actual) : actual) as Record<string, unknown> | null;
     if (!record || typeof record !== 'object' || Array.isArray(record)) return false;
     // A struct field a record leaves out is NULL there (the reader fills it; the record's text has none).
     const keys = Object.keys(e);
-    return Object.keys(record).every((k) => k in e) && keys.every((k) => same(e[k], k in record ? record[k] : null, false));
+    return (
+      Object.keys(record).every((k) => k in e) && keys.every((k) => same(e[k], k in record ? record[k] : null, false))
+    );
   }
   return false;
 }
@@ -130,7 +134,8 @@ function show(v: unknown): string {
 }
 
 /** Messages that pass a reader's internals on instead of saying what is wrong. */
-const internal = /Cannot read propert|undefined|is not a function|is not iterable|RangeError|TypeError|Maximum call stack|NaN/;
+const internal =
+  /Cannot read propert|undefined|is not a function|is not iterable|RangeError|TypeError|Maximum call stack|NaN/;
 
 describe('Lake corpus: every file as its recorded independent reader sees it', function () {
   this.timeout(120_000);
@@ -143,7 +148,8 @@ describe('Lake corpus: every file as its recorded independent reader sees it', f
     server = await S3Server.start();
     server.createBucket('lake');
     const files = path.join(root, 'files');
-    for (const full of filesUnder(files)) server.put('lake', path.relative(files, full).split(path.sep).join('/'), readFileSync(full));
+    for (const full of filesUnder(files))
+      server.put('lake', path.relative(files, full).split(path.sep).join('/'), readFileSync(full));
     session = await openS3Session(server.endpoint);
     process.on('uncaughtException', onUncaught);
   });

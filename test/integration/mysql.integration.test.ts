@@ -62,7 +62,10 @@ describe('MySQL/MariaDB connector against the real server', function () {
       { label: 'TRUNCATE', sql: 'TRUNCATE orders' },
       { label: 'ALTER TABLE', sql: 'ALTER TABLE customers ADD COLUMN extra int' },
       { label: 'CREATE DATABASE', sql: 'CREATE DATABASE should_not_exist_db' },
-      { label: 'a CTE with DML', sql: 'WITH gone AS (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM gone)' },
+      {
+        label: 'a CTE with DML',
+        sql: 'WITH gone AS (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM gone)',
+      },
       { label: 'SELECT ... FOR UPDATE', sql: 'SELECT * FROM customers FOR UPDATE' },
       { label: 'a second statement after a SELECT', sql: 'SELECT 1; DELETE FROM orders' },
       { label: 'COMMIT then DELETE', sql: 'COMMIT; DELETE FROM orders' },
@@ -84,7 +87,13 @@ describe('MySQL/MariaDB connector against the real server', function () {
     let id: string;
     before(async () => {
       h = await makeHarness();
-      const config = { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' };
+      const config = {
+        host: mysqlServer.host,
+        port: mysqlServer.port,
+        user: mysqlServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      };
       id = (await h.api.createConnection({ name: 'mysql specifics', type: 'mysql', config })).id;
     });
     after(() => h.api.dispose());
@@ -101,7 +110,12 @@ describe('MySQL/MariaDB connector against the real server', function () {
     });
 
     it('keeps values exact: bigint and decimal as text, dates as the server wrote them, blobs as bytes', async () => {
-      const result = await wholePreview(h.api, id, { schema: fixtureDatabase, table: 'all_types', limit: 10, orderBy: { column: 'id', direction: 'asc' } });
+      const result = await wholePreview(h.api, id, {
+        schema: fixtureDatabase,
+        table: 'all_types',
+        limit: 10,
+        orderBy: { column: 'id', direction: 'asc' },
+      });
       const row = Object.fromEntries(result.columns.map((c, i) => [c, result.rows[0][i]]));
       assert.equal(row.c_bigint, '9007199254740993');
       assert.equal(row.c_decimal, '12345.678');
@@ -119,7 +133,12 @@ describe('MySQL/MariaDB connector against the real server', function () {
     });
 
     it('resolves unqualified names in the schema a test query names, without leaking it to later queries', async () => {
-      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT `a b` FROM `Space Table`', schema: 'Weird Db', limit: 5 });
+      const result = await wholeTestQuery(h.api, {
+        connectionId: id,
+        sql: 'SELECT `a b` FROM `Space Table`',
+        schema: 'Weird Db',
+        limit: 5,
+      });
       assert.deepEqual(result.rows, [['5']]);
       const after = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT DATABASE()', limit: 1 });
       assert.deepEqual(after.rows, [[fixtureDatabase]]);

@@ -24,7 +24,13 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
   const { run, refused } = guardRunner(() => session);
   const open = (): ConnectorSession =>
     openSession({
-      config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      config: {
+        host: mysqlServer.host,
+        port: mysqlServer.port,
+        user: mysqlServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      },
       secrets: {},
       logger: silentLogger,
     });
@@ -35,7 +41,8 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
     session = open();
     try {
       const session = String((await run('SELECT @@SESSION.sql_mode'))[0][0]).split(',');
-      for (const flag of String(await scalar('SELECT @@GLOBAL.sql_mode')).split(',')) assert.ok(session.includes(flag), `${flag} is not set`);
+      for (const flag of String(await scalar('SELECT @@GLOBAL.sql_mode')).split(','))
+        assert.ok(session.includes(flag), `${flag} is not set`);
       await body();
     } finally {
       await session.close();
@@ -43,7 +50,8 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
       await admin.query('SET GLOBAL sql_mode = ?', [globalMode]);
     }
   };
-  const scalar = async (sql: string): Promise<unknown> => ((await admin.query<mysql.RowDataPacket[]>({ sql, rowsAsArray: true }))[0][0] as unknown[])[0];
+  const scalar = async (sql: string): Promise<unknown> =>
+    ((await admin.query<mysql.RowDataPacket[]>({ sql, rowsAsArray: true }))[0][0] as unknown[])[0];
 
   before(async () => {
     await ensureMysqlFixture();
@@ -64,7 +72,13 @@ describe('MariaDB/MySQL read-only guard: comments, sql_mode and the server gramm
 
   it('sees a call whose name is split from its parenthesis by a comment or an empty executable comment', async () => {
     const before = await scalar('SELECT @@GLOBAL.max_error_count');
-    for (const sql of ['SELECT fg/*!*/()', 'SELECT fg/*M!*/ ()', 'SELECT fg /* gap */ ()', 'SELECT `fg`/*!50000*/()', 'SELECT test.fg/*!*/()']) {
+    for (const sql of [
+      'SELECT fg/*!*/()',
+      'SELECT fg/*M!*/ ()',
+      'SELECT fg /* gap */ ()',
+      'SELECT `fg`/*!50000*/()',
+      'SELECT test.fg/*!*/()',
+    ]) {
       await refused(sql, /fg\(\), a stored or loadable function/);
     }
     await refused(`SELECT LOAD_FILE/*!*/('/etc/hostname')`, /LOAD_FILE/i);

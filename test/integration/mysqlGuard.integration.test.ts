@@ -20,7 +20,8 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
   const outfile = `/tmp/planasonix-guard-${process.pid}.txt`;
 
   const { run, refused } = guardRunner(() => session);
-  const scalar = async (sql: string): Promise<unknown> => ((await admin.query<mysql.RowDataPacket[]>({ sql, rowsAsArray: true }))[0][0] as unknown[])[0];
+  const scalar = async (sql: string): Promise<unknown> =>
+    ((await admin.query<mysql.RowDataPacket[]>({ sql, rowsAsArray: true }))[0][0] as unknown[])[0];
 
   before(async () => {
     await ensureMysqlFixture();
@@ -32,7 +33,13 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
       CREATE OR REPLACE VIEW guard_view_on_view AS SELECT * FROM guard_lock_view;
       CREATE OR REPLACE VIEW guard_fn_view AS SELECT guard_bump() AS b;`);
     session = openSession({
-      config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      config: {
+        host: mysqlServer.host,
+        port: mysqlServer.port,
+        user: mysqlServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      },
       secrets: {},
       logger: silentLogger,
     });
@@ -59,7 +66,10 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
     await refused(`SELECT GET_LOCK('planasonix_lock', 0)`, /GET_LOCK/);
     await refused('SELECT * FROM guard_lock_view', /through view .*guard_lock_view\) calls get_lock/i);
     await refused('SELECT l FROM `guard_view_on_view`', /through view/);
-    await assert.rejects(previewWhole(session.sql!, { schema: fixtureDatabase, table: 'guard_lock_view', limit: 5 }), /GET_LOCK/i);
+    await assert.rejects(
+      previewWhole(session.sql!, { schema: fixtureDatabase, table: 'guard_lock_view', limit: 5 }),
+      /GET_LOCK/i,
+    );
     assert.equal(Number(await scalar(`SELECT IS_FREE_LOCK('planasonix_view_lock')`)), 1);
     assert.equal(Number(await scalar(`SELECT IS_FREE_LOCK('planasonix_lock')`)), 1);
   });
@@ -74,7 +84,9 @@ describe('MariaDB/MySQL read-only guard against the real server', function () {
 
   it('leaves the session as it found it: a user variable set by one run is gone in the next, on the same connection', async () => {
     const first = await run('SELECT @leak := 42 AS v, CONNECTION_ID() AS id');
-    const second = await run('SELECT @leak AS v, CONNECTION_ID() AS id, @@SESSION.sql_select_limit < 1000000, DATABASE()');
+    const second = await run(
+      'SELECT @leak AS v, CONNECTION_ID() AS id, @@SESSION.sql_select_limit < 1000000, DATABASE()',
+    );
     assert.equal(second[0][1], first[0][1], 'expected the same pooled session');
     assert.equal(second[0][0], null, 'a user variable outlived the run');
     assert.equal(second[0][3], fixtureDatabase);

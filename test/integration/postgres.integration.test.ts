@@ -32,7 +32,10 @@ describe('PostgreSQL connector against the real server', function () {
     sleepSql: (s) => `pg_sleep(${s})`,
     runningStatements: async (marker) =>
       Number(
-        await scalar(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`, [marker]),
+        await scalar(
+          `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`,
+          [marker],
+        ),
       ),
     dataChecksum: () =>
       scalar(`SELECT concat_ws('|',
@@ -75,7 +78,13 @@ describe('PostgreSQL connector against the real server', function () {
     let id: string;
     before(async () => {
       h = await makeHarness();
-      const config = { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' };
+      const config = {
+        host: pgServer.host,
+        port: pgServer.port,
+        user: pgServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      };
       id = (await h.api.createConnection({ name: 'pg specifics', type: 'postgres', config })).id;
     });
     after(() => h.api.dispose());
@@ -101,7 +110,12 @@ describe('PostgreSQL connector against the real server', function () {
     });
 
     it('keeps values exact: every value as the server wrote it (bigint, numeric, dates, JSON, arrays), bytea as bytes', async () => {
-      const result = await wholePreview(h.api, id, { schema: 'fixture', table: 'all_types', limit: 10, orderBy: { column: 'id', direction: 'asc' } });
+      const result = await wholePreview(h.api, id, {
+        schema: 'fixture',
+        table: 'all_types',
+        limit: 10,
+        orderBy: { column: 'id', direction: 'asc' },
+      });
       const row = Object.fromEntries(result.columns.map((c, i) => [c, result.rows[0][i]]));
       assert.equal(row.c_bigint, '9007199254740993');
       assert.equal(row.c_numeric, '12345.678');
@@ -121,7 +135,12 @@ describe('PostgreSQL connector against the real server', function () {
     });
 
     it('resolves unqualified names in the schema a test query names', async () => {
-      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT "a b" FROM "Space Table"', schema: 'Weird Schema', limit: 5 });
+      const result = await wholeTestQuery(h.api, {
+        connectionId: id,
+        sql: 'SELECT "a b" FROM "Space Table"',
+        schema: 'Weird Schema',
+        limit: 5,
+      });
       assert.deepEqual(result.rows, [['5']]);
     });
   });

@@ -24,8 +24,10 @@ describe('PostgreSQL read-only guard against functions in disguise', function ()
   let victimPid = 0;
 
   const { run, refused } = guardRunner(() => session);
-  const scalar = async (sql: string): Promise<string> => String((await admin.query({ text: sql, rowMode: 'array' })).rows[0]?.[0]);
-  const locksHeld = (): Promise<string> => scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid BETWEEN 5000 AND 5099`);
+  const scalar = async (sql: string): Promise<string> =>
+    String((await admin.query({ text: sql, rowMode: 'array' })).rows[0]?.[0]);
+  const locksHeld = (): Promise<string> =>
+    scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid BETWEEN 5000 AND 5099`);
   const victimAlive = async (): Promise<void> => {
     assert.equal((await victim.query('SELECT 1 AS one')).rows[0].one, 1, 'the victim session was ended');
   };
@@ -92,7 +94,13 @@ describe('PostgreSQL read-only guard against functions in disguise', function ()
       CREATE OPERATOR disguise_fx.@+@ (LEFTARG = int, RIGHTARG = int, FUNCTION = disguise_fx.plus);
       CREATE VIEW disguise_fx.v_honest AS SELECT disguise_fx.twice(id) AS d, disguise_fx.keep_count() AS n FROM disguise_fx.keep;`);
     session = openSession({
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      config: {
+        host: pgServer.host,
+        port: pgServer.port,
+        user: pgServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      },
       secrets: {},
       logger: silentLogger,
     });
@@ -164,22 +172,31 @@ describe('PostgreSQL read-only guard against functions in disguise', function ()
   describe('tree previews go through the same guard', () => {
     for (const view of ['v_operator', 'v_kill', 'v_xml', 'v_agg']) {
       it(`refuses a preview of ${view}`, async () => {
-        await assert.rejects(previewWhole(session.sql!, { schema: 'disguise_fx', table: view, limit: 10 }), (e: unknown) => {
-          assert.ok(ConnectionError.is(e), String(e));
-          assert.equal(e.code, 'read_only');
-          return true;
-        });
+        await assert.rejects(
+          previewWhole(session.sql!, { schema: 'disguise_fx', table: view, limit: 10 }),
+          (e: unknown) => {
+            assert.ok(ConnectionError.is(e), String(e));
+            assert.equal(e.code, 'read_only');
+            return true;
+          },
+        );
       });
     }
   });
 
   it('runs what only reads: honest functions, operators and views, and large objects read back', async () => {
-    assert.deepEqual(await run('SELECT disguise_fx.keep_count(), disguise_fx.twice(4), 1 OPERATOR(disguise_fx.@+@) 2'), [['3', '8', '3']]);
+    assert.deepEqual(
+      await run('SELECT disguise_fx.keep_count(), disguise_fx.twice(4), 1 OPERATOR(disguise_fx.@+@) 2'),
+      [['3', '8', '3']],
+    );
     const preview = await previewWhole(session.sql!, { schema: 'disguise_fx', table: 'v_honest', limit: 10 });
     assert.equal(preview.rows.length, 3);
     const lo = await scalar(`SELECT lo_from_bytea(0, 'planasonix')`);
     try {
-      assert.deepEqual(await run(`SELECT encode(lo_get(${lo}), 'escape'), encode(loread(lo_open(${lo}, 262144), 4), 'escape')`), [['planasonix', 'plan']]);
+      assert.deepEqual(
+        await run(`SELECT encode(lo_get(${lo}), 'escape'), encode(loread(lo_open(${lo}, 262144), 4), 'escape')`),
+        [['planasonix', 'plan']],
+      );
     } finally {
       await admin.query(`SELECT lo_unlink(${lo})`);
     }

@@ -4,7 +4,13 @@ import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { openSession } from '../../src/core/connectors/postgres/driver';
 import { guardTarget, serverRefusal, vettedVolatile } from '../../src/core/connectors/postgres/guard';
-import { closureSql, closureVerdictSql, gateSql, isGateError, verdictValues } from '../../src/core/connectors/postgres/closure';
+import {
+  closureSql,
+  closureVerdictSql,
+  gateSql,
+  isGateError,
+  verdictValues,
+} from '../../src/core/connectors/postgres/closure';
 import type { ConnectorSession } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 
@@ -32,7 +38,8 @@ describe('PostgreSQL read-only guard against the real server', function () {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  const advisoryHeld = (key: number): Promise<string> => scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [key]);
+  const advisoryHeld = (key: number): Promise<string> =>
+    scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [key]);
 
   before(async () => {
     await ensurePostgresFixture();
@@ -50,7 +57,13 @@ describe('PostgreSQL read-only guard against the real server', function () {
       CREATE OR REPLACE FUNCTION guard_fx.sneaky_set(text, text, boolean) RETURNS text STABLE LANGUAGE internal AS 'set_config_by_name';
       CREATE VIEW guard_fx.sneaky_view AS SELECT guard_fx.sneaky_lock(4444) IS NULL AS s;`);
     session = openSession({
-      config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+      config: {
+        host: pgServer.host,
+        port: pgServer.port,
+        user: pgServer.user,
+        database: fixtureDatabase,
+        sslMode: 'disable',
+      },
       secrets: {},
       logger: silentLogger,
     });
@@ -85,7 +98,10 @@ describe('PostgreSQL read-only guard against the real server', function () {
         await client.connect();
         try {
           await client.query('BEGIN READ ONLY');
-          const reason = await serverRefusal({ closure: async (values) => (await client.query(closureSql, values)).rows }, sql);
+          const reason = await serverRefusal(
+            { closure: async (values) => (await client.query(closureSql, values)).rows },
+            sql,
+          );
           assert.match(reason ?? 'let through', /VOLATILE|runs SQL text/);
           // The verdict the server reaches alone (the pipeline's) stops the gate too.
           await client.query(closureVerdictSql, verdictValues(guardTarget(sql)!, vettedVolatile));
@@ -149,15 +165,23 @@ describe('PostgreSQL read-only guard against the real server', function () {
   });
 
   it('runs no SQL through another connection (dblink, even COPY TO PROGRAM)', async () => {
-    await refused(`SELECT * FROM guard_fx.dblink('dbname=${fixtureDatabase}', 'COPY (SELECT 1) TO PROGRAM ''touch ${probeFile}''') AS t(a text)`);
+    await refused(
+      `SELECT * FROM guard_fx.dblink('dbname=${fixtureDatabase}', 'COPY (SELECT 1) TO PROGRAM ''touch ${probeFile}''') AS t(a text)`,
+    );
     await refused(`SELECT guard_fx.dblink_exec('dbname=${fixtureDatabase}', 'CREATE TABLE guard_fx.intruder (a int)')`);
     assert.equal(existsSync(probeFile), false);
     assert.equal(await scalar(`SELECT count(*) FROM pg_class WHERE relname = 'intruder'`), '0');
   });
 
   it('sees through a view to the function it calls, in a test query and in a preview', async () => {
-    await refused('SELECT * FROM guard_fx.lock_view', /pg_advisory_lock\(\), a VOLATILE.*through view guard_fx\.lock_view/);
-    await assert.rejects(previewWhole(session.sql!, { schema: 'guard_fx', table: 'lock_view', limit: 10 }), /pg_advisory_lock/);
+    await refused(
+      'SELECT * FROM guard_fx.lock_view',
+      /pg_advisory_lock\(\), a VOLATILE.*through view guard_fx\.lock_view/,
+    );
+    await assert.rejects(
+      previewWhole(session.sql!, { schema: 'guard_fx', table: 'lock_view', limit: 10 }),
+      /pg_advisory_lock/,
+    );
     assert.equal(await advisoryHeld(4242), '0');
   });
 
@@ -167,10 +191,14 @@ describe('PostgreSQL read-only guard against the real server', function () {
   });
 
   it('leaves the session as it found it when a STABLE function has side effects (DISCARD ALL)', async () => {
-    const first = await run(`SELECT guard_fx.sneaky_lock(4444), guard_fx.sneaky_set('application_name', 'pwned', false), pg_backend_pid() AS pid`);
+    const first = await run(
+      `SELECT guard_fx.sneaky_lock(4444), guard_fx.sneaky_set('application_name', 'pwned', false), pg_backend_pid() AS pid`,
+    );
     // The reset runs after the result is handed back, before the session is pooled again.
     await eventually(async () => (await advisoryHeld(4444)) === '0', 'a session-level advisory lock outlived the run');
-    const again = await run(`SELECT pg_backend_pid(), current_setting('application_name'), current_setting('default_transaction_read_only')`);
+    const again = await run(
+      `SELECT pg_backend_pid(), current_setting('application_name'), current_setting('default_transaction_read_only')`,
+    );
     assert.equal(again[0][0], first[0][2], 'expected the same pooled session');
     assert.deepEqual(again[0].slice(1), ['Planasonix Connections', 'on']);
     await run('SELECT * FROM guard_fx.sneaky_view');

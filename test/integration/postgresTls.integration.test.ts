@@ -34,7 +34,10 @@ describe('PostgreSQL SSL modes over real TLS (a TLS front with a test CA before 
   });
 
   it('verify-ca: accepts a certificate signed by the given CA, whatever the host name', async () => {
-    const result = await h.api.testConnection({ type: 'postgres', config: config('127.0.0.1', 'verify-ca', ca.caFile) });
+    const result = await h.api.testConnection({
+      type: 'postgres',
+      config: config('127.0.0.1', 'verify-ca', ca.caFile),
+    });
     assert.equal(result.ok, true, result.message);
   });
 
@@ -45,14 +48,23 @@ describe('PostgreSQL SSL modes over real TLS (a TLS front with a test CA before 
   });
 
   it('verify-full: accepts the right host name and refuses another one', async () => {
-    const good = await h.api.testConnection({ type: 'postgres', config: config('localhost', 'verify-full', ca.caFile) });
+    const good = await h.api.testConnection({
+      type: 'postgres',
+      config: config('localhost', 'verify-full', ca.caFile),
+    });
     assert.equal(good.ok, true, good.message);
-    const wrongHost = await h.api.testConnection({ type: 'postgres', config: config('127.0.0.1', 'verify-full', ca.caFile) });
+    const wrongHost = await h.api.testConnection({
+      type: 'postgres',
+      config: config('127.0.0.1', 'verify-full', ca.caFile),
+    });
     assert.equal(wrongHost.errorCode, 'ssl', wrongHost.message);
   });
 
   it('names the CA file when it cannot be read', async () => {
-    const result = await h.api.testConnection({ type: 'postgres', config: config('localhost', 'verify-full', '/no/such/ca.pem') });
+    const result = await h.api.testConnection({
+      type: 'postgres',
+      config: config('localhost', 'verify-full', '/no/such/ca.pem'),
+    });
     assert.equal(result.errorCode, 'invalid_config');
     assert.match(result.message, /CA certificate file "\/no\/such\/ca.pem"/);
   });

@@ -45,7 +45,11 @@ describe('S3 connector (driver) against the project S3 server', function () {
         { name: 'name', data: ['a', null, 'c'], type: 'STRING' },
         { name: 'price', data: [1.5, 2.25, null], type: 'DOUBLE' },
         { name: 'active', data: [true, false, true], type: 'BOOLEAN' },
-        { name: 'at', data: [new Date('2025-03-27T06:00:00Z'), null, new Date('2025-03-28T00:00:00Z')], type: 'TIMESTAMP' },
+        {
+          name: 'at',
+          data: [new Date('2025-03-27T06:00:00Z'), null, new Date('2025-03-28T00:00:00Z')],
+          type: 'TIMESTAMP',
+        },
       ],
     }),
   );
@@ -88,7 +92,10 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.match(wrong.message, /refused the secret access key/);
     assert.ok(!wrong.message.includes('not-the-secret-123'));
     assert.match((await (await open({ bucket: 'nope' })).test()).message, /There is no bucket s3:\/\/nope/);
-    assert.match((await (await open({ bucket: 'far-away' })).test()).message, /in another region: eu-west-1\. Set the connection's region to eu-west-1/);
+    assert.match(
+      (await (await open({ bucket: 'far-away' })).test()).message,
+      /in another region: eu-west-1\. Set the connection's region to eu-west-1/,
+    );
     server.keys.set('AKIADENIED', 'denied-secret');
     server.denied.add('AKIADENIED');
     assert.match(
@@ -126,7 +133,11 @@ describe('S3 connector (driver) against the project S3 server', function () {
       found.objects.map((o) => o.key),
       Array.from({ length: 10 }, (_, i) => `raw/events/part-0123${i}.json`),
     );
-    assert.deepEqual(found.objects[0], { key: 'raw/events/part-01230.json', size: 2, lastModified: '2025-03-27T06:00:00.000Z' });
+    assert.deepEqual(found.objects[0], {
+      key: 'raw/events/part-01230.json',
+      size: 2,
+      lastModified: '2025-03-27T06:00:00.000Z',
+    });
   });
 
   it("reads a Parquet file's columns from one ranged read of its end, without downloading it", async () => {
@@ -159,8 +170,16 @@ describe('S3 connector (driver) against the project S3 server', function () {
     server.put('lake', 'csv/semi.csv', `id;label\n${rows}\n`);
     server.put('lake', 'csv/data.tsv.gz', gzipSync(`a\tb\n1\t2.5\n`));
     // A bomb: a few hundred kilobytes that inflate to 200 MB; only the start is inflated.
-    server.put('lake', 'csv/bomb.csv.gz', gzipSync(Buffer.concat([Buffer.from('x,y\n'), Buffer.alloc(200 * 1024 * 1024, 0x31)])));
-    server.put('lake', 'events/year=2025/month=03/part-0.jsonl', '{"id": 9007199254740993, "user": {"n": 1}}\n{"id": 2, "note": null}\n');
+    server.put(
+      'lake',
+      'csv/bomb.csv.gz',
+      gzipSync(Buffer.concat([Buffer.from('x,y\n'), Buffer.alloc(200 * 1024 * 1024, 0x31)])),
+    );
+    server.put(
+      'lake',
+      'events/year=2025/month=03/part-0.jsonl',
+      '{"id": 9007199254740993, "user": {"n": 1}}\n{"id": 2, "note": null}\n',
+    );
     const shape = (cols: { name: string; type: string }[]): string[] => cols.map((c) => `${c.name}:${c.type}`);
     const before = server.log.length;
     const semi = await s.storage.fileSchema({ path: 'csv/semi.csv' });
@@ -170,10 +189,19 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.ok(read[0].bytes <= textSampleBytes, `${read[0].bytes} bytes read of ${semi.path}`);
     assert.deepEqual(shape((await s.storage.fileSchema({ path: 'csv/data.tsv.gz' })).columns), ['a:INT64', 'b:DOUBLE']);
     const started = Date.now();
-    assert.deepEqual(shape((await s.storage.fileSchema({ path: 'csv/bomb.csv.gz' })).columns), ['x:STRING', 'y:STRING']);
+    assert.deepEqual(shape((await s.storage.fileSchema({ path: 'csv/bomb.csv.gz' })).columns), [
+      'x:STRING',
+      'y:STRING',
+    ]);
     assert.ok(Date.now() - started < 5000, 'the bomb was inflated');
     const events = await s.storage.fileSchema({ path: 'events/year=2025/month=03/part-0.jsonl' });
-    assert.deepEqual(shape(events.columns), ['id:INT64', 'user:STRUCT<n: INT64>', 'note:NULL', 'year:INT64 (partition)', 'month:INT64 (partition)']);
+    assert.deepEqual(shape(events.columns), [
+      'id:INT64',
+      'user:STRUCT<n: INT64>',
+      'note:NULL',
+      'year:INT64 (partition)',
+      'month:INT64 (partition)',
+    ]);
     const parquetInPartition = await s.storage.fileSchema({ path: 'raw/events/year=2025/month=03/part-0.parquet' });
     assert.deepEqual(parquetInPartition.columns.slice(-2), [
       { name: 'year', type: 'INT64 (partition)', nullable: false },
@@ -195,7 +223,10 @@ describe('S3 connector (driver) against the project S3 server', function () {
     assert.equal(summary.truncated, true);
     const csv: unknown[][] = [];
     server.put('lake', 'csv/people.csv', 'name;note\n"Lovelace; Ada";"said ""hi"""\nTuring;\n');
-    const csvSummary = await s.storage.previewObject({ path: 'csv/people.csv' }, 10, { start: () => undefined, rows: (b) => void csv.push(...b) });
+    const csvSummary = await s.storage.previewObject({ path: 'csv/people.csv' }, 10, {
+      start: () => undefined,
+      rows: (b) => void csv.push(...b),
+    });
     assert.deepEqual(csv, [
       ['Lovelace; Ada', 'said "hi"'],
       ['Turing', ''],
@@ -206,10 +237,16 @@ describe('S3 connector (driver) against the project S3 server', function () {
 
   it('streams CSV (gzip too) and JSON Lines rows, with partition values, reading no further than the cap', async () => {
     const s = await open();
-    const collect = async (path: string, limit: number): Promise<{ columns: string[]; rows: unknown[][]; truncated: boolean }> => {
+    const collect = async (
+      path: string,
+      limit: number,
+    ): Promise<{ columns: string[]; rows: unknown[][]; truncated: boolean }> => {
       const rows: unknown[][] = [];
       let columns: string[] = [];
-      const summary = await s.storage.previewObject({ path }, limit, { start: (c) => (columns = c), rows: (b) => void rows.push(...b) });
+      const summary = await s.storage.previewObject({ path }, limit, {
+        start: (c) => (columns = c),
+        rows: (b) => void rows.push(...b),
+      });
       return { columns, rows, truncated: summary.truncated };
     };
     server.put('lake', 'gz/year=2025/people.csv.gz', gzipSync('name;note\n"Lovelace; Ada";"said ""hi"""\nTuring;\n'));
@@ -236,14 +273,18 @@ describe('S3 connector (driver) against the project S3 server', function () {
 
   it('previews a folder of Parquet part files (partition folders included) as one table', async () => {
     const s = await open();
-    const part = (ids: bigint[]): Buffer => Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'id', data: BigInt64Array.from(ids), type: 'INT64' }] }));
+    const part = (ids: bigint[]): Buffer =>
+      Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'id', data: BigInt64Array.from(ids), type: 'INT64' }] }));
     server.put('lake', 'table/region=eu/part-00000.parquet', part([1n, 2n]));
     server.put('lake', 'table/region=eu/part-00001.parquet', part([3n]));
     server.put('lake', 'table/region=us/part-00000.parquet', part([4n, 5n]));
     server.put('lake', 'table/_SUCCESS', '');
     const rows: unknown[][] = [];
     let columns: string[] = [];
-    const summary = await s.storage.previewObject({ path: 'table/' }, 4, { start: (c) => (columns = c), rows: (b) => void rows.push(...b) });
+    const summary = await s.storage.previewObject({ path: 'table/' }, 4, {
+      start: (c) => (columns = c),
+      rows: (b) => void rows.push(...b),
+    });
     assert.deepEqual(columns, ['id', 'region']);
     assert.deepEqual(rows, [
       ['1', 'eu'],
@@ -256,7 +297,10 @@ describe('S3 connector (driver) against the project S3 server', function () {
     server.put('lake', 'mixed/b.parquet', parquet);
     // Parts with other columns merge by name: a column a part lacks is NULL there.
     const mixed: unknown[][] = [];
-    await s.storage.previewObject({ path: 'mixed/' }, 10, { start: (c) => (columns = c), rows: (b) => void mixed.push(...b) });
+    await s.storage.previewObject({ path: 'mixed/' }, 10, {
+      start: (c) => (columns = c),
+      rows: (b) => void mixed.push(...b),
+    });
     assert.deepEqual(columns, ['id', 'name', 'price', 'active', 'at']);
     assert.deepEqual(mixed[0], ['1', null, null, null, null]);
     assert.deepEqual(mixed[1].slice(0, 2), ['1', 'a']);
@@ -264,7 +308,10 @@ describe('S3 connector (driver) against the project S3 server', function () {
     server.put('lake', 'people/part-0.csv', 'name;note\n"Lovelace; Ada";"said ""hi"""\n');
     server.put('lake', 'people/part-1.csv', 'name;note\nTuring;\n');
     const csvRows: unknown[][] = [];
-    await s.storage.previewObject({ path: 'people/' }, 10, { start: (c) => (columns = c), rows: (b) => void csvRows.push(...b) });
+    await s.storage.previewObject({ path: 'people/' }, 10, {
+      start: (c) => (columns = c),
+      rows: (b) => void csvRows.push(...b),
+    });
     assert.deepEqual(columns, ['name', 'note']);
     assert.deepEqual(csvRows, [
       ['Lovelace; Ada', 'said "hi"'],
@@ -296,15 +343,29 @@ describe('S3 connector (driver) against the project S3 server', function () {
       ['tags', A.vectorFromArray([['a'], [], ['b', 'c']], new A.List(new A.Field('item', new A.Utf8(), true)))],
       ['point', A.vectorFromArray([{ x: 1, y: 2 }, null, { x: 3, y: 4 }], struct)],
       ['day', A.vectorFromArray([new Date('2025-03-27'), null, new Date('1969-12-31')], new A.DateDay())],
-      ['amount', A.vectorFromArray([decimal128(1234567890123456789012345678901234567n), decimal128(-5n), null], new A.Decimal(2, 38, 128))],
+      [
+        'amount',
+        A.vectorFromArray(
+          [decimal128(1234567890123456789012345678901234567n), decimal128(-5n), null],
+          new A.Decimal(2, 38, 128),
+        ),
+      ],
       [
         'money',
-        A.vectorFromArray([{ price: decimal128(1999n) }, { price: null }, null], new A.Struct([new A.Field('price', new A.Decimal(4, 20, 128), true)])),
+        A.vectorFromArray(
+          [{ price: decimal128(1999n) }, { price: null }, null],
+          new A.Struct([new A.Field('price', new A.Decimal(4, 20, 128), true)]),
+        ),
       ],
       ['ids', A.vectorFromArray([[9007199254740993n], [], null], new A.List(new A.Field('item', new A.Int64(), true)))],
     ];
     const schema = new A.Schema(vectors.map(([name, v]) => new A.Field(name, v.type as A.DataType, true)));
-    const data = A.makeData({ type: new A.Struct(schema.fields), length: 3, nullCount: 0, children: vectors.map(([, v]) => v.data[0]) });
+    const data = A.makeData({
+      type: new A.Struct(schema.fields),
+      length: 3,
+      nullCount: 0,
+      children: vectors.map(([, v]) => v.data[0]),
+    });
     const table = new A.Table(new A.RecordBatch(schema, data));
     for (const codec of ['ZSTD', 'GZIP'] as const) {
       const bytes = Buffer.from(
@@ -329,11 +390,23 @@ describe('S3 connector (driver) against the project S3 server', function () {
         ],
       );
       const rows: unknown[][] = [];
-      await s.storage.previewObject({ path: `rs/${codec}.parquet` }, 10, { start: () => undefined, rows: (b) => void rows.push(...b) });
+      await s.storage.previewObject({ path: `rs/${codec}.parquet` }, 10, {
+        start: () => undefined,
+        rows: (b) => void rows.push(...b),
+      });
       assert.deepEqual(
         rows,
         [
-          [1, 'Oslo', '["a"]', '{"x":1,"y":2}', '2025-03-27', '12345678901234567890123456789012345.67', '{"price":0.1999}', '[9007199254740993]'],
+          [
+            1,
+            'Oslo',
+            '["a"]',
+            '{"x":1,"y":2}',
+            '2025-03-27',
+            '12345678901234567890123456789012345.67',
+            '{"price":0.1999}',
+            '[9007199254740993]',
+          ],
           [2, null, '[]', null, null, '-0.05', '{"price":null}', '[]'],
           [3, 'Lima', '["b","c"]', '{"x":3,"y":4}', '1969-12-31', null, null, null],
         ],
@@ -346,14 +419,26 @@ describe('S3 connector (driver) against the project S3 server', function () {
     const h = await makeHarness();
     try {
       const c = await h.save(
-        { name: 'Lake', type: 's3', config: { endpoint: server.endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'AKIATESTKEY', bucket: 'lake' } },
+        {
+          name: 'Lake',
+          type: 's3',
+          config: {
+            endpoint: server.endpoint,
+            forcePathStyle: true,
+            authType: 'keys',
+            accessKeyId: 'AKIATESTKEY',
+            bucket: 'lake',
+          },
+        },
         { secretAccessKey: 'test-secret-key' },
       );
       const read = await h.api.readObject(c.id, { path: 'raw/readme.txt', maxBytes: 3 });
       assert.deepEqual([Buffer.from(read.bytes).toString('utf8'), read.size], ['hel', 5]);
       const empty = await h.api.readObject(c.id, { path: 'curated/empty.parquet', maxBytes: 10 });
       assert.deepEqual([read.size > 0, empty.bytes.length, empty.size], [true, 0, 0]);
-      await assert.rejects(h.api.readObject(c.id, { path: 'nope.txt', maxBytes: 10 }), (e: unknown) => ConnectionError.is(e, 'not_found'));
+      await assert.rejects(h.api.readObject(c.id, { path: 'nope.txt', maxBytes: 10 }), (e: unknown) =>
+        ConnectionError.is(e, 'not_found'),
+      );
     } finally {
       await h.api.dispose();
     }
@@ -389,7 +474,10 @@ describe('S3 connector (driver) against the project S3 server', function () {
       }
     };
     assert.match(await why('curated/empty.parquet'), /is empty \(0 bytes\)/);
-    assert.match(await why('curated/orders.csv.parquet'), /not a Parquet file: it does not end with PAR1\. It looks like text/);
+    assert.match(
+      await why('curated/orders.csv.parquet'),
+      /not a Parquet file: it does not end with PAR1\. It looks like text/,
+    );
     assert.match(await why('curated/missing.parquet'), /no such object/);
     assert.match(await why('raw/blob.bin'), /holds binary data, not text/);
     // The bytes decide, the name is a hint: Parquet named .csv is read as Parquet.
@@ -405,6 +493,9 @@ describe('S3 connector (driver) against the project S3 server', function () {
     const corrupt = Buffer.from(parquet);
     corrupt.writeUInt32LE(0x7fffffff, corrupt.length - 8);
     server.put('lake', 'curated/corrupt.parquet', corrupt);
-    assert.match(await why('curated/corrupt.parquet'), /footer says \d+ bytes, more than the file; the file is corrupt/);
+    assert.match(
+      await why('curated/corrupt.parquet'),
+      /footer says \d+ bytes, more than the file; the file is corrupt/,
+    );
   });
 });

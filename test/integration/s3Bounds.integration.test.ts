@@ -50,10 +50,22 @@ describe('S3 text previews are bounded on hostile objects', function () {
     const damaged = gzipSync(Buffer.from('{"a": 1}\n'.repeat(20_000)));
     // Past the 64 KiB sample: lines ended by \r alone (old Mac files, the W3C CSVW manifest), and a
     // JSON Lines file whose first record is longer than the sample.
-    server.put('lake', 'text/cr-only.csv', 'id,name\r' + Array.from({ length: 8000 }, (_, i) => `${i},name ${i}`).join('\r') + '\r');
-    server.put('lake', 'text/long-first.jsonl', JSON.stringify({ id: 1, blob: 'x'.repeat(200 * 1024) }) + '\n{"id": 2, "blob": "y"}\n');
+    server.put(
+      'lake',
+      'text/cr-only.csv',
+      'id,name\r' + Array.from({ length: 8000 }, (_, i) => `${i},name ${i}`).join('\r') + '\r',
+    );
+    server.put(
+      'lake',
+      'text/long-first.jsonl',
+      JSON.stringify({ id: 1, blob: 'x'.repeat(200 * 1024) }) + '\n{"id": 2, "blob": "y"}\n',
+    );
     server.put('lake', 'text/only-blank.jsonl', '\n'.repeat(100 * 1024));
-    server.put('lake', 'hostile/damaged.jsonl.gz', Buffer.concat([damaged.subarray(0, damaged.length / 2), Buffer.from('garbage')]));
+    server.put(
+      'lake',
+      'hostile/damaged.jsonl.gz',
+      Buffer.concat([damaged.subarray(0, damaged.length / 2), Buffer.from('garbage')]),
+    );
     session = await openS3Session(server.endpoint);
     process.on('uncaughtException', onUncaught);
   });
@@ -90,11 +102,17 @@ describe('S3 text previews are bounded on hostile objects', function () {
   });
 
   it('ends a one-line CSV at the record bound', async () => {
-    await assert.rejects(preview('hostile/oneline.csv'), (e: unknown) => ConnectionError.is(e) && /longer than 8 MiB/.test(e.message));
+    await assert.rejects(
+      preview('hostile/oneline.csv'),
+      (e: unknown) => ConnectionError.is(e) && /longer than 8 MiB/.test(e.message),
+    );
   });
 
   it('ends gzip that inflates to nothing but empty lines: no columns, and at the inflation bound when streamed', async () => {
-    await assert.rejects(preview('hostile/empty-lines.jsonl.gz'), (e: unknown) => ConnectionError.is(e) && /no columns in its first/.test(e.message));
+    await assert.rejects(
+      preview('hostile/empty-lines.jsonl.gz'),
+      (e: unknown) => ConnectionError.is(e) && /no columns in its first/.test(e.message),
+    );
     const sink = new CappedSink(collecting(), 100);
     const body = Readable.from([await gzipOf(20 * 1024 * 1024, '\n')]);
     const options = {
@@ -106,13 +124,18 @@ describe('S3 text previews are bounded on hostile objects', function () {
       where: 's3://lake/blank.jsonl.gz',
       bounds: { downloadBytes: 1e9, inflatedBytes: 4 * 1024 * 1024, recordBytes: 1e6, timeMs: 60_000 },
     };
-    await assert.rejects(previewText(body, options, sink), (e: unknown) => ConnectionError.is(e) && /inflated past 4 MiB/.test(e.message));
+    await assert.rejects(
+      previewText(body, options, sink),
+      (e: unknown) => ConnectionError.is(e) && /inflated past 4 MiB/.test(e.message),
+    );
   });
 
   it('says damaged gzip is damaged', async () => {
     await assert.rejects(
       preview('hostile/damaged.jsonl.gz'),
-      (e: unknown) => ConnectionError.is(e) && /gzip data is damaged|not a gzip file that can be read: incorrect data check/.test(e.message),
+      (e: unknown) =>
+        ConnectionError.is(e) &&
+        /gzip data is damaged|not a gzip file that can be read: incorrect data check/.test(e.message),
     );
   });
 
@@ -164,7 +187,10 @@ describe('S3 text previews are bounded on hostile objects', function () {
       bounds: { downloadBytes: 1e9, inflatedBytes: 1e9, recordBytes: 1e6, timeMs: 300 },
     };
     const started = Date.now();
-    await assert.rejects(previewText(never, options, sink), (e: unknown) => ConnectionError.is(e, 'timeout') && /longer than 0\.3 s/.test(e.message));
+    await assert.rejects(
+      previewText(never, options, sink),
+      (e: unknown) => ConnectionError.is(e, 'timeout') && /longer than 0\.3 s/.test(e.message),
+    );
     assert.ok(Date.now() - started < 2000);
     const failing = new Readable({
       read() {
@@ -172,7 +198,11 @@ describe('S3 text previews are bounded on hostile objects', function () {
       },
     });
     await assert.rejects(
-      previewText(failing, { ...options, bounds: { ...options.bounds, timeMs: 10_000 } }, new CappedSink(collecting(), 100)),
+      previewText(
+        failing,
+        { ...options, bounds: { ...options.bounds, timeMs: 10_000 } },
+        new CappedSink(collecting(), 100),
+      ),
       /socket hang up/,
     );
     assert.deepEqual(uncaught, []);
@@ -185,24 +215,36 @@ describe('S3 text previews are bounded on hostile objects', function () {
     // The footer is at hand; the column data never comes.
     const file = {
       byteLength: bytes.byteLength,
-      slice: (start: number, end?: number) => (start >= footerStart ? bytes.slice(start, end) : new Promise<ArrayBuffer>(() => undefined)),
+      slice: (start: number, end?: number) =>
+        start >= footerStart ? bytes.slice(start, end) : new Promise<ArrayBuffer>(() => undefined),
     };
     const started = Date.now();
     await assert.rejects(
-      previewParquet(file, metadata, new CappedSink(collecting(), 10), 's3://lake/slow.parquet', { names: [], types: [], values: [] }, 300),
-      (e: unknown) => ConnectionError.is(e, 'timeout') && /slow\.parquet: the preview took longer than 0\.3 s/.test(e.message),
+      previewParquet(
+        file,
+        metadata,
+        new CappedSink(collecting(), 10),
+        's3://lake/slow.parquet',
+        { names: [], types: [], values: [] },
+        300,
+      ),
+      (e: unknown) =>
+        ConnectionError.is(e, 'timeout') && /slow\.parquet: the preview took longer than 0\.3 s/.test(e.message),
     );
     assert.ok(Date.now() - started < 2000);
   });
 
   it('stops a folder preview after 20 part files that cannot be read, instead of trying every one', async () => {
-    for (let i = 0; i < 40; i++) server.put('lake', `junk/part-${String(i).padStart(2, '0')}.parquet`, 'not parquet at all, just text');
+    for (let i = 0; i < 40; i++)
+      server.put('lake', `junk/part-${String(i).padStart(2, '0')}.parquet`, 'not parquet at all, just text');
     const before = server.log.length;
     await assert.rejects(
       session.storage.previewObject({ path: 'junk/' }, 100, collecting()),
       (e: unknown) => ConnectionError.is(e) && /junk\/part-00\.parquet/.test(e.message),
     );
-    const reads = server.log.slice(before).filter((r) => r.method === 'GET' && (r.key ?? '').startsWith('junk/part-')).length;
+    const reads = server.log
+      .slice(before)
+      .filter((r) => r.method === 'GET' && (r.key ?? '').startsWith('junk/part-')).length;
     assert.ok(reads <= 20, `${reads} parts read`);
   });
 });

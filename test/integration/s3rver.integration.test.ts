@@ -37,7 +37,13 @@ describe('S3 connector against s3rver (third-party S3 server)', function () {
   );
 
   before(async () => {
-    server = new S3rverClass({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'lake' }] });
+    server = new S3rverClass({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: 'lake' }],
+    });
     const { port } = await server.run();
     endpoint = `http://127.0.0.1:${port}`;
     const writer = new S3Client({
@@ -59,7 +65,14 @@ describe('S3 connector against s3rver (third-party S3 server)', function () {
     writer.destroy();
     const driver = await s3Spec.load();
     session = driver.openSession({
-      config: { region: 'us-east-1', endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: 'S3RVER', bucket: 'lake' },
+      config: {
+        region: 'us-east-1',
+        endpoint,
+        forcePathStyle: true,
+        authType: 'keys',
+        accessKeyId: 'S3RVER',
+        bucket: 'lake',
+      },
       secrets: { secretAccessKey: 'S3RVER' },
       logger: silentLogger,
     }) as ConnectorSession & { storage: StorageFacet };
@@ -94,13 +107,21 @@ describe('S3 connector against s3rver (third-party S3 server)', function () {
       schema.columns.map((c) => `${c.name}:${c.type}`),
       ['id:INT64', 'city:STRING'],
     );
-    await assert.rejects(session.storage.fileSchema({ path: 'curated/missing.parquet' }), (e: unknown) => ConnectionError.is(e, 'not_found'));
+    await assert.rejects(session.storage.fileSchema({ path: 'curated/missing.parquet' }), (e: unknown) =>
+      ConnectionError.is(e, 'not_found'),
+    );
   });
 
   it('reads TSV.gz and JSON Lines columns, and previews Parquet, TSV.gz (quoted newline) and JSON Lines exactly', async () => {
     const shape = (cols: { name: string; type: string }[]): string[] => cols.map((c) => `${c.name}:${c.type}`);
-    assert.deepEqual(shape((await session.storage.fileSchema({ path: 'curated/people.tsv.gz' })).columns), ['name:STRING', 'note:STRING']);
-    assert.deepEqual(shape((await session.storage.fileSchema({ path: 'events/year=2025/part-0.jsonl' })).columns), ['id:INT64', 'year:INT64 (partition)']);
+    assert.deepEqual(shape((await session.storage.fileSchema({ path: 'curated/people.tsv.gz' })).columns), [
+      'name:STRING',
+      'note:STRING',
+    ]);
+    assert.deepEqual(shape((await session.storage.fileSchema({ path: 'events/year=2025/part-0.jsonl' })).columns), [
+      'id:INT64',
+      'year:INT64 (partition)',
+    ]);
     const rows = async (path: string): Promise<unknown[][]> => {
       const got: unknown[][] = [];
       await session.storage.previewObject({ path }, 10, { start: () => undefined, rows: (b) => void got.push(...b) });

@@ -63,7 +63,9 @@ describe("s3rver's seventh fault: a listing without a delimiter drops keys (the 
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
     for (let i = 0; i < keys.length; i += 50) {
-      await Promise.all(keys.slice(i, i + 50).map((Key) => writer.send(new PutObjectCommand({ Bucket: 'lake', Key, Body: 'a' }))));
+      await Promise.all(
+        keys.slice(i, i + 50).map((Key) => writer.send(new PutObjectCommand({ Bucket: 'lake', Key, Body: 'a' }))),
+      );
     }
     writer.destroy();
   });
@@ -73,8 +75,11 @@ describe("s3rver's seventh fault: a listing without a delimiter drops keys (the 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const session = (url: string, accessKeyId: string, secretAccessKey: string): Promise<ConnectorSession & { storage: StorageFacet }> =>
-    openS3Session(url, {}, { accessKeyId, secretAccessKey });
+  const session = (
+    url: string,
+    accessKeyId: string,
+    secretAccessKey: string,
+  ): Promise<ConnectorSession & { storage: StorageFacet }> => openS3Session(url, {}, { accessKeyId, secretAccessKey });
 
   it('s3rver pages by its directory walk, and the byte-order continuation skips every many-dirs/ key', async () => {
     const s = await session(endpoint, 'S3RVER', 'S3RVER');
@@ -82,7 +87,11 @@ describe("s3rver's seventh fault: a listing without a delimiter drops keys (the 
       const listed = await listAll(s, 'many');
       const missing = keys.filter((k) => !listed.includes(k));
       // Its walk returns many/ first; the second page starts after many/k0999 in byte order, past many-dirs/.
-      assert.equal(missing.length, 1200, `s3rver lost ${missing.length} keys (if 0, its fault 7 is fixed: listing tests may use it again)`);
+      assert.equal(
+        missing.length,
+        1200,
+        `s3rver lost ${missing.length} keys (if 0, its fault 7 is fixed: listing tests may use it again)`,
+      );
       assert.ok(missing.every((k) => k.startsWith('many-dirs/')));
     } finally {
       await s.close();

@@ -15,7 +15,13 @@ describe('a saved password goes only to the target it was entered for', function
     id: 'ws_probe',
     name: 'Team warehouse',
     type: 'postgres',
-    config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+    config: {
+      host: pgServer.host,
+      port: pgServer.port,
+      user: pgServer.user,
+      database: fixtureDatabase,
+      sslMode: 'disable',
+    },
     credentialId: 'cred_ws_probe',
     scope: 'workspace',
   };
@@ -31,7 +37,11 @@ describe('a saved password goes only to the target it was entered for', function
   after(async () => probe.close());
 
   it('withholds it when a workspace file moves the connection to another server, until the user confirms', async () => {
-    await h.save({ name: team.name, type: 'postgres', config: team.config }, { password: secret }, await h.all.getConnection(team.id));
+    await h.save(
+      { name: team.name, type: 'postgres', config: team.config },
+      { password: secret },
+      await h.all.getConnection(team.id),
+    );
     assert.ok((await h.all.listSchemas(team.id)).schemas.length > 0);
 
     // A commit changes the file: same name, another port (a server that asks for the password in clear text).
@@ -43,7 +53,9 @@ describe('a saved password goes only to the target it was entered for', function
       return true;
     });
     assert.equal(probe.connections, 0, 'nothing at all was sent to the new target');
-    assert.deepEqual(await h.all.targetChanges(team.id), [{ key: 'port', from: String(pgServer.port), to: String(probe.port) }]);
+    assert.deepEqual(await h.all.targetChanges(team.id), [
+      { key: 'port', from: String(pgServer.port), to: String(probe.port) },
+    ]);
 
     // The user confirms: only now does the password leave (the probe proves it was the gate that held it).
     await h.all.confirmTarget(team.id);
@@ -52,7 +64,11 @@ describe('a saved password goes only to the target it was entered for', function
   });
 
   it('withholds it when the TLS mode or the user changes, and lets it go back to the original target', async () => {
-    await h.save({ name: team.name, type: 'postgres', config: team.config }, { password: secret }, await h.all.getConnection(team.id));
+    await h.save(
+      { name: team.name, type: 'postgres', config: team.config },
+      { password: secret },
+      await h.all.getConnection(team.id),
+    );
     for (const change of [{ sslMode: 'require' }, { user: 'someone_else' }] as Record<string, string>[]) {
       h.file.set([{ ...team, config: { ...team.config, ...change } }]);
       await assert.rejects(h.all.listSchemas(team.id), (e: unknown) => ConnectionError.is(e, 'target_changed'));
@@ -62,7 +78,11 @@ describe('a saved password goes only to the target it was entered for', function
   });
 
   it('withholds it from "Test Connection" on a moved connection too, unless the test comes from the form showing the target', async () => {
-    await h.save({ name: team.name, type: 'postgres', config: team.config }, { password: secret }, await h.all.getConnection(team.id));
+    await h.save(
+      { name: team.name, type: 'postgres', config: team.config },
+      { password: secret },
+      await h.all.getConnection(team.id),
+    );
     const moved = { ...team.config, port: probe.port };
     h.file.set([{ ...team, config: moved }]);
     const [connectionsBefore, passwordsBefore] = [probe.connections, probe.passwords.length];
@@ -76,13 +96,24 @@ describe('a saved password goes only to the target it was entered for', function
     // with nothing typed and with another secret typed on top of the saved password.
     const spec = h.api.registry.spec('postgres');
     const ctx = { api: h.all, credentials: h.credentials };
-    const draft = { type: 'postgres', config: moved, credentialId: team.credentialId, connectionId: team.id, targetConfirmed: false };
+    const draft = {
+      type: 'postgres',
+      config: moved,
+      credentialId: team.credentialId,
+      connectionId: team.id,
+      targetConfirmed: false,
+    };
     const outcome = await testConnectionDraft(ctx, spec, { ...draft, secrets: {} });
     assert.equal(outcome.errorCode, 'target_changed', JSON.stringify(outcome));
     assert.equal(probe.connections, connectionsBefore, 'the form sent the saved password to the new target');
     // A password typed in the form is the user's own to send; and a test the user confirmed may send the saved one.
     await testConnectionDraft(ctx, spec, { ...draft, secrets: { password: 'typed-in-the-form' } });
-    await h.all.testConnection({ type: 'postgres', config: moved, credentialId: team.credentialId, targetConfirmed: true });
+    await h.all.testConnection({
+      type: 'postgres',
+      config: moved,
+      credentialId: team.credentialId,
+      targetConfirmed: true,
+    });
     assert.deepEqual(probe.passwords.slice(passwordsBefore), ['typed-in-the-form', secret]);
   });
 
@@ -91,7 +122,10 @@ describe('a saved password goes only to the target it was entered for', function
     await h.vault.store(`planasonix.credential.${team.credentialId}`, JSON.stringify({ password: secret }));
     h.file.set([{ ...team, config: { ...team.config, port: probe.port } }]);
     const before = probe.connections;
-    await assert.rejects(h.all.listSchemas(team.id), (e: unknown) => ConnectionError.is(e, 'target_changed') && /not recorded/.test(e.message));
+    await assert.rejects(
+      h.all.listSchemas(team.id),
+      (e: unknown) => ConnectionError.is(e, 'target_changed') && /not recorded/.test(e.message),
+    );
     const tested = await h.all.testConnection({
       type: 'postgres',
       config: { ...team.config, port: probe.port },
@@ -113,7 +147,10 @@ describe('a saved password goes only to the target it was entered for', function
     if (!record.credentialId) await h.all.updateConnection(mine.id, { credentialId: id });
     await h.vault.store(`planasonix.credential.${id}`, JSON.stringify({ password: 'old-version' }));
     assert.ok((await h.all.listSchemas(mine.id)).schemas.length > 0);
-    const stored = JSON.parse((await h.vault.get(`planasonix.credential.${id}`)) ?? '{}') as { v?: number; target?: { config?: { port?: unknown } } };
+    const stored = JSON.parse((await h.vault.get(`planasonix.credential.${id}`)) ?? '{}') as {
+      v?: number;
+      target?: { config?: { port?: unknown } };
+    };
     assert.equal(stored.v, 2, 'the entry was not bound to its target on first use');
     assert.equal(String(stored.target?.config?.port), String(pgServer.port));
   });
@@ -122,9 +159,18 @@ describe('a saved password goes only to the target it was entered for', function
     const bare = { host: pgServer.host, user: pgServer.user, database: fixtureDatabase };
     const defaults: Connection = { ...team, config: bare };
     h.file.set([defaults]);
-    await h.save({ name: team.name, type: 'postgres', config: bare }, { password: secret }, await h.all.getConnection(team.id));
+    await h.save(
+      { name: team.name, type: 'postgres', config: bare },
+      { password: secret },
+      await h.all.getConnection(team.id),
+    );
     assert.deepEqual(await h.all.targetChanges(team.id), []);
-    const result = await h.all.testConnection({ type: 'postgres', config: bare, credentialId: team.credentialId, connectionId: team.id });
+    const result = await h.all.testConnection({
+      type: 'postgres',
+      config: bare,
+      credentialId: team.credentialId,
+      connectionId: team.id,
+    });
     assert.notEqual(result.errorCode, 'target_changed', result.message);
     h.file.set([{ ...defaults, config: { ...bare, port: String(pgServer.port) } }]);
     assert.deepEqual(await h.all.targetChanges(team.id), [], 'the default port written out is not a change');

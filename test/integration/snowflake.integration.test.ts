@@ -25,7 +25,11 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
 
   before(async () => {
     server = await SnowflakeServer.start();
-    server.users.set('ALICE', { password: 'alice-pw', publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(), oauthToken: 'oauth-1' });
+    server.users.set('ALICE', {
+      password: 'alice-pw',
+      publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      oauthToken: 'oauth-1',
+    });
   });
   after(async () => {
     await Promise.all(sessions.map((s) => s.close()));
@@ -38,7 +42,15 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
   ): Promise<ConnectorSession & { sql: SqlFacet }> {
     const driver = await snowflakeSpec.load();
     const session = driver.openSession({
-      config: { account: 'fake', user: 'alice', serverUrl: server.url, database: 'DEMO_DB', schema: 'PUBLIC', warehouse: 'WH', ...config },
+      config: {
+        account: 'fake',
+        user: 'alice',
+        serverUrl: server.url,
+        database: 'DEMO_DB',
+        schema: 'PUBLIC',
+        warehouse: 'WH',
+        ...config,
+      },
       secrets,
       logger: silentLogger,
     });
@@ -47,39 +59,64 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
   }
 
   it('tests by password, key pair and OAuth token, and says what is wrong in each failure, without the secret', async () => {
-    assert.deepEqual(await (await open()).test(), { ok: true, serverVersion: 'Snowflake 8.40.1', message: 'Connected.' });
+    assert.deepEqual(await (await open()).test(), {
+      ok: true,
+      serverVersion: 'Snowflake 8.40.1',
+      message: 'Connected.',
+    });
     assert.equal((await (await open({ authenticator: 'keypair', privateKeyFile: keyFile }, {})).test()).ok, true);
     // The account URL copied from Snowsight works as the account (the advanced server URL still wins).
     assert.equal((await (await open({ account: 'https://fake.snowflakecomputing.com/' })).test()).ok, true);
-    assert.match((await (await open({ account: 'http://fake.snowflakecomputing.com' })).test()).message, /starts with https:\/\//);
+    assert.match(
+      (await (await open({ account: 'http://fake.snowflakecomputing.com' })).test()).message,
+      /starts with https:\/\//,
+    );
     assert.equal((await (await open({ authenticator: 'oauth' }, { token: 'oauth-1' })).test()).ok, true);
     const wrong = await (await open({}, { password: 'not-the-password-xyz' })).test();
     assert.equal(wrong.ok, false);
     assert.match(wrong.message, /Incorrect user name or password/);
     assert.ok(!wrong.message.includes('not-the-password-xyz'));
     assert.match((await (await open({ account: 'nope' })).test()).message, /does not know the account "nope"/);
-    assert.match((await (await open({ authenticator: 'oauth' }, { token: 'expired' })).test()).message, /OAuth access token/);
+    assert.match(
+      (await (await open({ authenticator: 'oauth' }, { token: 'expired' })).test()).message,
+      /OAuth access token/,
+    );
     const otherKey = path.join(path.dirname(keyFile), 'other.p8');
-    writeFileSync(otherKey, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }));
-    assert.match((await (await open({ authenticator: 'keypair', privateKeyFile: otherKey }, {})).test()).message, /refused the key pair/);
+    writeFileSync(
+      otherKey,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }),
+    );
+    assert.match(
+      (await (await open({ authenticator: 'keypair', privateKeyFile: otherKey }, {})).test()).message,
+      /refused the key pair/,
+    );
   });
 
   it('says in the test whether the warehouse will run queries, and what a query on a suspended one means', async () => {
     const warehouse = server.catalog.warehouses.get('WH')!;
     try {
       warehouse.state = 'SUSPENDED';
-      assert.equal((await (await open()).test()).message, 'Connected. The warehouse WH is suspended; it resumes on the first query.');
+      assert.equal(
+        (await (await open()).test()).message,
+        'Connected. The warehouse WH is suspended; it resumes on the first query.',
+      );
       warehouse.autoResume = false;
       const suspended = await open();
       assert.match((await suspended.test()).message, /suspended and does not resume by itself/);
       await assert.rejects(
         suspended.sql.stream({ sql: 'SELECT * FROM CUSTOMERS', limit: 10, timeoutMs: 10_000 }, collecting()),
-        (e: unknown) => ConnectionError.is(e, 'query_failed') && /No running warehouse for this session/.test(e.message) && e.details?.sqlState === '57P03',
+        (e: unknown) =>
+          ConnectionError.is(e, 'query_failed') &&
+          /No running warehouse for this session/.test(e.message) &&
+          e.details?.sqlState === '57P03',
       );
       warehouse.state = 'RESUMING';
       assert.match((await (await open()).test()).message, /The warehouse WH is starting\./);
       assert.match((await (await open({ warehouse: 'NOPE' })).test()).message, /The warehouse NOPE was not found/);
-      assert.match((await (await open({ warehouse: '' })).test()).message, /No warehouse is set: browsing works, queries need one\./);
+      assert.match(
+        (await (await open({ warehouse: '' })).test()).message,
+        /No warehouse is set: browsing works, queries need one\./,
+      );
     } finally {
       warehouse.state = 'STARTED';
       warehouse.autoResume = true;
@@ -99,27 +136,40 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     const first = await s.sql.tables({ catalog: 'DEMO_DB', schema: 'WIDE', limit: 500 });
     assert.equal(first.tables.length, 500);
     assert.ok(first.nextPageToken);
-    const second = await s.sql.tables({ catalog: 'DEMO_DB', schema: 'WIDE', limit: 500, pageToken: first.nextPageToken });
+    const second = await s.sql.tables({
+      catalog: 'DEMO_DB',
+      schema: 'WIDE',
+      limit: 500,
+      pageToken: first.nextPageToken,
+    });
     assert.equal(second.tables[0].name, 'T_00501');
     const filtered = await s.sql.tables({ catalog: 'DEMO_DB', schema: 'WIDE', search: 't_0299', limit: 500 });
     assert.deepEqual(
       filtered.tables.map((t) => t.name),
       Array.from({ length: 10 }, (_, i) => `T_0299${i}`),
     );
-    const kinds = (await s.sql.tables({ catalog: 'DEMO_DB', schema: 'PUBLIC' })).tables.map((t) => `${t.name}:${t.type}`);
+    const kinds = (await s.sql.tables({ catalog: 'DEMO_DB', schema: 'PUBLIC' })).tables.map(
+      (t) => `${t.name}:${t.type}`,
+    );
     assert.ok(kinds.includes('DAILY_TOTALS:DYNAMIC TABLE'), kinds.join(', '));
     const columns = await s.sql.columns({ catalog: 'DEMO_DB', schema: 'PUBLIC', table: 'ALL_TYPES' });
     assert.deepEqual(
       columns.slice(0, 4).map((c) => c.type),
       ['NUMBER(38,0)', 'NUMBER(19,18)', 'FLOAT', 'VARCHAR(16777216)'],
     );
-    assert.deepEqual(snowflakeTypeName('{"type":"TIMESTAMP_NTZ","scale":9,"nullable":false}'), { type: 'TIMESTAMP_NTZ(9)', nullable: false });
+    assert.deepEqual(snowflakeTypeName('{"type":"TIMESTAMP_NTZ","scale":9,"nullable":false}'), {
+      type: 'TIMESTAMP_NTZ(9)',
+      nullable: false,
+    });
   });
 
   it('previews a table with exact numbers and real NULLs, and reports nothing to Snowflake', async () => {
     const s = await open();
     const sink = collecting();
-    const summary = await s.sql.stream({ ...s.sql.previewStatement({ catalog: 'DEMO_DB', schema: 'PUBLIC', table: 'ALL_TYPES', limit: 10 }) }, sink);
+    const summary = await s.sql.stream(
+      { ...s.sql.previewStatement({ catalog: 'DEMO_DB', schema: 'PUBLIC', table: 'ALL_TYPES', limit: 10 }) },
+      sink,
+    );
     assert.equal(summary.rowsReturned, 2);
     assert.deepEqual(sink.got[0].slice(0, 2), ['12345678901234567890123456789012345678', '1.234567890123456789']);
     assert.deepEqual(sink.got[1].slice(0, 4), [null, null, null, null]);
@@ -219,7 +269,8 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     await s.sql.stream({ sql: 'SELECT 1', limit: 10, timeoutMs: 10_000 }, collecting());
     const sent = server.log.filter((r) => /query-request$/.test(r.path) && r.body.sqlText === 'SELECT 1');
     assert.ok(sent.length >= 2, 'expected a describe and a run');
-    for (const r of sent) assert.equal((r.body.parameters as Record<string, unknown> | undefined)?.MULTI_STATEMENT_COUNT, 1);
+    for (const r of sent)
+      assert.equal((r.body.parameters as Record<string, unknown> | undefined)?.MULTI_STATEMENT_COUNT, 1);
   });
 
   it('runs SHOW, which only reads, and names a refused statement type in words', async () => {
@@ -241,8 +292,12 @@ describe('Snowflake connector (driver) against the Snowflake test server', funct
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1000);
     const started = Date.now();
-    await assert.rejects(s.sql.stream({ sql: 'SELECT SYSTEM$WAIT(30)', limit: 10, timeoutMs: 60_000, signal: controller.signal }, collecting()), (e: unknown) =>
-      ConnectionError.is(e, 'cancelled'),
+    await assert.rejects(
+      s.sql.stream(
+        { sql: 'SELECT SYSTEM$WAIT(30)', limit: 10, timeoutMs: 60_000, signal: controller.signal },
+        collecting(),
+      ),
+      (e: unknown) => ConnectionError.is(e, 'cancelled'),
     );
     assert.ok(Date.now() - started < 10_000);
     assert.ok(server.log.some((r) => /\/abort-request$/.test(r.path)));

@@ -18,7 +18,14 @@ describe('Snowflake connector: the shared SQL contract', function () {
   sqlBehaviourContract({
     type: 'snowflake',
     label: 'Snowflake',
-    config: () => ({ account: 'fake', user: 'contract', serverUrl: server!.url, warehouse: 'WH', database: 'DEMO_DB', schema: 'FIXTURE' }),
+    config: () => ({
+      account: 'fake',
+      user: 'contract',
+      serverUrl: server!.url,
+      warehouse: 'WH',
+      database: 'DEMO_DB',
+      schema: 'FIXTURE',
+    }),
     secrets: { password: 'contract-pw' },
     ensureFixture: async () => void (await up()),
     catalog: 'DEMO_DB',
@@ -33,13 +40,22 @@ describe('Snowflake connector: the shared SQL contract', function () {
       { label: 'INSERT', sql: `INSERT INTO DEMO_DB.FIXTURE.CUSTOMERS (NAME) VALUES ('intruder')` },
       { label: 'UPDATE', sql: `UPDATE DEMO_DB.FIXTURE.CUSTOMERS SET NAME = 'changed'` },
       { label: 'DELETE', sql: 'DELETE FROM DEMO_DB.FIXTURE.ORDERS' },
-      { label: 'MERGE', sql: 'MERGE INTO DEMO_DB.FIXTURE.ORDERS o USING DEMO_DB.FIXTURE.ORDERS n ON o.ID = n.ID WHEN MATCHED THEN DELETE' },
-      { label: 'CREATE TABLE AS SELECT', sql: 'CREATE TABLE DEMO_DB.FIXTURE.COPY AS SELECT * FROM DEMO_DB.FIXTURE.CUSTOMERS' },
+      {
+        label: 'MERGE',
+        sql: 'MERGE INTO DEMO_DB.FIXTURE.ORDERS o USING DEMO_DB.FIXTURE.ORDERS n ON o.ID = n.ID WHEN MATCHED THEN DELETE',
+      },
+      {
+        label: 'CREATE TABLE AS SELECT',
+        sql: 'CREATE TABLE DEMO_DB.FIXTURE.COPY AS SELECT * FROM DEMO_DB.FIXTURE.CUSTOMERS',
+      },
       { label: 'DROP TABLE', sql: 'DROP TABLE DEMO_DB.FIXTURE.ORDERS' },
       { label: 'TRUNCATE', sql: 'TRUNCATE TABLE DEMO_DB.FIXTURE.ORDERS' },
       { label: 'a second statement after a SELECT', sql: 'SELECT 1; DELETE FROM DEMO_DB.FIXTURE.ORDERS' },
       { label: 'CALL', sql: 'CALL DEMO_DB.FIXTURE.PURGE()' },
-      { label: 'a CTE in front of an INSERT', sql: 'WITH x AS (SELECT 1) INSERT INTO DEMO_DB.FIXTURE.ORDERS SELECT * FROM x' },
+      {
+        label: 'a CTE in front of an INSERT',
+        sql: 'WITH x AS (SELECT 1) INSERT INTO DEMO_DB.FIXTURE.ORDERS SELECT * FROM x',
+      },
     ],
     awkwardTables: [
       { schema: 'FIXTURE', table: 'Mixed Case', expected: [['1']] },

@@ -29,9 +29,16 @@ describe('Snowflake connector: fails fast, never hangs', function () {
   const uncaught: unknown[] = [];
   const onUncaught = (e: unknown): void => void uncaught.push(e);
 
-  const open = async (config: Record<string, string | number>, secrets: Record<string, string> = { password: 'alice-pw' }) => {
+  const open = async (
+    config: Record<string, string | number>,
+    secrets: Record<string, string> = { password: 'alice-pw' },
+  ) => {
     const driver = await snowflakeSpec.load();
-    const session = driver.openSession({ config: { account: 'fake', user: 'alice', ...config }, secrets, logger: silentLogger });
+    const session = driver.openSession({
+      config: { account: 'fake', user: 'alice', ...config },
+      secrets,
+      logger: silentLogger,
+    });
     sessions.push(session);
     return session as ConnectorSession & { sql: SqlFacet };
   };
@@ -67,7 +74,10 @@ describe('Snowflake connector: fails fast, never hangs', function () {
   });
 
   it('gives up on a host that never answers at the connect timeout, naming it', async () => {
-    const session = await open({ serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, connectTimeoutSeconds: 1 });
+    const session = await open({
+      serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      connectTimeoutSeconds: 1,
+    });
     const started = Date.now();
     const result = await session.test();
     assert.equal(result.ok, false);
@@ -80,8 +90,9 @@ describe('Snowflake connector: fails fast, never hangs', function () {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 200);
-    await assert.rejects(session.sql.stream({ sql: 'SELECT 1', limit: 10, timeoutMs: 60_000, signal: controller.signal }, collecting()), (e: unknown) =>
-      ConnectionError.is(e, 'cancelled'),
+    await assert.rejects(
+      session.sql.stream({ sql: 'SELECT 1', limit: 10, timeoutMs: 60_000, signal: controller.signal }, collecting()),
+      (e: unknown) => ConnectionError.is(e, 'cancelled'),
     );
     await session.close();
     assert.ok(Date.now() - started < 1200, `took ${Date.now() - started} ms`);
@@ -91,11 +102,14 @@ describe('Snowflake connector: fails fast, never hangs', function () {
     const session = await open({ serverUrl: server.url, warehouse: 'WH', database: 'DEMO_DB', schema: 'PUBLIC' });
     const sink = collecting();
     const started = Date.now();
-    await assert.rejects(session.sql.stream({ sql: 'SELECT * FROM MALFORMED', limit: 10, timeoutMs: 5000 }, sink), (e: unknown) => {
-      assert.ok(ConnectionError.is(e, 'query_failed'), String(e));
-      assert.match(e.message, /column TS_TZ .*TIMESTAMP_TZ/);
-      return true;
-    });
+    await assert.rejects(
+      session.sql.stream({ sql: 'SELECT * FROM MALFORMED', limit: 10, timeoutMs: 5000 }, sink),
+      (e: unknown) => {
+        assert.ok(ConnectionError.is(e, 'query_failed'), String(e));
+        assert.match(e.message, /column TS_TZ .*TIMESTAMP_TZ/);
+        return true;
+      },
+    );
     assert.ok(Date.now() - started < 5000);
     assert.deepEqual(uncaught, []);
     // The session still works afterwards.
@@ -108,7 +122,10 @@ describe('Snowflake connector: fails fast, never hangs', function () {
     const dir = mkdtempSync(path.join(tmpdir(), 'planasonix-sfkey-'));
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const encrypted = path.join(dir, 'encrypted.p8');
-    writeFileSync(encrypted, privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'right' }));
+    writeFileSync(
+      encrypted,
+      privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'right' }),
+    );
     const garbage = path.join(dir, 'garbage.p8');
     writeFileSync(garbage, 'not a key at all');
     const cases: [string, Record<string, string>, RegExp, string][] = [
@@ -123,11 +140,14 @@ describe('Snowflake connector: fails fast, never hangs', function () {
       assert.equal(result.ok, false);
       assert.match(result.message, message);
       assert.doesNotMatch(result.message, /error:[0-9A-F]{8}|routines/);
-      await assert.rejects(session.sql.stream({ sql: 'SELECT 1', limit: 1, timeoutMs: 5000 }, collecting()), (e: unknown) => {
-        assert.ok(ConnectionError.is(e, 'invalid_config'), String(e));
-        assert.equal(e.details?.field, field);
-        return true;
-      });
+      await assert.rejects(
+        session.sql.stream({ sql: 'SELECT 1', limit: 1, timeoutMs: 5000 }, collecting()),
+        (e: unknown) => {
+          assert.ok(ConnectionError.is(e, 'invalid_config'), String(e));
+          assert.equal(e.details?.field, field);
+          return true;
+        },
+      );
     }
   });
 

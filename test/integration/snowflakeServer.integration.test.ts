@@ -21,8 +21,13 @@ function watchSockets(): void {
     // Node's own callers pass [options, callback] as one normalized array.
     const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
     const host =
-      typeof first === 'object' && first !== null ? (first as { host?: string; path?: string }).host : typeof args[1] === 'string' ? args[1] : undefined;
-    if (host !== undefined || !(typeof first === 'object' && first !== null && (first as { path?: string }).path)) destinations.push(host ?? 'localhost');
+      typeof first === 'object' && first !== null
+        ? (first as { host?: string; path?: string }).host
+        : typeof args[1] === 'string'
+          ? args[1]
+          : undefined;
+    if (host !== undefined || !(typeof first === 'object' && first !== null && (first as { path?: string }).path))
+      destinations.push(host ?? 'localhost');
     return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
   };
 }
@@ -37,7 +42,10 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyDir = mkdtempSync(path.join(tmpdir(), 'planasonix-sf-'));
   const keyFile = path.join(keyDir, 'rsa_key.p8');
-  writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'key-pass' }));
+  writeFileSync(
+    keyFile,
+    privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'key-pass' }),
+  );
 
   before(async () => {
     watchSockets();
@@ -47,7 +55,11 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     uninstallWireHooks();
     snowflake.configure({ logLevel: 'OFF' });
     server = await SnowflakeServer.start();
-    server.users.set('ALICE', { password: 'alice-pw', publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(), oauthToken: 'oauth-token-1' });
+    server.users.set('ALICE', {
+      password: 'alice-pw',
+      publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      oauthToken: 'oauth-token-1',
+    });
   });
   after(async () => {
     net.Socket.prototype.connect = originalConnect;
@@ -80,7 +92,8 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
           error ? reject(error) : resolve({ rows: (rows ?? []) as Record<string, unknown>[], statement }),
       });
     });
-  const destroy = (connection: Connection): Promise<void> => new Promise((resolve) => connection.destroy(() => resolve()));
+  const destroy = (connection: Connection): Promise<void> =>
+    new Promise((resolve) => connection.destroy(() => resolve()));
 
   it('logs in by password, key pair (an encrypted key file) and OAuth token, and refuses each wrong one with its code', async () => {
     for (const options of [
@@ -93,15 +106,24 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
       await destroy(connection);
     }
     const codes: string[] = [];
-    for (const options of [{ password: 'wrong' }, { authenticator: 'OAUTH', token: 'expired' }, { password: 'alice-pw', account: 'nope' }]) {
+    for (const options of [
+      { password: 'wrong' },
+      { authenticator: 'OAUTH', token: 'expired' },
+      { password: 'alice-pw', account: 'nope' },
+    ]) {
       await connect(options).then(
         () => assert.fail(`logged in with ${JSON.stringify(options)}`),
         (error: { code?: unknown }) => codes.push(String(error.code)),
       );
     }
     assert.deepEqual(codes, ['390100', '390303', '390201']);
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    await assert.rejects(connect({ authenticator: 'SNOWFLAKE_JWT', privateKey: other }), (e: { code?: unknown }) => String(e.code) === '394304');
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    await assert.rejects(
+      connect({ authenticator: 'SNOWFLAKE_JWT', privateKey: other }),
+      (e: { code?: unknown }) => String(e.code) === '394304',
+    );
   });
 
   it('answers inline and in gzip chunks fetched with the chunk headers, and counts the rows it served', async () => {
@@ -123,7 +145,8 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
   it('keeps exact values only where asked: NUMBER(38,0) is rounded unless fetched as strings, and NULL is "NULL" unless representNullAsStringNull is off', async () => {
     // The driver's default (a process-wide switch that any connection's options set).
     const connection = await connect({ password: 'alice-pw', representNullAsStringNull: true });
-    const telemetry = (): string[] => server.log.filter((r) => r.path === '/telemetry/send').map((r) => JSON.stringify(r.body));
+    const telemetry = (): string[] =>
+      server.log.filter((r) => r.path === '/telemetry/send').map((r) => JSON.stringify(r.body));
     const before = telemetry().length;
     const numbers = (await run(connection, 'SELECT * FROM ALL_TYPES')).rows[0];
     assert.equal(typeof numbers.N38_0, 'number', 'the driver turns NUMBER(38,0) into a (rounded) number');
@@ -162,7 +185,9 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
   it('describes a statement without running it, with its columns and (on the wire) its type; runs nothing that changes data', async () => {
     const connection = await connect({ password: 'alice-pw' });
     const described = await run(connection, 'SELECT * FROM CUSTOMERS', { describeOnly: true });
-    const columns = (described.statement as { getColumns(): { getName(): string }[] }).getColumns().map((c) => c.getName());
+    const columns = (described.statement as { getColumns(): { getName(): string }[] })
+      .getColumns()
+      .map((c) => c.getName());
     assert.deepEqual(columns, ['ID', 'NAME', 'COUNTRY']);
     assert.deepEqual(described.rows, []);
     await run(connection, 'DELETE FROM CUSTOMERS', { describeOnly: true });
@@ -202,9 +227,12 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
     server.expireSessionTokens();
     assert.deepEqual((await run(connection, 'SELECT 1')).rows, [{ 1: 1 }]);
     assert.ok(server.log.some((r) => r.path === '/session/token-request'));
-    await assert.rejects(run(connection, 'SELECT * FROM NO_SUCH_TABLE'), (e: { code?: unknown; sqlState?: unknown; message?: string }) => {
-      return String(e.code) === '002003' && e.sqlState === '42S02' && /does not exist/.test(e.message ?? '');
-    });
+    await assert.rejects(
+      run(connection, 'SELECT * FROM NO_SUCH_TABLE'),
+      (e: { code?: unknown; sqlState?: unknown; message?: string }) => {
+        return String(e.code) === '002003' && e.sqlState === '42S02' && /does not exist/.test(e.message ?? '');
+      },
+    );
     await destroy(connection);
   });
 
@@ -214,13 +242,27 @@ describe('Snowflake test server: the real snowflake-sdk against it', function ()
       (await run(connection, 'SHOW TERSE DATABASES')).rows.map((r) => r.name),
       ['DEMO_DB', 'OTHER_DB'],
     );
-    const page1 = (await run(connection, 'SHOW TERSE OBJECTS IN SCHEMA "DEMO_DB"."WIDE" LIMIT 500')).rows.map((r) => String(r.name));
-    const page2 = (await run(connection, `SHOW TERSE OBJECTS IN SCHEMA "DEMO_DB"."WIDE" LIMIT 500 FROM '${page1.at(-1)}'`)).rows.map((r) => String(r.name));
+    const page1 = (await run(connection, 'SHOW TERSE OBJECTS IN SCHEMA "DEMO_DB"."WIDE" LIMIT 500')).rows.map((r) =>
+      String(r.name),
+    );
+    const page2 = (
+      await run(connection, `SHOW TERSE OBJECTS IN SCHEMA "DEMO_DB"."WIDE" LIMIT 500 FROM '${page1.at(-1)}'`)
+    ).rows.map((r) => String(r.name));
     assert.deepEqual([page1.length, page1[0], page2[0]], [500, 'T_00001', 'T_00501']);
-    const kinds = (await run(connection, 'SHOW OBJECTS IN SCHEMA DEMO_DB.PUBLIC')).rows.map((r) => `${String(r.name)}:${String(r.kind)}`);
-    assert.ok(kinds.includes('DAILY_TOTALS:DYNAMIC TABLE') && kinds.includes('TOP_CUSTOMERS:MATERIALIZED VIEW'), kinds.join(', '));
+    const kinds = (await run(connection, 'SHOW OBJECTS IN SCHEMA DEMO_DB.PUBLIC')).rows.map(
+      (r) => `${String(r.name)}:${String(r.kind)}`,
+    );
+    assert.ok(
+      kinds.includes('DAILY_TOTALS:DYNAMIC TABLE') && kinds.includes('TOP_CUSTOMERS:MATERIALIZED VIEW'),
+      kinds.join(', '),
+    );
     const columns = (await run(connection, 'SHOW COLUMNS IN TABLE "DEMO_DB"."PUBLIC"."ALL_TYPES"')).rows;
-    assert.deepEqual(JSON.parse(String(columns[0].data_type)), { type: 'FIXED', nullable: true, precision: 38, scale: 0 });
+    assert.deepEqual(JSON.parse(String(columns[0].data_type)), {
+      type: 'FIXED',
+      nullable: true,
+      precision: 38,
+      scale: 0,
+    });
     await destroy(connection);
   });
 

@@ -119,7 +119,12 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     });
 
     it('sorts on the server', async () => {
-      const desc = await wholePreview(h.api, id, { ...where, table: d.fold('big'), limit: 3, orderBy: { column: d.fold('id'), direction: 'desc' } });
+      const desc = await wholePreview(h.api, id, {
+        ...where,
+        table: d.fold('big'),
+        limit: 3,
+        orderBy: { column: d.fold('id'), direction: 'desc' },
+      });
       assert.deepEqual(
         desc.rows.map((r) => Number(r[0])),
         [1_000_000, 999_999, 999_998],
@@ -128,7 +133,12 @@ export function sqlBehaviourContract(d: SqlFixture): void {
 
     for (const awkward of d.awkwardTables) {
       it(`reads the awkwardly named table ${awkward.schema}.${awkward.table}`, async () => {
-        const result = await wholePreview(h.api, id, { ...where, schema: awkward.schema, table: awkward.table, limit: 5 });
+        const result = await wholePreview(h.api, id, {
+          ...where,
+          schema: awkward.schema,
+          table: awkward.table,
+          limit: 5,
+        });
         assert.deepEqual(result.rows, awkward.expected);
       });
     }
@@ -138,7 +148,11 @@ export function sqlBehaviourContract(d: SqlFixture): void {
       const hostile = d.awkwardTables.find((t) => t.table.includes('DROP'))!;
       await wholePreview(h.api, id, { ...where, schema: hostile.schema, table: hostile.table, limit: 5 });
       await assert.rejects(
-        wholePreview(h.api, id, { ...where, table: `${d.fold('customers')}; DROP TABLE ${d.fold('customers')}`, limit: 5 }),
+        wholePreview(h.api, id, {
+          ...where,
+          table: `${d.fold('customers')}; DROP TABLE ${d.fold('customers')}`,
+          limit: 5,
+        }),
         isCode('not_found'),
       );
       assert.equal(await d.dataChecksum(), before);
@@ -149,11 +163,14 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     for (const write of d.writes) {
       it(`refuses ${write.label} and leaves the data unchanged`, async () => {
         const before = await d.dataChecksum();
-        await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: write.sql, limit: 10 }), (error: unknown) => {
-          assert.ok(ConnectionError.is(error), String(error));
-          assert.ok(['read_only', 'query_failed'].includes(error.code), `${error.code}: ${error.message}`);
-          return true;
-        });
+        await assert.rejects(
+          wholeTestQuery(h.api, { connectionId: id, sql: write.sql, limit: 10 }),
+          (error: unknown) => {
+            assert.ok(ConnectionError.is(error), String(error));
+            assert.ok(['read_only', 'query_failed'].includes(error.code), `${error.code}: ${error.message}`);
+            return true;
+          },
+        );
         assert.equal(await d.dataChecksum(), before);
       });
     }
@@ -161,33 +178,51 @@ export function sqlBehaviourContract(d: SqlFixture): void {
     it('stops a statement on the server when it runs past the timeout', async () => {
       const marker = `timeout_probe_${Date.now()}`;
       const started = Date.now();
-      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 1000 }), isCode('timeout'));
+      await assert.rejects(
+        wholeTestQuery(h.api, { connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 1000 }),
+        isCode('timeout'),
+      );
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
-      await waitFor(async () => (await d.runningStatements(marker)) === 0, 2000).catch(() => assert.fail('the statement still runs on the server'));
+      await waitFor(async () => (await d.runningStatements(marker)) === 0, 2000).catch(() =>
+        assert.fail('the statement still runs on the server'),
+      );
     });
 
     it('cancels a running statement on the server through an AbortSignal', async () => {
       const marker = `cancel_probe_${Date.now()}`;
       const controller = new AbortController();
-      const running = wholeTestQuery(h.api, { connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 60_000 }, { signal: controller.signal });
+      const running = wholeTestQuery(
+        h.api,
+        { connectionId: id, sql: d.longStatement(30, marker), limit: 1, timeoutMs: 60_000 },
+        { signal: controller.signal },
+      );
       await waitFor(async () => (await d.runningStatements(marker)) === 1, 5000);
       const started = Date.now();
       controller.abort();
       await assert.rejects(running, isCode('cancelled'));
       assert.ok(Date.now() - started < 3000, `cancel took ${Date.now() - started} ms`);
-      await waitFor(async () => (await d.runningStatements(marker)) === 0, 2000).catch(() => assert.fail('the statement still runs on the server'));
+      await waitFor(async () => (await d.runningStatements(marker)) === 0, 2000).catch(() =>
+        assert.fail('the statement still runs on the server'),
+      );
     });
 
     it('returns a syntax error with the server message', async () => {
-      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 1 FROM', limit: 1 }), (error: unknown) => {
-        assert.ok(ConnectionError.is(error, 'query_failed'), String(error));
-        assert.match(error.message, /syntax/i);
-        return true;
-      });
+      await assert.rejects(
+        wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 1 FROM', limit: 1 }),
+        (error: unknown) => {
+          assert.ok(ConnectionError.is(error, 'query_failed'), String(error));
+          assert.match(error.message, /syntax/i);
+          return true;
+        },
+      );
     });
 
     it('reports execution time and rows returned', async () => {
-      const result = await wholeTestQuery(h.api, { connectionId: id, sql: `SELECT * FROM ${d.table('customers')}`, limit: 2 });
+      const result = await wholeTestQuery(h.api, {
+        connectionId: id,
+        sql: `SELECT * FROM ${d.table('customers')}`,
+        limit: 2,
+      });
       assert.equal(result.stats.rowsReturned, 2);
       assert.equal(result.truncated, true);
       assert.ok(result.stats.executionMs >= 0);
@@ -211,7 +246,11 @@ export function sqlBehaviourContract(d: SqlFixture): void {
           peak = Math.max(peak, process.memoryUsage().heapUsed);
         }, 100);
         await set.track(
-          local.api.previewStream(conn, { ...where, table: d.fold('big'), limit: 1_000_000, orderBy: { column: d.fold('id'), direction: 'asc' } }, set),
+          local.api.previewStream(
+            conn,
+            { ...where, table: d.fold('big'), limit: 1_000_000, orderBy: { column: d.fold('id'), direction: 'asc' } },
+            set,
+          ),
         );
         clearInterval(sampler);
         assert.equal(set.phase, 'done', String(set.error));
@@ -253,7 +292,11 @@ export function sqlBehaviourContract(d: SqlFixture): void {
           },
         };
         await set.track(
-          local.api.testQueryStream({ connectionId: conn, sql: `SELECT id FROM ${d.table('big')}`, limit: 1_000_000 }, slowSink, { signal: abort.signal }),
+          local.api.testQueryStream(
+            { connectionId: conn, sql: `SELECT id FROM ${d.table('big')}`, limit: 1_000_000 },
+            slowSink,
+            { signal: abort.signal },
+          ),
         );
         assert.equal(set.phase, 'cancelled', String(set.error));
         assert.ok(set.rowCount >= 5000 && set.rowCount < 1_000_000, `${set.rowCount} rows`);

@@ -15,7 +15,10 @@ export function connectionTests(d: SqlDialect, h: () => Harness, base: () => Con
     });
 
     it('says the password is wrong when it is', async () => {
-      const result = await h().test({ type: d.type, config: { ...base(), user: d.badPassword.user } }, { password: d.badPassword.password });
+      const result = await h().test(
+        { type: d.type, config: { ...base(), user: d.badPassword.user } },
+        { password: d.badPassword.password },
+      );
       assert.equal(result.ok, false);
       assert.equal(result.errorCode, 'auth_failed', result.message);
       assert.match(result.message, new RegExp(d.badPassword.user));
@@ -23,7 +26,10 @@ export function connectionTests(d: SqlDialect, h: () => Harness, base: () => Con
     });
 
     it('says the host is unknown', async () => {
-      const result = await h().api.testConnection({ type: d.type, config: { ...base(), host: 'no-such-host.invalid' } });
+      const result = await h().api.testConnection({
+        type: d.type,
+        config: { ...base(), host: 'no-such-host.invalid' },
+      });
       assert.equal(result.ok, false);
       assert.equal(result.errorCode, 'unreachable', result.message);
       assert.match(result.message, /Unknown host "no-such-host\.invalid"/);
@@ -41,7 +47,10 @@ export function connectionTests(d: SqlDialect, h: () => Harness, base: () => Con
       const silent = await startSilentServer();
       try {
         const started = Date.now();
-        const result = await h().api.testConnection({ type: d.type, config: { ...base(), port: silent.port, connectTimeoutSeconds: 2 } });
+        const result = await h().api.testConnection({
+          type: d.type,
+          config: { ...base(), port: silent.port, connectTimeoutSeconds: 2 },
+        });
         const elapsed = Date.now() - started;
         assert.equal(result.errorCode, 'timeout', result.message);
         assert.ok(elapsed >= 1500 && elapsed < 4500, `gave up after ${elapsed} ms`);
@@ -79,7 +88,11 @@ export function connectionTests(d: SqlDialect, h: () => Harness, base: () => Con
       const local = await makeHarness();
       try {
         // A 5 s connect timeout: the pooled attempt itself ends there (closing the session waits for it).
-        const { id } = await local.api.createConnection({ name: 'silent', type: d.type, config: { ...base(), port: silent.port, connectTimeoutSeconds: 5 } });
+        const { id } = await local.api.createConnection({
+          name: 'silent',
+          type: d.type,
+          config: { ...base(), port: silent.port, connectTimeoutSeconds: 5 },
+        });
         for (const list of [
           (signal: AbortSignal) => local.api.listSchemas(id, {}, { signal }),
           (signal: AbortSignal) => local.api.listTables(id, { schema: d.schema }, { signal }),
@@ -90,7 +103,10 @@ export function connectionTests(d: SqlDialect, h: () => Harness, base: () => Con
           setTimeout(() => controller.abort(), 200);
           await assert.rejects(list(controller.signal), isCode('cancelled'));
           const elapsed = Date.now() - started;
-          assert.ok(elapsed < 1000, `a listing stopped ${elapsed} ms after it started (abort at 200 ms), not at the 5 s connect timeout`);
+          assert.ok(
+            elapsed < 1000,
+            `a listing stopped ${elapsed} ms after it started (abort at 200 ms), not at the 5 s connect timeout`,
+          );
         }
       } finally {
         await local.api.dispose();

@@ -100,8 +100,11 @@ export function sqlConnectorContract(d: SqlDialect): void {
           d.type === 'postgres'
             ? ['SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', 'SET default_transaction_read_only = off']
             : ['SET SESSION TRANSACTION READ WRITE'];
-        for (const sql of switches) await wholeTestQuery(h.api, { connectionId: id, sql, limit: 1 }).catch(() => undefined);
-        await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: `DELETE FROM ${d.quote(d.schema)}.orders`, limit: 1 }));
+        for (const sql of switches)
+          await wholeTestQuery(h.api, { connectionId: id, sql, limit: 1 }).catch(() => undefined);
+        await assert.rejects(
+          wholeTestQuery(h.api, { connectionId: id, sql: `DELETE FROM ${d.quote(d.schema)}.orders`, limit: 1 }),
+        );
         assert.equal(await d.dataChecksum(), before);
       });
 
@@ -109,7 +112,11 @@ export function sqlConnectorContract(d: SqlDialect): void {
         const { proxy, port } = await CountingProxy.start(d.host, d.port);
         const local = await makeHarness();
         try {
-          const conn = await local.api.createConnection({ name: 'through proxy', type: d.type, config: { ...base(), port } });
+          const conn = await local.api.createConnection({
+            name: 'through proxy',
+            type: d.type,
+            config: { ...base(), port },
+          });
           const sql = `SELECT id, payload FROM ${d.quote(d.schema)}.big ORDER BY id`;
           await wholeTestQuery(local.api, { connectionId: conn.id, sql, limit: 1 }); // warm: connect, caches
           proxy.reset();
@@ -119,7 +126,10 @@ export function sqlConnectorContract(d: SqlDialect): void {
           assert.deepEqual(result.rows[99][0], '100');
           // 101 rows plus a fixed overhead for the statement's framing; 1,000,000 rows would be ~50 MB.
           const budget = 101 * d.bigRowWireBytes + 2500;
-          assert.ok(proxy.serverToClientBytes <= budget, `${proxy.serverToClientBytes} bytes crossed the wire (budget ${budget})`);
+          assert.ok(
+            proxy.serverToClientBytes <= budget,
+            `${proxy.serverToClientBytes} bytes crossed the wire (budget ${budget})`,
+          );
           assert.ok(proxy.serverToClientBytes > 100 * (d.bigRowWireBytes - 10), 'the rows did cross the proxy');
         } finally {
           await local.api.dispose();
@@ -132,12 +142,18 @@ export function sqlConnectorContract(d: SqlDialect): void {
       it('holds the server back while the sink is busy, instead of buffering the result', async function () {
         this.timeout(120_000);
         const { proxy, port } = await CountingProxy.start(d.host, d.port);
-        const local = await makeHarness({ limits: () => ({ defaultRowLimit: 100, maxRowLimit: 1_000_000, defaultTimeoutMs: 60_000 }) });
+        const local = await makeHarness({
+          limits: () => ({ defaultRowLimit: 100, maxRowLimit: 1_000_000, defaultTimeoutMs: 60_000 }),
+        });
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
         let batches = 0;
         try {
-          const conn = await local.api.createConnection({ name: 'slow sink', type: d.type, config: { ...base(), port } });
+          const conn = await local.api.createConnection({
+            name: 'slow sink',
+            type: d.type,
+            config: { ...base(), port },
+          });
           await wholeTestQuery(local.api, { connectionId: conn.id, sql: 'SELECT 1', limit: 1 }); // connect first
           proxy.reset();
           const sink = {
@@ -148,14 +164,21 @@ export function sqlConnectorContract(d: SqlDialect): void {
             },
           };
           const done = local.api.testQueryStream(
-            { connectionId: conn.id, sql: `SELECT id, payload FROM ${d.quote(d.schema)}.big ORDER BY id`, limit: 1_000_000 },
+            {
+              connectionId: conn.id,
+              sql: `SELECT id, payload FROM ${d.quote(d.schema)}.big ORDER BY id`,
+              limit: 1_000_000,
+            },
             sink,
           );
           await waitFor(async () => batches === 1, 10_000);
           await new Promise((r) => setTimeout(r, 1000));
           // While the first batch is held, far less than the result (~50 MB) has crossed the wire.
           const held = proxy.serverToClientBytes;
-          assert.ok(held < 10 * 1024 * 1024, `${(held / 1024 / 1024).toFixed(1)} MB crossed the wire while the sink was busy`);
+          assert.ok(
+            held < 10 * 1024 * 1024,
+            `${(held / 1024 / 1024).toFixed(1)} MB crossed the wire while the sink was busy`,
+          );
           release();
           const stats = await done;
           assert.equal(stats.rowsReturned, 1_000_000);

@@ -37,7 +37,10 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
   after(() => h.api.dispose());
 
   it('ships the sample database exactly as the generator makes it', async () => {
-    assert.ok(Buffer.from(await buildSampleDatabase()).equals(readFileSync(samplePath)), 'run: node --import tsx scripts/sampleDatabase.ts');
+    assert.ok(
+      Buffer.from(await buildSampleDatabase()).equals(readFileSync(samplePath)),
+      'run: node --import tsx scripts/sampleDatabase.ts',
+    );
   });
 
   it('tests the file and reports the SQLite version', async () => {
@@ -90,7 +93,11 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
   });
 
   it('previews with a limit, truncation and server-side order', async () => {
-    const preview = await wholePreview(h.api, id, { table: 'orders', limit: 5, orderBy: { column: 'id', direction: 'desc' } });
+    const preview = await wholePreview(h.api, id, {
+      table: 'orders',
+      limit: 5,
+      orderBy: { column: 'id', direction: 'desc' },
+    });
     assert.equal(preview.rows.length, 5);
     assert.equal(preview.truncated, true);
     assert.deepEqual(
@@ -123,17 +130,25 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
 
   it('cannot create or write a file on disk through ATTACH (sql.js has only a virtual file system)', async () => {
     const target = path.join(path.dirname(file), 'attached.sqlite');
-    await wholeTestQuery(h.api, { connectionId: id, sql: `ATTACH DATABASE '${target}' AS other`, limit: 1 }).catch(() => undefined);
+    await wholeTestQuery(h.api, { connectionId: id, sql: `ATTACH DATABASE '${target}' AS other`, limit: 1 }).catch(
+      () => undefined,
+    );
     await wholeTestQuery(h.api, { connectionId: id, sql: 'CREATE TABLE other.t (a)', limit: 1 }).catch(() => undefined);
     assert.throws(() => readFileSync(target), /ENOENT/);
   });
 
   it('stays read-only after a statement turns query_only off (the connector, past the classifier)', async () => {
-    await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'PRAGMA query_only = 0', limit: 1 }), code('read_only'));
+    await assert.rejects(
+      wholeTestQuery(h.api, { connectionId: id, sql: 'PRAGMA query_only = 0', limit: 1 }),
+      code('read_only'),
+    );
     const session = openSqlite({ config: { path: file }, secrets: {}, logger: silentLogger });
     try {
       await queryWhole(session.sql!, { sql: 'PRAGMA query_only = 0', limit: 1, timeoutMs: 10_000 });
-      await assert.rejects(queryWhole(session.sql!, { sql: 'DELETE FROM orders', limit: 1, timeoutMs: 10_000 }), code('read_only'));
+      await assert.rejects(
+        queryWhole(session.sql!, { sql: 'DELETE FROM orders', limit: 1, timeoutMs: 10_000 }),
+        code('read_only'),
+      );
     } finally {
       await session.close();
     }
@@ -151,14 +166,21 @@ describe('SQLite connector (sql.js in a worker thread)', () => {
 
   it('stops a statement that runs past the timeout, and works again afterwards', async () => {
     const started = Date.now();
-    await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: endless, limit: 1, timeoutMs: 500 }), code('timeout'));
+    await assert.rejects(
+      wholeTestQuery(h.api, { connectionId: id, sql: endless, limit: 1, timeoutMs: 500 }),
+      code('timeout'),
+    );
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
     assert.deepEqual((await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 42', limit: 1 })).rows, [['42']]);
   });
 
   it('cancels a running statement through an AbortSignal', async () => {
     const controller = new AbortController();
-    const running = wholeTestQuery(h.api, { connectionId: id, sql: endless, limit: 1, timeoutMs: 60_000 }, { signal: controller.signal });
+    const running = wholeTestQuery(
+      h.api,
+      { connectionId: id, sql: endless, limit: 1, timeoutMs: 60_000 },
+      { signal: controller.signal },
+    );
     setTimeout(() => controller.abort(), 200);
     await assert.rejects(running, code('cancelled'));
     assert.deepEqual((await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 7', limit: 1 })).rows, [['7']]);

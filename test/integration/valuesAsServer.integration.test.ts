@@ -20,7 +20,8 @@ import { display } from '../../src/webview/results/gridModel';
 import { makeHarness, type Harness } from '../support/harness';
 import { ensureMysqlFixture, fixtureDatabase, mysqlServer, onPostgresFixture, pgServer } from '../support/servers';
 
-const trimEnd = (text: string, suffix: string): string => (text.endsWith(suffix) ? text.slice(0, -suffix.length) : text);
+const trimEnd = (text: string, suffix: string): string =>
+  text.endsWith(suffix) ? text.slice(0, -suffix.length) : text;
 
 /** Checks one result against the client's text, value by value, through every surface. */
 function assertAsClient(result: TestQueryResponse, expected: (string | null)[][], binaryColumns: string[] = []): void {
@@ -124,7 +125,13 @@ describe('values exactly as the server has them, type family by type family', fu
         await h.api.createConnection({
           name: 'values pg',
           type: 'postgres',
-          config: { host: pgServer.host, port: pgServer.port, user: pgServer.user, database: fixtureDatabase, sslMode: 'disable' },
+          config: {
+            host: pgServer.host,
+            port: pgServer.port,
+            user: pgServer.user,
+            database: fixtureDatabase,
+            sslMode: 'disable',
+          },
         })
       ).id;
     });
@@ -192,7 +199,11 @@ describe('values exactly as the server has them, type family by type family', fu
     });
 
     it('names a domain column by its domain in the grid header, as the tree does', async () => {
-      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT dom, num, dom + 1 AS expr FROM values_fx.v', limit: 1 });
+      const result = await wholeTestQuery(h.api, {
+        connectionId: id,
+        sql: 'SELECT dom, num, dom + 1 AS expr FROM values_fx.v',
+        limit: 1,
+      });
       const tree = await h.api.listColumns(id, { schema: 'values_fx', table: 'v' });
       assert.equal(result.columnTypes![0], tree.columns.find((c) => c.name === 'dom')!.type);
       assert.equal(result.columnTypes![0], 'values_fx.posint');
@@ -200,18 +211,53 @@ describe('values exactly as the server has them, type family by type family', fu
     });
 
     it('exports JSON with numbers and JSON exactly as written', async () => {
-      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT big, num, jb, f8 FROM values_fx.v WHERE id = 1', limit: 1 });
-      const fields = result.rows[0].map((v, c) => jsonField(v, columnKind(result.columnTypes![c]), result.columnTypes![c]));
-      assert.deepEqual(fields, ['9223372036854775807', '12345678901234567890.10', '{"a": 12345678901234567890, "b": 1.10, "n": null}', '"NaN"']);
+      const result = await wholeTestQuery(h.api, {
+        connectionId: id,
+        sql: 'SELECT big, num, jb, f8 FROM values_fx.v WHERE id = 1',
+        limit: 1,
+      });
+      const fields = result.rows[0].map((v, c) =>
+        jsonField(v, columnKind(result.columnTypes![c]), result.columnTypes![c]),
+      );
+      assert.deepEqual(fields, [
+        '9223372036854775807',
+        '12345678901234567890.10',
+        '{"a": 12345678901234567890, "b": 1.10, "n": null}',
+        '"NaN"',
+      ]);
     });
   });
 
   describe('MariaDB, compared with the mariadb client (batch, raw)', () => {
     let id: string;
-    const columns = ['ti', 'iu', 'bu', 'dec', 'fl', 'dbl', 'bt', 'd', 'dt', 'ts', 'tm', 'yr', 'ch', 'vc', 'tx', 'en', 'st', 'js', 'bl'];
+    const columns = [
+      'ti',
+      'iu',
+      'bu',
+      'dec',
+      'fl',
+      'dbl',
+      'bt',
+      'd',
+      'dt',
+      'ts',
+      'tm',
+      'yr',
+      'ch',
+      'vc',
+      'tx',
+      'en',
+      'st',
+      'js',
+      'bl',
+    ];
     before(async () => {
       await ensureMysqlFixture();
-      const admin = await mysql.createConnection({ ...mysqlServer, database: fixtureDatabase, multipleStatements: true });
+      const admin = await mysql.createConnection({
+        ...mysqlServer,
+        database: fixtureDatabase,
+        multipleStatements: true,
+      });
       await admin
         .query(
           `
@@ -235,7 +281,13 @@ describe('values exactly as the server has them, type family by type family', fu
         await h.api.createConnection({
           name: 'values mysql',
           type: 'mysql',
-          config: { host: mysqlServer.host, port: mysqlServer.port, user: mysqlServer.user, database: fixtureDatabase, sslMode: 'disable' },
+          config: {
+            host: mysqlServer.host,
+            port: mysqlServer.port,
+            user: mysqlServer.user,
+            database: fixtureDatabase,
+            sslMode: 'disable',
+          },
         })
       ).id;
     });
@@ -277,14 +329,17 @@ describe('values exactly as the server has them, type family by type family', fu
         .map((line) => line.split('\t').map((v) => (v === 'NULL' ? null : Buffer.from(v, 'latin1').toString('utf8'))));
       const result = await wholeTestQuery(h.api, { connectionId: id, sql, limit: 10 });
       // Binary columns: the client prints raw bytes; the grid shows \x-hex of the same bytes.
-      const hex = (v: string | null): string | null => (v === null ? null : `\\x${Buffer.from(v, 'latin1').toString('hex')}`);
+      const hex = (v: string | null): string | null =>
+        v === null ? null : `\\x${Buffer.from(v, 'latin1').toString('hex')}`;
       const rawOut = out
         .replace(/\n$/, '')
         .split('\n')
         .map((line) => line.split('\t'));
       expected.forEach((row, r) => {
         for (const name of ['bt', 'bl'])
-          row[columns.indexOf(name)] = hex(rawOut[r][columns.indexOf(name)] === 'NULL' ? null : rawOut[r][columns.indexOf(name)]);
+          row[columns.indexOf(name)] = hex(
+            rawOut[r][columns.indexOf(name)] === 'NULL' ? null : rawOut[r][columns.indexOf(name)],
+          );
       });
       assertAsClient(result, expected, ['bt', 'bl']);
       const row = (n: number, c: string): CellValue => result.rows[n][columns.indexOf(c)]!;
@@ -307,24 +362,36 @@ describe('values exactly as the server has them, type family by type family', fu
           (0, 1.0 / 3, NULL, 'ünïcødé', NULL, NULL);`);
       file = path.join(mkdtempSync(path.join(tmpdir(), 'values-')), 'v.sqlite');
       writeFileSync(file, db.export());
-      const expected = db.exec('SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(n AS TEXT), t, d, b FROM v ORDER BY rowid')[0].values;
+      const expected = db.exec(
+        'SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(n AS TEXT), t, d, b FROM v ORDER BY rowid',
+      )[0].values;
       db.close();
       id = (await h.api.createConnection({ name: 'values sqlite', type: 'sqlite', config: { path: file } })).id;
       sqliteExpected = expected.map((row) =>
-        row.map((v) => (v === null ? null : v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : String(v))),
+        row.map((v) =>
+          v === null ? null : v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : String(v),
+        ),
       );
     });
     let sqliteExpected: (string | null)[][] = [];
 
     it('shows integers past 2^53 exactly, REALs as SQLite writes them, and declared types (DATE) in the header', async () => {
-      const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT i, r, n, t, d, b FROM v ORDER BY rowid', limit: 10 });
+      const result = await wholeTestQuery(h.api, {
+        connectionId: id,
+        sql: 'SELECT i, r, n, t, d, b FROM v ORDER BY rowid',
+        limit: 10,
+      });
       assertAsClient(result, sqliteExpected, ['b']);
       assert.equal(result.rows[0][0], '9007199254740993');
       assert.equal(result.rows[0][1], '0.30000000000000004');
       assert.deepEqual(result.columnTypes, ['INTEGER', 'REAL', 'NUMERIC', 'TEXT', 'DATE', 'BLOB']);
       const tree = await h.api.listColumns(id, { table: 'v' });
       assert.equal(tree.columns.find((c) => c.name === 'd')!.type, 'DATE');
-      const expr = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT i + 1 AS e, 2.5 AS f FROM v LIMIT 1', limit: 1 });
+      const expr = await wholeTestQuery(h.api, {
+        connectionId: id,
+        sql: 'SELECT i + 1 AS e, 2.5 AS f FROM v LIMIT 1',
+        limit: 1,
+      });
       assert.deepEqual(expr.columnTypes, ['INTEGER', 'REAL']);
     });
   });

@@ -25,7 +25,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const fail = (status: number, error: string): Answer => ({ status, body: { error } });
 
 /** Go's encoding/json marshals a map with its keys sorted. */
-const goMap = (entries: [string, unknown][]): Json => Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const goMap = (entries: [string, unknown][]): Json =>
+  Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 export class DeployedBackend {
   readonly records = new Map<string, Json>();
@@ -42,11 +43,23 @@ export class DeployedBackend {
   seed(n: number, type = 'sqlite'): void {
     for (let i = 0; i < n; i++) {
       const id = `conn_seed_${String(i).padStart(6, '0')}`;
-      this.records.set(id, { id, name: `seeded ${String(i).padStart(6, '0')}`, type, category: 'source', params: { path: `/data/${i}.sqlite` } });
+      this.records.set(id, {
+        id,
+        name: `seeded ${String(i).padStart(6, '0')}`,
+        type,
+        category: 'source',
+        params: { path: `/data/${i}.sqlite` },
+      });
     }
   }
 
-  async route(method: string, path: string, q: URLSearchParams, raw: string, inUse: ReadonlySet<string>): Promise<Answer | undefined> {
+  async route(
+    method: string,
+    path: string,
+    q: URLSearchParams,
+    raw: string,
+    inUse: ReadonlySet<string>,
+  ): Promise<Answer | undefined> {
     let body: unknown;
     try {
       body = raw ? (JSON.parse(raw) as unknown) : {};
@@ -76,17 +89,30 @@ export class DeployedBackend {
       const p = (k: string): string | undefined => q.get(k) ?? undefined;
       switch (m[2]) {
         case 'catalogs':
-          return this.browse(id, async (api, sid) => nilIfEmpty((await api.listCatalogs(sid)).catalogs.map((c) => c.name)));
+          return this.browse(id, async (api, sid) =>
+            nilIfEmpty((await api.listCatalogs(sid)).catalogs.map((c) => c.name)),
+          );
         case 'schemas':
-          return this.browse(id, async (api, sid) => nilIfEmpty((await api.listSchemas(sid, { catalog: p('catalog') })).schemas.map((s) => s.name)));
+          return this.browse(id, async (api, sid) =>
+            nilIfEmpty((await api.listSchemas(sid, { catalog: p('catalog') })).schemas.map((s) => s.name)),
+          );
         case 'tables':
           return this.browse(id, async (api, sid) => {
-            const r = await api.listTables(sid, { schema: p('schema'), catalog: p('catalog'), search: p('search'), limit: 100_000 });
+            const r = await api.listTables(sid, {
+              schema: p('schema'),
+              catalog: p('catalog'),
+              search: p('search'),
+              limit: 100_000,
+            });
             return nilIfEmpty(r.tables.map((t) => ({ name: t.name, type: t.type })));
           });
         case 'columns':
           return this.browse(id, async (api, sid) => {
-            const r = await api.listColumns(sid, { schema: p('schema'), table: p('table') ?? '', catalog: p('catalog') });
+            const r = await api.listColumns(sid, {
+              schema: p('schema'),
+              table: p('table') ?? '',
+              catalog: p('catalog'),
+            });
             return nilIfEmpty(r.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })));
           });
         case 'preview':
@@ -120,28 +146,41 @@ export class DeployedBackend {
   private list(): Answer {
     const all = [...this.records.values()];
     // One record a full-replace PUT emptied breaks the listing for everyone (the Go model needs both).
-    if (all.some((r) => r.type === '' || r.category === '')) return fail(500, 'failed to list connections: invalid connection record');
+    if (all.some((r) => r.type === '' || r.category === ''))
+      return fail(500, 'failed to list connections: invalid connection record');
     if (all.length === 0) return { body: null };
     return { body: all.map((r) => ({ id: r.id, name: r.name, type: r.type, category: r.category, ...this.times(r) })) };
   }
 
   private params(value: unknown): Record<string, string> | Answer {
     if (value === undefined || value === null) return {};
-    if (!isObject(value)) return fail(400, 'json: cannot unmarshal params into Go struct field of type map[string]string');
+    if (!isObject(value))
+      return fail(400, 'json: cannot unmarshal params into Go struct field of type map[string]string');
     for (const [k, v] of Object.entries(value)) {
-      if (typeof v !== 'string') return fail(400, `json: cannot unmarshal ${typeof v} into Go struct field .params.${k} of type string`);
+      if (typeof v !== 'string')
+        return fail(400, `json: cannot unmarshal ${typeof v} into Go struct field .params.${k} of type string`);
     }
     return value as Record<string, string>;
   }
 
   private create(body: Json): Answer {
-    for (const k of ['name', 'type', 'category'] as const) if (typeof body[k] !== 'string' || body[k] === '') return fail(400, `${k} is required`);
+    for (const k of ['name', 'type', 'category'] as const)
+      if (typeof body[k] !== 'string' || body[k] === '') return fail(400, `${k} is required`);
     const params = this.params(body.params);
     if ('body' in params) return params as Answer;
-    if (this.uniqueNames && [...this.records.values()].some((r) => r.name === body.name)) return fail(409, 'a connection with this name already exists');
+    if (this.uniqueNames && [...this.records.values()].some((r) => r.name === body.name))
+      return fail(409, 'a connection with this name already exists');
     const id = `conn_d${String(++this.next).padStart(5, '0')}`;
     const now = new Date().toISOString();
-    const record: Json = { id, name: body.name, type: body.type, category: body.category, params: { ...params }, createdAt: now, updatedAt: now };
+    const record: Json = {
+      id,
+      name: body.name,
+      type: body.type,
+      category: body.category,
+      params: { ...params },
+      createdAt: now,
+      updatedAt: now,
+    };
     this.records.set(id, record);
     return { status: 201, body: this.shown(record) };
   }
@@ -174,7 +213,10 @@ export class DeployedBackend {
   }
 
   /** The settings and secrets a connector reads from a params map. */
-  private split(type: string, params: Record<string, string>): { config: Record<string, string>; secrets: Record<string, string> } {
+  private split(
+    type: string,
+    params: Record<string, string>,
+  ): { config: Record<string, string>; secrets: Record<string, string> } {
     const spec = this.backend.api.registry.find(type);
     const config: Record<string, string> = {};
     const secrets: Record<string, string> = {};
@@ -190,7 +232,8 @@ export class DeployedBackend {
     const params = this.params(body.params);
     if ('body' in params) return params as Answer;
     const type = typeof body.type === 'string' ? body.type : '';
-    if (!this.backend.api.registry.find(type)) return { body: { success: false, message: `unsupported connection type "${type}"` } };
+    if (!this.backend.api.registry.find(type))
+      return { body: { success: false, message: `unsupported connection type "${type}"` } };
     const { config, secrets } = this.split(type, params);
     try {
       const r = await this.backend.test({ type, config }, secrets);
@@ -203,7 +246,11 @@ export class DeployedBackend {
   private async testQuery(body: Json): Promise<Answer> {
     return this.browse(String(body.connectionId), async (api, id) => {
       try {
-        const r = await wholeTestQuery(api, { connectionId: id, sql: String(body.sql), limit: typeof body.limit === 'number' ? body.limit : 100 });
+        const r = await wholeTestQuery(api, {
+          connectionId: id,
+          sql: String(body.sql),
+          limit: typeof body.limit === 'number' ? body.limit : 100,
+        });
         return { success: true, columns: r.columns, rows: rowObjects(r.columns, r.rows) };
       } catch (error) {
         // The statement's failure is in the body of a 200, as the deployed back end answers it.
@@ -224,7 +271,10 @@ export class DeployedBackend {
       if (shadow) await this.backend.api.deleteConnection(shadow.connection.id).catch(() => undefined);
       const { config, secrets } = this.split(type, params);
       try {
-        shadow = { key, connection: await this.backend.save({ name: `shadow ${id} ${this.next++}`, type, config }, secrets) };
+        shadow = {
+          key,
+          connection: await this.backend.save({ name: `shadow ${id} ${this.next++}`, type, config }, secrets),
+        };
       } catch (error) {
         return fail(400, errorMessage(error));
       }
@@ -233,7 +283,12 @@ export class DeployedBackend {
     try {
       return { body: await work(this.backend.api, shadow.connection.id) };
     } catch (error) {
-      const status = ConnectionError.is(error) && error.code === 'not_found' ? 404 : ConnectionError.is(error) && error.code === 'invalid_config' ? 400 : 500;
+      const status =
+        ConnectionError.is(error) && error.code === 'not_found'
+          ? 404
+          : ConnectionError.is(error) && error.code === 'invalid_config'
+            ? 400
+            : 500;
       return fail(status, errorMessage(error));
     }
   }
@@ -245,5 +300,7 @@ function nilIfEmpty<T>(list: T[]): T[] | null {
 
 /** Rows as `[]map[string]any`: each an object keyed by column, keys sorted as Go writes them. */
 function rowObjects(columns: string[], rows: CellValue[][]): Json[] {
-  return rows.map((row) => goMap(columns.map((c, i) => [c, row[i] instanceof Uint8Array ? Buffer.from(row[i]).toString('base64') : row[i]])));
+  return rows.map((row) =>
+    goMap(columns.map((c, i) => [c, row[i] instanceof Uint8Array ? Buffer.from(row[i]).toString('base64') : row[i]])),
+  );
 }

@@ -80,7 +80,8 @@ export class FakeConnectionsApi implements ConnectionsApi {
   private capable(id: string, capability: Capability): void {
     const connection = this.connections.find((c) => c.id === id);
     const spec = connection && this.registry.find(connection.type);
-    if (spec && !spec.capabilities.includes(capability)) throw new ConnectionError('unsupported', `${spec.label} connections have no ${capability}.`);
+    if (spec && !spec.capabilities.includes(capability))
+      throw new ConnectionError('unsupported', `${spec.label} connections have no ${capability}.`);
   }
 
   /** As the back end would after a change: the next listing shows it. */
@@ -141,7 +142,10 @@ export class FakeConnectionsApi implements ConnectionsApi {
   async listTables(id: string, query: TablesQuery = {}): Promise<TablesResponse> {
     const d = this.record('listTables', id, query);
     const key = `${query.catalog ?? ''}/${query.schema ?? ''}`;
-    const all = query.partitionsOf !== undefined ? (d.partitions?.[`${key}/${query.partitionsOf}`] ?? []) : (d.tables?.[key] ?? []);
+    const all =
+      query.partitionsOf !== undefined
+        ? (d.partitions?.[`${key}/${query.partitionsOf}`] ?? [])
+        : (d.tables?.[key] ?? []);
     const found = query.search ? all.filter((t) => t.name.toLowerCase().includes(query.search!.toLowerCase())) : all;
     const { page, next } = paged(found, query.limit, query.pageToken);
     return { connectionId: id, tables: page, ...(next ? { nextPageToken: next } : {}) };
@@ -149,7 +153,11 @@ export class FakeConnectionsApi implements ConnectionsApi {
 
   async listColumns(id: string, query: ColumnsQuery): Promise<ColumnsResponse> {
     const d = this.record('listColumns', id, query);
-    return { connectionId: id, table: query.table, columns: d.columns?.[`${query.catalog ?? ''}/${query.schema ?? ''}/${query.table}`] ?? [] };
+    return {
+      connectionId: id,
+      table: query.table,
+      columns: d.columns?.[`${query.catalog ?? ''}/${query.schema ?? ''}/${query.table}`] ?? [],
+    };
   }
 
   async listFiles(id: string, query: FilesQuery = {}): Promise<FilesResponse> {

@@ -12,7 +12,8 @@ export function guardRunner(session: () => ConnectorSession): {
   run(sql: string): Promise<unknown[][]>;
   refused(sql: string, pattern?: RegExp): Promise<void>;
 } {
-  const run = (sql: string): Promise<unknown[][]> => queryWhole(session().sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
+  const run = (sql: string): Promise<unknown[][]> =>
+    queryWhole(session().sql!, { sql, limit: 100, timeoutMs: 10_000 }).then((r) => r.rows);
   const refused = async (sql: string, pattern: RegExp = /Refused/): Promise<void> => {
     await assert.rejects(run(sql), (error: unknown) => {
       assert.ok(ConnectionError.is(error), String(error));

@@ -4,7 +4,13 @@ import * as path from 'node:path';
 import { ConnectorRegistry } from '../../src/core/connectors/registry';
 import { CompositeConnectionsApi } from '../../src/core/api/composite';
 import { saveConnection, testConnectionDraft } from '../../src/core/services/connectionSecrets';
-import type { Connection, CreateConnectionRequest, SecretValues, TestConnectionRequest, TestConnectionResponse } from '../../src/core/api/types';
+import type {
+  Connection,
+  CreateConnectionRequest,
+  SecretValues,
+  TestConnectionRequest,
+  TestConnectionResponse,
+} from '../../src/core/api/types';
 import { LocalCredentialsApi } from '../../src/core/local/localCredentials';
 import { LocalConnectionsApi, type LocalApiDeps } from '../../src/core/local/localConnectionsApi';
 import { StoreRecords } from '../../src/core/local/records';
@@ -42,7 +48,12 @@ export async function makeHarness(overrides: Partial<LocalApiDeps> = {}): Promis
   });
   const credentials = new LocalCredentialsApi(vault, systemClock);
   const save = (request: CreateConnectionRequest, secrets: SecretValues, existing?: Connection): Promise<Connection> =>
-    saveConnection({ api, credentials }, api.registry.spec(existing?.type ?? request.type), { ...request, secrets }, existing);
+    saveConnection(
+      { api, credentials },
+      api.registry.spec(existing?.type ?? request.type),
+      { ...request, secrets },
+      existing,
+    );
   const test = (request: TestConnectionRequest, secrets: SecretValues): Promise<TestConnectionResponse> =>
     testConnectionDraft({ api, credentials }, api.registry.spec(request.type), { ...request, secrets });
   const credentialKeys = () => [...vault.entries.keys()].filter((k) => k.startsWith('planasonix.credential.'));
@@ -58,7 +69,10 @@ export interface SourcesHarness extends Harness {
 }
 
 /** A store and a workspace file, each its own local API, behind one composite. */
-export async function makeSourcesHarness(workspaceConnections: Connection[], overrides: Partial<LocalApiDeps> = {}): Promise<SourcesHarness> {
+export async function makeSourcesHarness(
+  workspaceConnections: Connection[],
+  overrides: Partial<LocalApiDeps> = {},
+): Promise<SourcesHarness> {
   const h = await makeHarness(overrides);
   const file = new MemoryRecords('workspace', workspaceConnections);
   const workspace = new LocalConnectionsApi({
@@ -75,6 +89,11 @@ export async function makeSourcesHarness(workspaceConnections: Connection[], ove
   ]);
   // Saves through the composite, as the extension does (a workspace connection keeps its file's credential id).
   const save = (request: CreateConnectionRequest, secrets: SecretValues, existing?: Connection): Promise<Connection> =>
-    saveConnection({ api: all, credentials: h.credentials }, h.api.registry.spec(existing?.type ?? request.type), { ...request, secrets }, existing);
+    saveConnection(
+      { api: all, credentials: h.credentials },
+      h.api.registry.spec(existing?.type ?? request.type),
+      { ...request, secrets },
+      existing,
+    );
   return { ...h, all, workspace, file, save };
 }

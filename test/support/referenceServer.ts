@@ -86,7 +86,10 @@ export class ReferenceServer {
   /** Seconds an access token lives. */
   accessTokenSeconds = 3600;
   /** Device authorizations by device code. */
-  readonly devices = new Map<string, { userCode: string; state: 'pending' | 'approved' | 'denied' | 'expired'; lastPoll?: number }>();
+  readonly devices = new Map<
+    string,
+    { userCode: string; state: 'pending' | 'approved' | 'denied' | 'expired'; lastPoll?: number }
+  >();
   /** Refresh tokens that are still valid (each is used once: it rotates). */
   readonly refreshTokens = new Set<string>();
   private issued = 0;
@@ -133,7 +136,10 @@ export class ReferenceServer {
   }
 
   /** A colleague edits a workspace connection (in the server's own store, as its web app would). */
-  async editAsColleague(id: string, change: { name?: string; config?: Record<string, string | number | boolean> }): Promise<void> {
+  async editAsColleague(
+    id: string,
+    change: { name?: string; config?: Record<string, string | number | boolean> },
+  ): Promise<void> {
     if (this.profile === 'documented') {
       await this.backend.api.updateConnection(id, change);
       return;
@@ -142,7 +148,12 @@ export class ReferenceServer {
     if (!record) throw new Error(`no workspace connection ${id}`);
     const params = { ...(record.params as Record<string, string>) };
     for (const [k, v] of Object.entries(change.config ?? {})) params[k] = String(v);
-    this.deployed.records.set(id, { ...record, ...(change.name !== undefined ? { name: change.name } : {}), params, updatedAt: new Date().toISOString() });
+    this.deployed.records.set(id, {
+      ...record,
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      params,
+      updatedAt: new Date().toISOString(),
+    });
   }
 
   async deleteAsColleague(id: string): Promise<void> {
@@ -152,7 +163,15 @@ export class ReferenceServer {
 
   /** The workspace's connections as the server holds them: settings (secrets aside) and the credential named. */
   async workspaceConnections(): Promise<
-    { id: string; name: string; type: string; category?: string; config: Record<string, unknown>; credentialId?: string; secrets: string[] }[]
+    {
+      id: string;
+      name: string;
+      type: string;
+      category?: string;
+      config: Record<string, unknown>;
+      credentialId?: string;
+      secrets: string[];
+    }[]
   > {
     if (this.profile === 'documented') {
       return (await this.backend.api.listConnections()).data.map((c) => ({
@@ -220,11 +239,15 @@ export class ReferenceServer {
     }
     if (this.keys.size > 0) {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!token || !this.keys.has(token)) return send(res, 401, { error: { code: 'unauthorized', message: 'Invalid or expired token.' } });
+      if (!token || !this.keys.has(token))
+        return send(res, 401, { error: { code: 'unauthorized', message: 'Invalid or expired token.' } });
     }
     if (this.profile === 'deployed' && path.startsWith('/api/connections')) {
       // The deployed back end ignores idempotency keys and answers in its own shapes.
-      const answer = (await this.deployed.route(method, path, url.searchParams, body, this.inUse)) ?? { status: 404, body: { error: '404 page not found' } };
+      const answer = (await this.deployed.route(method, path, url.searchParams, body, this.inUse)) ?? {
+        status: 404,
+        body: { error: '404 page not found' },
+      };
       if (fault?.dropAfter) {
         req.socket.destroy();
         return;
@@ -258,7 +281,12 @@ export class ReferenceServer {
     send(res, answer.status, answer.body);
   }
 
-  private async route(method: string, path: string, q: URLSearchParams, body: Json): Promise<{ status?: number; body: unknown }> {
+  private async route(
+    method: string,
+    path: string,
+    q: URLSearchParams,
+    body: Json,
+  ): Promise<{ status?: number; body: unknown }> {
     const api = this.backend.api;
     const credentials = this.backend.credentials;
     const param = (k: string): string | undefined => q.get(k) ?? undefined;
@@ -269,13 +297,17 @@ export class ReferenceServer {
       const filtered = param('type') !== undefined || param('search') !== undefined;
       // As the reference shows a list: no settings in an item (a summary; GET one for its config).
       const list = async (): Promise<Json[]> =>
-        (await api.listConnections({ type: param('type'), search: param('search') })).data.map((c) => strip(c, 'config'));
+        (await api.listConnections({ type: param('type'), search: param('search') })).data.map((c) =>
+          strip(c, 'config'),
+        );
       if (!filtered) this.listing ??= list();
       const shown = filtered ? await list() : await this.listing!;
-      if (this.pageSize === undefined) return { body: this.envelope === 'bare' ? shown : { data: shown, meta: { total: shown.length } } };
+      if (this.pageSize === undefined)
+        return { body: this.envelope === 'bare' ? shown : { data: shown, meta: { total: shown.length } } };
       const start = q.get('cursor') ? Number(Buffer.from(q.get('cursor')!, 'base64url').toString()) : 0;
       const page = shown.slice(start, start + this.pageSize);
-      const next = start + page.length < shown.length ? Buffer.from(String(start + page.length)).toString('base64url') : null;
+      const next =
+        start + page.length < shown.length ? Buffer.from(String(start + page.length)).toString('base64url') : null;
       return { body: { data: page, meta: { page: { limit: this.pageSize, cursor: next } } } };
     }
     if (method === 'POST' && path === '/api/connections') {
@@ -321,7 +353,12 @@ export class ReferenceServer {
       if (method === 'PUT') return { body: one(strip(await api.updateConnection(id, body))) };
       if (method === 'DELETE') {
         if (this.inUse.has(id))
-          return { status: 409, body: { error: { code: 'connection_in_use', message: 'Active pipelines still reference this connection.' } } };
+          return {
+            status: 409,
+            body: {
+              error: { code: 'connection_in_use', message: 'Active pipelines still reference this connection.' },
+            },
+          };
         return { body: await api.deleteConnection(id) };
       }
     }
@@ -344,23 +381,35 @@ export class ReferenceServer {
               table: param('table') ?? '',
               catalog: param('catalog'),
               limit: int('limit'),
-              ...(orderBy ? { orderBy: { column: orderBy, direction: param('direction') === 'desc' ? 'desc' : 'asc' } } : {}),
+              ...(orderBy
+                ? { orderBy: { column: orderBy, direction: param('direction') === 'desc' ? 'desc' : 'asc' } }
+                : {}),
             }),
           };
         }
         case 'files':
           return {
-            body: await api.listFiles(id, { bucket: param('bucket'), prefix: param('prefix'), delimiter: param('delimiter'), pageToken: param('pageToken') }),
+            body: await api.listFiles(id, {
+              bucket: param('bucket'),
+              prefix: param('prefix'),
+              delimiter: param('delimiter'),
+              pageToken: param('pageToken'),
+            }),
           };
         case 'cloud-schema':
           return {
-            body: await api.cloudSchema(id, { bucket: param('bucket'), path: param('path') ?? '', ...(param('size') ? { size: Number(param('size')) } : {}) }),
+            body: await api.cloudSchema(id, {
+              bucket: param('bucket'),
+              path: param('path') ?? '',
+              ...(param('size') ? { size: Number(param('size')) } : {}),
+            }),
           };
       }
     }
     if (path === '/api/credentials' && method === 'GET')
       return { body: { ...(await credentials.listCredentials()), meta: { page: { limit: 50, cursor: null } } } };
-    if (path === '/api/credentials' && method === 'POST') return { status: 201, body: { data: await credentials.createCredential(body as never) } };
+    if (path === '/api/credentials' && method === 'POST')
+      return { status: 201, body: { data: await credentials.createCredential(body as never) } };
     if ((m = /^\/api\/credentials\/([^/]+)$/.exec(path))) {
       const id = decodeURIComponent(m[1]);
       if (method === 'GET') return { body: { data: await credentials.getCredential(id) } };
@@ -389,11 +438,19 @@ export class ReferenceServer {
     return { accessToken, refreshToken, expiresIn: this.accessTokenSeconds, tokenType: 'Bearer' };
   }
 
-  private auth(method: string, path: string, q: URLSearchParams, raw: string, res: http.ServerResponse, dropAfter = false): void {
+  private auth(
+    method: string,
+    path: string,
+    q: URLSearchParams,
+    raw: string,
+    res: http.ServerResponse,
+    dropAfter = false,
+  ): void {
     const body = (raw ? JSON.parse(raw) : {}) as Json;
     if (method === 'POST' && path === '/api/v2/auth/device') {
       const deviceCode = `dev_${Math.random().toString(36).slice(2)}`;
-      const userCode = `${Math.random().toString(36).slice(2, 6)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
+      const userCode =
+        `${Math.random().toString(36).slice(2, 6)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
       this.devices.set(deviceCode, { userCode, state: 'pending' });
       return send(res, 200, {
         deviceCode,
@@ -406,7 +463,8 @@ export class ReferenceServer {
     }
     if (method === 'POST' && path === '/api/v2/auth/device/token') {
       const device = this.devices.get(String(body.deviceCode));
-      if (!device || !body.clientId) return send(res, 400, { error: 'invalid_request', error_description: 'deviceCode and clientId are required.' });
+      if (!device || !body.clientId)
+        return send(res, 400, { error: 'invalid_request', error_description: 'deviceCode and clientId are required.' });
       const now = Date.now();
       const tooSoon = device.lastPoll !== undefined && now - device.lastPoll < this.deviceInterval * 1000;
       device.lastPoll = now;
@@ -416,18 +474,25 @@ export class ReferenceServer {
           error: 'authorization_pending',
           error_description: 'The user has not yet completed authorization.',
         });
-      if (device.state === 'denied') return send(res, 400, { error: 'access_denied', error_description: 'The user denied the request.' });
-      if (device.state === 'expired') return send(res, 400, { error: 'expired_token', error_description: 'The device code expired.' });
+      if (device.state === 'denied')
+        return send(res, 400, { error: 'access_denied', error_description: 'The user denied the request.' });
+      if (device.state === 'expired')
+        return send(res, 400, { error: 'expired_token', error_description: 'The device code expired.' });
       this.devices.delete(String(body.deviceCode));
       return send(res, 200, this.issue());
     }
     if (method === 'POST' && path === '/api/v2/auth/device/authorize') {
       this.decide(String(body.userCode), body.deny !== true);
-      return send(res, 200, { ok: true, clientName: 'Planasonix Connections for VS Code', scopes: ['openid', 'profile'] });
+      return send(res, 200, {
+        ok: true,
+        clientName: 'Planasonix Connections for VS Code',
+        scopes: ['openid', 'profile'],
+      });
     }
     if (method === 'POST' && path === '/api/auth/refresh') {
       const token = String(body.refreshToken);
-      if (!this.refreshTokens.has(token)) return send(res, 401, { error: { code: 'invalid_refresh_token', message: 'The refresh token is not valid.' } });
+      if (!this.refreshTokens.has(token))
+        return send(res, 401, { error: { code: 'invalid_refresh_token', message: 'The refresh token is not valid.' } });
       this.refreshTokens.delete(token); // rotation: each refresh token is good once
       const issued = this.issue();
       // Renewed, but the answer never reaches the client.
@@ -467,7 +532,13 @@ export class ReferenceServer {
         }),
       };
     }
-    return { body: await api.listColumns(id, { schema: param('schema'), table: param('table') ?? '', catalog: param('catalog') }) };
+    return {
+      body: await api.listColumns(id, {
+        schema: param('schema'),
+        table: param('table') ?? '',
+        catalog: param('catalog'),
+      }),
+    };
   }
 }
 

@@ -31,7 +31,9 @@ function fixtureSql(name: string): string {
 export async function ensurePostgresFixture(): Promise<void> {
   const admin = new pg.Client({ ...pgServer, database: 'postgres' });
   await admin.connect().catch((error: Error) => {
-    throw new Error(`PostgreSQL is not reachable at ${pgServer.host}:${pgServer.port} (${error.message}); run scripts/ensure-services.sh`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${pgServer.host}:${pgServer.port} (${error.message}); run scripts/ensure-services.sh`,
+    );
   });
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [fixtureDb]);
@@ -56,7 +58,9 @@ export async function ensurePostgresFixture(): Promise<void> {
 /** Creates the MySQL/MariaDB fixture database once per fixture version. */
 export async function ensureMysqlFixture(): Promise<void> {
   const conn = await mysql.createConnection({ ...mysqlServer, multipleStatements: true }).catch((error: Error) => {
-    throw new Error(`MariaDB/MySQL is not reachable at ${mysqlServer.host}:${mysqlServer.port} (${error.message}); run scripts/ensure-services.sh`);
+    throw new Error(
+      `MariaDB/MySQL is not reachable at ${mysqlServer.host}:${mysqlServer.port} (${error.message}); run scripts/ensure-services.sh`,
+    );
   });
   try {
     const [rows] = await conn.query<mysql.RowDataPacket[]>(

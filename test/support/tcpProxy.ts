@@ -41,7 +41,11 @@ export class CountingProxy {
     });
   }
 
-  static async start(targetHost: string, targetPort: number, options: { parsePostgres?: boolean } = {}): Promise<{ proxy: CountingProxy; port: number }> {
+  static async start(
+    targetHost: string,
+    targetPort: number,
+    options: { parsePostgres?: boolean } = {},
+  ): Promise<{ proxy: CountingProxy; port: number }> {
     const proxy = new CountingProxy(targetHost, targetPort, options.parsePostgres === true);
     await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
     return { proxy, port: (proxy.server.address() as net.AddressInfo).port };

@@ -1,6 +1,14 @@
 // Whole results for tests: the product only streams (previewStream, testQueryStream, a session's
 // stream); tests that compare a result as one value gather the stream here.
-import type { CellValue, ConnectionsApi, PreviewQuery, PreviewResponse, RequestOptions, TestQueryRequest, TestQueryResponse } from '../../src/core/api/types';
+import type {
+  CellValue,
+  ConnectionsApi,
+  PreviewQuery,
+  PreviewResponse,
+  RequestOptions,
+  TestQueryRequest,
+  TestQueryResponse,
+} from '../../src/core/api/types';
 import { streamPreview } from '../../src/core/connectors/sql/sqlSession';
 import type { QueryOptions, RowSink, SqlFacet, StreamSummary } from '../../src/core/connectors/types';
 
@@ -19,7 +27,9 @@ export class CollectingSink implements RowSink {
     for (const r of batch) this.collected.push(r);
   }
 
-  response(summary: Pick<StreamSummary, 'executionMs' | 'rowsReturned' | 'truncated'> & { rowsScanned?: number }): TestQueryResponse {
+  response(
+    summary: Pick<StreamSummary, 'executionMs' | 'rowsReturned' | 'truncated'> & { rowsScanned?: number },
+  ): TestQueryResponse {
     return {
       ok: true,
       columns: this.columns,
@@ -36,7 +46,13 @@ export class CollectingSink implements RowSink {
 }
 
 function asPreview(result: TestQueryResponse, limit: number): PreviewResponse {
-  return { columns: result.columns, rows: result.rows, truncated: result.truncated ?? false, columnTypes: result.columnTypes, limit };
+  return {
+    columns: result.columns,
+    rows: result.rows,
+    truncated: result.truncated ?? false,
+    columnTypes: result.columnTypes,
+    limit,
+  };
 }
 
 /** A preview through the API, as one response. */
@@ -62,7 +78,11 @@ export async function wholeTestQuery(
 }
 
 /** A session's preview of a table, as one response. */
-export async function previewWhole(sql: SqlFacet, query: PreviewQuery & { limit: number }, signal?: AbortSignal): Promise<PreviewResponse> {
+export async function previewWhole(
+  sql: SqlFacet,
+  query: PreviewQuery & { limit: number },
+  signal?: AbortSignal,
+): Promise<PreviewResponse> {
   const sink = new CollectingSink();
   return asPreview(sink.response(await streamPreview(sql, query, sink, signal)), query.limit);
 }

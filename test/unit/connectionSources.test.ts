@@ -26,7 +26,11 @@ describe('connection sources: one composite, each connection knowing its source'
     );
     assert.deepEqual((await api.listCatalogs('t')).catalogs, [{ name: 'team' }]);
     assert.deepEqual((await api.listCatalogs('a')).catalogs, [{ name: 'mine' }]);
-    assert.equal(team.calls.filter((c) => c.method === 'listCatalogs').length, 1, "the user source's call never went to the hosted one");
+    assert.equal(
+      team.calls.filter((c) => c.method === 'listCatalogs').length,
+      1,
+      "the user source's call never went to the hosted one",
+    );
     await assert.rejects(api.getConnection('nope'), (e: unknown) => ConnectionError.is(e, 'not_found'));
   });
 
@@ -53,7 +57,11 @@ describe('connection sources: one composite, each connection knowing its source'
     const batches: unknown[][][] = [];
     let columns: string[] = [];
     await api.listConnections();
-    const stats = await api.previewStream('a', { table: 'orders', limit: 10 }, { start: (c) => (columns = c), rows: (b) => void batches.push(b) });
+    const stats = await api.previewStream(
+      'a',
+      { table: 'orders', limit: 10 },
+      { start: (c) => (columns = c), rows: (b) => void batches.push(b) },
+    );
     assert.deepEqual(columns, ['table']);
     assert.deepEqual(batches, [[['orders']]]);
     assert.equal(stats.limit, 10);
@@ -61,7 +69,10 @@ describe('connection sources: one composite, each connection knowing its source'
 
   it('keeps names unique across sources, and disposes every source', async () => {
     const h = await makeSourcesHarness([{ ...conn('ws_1', 'Team DB'), credentialId: 'cred_ws_1' }]);
-    await assert.rejects(h.all.createConnection({ name: 'TEAM db', type: 'sqlite', config: { path: '/x.sqlite' } }), /already exists in the workspace file/);
+    await assert.rejects(
+      h.all.createConnection({ name: 'TEAM db', type: 'sqlite', config: { path: '/x.sqlite' } }),
+      /already exists in the workspace file/,
+    );
     const created = await h.all.createConnection({ name: 'Mine', type: 'sqlite', config: { path: '/x.sqlite' } });
     assert.equal(created.scope, 'user');
     await assert.rejects(h.all.updateConnection(created.id, { name: 'team db' }), /already exists/);
@@ -150,7 +161,11 @@ describe('connections model: the only thing host code reads', () => {
     );
     const team1 = await model.lookup('t');
     assert.equal(team1.state === 'found' && team1.stale, true);
-    assert.equal((await model.lookup('b')).state, 'unreachable', 'with a source down, a missing id is not declared deleted');
+    assert.equal(
+      (await model.lookup('b')).state,
+      'unreachable',
+      'with a source down, a missing id is not declared deleted',
+    );
     const registry = new ConnectorRegistry();
     const explorer = new ExplorerModel(
       api,
@@ -198,7 +213,11 @@ describe('connections model: the only thing host code reads', () => {
       roots.map((n) => (n.kind === 'message' ? `${n.errorCode}: ${n.text}` : n.kind)),
       ['auth_failed: Planasonix workspace: Signed out. Sign in to see its connections.', 'connection'],
     );
-    assert.equal((await model.lookup('t')).state, 'unreachable', "a signed-out workspace's connection is not declared deleted");
+    assert.equal(
+      (await model.lookup('t')).state,
+      'unreachable',
+      "a signed-out workspace's connection is not declared deleted",
+    );
     model.dispose();
   });
 

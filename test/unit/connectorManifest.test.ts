@@ -41,8 +41,20 @@ describe('a connector is its folder plus one manifest line, with its own dialect
   it('is browsed in the tree in its own words: projects, datasets, tables, columns', async () => {
     const h = await makeHarness({ registry });
     try {
-      const created = await h.save({ name: 'Warehouse', type: 'test-warehouse', config: { project: 'acme' } }, { token: 'good' });
-      assert.equal((await h.api.testConnection({ type: 'test-warehouse', config: { project: 'acme' }, credentialId: created.credentialId })).ok, true);
+      const created = await h.save(
+        { name: 'Warehouse', type: 'test-warehouse', config: { project: 'acme' } },
+        { token: 'good' },
+      );
+      assert.equal(
+        (
+          await h.api.testConnection({
+            type: 'test-warehouse',
+            config: { project: 'acme' },
+            credentialId: created.credentialId,
+          })
+        ).ok,
+        true,
+      );
       const path: ItemNode[] = [];
       let node: ExplorerNode | undefined;
       for (const wanted of ['Warehouse', 'acme', 'sales', 'orders', 'id']) {
@@ -57,14 +69,18 @@ describe('a connector is its folder plus one manifest line, with its own dialect
         ['catalog Project project', 'schema Dataset layers', 'table Table table', 'column Column symbol-field'],
       );
       const tables = await loadChildren(h.api, registry, path[1], { pageSize: 100 });
-      const shown = Object.fromEntries(tables.map((t) => (t.kind === 'table' ? [t.name, `${t.icon}${t.view ? ' view' : ''}`] : [t.id, t.kind])));
+      const shown = Object.fromEntries(
+        tables.map((t) => (t.kind === 'table' ? [t.name, `${t.icon}${t.view ? ' view' : ''}`] : [t.id, t.kind])),
+      );
       assert.deepEqual(shown, { orders: 'table', 'order lines': 'eye view', orders_2024: 'history' });
       // Empty and failed listings say what is missing in the connector's words.
       const datasets = await loadChildren(h.api, registry, path[0], { pageSize: 100 });
       const empty = datasets.find((n) => name(n) === 'empty')!;
       assert.deepEqual((await loadChildren(h.api, registry, empty, { pageSize: 100 })).map(name), ['No tables']);
       await h.save({ name: 'Locked', type: 'test-warehouse', config: { project: 'no-datasets' } }, { token: 'good' });
-      const locked = (await loadChildren(h.api, registry, undefined, { pageSize: 100 })).find((n) => name(n) === 'Locked');
+      const locked = (await loadChildren(h.api, registry, undefined, { pageSize: 100 })).find(
+        (n) => name(n) === 'Locked',
+      );
       const [project] = await loadChildren(h.api, registry, locked, { pageSize: 100 });
       const [failure] = await loadChildren(h.api, registry, project, { pageSize: 100 });
       assert.match((failure as MessageNode).text, /^Could not list datasets: .*not listed for this token/);
@@ -80,12 +96,24 @@ describe('a connector is its folder plus one manifest line, with its own dialect
     // `#` starts a comment in this dialect: its `;` does not end a statement (PostgreSQL's lexer splits there).
     const commented = '# note; not a statement\nSELECT 1';
     assert.equal(at(commented).sql, commented);
-    assert.notEqual(prepareStatement(commented, { start: commented.length, end: commented.length }, dialectOf('postgres')).sql, commented);
+    assert.notEqual(
+      prepareStatement(commented, { start: commented.length, end: commented.length }, dialectOf('postgres')).sql,
+      commented,
+    );
     // A scripting block holds its semicolons; a double-quoted text is a string, not a name.
     assert.equal(at('BEGIN SELECT 1; SELECT 2; END').sql, 'BEGIN SELECT 1; SELECT 2; END');
-    assert.deepEqual(at('SELECT "a;b", `odd;name` FROM t'), { ok: true, sql: 'SELECT "a;b", `odd;name` FROM t', start: 0, end: 31 });
+    assert.deepEqual(at('SELECT "a;b", `odd;name` FROM t'), {
+      ok: true,
+      sql: 'SELECT "a;b", `odd;name` FROM t',
+      start: 0,
+      end: 31,
+    });
     // Its own list of functions with effects, however the call is spelled.
-    for (const sql of ['SELECT EXTERNAL_QUERY("conn", "DELETE FROM t")', 'SELECT `external_query`("c", "x")', 'SELECT ml.predict(1)']) {
+    for (const sql of [
+      'SELECT EXTERNAL_QUERY("conn", "DELETE FROM t")',
+      'SELECT `external_query`("c", "x")',
+      'SELECT ml.predict(1)',
+    ]) {
       const p = at(sql);
       assert.equal(p.ok, false, sql);
       assert.match(!p.ok ? p.reason : '', /acts outside the transaction/, sql);
@@ -105,10 +133,18 @@ describe('a connector is its folder plus one manifest line, with its own dialect
       const result = await wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 1 # the answer', limit: 5 });
       assert.deepEqual(result.rows, [['1']]);
       assert.equal(seenStatements.at(-1)?.limit, 5);
-      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT external_query("c", "drop table t")' }), /external_query/);
+      await assert.rejects(
+        wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT external_query("c", "drop table t")' }),
+        /external_query/,
+      );
       assert.equal(seenStatements.length, before + 1, 'the refused statement never reached the driver');
       // Preview comes from the same primitive, with the connector's own preview statement.
-      const preview = await wholePreview(h.api, id, { catalog: 'acme', schema: 'sales', table: 'order lines', limit: 3 });
+      const preview = await wholePreview(h.api, id, {
+        catalog: 'acme',
+        schema: 'sales',
+        table: 'order lines',
+        limit: 3,
+      });
       assert.deepEqual(preview.rows, [['1']]);
       assert.equal(seenStatements.at(-1)?.sql, 'SELECT * FROM `acme`.`sales`.`order lines`');
     } finally {
@@ -126,7 +162,8 @@ describe("no file of the product names a connector type outside that connector's
     const found: string[] = [];
     for (const rel of files) {
       const own = /^src\/core\/connectors\/([^/]+)\//.exec(rel)?.[1];
-      for (const m of readFileSync(path.join(root, rel), 'utf8').matchAll(quoted)) if (m[2] !== own) found.push(`${rel}: ${m[0]}`);
+      for (const m of readFileSync(path.join(root, rel), 'utf8').matchAll(quoted))
+        if (m[2] !== own) found.push(`${rel}: ${m[0]}`);
     }
     return found;
   }
@@ -134,14 +171,20 @@ describe("no file of the product names a connector type outside that connector's
   function sources(dir: string): string[] {
     return readdirSync(path.join(root, dir)).flatMap((entry) => {
       const rel = `${dir}/${entry}`;
-      return statSync(path.join(root, rel)).isDirectory() ? sources(rel) : /\.(ts|js|mjs|cjs|html|css)$/.test(entry) ? [rel] : [];
+      return statSync(path.join(root, rel)).isDirectory()
+        ? sources(rel)
+        : /\.(ts|js|mjs|cjs|html|css)$/.test(entry)
+          ? [rel]
+          : [];
     });
   }
 
   it('holds for every source file, the build script and the shipped manifest (which only imports specs)', () => {
     assert.deepEqual(offenders([...sources('src'), 'esbuild.js']), []);
     assert.ok(
-      connectorManifest.every((s) => !readFileSync(path.join(root, 'src/core/connectors/manifest.ts'), 'utf8').includes(`'${s.type}'`)),
+      connectorManifest.every(
+        (s) => !readFileSync(path.join(root, 'src/core/connectors/manifest.ts'), 'utf8').includes(`'${s.type}'`),
+      ),
       'the manifest names a type instead of importing its spec',
     );
   });
@@ -154,7 +197,10 @@ describe("no file of the product names a connector type outside that connector's
       [...text.matchAll(quoted)].map((m) => m[0]),
       [],
     );
-    assert.ok(JSON.stringify(pkg.contributes).includes(JSON.stringify(clause).slice(1, -1)), 'package.json is behind the specs: run npm run contributes');
+    assert.ok(
+      JSON.stringify(pkg.contributes).includes(JSON.stringify(clause).slice(1, -1)),
+      'package.json is behind the specs: run npm run contributes',
+    );
   });
 
   it('catches a type named where it does not belong (the check itself works)', () => {

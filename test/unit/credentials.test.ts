@@ -1,7 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { saveConnection, testConnectionDraft } from '../../src/core/services/connectionSecrets';
-import type { Credential, CredentialsApi, CreateCredentialRequest, UpdateCredentialRequest } from '../../src/core/api/credentials';
-import type { Connection, CreateConnectionRequest, TestConnectionRequest, UpdateConnectionRequest } from '../../src/core/api/types';
+import type {
+  Credential,
+  CredentialsApi,
+  CreateCredentialRequest,
+  UpdateCredentialRequest,
+} from '../../src/core/api/credentials';
+import type {
+  Connection,
+  CreateConnectionRequest,
+  TestConnectionRequest,
+  UpdateConnectionRequest,
+} from '../../src/core/api/types';
 import { connectorManifest } from '../../src/core/connectors/manifest';
 import { ConnectionError } from '../../src/core/errors';
 import { LocalCredentialsApi } from '../../src/core/local/localCredentials';
@@ -54,7 +64,13 @@ class RecordingApi extends FakeConnectionsApi {
   override async createConnection(request: CreateConnectionRequest): Promise<Connection> {
     this.requests.push(request);
     if (this.failCreate) throw this.failCreate;
-    const created = { id: 'conn_1', name: request.name, type: request.type, config: request.config, credentialId: request.credentialId };
+    const created = {
+      id: 'conn_1',
+      name: request.name,
+      type: request.type,
+      config: request.config,
+      credentialId: request.credentialId,
+    };
     this.connections = [created];
     return created;
   }
@@ -74,7 +90,11 @@ describe('credentials, apart from connections', () => {
   it('keeps secrets on this machine in the vault and never hands them back', async () => {
     const vault = new MemorySecretVault();
     const credentials = new LocalCredentialsApi(vault, systemClock);
-    const created = await credentials.createCredential({ name: 'prod', type: 'database', config: { password: secret, passphrase: 'pp' } });
+    const created = await credentials.createCredential({
+      name: 'prod',
+      type: 'database',
+      config: { password: secret, passphrase: 'pp' },
+    });
     assert.ok(!JSON.stringify(created).includes(secret));
     assert.deepEqual(created.config, {});
     assert.deepEqual(created.stored_secrets, ['passphrase', 'password']);
@@ -84,9 +104,16 @@ describe('credentials, apart from connections', () => {
       ['prod'],
     );
     // An empty value removes a secret; the others stay.
-    assert.deepEqual((await credentials.updateCredential(created.id, { config: { passphrase: '' } })).stored_secrets, ['password']);
+    assert.deepEqual((await credentials.updateCredential(created.id, { config: { passphrase: '' } })).stored_secrets, [
+      'password',
+    ]);
     // A new credential can start from another's secrets (a changed password keeps the rest).
-    const next = await credentials.createCredential({ name: 'prod 2', type: 'database', config: { passphrase: 'new' }, inherit: created.id });
+    const next = await credentials.createCredential({
+      name: 'prod 2',
+      type: 'database',
+      config: { passphrase: 'new' },
+      inherit: created.id,
+    });
     assert.deepEqual(next.stored_secrets, ['passphrase', 'password']);
     await credentials.deleteCredential(created.id);
     await assert.rejects(credentials.getCredential(created.id), (e: unknown) => ConnectionError.is(e, 'not_found'));
@@ -94,7 +121,10 @@ describe('credentials, apart from connections', () => {
       (await credentials.listCredentials()).data.map((c) => c.id),
       [next.id],
     );
-    await assert.rejects(credentials.createCredential({ name: 'x', type: 'nope' as 'database', config: {} }), /Unknown credential type/);
+    await assert.rejects(
+      credentials.createCredential({ name: 'x', type: 'nope' as 'database', config: {} }),
+      /Unknown credential type/,
+    );
   });
 
   it('saves a connection with a credentialId, never with secrets, the same way against a hosted-like back end', async () => {
@@ -111,7 +141,12 @@ describe('credentials, apart from connections', () => {
     assert.deepEqual(credentials.held.get('cred_1'), { password: secret });
 
     // A new password: a new credential, the connection switched to it, then the old one deleted.
-    await saveConnection({ api, credentials }, postgres, { name: 'prod', type: 'postgres', config: { host: 'h' }, secrets: { password: 'rotated' } }, saved);
+    await saveConnection(
+      { api, credentials },
+      postgres,
+      { name: 'prod', type: 'postgres', config: { host: 'h' }, secrets: { password: 'rotated' } },
+      saved,
+    );
     assert.deepEqual(credentials.log, ['create cred_1', 'create cred_2', 'delete cred_1']);
     assert.equal(api.connections[0].credentialId, 'cred_2');
   });
@@ -120,11 +155,24 @@ describe('credentials, apart from connections', () => {
     const api = new RecordingApi();
     api.failCreate = new ConnectionError('name_taken', 'taken');
     const credentials = new RecordingCredentials();
-    await assert.rejects(saveConnection({ api, credentials }, postgres, { name: 'x', type: 'postgres', config: {}, secrets: { password: secret } }), /taken/);
+    await assert.rejects(
+      saveConnection({ api, credentials }, postgres, {
+        name: 'x',
+        type: 'postgres',
+        config: {},
+        secrets: { password: secret },
+      }),
+      /taken/,
+    );
     assert.deepEqual(credentials.log, ['create cred_1', 'delete cred_1']);
     assert.equal(credentials.held.size, 0);
     await assert.rejects(
-      saveConnection({ api, credentials }, postgres, { name: 'x', type: 'postgres', config: {}, secrets: { token: 't' } }),
+      saveConnection({ api, credentials }, postgres, {
+        name: 'x',
+        type: 'postgres',
+        config: {},
+        secrets: { token: 't' },
+      }),
       /not a secret of a PostgreSQL connection/,
     );
     assert.equal(credentials.log.length, 2, 'an unknown secret field is refused before anything is stored');
@@ -146,7 +194,12 @@ describe('credentials, apart from connections', () => {
     assert.ok(!JSON.stringify(api.requests).includes(secret));
     assert.deepEqual(credentials.log, ['create cred_1', 'delete cred_1']);
     // Nothing typed: the saved credential is tested as it is.
-    await testConnectionDraft({ api, credentials }, postgres, { type: 'postgres', config: { host: 'h' }, secrets: {}, credentialId: 'cred_saved' });
+    await testConnectionDraft({ api, credentials }, postgres, {
+      type: 'postgres',
+      config: { host: 'h' },
+      secrets: {},
+      credentialId: 'cred_saved',
+    });
     assert.equal((api.requests[1] as TestConnectionRequest).credentialId, 'cred_saved');
   });
 });

@@ -6,7 +6,14 @@ import type { ConnectorSpec } from '../../src/core/connectors/types';
 import { ConnectionError } from '../../src/core/errors';
 import { ExplorerModel } from '../../src/core/explorer/explorerModel';
 import { loadChildren } from '../../src/core/explorer/loaders';
-import { levels, locate, type ExplorerNode, type ItemNode, type LoadMoreNode, type MessageNode } from '../../src/core/explorer/nodes';
+import {
+  levels,
+  locate,
+  type ExplorerNode,
+  type ItemNode,
+  type LoadMoreNode,
+  type MessageNode,
+} from '../../src/core/explorer/nodes';
 import { FakeConnectionsApi } from '../support/fakeApi';
 
 /** A storage connector that exists only in these tests: bucket > folders and files > a file's columns. */
@@ -17,7 +24,12 @@ const storageSpec: ConnectorSpec = {
   fields: [],
   capabilities: ['catalogs', 'files', 'cloudSchema'],
   hierarchy: {
-    children: { connection: ['bucket'], bucket: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] },
+    children: {
+      connection: ['bucket'],
+      bucket: ['prefix', 'object'],
+      prefix: ['prefix', 'object'],
+      object: ['column'],
+    },
     paged: ['object', 'prefix'],
     searchable: ['object', 'prefix'],
   },
@@ -32,7 +44,12 @@ const tables = (...names: string[]) => names.map((name) => ({ name, type: 'TABLE
 
 function fake() {
   return new FakeConnectionsApi(
-    [conn('pg', 'postgres', 'PG'), conn('lite', 'sqlite', 'Lite'), conn('maria', 'mysql', 'Maria'), conn('s3', 'test-storage', 'Lake')],
+    [
+      conn('pg', 'postgres', 'PG'),
+      conn('lite', 'sqlite', 'Lite'),
+      conn('maria', 'mysql', 'Maria'),
+      conn('s3', 'test-storage', 'Lake'),
+    ],
     {
       pg: {
         catalogs: ['app'],
@@ -41,7 +58,11 @@ function fake() {
         partitions: { 'app/public/events': [{ name: 'events_2024', type: 'PARTITION', schema: 'old' }] },
         columns: { 'app/public/a': [col('x'), col('y')], 'app/public/events': [col('at')] },
       },
-      lite: { catalogs: ['data.sqlite'], tables: { 'data.sqlite/': tables('t1', 't2', 't3', 't4', 't5') }, columns: { 'data.sqlite//t1': [col('id')] } },
+      lite: {
+        catalogs: ['data.sqlite'],
+        tables: { 'data.sqlite/': tables('t1', 't2', 't3', 't4', 't5') },
+        columns: { 'data.sqlite//t1': [col('id')] },
+      },
       maria: { schemas: { '': ['shop'] }, tables: { '/shop': tables('orders') } },
       s3: {
         catalogs: ['lake'],
@@ -70,7 +91,8 @@ async function walk(api: FakeConnectionsApi, ...picks: ((n: ExplorerNode) => boo
   return node!;
 }
 
-const named = (name: string) => (n: ExplorerNode) => (n.kind === 'connection' ? n.connection.name === name : 'name' in n && n.name === name);
+const named = (name: string) => (n: ExplorerNode) =>
+  n.kind === 'connection' ? n.connection.name === name : 'name' in n && n.name === name;
 
 describe('explorer model against a fake back end', () => {
   it('walks each connector by the hierarchy its spec declares, every node a connection reference plus a path', async () => {
@@ -83,7 +105,11 @@ describe('explorer model against a fake back end', () => {
       item.path.map((s) => `${s.level}:${s.name}`),
       ['catalog:app', 'schema:public', 'table:a', 'column:x'],
     );
-    assert.deepEqual(api.calls.find((c) => c.method === 'listColumns')?.args[1], { catalog: 'app', schema: 'public', table: 'a' });
+    assert.deepEqual(api.calls.find((c) => c.method === 'listColumns')?.args[1], {
+      catalog: 'app',
+      schema: 'public',
+      table: 'a',
+    });
 
     // MySQL has no catalog level, SQLite no schema level: no fake node stands in for the missing one.
     const mysqlTable = (await walk(api, named('Maria'), named('shop'), named('orders'))) as ItemNode;
@@ -111,8 +137,14 @@ describe('explorer model against a fake back end', () => {
     assert.deepEqual(locate(partition.path), { catalog: 'app', schema: 'old', table: 'events_2024' });
     // A plain table asks for no partitions at all.
     const before = api.calls.filter((c) => c.method === 'listTables').length;
-    await loadChildren(api, registry, await walk(api, named('PG'), named('app'), named('public'), named('a')), { pageSize: 100 });
-    assert.equal(api.calls.filter((c) => c.method === 'listTables').length, before + 1, 'only the walk itself listed tables');
+    await loadChildren(api, registry, await walk(api, named('PG'), named('app'), named('public'), named('a')), {
+      pageSize: 100,
+    });
+    assert.equal(
+      api.calls.filter((c) => c.method === 'listTables').length,
+      before + 1,
+      'only the walk itself listed tables',
+    );
   });
 
   it("keeps a table's columns when listing its partitions fails, and says what failed in place", async () => {
@@ -231,7 +263,11 @@ describe('explorer model against a fake back end', () => {
       all.flatMap((n) => (n.kind === 'object' ? [`${n.name}:${n.previewable === true}`] : [])),
       ['raw/b.csv:true', 'raw/c.csv:true', 'raw/d.json:false'],
     );
-    assert.equal((await model.children(all[1])).map((n) => (n.kind === 'column' ? n.name : n.kind)).join(), 'id,name', "a file's columns come from its schema");
+    assert.equal(
+      (await model.children(all[1])).map((n) => (n.kind === 'column' ? n.name : n.kind)).join(),
+      'id,name',
+      "a file's columns come from its schema",
+    );
 
     assert.ok(model.canFilter(raw), 'folders are filterable: the spec says so');
     assert.ok(!model.canFilter(all[1]), "a file's columns are not");
@@ -240,7 +276,11 @@ describe('explorer model against a fake back end', () => {
       (await model.children(raw)).map((n) => ('name' in n ? n.name : n.kind)),
       ['raw/c.csv'],
     );
-    assert.equal((api.calls.at(-1)!.args[1] as { prefix: string }).prefix, 'raw/c', 'the filter went to the server as a prefix');
+    assert.equal(
+      (api.calls.at(-1)!.args[1] as { prefix: string }).prefix,
+      'raw/c',
+      'the filter went to the server as a prefix',
+    );
   });
 
   it('says what is empty and what failed, in place, with the code a retry or confirmation needs', async () => {
@@ -265,7 +305,11 @@ describe('explorer model against a fake back end', () => {
 
   it('knows how to list every level a spec may declare', async () => {
     for (const level of levels) {
-      const spec: ConnectorSpec = { ...storageSpec, type: `only-${level}`, hierarchy: { children: { connection: [level] } } };
+      const spec: ConnectorSpec = {
+        ...storageSpec,
+        type: `only-${level}`,
+        hierarchy: { children: { connection: [level] } },
+      };
       const api = new FakeConnectionsApi([conn('c', spec.type)], { c: {} });
       const [root] = await loadChildren(api, new ConnectorRegistry([spec]), undefined, { pageSize: 10 });
       const children = await loadChildren(api, new ConnectorRegistry([spec]), root, { pageSize: 10 });

@@ -119,7 +119,10 @@ describe('grid cell display', () => {
     assert.equal(display({ t: 'long', text: 'abc', length: 9000 }, 'text').text, 'abc…');
     assert.equal(display({ t: 'json', text: '{"a":1}', length: 7 }, 'json').text, '{"a":1}');
     assert.equal(display({ t: 'bin', size: 2, hex: 'cafe' }, 'binary').text, '0xcafe (2 B)');
-    assert.equal(display({ t: 'bin', size: 100, hex: 'ab'.repeat(16) }, 'binary').text, `0x${'ab'.repeat(16)}… (100 B)`);
+    assert.equal(
+      display({ t: 'bin', size: 100, hex: 'ab'.repeat(16) }, 'binary').text,
+      `0x${'ab'.repeat(16)}… (100 B)`,
+    );
     assert.equal(display('two\nlines', 'text').text, 'two↵lines');
   });
 });
@@ -135,7 +138,8 @@ describe('grid cell clipping', () => {
     assert.equal(needsClip('NULL', 48, advance), false);
   });
   it('clips anything outside printable ASCII, however short: wide characters, emoji, tabs, marks', () => {
-    for (const text of ['日本', '😀', 'a\tb', 'e\u0301', '↵', '…']) assert.equal(needsClip(text, width, advance), true, JSON.stringify(text));
+    for (const text of ['日本', '😀', 'a\tb', 'e\u0301', '↵', '…'])
+      assert.equal(needsClip(text, width, advance), true, JSON.stringify(text));
   });
   it('clips more as the font grows', () => {
     assert.equal(needsClip('x'.repeat(fits), width, advance * 1.5), true);
@@ -166,7 +170,13 @@ describe('grid keyboard navigation', () => {
 
 describe('grid number labels', () => {
   it('groups digits by thousands without the locale machinery', () => {
-    assert.deepEqual([0, 999, 1000, 1234567, -1234567.5].map(groupDigits), ['0', '999', '1,000', '1,234,567', '-1,234,567.5']);
+    assert.deepEqual([0, 999, 1000, 1234567, -1234567.5].map(groupDigits), [
+      '0',
+      '999',
+      '1,000',
+      '1,234,567',
+      '-1,234,567.5',
+    ]);
   });
 });
 
@@ -187,7 +197,13 @@ describe('results status line', () => {
     // A folder preview that skipped part files says so, naming the first.
     assert.equal(
       statusText(
-        { ...base, phase: 'done', rowCount: 2, executionMs: 5, notes: ['Skipped s3://b/t/part-1.csv: damaged.', 'Skipped s3://b/t/part-2.csv: x.'] },
+        {
+          ...base,
+          phase: 'done',
+          rowCount: 2,
+          executionMs: 5,
+          notes: ['Skipped s3://b/t/part-1.csv: damaged.', 'Skipped s3://b/t/part-2.csv: x.'],
+        },
         100,
       ),
       '2 rows · limit 100 · 5 ms · 2 files skipped (Skipped s3://b/t/part-1.csv: damaged. …)',

@@ -3,7 +3,8 @@ import { DeviceFlow, HostedSession } from '../../src/core/hosted/auth';
 import { ConnectionError } from '../../src/core/errors';
 import { MemorySecretVault } from '../support/doubles';
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 /** A device flow against scripted answers, on a fake clock that the waits move forward. */
 function flow(answers: Response[]) {
@@ -26,7 +27,13 @@ function flow(answers: Response[]) {
   return { device, waits, sent };
 }
 
-const start = { deviceCode: 'dev_1', userCode: 'WDJB-JQKL', verificationUri: 'https://x/device', expiresIn: 60, interval: 5 };
+const start = {
+  deviceCode: 'dev_1',
+  userCode: 'WDJB-JQKL',
+  verificationUri: 'https://x/device',
+  expiresIn: 60,
+  interval: 5,
+};
 
 describe('hosted sign-in: device authorization', () => {
   it('polls at the interval, adds 5 s on slow_down, and returns the tokens once approved', async () => {
@@ -46,7 +53,10 @@ describe('hosted sign-in: device authorization', () => {
 
   it('ends on access_denied, on expired_token, and when the code outlives its lifetime', async () => {
     await assert.rejects(flow([json(400, { error: 'access_denied' })]).device.complete(start), /denied in the browser/);
-    await assert.rejects(flow([json(400, { error: 'expired_token' })]).device.complete(start), /expired before it was approved/);
+    await assert.rejects(
+      flow([json(400, { error: 'expired_token' })]).device.complete(start),
+      /expired before it was approved/,
+    );
     const pending = Array.from({ length: 20 }, () => json(400, { error: 'authorization_pending' }));
     const f = flow(pending);
     await assert.rejects(f.device.complete({ ...start, expiresIn: 12 }), /expired before it was approved/);
@@ -55,15 +65,30 @@ describe('hosted sign-in: device authorization', () => {
 
   it('sends the user only to a web page: a command: or file: approval link from the server is refused or dropped', async () => {
     const answer = (verificationUri: string, verificationUriComplete: string) =>
-      json(200, { deviceCode: 'd', userCode: 'ABCD-EFGH', verificationUri, verificationUriComplete, expiresIn: 60, interval: 1 });
-    const ok = await flow([answer('https://app.example.test/device', 'command:workbench.action.terminal.new')]).device.start();
+      json(200, {
+        deviceCode: 'd',
+        userCode: 'ABCD-EFGH',
+        verificationUri,
+        verificationUriComplete,
+        expiresIn: 60,
+        interval: 1,
+      });
+    const ok = await flow([
+      answer('https://app.example.test/device', 'command:workbench.action.terminal.new'),
+    ]).device.start();
     assert.equal(ok.verificationUri, 'https://app.example.test/device');
     assert.equal(ok.verificationUriComplete, undefined, 'a command: link was kept');
-    for (const bad of ['command:planasonix.hosted.signOut', 'file:///etc/passwd', 'http://evil.example.test/device', 'javascript:alert(1)']) {
+    for (const bad of [
+      'command:planasonix.hosted.signOut',
+      'file:///etc/passwd',
+      'http://evil.example.test/device',
+      'javascript:alert(1)',
+    ]) {
       await assert.rejects(flow([answer(bad, bad)]).device.start(), /not an HTTPS address/, bad);
     }
     assert.equal(
-      (await flow([answer('http://127.0.0.1:9/device', 'http://127.0.0.1:9/device?user_code=A')]).device.start()).verificationUriComplete,
+      (await flow([answer('http://127.0.0.1:9/device', 'http://127.0.0.1:9/device?user_code=A')]).device.start())
+        .verificationUriComplete,
       'http://127.0.0.1:9/device?user_code=A',
     );
   });
@@ -74,7 +99,9 @@ describe('hosted sign-in: device authorization', () => {
     const device = new DeviceFlow({ baseUrl: 'https://api.example.test' }, 'c', {
       fetch: async () => json(400, { error: 'authorization_pending' }),
     });
-    await assert.rejects(device.complete({ ...start, interval: 1 }, controller.signal), (e: unknown) => ConnectionError.is(e, 'cancelled'));
+    await assert.rejects(device.complete({ ...start, interval: 1 }, controller.signal), (e: unknown) =>
+      ConnectionError.is(e, 'cancelled'),
+    );
   });
 });
 
@@ -130,11 +157,19 @@ describe('hosted sign-in: the session in secret storage', () => {
   it('reads secret storage once, not on every request, and never refreshes against a base URL changed since the sign-in', async () => {
     const vault = new MemorySecretVault();
     let reads = 0;
-    const counting = { ...vault, get: async (k: string) => (reads++, vault.get(k)), store: vault.store.bind(vault), delete: vault.delete.bind(vault) };
+    const counting = {
+      ...vault,
+      get: async (k: string) => (reads++, vault.get(k)),
+      store: vault.store.bind(vault),
+      delete: vault.delete.bind(vault),
+    };
     let base = 'https://old.example.test';
     const asked: string[] = [];
     const session = new HostedSession(counting, () => ({ baseUrl: base }), {
-      fetch: (async (url: URL | string) => (asked.push(String(url)), json(200, { accessToken: 'at2', refreshToken: 'rt2' }))) as typeof fetch,
+      fetch: (async (url: URL | string) => (
+        asked.push(String(url)),
+        json(200, { accessToken: 'at2', refreshToken: 'rt2' })
+      )) as typeof fetch,
     });
     await session.signedInWith({ accessToken: 'at1', refreshToken: 'rt1' });
     for (let i = 0; i < 5; i++) assert.equal(await session.token(), 'at1');

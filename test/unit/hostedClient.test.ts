@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { names } from '../../src/core/hosted/browse';
 import { toConnection, unwrapList, unwrapOne } from '../../src/core/hosted/decode';
-import { backoffMs, checkBaseUrl, decodeError, HostedHttp, retryAfterMs, type TokenSource } from '../../src/core/hosted/httpClient';
+import {
+  backoffMs,
+  checkBaseUrl,
+  decodeError,
+  HostedHttp,
+  retryAfterMs,
+  type TokenSource,
+} from '../../src/core/hosted/httpClient';
 import { ConnectionError } from '../../src/core/errors';
 
 const isCode = (code: string) => (e: unknown) => {
@@ -24,9 +31,15 @@ function fakeFetch(answers: (Response | Error | ((init: RequestInit) => Response
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+  new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 
-function client(answers: Parameters<typeof fakeFetch>[0], tokens: TokenSource = { token: async () => 'tok_secret_123' }) {
+function client(
+  answers: Parameters<typeof fakeFetch>[0],
+  tokens: TokenSource = { token: async () => 'tok_secret_123' },
+) {
   const f = fakeFetch(answers);
   const waits: number[] = [];
   const http = new HostedHttp({ baseUrl: 'https://api.example.test', organizationId: 'org_1', maxRetries: 3 }, tokens, {
@@ -41,18 +54,26 @@ function client(answers: Parameters<typeof fakeFetch>[0], tokens: TokenSource = 
 describe('hosted API client: decoding what the docs and the deployed back end send', () => {
   it('reads errors in every documented and deployed shape', () => {
     assert.deepEqual(
-      decodeError('{"error":{"code":"invalid_request","message":"Missing required field: connection_id","details":[{"field":"connection_id"}]}}'),
+      decodeError(
+        '{"error":{"code":"invalid_request","message":"Missing required field: connection_id","details":[{"field":"connection_id"}]}}',
+      ),
       {
         code: 'invalid_request',
         message: 'Missing required field: connection_id',
         details: [{ field: 'connection_id' }],
       },
     );
-    assert.deepEqual(decodeError('{"error":"authorization_pending","error_description":"The user has not approved yet."}'), {
-      code: 'authorization_pending',
-      message: 'The user has not approved yet.',
+    assert.deepEqual(
+      decodeError('{"error":"authorization_pending","error_description":"The user has not approved yet."}'),
+      {
+        code: 'authorization_pending',
+        message: 'The user has not approved yet.',
+      },
+    );
+    assert.deepEqual(decodeError('{"error":"rate limit exceeded"}'), {
+      code: 'rate limit exceeded',
+      message: 'rate limit exceeded',
     });
-    assert.deepEqual(decodeError('{"error":"rate limit exceeded"}'), { code: 'rate limit exceeded', message: 'rate limit exceeded' });
     assert.deepEqual(decodeError('upstream connect error'), { message: 'upstream connect error' });
     assert.deepEqual(decodeError(''), { message: '' });
   });
@@ -60,10 +81,17 @@ describe('hosted API client: decoding what the docs and the deployed back end se
   it('reads one resource bare or in data (with attributes), and lists bare, in data, or paged', () => {
     assert.equal(unwrapOne({ id: 'a' }).id, 'a');
     assert.equal(unwrapOne({ data: { id: 'b' } }).id, 'b');
-    assert.deepEqual(unwrapOne({ data: { id: 'c', type: 'pipeline', attributes: { name: 'n' } } }), { id: 'c', type: 'pipeline', name: 'n' });
+    assert.deepEqual(unwrapOne({ data: { id: 'c', type: 'pipeline', attributes: { name: 'n' } } }), {
+      id: 'c',
+      type: 'pipeline',
+      name: 'n',
+    });
     assert.deepEqual(unwrapList([{ id: 1 }]), { items: [{ id: 1 }] });
     assert.deepEqual(unwrapList({ data: [{ id: 2 }], meta: { total: 1 } }), { items: [{ id: 2 }], total: 1 });
-    assert.deepEqual(unwrapList({ data: [{ id: 3 }], meta: { page: { limit: 1, cursor: 'next' } } }), { items: [{ id: 3 }], cursor: 'next' });
+    assert.deepEqual(unwrapList({ data: [{ id: 3 }], meta: { page: { limit: 1, cursor: 'next' } } }), {
+      items: [{ id: 3 }],
+      cursor: 'next',
+    });
     assert.deepEqual(unwrapList({ data: [], meta: { page: { limit: 1, cursor: null } } }), { items: [] });
     assert.throws(() => unwrapList({ connections: [] }), /something other than a list/);
     assert.deepEqual(names({ catalogs: [{ name: 'a' }, 'b'] }, 'catalogs'), [{ name: 'a' }, { name: 'b' }]);
@@ -72,7 +100,14 @@ describe('hosted API client: decoding what the docs and the deployed back end se
   it('reads a connection from config or params, camelCase or snake_case, and drops secrets sent inline', () => {
     const secret = (type: string, field: string) => type === 'postgres' && field === 'password';
     const c = toConnection(
-      { id: 'conn_1', name: 'PG', type: 'postgres', params: { host: 'h', port: 5432, password: 'leaked' }, credential_id: 'cred_1', updated_at: 't' },
+      {
+        id: 'conn_1',
+        name: 'PG',
+        type: 'postgres',
+        params: { host: 'h', port: 5432, password: 'leaked' },
+        credential_id: 'cred_1',
+        updated_at: 't',
+      },
       secret,
     );
     assert.deepEqual(c, {
@@ -119,7 +154,9 @@ describe('hosted API client: numbers kept as the server sent them', () => {
       '[9007199254740993,12345678901234567890.123456789,42,0.30000000000000004,"a 12345678901234567 in text"],' +
       '[-18446744073709551615,1e400,-7,1.5,"x"]]}';
     const { http } = client([json(200, body)]);
-    const parsed = (await http.request('GET', '/api/connections/c1/preview', { values: true })) as { rows: unknown[][] };
+    const parsed = (await http.request('GET', '/api/connections/c1/preview', { values: true })) as {
+      rows: unknown[][];
+    };
     assert.deepEqual(parsed.rows, [
       ['9007199254740993', '12345678901234567890.123456789', 42, 0.30000000000000004, 'a 12345678901234567 in text'],
       ['-18446744073709551615', '1e400', -7, 1.5, 'x'],
@@ -128,7 +165,9 @@ describe('hosted API client: numbers kept as the server sent them', () => {
 
   it('parses bodies without long numbers with JSON.parse, unchanged', async () => {
     const { http } = client([json(200, { data: [{ id: 'c1', n: 9007199254740991, f: 0.1 }] })]);
-    assert.deepEqual(await http.request('GET', '/api/connections'), { data: [{ id: 'c1', n: 9007199254740991, f: 0.1 }] });
+    assert.deepEqual(await http.request('GET', '/api/connections'), {
+      data: [{ id: 'c1', n: 9007199254740991, f: 0.1 }],
+    });
   });
 });
 
@@ -149,7 +188,9 @@ describe('hosted API client: resilience', () => {
   });
 
   it("gives up after the bounded retries, naming method, path, status and the server's words, never the token", async () => {
-    const { http, waits } = client([1, 2, 3, 4].map(() => json(502, { error: { code: 'bad_gateway', message: 'upstream tok_secret_123 down' } })));
+    const { http, waits } = client(
+      [1, 2, 3, 4].map(() => json(502, { error: { code: 'bad_gateway', message: 'upstream tok_secret_123 down' } })),
+    );
     await assert.rejects(http.request('GET', '/api/connections/x'), (e: unknown) => {
       assert.ok(ConnectionError.is(e, 'unreachable'));
       assert.match(e.message, /^GET \/api\/connections\/x answered 502: upstream \*\*\*\* down/);
@@ -178,7 +219,10 @@ describe('hosted API client: resilience', () => {
   it('refreshes the token once on 401, then asks for a new sign-in', async () => {
     let token = 'old';
     let refreshes = 0;
-    const tokens: TokenSource = { token: async () => token, refresh: async () => ((token = `new${++refreshes}`), true) };
+    const tokens: TokenSource = {
+      token: async () => token,
+      refresh: async () => ((token = `new${++refreshes}`), true),
+    };
     const ok = client([json(401, { error: 'expired' }), json(200, [])], tokens);
     assert.deepEqual(await ok.http.request('GET', '/api/connections'), []);
     assert.equal((ok.sent[1].init.headers as Record<string, string>).Authorization, 'Bearer new1');
@@ -212,10 +256,14 @@ describe('hosted API client: resilience', () => {
     controller.abort();
     const { http } = client([json(200, {})]);
     await assert.rejects(http.request('GET', '/api/connections', { signal: controller.signal }), isCode('cancelled'));
-    const timeout = () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    const timeout = () =>
+      Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     const slow = client([timeout(), timeout(), timeout(), timeout()]);
     // A hung server is tried twice, not five times: the tree says so within about 30 s.
-    await assert.rejects(slow.http.request('GET', '/api/connections'), (e: unknown) => isCode('timeout')(e) && /no answer in 15 s/.test((e as Error).message));
+    await assert.rejects(
+      slow.http.request('GET', '/api/connections'),
+      (e: unknown) => isCode('timeout')(e) && /no answer in 15 s/.test((e as Error).message),
+    );
     assert.equal(slow.sent.length, 2);
   });
 });

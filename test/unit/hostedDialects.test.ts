@@ -9,11 +9,18 @@ import { connectorRoles } from '../../src/core/hosted/connectorRoles';
 import { toConnection, unwrapList } from '../../src/core/hosted/decode';
 import { HostedConnectionsApi } from '../../src/core/hosted/hostedConnectionsApi';
 import { decodeError, HostedHttp } from '../../src/core/hosted/httpClient';
-import { dialectOfList, dialectOfRecord, differences, mergedRecord, type FieldRole } from '../../src/core/hosted/records';
+import {
+  dialectOfList,
+  dialectOfRecord,
+  differences,
+  mergedRecord,
+  type FieldRole,
+} from '../../src/core/hosted/records';
 import { MemorySecretVault } from '../support/doubles';
 
 const roles = connectorRoles(new ConnectorRegistry());
-const role: FieldRole = (type, field) => (roles.isSecretField(type, field) ? 'secret' : roles.isSettingField(type, field) ? 'setting' : undefined);
+const role: FieldRole = (type, field) =>
+  roles.isSecretField(type, field) ? 'secret' : roles.isSettingField(type, field) ? 'setting' : undefined;
 
 type Handler = (method: string, path: string, body: unknown, query: URLSearchParams) => Response | Error;
 
@@ -37,7 +44,10 @@ function workspace(handler: Handler) {
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+  new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 
 /** The deployed record of a PostgreSQL connection, with its password inline and a field the extension does not know. */
 const deployedPg = () => ({
@@ -45,7 +55,15 @@ const deployedPg = () => ({
   name: 'Warehouse',
   type: 'postgres',
   category: 'source',
-  params: { host: 'db.internal', port: '5432', database: 'analytics', user: 'etl', password: 's3cret-inline', sslMode: 'require', replicaSet: 'rs0' },
+  params: {
+    host: 'db.internal',
+    port: '5432',
+    database: 'analytics',
+    user: 'etl',
+    password: 's3cret-inline',
+    sslMode: 'require',
+    replicaSet: 'rs0',
+  },
 });
 
 describe('hosted dialects: telling them apart', () => {
@@ -54,11 +72,17 @@ describe('hosted dialects: telling them apart', () => {
     assert.equal(dialectOfList([], []), 'deployed');
     assert.equal(dialectOfList({ data: [], meta: { total: 0 } }, []), 'documented');
     assert.equal(
-      dialectOfList([{ id: 'a', name: 'A', type: 'postgres', category: 'source' }], [{ id: 'a', name: 'A', type: 'postgres', category: 'source' }]),
+      dialectOfList(
+        [{ id: 'a', name: 'A', type: 'postgres', category: 'source' }],
+        [{ id: 'a', name: 'A', type: 'postgres', category: 'source' }],
+      ),
       'deployed',
     );
     // Items say more than the envelope: documented items in a bare array are documented.
-    assert.equal(dialectOfList([{ id: 'a', credentialId: 'cred_1' }], [{ id: 'a', credentialId: 'cred_1' }]), 'documented');
+    assert.equal(
+      dialectOfList([{ id: 'a', credentialId: 'cred_1' }], [{ id: 'a', credentialId: 'cred_1' }]),
+      'documented',
+    );
     assert.equal(dialectOfRecord(deployedPg()), 'deployed');
     assert.equal(dialectOfRecord({ id: 'a', name: 'A', type: 'postgres', config: {} }), 'documented');
     assert.equal(dialectOfRecord({ id: 'a', name: 'A', type: 'postgres' }), undefined);
@@ -67,7 +91,10 @@ describe('hosted dialects: telling them apart', () => {
   it('reads a null list as an empty workspace, and a listed item as a summary, never as settings', () => {
     assert.deepEqual(unwrapList(null).items, []);
     assert.deepEqual(unwrapList({ data: null }).items, []);
-    const summary = toConnection({ id: 'a', name: 'A', type: 'postgres', category: 'destination' }, roles.isSecretField);
+    const summary = toConnection(
+      { id: 'a', name: 'A', type: 'postgres', category: 'destination' },
+      roles.isSecretField,
+    );
     assert.equal(summary.summary, true);
     assert.equal(summary.category, 'destination');
     assert.deepEqual(summary.config, {});
@@ -87,7 +114,14 @@ describe('hosted dialects: writes that keep every field', () => {
   it('applies a config edit field by field: a shown setting cleared is removed, unknown fields and secrets stay, values become text', () => {
     const config = { host: 'db2.internal', port: 6543, database: 'analytics', user: 'etl' }; // sslMode cleared
     const body = mergedRecord('deployed', deployedPg(), { config }, role, 'source');
-    assert.deepEqual(body.params, { host: 'db2.internal', port: '6543', database: 'analytics', user: 'etl', password: 's3cret-inline', replicaSet: 'rs0' });
+    assert.deepEqual(body.params, {
+      host: 'db2.internal',
+      port: '6543',
+      database: 'analytics',
+      user: 'etl',
+      password: 's3cret-inline',
+      replicaSet: 'rs0',
+    });
     assert.equal(body.category, 'source');
     assert.equal(body.id, 'conn_1');
   });
@@ -103,7 +137,13 @@ describe('hosted dialects: writes that keep every field', () => {
       createdAt: 't0',
       updatedAt: 't1',
     };
-    const body = mergedRecord('documented', raw, { name: 'Lake 2', config: { host: 'h2', port: 5432 } }, role, 'source');
+    const body = mergedRecord(
+      'documented',
+      raw,
+      { name: 'Lake 2', config: { host: 'h2', port: 5432 } },
+      role,
+      'source',
+    );
     assert.deepEqual(body, {
       name: 'Lake 2',
       type: 'postgres',
@@ -115,7 +155,13 @@ describe('hosted dialects: writes that keep every field', () => {
 
   it('names what a workspace did not keep, never showing a secret or an unknown field’s value', () => {
     const sent = mergedRecord('deployed', deployedPg(), { name: 'New' }, role, 'source');
-    const back = { id: 'conn_1', name: 'New', type: '', category: '', params: { host: 'db.internal', replicaSet: 'rs1' } };
+    const back = {
+      id: 'conn_1',
+      name: 'New',
+      type: '',
+      category: '',
+      params: { host: 'db.internal', replicaSet: 'rs1' },
+    };
     const diffs = differences(sent, back, role);
     assert.ok(diffs.some((d) => d.startsWith('type (sent postgres, kept (empty))')));
     assert.ok(diffs.some((d) => d.startsWith('port (sent 5432')));
@@ -146,7 +192,9 @@ describe('hosted dialects: the client against a scripted deployed workspace', ()
   });
 
   it('reports a write the workspace did not keep as an error, never as done', async () => {
-    const { api } = workspace((method) => (method === 'PUT' ? json(200, {}) : json(200, method === 'GET' ? deployedPg() : {})));
+    const { api } = workspace((method) =>
+      method === 'PUT' ? json(200, {}) : json(200, method === 'GET' ? deployedPg() : {}),
+    );
     await assert.rejects(
       api.updateConnection('conn_1', { name: 'Renamed' }),
       (e: unknown) => ConnectionError.is(e) && /did not keep/.test(e.message) && /name/.test(e.message),
@@ -167,7 +215,12 @@ describe('hosted dialects: the client against a scripted deployed workspace', ()
       return json(404, { error: 'not found' });
     });
     await assert.rejects(
-      api.createConnection({ name: 'Orders', type: 'postgres', config: { host: 'db', port: 5432 }, credentialId: 'cred_1' }),
+      api.createConnection({
+        name: 'Orders',
+        type: 'postgres',
+        config: { host: 'db', port: 5432 },
+        credentialId: 'cred_1',
+      }),
       (e: unknown) => {
         assert.ok(ConnectionError.is(e));
         assert.match(e.message, /did not keep the settings of "Orders"/);
@@ -216,7 +269,10 @@ describe('hosted dialects: the client against a scripted deployed workspace', ()
         return new TypeError('fetch failed'); // carried out, answer lost
       }
       if (method === 'GET' && path === '/api/connections')
-        return json(200, made.length ? made.map(({ id, name, type, category }) => ({ id, name, type, category })) : null);
+        return json(
+          200,
+          made.length ? made.map(({ id, name, type, category }) => ({ id, name, type, category })) : null,
+        );
       const one = made.find((m) => path === `/api/connections/${String(m.id)}`);
       return one ? json(200, one) : json(404, { error: 'not found' });
     });
@@ -228,7 +284,8 @@ describe('hosted dialects: the client against a scripted deployed workspace', ()
   it('tests a saved connection with what the workspace holds ({type, params}), and reads {success, message}', async () => {
     const { api, sent } = workspace((method, path) => {
       if (method === 'GET' && path === '/api/connections/conn_1') return json(200, deployedPg());
-      if (path === '/api/connections/test') return json(200, { success: false, message: 'password authentication failed' });
+      if (path === '/api/connections/test')
+        return json(200, { success: false, message: 'password authentication failed' });
       return json(404, { error: 'not found' });
     });
     const outcome = await api.testConnection({
@@ -236,8 +293,14 @@ describe('hosted dialects: the client against a scripted deployed workspace', ()
       config: { host: 'db.internal', port: 5432, database: 'analytics', user: 'etl', sslMode: 'require' },
       connectionId: 'conn_1',
     });
-    assert.deepEqual({ ...outcome, latencyMs: 0 }, { ok: false, latencyMs: 0, message: 'password authentication failed' });
-    assert.ok(outcome.latencyMs >= 0 && outcome.latencyMs < 5_000, 'the round trip is the latency where the workspace gives none');
+    assert.deepEqual(
+      { ...outcome, latencyMs: 0 },
+      { ok: false, latencyMs: 0, message: 'password authentication failed' },
+    );
+    assert.ok(
+      outcome.latencyMs >= 0 && outcome.latencyMs < 5_000,
+      'the round trip is the latency where the workspace gives none',
+    );
     const test = sent.find((r) => r.path === '/api/connections/test')!;
     assert.deepEqual(Object.keys(test.body as object), ['type', 'params']);
     assert.equal((test.body as { params: Record<string, string> }).params.port, '5432');
@@ -247,7 +310,13 @@ describe('hosted dialects: the client against a scripted deployed workspace', ()
     const { api, sent } = workspace((_method, path) => {
       if (path === '/api/connections') return json(200, [{ id: 's', name: 'Lake', type: 's3', category: 'source' }]);
       if (path === '/api/connections/s')
-        return json(200, { id: 's', name: 'Lake', type: 's3', category: 'source', params: { bucket: 'raw', region: 'eu-west-1' } });
+        return json(200, {
+          id: 's',
+          name: 'Lake',
+          type: 's3',
+          category: 'source',
+          params: { bucket: 'raw', region: 'eu-west-1' },
+        });
       return json(404, { error: 'not found' });
     });
     await api.listConnections();
@@ -271,10 +340,17 @@ describe('hosted dialects: browsing answers in every shape', () => {
         { name: 'v', type: 'VIEW' },
       ],
     );
-    assert.deepEqual(tables({ tables: [{ name: 't', type: 'TABLE' }], nextPageToken: 'p2' }), { tables: [{ name: 't', type: 'TABLE' }], nextPageToken: 'p2' });
+    assert.deepEqual(tables({ tables: [{ name: 't', type: 'TABLE' }], nextPageToken: 'p2' }), {
+      tables: [{ name: 't', type: 'TABLE' }],
+      nextPageToken: 'p2',
+    });
     assert.deepEqual(tables(null).tables, []);
-    assert.deepEqual(columns([{ column_name: 'id', data_type: 'integer', is_nullable: 'NO' }]), [{ name: 'id', type: 'integer', nullable: false }]);
-    assert.deepEqual(columns({ columns: [{ name: 'x', type: 'text' }] }), [{ name: 'x', type: 'text', nullable: true }]);
+    assert.deepEqual(columns([{ column_name: 'id', data_type: 'integer', is_nullable: 'NO' }]), [
+      { name: 'id', type: 'integer', nullable: false },
+    ]);
+    assert.deepEqual(columns({ columns: [{ name: 'x', type: 'text' }] }), [
+      { name: 'x', type: 'text', nullable: true },
+    ]);
     assert.throws(() => columns('nope'), /Planasonix API sent something other than a list of columns/);
   });
 
@@ -298,7 +374,12 @@ describe('hosted dialects: browsing answers in every shape', () => {
     const e = failureIn({ success: false, error: 'syntax error at or near "FORM"' });
     assert.ok(ConnectionError.is(e, 'query_failed'));
     assert.equal(e.message, 'syntax error at or near "FORM"');
-    assert.ok(ConnectionError.is(failureIn({ ok: false, error: { code: 'timeout', message: 'took too long' } }), 'query_failed'));
+    assert.ok(
+      ConnectionError.is(
+        failureIn({ ok: false, error: { code: 'timeout', message: 'took too long' } }),
+        'query_failed',
+      ),
+    );
   });
 
   it('reads files bare (folders as keys ending in /), documented, or as Go’s AWS types spell them', () => {
@@ -311,8 +392,20 @@ describe('hosted dialects: browsing answers in every shape', () => {
     );
     assert.deepEqual(bare.commonPrefixes, ['a/']);
     assert.deepEqual(bare.objects, [{ key: 'a.parquet', size: 10, lastModified: 't' }]);
-    const aws = files({ Contents: [{ Key: 'k', Size: '7', LastModified: 't' }], CommonPrefixes: [{ Prefix: 'p/' }], NextContinuationToken: 'n' }, '');
-    assert.deepEqual(aws, { prefix: '', objects: [{ key: 'k', size: 7, lastModified: 't' }], commonPrefixes: ['p/'], nextPageToken: 'n' });
+    const aws = files(
+      {
+        Contents: [{ Key: 'k', Size: '7', LastModified: 't' }],
+        CommonPrefixes: [{ Prefix: 'p/' }],
+        NextContinuationToken: 'n',
+      },
+      '',
+    );
+    assert.deepEqual(aws, {
+      prefix: '',
+      objects: [{ key: 'k', size: 7, lastModified: 't' }],
+      commonPrefixes: ['p/'],
+      nextPageToken: 'n',
+    });
     assert.deepEqual(files(null, 'x/'), { prefix: 'x/', objects: [], commonPrefixes: [] });
   });
 });
@@ -358,7 +451,8 @@ describe('hosted transport: what real servers send on a bad day', () => {
     const { http, calls } = client([cut()]);
     await assert.rejects(
       http.request('POST', '/api/connections', { body: {}, mayRepeat: false }),
-      (e: unknown) => ConnectionError.is(e, 'unreachable') && e.details?.ambiguous === true && /cut off/.test(e.message),
+      (e: unknown) =>
+        ConnectionError.is(e, 'unreachable') && e.details?.ambiguous === true && /cut off/.test(e.message),
     );
     assert.equal(calls.length, 1);
   });
@@ -372,7 +466,8 @@ describe('hosted transport: what real servers send on a bad day', () => {
   it('reduces a gateway’s HTML error page to its status and title', async () => {
     const page =
       '<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body{}</style></head><body><h1>Bad Gateway</h1><script>x()</script></body></html>';
-    const html = () => new Response(page, { status: 502, statusText: 'Bad Gateway', headers: { 'Content-Type': 'text/html' } });
+    const html = () =>
+      new Response(page, { status: 502, statusText: 'Bad Gateway', headers: { 'Content-Type': 'text/html' } });
     const { http } = client([html(), html(), html(), html()]);
     await assert.rejects(http.request('GET', '/api/connections'), (e: unknown) => {
       assert.ok(ConnectionError.is(e));
@@ -392,9 +487,19 @@ describe('hosted sign-in: a device flow whose server says "pending" with HTTP 20
         sleep: async () => undefined,
         now: () => 0,
       });
-    const start = { deviceCode: 'dev', userCode: 'ABCD-EFGH', verificationUri: 'https://app.example.test/device', expiresIn: 900, interval: 0 };
+    const start = {
+      deviceCode: 'dev',
+      userCode: 'ABCD-EFGH',
+      verificationUri: 'https://app.example.test/device',
+      expiresIn: 900,
+      interval: 0,
+    };
     const pending = () => json(200, { error: 'authorization_pending', error_description: 'waiting' });
-    const tokens = await script([pending(), pending(), json(200, { accessToken: 'at', refreshToken: 'rt', expiresIn: 60 })]).complete(start);
+    const tokens = await script([
+      pending(),
+      pending(),
+      json(200, { accessToken: 'at', refreshToken: 'rt', expiresIn: 60 }),
+    ]).complete(start);
     assert.equal(tokens.accessToken, 'at');
     const denied = await script([pending(), json(200, { error: 'access_denied' })])
       .complete(start)
@@ -413,7 +518,8 @@ describe('hosted browsing: a listing the user stops', () => {
     let aborted = false;
     const impl = (async (url: URL | string, init?: RequestInit) => {
       const path = new URL(String(url)).pathname;
-      if (path === '/api/connections') return json(200, [{ id: 'c', name: 'Team', type: 'postgres', category: 'source' }]);
+      if (path === '/api/connections')
+        return json(200, [{ id: 'c', name: 'Team', type: 'postgres', category: 'source' }]);
       // The workspace never answers: only the caller's cancel ends the request.
       return new Promise<Response>((_resolve, reject) => {
         init?.signal?.addEventListener('abort', () => {
@@ -467,7 +573,10 @@ describe('hosted sign-in: bound to the server it was made with', () => {
     await session.signedInWith({ accessToken: 'at1', refreshToken: 'rt1', expiresAt: Date.now() + 3_600_000 });
     assert.equal(await session.token(), 'at1');
     settings.baseUrl = 'https://attacker.example.test';
-    await assert.rejects(session.token(), (e: unknown) => ConnectionError.is(e, 'auth_failed') && /sign in again/.test(e.message));
+    await assert.rejects(
+      session.token(),
+      (e: unknown) => ConnectionError.is(e, 'auth_failed') && /sign in again/.test(e.message),
+    );
     await assert.rejects(session.refresh('at1'), (e: unknown) => ConnectionError.is(e, 'auth_failed'));
     assert.deepEqual(sent, [], 'something was sent to the other address');
     settings.baseUrl = 'https://api.example.test';
@@ -488,7 +597,10 @@ describe('hosted previews: cut or whole, said right where the workspace does not
         const limit = path.endsWith('/preview') ? Number(query.get('limit')) : (body as { limit: number }).limit;
         limits.push(limit);
         const rows = Array.from({ length: Math.min(n, limit) }, (_, i) => ({ id: i }));
-        return json(200, path.endsWith('/preview') ? { columns: ['id'], rows } : { success: true, columns: ['id'], rows });
+        return json(
+          200,
+          path.endsWith('/preview') ? { columns: ['id'], rows } : { success: true, columns: ['id'], rows },
+        );
       });
       const preview = await api.preview('c', { table: 't', limit: 10 });
       assert.equal(preview.rows.length, Math.min(n, 10), `${n} rows`);

@@ -33,7 +33,17 @@ function fakePoller(outcomes: (PollOutcome | Error)[], opts: { visible?: boolean
 
 describe('hosted workspace polling: backs off when idle, hidden, failing or rate-limited', () => {
   it('polls every base interval while things change, and less often after polls that find nothing', async () => {
-    const { poller, run } = fakePoller(['changed', 'changed', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'changed']);
+    const { poller, run } = fakePoller([
+      'changed',
+      'changed',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'changed',
+    ]);
     poller.start();
     assert.equal(poller.lastDelayMs, 30_000);
     const delays: number[] = [];

@@ -16,7 +16,10 @@ const file = (name: string): ArrayBuffer => {
 
 describe('hyparquet, patched: damage it used to read as values', () => {
   it('refuses repetition levels that run past their bytes (ARROW-RS-GH-6229-LEVELS)', async () => {
-    await assert.rejects(parquetReadObjects({ file: file('bad-rep-levels.parquet') }), /parquet level data ends before the page's values/);
+    await assert.rejects(
+      parquetReadObjects({ file: file('bad-rep-levels.parquet') }),
+      /parquet level data ends before the page's values/,
+    );
   });
 
   it('refuses a page that starts with repetition level 1 (ARROW-GH-45185)', async () => {
@@ -27,11 +30,17 @@ describe('hyparquet, patched: damage it used to read as values', () => {
   });
 
   it('refuses a dictionary index past the dictionary', async () => {
-    await assert.rejects(parquetReadObjects({ file: file('bad-dictionary-index.parquet') }), /parquet dictionary index 3 is past the dictionary's 2 values/);
+    await assert.rejects(
+      parquetReadObjects({ file: file('bad-dictionary-index.parquet') }),
+      /parquet dictionary index 3 is past the dictionary's 2 values/,
+    );
   });
 
   it('refuses page values that run past the end of the page (ARROW-GH-47662: a REQUIRED column holding levels)', async () => {
-    await assert.rejects(parquetReadObjects({ file: file('bad-required-with-levels.parquet') }), /parquet page values run past the end of the page/);
+    await assert.rejects(
+      parquetReadObjects({ file: file('bad-required-with-levels.parquet') }),
+      /parquet page values run past the end of the page/,
+    );
   });
 
   it("reads INT96 nanoseconds as Spark does, signed, and keeps the day's bits (apache/parquet-testing int96_from_spark.parquet)", async () => {

@@ -25,7 +25,9 @@ function graph(): Map<string, string[]> {
         .filter((i) => i.fileName.startsWith('.'))
         .flatMap((i) => {
           const base = path.resolve(path.dirname(file), i.fileName);
-          const found = [`${base}.ts`, path.join(base, 'index.ts'), base].find((c) => existsSync(c) && statSync(c).isFile());
+          const found = [`${base}.ts`, path.join(base, 'index.ts'), base].find(
+            (c) => existsSync(c) && statSync(c).isFile(),
+          );
           return found ? [found] : [];
         }),
     );
@@ -69,7 +71,19 @@ function circles(edges: Map<string, string[]>): string[][] {
 }
 
 /** src/core's layers, bottom to top (as eslint.config.mjs and docs/ARCHITECTURE.md give them). */
-const layers = ['(base)', 'sql', 'api', 'results', 'connectors', 'services', 'local', 'sync', 'hosted', 'explorer', 'query'];
+const layers = [
+  '(base)',
+  'sql',
+  'api',
+  'results',
+  'connectors',
+  'services',
+  'local',
+  'sync',
+  'hosted',
+  'explorer',
+  'query',
+];
 function rank(file: string): number | undefined {
   const rel = path.relative(path.join(src, 'core'), file);
   if (rel.startsWith('..')) return undefined;

@@ -19,14 +19,26 @@ async function through(stage: NodeJS.ReadWriteStream, chunks: Buffer[]): Promise
 describe('lake text: encodings', () => {
   it('tells encodings from a byte order mark, from NUL bytes, and from the bytes of accented letters', () => {
     const text = 'name,city\nJosé,Zürich\n';
-    assert.deepEqual(sniffEncoding(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), { encoding: 'utf-8', bom: 3 });
-    assert.deepEqual(sniffEncoding(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])), { encoding: 'utf-16le', bom: 2 });
-    assert.deepEqual(sniffEncoding(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])), { encoding: 'utf-16be', bom: 2 });
+    assert.deepEqual(sniffEncoding(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), {
+      encoding: 'utf-8',
+      bom: 3,
+    });
+    assert.deepEqual(sniffEncoding(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])), {
+      encoding: 'utf-16le',
+      bom: 2,
+    });
+    assert.deepEqual(sniffEncoding(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])), {
+      encoding: 'utf-16be',
+      bom: 2,
+    });
     assert.equal(sniffEncoding(Buffer.from(text, 'utf16le')).encoding, 'utf-16le');
     assert.equal(sniffEncoding(Buffer.from(text, 'utf16le').swap16()).encoding, 'utf-16be');
     assert.equal(sniffEncoding(Buffer.from(text, 'latin1')).encoding, 'windows-1252');
     // Mac Roman: é is 0x8E, ü is 0x9F (C1 controls in Latin-1).
-    assert.equal(sniffEncoding(Buffer.from([0x4a, 0x6f, 0x73, 0x8e, 0x2c, 0x5a, 0x9f, 0x72, 0x69, 0x63, 0x68])).encoding, 'macintosh');
+    assert.equal(
+      sniffEncoding(Buffer.from([0x4a, 0x6f, 0x73, 0x8e, 0x2c, 0x5a, 0x9f, 0x72, 0x69, 0x63, 0x68])).encoding,
+      'macintosh',
+    );
     // UTF-8 cut inside a character by the end of a sample is still UTF-8.
     const cut = Buffer.from('ab😀');
     assert.equal(sniffEncoding(cut.subarray(0, cut.length - 2)).encoding, 'utf-8');
@@ -77,7 +89,13 @@ describe('lake text: the delimited dialect', () => {
       skipLines: 3,
       spacesBeforeQuotes: false,
     });
-    assert.deepEqual(sniffLayout('# tool\nid,name\n1,x\n# note\n2,y\n'), { delimiter: ',', quote: '"', skipLines: 1, comment: '#', spacesBeforeQuotes: false });
+    assert.deepEqual(sniffLayout('# tool\nid,name\n1,x\n# note\n2,y\n'), {
+      delimiter: ',',
+      quote: '"',
+      skipLines: 1,
+      comment: '#',
+      spacesBeforeQuotes: false,
+    });
     assert.equal(sniffLayout('a,b\n1,"x\ny"\n2,z\n').skipLines, 0);
     assert.equal(sniffLayout('id, name\n1, "a, b"\n').spacesBeforeQuotes, true);
   });
@@ -124,15 +142,31 @@ describe('lake text: formats and JSON Lines records', () => {
     assert.equal(formatByName('a/b.ndjson'), 'jsonl');
     assert.equal(formatByName('a/b.bin'), undefined);
     // The tree offers what the names say, and names without an extension, from the same table.
-    for (const key of ['a/b.parquet', 'a/b.parquet.encrypted', 'a/b.psv.gz', 'a/b.TAB', 'a/b.ndjson', 'a/part-00000', 'part-1'])
+    for (const key of [
+      'a/b.parquet',
+      'a/b.parquet.encrypted',
+      'a/b.psv.gz',
+      'a/b.TAB',
+      'a/b.ndjson',
+      'a/part-00000',
+      'part-1',
+    ])
       assert.ok(previewableFile.test(key), key);
-    for (const key of ['a/b.png', 'a/.hidden', 'a/b.parquet.bak', 'a/b.csvx']) assert.ok(!previewableFile.test(key), key);
+    for (const key of ['a/b.png', 'a/.hidden', 'a/b.parquet.bak', 'a/b.csvx'])
+      assert.ok(!previewableFile.test(key), key);
   });
 
   it('reads records however they are laid out: several on a line, pretty-printed, an array of them; refuses anything else', () => {
     const records = (text: string): string[] => jsonRecordsOf(text, true, 's3://b/k', 1_000_000).map((r) => r.record);
-    assert.deepEqual(records('{"a": 1} {"a": "}{"}\t{"b": [1, {"c": 2}]}'), ['{"a": 1}', '{"a": "}{"}', '{"b": [1, {"c": 2}]}']);
-    assert.deepEqual(records('{\n  "a": 1,\n  "b": [\n    2\n  ]\n}\n{"a": 3}\n'), ['{\n  "a": 1,\n  "b": [\n    2\n  ]\n}', '{"a": 3}']);
+    assert.deepEqual(records('{"a": 1} {"a": "}{"}\t{"b": [1, {"c": 2}]}'), [
+      '{"a": 1}',
+      '{"a": "}{"}',
+      '{"b": [1, {"c": 2}]}',
+    ]);
+    assert.deepEqual(records('{\n  "a": 1,\n  "b": [\n    2\n  ]\n}\n{"a": 3}\n'), [
+      '{\n  "a": 1,\n  "b": [\n    2\n  ]\n}',
+      '{"a": 3}',
+    ]);
     assert.deepEqual(records('[\n {"a": 1},\n {"a": 2}\n]\n'), ['{"a": 1}', '{"a": 2}']);
     assert.deepEqual(records('\ufeff   \n'), []);
     assert.throws(() => records('{"a": 1}x'), /line 1: text after the JSON object \("x"\)/);
@@ -144,14 +178,21 @@ describe('lake text: formats and JSON Lines records', () => {
       jsonRecordsOf('{"a": 1}\n{"a": 31,', false, 's3://b/k', 100).map((r) => r.line),
       [1],
     );
-    assert.throws(() => jsonRecordsOf('{"a": "' + 'x'.repeat(200) + '"}', true, 's3://b/k', 100), /a record at line 1 is longer than/);
+    assert.throws(
+      () => jsonRecordsOf('{"a": "' + 'x'.repeat(200) + '"}', true, 's3://b/k', 100),
+      /a record at line 1 is longer than/,
+    );
     assert.throws(() => checkJson('{"a": tru}', 3, 's3://b/k'), /line 3: the record is not valid JSON/);
   });
 });
 
 describe('lake folders: partitions and unified columns', () => {
   it('reads partition folders, the default partition as NULL, and leaves a key that is a file column to the file', () => {
-    const p = partitionsOf('t/region=__HIVE_DEFAULT_PARTITION__/year=2025/country=NO/part-0.parquet', ['country'], 't/');
+    const p = partitionsOf(
+      't/region=__HIVE_DEFAULT_PARTITION__/year=2025/country=NO/part-0.parquet',
+      ['country'],
+      't/',
+    );
     assert.deepEqual(
       p.columns.map((c) => [c.name, c.type, c.nullable]),
       [
@@ -218,7 +259,8 @@ describe('lake text: quotes and trailing delimiters, as DuckDB sniffs them', () 
   });
   it('reads whole quoted lines as one column, and a table under a title block as a table', () => {
     assert.deepEqual(read('"Dec 8, 2022"\n"Sep 26, 2022"\n"Aug 31, 2022"\n').names, ['Dec 8, 2022']);
-    const titled = 'some text\ndescription\n\nJohn,Doe,"120 ""Main"" st.",NJ\nJack,Roe,"9th, at plc",PA\nJill,Poe,x,NY\n';
+    const titled =
+      'some text\ndescription\n\nJohn,Doe,"120 ""Main"" st.",NJ\nJack,Roe,"9th, at plc",PA\nJill,Poe,x,NY\n';
     assert.deepEqual(read(titled).names, ['John', 'Doe', '120 "Main" st.', 'NJ']);
     // A quoted line break does not make a one-column reading look longer.
     assert.deepEqual(read('a,b\n1,"ha\n""ha""\nha"\n3,4\n').names, ['a', 'b']);
@@ -255,12 +297,21 @@ describe('lake folders: Delta Lake logs', () => {
     assert.deepEqual([...live], ['b c.parquet']);
   });
   it('refuses what would show other rows or names than the table: column mapping, deletion vectors, unknown reader features', async () => {
-    await assert.rejects(deltaLiveFiles(keys, log({ metaData: { configuration: { 'delta.columnMapping.mode': 'id' } } }), 's3://b/t/'), /column mapping/);
-    await assert.rejects(deltaLiveFiles(keys, log({ add: { path: 'a.parquet', deletionVector: { storageType: 'u' } } }), 's3://b/t/'), /deletion vectors/);
+    await assert.rejects(
+      deltaLiveFiles(keys, log({ metaData: { configuration: { 'delta.columnMapping.mode': 'id' } } }), 's3://b/t/'),
+      /column mapping/,
+    );
+    await assert.rejects(
+      deltaLiveFiles(keys, log({ add: { path: 'a.parquet', deletionVector: { storageType: 'u' } } }), 's3://b/t/'),
+      /deletion vectors/,
+    );
     await assert.rejects(
       deltaLiveFiles(keys, log({ protocol: { minReaderVersion: 3, readerFeatures: ['typeWidening'] } }), 's3://b/t/'),
       /reader features previews do not know \(typeWidening\)/,
     );
-    await assert.rejects(deltaLiveFiles(['_delta_log/00000000000000000010.json'], log(), 's3://b/t/'), /begins at version 10/);
+    await assert.rejects(
+      deltaLiveFiles(['_delta_log/00000000000000000010.json'], log(), 's3://b/t/'),
+      /begins at version 10/,
+    );
   });
 });

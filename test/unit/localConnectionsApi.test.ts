@@ -35,7 +35,10 @@ describe('LocalConnectionsApi', () => {
 
   it('refuses a secret inside config, naming the field', async () => {
     const h = await makeHarness();
-    await assert.rejects(h.api.createConnection({ name: 'x', type: 'postgres', config: { ...pgConfig, password: 'p' } }), code('invalid_config', 'password'));
+    await assert.rejects(
+      h.api.createConnection({ name: 'x', type: 'postgres', config: { ...pgConfig, password: 'p' } }),
+      code('invalid_config', 'password'),
+    );
     assert.equal(h.store.list().length, 0);
   });
 
@@ -44,11 +47,26 @@ describe('LocalConnectionsApi', () => {
     const c = await h.api.createConnection({ name: 'defaults', type: 'mysql', config: { host: 'h' } });
     assert.equal(c.config.port, 3306);
     assert.equal(c.config.sslMode, 'prefer');
-    await assert.rejects(h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, port: 70000 } }), code('invalid_config', 'port'));
-    await assert.rejects(h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, port: 'abc' } }), code('invalid_config', 'port'));
-    await assert.rejects(h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, sslMode: 'maybe' } }), code('invalid_config', 'sslMode'));
-    await assert.rejects(h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, hots: 'typo' } }), code('invalid_config', 'hots'));
-    await assert.rejects(h.api.createConnection({ name: '  ', type: 'postgres', config: pgConfig }), code('invalid_config', 'name'));
+    await assert.rejects(
+      h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, port: 70000 } }),
+      code('invalid_config', 'port'),
+    );
+    await assert.rejects(
+      h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, port: 'abc' } }),
+      code('invalid_config', 'port'),
+    );
+    await assert.rejects(
+      h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, sslMode: 'maybe' } }),
+      code('invalid_config', 'sslMode'),
+    );
+    await assert.rejects(
+      h.api.createConnection({ name: 'p', type: 'postgres', config: { ...pgConfig, hots: 'typo' } }),
+      code('invalid_config', 'hots'),
+    );
+    await assert.rejects(
+      h.api.createConnection({ name: '  ', type: 'postgres', config: pgConfig }),
+      code('invalid_config', 'name'),
+    );
     await assert.rejects(h.api.createConnection({ name: 'p', type: 'oracle', config: {} }), code('unsupported'));
   });
 
@@ -57,7 +75,10 @@ describe('LocalConnectionsApi', () => {
     await h.save({ name: 'Warehouse', type: 'postgres', config: pgConfig }, { password: 'a' });
     const before = readFileSync(h.store.file, 'utf8');
     const vaultBefore = new Map(h.vault.entries);
-    await assert.rejects(h.save({ name: 'warehouse', type: 'mysql', config: { host: 'h' } }, { password: 'b' }), code('name_taken', 'name'));
+    await assert.rejects(
+      h.save({ name: 'warehouse', type: 'mysql', config: { host: 'h' } }, { password: 'b' }),
+      code('name_taken', 'name'),
+    );
     assert.equal(readFileSync(h.store.file, 'utf8'), before);
     assert.deepEqual(h.vault.entries, vaultBefore, 'no orphaned credential');
     const other = await h.api.createConnection({ name: 'Other', type: 'postgres', config: pgConfig });
@@ -72,10 +93,20 @@ describe('LocalConnectionsApi', () => {
     assert.equal(edited.credentialId, c.credentialId, 'no new secret, same credential');
     assert.deepEqual(JSON.parse(h.vault.entries.get(key)!).secrets, { password: 'first' });
     // A new password goes into a new credential that replaces the old one once the connection names it.
-    const rotated = await h.save({ name: 'e', type: 'postgres', config: edited.config }, { password: 'second' }, edited);
+    const rotated = await h.save(
+      { name: 'e', type: 'postgres', config: edited.config },
+      { password: 'second' },
+      edited,
+    );
     assert.notEqual(rotated.credentialId, c.credentialId);
-    assert.deepEqual(JSON.parse(h.vault.entries.get(`planasonix.credential.${rotated.credentialId}`)!).secrets, { password: 'second' });
-    assert.deepEqual(h.credentialKeys(), [`planasonix.credential.${rotated.credentialId}`], 'the old credential is gone');
+    assert.deepEqual(JSON.parse(h.vault.entries.get(`planasonix.credential.${rotated.credentialId}`)!).secrets, {
+      password: 'second',
+    });
+    assert.deepEqual(
+      h.credentialKeys(),
+      [`planasonix.credential.${rotated.credentialId}`],
+      'the old credential is gone',
+    );
     assert.equal((await h.api.getConnection(c.id)).config.port, 6543);
   });
 
@@ -91,7 +122,10 @@ describe('LocalConnectionsApi', () => {
   it('removes a just-stored secret again when the record cannot be saved', async () => {
     const h = await makeHarness();
     writeFileSync(h.store.file, JSON.stringify({ version: 42, connections: [] }));
-    await assert.rejects(h.save({ name: 'n', type: 'postgres', config: pgConfig }, { password: 'x' }), code('read_only'));
+    await assert.rejects(
+      h.save({ name: 'n', type: 'postgres', config: pgConfig }, { password: 'x' }),
+      code('read_only'),
+    );
     assert.deepEqual(h.credentialKeys(), []);
   });
 
@@ -117,14 +151,31 @@ describe('LocalConnectionsApi', () => {
   });
 
   it('treats workspace connections as read-only, but lets their secret be set', async () => {
-    const ws: Connection = { id: 'ws_1', name: 'Team DB', type: 'postgres', config: pgConfig, credentialId: 'cred_ws_1', scope: 'workspace' };
+    const ws: Connection = {
+      id: 'ws_1',
+      name: 'Team DB',
+      type: 'postgres',
+      config: pgConfig,
+      credentialId: 'cred_ws_1',
+      scope: 'workspace',
+    };
     const h = await makeSourcesHarness([ws]);
     assert.equal((await h.all.listConnections()).data[0].scope, 'workspace');
     await assert.rejects(h.all.updateConnection('ws_1', { name: 'x' }), code('read_only'));
     await assert.rejects(h.all.deleteConnection('ws_1'), code('read_only'));
-    await assert.rejects(h.all.createConnection({ name: 'team db', type: 'postgres', config: pgConfig }), code('name_taken'));
-    await assert.rejects(h.workspace.createConnection({ name: 'other', type: 'postgres', config: pgConfig }), code('read_only'));
-    await h.save({ name: 'Team DB', type: 'postgres', config: pgConfig }, { password: 'pw' }, await h.all.getConnection('ws_1'));
+    await assert.rejects(
+      h.all.createConnection({ name: 'team db', type: 'postgres', config: pgConfig }),
+      code('name_taken'),
+    );
+    await assert.rejects(
+      h.workspace.createConnection({ name: 'other', type: 'postgres', config: pgConfig }),
+      code('read_only'),
+    );
+    await h.save(
+      { name: 'Team DB', type: 'postgres', config: pgConfig },
+      { password: 'pw' },
+      await h.all.getConnection('ws_1'),
+    );
     assert.deepEqual(JSON.parse(h.vault.entries.get('planasonix.credential.cred_ws_1')!).secrets, { password: 'pw' });
   });
 
@@ -139,7 +190,10 @@ describe('LocalConnectionsApi', () => {
     const h = await makeHarness();
     const c = await h.api.createConnection({ name: 'pg', type: 'postgres', config: pgConfig });
     await assert.rejects(wholeTestQuery(h.api, { connectionId: c.id, sql: '   ' }), code('invalid_config', 'sql'));
-    await assert.rejects(wholeTestQuery(h.api, { connectionId: c.id, sql: 'select 1', limit: 0 }), code('invalid_config', 'limit'));
+    await assert.rejects(
+      wholeTestQuery(h.api, { connectionId: c.id, sql: 'select 1', limit: 0 }),
+      code('invalid_config', 'limit'),
+    );
     await assert.rejects(wholePreview(h.api, c.id, { table: 't', limit: 1_000_001 }), code('invalid_config', 'limit'));
     await assert.rejects(
       h.api.previewStream(c.id, { table: 't', limit: 1.5 }, { start: () => undefined, rows: () => undefined }),

@@ -42,14 +42,22 @@ describe('Parquet types and values by the format’s backward-compatibility rule
     const rep = (t: Tree): Tree => ({ ...t, element: { ...t.element, repetition_type: 'REPEATED' } });
     const list = (children: Tree[], name = 'xs'): Tree => group(name, children, { converted_type: 'LIST' });
     assert.equal(parquetType(list([rep(leaf('element', 'INT32'))])), 'LIST<INT32>');
-    assert.equal(parquetType(list([rep(group('array', [leaf('a', 'INT32'), leaf('b', 'INT64')]))])), 'LIST<STRUCT<a: INT32, b: INT64>>');
+    assert.equal(
+      parquetType(list([rep(group('array', [leaf('a', 'INT32'), leaf('b', 'INT64')]))])),
+      'LIST<STRUCT<a: INT32, b: INT64>>',
+    );
     assert.equal(parquetType(list([rep(group('array', [leaf('a', 'INT32')]))])), 'LIST<STRUCT<a: INT32>>');
     assert.equal(parquetType(list([rep(group('xs_tuple', [leaf('v', 'INT64')]))])), 'LIST<STRUCT<v: INT64>>');
     assert.equal(parquetType(list([rep(group('list', [leaf('element', 'INT32')]))])), 'LIST<INT32>');
     assert.equal(parquetType(rep(leaf('xs', 'INT32'))), 'LIST<INT32>');
-    const keysOnly = group('m', [rep(group('key_value', [leaf('key', 'BYTE_ARRAY', { converted_type: 'UTF8' })]))], { converted_type: 'MAP' });
+    const keysOnly = group('m', [rep(group('key_value', [leaf('key', 'BYTE_ARRAY', { converted_type: 'UTF8' })]))], {
+      converted_type: 'MAP',
+    });
     assert.equal(parquetType(keysOnly), 'LIST<STRING>');
-    const unknown = leaf('u', 'BYTE_ARRAY', { converted_type: 'UTF8', logical_type: { field_31: {} } as unknown as SchemaElement['logical_type'] });
+    const unknown = leaf('u', 'BYTE_ARRAY', {
+      converted_type: 'UTF8',
+      logical_type: { field_31: {} } as unknown as SchemaElement['logical_type'],
+    });
     assert.equal(parquetType(unknown), 'BYTE_ARRAY');
   });
 
@@ -57,13 +65,18 @@ describe('Parquet types and values by the format’s backward-compatibility rule
     const rep = (t: Tree): Tree => ({ ...t, element: { ...t.element, repetition_type: 'REPEATED' } });
     const tuple = group('xs', [rep(group('xs_tuple', [leaf('v', 'INT64')]))], { converted_type: 'LIST' });
     assert.equal(cellConverter(tuple)([7n, 8n]), '[{"v":7},{"v":8}]');
-    const keysOnly = group('m', [rep(group('key_value', [leaf('key', 'BYTE_ARRAY', { converted_type: 'UTF8' })]))], { converted_type: 'MAP' });
+    const keysOnly = group('m', [rep(group('key_value', [leaf('key', 'BYTE_ARRAY', { converted_type: 'UTF8' })]))], {
+      converted_type: 'MAP',
+    });
     assert.equal(cellConverter(keysOnly)({ key_value: [{ key: 'a' }, { key: 'b' }] }), '["a","b"]');
     const time = leaf('t', 'INT64', { logical_type: { type: 'TIME', unit: 'MICROS', isAdjustedToUTC: false } });
     assert.equal(cellConverter(time)(45_296_789_000n), '12:34:56.789000');
     assert.equal(clock(86_399_999n, 'MILLIS'), '23:59:59.999');
     const raw = leaf('b', 'BYTE_ARRAY');
-    assert.deepEqual(cellConverter(raw)(Uint8Array.from([0xff, 0xfe, 0, 0x80])), Uint8Array.from([0xff, 0xfe, 0, 0x80]));
+    assert.deepEqual(
+      cellConverter(raw)(Uint8Array.from([0xff, 0xfe, 0, 0x80])),
+      Uint8Array.from([0xff, 0xfe, 0, 0x80]),
+    );
   });
 
   it('finds what is wrong with a damaged footer', () => {
@@ -78,7 +91,9 @@ describe('Parquet types and values by the format’s backward-compatibility rule
         {
           num_rows: 3n,
           total_byte_size: 10n,
-          columns: [{ file_offset: 4n, meta_data: { path_in_schema: ['v'], data_page_offset: 4n, total_compressed_size: 20n } }],
+          columns: [
+            { file_offset: 4n, meta_data: { path_in_schema: ['v'], data_page_offset: 4n, total_compressed_size: 20n } },
+          ],
         },
       ],
     } as unknown as FileMetaData;
@@ -93,7 +108,12 @@ describe('Parquet types and values by the format’s backward-compatibility rule
           row_groups: [
             {
               ...base.row_groups[0],
-              columns: [{ file_offset: 4n, meta_data: { ...base.row_groups[0].columns[0].meta_data!, dictionary_page_offset: 0n } }],
+              columns: [
+                {
+                  file_offset: 4n,
+                  meta_data: { ...base.row_groups[0].columns[0].meta_data!, dictionary_page_offset: 0n },
+                },
+              ],
             },
           ],
         },
@@ -109,6 +129,9 @@ describe('Parquet types and values by the format’s backward-compatibility rule
       damaged(new TypeError("Cannot read properties of undefined (reading 'x')"), 's3://b/k', 'row group 1').message,
       /^s3:\/\/b\/k: row group 1 cannot be decoded; the file is damaged/,
     );
-    assert.match(damaged(new Error('parquet unsupported page type: 7'), 's3://b/k', 'row group 1').message, /\(unsupported page type: 7\)/);
+    assert.match(
+      damaged(new Error('parquet unsupported page type: 7'), 's3://b/k', 'row group 1').message,
+      /\(unsupported page type: 7\)/,
+    );
   });
 });

@@ -15,7 +15,12 @@ describe('what Run Selection runs', () => {
   it('runs the statement under the cursor when nothing is selected', () => {
     const cursor = text.indexOf('2 AS');
     const p = prepareStatement(text, { start: cursor, end: cursor }, dialectOf('postgres'));
-    assert.deepEqual(p, { ok: true, sql: 'SELECT 2 AS second', start: text.indexOf('SELECT 2'), end: text.indexOf('; -- the') });
+    assert.deepEqual(p, {
+      ok: true,
+      sql: 'SELECT 2 AS second',
+      start: text.indexOf('SELECT 2'),
+      end: text.indexOf('; -- the'),
+    });
   });
 
   it('runs exactly the selection when it is one statement', () => {

@@ -133,7 +133,10 @@ describe('read-only guard: functions with effects outside the transaction, howev
     assert.equal(classifyStatement(ansi, dialectOf('mysql'), mysqlLexMode('REAL_AS_FLOAT,ANSI')).readOnly, false);
     const plain = `select 'a\\' into outfile '/tmp/x' -- '`;
     assert.equal(classifyStatement(plain, dialectOf('mysql')).readOnly, true);
-    assert.equal(classifyStatement(plain, dialectOf('mysql'), mysqlLexMode('STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES')).readOnly, false);
+    assert.equal(
+      classifyStatement(plain, dialectOf('mysql'), mysqlLexMode('STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES')).readOnly,
+      false,
+    );
   });
 
   it('names a qualified, quoted call as the server resolves it', () => {

@@ -12,7 +12,12 @@ import { ResultSet, sweepStaleSpoolFolders } from '../../src/core/results/result
 import { errorInfo } from '../../src/host/webviews/results/errorInfo';
 import { isResultsState, isResultsToHost } from '../../src/shared/protocol/results';
 
-const rowOf = (i: number): CellValue[] => [i, `name ${i}`, i % 7 === 0 ? null : { n: i, tags: ['a', 'b'] }, new Uint8Array([i % 256, 1, 2])];
+const rowOf = (i: number): CellValue[] => [
+  i,
+  `name ${i}`,
+  i % 7 === 0 ? null : { n: i, tags: ['a', 'b'] },
+  new Uint8Array([i % 256, 1, 2]),
+];
 
 async function filled(rows: number, options: ConstructorParameters<typeof ResultSet>[0] = {}): Promise<ResultSet> {
   const set = new ResultSet(options);
@@ -223,7 +228,10 @@ describe('export', () => {
     const progress: number[] = [];
     assert.equal(await exportResult(set, 'csv', target, (p) => progress.push(p.rows)), rows.length);
     const text = readFileSync(target, 'utf8');
-    assert.ok(text.startsWith('id,text,note\n1,plain,\n2,"comma, ""quote""\nand newline",""\n3,=1+1,NULL\n'), text.slice(0, 120));
+    assert.ok(
+      text.startsWith('id,text,note\n1,plain,\n2,"comma, ""quote""\nand newline",""\n3,=1+1,NULL\n'),
+      text.slice(0, 120),
+    );
     const parsed = parse(text, { columns: true }) as Record<string, string>[];
     assert.equal(parsed.length, rows.length);
     assert.equal(parsed[1].text, 'comma, "quote"\nand newline');
@@ -263,7 +271,9 @@ describe('export', () => {
     await set.rows([[1, 2, { a: [1, null] }, new Uint8Array([0xca, 0xfe])]]);
     const target = path.join(dir, 'out.json');
     await exportResult(set, 'json', target, () => undefined);
-    assert.deepEqual(JSON.parse(readFileSync(target, 'utf8')), [{ id: 1, id_2: 2, doc: { a: [1, null] }, b: '\\xcafe' }]);
+    assert.deepEqual(JSON.parse(readFileSync(target, 'utf8')), [
+      { id: 1, id_2: 2, doc: { a: [1, null] }, b: '\\xcafe' },
+    ]);
     assert.deepEqual(uniqueKeys(['a', 'a', 'a_2', 'b']), ['a', 'a_2', 'a_2_2', 'b']);
   });
 
@@ -319,14 +329,21 @@ describe('results panel protocol', () => {
   });
 
   it('trusts a saved state only when it names a connection and what to show', () => {
-    assert.ok(isResultsState({ source: { kind: 'preview', connectionId: 'c', connectionName: 'n', table: 't' }, limit: 100 }));
+    assert.ok(
+      isResultsState({ source: { kind: 'preview', connectionId: 'c', connectionName: 'n', table: 't' }, limit: 100 }),
+    );
     assert.ok(!isResultsState({ source: { kind: 'preview', connectionId: 'c', connectionName: 'n' }, limit: 100 }));
-    assert.ok(!isResultsState({ source: { kind: 'query', connectionId: 'c', connectionName: 'n', sql: 'x' }, limit: -1 }));
+    assert.ok(
+      !isResultsState({ source: { kind: 'query', connectionId: 'c', connectionName: 'n', sql: 'x' }, limit: -1 }),
+    );
   });
 
   it('points at the line and column of a server-reported error position', () => {
     const sql = 'SELECT 1\nFROM nowhere\nWHERE x';
-    const info = errorInfo(new ConnectionError('query_failed', 'relation "nowhere" does not exist', { sqlState: '42P01', position: 15 }), sql);
+    const info = errorInfo(
+      new ConnectionError('query_failed', 'relation "nowhere" does not exist', { sqlState: '42P01', position: 15 }),
+      sql,
+    );
     assert.deepEqual(
       { line: info.line, column: info.column, excerpt: info.excerpt, sqlState: info.sqlState },
       { line: 2, column: 6, excerpt: 'FROM nowhere', sqlState: '42P01' },
@@ -339,7 +356,11 @@ describe('a statement without a result set', () => {
     const { feed } = await import('../../src/core/results/feed');
     const { CollectingSink } = await import('../support/whole');
     const sink = new CollectingSink();
-    const stats = await feed(sink, { columns: undefined, rows: { affectedRows: 0 } } as unknown as Parameters<typeof feed>[1], 100);
+    const stats = await feed(
+      sink,
+      { columns: undefined, rows: { affectedRows: 0 } } as unknown as Parameters<typeof feed>[1],
+      100,
+    );
     assert.deepEqual([sink.columns, sink.collected, stats.rowsReturned], [[], [], 0]);
   });
 

@@ -51,7 +51,11 @@ const corpus: [DialectName, string, string | undefined][] = [
   ['postgres', 'SELECT 1; SeLeCt ▮2; select 3', 'SeLeCt 2'],
   // MySQL / MariaDB
   ['mysql', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
-  ['mysql', 'select 1;\n# a hash comment; with a semicolon\nselect ▮2;', '# a hash comment; with a semicolon\nselect 2'],
+  [
+    'mysql',
+    'select 1;\n# a hash comment; with a semicolon\nselect ▮2;',
+    '# a hash comment; with a semicolon\nselect 2',
+  ],
   ['mysql', 'select 1 # trailing; comment\n + 1▮; select 2', 'select 1 # trailing; comment\n + 1'],
   ['mysql', 'select 1;\n-- a comment; here\nselect ▮2;', '-- a comment; here\nselect 2'],
   ['mysql', "select 'it\\'s; fine'▮; select 2", "select 'it\\'s; fine'"],
@@ -61,7 +65,11 @@ const corpus: [DialectName, string, string | undefined][] = [
   ['mysql', '/*!40101 SET @x = 1 */;\nselect ▮@x;', 'select @x'],
   ['mysql', 'select 1; select ▮2; select 3', 'select 2'],
   ['mysql', 'select 1;\nselect 2;\n# the end▮', 'select 2'],
-  ['mysql', 'DELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND //\nDELIMITER ;\nselect ▮3;', 'select 3'],
+  [
+    'mysql',
+    'DELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND //\nDELIMITER ;\nselect ▮3;',
+    'select 3',
+  ],
   // SQLite
   ['sqlite', 'select [odd;name] from t▮; select 2', 'select [odd;name] from t'],
   ['sqlite', 'select `odd;name` from t▮; select 2', 'select `odd;name` from t'],
@@ -88,7 +96,11 @@ const corpus: [DialectName, string, string | undefined][] = [
   ['postgres', 'select 1;▮select 2', 'select 2'],
   // Leading comments run with the statement: optimizer hints live there.
   ['postgres', 'select 1;\n/*+ SeqScan(t) */ select ▮* from t;', '/*+ SeqScan(t) */ select * from t'],
-  ['mysql', 'select 1;\nselect /*+ MAX_EXECUTION_TIME(1000) */ ▮* from t;', 'select /*+ MAX_EXECUTION_TIME(1000) */ * from t'],
+  [
+    'mysql',
+    'select 1;\nselect /*+ MAX_EXECUTION_TIME(1000) */ ▮* from t;',
+    'select /*+ MAX_EXECUTION_TIME(1000) */ * from t',
+  ],
   // PostgreSQL BEGIN ATOMIC bodies (with CASE inside) are one statement.
   [
     'postgres',
@@ -101,14 +113,22 @@ const corpus: [DialectName, string, string | undefined][] = [
     'create procedure p() language sql\nbegin atomic\n  insert into t values (1);\n  insert into t values (2);\nend',
   ],
   // SQLite: transactions and names containing begin/end do not make blocks; triggers with CASE do.
-  ['sqlite', 'BEGIN;\ninsert into t values (1);\nselect ▮begin_date, end_date from t;\nCOMMIT;', 'select begin_date, end_date from t'],
+  [
+    'sqlite',
+    'BEGIN;\ninsert into t values (1);\nselect ▮begin_date, end_date from t;\nCOMMIT;',
+    'select begin_date, end_date from t',
+  ],
   ['sqlite', 'begin transaction;\nselect "end" from t;\nselect ▮2;\nend;', 'select 2'],
   [
     'sqlite',
     'create trigger tr after insert on t begin\n  update t set a = case when new.a > 0 then 1 else 0 end;▮\n  delete from u;\nend;\nselect 2;',
     'create trigger tr after insert on t begin\n  update t set a = case when new.a > 0 then 1 else 0 end;\n  delete from u;\nend',
   ],
-  ['sqlite', "create trigger tr after insert on t begin\n  select case new.a when 1 then 'x' end;\nend;\nselect ▮2;", 'select 2'],
+  [
+    'sqlite',
+    "create trigger tr after insert on t begin\n  select case new.a when 1 then 'x' end;\nend;\nselect ▮2;",
+    'select 2',
+  ],
   // MySQL: -- is a comment only before white space; routines and BEGIN NOT ATOMIC kept whole without DELIMITER.
   ['mysql', 'select 1--1▮;\nselect 2;', 'select 1--1'],
   ['mysql', 'select 1 --1; select ▮2', 'select 2'],
@@ -119,7 +139,11 @@ const corpus: [DialectName, string, string | undefined][] = [
   ],
   ['mysql', 'BEGIN NOT ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\nselect ▮3;', 'select 3'],
   ['mysql', 'BEGIN;\nselect ▮1;\nCOMMIT;', 'select 1'],
-  ['mysql', 'DELIMITER $$\nCREATE FUNCTION f() RETURNS INT\nBEGIN\n  RETURN 1;\nEND$$\nSELECT ▮f()$$\nDELIMITER ;\nselect 2;', 'SELECT f()'],
+  [
+    'mysql',
+    'DELIMITER $$\nCREATE FUNCTION f() RETURNS INT\nBEGIN\n  RETURN 1;\nEND$$\nSELECT ▮f()$$\nDELIMITER ;\nselect 2;',
+    'SELECT f()',
+  ],
   // Snowflake: // comments, scripting blocks (with DECLARE) kept whole, BEGIN; is a transaction.
   ['snowflake', 'select 1; // a comment; here\nselect ▮2;', 'select 2'],
   [
@@ -130,7 +154,11 @@ const corpus: [DialectName, string, string | undefined][] = [
   ['snowflake', 'BEGIN\n  IF (1 = 1) THEN\n    RETURN 1;\n  END IF;\nEND;\nselect ▮2;', 'select 2'],
   ['snowflake', 'BEGIN;\nselect ▮1;\nCOMMIT;', 'select 1'],
   // Databricks: nested block comments and raw strings.
-  ['databricks', 'select 1 /* outer /* inner; */ still; */ + 1▮; select 2', 'select 1 /* outer /* inner; */ still; */ + 1'],
+  [
+    'databricks',
+    'select 1 /* outer /* inner; */ still; */ + 1▮; select 2',
+    'select 1 /* outer /* inner; */ still; */ + 1',
+  ],
   ['databricks', "select r'\\d+;\\'▮; select 2", "select r'\\d+;\\'"],
 ];
 
@@ -174,7 +202,8 @@ describe('read-only classifier (a courtesy before the server-side guarantee)', (
     ['databricks', 'select * from main.default.t'],
   ];
   for (const [dialect, sql] of reads) {
-    it(`lets through ${dialect}: ${sql.replace(/\n/g, ' ')}`, () => assert.equal(classifyStatement(sql, dialectOf(dialect)).readOnly, true));
+    it(`lets through ${dialect}: ${sql.replace(/\n/g, ' ')}`, () =>
+      assert.equal(classifyStatement(sql, dialectOf(dialect)).readOnly, true));
   }
 
   const writes: [DialectName, string, RegExp][] = [

@@ -25,7 +25,10 @@ const testStore: ConnectorSpec = {
   icon: 'archive',
   fields: [{ name: 'bucket', label: 'Bucket', kind: 'string', required: true }],
   capabilities: ['catalogs', 'files', 'cloudSchema', 'preview'],
-  hierarchy: { children: { connection: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] }, paged: ['object'] },
+  hierarchy: {
+    children: { connection: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] },
+    paged: ['object'],
+  },
   credentialType: 'aws',
   load: async () => ({
     openSession: (): ConnectorSession => ({
@@ -43,10 +46,15 @@ const testStore: ConnectorSpec = {
                 .map((rest) => prefix + rest.slice(0, rest.indexOf('/') + 1)),
             ),
           ];
-          return { prefix, objects: under.filter((o) => !o.key.slice(prefix.length).includes('/')), commonPrefixes: folders };
+          return {
+            prefix,
+            objects: under.filter((o) => !o.key.slice(prefix.length).includes('/')),
+            commonPrefixes: folders,
+          };
         },
         fileSchema: async (query): Promise<CloudSchemaResponse> => {
-          if (!query.path.endsWith('.parquet')) throw new ConnectionError('unsupported', `"${query.path}" is not a file whose schema can be read.`);
+          if (!query.path.endsWith('.parquet'))
+            throw new ConnectionError('unsupported', `"${query.path}" is not a file whose schema can be read.`);
           return { path: query.path, format: 'parquet', columns: [{ name: 'id', type: 'INT64', nullable: false }] };
         },
         previewObject: async ({ path }, limit, sink): Promise<StreamSummary> => {
@@ -80,7 +88,9 @@ describe('connector contract: the storage facet', () => {
       const preview = await wholePreview(h.api, id, { table: 'lake/2025/a.parquet', limit: 7 });
       assert.deepEqual(preview.rows, [['lake/2025/a.parquet', '7']]);
       // A SQL request to a storage connection says so instead of failing somewhere deep.
-      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 1' }), (e: unknown) => ConnectionError.is(e, 'unsupported'));
+      await assert.rejects(wholeTestQuery(h.api, { connectionId: id, sql: 'SELECT 1' }), (e: unknown) =>
+        ConnectionError.is(e, 'unsupported'),
+      );
     } finally {
       await h.api.dispose();
     }

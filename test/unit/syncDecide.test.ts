@@ -33,29 +33,47 @@ describe('sync: the decision for one linked connection, every combination', () =
 
   it('sees the same change made on both sides as no change at all', () => {
     const same = { ...base.config, port: 6432 };
-    assert.deepEqual(decide(side('changed', 'L0', 'L1', same), side('changed', 'R0', 'R1', same), last), { kind: 'none' });
+    assert.deepEqual(decide(side('changed', 'L0', 'L1', same), side('changed', 'R0', 'R1', same), last), {
+      kind: 'none',
+    });
   });
 
   it('pulls a workspace change that keeps the target without asking, and asks for one that moves it', () => {
     const renamed: Side = { ...base, name: 'Warehouse (prod)', updatedAt: 'R1' };
     assert.deepEqual(decide(side('unchanged', 'L0', 'L1'), renamed, last), { kind: 'pull', targetChanged: false });
-    const moves: Record<string, string | number>[] = [{ host: 'evil.example' }, { port: 6543 }, { user: 'admin' }, { sslMode: 'disable' }];
+    const moves: Record<string, string | number>[] = [
+      { host: 'evil.example' },
+      { port: 6543 },
+      { user: 'admin' },
+      { sslMode: 'disable' },
+    ];
     for (const moved of moves) {
       const remote: Side = { ...base, config: { ...base.config, ...moved }, updatedAt: 'R1' };
-      assert.deepEqual(decide(side('unchanged', 'L0', 'L1'), remote, last), { kind: 'pull', targetChanged: true }, JSON.stringify(moved));
+      assert.deepEqual(
+        decide(side('unchanged', 'L0', 'L1'), remote, last),
+        { kind: 'pull', targetChanged: true },
+        JSON.stringify(moved),
+      );
     }
   });
 });
 
 describe('sync: only what the workspace sent is compared', () => {
   it('takes a setting the workspace does not keep for no change: a rename is pulled, no new target announced', () => {
-    const mine: Side = { ...base, config: { ...base.config, connectTimeoutSeconds: 30, sslMode: 'require' }, updatedAt: 'L0' };
+    const mine: Side = {
+      ...base,
+      config: { ...base.config, connectTimeoutSeconds: 30, sslMode: 'require' },
+      updatedAt: 'L0',
+    };
     const theirs: Side = { ...base, name: 'Warehouse (prod)', updatedAt: 'R1' }; // no timeout, no TLS setting kept there
     assert.deepEqual(decide(mine, theirs, last), { kind: 'pull', targetChanged: false });
     // Touched there without a difference in what it sent: nothing to do.
     assert.deepEqual(decide(mine, { ...base, updatedAt: 'R1' }, last), { kind: 'none' });
     // A setting it does send still moves the target.
-    assert.deepEqual(decide(mine, { ...base, config: { ...base.config, sslMode: 'disable' }, updatedAt: 'R1' }, last), { kind: 'pull', targetChanged: true });
+    assert.deepEqual(decide(mine, { ...base, config: { ...base.config, sslMode: 'disable' }, updatedAt: 'R1' }, last), {
+      kind: 'pull',
+      targetChanged: true,
+    });
   });
 
   it('pushes a setting added here that the workspace does not have yet', () => {

@@ -6,20 +6,34 @@ import { csvColumns, jsonLinesColumns } from '../../src/core/connectors/s3/textS
 const sniffDelimiter = (text: string): string => sniffLayout(text).delimiter;
 const partitionColumns = (key: string) => partitionsOf(key).columns;
 
-const shape = (cols: { name: string; type: string; nullable: boolean }[]): string[] => cols.map((c) => `${c.name}:${c.type}${c.nullable ? '?' : ''}`);
+const shape = (cols: { name: string; type: string; nullable: boolean }[]): string[] =>
+  cols.map((c) => `${c.name}:${c.type}${c.nullable ? '?' : ''}`);
 
 describe('columns of text files from their first bytes', () => {
   it('reads a CSV header and types, with quoted delimiters and newlines inside quotes', () => {
-    const csv = 'id,name,amount,when,ok\n1,"Lovelace, Ada",1.5,2025-03-27,true\n2,"multi\nline",,2025-03-28T06:00:00Z,false\n';
-    assert.deepEqual(shape(csvColumns(csv, { complete: true })), ['id:INT64', 'name:STRING', 'amount:DOUBLE?', 'when:STRING', 'ok:BOOLEAN']);
+    const csv =
+      'id,name,amount,when,ok\n1,"Lovelace, Ada",1.5,2025-03-27,true\n2,"multi\nline",,2025-03-28T06:00:00Z,false\n';
+    assert.deepEqual(shape(csvColumns(csv, { complete: true })), [
+      'id:INT64',
+      'name:STRING',
+      'amount:DOUBLE?',
+      'when:STRING',
+      'ok:BOOLEAN',
+    ]);
   });
 
   it('sniffs semicolons and tabs, and tells a file without a header from one with', () => {
     assert.equal(sniffDelimiter('a;b;c\n1;2;3\n'), ';');
     assert.equal(sniffDelimiter('a\tb\n1\t2\n'), '\t');
     assert.equal(sniffDelimiter('"x;y",b\n"1;2",3\n'), ',');
-    assert.deepEqual(shape(csvColumns('1;2024-01-01\n2;2024-01-02\n', { complete: true })), ['column0:INT64', 'column1:DATE']);
-    assert.deepEqual(shape(csvColumns('name;city\nada;london\nalan;wilmslow\n', { complete: true })), ['name:STRING', 'city:STRING']);
+    assert.deepEqual(shape(csvColumns('1;2024-01-01\n2;2024-01-02\n', { complete: true })), [
+      'column0:INT64',
+      'column1:DATE',
+    ]);
+    assert.deepEqual(shape(csvColumns('name;city\nada;london\nalan;wilmslow\n', { complete: true })), [
+      'name:STRING',
+      'city:STRING',
+    ]);
   });
 
   it('drops a line the sample may have cut, and keeps integers past 2^63 out of INT64', () => {

@@ -25,7 +25,8 @@ describe('untrusted text is shown, never applied', () => {
   });
 
   it('leaves ordinary text alone: tabs, line breaks, accents, CJK, emoji with joiners and variation selectors', () => {
-    for (const text of ['a\tb\nc', 'naïve ünïcødé 表', '👩‍💻 ❤️', 'Ελληνικά', 'עברית ومعها']) assert.equal(visibleText(text), text);
+    for (const text of ['a\tb\nc', 'naïve ünïcødé 表', '👩‍💻 ❤️', 'Ελληνικά', 'עברית ومعها'])
+      assert.equal(visibleText(text), text);
   });
 
   it('breaks every link VS Code would render, however written', () => {
@@ -38,7 +39,11 @@ describe('untrusted text is shown, never applied', () => {
     for (const text of hostile) {
       linkSyntax.lastIndex = 0;
       assert.equal(linkSyntax.test(inertInMessage(text)), false, inertInMessage(text));
-      assert.ok(inertInMessage(text).includes('command:') || inertInMessage(text).includes('http') || inertInMessage(text).includes('file:'));
+      assert.ok(
+        inertInMessage(text).includes('command:') ||
+          inertInMessage(text).includes('http') ||
+          inertInMessage(text).includes('file:'),
+      );
     }
   });
 });
@@ -49,10 +54,19 @@ describe('a saved secret is bound to the target it was entered for', () => {
   it('fingerprints the whole non-secret config, whatever the key order', () => {
     assert.equal(
       targetFingerprint(target),
-      targetFingerprint({ type: 'postgres', config: { sslMode: 'require', user: 'reader', port: 5432, host: 'db.internal' } }),
+      targetFingerprint({
+        type: 'postgres',
+        config: { sslMode: 'require', user: 'reader', port: 5432, host: 'db.internal' },
+      }),
     );
-    assert.notEqual(targetFingerprint(target), targetFingerprint({ ...target, config: { ...target.config, host: 'evil.example' } }));
-    assert.notEqual(targetFingerprint(target), targetFingerprint({ ...target, config: { ...target.config, sslMode: 'disable' } }));
+    assert.notEqual(
+      targetFingerprint(target),
+      targetFingerprint({ ...target, config: { ...target.config, host: 'evil.example' } }),
+    );
+    assert.notEqual(
+      targetFingerprint(target),
+      targetFingerprint({ ...target, config: { ...target.config, sslMode: 'disable' } }),
+    );
     assert.notEqual(targetFingerprint(target), targetFingerprint({ ...target, type: 'mysql' }));
   });
 
@@ -74,7 +88,10 @@ describe('a saved secret is bound to the target it was entered for', () => {
     await store.write('new', { password: 'p3' });
     assert.deepEqual(await store.entry('new'), { secrets: { password: 'p3' }, target });
     const raw = (await vault.get('planasonix.credential.new')) ?? '';
-    assert.ok(!raw.includes(createHash('sha256').update('p3').digest('hex')), 'secrets are stored as given, no derived copies');
+    assert.ok(
+      !raw.includes(createHash('sha256').update('p3').digest('hex')),
+      'secrets are stored as given, no derived copies',
+    );
   });
 });
 

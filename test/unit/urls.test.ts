@@ -9,17 +9,25 @@ describe('URLs checked before anything is sent (core/urls, below every layer tha
       checkHttpsUrl('https://acme.snowflakecomputing.com', 'The Snowflake server URL', 'serverUrl', 'https://x').host,
       'acme.snowflakecomputing.com',
     );
-    assert.equal(checkHttpsUrl('http://127.0.0.1:8080', 'The Snowflake server URL', 'serverUrl', 'https://x').port, '8080');
+    assert.equal(
+      checkHttpsUrl('http://127.0.0.1:8080', 'The Snowflake server URL', 'serverUrl', 'https://x').port,
+      '8080',
+    );
     assert.throws(
       () => checkHttpsUrl('http://acme.example.com', 'The Snowflake server URL', 'serverUrl', 'https://x'),
       (e: unknown) =>
-        ConnectionError.is(e, 'invalid_config') && /^The Snowflake server URL must be reached over HTTPS/.test(e.message) && e.details?.field === 'serverUrl',
+        ConnectionError.is(e, 'invalid_config') &&
+        /^The Snowflake server URL must be reached over HTTPS/.test(e.message) &&
+        e.details?.field === 'serverUrl',
     );
     assert.throws(
       () => checkHttpsUrl('https://u:p@acme.example.com', 'The Snowflake server URL', 'serverUrl', 'https://x'),
       /cannot carry a user name or password/,
     );
-    assert.throws(() => checkHttpsUrl('not a url', 'The Snowflake server URL', 'serverUrl', 'https://x'), /"not a url" is not a URL; use one like https:\/\/x/);
+    assert.throws(
+      () => checkHttpsUrl('not a url', 'The Snowflake server URL', 'serverUrl', 'https://x'),
+      /"not a url" is not a URL; use one like https:\/\/x/,
+    );
     // The hosted API's check is the same one, in its own words.
     assert.throws(
       () => checkBaseUrl('http://api.example.com'),

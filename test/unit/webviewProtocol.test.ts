@@ -31,7 +31,12 @@ describe('webview shell', () => {
 });
 
 describe('connection form protocol', () => {
-  const draft = { type: 'postgres', name: 'x', values: { host: 'h', showSystemSchemas: false }, secrets: { password: 'p' } };
+  const draft = {
+    type: 'postgres',
+    name: 'x',
+    values: { host: 'h', showSystemSchemas: false },
+    secrets: { password: 'p' },
+  };
 
   it('accepts the messages the form sends', () => {
     for (const m of [

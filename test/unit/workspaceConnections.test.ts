@@ -14,7 +14,9 @@ function file(content: string): string {
 
 describe('workspace connections file', () => {
   it('reads connections with stable ids, scoped to the workspace', async () => {
-    const f = file(JSON.stringify({ connections: [{ name: 'Team PG', type: 'postgres', config: { host: 'db', port: 5432 } }] }));
+    const f = file(
+      JSON.stringify({ connections: [{ name: 'Team PG', type: 'postgres', config: { host: 'db', port: 5432 } }] }),
+    );
     const first = await readWorkspaceConnections(f, isSecret);
     const second = await readWorkspaceConnections(f, isSecret);
     assert.equal(first.connections.length, 1);
@@ -24,7 +26,9 @@ describe('workspace connections file', () => {
   });
 
   it('drops a secret found in the file and says so', async () => {
-    const f = file(JSON.stringify({ connections: [{ name: 'Leaky', type: 'postgres', config: { host: 'db', password: 'oops' } }] }));
+    const f = file(
+      JSON.stringify({ connections: [{ name: 'Leaky', type: 'postgres', config: { host: 'db', password: 'oops' } }] }),
+    );
     const result = await readWorkspaceConnections(f, isSecret);
     assert.equal(result.connections[0].config.password, undefined);
     assert.match(result.problems[0], /holds a secret in "password"/);
@@ -33,7 +37,10 @@ describe('workspace connections file', () => {
 
   it('reports bad JSON and bad entries instead of throwing', async () => {
     assert.match((await readWorkspaceConnections(file('{nope'), isSecret)).problems[0], /not valid JSON/);
-    const result = await readWorkspaceConnections(file(JSON.stringify({ connections: [{ type: 'postgres' }] })), isSecret);
+    const result = await readWorkspaceConnections(
+      file(JSON.stringify({ connections: [{ type: 'postgres' }] })),
+      isSecret,
+    );
     assert.equal(result.connections.length, 0);
     assert.match(result.problems[0], /needs a "name"/);
     assert.deepEqual(await readWorkspaceConnections('/no/such/file.json', isSecret), { connections: [], problems: [] });

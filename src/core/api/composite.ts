@@ -113,7 +113,9 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     });
     // A connection on this machine linked to one in the workspace stands for both: the pair shows once.
     this.links = new Map(data.filter((c) => c.link).map((c) => [c.id, { ...c.link!, name: c.name }]));
-    const twins = new Set(data.flatMap((c) => (c.link && c.scope !== 'hosted' ? [`${c.link.workspace}\n${c.link.remoteId}`] : [])));
+    const twins = new Set(
+      data.flatMap((c) => (c.link && c.scope !== 'hosted' ? [`${c.link.workspace}\n${c.link.remoteId}`] : [])),
+    );
     const shown = data.filter((c) => c.scope !== 'hosted' || !twins.has(`${this.hostedWorkspace()}\n${c.id}`));
     data.length = 0;
     data.push(...shown);
@@ -182,7 +184,12 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     return r.api.listColumns(r.id, query, options);
   }
 
-  async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
+  async previewStream(
+    id: string,
+    query: PreviewQuery,
+    sink: ResultSink,
+    options?: RequestOptions,
+  ): Promise<StreamStats> {
     const r = await this.route(id);
     return r.api.previewStream(r.id, query, sink, options);
   }
@@ -197,9 +204,17 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     return r.api.cloudSchema(r.id, query, options);
   }
 
-  async readObject(id: string, query: CloudSchemaQuery & { maxBytes: number }, options?: RequestOptions): Promise<ObjectContent> {
+  async readObject(
+    id: string,
+    query: CloudSchemaQuery & { maxBytes: number },
+    options?: RequestOptions,
+  ): Promise<ObjectContent> {
     const r = await this.route(id);
-    if (!r.api.readObject) throw new ConnectionError('unsupported', 'Files of a workspace connection cannot be opened here; preview them instead.');
+    if (!r.api.readObject)
+      throw new ConnectionError(
+        'unsupported',
+        'Files of a workspace connection cannot be opened here; preview them instead.',
+      );
     return r.api.readObject(r.id, query, options);
   }
 
@@ -265,7 +280,10 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     if (found) return found;
     if (meta.unavailable?.length) {
       const names = meta.unavailable.map((u) => `${u.scope}: ${u.message}`).join('; ');
-      throw new ConnectionError('unreachable', `Connection "${id}" was not found, and not every source could be asked (${names}).`);
+      throw new ConnectionError(
+        'unreachable',
+        `Connection "${id}" was not found, and not every source could be asked (${names}).`,
+      );
     }
     throw new ConnectionError('not_found', `No connection with id "${id}".`);
   }
@@ -276,8 +294,17 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     const { data } = await this.listConnections();
     const clash = data.find((c) => c.id !== exceptId && c.name.toLowerCase() === wanted);
     if (clash) {
-      const where = clash.scope === 'workspace' ? ' in the workspace file' : clash.scope === 'hosted' ? ' in your Planasonix workspace' : '';
-      throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists${where}; choose another name.`, { field: 'name' });
+      const where =
+        clash.scope === 'workspace'
+          ? ' in the workspace file'
+          : clash.scope === 'hosted'
+            ? ' in your Planasonix workspace'
+            : '';
+      throw new ConnectionError(
+        'name_taken',
+        `A connection named "${clash.name}" already exists${where}; choose another name.`,
+        { field: 'name' },
+      );
     }
   }
 }

@@ -50,11 +50,16 @@ export class ConnectionsModel {
           // A source that could not be listed keeps its last known connections, marked stale.
           const down = new Set(unavailable.filter((u) => !u.signedOut).map((u) => u.scope));
           const listed = new Set(data.map((c) => c.id));
-          const kept = [...this.connections.values()].filter((c) => c.scope !== undefined && down.has(c.scope) && !listed.has(c.id));
+          const kept = [...this.connections.values()].filter(
+            (c) => c.scope !== undefined && down.has(c.scope) && !listed.has(c.id),
+          );
           this.connections = new Map([...data, ...kept].map((c) => [c.id, c]));
           this.staleIds = new Set(kept.map((c) => c.id));
           this.unavailable = unavailable;
-          this.problem = this.unavailable.length > 0 ? this.unavailable.map((u) => `${u.scope}: ${u.message}`).join('; ') : undefined;
+          this.problem =
+            this.unavailable.length > 0
+              ? this.unavailable.map((u) => `${u.scope}: ${u.message}`).join('; ')
+              : undefined;
         } catch (error) {
           // Keep what was known; say it may be out of date.
           this.problem = errorMessage(error);
@@ -66,7 +71,12 @@ export class ConnectionsModel {
     this.pending = run().finally(() => {
       this.pending = undefined;
       // Views follow only a listing that differs from the last (a poll that found nothing redraws nothing).
-      const signature = JSON.stringify([[...this.connections.values()], [...this.staleIds], this.problem ?? null, this.unavailable]);
+      const signature = JSON.stringify([
+        [...this.connections.values()],
+        [...this.staleIds],
+        this.problem ?? null,
+        this.unavailable,
+      ]);
       if (signature === this.signature) return;
       this.signature = signature;
       this.changed.fire();
@@ -103,7 +113,8 @@ export class ConnectionsModel {
   peek(id: string): Lookup {
     const connection = this.connections.get(id);
     if (connection) return { state: 'found', connection, stale: this.staleIds.has(id) };
-    if (!this.loaded || this.problem !== undefined) return { state: 'unreachable', message: this.problem ?? 'The connections are still loading.' };
+    if (!this.loaded || this.problem !== undefined)
+      return { state: 'unreachable', message: this.problem ?? 'The connections are still loading.' };
     return { state: 'not_found' };
   }
 

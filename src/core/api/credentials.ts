@@ -8,7 +8,15 @@ import type { ConfigValue, ConnectionConfig } from './types';
 export type CredentialType = 'aws' | 'azure' | 'gcp' | 'database' | 'api_key' | 'oauth' | 'password';
 
 /** Every credential type the API knows. */
-export const credentialTypes: readonly CredentialType[] = ['aws', 'azure', 'gcp', 'database', 'api_key', 'oauth', 'password'];
+export const credentialTypes: readonly CredentialType[] = [
+  'aws',
+  'azure',
+  'gcp',
+  'database',
+  'api_key',
+  'oauth',
+  'password',
+];
 
 export interface Credential {
   id: string;

@@ -27,7 +27,8 @@ export class SignedOutApi implements ConnectionsApi {
   constructor(private readonly why: 'never' | 'signedOut' = 'signedOut') {}
 
   private fail(): Promise<never> {
-    const text = this.why === 'never' ? 'Sign in to see your team’s connections.' : 'Signed out. Sign in to see its connections.';
+    const text =
+      this.why === 'never' ? 'Sign in to see your team’s connections.' : 'Signed out. Sign in to see its connections.';
     return Promise.reject(new ConnectionError('auth_failed', text, { serverCode: signedOutCode }));
   }
   listConnections(): Promise<ListConnectionsResponse> {

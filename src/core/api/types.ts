@@ -320,7 +320,11 @@ export interface ConnectionBrowser {
    * extension: the first `maxBytes` of a storage object (to open a small text file); a back end without
    * it (the hosted API has no such endpoint) leaves it out.
    */
-  readObject?(id: string, query: CloudSchemaQuery & { maxBytes: number }, options?: RequestOptions): Promise<ObjectContent>;
+  readObject?(
+    id: string,
+    query: CloudSchemaQuery & { maxBytes: number },
+    options?: RequestOptions,
+  ): Promise<ObjectContent>;
 }
 
 /**

@@ -11,4 +11,11 @@ import type { ConnectorSpec } from './types';
  * `<type>/driver.ts` and the spec's extra entries from this list) and the bundle test all read it, so
  * adding a connector is its own folder (spec.ts, driver.ts) plus one line here.
  */
-export const connectorManifest: readonly ConnectorSpec[] = [postgresSpec, mysqlSpec, sqliteSpec, snowflakeSpec, databricksSpec, s3Spec];
+export const connectorManifest: readonly ConnectorSpec[] = [
+  postgresSpec,
+  mysqlSpec,
+  sqliteSpec,
+  snowflakeSpec,
+  databricksSpec,
+  s3Spec,
+];

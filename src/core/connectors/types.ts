@@ -155,7 +155,11 @@ export interface StorageFacet {
   listObjects(query: FilesQuery, signal?: AbortSignal): Promise<FilesResponse>;
   fileSchema(query: CloudSchemaQuery, signal?: AbortSignal): Promise<CloudSchemaResponse>;
   /** The first `maxBytes` of an object, and its size. */
-  readObject?(object: CloudSchemaQuery, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; size: number }>;
+  readObject?(
+    object: CloudSchemaQuery,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<{ bytes: Uint8Array; size: number }>;
   /** A file's rows: the object (its bucket, key and, when known, size) as a schema read names it. */
   previewObject(object: CloudSchemaQuery, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary>;
 }

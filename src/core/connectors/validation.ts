@@ -9,12 +9,18 @@ export function normalizeConfig(spec: ConnectorSpec, input: ConnectionConfig): C
   for (const key of Object.keys(input)) {
     const field = known.get(key);
     if (!field) {
-      throw new ConnectionError('invalid_config', `Unknown setting "${key}" for a ${spec.label} connection.`, { field: key });
-    }
-    if (field.secret) {
-      throw new ConnectionError('invalid_config', `"${field.label}" is a secret and cannot be kept in the connection settings; it belongs in the credential.`, {
+      throw new ConnectionError('invalid_config', `Unknown setting "${key}" for a ${spec.label} connection.`, {
         field: key,
       });
+    }
+    if (field.secret) {
+      throw new ConnectionError(
+        'invalid_config',
+        `"${field.label}" is a secret and cannot be kept in the connection settings; it belongs in the credential.`,
+        {
+          field: key,
+        },
+      );
     }
   }
   const out: ConnectionConfig = {};
@@ -37,7 +43,9 @@ export function checkSecrets(spec: ConnectorSpec, secrets: SecretValues): void {
   const secretFields = new Set(spec.fields.filter((f) => f.secret).map((f) => f.name));
   for (const key of Object.keys(secrets)) {
     if (!secretFields.has(key)) {
-      throw new ConnectionError('invalid_config', `"${key}" is not a secret of a ${spec.label} connection.`, { field: key });
+      throw new ConnectionError('invalid_config', `"${key}" is not a secret of a ${spec.label} connection.`, {
+        field: key,
+      });
     }
   }
 }

@@ -61,7 +61,8 @@ export class ExplorerModel {
     if (!node) {
       this.extraPages.clear();
     } else {
-      for (const id of [...this.extraPages.keys()]) if (id === node.id || id.startsWith(`${node.id}/`)) this.extraPages.delete(id);
+      for (const id of [...this.extraPages.keys()])
+        if (id === node.id || id.startsWith(`${node.id}/`)) this.extraPages.delete(id);
     }
     this.changed(node);
   }

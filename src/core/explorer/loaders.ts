@@ -58,7 +58,11 @@ function listingOf(level: Level): Listing {
 /** What the children of a level are called, in its connector's words: "tables", "folders and files". */
 export function describeLevels(spec: ConnectorSpec | undefined, levels: readonly Level[]): string {
   const words = [...new Set(levels.map((l) => levelLook(spec, l).plural))];
-  return words.length === 0 ? 'items' : words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return words.length === 0
+    ? 'items'
+    : words.length === 1
+      ? words[0]
+      : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 /** The levels listed under a node, as its connector's spec declares them. */
@@ -92,8 +96,12 @@ export async function loadChildren(
     what = describeLevels(spec, levels);
     // Each listing on its own: one that fails (a table's partitions) does not hide what the others found (its columns).
     const listings = listingsOf(levels);
-    const settled = await Promise.allSettled(listings.map((listing) => list(api, spec, node, listing, undefined, 0, options)));
-    const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ listing: listings[i], error: r.reason as unknown }] : []));
+    const settled = await Promise.allSettled(
+      listings.map((listing) => list(api, spec, node, listing, undefined, 0, options)),
+    );
+    const failed = settled.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ listing: listings[i], error: r.reason as unknown }] : [],
+    );
     if (failed.length === settled.length) throw failed[0].error;
     const children = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     for (const { listing, error } of failed) children.push(listingError(node, spec, listing, levels, error));
@@ -111,7 +119,12 @@ export async function loadChildren(
 }
 
 /** The page after a "Load more" node, ending with another one when the server has more. */
-export async function loadMore(api: ConnectionsApi, registry: ConnectorRegistry, more: LoadMoreNode, options: LoadOptions): Promise<ExplorerNode[]> {
+export async function loadMore(
+  api: ConnectionsApi,
+  registry: ConnectorRegistry,
+  more: LoadMoreNode,
+  options: LoadOptions,
+): Promise<ExplorerNode[]> {
   const parent = more.parent;
   const spec = registry.spec(refOf(parent).type);
   const listing = listingsOf(childLevels(spec.hierarchy, parent)).find((l) => isPaged(spec, l));
@@ -119,7 +132,11 @@ export async function loadMore(api: ConnectionsApi, registry: ConnectorRegistry,
   return list(api, spec, parent, listing, more.pageToken, more.loaded, options);
 }
 
-async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry, options: LoadOptions): Promise<ExplorerNode[]> {
+async function loadConnections(
+  api: ConnectionsApi,
+  registry: ConnectorRegistry,
+  options: LoadOptions,
+): Promise<ExplorerNode[]> {
   const { data, meta } = await (options.connections?.() ?? api.listConnections());
   // A source that could not be listed says so in place; what the others hold is shown as usual.
   const problems = (meta.unavailable ?? []).map((u): MessageNode => ({
@@ -127,16 +144,26 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry,
     id: `unavailable:${u.scope}`,
     // Signed out is a state with its action (Sign In), not a failure.
     severity: u.signedOut ? 'info' : 'error',
-    text: u.signedOut ? `${sourceNames[u.scope]}: ${u.message}` : `Could not list the ${sourceNames[u.scope]}: ${u.message}`,
+    text: u.signedOut
+      ? `${sourceNames[u.scope]}: ${u.message}`
+      : `Could not list the ${sourceNames[u.scope]}: ${u.message}`,
     detail: `${u.code}: ${u.message}`,
     errorCode: u.code as ConnectionErrorCode,
   }));
   // This machine's connections first, then the team's: the two are never mixed in one alphabet.
   const ordered = [...data.filter((c) => c.scope !== 'hosted'), ...data.filter((c) => c.scope === 'hosted')];
   // The view always has the workspace's node, so VS Code's empty-view welcome never shows: say it here.
-  const noneHere = ordered.every((c) => c.scope === 'hosted') && !(meta.unavailable ?? []).some((u) => u.scope === 'user');
+  const noneHere =
+    ordered.every((c) => c.scope === 'hosted') && !(meta.unavailable ?? []).some((u) => u.scope === 'user');
   const addOne: MessageNode[] = noneHere
-    ? [{ kind: 'message', id: 'empty:user', severity: 'empty', text: 'No connections on this machine yet: Add Connection…' }]
+    ? [
+        {
+          kind: 'message',
+          id: 'empty:user',
+          severity: 'empty',
+          text: 'No connections on this machine yet: Add Connection…',
+        },
+      ]
     : [];
   return [
     ...addOne,
@@ -155,7 +182,11 @@ async function loadConnections(api: ConnectionsApi, registry: ConnectorRegistry,
   ];
 }
 
-const sourceNames: Record<ConnectionScope, string> = { user: 'connections on this machine', workspace: 'workspace file', hosted: 'Planasonix workspace' };
+const sourceNames: Record<ConnectionScope, string> = {
+  user: 'connections on this machine',
+  workspace: 'workspace file',
+  hosted: 'Planasonix workspace',
+};
 
 function listingsOf(levels: readonly Level[]): Listing[] {
   return [...new Set(levels.map(listingOf))];
@@ -180,11 +211,28 @@ async function list(
   const levels = childLevels(spec.hierarchy, parent);
   const signal = { signal: options.signal };
   const paged = isPaged(spec, listing);
-  const search = levels.some((l) => listingOf(l) === listing && spec.hierarchy.searchable?.includes(l)) ? options.filterOf?.(parent.id) : undefined;
-  const item = <N extends ItemNode>(level: Level, name: string, extra: Omit<N, keyof ItemNode | 'kind'> & Partial<ItemNode>, idKind: string = level): N => {
+  const search = levels.some((l) => listingOf(l) === listing && spec.hierarchy.searchable?.includes(l))
+    ? options.filterOf?.(parent.id)
+    : undefined;
+  const item = <N extends ItemNode>(
+    level: Level,
+    name: string,
+    extra: Omit<N, keyof ItemNode | 'kind'> & Partial<ItemNode>,
+    idKind: string = level,
+  ): N => {
     const segments: Segment[] = [...path, { level, name }];
     const { label: word, icon } = levelLook(spec, level);
-    return { kind: level, id: childId(parent.id, idKind, name), parent, connection: ref, path: segments, name, word, icon, ...extra } as unknown as N;
+    return {
+      kind: level,
+      id: childId(parent.id, idKind, name),
+      parent,
+      connection: ref,
+      path: segments,
+      name,
+      word,
+      icon,
+      ...extra,
+    } as unknown as N;
   };
   const withMore = (nodes: ExplorerNode[], next: string | undefined): ExplorerNode[] => {
     if (!paged || !next) return nodes;
@@ -232,7 +280,9 @@ async function list(
         const segments: Segment[] = underTable
           ? [...base, { level: 'schema', name: t.schema ?? where.schema ?? '' }, { level: 'table', name: t.name }]
           : [...path, { level: 'table', name: t.name }];
-        const id = underTable ? childId(parent.id, 'partition', `${t.schema ?? where.schema ?? ''}.${t.name}`) : childId(parent.id, 'table', t.name);
+        const id = underTable
+          ? childId(parent.id, 'partition', `${t.schema ?? where.schema ?? ''}.${t.name}`)
+          : childId(parent.id, 'table', t.name);
         const shown = tableKind(t.type, spec.tableTypes);
         const word = levelLook(spec, 'table').label;
         return {
@@ -253,12 +303,20 @@ async function list(
     case 'columns': {
       if (parent.kind === 'object') {
         const bucket = segment(path, 'bucket');
-        const { columns } = await api.cloudSchema(ref.id, { path: parent.name, size: parent.size, ...(bucket !== undefined ? { bucket } : {}) }, signal);
+        const { columns } = await api.cloudSchema(
+          ref.id,
+          { path: parent.name, size: parent.size, ...(bucket !== undefined ? { bucket } : {}) },
+          signal,
+        );
         return columns.map((column) => item('column', column.name, { column }));
       }
       const where = locate(path);
       if (where.table === undefined) return [];
-      const { columns } = await api.listColumns(ref.id, { catalog: where.catalog, schema: where.schema, table: where.table }, signal);
+      const { columns } = await api.listColumns(
+        ref.id,
+        { catalog: where.catalog, schema: where.schema, table: where.table },
+        signal,
+      );
       return columns.map((column) => item('column', column.name, { column }));
     }
     case 'files': {
@@ -277,7 +335,13 @@ async function list(
       const files = levels.includes('object')
         ? page.objects
             .filter((o) => o.key !== prefix)
-            .map((o) => item('object', o.key, { size: o.size, lastModified: o.lastModified, previewable: spec.previewableFiles?.test(o.key) === true }))
+            .map((o) =>
+              item('object', o.key, {
+                size: o.size,
+                lastModified: o.lastModified,
+                previewable: spec.previewableFiles?.test(o.key) === true,
+              }),
+            )
         : [];
       return withMore([...folders, ...files], page.nextPageToken);
     }
@@ -287,7 +351,13 @@ async function list(
 }
 
 /** A failed listing among others that worked, in place: "Could not list partitions: <reason>". */
-function listingError(parent: ContainerNode, spec: ConnectorSpec, listing: Listing, levels: readonly Level[], error: unknown): MessageNode {
+function listingError(
+  parent: ContainerNode,
+  spec: ConnectorSpec,
+  listing: Listing,
+  levels: readonly Level[],
+  error: unknown,
+): MessageNode {
   const reason = errorMessage(error);
   const what = describeLevels(
     spec,

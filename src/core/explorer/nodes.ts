@@ -11,7 +11,16 @@ export type ExplorerNode = ConnectionNode | ItemNode | MessageNode | LoadMoreNod
 
 export type { Level } from '../connectors/types';
 
-export const levels: readonly Level[] = ['catalog', 'schema', 'table', 'column', 'bucket', 'prefix', 'object', 'volume'];
+export const levels: readonly Level[] = [
+  'catalog',
+  'schema',
+  'table',
+  'column',
+  'bucket',
+  'prefix',
+  'object',
+  'volume',
+];
 
 export interface Segment {
   level: Level;
@@ -75,7 +84,8 @@ export interface ObjectNode extends Item<'object'> {
   previewable?: boolean;
 }
 
-export type ItemNode = CatalogNode | SchemaNode | TableNode | ColumnNode | BucketNode | PrefixNode | ObjectNode | VolumeNode;
+export type ItemNode =
+  CatalogNode | SchemaNode | TableNode | ColumnNode | BucketNode | PrefixNode | ObjectNode | VolumeNode;
 
 /** A node whose children the tree lists: the connection or any item. */
 export type ContainerNode = ConnectionNode | ItemNode;
@@ -120,7 +130,9 @@ export function locate(path: readonly Segment[]): { catalog?: string; schema?: s
 
 /** The connection reference of a connection or item node. */
 export function refOf(node: ContainerNode): ConnectionRef {
-  return node.kind === 'connection' ? { id: node.connection.id, type: node.connection.type, scope: node.connection.scope ?? 'user' } : node.connection;
+  return node.kind === 'connection'
+    ? { id: node.connection.id, type: node.connection.type, scope: node.connection.scope ?? 'user' }
+    : node.connection;
 }
 
 export function pathOf(node: ContainerNode): readonly Segment[] {

@@ -29,7 +29,10 @@ export interface TokenSet {
  * How the extension signed in: a device-flow session (tokens that refresh) or an API key. `server` is
  * the API it was issued by: the token or key is sent there and nowhere else.
  */
-export type StoredAuth = ({ kind: 'session'; tokens: TokenSet } | { kind: 'apiKey'; key: string }) & { account?: string; server?: string };
+export type StoredAuth = ({ kind: 'session'; tokens: TokenSet } | { kind: 'apiKey'; key: string }) & {
+  account?: string;
+  server?: string;
+};
 
 const storeKey = hostedAuthKey;
 /** The device flow's own answers (RFC 8628 §3.5). */
@@ -38,7 +41,8 @@ const noToken: TokenSource = { token: () => Promise.resolve(undefined) };
 
 function toTokens(body: unknown, now: number): TokenSet {
   const o = isObject(body) && isObject(body.data) ? body.data : body;
-  if (!isObject(o) || typeof o.accessToken !== 'string') throw new ConnectionError('auth_failed', 'The Planasonix sign-in answered without an access token.');
+  if (!isObject(o) || typeof o.accessToken !== 'string')
+    throw new ConnectionError('auth_failed', 'The Planasonix sign-in answered without an access token.');
   return {
     accessToken: o.accessToken,
     ...(typeof o.refreshToken === 'string' ? { refreshToken: o.refreshToken } : {}),
@@ -66,16 +70,33 @@ export class DeviceFlow {
     this.now = deps.now ?? (() => Date.now());
   }
 
-  async start(scope = 'openid profile connections:read connections:write', signal?: AbortSignal): Promise<DeviceAuthorization> {
-    const body = await this.http.request('POST', '/api/v2/auth/device', { body: { clientId: this.clientId, scope }, signal });
+  async start(
+    scope = 'openid profile connections:read connections:write',
+    signal?: AbortSignal,
+  ): Promise<DeviceAuthorization> {
+    const body = await this.http.request('POST', '/api/v2/auth/device', {
+      body: { clientId: this.clientId, scope },
+      signal,
+    });
     const o = isObject(body) && isObject(body.data) ? body.data : body;
-    if (!isObject(o) || typeof o.deviceCode !== 'string' || typeof o.userCode !== 'string' || typeof o.verificationUri !== 'string') {
+    if (
+      !isObject(o) ||
+      typeof o.deviceCode !== 'string' ||
+      typeof o.userCode !== 'string' ||
+      typeof o.verificationUri !== 'string'
+    ) {
       throw new ConnectionError('auth_failed', 'The Planasonix sign-in did not start: the server sent no device code.');
     }
     // The page the user is sent to: a web page (HTTPS, or HTTP on this machine), never a command: or file: link.
-    const complete = typeof o.verificationUriComplete === 'string' && isWebPage(o.verificationUriComplete) ? o.verificationUriComplete : undefined;
+    const complete =
+      typeof o.verificationUriComplete === 'string' && isWebPage(o.verificationUriComplete)
+        ? o.verificationUriComplete
+        : undefined;
     if (!isWebPage(o.verificationUri)) {
-      throw new ConnectionError('auth_failed', 'The Planasonix sign-in did not start: the approval page the server named is not an HTTPS address.');
+      throw new ConnectionError(
+        'auth_failed',
+        'The Planasonix sign-in did not start: the approval page the server named is not an HTTPS address.',
+      );
     }
     return {
       deviceCode: o.deviceCode,
@@ -93,10 +114,14 @@ export class DeviceFlow {
     const deadline = this.now() + start.expiresIn * 1000;
     for (;;) {
       await this.sleep(interval * 1000, signal);
-      if (this.now() > deadline) throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Sign in again.');
+      if (this.now() > deadline)
+        throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Sign in again.');
       let code: string | undefined;
       try {
-        const body = await this.http.request('POST', '/api/v2/auth/device/token', { body: { deviceCode: start.deviceCode, clientId: this.clientId }, signal });
+        const body = await this.http.request('POST', '/api/v2/auth/device/token', {
+          body: { deviceCode: start.deviceCode, clientId: this.clientId },
+          signal,
+        });
         // RFC 8628 answers "not yet" with 400, but servers differ: an error in a 200 body means the same.
         const said = isObject(body) ? (isObject(body.data) ? body.data.error : body.error) : undefined;
         if (typeof said !== 'string' || said === '') return toTokens(body, this.now());
@@ -110,8 +135,13 @@ export class DeviceFlow {
         interval += 5;
         continue;
       }
-      if (code === 'expired_token') throw new ConnectionError('auth_failed', 'The sign-in code expired before it was approved. Start the sign-in again.');
-      if (code === 'access_denied') throw new ConnectionError('auth_failed', 'The sign-in was denied in the browser: nothing was signed in.');
+      if (code === 'expired_token')
+        throw new ConnectionError(
+          'auth_failed',
+          'The sign-in code expired before it was approved. Start the sign-in again.',
+        );
+      if (code === 'access_denied')
+        throw new ConnectionError('auth_failed', 'The sign-in was denied in the browser: nothing was signed in.');
       throw new ConnectionError('auth_failed', `The Planasonix sign-in failed (${code}).`, { serverCode: code });
     }
   }
@@ -195,7 +225,11 @@ export class HostedSession implements TokenSource {
   async useApiKey(key: string, account?: string): Promise<void> {
     const trimmed = key.trim();
     if (!/^[\x21-\x7e]{8,}$/.test(trimmed))
-      throw new ConnectionError('invalid_config', 'That does not look like an API key (at least 8 visible characters, no spaces).', { field: 'apiKey' });
+      throw new ConnectionError(
+        'invalid_config',
+        'That does not look like an API key (at least 8 visible characters, no spaces).',
+        { field: 'apiKey' },
+      );
     await this.save({ kind: 'apiKey', key: trimmed, ...(account ? { account } : {}) });
   }
 
@@ -247,7 +281,11 @@ export class HostedSession implements TokenSource {
       const http = new HostedHttp({ ...settings, maxRetries: 0 }, noToken, this.deps);
       const key = randomUUID();
       const ask = (): Promise<unknown> =>
-        http.request('POST', '/api/auth/refresh', { body: { refreshToken: auth.tokens.refreshToken }, idempotencyKey: key, mayRepeat: false });
+        http.request('POST', '/api/auth/refresh', {
+          body: { refreshToken: auth.tokens.refreshToken },
+          idempotencyKey: key,
+          mayRepeat: false,
+        });
       let lost = false;
       try {
         let body: unknown;
@@ -256,7 +294,10 @@ export class HostedSession implements TokenSource {
             body = await ask();
             break;
           } catch (error) {
-            const again = ConnectionError.is(error) && (error.details?.ambiguous === true || error.code === 'rate_limited') && attempt < 2;
+            const again =
+              ConnectionError.is(error) &&
+              (error.details?.ambiguous === true || error.code === 'rate_limited') &&
+              attempt < 2;
             if (!again) throw error;
             lost ||= error.details?.ambiguous === true;
             await http.pause(attempt);

@@ -1,4 +1,4 @@
-import type { CellValue, ColumnInfo, FileObject, TableInfo } from '../api/types';
+import type { CellValue, ColumnInfo, FileObject, PreviewResponse, TableInfo, TestQueryResponse } from '../api/types';
 import { ConnectionError } from '../errors';
 import { badResponse } from './decode';
 import { isObject, type Json } from './records';
@@ -49,7 +49,13 @@ export function tables(body: unknown): { tables: TableInfo[]; nextPageToken?: st
     if (name === undefined) return [];
     const type = str(t.type) ?? str(t.tableType) ?? str(t.table_type) ?? 'TABLE';
     const schema = str(t.schema) ?? str(t.table_schema);
-    return [{ name, type: type.toUpperCase() === 'BASE TABLE' ? 'TABLE' : type.toUpperCase(), ...(schema !== undefined ? { schema } : {}) }];
+    return [
+      {
+        name,
+        type: type.toUpperCase() === 'BASE TABLE' ? 'TABLE' : type.toUpperCase(),
+        ...(schema !== undefined ? { schema } : {}),
+      },
+    ];
   });
   const next = o ? (str(o.nextPageToken) ?? str(o.next_page_token)) : undefined;
   return { tables: out, ...(next ? { nextPageToken: next } : {}) };
@@ -90,9 +96,13 @@ const cell = (v: unknown): CellValue => (v === undefined ? null : (v as CellValu
  */
 export function result(body: unknown): { columns: string[]; rows: CellValue[][]; columnTypes?: string[]; o: Json } {
   const o = objectOf(body) ?? {};
-  const rawRows = Array.isArray(body) ? body : listOf(o.rows !== undefined ? o.rows : (o.results ?? o.data ?? null), 'rows');
+  const rawRows = Array.isArray(body)
+    ? body
+    : listOf(o.rows !== undefined ? o.rows : (o.results ?? o.data ?? null), 'rows');
   const declared = Array.isArray(o.columns) ? o.columns : Array.isArray(o.schema) ? o.schema : undefined;
-  let cols: string[] = declared ? declared.map((c: unknown) => (typeof c === 'string' ? c : isObject(c) ? (str(c.name) ?? '') : String(c))) : [];
+  let cols: string[] = declared
+    ? declared.map((c: unknown) => (typeof c === 'string' ? c : isObject(c) ? (str(c.name) ?? '') : String(c)))
+    : [];
   let types: string[] | undefined = Array.isArray(o.columnTypes)
     ? o.columnTypes.map((t: unknown) => str(t) ?? '')
     : declared?.some((c: unknown) => isObject(c) && typeof c.type === 'string')
@@ -118,12 +128,18 @@ export function failureIn(o: Json): ConnectionError | undefined {
   const error = o.error;
   const failed = o.success === false || o.ok === false || (error !== undefined && error !== null && error !== '');
   if (!failed) return undefined;
-  const message = isObject(error) ? (str(error.message) ?? str(error.code)) : (str(error) ?? str(o.message) ?? str(o.errorMessage));
+  const message = isObject(error)
+    ? (str(error.message) ?? str(error.code))
+    : (str(error) ?? str(o.message) ?? str(o.errorMessage));
   const sqlState = str(o.sqlState) ?? (isObject(error) ? str(error.sqlState) : undefined);
-  return new ConnectionError('query_failed', message && message.trim() !== '' ? message : 'The workspace said the statement failed, without a reason.', {
-    ...(sqlState ? { sqlState } : {}),
-    ...(isObject(error) && typeof error.code === 'string' ? { serverCode: error.code } : {}),
-  });
+  return new ConnectionError(
+    'query_failed',
+    message && message.trim() !== '' ? message : 'The workspace said the statement failed, without a reason.',
+    {
+      ...(sqlState ? { sqlState } : {}),
+      ...(isObject(error) && typeof error.code === 'string' ? { serverCode: error.code } : {}),
+    },
+  );
 }
 
 function fileObject(x: unknown): FileObject | undefined {
@@ -132,19 +148,33 @@ function fileObject(x: unknown): FileObject | undefined {
   if (key === undefined) return undefined;
   const size = x.size ?? x.Size;
   const modified = x.lastModified ?? x.LastModified ?? x.last_modified;
-  return { key, size: typeof size === 'number' ? size : typeof size === 'string' && /^\d+$/.test(size) ? Number(size) : 0, lastModified: str(modified) ?? '' };
+  return {
+    key,
+    size: typeof size === 'number' ? size : typeof size === 'string' && /^\d+$/.test(size) ? Number(size) : 0,
+    lastModified: str(modified) ?? '',
+  };
 }
 
-export function files(body: unknown, prefix: string): { prefix: string; objects: FileObject[]; commonPrefixes: string[]; nextPageToken?: string } {
+export function files(
+  body: unknown,
+  prefix: string,
+): { prefix: string; objects: FileObject[]; commonPrefixes: string[]; nextPageToken?: string } {
   const o = objectOf(body);
-  const items = Array.isArray(body) || body === null ? listOf(body, 'objects') : listOf(o ?? null, 'objects', 'files', 'contents', 'Contents');
+  const items =
+    Array.isArray(body) || body === null
+      ? listOf(body, 'objects')
+      : listOf(o ?? null, 'objects', 'files', 'contents', 'Contents');
   const objects: FileObject[] = [];
   const prefixes: string[] = [];
   for (const x of items) {
     const f = fileObject(x);
     if (!f) continue;
     // A bare listing marks folders as keys ending in "/" (or with isDir): they are prefixes.
-    if (isObject(x) && (x.isDir === true || x.type === 'prefix' || x.type === 'folder' || (f.key.endsWith('/') && f.size === 0))) prefixes.push(f.key);
+    if (
+      isObject(x) &&
+      (x.isDir === true || x.type === 'prefix' || x.type === 'folder' || (f.key.endsWith('/') && f.size === 0))
+    )
+      prefixes.push(f.key);
     else objects.push(f);
   }
   const listed = o ? (o.commonPrefixes ?? o.prefixes ?? o.folders ?? o.CommonPrefixes) : undefined;
@@ -153,5 +183,49 @@ export function files(body: unknown, prefix: string): { prefix: string; objects:
     if (value !== undefined) prefixes.push(value);
   }
   const next = o ? (str(o.nextPageToken) ?? str(o.continuationToken) ?? str(o.NextContinuationToken)) : undefined;
-  return { prefix: (o && str(o.prefix)) ?? prefix, objects, commonPrefixes: prefixes, ...(next ? { nextPageToken: next } : {}) };
+  return {
+    prefix: (o && str(o.prefix)) ?? prefix,
+    objects,
+    commonPrefixes: prefixes,
+    ...(next ? { nextPageToken: next } : {}),
+  };
+}
+
+type Result = ReturnType<typeof result>;
+
+/**
+ * A preview's answer cut to the limit asked for. Whether the table had more: the workspace's word where
+ * it says, else whether the extra row asked for (the deployed back end does not say) came.
+ */
+export function previewAnswer(r: Result, asked: number | undefined): PreviewResponse {
+  const failed = failureIn(r.o);
+  if (failed) throw failed;
+  const limit = asked ?? (typeof r.o.limit === 'number' ? r.o.limit : undefined);
+  const truncated = typeof r.o.truncated === 'boolean' ? r.o.truncated : limit !== undefined && r.rows.length > limit;
+  return {
+    columns: r.columns,
+    rows: limit !== undefined ? r.rows.slice(0, limit) : r.rows,
+    ...(r.columnTypes ? { columnTypes: r.columnTypes } : {}),
+    truncated,
+    ...(limit !== undefined ? { limit } : {}),
+  };
+}
+
+/** A test query's answer cut to the limit asked for, with its stats, as a preview's. */
+export function testQueryAnswer(r: Result, limit: number | undefined): TestQueryResponse {
+  const failed = failureIn(r.o);
+  if (failed) throw failed;
+  const stats = isObject(r.o.stats) ? r.o.stats : {};
+  const truncated = r.o.truncated === true || (limit !== undefined && r.rows.length > limit);
+  return {
+    ok: true,
+    columns: r.columns,
+    rows: limit !== undefined ? r.rows.slice(0, limit) : r.rows,
+    ...(r.columnTypes ? { columnTypes: r.columnTypes } : {}),
+    stats: {
+      executionMs: typeof stats.executionMs === 'number' ? stats.executionMs : 0,
+      ...(typeof stats.rowsScanned === 'number' ? { rowsScanned: stats.rowsScanned } : {}),
+    },
+    ...(truncated ? { truncated: true } : {}),
+  };
 }

@@ -2,7 +2,9 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import type { HostedApiOptions } from './hostedConnectionsApi';
 
 /** What the hosted client needs to know of the connectors: which fields are secrets, which are settings, which types are storage. */
-export function connectorRoles(registry: ConnectorRegistry): Required<Pick<HostedApiOptions, 'isSecretField' | 'isSettingField' | 'categoryOf' | 'isStorage'>> {
+export function connectorRoles(
+  registry: ConnectorRegistry,
+): Required<Pick<HostedApiOptions, 'isSecretField' | 'isSettingField' | 'categoryOf' | 'isStorage'>> {
   const field = (type: string, name: string) => registry.find(type)?.fields.find((f) => f.name === name);
   return {
     isSecretField: (type, name) => field(type, name)?.secret === true,

@@ -65,7 +65,13 @@ const noSettings: Readonly<ConnectionConfig> = Object.freeze({});
 export function toConnection(raw: Json, isSecretField: (type: string, field: string) => boolean): Connection {
   // One pass over the fields the item has (a listing of 10,000 is decoded on every poll: a lookup of each
   // spelling a field might have costs more than reading the few it has).
-  let id: unknown, name: unknown, type: unknown, category: unknown, credentialId: unknown, createdAt: unknown, updatedAt: unknown;
+  let id: unknown,
+    name: unknown,
+    type: unknown,
+    category: unknown,
+    credentialId: unknown,
+    createdAt: unknown,
+    updatedAt: unknown;
   let source: Json | undefined;
   for (const k in raw) {
     if (!Object.prototype.hasOwnProperty.call(raw, k)) continue;
@@ -111,7 +117,8 @@ export function toConnection(raw: Json, isSecretField: (type: string, field: str
       if (!Object.prototype.hasOwnProperty.call(source, k)) continue;
       const v = source[k];
       // The deployed back end may put secrets inline in params: they are never kept or shown here.
-      if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k)) config[k] = v;
+      if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && !isSecretField(type, k))
+        config[k] = v;
     }
     connection = { id, name, type, config, scope: 'hosted' };
   } else {

@@ -33,11 +33,21 @@ import type {
 } from '../api/types';
 import { ConnectionError } from '../errors';
 import { Emitter } from '../events';
-import { columns, failureIn, files, names, objectOf, result, tables } from './browse';
+import { columns, files, names, objectOf, previewAnswer, result, tables, testQueryAnswer } from './browse';
 import { badResponse, toConnection, unwrapList, unwrapOne } from './decode';
 import { createBody, createOnce, testBody, testOutcome, updateBody } from './bodies';
-import { dialectOfList, dialectOfRecord, differences, isObject, notKept, settingsOf, type FieldRole, type HostedDialect, type Json } from './records';
+import {
+  dialectOfList,
+  dialectOfRecord,
+  differences,
+  notKept,
+  settingsOf,
+  type FieldRole,
+  type HostedDialect,
+  type Json,
+} from './records';
 import type { HostedHttp } from './httpClient';
+import { Introspection } from './introspection';
 
 export interface HostedApiOptions {
   /**
@@ -67,7 +77,8 @@ const enc = encodeURIComponent;
  */
 export class HostedConnectionsApi implements ConnectionsApi {
   private readonly changed = new Emitter();
-  private introspection: 'path' | 'query';
+  /** Tables and columns by the path form, or the query-parameter form where the path form is refused. */
+  private readonly introspection: Introspection;
   /** The dialect the workspace answered in, once it has answered. */
   private spoken: HostedDialect | undefined;
   /** The last listing, and the types of its connections once asked for (a storage connection's buckets come from its settings). */
@@ -78,7 +89,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
     private readonly http: HostedHttp,
     private readonly options: HostedApiOptions = {},
   ) {
-    this.introspection = options.introspection ?? 'path';
+    this.introspection = new Introspection(http, options.introspection ?? 'path');
   }
 
   /** The workspace: its API address with the path prefix, and the organization. */
@@ -97,17 +108,24 @@ export class HostedConnectionsApi implements ConnectionsApi {
     return (await this.dialect()) === 'deployed';
   }
 
-  async listConnections(query: ListConnectionsQuery = {}, options: RequestOptions = {}): Promise<ListConnectionsResponse> {
+  async listConnections(
+    query: ListConnectionsQuery = {},
+    options: RequestOptions = {},
+  ): Promise<ListConnectionsResponse> {
     const data: Connection[] = [];
     let cursor: string | undefined;
     const seen = new Set<string>();
     // Follows meta.page.cursor where the server pages; a server that sends everything at once is one page.
     do {
-      const body = await this.http.request('GET', '/api/connections', { query: { type: query.type, search: query.search, cursor }, signal: options.signal });
+      const body = await this.http.request('GET', '/api/connections', {
+        query: { type: query.type, search: query.search, cursor },
+        signal: options.signal,
+      });
       const page = unwrapList(body);
       this.spoken = dialectOfList(body, page.items) ?? this.spoken;
       for (const item of page.items) data.push(toConnection(item, this.isSecret));
-      if (page.cursor && seen.has(page.cursor)) throw new ConnectionError('internal', 'The Planasonix API sent the same page cursor twice.');
+      if (page.cursor && seen.has(page.cursor))
+        throw new ConnectionError('internal', 'The Planasonix API sent the same page cursor twice.');
       if (page.cursor) seen.add(page.cursor);
       cursor = page.cursor;
     } while (cursor);
@@ -121,8 +139,14 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async createConnection(request: CreateConnectionRequest, options: WriteOptions = {}): Promise<Connection> {
-    const body = createBody(await this.dialect(), request, request.category ?? this.options.categoryOf?.(request.type) ?? 'source');
-    const id = await createOnce(this.http, body, request.name, options.idempotencyKey ?? randomUUID(), () => this.twin(body, request));
+    const body = createBody(
+      await this.dialect(),
+      request,
+      request.category ?? this.options.categoryOf?.(request.type) ?? 'source',
+    );
+    const id = await createOnce(this.http, body, request.name, options.idempotencyKey ?? randomUUID(), () =>
+      this.twin(body, request),
+    );
     const back = await this.read(id);
     this.changed.fire();
     const diffs = differences(body, back, this.role);
@@ -144,7 +168,13 @@ export class HostedConnectionsApi implements ConnectionsApi {
     // The deployed PUT replaces the whole record: what is not sent is erased. Read, merge, write whole.
     const raw = await this.read(id);
     const type = typeof raw.type === 'string' ? raw.type : '';
-    const body = updateBody(dialectOfRecord(raw) ?? this.spoken ?? 'documented', raw, request, this.role, this.options.categoryOf?.(type) ?? 'source');
+    const body = updateBody(
+      dialectOfRecord(raw) ?? this.spoken ?? 'documented',
+      raw,
+      request,
+      this.role,
+      this.options.categoryOf?.(type) ?? 'source',
+    );
     await this.http.request('PUT', `/api/connections/${enc(id)}`, { body });
     const back = await this.read(id);
     this.changed.fire();
@@ -158,7 +188,11 @@ export class HostedConnectionsApi implements ConnectionsApi {
       const body = await this.http.request('DELETE', `/api/connections/${enc(id)}`);
       const o = objectOf(body) ?? {};
       this.changed.fire();
-      return { ok: true, id: typeof o.id === 'string' ? o.id : id, deletedAt: typeof o.deletedAt === 'string' ? o.deletedAt : new Date().toISOString() };
+      return {
+        ok: true,
+        id: typeof o.id === 'string' ? o.id : id,
+        deletedAt: typeof o.deletedAt === 'string' ? o.deletedAt : new Date().toISOString(),
+      };
     } catch (error) {
       if (ConnectionError.is(error, 'conflict')) {
         throw new ConnectionError(
@@ -191,12 +225,18 @@ export class HostedConnectionsApi implements ConnectionsApi {
     }
     return {
       connectionId: id,
-      catalogs: names(await this.http.request('GET', `/api/connections/${enc(id)}/catalogs`, { signal: options.signal }), 'catalogs'),
+      catalogs: names(
+        await this.http.request('GET', `/api/connections/${enc(id)}/catalogs`, { signal: options.signal }),
+        'catalogs',
+      ),
     };
   }
 
   async listSchemas(id: string, query: SchemasQuery = {}, options: RequestOptions = {}): Promise<SchemasResponse> {
-    const body = await this.http.request('GET', `/api/connections/${enc(id)}/schemas`, { query: { catalog: query.catalog }, signal: options.signal });
+    const body = await this.http.request('GET', `/api/connections/${enc(id)}/schemas`, {
+      query: { catalog: query.catalog },
+      signal: options.signal,
+    });
     return { connectionId: id, ...(query.catalog ? { catalog: query.catalog } : {}), schemas: names(body, 'schemas') };
   }
 
@@ -209,7 +249,7 @@ export class HostedConnectionsApi implements ConnectionsApi {
       pageToken: query.pageToken,
       partitionsOf: query.partitionsOf,
     };
-    const page = tables(await this.introspect(id, 'tables', params, options.signal));
+    const page = tables(await this.introspection.request(id, 'tables', params, options.signal));
     return {
       connectionId: id,
       ...(query.schema ? { schema: query.schema } : {}),
@@ -219,7 +259,12 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async listColumns(id: string, query: ColumnsQuery, options: RequestOptions = {}): Promise<ColumnsResponse> {
-    const body = await this.introspect(id, 'columns', { schema: query.schema, table: query.table, catalog: query.catalog }, options.signal);
+    const body = await this.introspection.request(
+      id,
+      'columns',
+      { schema: query.schema, table: query.table, catalog: query.catalog },
+      options.signal,
+    );
     return { connectionId: id, schema: query.schema, table: query.table, columns: columns(body) };
   }
 
@@ -234,18 +279,14 @@ export class HostedConnectionsApi implements ConnectionsApi {
       limit: probe ? query.limit! + 1 : query.limit,
       ...(query.orderBy ? { orderBy: query.orderBy.column, direction: query.orderBy.direction } : {}),
     };
-    const r = result(await this.http.request('GET', `/api/connections/${enc(id)}/preview`, { query: params, signal: options.signal, values: true }));
-    const failed = failureIn(r.o);
-    if (failed) throw failed;
-    const limit = query.limit ?? (typeof r.o.limit === 'number' ? r.o.limit : undefined);
-    const truncated = typeof r.o.truncated === 'boolean' ? r.o.truncated : limit !== undefined && r.rows.length > limit;
-    return {
-      columns: r.columns,
-      rows: limit !== undefined ? r.rows.slice(0, limit) : r.rows,
-      ...(r.columnTypes ? { columnTypes: r.columnTypes } : {}),
-      truncated,
-      ...(limit !== undefined ? { limit } : {}),
-    };
+    const r = result(
+      await this.http.request('GET', `/api/connections/${enc(id)}/preview`, {
+        query: params,
+        signal: options.signal,
+        values: true,
+      }),
+    );
+    return previewAnswer(r, query.limit);
   }
 
   previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
@@ -253,8 +294,16 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   async listFiles(id: string, query: FilesQuery = {}, options: RequestOptions = {}): Promise<FilesResponse> {
-    const params = { bucket: query.bucket, prefix: query.prefix, delimiter: query.delimiter, pageToken: query.pageToken };
-    return files(await this.http.request('GET', `/api/connections/${enc(id)}/files`, { query: params, signal: options.signal }), query.prefix ?? '');
+    const params = {
+      bucket: query.bucket,
+      prefix: query.prefix,
+      delimiter: query.delimiter,
+      pageToken: query.pageToken,
+    };
+    return files(
+      await this.http.request('GET', `/api/connections/${enc(id)}/files`, { query: params, signal: options.signal }),
+      query.prefix ?? '',
+    );
   }
 
   async cloudSchema(id: string, query: CloudSchemaQuery, options: RequestOptions = {}): Promise<CloudSchemaResponse> {
@@ -281,22 +330,10 @@ export class HostedConnectionsApi implements ConnectionsApi {
       ...(request.catalog ? { catalog: request.catalog } : {}),
       ...(request.schema ? { schema: request.schema } : {}),
     };
-    const r = result(await this.http.request('POST', '/api/connections/test-query', { body, signal: options.signal, values: true }));
-    const failed = failureIn(r.o);
-    if (failed) throw failed;
-    const stats = isObject(r.o.stats) ? r.o.stats : {};
-    const truncated = r.o.truncated === true || (request.limit !== undefined && r.rows.length > request.limit);
-    return {
-      ok: true,
-      columns: r.columns,
-      rows: request.limit !== undefined ? r.rows.slice(0, request.limit) : r.rows,
-      ...(r.columnTypes ? { columnTypes: r.columnTypes } : {}),
-      stats: {
-        executionMs: typeof stats.executionMs === 'number' ? stats.executionMs : 0,
-        ...(typeof stats.rowsScanned === 'number' ? { rowsScanned: stats.rowsScanned } : {}),
-      },
-      ...(truncated ? { truncated: true } : {}),
-    };
+    const r = result(
+      await this.http.request('POST', '/api/connections/test-query', { body, signal: options.signal, values: true }),
+    );
+    return testQueryAnswer(r, request.limit);
   }
 
   testQueryStream(request: TestQueryRequest, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
@@ -332,35 +369,16 @@ export class HostedConnectionsApi implements ConnectionsApi {
   }
 
   private readonly role: FieldRole = (type, field) =>
-    this.options.isSecretField?.(type, field) ? 'secret' : this.options.isSettingField?.(type, field) ? 'setting' : undefined;
+    this.options.isSecretField?.(type, field)
+      ? 'secret'
+      : this.options.isSettingField?.(type, field)
+        ? 'setting'
+        : undefined;
 
-  private readonly isSecret = (type: string, field: string): boolean => this.options.isSecretField?.(type, field) ?? false;
+  private readonly isSecret = (type: string, field: string): boolean =>
+    this.options.isSecretField?.(type, field) ?? false;
 
   private connection(raw: Json): Connection {
     return toConnection(raw, this.isSecret);
-  }
-
-  /** Tables and columns by the path form, or the query-parameter form where the path form is refused. */
-  private async introspect(
-    id: string,
-    what: 'tables' | 'columns',
-    params: Record<string, string | number | undefined>,
-    signal?: AbortSignal,
-  ): Promise<unknown> {
-    if (this.introspection === 'query') return this.http.request('GET', `/api/connections/${what}`, { query: { connectionId: id, ...params }, signal });
-    try {
-      return await this.http.request('GET', `/api/connections/${enc(id)}/${what}`, { query: params, signal });
-    } catch (error) {
-      // Some deployments refuse the path form (404 or 405 for the route): the query form is the same call.
-      if (!ConnectionError.is(error) || !(error.code === 'not_found' || / 405\b/.test(error.message))) throw error;
-      let answer: unknown;
-      try {
-        answer = await this.http.request('GET', `/api/connections/${what}`, { query: { connectionId: id, ...params }, signal });
-      } catch {
-        throw error; // not a refused route: the connection itself is missing
-      }
-      this.introspection = 'query';
-      return answer;
-    }
   }
 }

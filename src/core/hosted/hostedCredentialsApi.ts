@@ -1,5 +1,11 @@
 import { credentialTypes as types } from '../api/credentials';
-import type { Credential, CredentialsApi, CreateCredentialRequest, DeleteCredentialResponse, UpdateCredentialRequest } from '../api/credentials';
+import type {
+  Credential,
+  CredentialsApi,
+  CreateCredentialRequest,
+  DeleteCredentialResponse,
+  UpdateCredentialRequest,
+} from '../api/credentials';
 import type { ConnectionConfig, WriteOptions } from '../api/types';
 import { badResponse, unwrapList, unwrapOne } from './decode';
 import type { HostedHttp } from './httpClient';
@@ -32,11 +38,16 @@ export class HostedCredentialsApi implements CredentialsApi {
   async createCredential(request: CreateCredentialRequest, options: WriteOptions = {}): Promise<Credential> {
     // The one request that carries a secret.
     const body = { name: request.name, type: request.type, config: request.config };
-    return toCredential(unwrapOne(await this.http.request('POST', '/api/credentials', { body, idempotencyKey: options.idempotencyKey })));
+    return toCredential(
+      unwrapOne(await this.http.request('POST', '/api/credentials', { body, idempotencyKey: options.idempotencyKey })),
+    );
   }
 
   async updateCredential(id: string, request: UpdateCredentialRequest): Promise<Credential> {
-    const body = { ...(request.name !== undefined ? { name: request.name } : {}), ...(request.config !== undefined ? { config: request.config } : {}) };
+    const body = {
+      ...(request.name !== undefined ? { name: request.name } : {}),
+      ...(request.config !== undefined ? { config: request.config } : {}),
+    };
     return toCredential(unwrapOne(await this.http.request('PUT', `/api/credentials/${enc(id)}`, { body })));
   }
 
@@ -54,7 +65,8 @@ function toCredential(o: Record<string, unknown>): Credential {
   if (typeof o.id !== 'string') throw badResponse('a credential with an id');
   const config: ConnectionConfig = {};
   if (o.config && typeof o.config === 'object') {
-    for (const [k, v] of Object.entries(o.config)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') config[k] = v;
+    for (const [k, v] of Object.entries(o.config))
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') config[k] = v;
   }
   return {
     id: o.id,

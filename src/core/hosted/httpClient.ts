@@ -120,10 +120,15 @@ export function decodeError(text: string, contentType: string | null = null): Se
     const v = value as { error?: unknown; error_description?: unknown; message?: unknown };
     if (v.error && typeof v.error === 'object') {
       const e = v.error as { code?: unknown; message?: unknown; details?: unknown };
-      return { code: typeof e.code === 'string' ? e.code : undefined, message: typeof e.message === 'string' ? e.message : '', details: e.details };
+      return {
+        code: typeof e.code === 'string' ? e.code : undefined,
+        message: typeof e.message === 'string' ? e.message : '',
+        details: e.details,
+      };
     }
     if (typeof v.error === 'string') {
-      const description = typeof v.error_description === 'string' ? v.error_description : typeof v.message === 'string' ? v.message : '';
+      const description =
+        typeof v.error_description === 'string' ? v.error_description : typeof v.message === 'string' ? v.message : '';
       return { code: v.error, message: description || v.error };
     }
     if (typeof v.message === 'string') return { message: v.message };
@@ -198,7 +203,9 @@ export class HostedHttp {
         ({ response, text } = await this.once(method, url, spec, token, idempotencyKey));
       } catch (error) {
         if (spec.signal?.aborted) throw cancelled(method, path);
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || (error.name === 'AbortError' && !spec.signal?.aborted));
+        const timedOut =
+          error instanceof Error &&
+          (error.name === 'TimeoutError' || (error.name === 'AbortError' && !spec.signal?.aborted));
         if (timedOut) timeouts++;
         if (repeatable && attempt < retries && (!timedOut || timeouts <= timeoutRetries)) {
           this.deps.logger?.trace(`${method} ${path}: ${timedOut ? 'timed out' : 'connection failed'}; retrying.`);
@@ -207,16 +214,23 @@ export class HostedHttp {
         }
         const seconds = Math.round((this.settings.timeoutMs ?? defaultTimeoutMs) / 1000);
         const reason = timedOut ? `no answer in ${seconds} s` : `the connection failed (${transportReason(error)})`;
-        throw new ConnectionError(timedOut ? 'timeout' : 'unreachable', this.safe(`${method} ${path}: ${reason} (${this.base.host}).`, token), {
-          ...(repeatable ? {} : { ambiguous: true }),
-        });
+        throw new ConnectionError(
+          timedOut ? 'timeout' : 'unreachable',
+          this.safe(`${method} ${path}: ${reason} (${this.base.host}).`, token),
+          {
+            ...(repeatable ? {} : { ambiguous: true }),
+          },
+        );
       }
       if (response.ok) {
         if (text.trim() === '') return undefined;
         try {
           return spec.values ? parseJson(text) : (JSON.parse(text) as unknown);
         } catch {
-          throw new ConnectionError('internal', `${method} ${path}: the server answered ${response.status} with a body that is not JSON.`);
+          throw new ConnectionError(
+            'internal',
+            `${method} ${path}: the server answered ${response.status} with a body that is not JSON.`,
+          );
         }
       }
       const status = response.status;
@@ -229,7 +243,8 @@ export class HostedHttp {
       }
       // 429 was refused before any work; a 5xx may have done it, so a write that must not repeat stops here.
       if ((status === 429 || (status >= 500 && repeatable)) && attempt < retries) {
-        const wait = status === 429 || status === 503 ? retryAfterMs(response.headers.get('retry-after'), this.now()) : undefined;
+        const wait =
+          status === 429 || status === 503 ? retryAfterMs(response.headers.get('retry-after'), this.now()) : undefined;
         if (wait === undefined || wait <= maxRetryAfterMs) {
           await this.sleep(wait ?? backoffMs(attempt, this.random), spec.signal);
           continue;
@@ -258,11 +273,20 @@ export class HostedHttp {
     }
     // One controller for the time limit and the caller's cancel (AbortSignal.any costs more than the request on a fast network).
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('No answer in time.', 'TimeoutError')), this.settings.timeoutMs ?? defaultTimeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('No answer in time.', 'TimeoutError')),
+      this.settings.timeoutMs ?? defaultTimeoutMs,
+    );
     const onAbort = (): void => controller.abort(spec.signal?.reason);
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await this.fetchImpl(url, { method, headers, body, signal: controller.signal, redirect: 'error' });
+      const response = await this.fetchImpl(url, {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        redirect: 'error',
+      });
       return { response, text: await response.text() };
     } finally {
       clearTimeout(timer);
@@ -282,17 +306,28 @@ export class HostedHttp {
     const server = decodeError(body, response.headers.get('content-type'));
     const said = server.message ? `: ${server.message.replace(/[.\s]+$/, '')}` : '';
     const where = `${method} ${path} answered ${status}${response.statusText ? ` ${response.statusText}` : ''}${said}`;
-    const details = server.code || ambiguous ? { ...(server.code ? { serverCode: server.code } : {}), ...(ambiguous ? { ambiguous } : {}) } : undefined;
-    const say = (code: ConnectionErrorCode, text: string): ConnectionError => new ConnectionError(code, this.safe(text, token), details);
+    const details =
+      server.code || ambiguous
+        ? { ...(server.code ? { serverCode: server.code } : {}), ...(ambiguous ? { ambiguous } : {}) }
+        : undefined;
+    const say = (code: ConnectionErrorCode, text: string): ConnectionError =>
+      new ConnectionError(code, this.safe(text, token), details);
     if (status === 400 || status === 422) return say('invalid_config', where);
     if (status === 401) return say('auth_failed', `${where}. Sign in to Planasonix again.`);
-    if (status === 403) return say('forbidden', `${where}. Your account lacks the permission this needs${server.code ? ` (${server.code})` : ''}.`);
+    if (status === 403)
+      return say(
+        'forbidden',
+        `${where}. Your account lacks the permission this needs${server.code ? ` (${server.code})` : ''}.`,
+      );
     if (status === 404) return say('not_found', where);
     if (status === 409) return say('conflict', where);
     if (status === 429) {
       const wait = retryAfterMs(response.headers.get('retry-after'), this.now());
       const text = `${where}.${wait === undefined ? '' : ` Try again in ${Math.ceil(wait / 1000)} s.`}`;
-      return new ConnectionError('rate_limited', this.safe(text, token), { ...details, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+      return new ConnectionError('rate_limited', this.safe(text, token), {
+        ...details,
+        ...(wait === undefined ? {} : { retryAfterMs: wait }),
+      });
     }
     if (status >= 500) return say('unreachable', `${where}. The Planasonix service had a problem; try again later.`);
     return say('internal', where);

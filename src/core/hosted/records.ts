@@ -19,7 +19,8 @@ export { isObject };
 
 /** Which dialect one connection object is in, where it says. */
 export function dialectOfRecord(raw: Json): HostedDialect | undefined {
-  if (isObject(raw.config) || typeof raw.credentialId === 'string' || typeof raw.credential_id === 'string') return 'documented';
+  if (isObject(raw.config) || typeof raw.credentialId === 'string' || typeof raw.credential_id === 'string')
+    return 'documented';
   if (isObject(raw.params) || typeof raw.category === 'string') return 'deployed';
   return undefined;
 }
@@ -66,7 +67,13 @@ const serverOwned = new Set(['id', 'createdAt', 'updatedAt', 'created_at', 'upda
  * field. Fields the extension does not know, settings it does not show and secrets the workspace keeps
  * inline are carried over untouched; nothing the user did not change is erased.
  */
-export function mergedRecord(dialect: HostedDialect, raw: Json, change: RecordChange, role: FieldRole, defaultCategory: string): Json {
+export function mergedRecord(
+  dialect: HostedDialect,
+  raw: Json,
+  change: RecordChange,
+  role: FieldRole,
+  defaultCategory: string,
+): Json {
   const type = typeof raw.type === 'string' ? raw.type : '';
   const key = dialect === 'deployed' ? 'params' : 'config';
   const current = settingsOf(raw);
@@ -88,7 +95,8 @@ export function mergedRecord(dialect: HostedDialect, raw: Json, change: RecordCh
   if (dialect === 'deployed') {
     out.id = raw.id;
     out.type = type;
-    out.category = change.category ?? (typeof raw.category === 'string' && raw.category !== '' ? raw.category : defaultCategory);
+    out.category =
+      change.category ?? (typeof raw.category === 'string' && raw.category !== '' ? raw.category : defaultCategory);
   } else {
     if (change.credentialId !== undefined) out.credentialId = change.credentialId;
     // A documented workspace that keeps a role too gets the user's choice; one without is not given a field it does not know.

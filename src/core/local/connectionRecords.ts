@@ -10,19 +10,29 @@ export function checkName(raw: string | undefined): string {
   const name = (raw ?? '').trim();
   if (name === '') throw new ConnectionError('invalid_config', 'A connection needs a name.', { field: 'name' });
   if (name.length > maxNameLength) {
-    throw new ConnectionError('invalid_config', `A connection name can have at most ${maxNameLength} characters.`, { field: 'name' });
+    throw new ConnectionError('invalid_config', `A connection name can have at most ${maxNameLength} characters.`, {
+      field: 'name',
+    });
   }
   if (hasControlCharacters(name)) {
-    throw new ConnectionError('invalid_config', 'A connection name cannot contain control characters.', { field: 'name' });
+    throw new ConnectionError('invalid_config', 'A connection name cannot contain control characters.', {
+      field: 'name',
+    });
   }
   return name;
 }
 
 /** Names are unique without regard to case, within the records being written. */
-export function assertNameFreeIn(records: readonly StoredConnection[], name: string, exceptId: string | undefined): void {
+export function assertNameFreeIn(
+  records: readonly StoredConnection[],
+  name: string,
+  exceptId: string | undefined,
+): void {
   const clash = records.find((r) => r.id !== exceptId && r.name.toLowerCase() === name.toLowerCase());
   if (clash) {
-    throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists; choose another name.`, { field: 'name' });
+    throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists; choose another name.`, {
+      field: 'name',
+    });
   }
 }
 

@@ -115,7 +115,9 @@ export class ConnectionStore {
     await fs.rename(this.file, aside);
     const backup = await this.readBackup();
     const restored = backup ? ` Restored ${backup.length} connection(s) from the last good copy.` : '';
-    report.problems.push(`The saved connections file was damaged (${parsed.reason}). It was moved to ${aside}.${restored}`);
+    report.problems.push(
+      `The saved connections file was damaged (${parsed.reason}). It was moved to ${aside}.${restored}`,
+    );
     if (backup) {
       await this.write({ version: storeVersion, connections: backup }, false);
       return backup;
@@ -150,7 +152,10 @@ export class ConnectionStore {
       await fs.rename(temp, this.file);
     } catch (error) {
       await fs.rm(temp, { force: true });
-      throw new ConnectionError('store_unreadable', `Could not save connections to ${this.file}: ${errorMessage(error)}`);
+      throw new ConnectionError(
+        'store_unreadable',
+        `Could not save connections to ${this.file}: ${errorMessage(error)}`,
+      );
     }
   }
 
@@ -199,14 +204,17 @@ function checkRecord(item: unknown): string | undefined {
   if (item.credentialId !== undefined && typeof item.credentialId !== 'string') return 'has a bad credentialId';
   if (!isObject(item.config)) return 'has no config';
   for (const v of Object.values(item.config)) {
-    if (!['string', 'number', 'boolean'].includes(typeof v)) return 'has a config value that is not text, number or boolean';
+    if (!['string', 'number', 'boolean'].includes(typeof v))
+      return 'has a config value that is not text, number or boolean';
   }
   return undefined;
 }
 
 function isLink(value: unknown): value is ConnectionLink {
   if (!isObject(value)) return false;
-  const strings = ['workspace', 'remoteId', 'localUpdatedAt', 'remoteUpdatedAt', 'syncedAt'].every((k) => typeof value[k] === 'string');
+  const strings = ['workspace', 'remoteId', 'localUpdatedAt', 'remoteUpdatedAt', 'syncedAt'].every(
+    (k) => typeof value[k] === 'string',
+  );
   const waiting = value.waiting === undefined || value.waiting === 'conflict' || value.waiting === 'remoteDeleted';
   return strings && (value.via === 'direct' || value.via === 'hosted') && waiting;
 }

@@ -80,7 +80,9 @@ function unrecorded(target: CredentialTarget): TargetChange[] {
 }
 
 const strings = (value: unknown): SecretValues =>
-  value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+  value && typeof value === 'object'
+    ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
 
 /**
  * Secrets of one credential, kept as one JSON entry in the vault together with the target they were
@@ -126,11 +128,19 @@ export class CredentialStore {
   }
 
   /** Stores the secrets for a target; without one, the target (and the meta) already stored are kept. */
-  async write(credentialId: string, secrets: SecretValues, target?: CredentialTarget, meta?: CredentialMeta): Promise<void> {
+  async write(
+    credentialId: string,
+    secrets: SecretValues,
+    target?: CredentialTarget,
+    meta?: CredentialMeta,
+  ): Promise<void> {
     const existing = target && meta ? undefined : await this.entry(credentialId);
     const bound = target ?? existing?.target;
     const about = meta ?? existing?.meta;
-    await this.vault.store(prefix + credentialId, JSON.stringify({ v: 2, secrets, ...(bound ? { target: bound } : {}), ...(about ? { meta: about } : {}) }));
+    await this.vault.store(
+      prefix + credentialId,
+      JSON.stringify({ v: 2, secrets, ...(bound ? { target: bound } : {}), ...(about ? { meta: about } : {}) }),
+    );
   }
 
   /** The secrets may now go to this target (the user confirmed it, or saved the connection with it). */
@@ -172,7 +182,8 @@ export class CredentialStore {
   /** What changed in the target since the secrets were saved; empty when nothing did (or nothing is saved). */
   async changes(credentialId: string | undefined, target: CredentialTarget, scope?: string): Promise<TargetChange[]> {
     const entry = await this.entry(credentialId);
-    if (!entry.target) return entry.legacy && scope === 'workspace' && Object.keys(entry.secrets).length > 0 ? unrecorded(target) : [];
+    if (!entry.target)
+      return entry.legacy && scope === 'workspace' && Object.keys(entry.secrets).length > 0 ? unrecorded(target) : [];
     return targetChanges(entry.target, target);
   }
 
@@ -182,7 +193,10 @@ export class CredentialStore {
 }
 
 /** Where a connection's secrets go, with the connector's defaults filled in as every test and session fills them. */
-export function normalizedTarget(spec: ConnectorSpec, connection: { type: string; config: ConnectionConfig }): CredentialTarget {
+export function normalizedTarget(
+  spec: ConnectorSpec,
+  connection: { type: string; config: ConnectionConfig },
+): CredentialTarget {
   try {
     return { type: connection.type, config: normalizeConfig(spec, connection.config) };
   } catch {
@@ -205,7 +219,8 @@ export async function secretsForTest(
   if (owner?.credentialId && owner.credentialId !== request.credentialId) {
     // Only secrets the user did not type come from the saved ones: those need the saved target.
     const saved = await store.read(owner.credentialId);
-    if (Object.keys(saved).some((k) => !(request.typedKeys ?? []).includes(k))) await store.secretsFor(owner.credentialId, target, owner);
+    if (Object.keys(saved).some((k) => !(request.typedKeys ?? []).includes(k)))
+      await store.secretsFor(owner.credentialId, target, owner);
     return store.read(request.credentialId);
   }
   return store.secretsFor(request.credentialId, target, owner ?? { id: '', name: 'This connection' });

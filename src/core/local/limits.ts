@@ -17,9 +17,13 @@ export const defaultLimits: QueryLimits = { defaultRowLimit: 100, maxRowLimit, d
 export function rowLimit(limits: QueryLimits, requested: number | undefined): number {
   const limit = requested ?? limits.defaultRowLimit;
   if (!Number.isInteger(limit) || limit < 1 || limit > limits.maxRowLimit) {
-    throw new ConnectionError('invalid_config', `The row limit must be a whole number from 1 to ${limits.maxRowLimit}, not ${limit}.`, {
-      field: 'limit',
-    });
+    throw new ConnectionError(
+      'invalid_config',
+      `The row limit must be a whole number from 1 to ${limits.maxRowLimit}, not ${limit}.`,
+      {
+        field: 'limit',
+      },
+    );
   }
   return limit;
 }
@@ -32,7 +36,10 @@ export function queryLimits(limits: QueryLimits, request: TestQueryRequest): { l
   const limit = rowLimit(limits, request.limit);
   const timeoutMs = request.timeoutMs ?? limits.defaultTimeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ConnectionError('invalid_config', `The timeout must be a positive number of milliseconds, not ${timeoutMs}.`);
+    throw new ConnectionError(
+      'invalid_config',
+      `The timeout must be a positive number of milliseconds, not ${timeoutMs}.`,
+    );
   }
   return { limit, timeoutMs };
 }

@@ -1,80 +1,56 @@
-import { requireFacet, requireMethod } from '../connectors/facets';
-import { classifyStatement } from '../sql/readOnly';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type {
   ApiDisposable,
-  CatalogsResponse,
-  CloudSchemaQuery,
-  CloudSchemaResponse,
-  ObjectContent,
-  ColumnsQuery,
-  ColumnsResponse,
   Connection,
   ConnectionScope,
   ConnectionsApi,
   CreateConnectionRequest,
   DeleteConnectionResponse,
-  FilesQuery,
-  FilesResponse,
   ListConnectionsQuery,
   ListConnectionsResponse,
-  PreviewQuery,
   RequestOptions,
-  ResultSink,
-  StreamStats,
-  SchemasQuery,
-  SchemasResponse,
   SecretValues,
-  TablesQuery,
-  TablesResponse,
   TestConnectionRequest,
   TestConnectionResponse,
-  TestQueryRequest,
   UpdateConnectionRequest,
 } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
-import { SessionManager } from '../connectors/sessionManager';
-import type { Capability, ConnectorSession, SqlFacet, StorageFacet } from '../connectors/types';
-import { streamPreview } from '../connectors/sql/sqlSession';
+import type { ConnectorSession } from '../connectors/types';
 import { normalizeConfig } from '../connectors/validation';
 import { ConnectionError, errorMessage, redact } from '../errors';
-import type { Clock, Logger, SecretVault } from '../ports';
 import type { ConnectionStore, StoredConnection } from './connectionStore';
 import { assertNameFreeIn, checkName, toConnection } from './connectionRecords';
 import { Emitter } from '../events';
-import { StoreRecords, type ConnectionRecords } from './records';
-import { CredentialStore, normalizedTarget, secretsForTest, type CredentialTarget, type TargetChange } from './credentials';
-import { defaultLimits, queryLimits, rowLimit, type QueryLimits } from './limits';
+import { StoreRecords } from './records';
+import {
+  CredentialStore,
+  normalizedTarget,
+  secretsForTest,
+  type CredentialTarget,
+  type TargetChange,
+} from './credentials';
 
-export interface LocalApiDeps {
-  /** Where the records come from: the store (written here) or a workspace file (read-only). */
-  records: ConnectionRecords;
-  vault: SecretVault;
-  registry: ConnectorRegistry;
-  logger: Logger;
-  clock: Clock;
-  limits?: () => QueryLimits;
-  sessionIdleMs?: number;
-}
+export type { LocalApiDeps } from './localSessions';
 
 export { maxRowLimit, type QueryLimits } from './limits';
+
+import { LocalSessions, type LocalApiDeps } from './localSessions';
 
 /**
  * The Connections API served from this machine for one source of records (the store, or a workspace
  * file): drivers run here, secrets stay in the vault.
  */
-export class LocalConnectionsApi implements ConnectionsApi {
-  readonly sessions: SessionManager;
+export class LocalConnectionsApi extends LocalSessions implements ConnectionsApi {
   private readonly credentials: CredentialStore;
   private readonly changed = new Emitter();
   private readonly subscription: ApiDisposable;
   /** Each record as last seen, to close the sessions of those that changed or went away. */
   private seen = new Map<string, string>();
 
-  constructor(private readonly deps: LocalApiDeps) {
+  constructor(deps: LocalApiDeps) {
+    super(deps);
     this.credentials = new CredentialStore(deps.vault);
-    this.sessions = new SessionManager((id) => this.openSession(id), deps.logger, deps.sessionIdleMs);
     this.seen = this.snapshot();
     this.subscription = deps.records.onDidChange(() => {
       // A record pointed somewhere else (a workspace file changed by a commit): no session keeps
@@ -146,8 +122,15 @@ export class LocalConnectionsApi implements ConnectionsApi {
     const current = await this.getConnection(id);
     const spec = this.deps.registry.spec(current.type);
     if (current.scope === 'workspace') {
-      if (request.name !== undefined || request.config !== undefined || (request.credentialId !== undefined && request.credentialId !== current.credentialId)) {
-        throw new ConnectionError('read_only', `"${current.name}" is defined in the workspace file; edit that file to change it.`);
+      if (
+        request.name !== undefined ||
+        request.config !== undefined ||
+        (request.credentialId !== undefined && request.credentialId !== current.credentialId)
+      ) {
+        throw new ConnectionError(
+          'read_only',
+          `"${current.name}" is defined in the workspace file; edit that file to change it.`,
+        );
       }
       return current;
     }
@@ -182,7 +165,10 @@ export class LocalConnectionsApi implements ConnectionsApi {
   async deleteConnection(id: string): Promise<DeleteConnectionResponse> {
     const current = await this.getConnection(id);
     if (current.scope === 'workspace') {
-      throw new ConnectionError('read_only', `"${current.name}" is defined in the workspace file; remove it from that file.`);
+      throw new ConnectionError(
+        'read_only',
+        `"${current.name}" is defined in the workspace file; remove it from that file.`,
+      );
     }
     let stillShared = false;
     await this.store('delete connections').mutate((records) => {
@@ -218,69 +204,6 @@ export class LocalConnectionsApi implements ConnectionsApi {
     } finally {
       await session?.close().catch(() => undefined);
     }
-  }
-
-  async listCatalogs(id: string, options: RequestOptions = {}): Promise<CatalogsResponse> {
-    const catalogs = await this.withSession(id, 'catalogs', (session) => {
-      // A SQL connector's databases, or a storage connector's buckets.
-      const facet = session.sql ?? requireFacet(session.storage, 'SQL or storage');
-      return requireMethod(facet, 'catalogs', 'catalogs').call(facet, options.signal);
-    });
-    return { connectionId: id, catalogs };
-  }
-
-  async listSchemas(id: string, query: SchemasQuery = {}, options: RequestOptions = {}): Promise<SchemasResponse> {
-    const schemas = await this.withSql(id, 'schemas', (sql) => requireMethod(sql, 'schemas', 'schemas').call(sql, query.catalog, options.signal));
-    return { connectionId: id, ...(query.catalog ? { catalog: query.catalog } : {}), schemas };
-  }
-
-  async listTables(id: string, query: TablesQuery = {}, options: RequestOptions = {}): Promise<TablesResponse> {
-    const result = await this.withSql(id, 'tables', (sql) => sql.tables(query, options.signal));
-    return { connectionId: id, ...result };
-  }
-
-  async listColumns(id: string, query: ColumnsQuery, options: RequestOptions = {}): Promise<ColumnsResponse> {
-    if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to list columns.', { field: 'table' });
-    const columns = await this.withSql(id, 'tables', (sql) => sql.columns(query, options.signal));
-    return { connectionId: id, schema: query.schema, table: query.table, columns };
-  }
-
-  async previewStream(id: string, query: PreviewQuery, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
-    if (!query?.table) throw new ConnectionError('invalid_config', 'A table name is required to preview.', { field: 'table' });
-    const limit = rowLimit(this.limits(), query.limit);
-    // A SQL connector previews a table; a storage connector previews a file (its key in `table`).
-    return this.withSession(id, 'preview', async (session) => {
-      const summary = session.sql
-        ? await streamPreview(session.sql, { ...query, limit }, sink, options.signal)
-        : await requireFacet(session.storage, 'preview').previewObject(
-            { path: query.table, ...(query.catalog ? { bucket: query.catalog } : {}) },
-            limit,
-            sink,
-            options.signal,
-          );
-      return { ...summary, limit };
-    });
-  }
-
-  async testQueryStream(request: TestQueryRequest, sink: ResultSink, options: RequestOptions = {}): Promise<StreamStats> {
-    const { limit, timeoutMs } = queryLimits(this.limits(), request);
-    const q = { sql: request.sql, limit, timeoutMs, signal: options.signal, catalog: request.catalog, schema: request.schema };
-    return this.withSql(request.connectionId, 'query', async (sql) => ({ ...(await sql.stream(q, sink)), limit }), request.sql);
-  }
-
-  async listFiles(id: string, query: FilesQuery = {}, options: RequestOptions = {}): Promise<FilesResponse> {
-    return this.withStorage(id, 'files', (storage) => storage.listObjects(query, options.signal));
-  }
-
-  async cloudSchema(id: string, query: CloudSchemaQuery, options: RequestOptions = {}): Promise<CloudSchemaResponse> {
-    if (!query?.path) throw new ConnectionError('invalid_config', 'A file path is required to read its schema.', { field: 'path' });
-    return this.withStorage(id, 'cloudSchema', (storage) => storage.fileSchema(query, options.signal));
-  }
-
-  async readObject(id: string, query: CloudSchemaQuery & { maxBytes: number }, options: RequestOptions = {}): Promise<ObjectContent> {
-    return this.withStorage(id, 'files', (storage) =>
-      requireMethod(storage, 'readObject', 'file contents').call(storage, query, query.maxBytes, options.signal),
-    );
   }
 
   /** Where a connection's secrets go, with the connector's defaults filled in as every test and session fills them. */
@@ -328,30 +251,7 @@ export class LocalConnectionsApi implements ConnectionsApi {
     return new Map(this.all().map((c) => [c.id, JSON.stringify([c.type, c.config, c.credentialId ?? null])]));
   }
 
-  /** Work on a connection's SQL facet; a connector without one cannot do it. */
-  private withSql<T>(id: string, capability: Capability, work: (sql: SqlFacet) => Promise<T>, statement?: string): Promise<T> {
-    return this.withSession(id, capability, (session) => work(requireFacet(session.sql, 'SQL')), statement);
-  }
-
-  private withStorage<T>(id: string, capability: Capability, work: (storage: StorageFacet) => Promise<T>): Promise<T> {
-    return this.withSession(id, capability, (session) => work(requireFacet(session.storage, 'storage')));
-  }
-
-  private async withSession<T>(id: string, capability: Capability, work: (session: ConnectorSession) => Promise<T>, statement?: string): Promise<T> {
-    const connection = await this.getConnection(id);
-    const spec = this.deps.registry.spec(connection.type);
-    if (!spec.capabilities.includes(capability)) {
-      throw new ConnectionError('unsupported', `${spec.label} connections have no ${capability}.`);
-    }
-    if (statement !== undefined) {
-      // Every caller of the API gets the classifier, not only the editor command: the first layer of the guard.
-      const verdict = classifyStatement(statement, this.deps.registry.dialect(connection.type));
-      if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
-    }
-    return this.sessions.use(id, work);
-  }
-
-  private async openSession(id: string): Promise<ConnectorSession> {
+  protected async openSession(id: string): Promise<ConnectorSession> {
     const connection = await this.getConnection(id);
     const driver = await this.deps.registry.driver(connection.type);
     const secrets = await this.credentials.secretsFor(connection.credentialId, this.targetOf(connection), connection);
@@ -362,13 +262,13 @@ export class LocalConnectionsApi implements ConnectionsApi {
     const clash = this.all().find((c) => c.id !== exceptId && c.name.toLowerCase() === name.toLowerCase());
     if (clash) {
       const where = clash.scope === 'workspace' ? ' in the workspace file' : '';
-      throw new ConnectionError('name_taken', `A connection named "${clash.name}" already exists${where}; choose another name.`, {
-        field: 'name',
-      });
+      throw new ConnectionError(
+        'name_taken',
+        `A connection named "${clash.name}" already exists${where}; choose another name.`,
+        {
+          field: 'name',
+        },
+      );
     }
-  }
-
-  private limits(): QueryLimits {
-    return this.deps.limits?.() ?? defaultLimits;
   }
 }

@@ -1,5 +1,11 @@
 import { credentialTypes as types } from '../api/credentials';
-import type { Credential, CredentialsApi, CreateCredentialRequest, DeleteCredentialResponse, UpdateCredentialRequest } from '../api/credentials';
+import type {
+  Credential,
+  CredentialsApi,
+  CreateCredentialRequest,
+  DeleteCredentialResponse,
+  UpdateCredentialRequest,
+} from '../api/credentials';
 import type { SecretValues } from '../api/types';
 import { ConnectionError } from '../errors';
 import type { Clock, SecretVault } from '../ports';
@@ -28,21 +34,26 @@ export class LocalCredentialsApi implements CredentialsApi {
     const data: Credential[] = [];
     for (const id of await this.index()) {
       const entry = await this.store.entry(id);
-      if (Object.keys(entry.secrets).length > 0 || entry.meta) data.push(this.toCredential(id, entry.secrets, entry.meta));
+      if (Object.keys(entry.secrets).length > 0 || entry.meta)
+        data.push(this.toCredential(id, entry.secrets, entry.meta));
     }
     return { data };
   }
 
   async getCredential(id: string): Promise<Credential> {
     const entry = await this.store.entry(id);
-    if (Object.keys(entry.secrets).length === 0 && !entry.meta) throw new ConnectionError('not_found', `No credential with id "${id}".`);
+    if (Object.keys(entry.secrets).length === 0 && !entry.meta)
+      throw new ConnectionError('not_found', `No credential with id "${id}".`);
     return this.toCredential(id, entry.secrets, entry.meta);
   }
 
   async createCredential(request: CreateCredentialRequest): Promise<Credential> {
     const name = (request.name ?? '').trim();
     if (name === '') throw new ConnectionError('invalid_config', 'A credential needs a name.', { field: 'name' });
-    if (!types.includes(request.type)) throw new ConnectionError('invalid_config', `Unknown credential type "${String(request.type)}".`, { field: 'type' });
+    if (!types.includes(request.type))
+      throw new ConnectionError('invalid_config', `Unknown credential type "${String(request.type)}".`, {
+        field: 'type',
+      });
     const base = request.inherit ? await this.store.read(request.inherit) : {};
     const secrets = merge(base, request.config ?? {});
     const id = CredentialStore.newId();

@@ -31,7 +31,12 @@ const offeredKey = 'planasonix.sampleOffered';
  * storage (the install folder changes on every update), as a connection. Offered once: a user who
  * deletes it does not get it back.
  */
-export async function offerSampleConnection(api: ConnectionsApi, flags: OnceFlags, sample: ShippedSample, storageDir: string): Promise<Connection | undefined> {
+export async function offerSampleConnection(
+  api: ConnectionsApi,
+  flags: OnceFlags,
+  sample: ShippedSample,
+  storageDir: string,
+): Promise<Connection | undefined> {
   if (flags.get(offeredKey)) return undefined;
   const { data } = await api.listConnections();
   if (data.some((c) => c.scope !== 'workspace')) {

@@ -51,7 +51,9 @@ export async function readWorkspaceConnections(
     const clean: ConnectionConfig = {};
     for (const [key, v] of Object.entries(config)) {
       if (isSecretField(entry.type, key)) {
-        problems.push(`${label} ("${entry.name}") holds a secret in "${key}"; it was ignored. Secrets never go in workspace files.`);
+        problems.push(
+          `${label} ("${entry.name}") holds a secret in "${key}"; it was ignored. Secrets never go in workspace files.`,
+        );
         continue;
       }
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') clean[key] = v;

@@ -106,11 +106,15 @@ export class QueryHistory {
     try {
       const doc = JSON.parse(text) as Partial<HistoryDocument>;
       if (doc.version !== 1 || !Array.isArray(doc.entries)) throw new Error('not a history document');
-      return doc.entries.filter((e): e is HistoryEntry => typeof e?.sql === 'string' && typeof e.connectionId === 'string');
+      return doc.entries.filter(
+        (e): e is HistoryEntry => typeof e?.sql === 'string' && typeof e.connectionId === 'string',
+      );
     } catch (error) {
       const aside = `${this.file}.damaged-${Date.now()}`;
       await fs.rename(this.file, aside).catch(() => undefined);
-      this.logger.warn(`Query history could not be read (${errorMessage(error)}); it was moved to ${aside} and starts again.`);
+      this.logger.warn(
+        `Query history could not be read (${errorMessage(error)}); it was moved to ${aside} and starts again.`,
+      );
       return [];
     }
   }

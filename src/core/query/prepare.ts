@@ -2,7 +2,9 @@ import type { SqlDialect } from '../sql/lexer';
 import { classifyStatement } from '../sql/readOnly';
 import { splitStatements, statementAt, type StatementRange } from '../sql/statements';
 
-export type Prepared = { ok: true; sql: string; start: number; end: number } | { ok: false; reason: string; sql?: string; start?: number; end?: number };
+export type Prepared =
+  | { ok: true; sql: string; start: number; end: number }
+  | { ok: false; reason: string; sql?: string; start?: number; end?: number };
 
 /**
  * What "Run Selection as Test Query" runs: the selection (one statement), or with no selection the
@@ -22,7 +24,10 @@ export function prepareStatement(
     const parts = splitStatements(selected, dialect);
     if (parts.length === 0) return { ok: false, reason: 'The selection holds no SQL statement.' };
     if (parts.length > 1) {
-      return { ok: false, reason: `The selection holds ${parts.length} statements; select one, or put the cursor in it.` };
+      return {
+        ok: false,
+        reason: `The selection holds ${parts.length} statements; select one, or put the cursor in it.`,
+      };
     }
     found = { sql: parts[0].text, start: selection.start + parts[0].start, end: selection.start + parts[0].end };
   } else {
@@ -31,6 +36,7 @@ export function prepareStatement(
     found = { sql: at.text, start: at.start, end: at.end };
   }
   const verdict = classifyStatement(found.sql, dialect);
-  if (!verdict.readOnly) return { ok: false, reason: `Refused: ${verdict.reason ?? 'this statement can change data.'}`, ...found };
+  if (!verdict.readOnly)
+    return { ok: false, reason: `Refused: ${verdict.reason ?? 'this statement can change data.'}`, ...found };
   return { ok: true, ...found };
 }

@@ -9,7 +9,8 @@ export const hexPrefixBytes = 16;
 const numberTypes =
   /^(int|integer|int2|int4|int8|smallint|bigint|mediumint|tinyint|serial|bigserial|smallserial|numeric|decimal|real|double|double precision|float|float4|float8|money|oid|year|number)\b/i;
 const booleanTypes = /^(bool|boolean|bit\(1\))$/i;
-const dateTypes = /^(date|time|timetz|timestamp|timestamptz|timestamp_ntz|timestamp_ltz|timestamp_tz|datetime|interval)\b/i;
+const dateTypes =
+  /^(date|time|timetz|timestamp|timestamptz|timestamp_ntz|timestamp_ltz|timestamp_tz|datetime|interval)\b/i;
 const jsonTypes = /^(json|jsonb|variant|object|array|struct|map)\b/i;
 const binaryTypes = /^(bytea|blob|tinyblob|mediumblob|longblob|binary|varbinary|geometry)\b/i;
 
@@ -43,7 +44,9 @@ export function compactJson(value: CellValue): string {
 export function toGridCell(value: CellValue): GridCell {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
-    return value.length > maxCellChars ? { t: 'long', text: value.slice(0, maxCellChars), length: value.length } : value;
+    return value.length > maxCellChars
+      ? { t: 'long', text: value.slice(0, maxCellChars), length: value.length }
+      : value;
   }
   if (value instanceof Uint8Array) return { t: 'bin', size: value.length, hex: hex(value, hexPrefixBytes) };
   const text = compactJson(value);

@@ -28,7 +28,9 @@ const formulaStart = /^[=+\-@\t\r]/;
 export function csvField(value: CellValue, isNumber: boolean, options: ExportOptions): string | null {
   if (value === null) return null;
   const text = cellText(value);
-  return options.escapeFormulas && !isNumber && typeof value !== 'number' && formulaStart.test(text) ? `'${text}` : text;
+  return options.escapeFormulas && !isNumber && typeof value !== 'number' && formulaStart.test(text)
+    ? `'${text}`
+    : text;
 }
 
 export interface ExportProgress {
@@ -50,7 +52,8 @@ export function uniqueKeys(columns: readonly string[]): string[] {
 function jsonValue(value: CellValue): unknown {
   if (value instanceof Uint8Array) return cellText(value);
   if (Array.isArray(value)) return value.map(jsonValue);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
   return value;
 }
 
@@ -116,7 +119,10 @@ export async function exportResult(
         );
       } else {
         const parts = batch.map((r, i) => {
-          const fields = keys.map((k, c) => `${JSON.stringify(k)}:${jsonField(r[c] ?? null, kinds[c] ?? 'text', result.columnTypes[c] ?? '')}`);
+          const fields = keys.map(
+            (k, c) =>
+              `${JSON.stringify(k)}:${jsonField(r[c] ?? null, kinds[c] ?? 'text', result.columnTypes[c] ?? '')}`,
+          );
           return `${rows + i === 0 ? '' : ','}\n  {${fields.join(',')}}`;
         });
         await write(parts.join(''));

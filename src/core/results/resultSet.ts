@@ -23,7 +23,8 @@ function encodeRow(row: CellValue[]): string {
   return JSON.stringify(row, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
     // Buffer.toJSON has run by now; look at the original value.
-    if (raw instanceof Uint8Array) return { [bytesKey]: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+    if (raw instanceof Uint8Array)
+      return { [bytesKey]: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
     return value;
   });
 }

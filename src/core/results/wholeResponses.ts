@@ -1,5 +1,13 @@
 import { feed } from './feed';
-import type { PreviewQuery, PreviewResponse, RequestOptions, ResultSink, StreamStats, TestQueryRequest, TestQueryResponse } from '../api/types';
+import type {
+  PreviewQuery,
+  PreviewResponse,
+  RequestOptions,
+  ResultSink,
+  StreamStats,
+  TestQueryRequest,
+  TestQueryResponse,
+} from '../api/types';
 
 /**
  * The streaming half of the API contract for a back end that only returns whole responses (the hosted

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectorSpec } from '../connectors/types';
 import { checkSecrets } from '../connectors/validation';
 import type { CredentialsApi } from '../api/credentials';
-import type { Connection, ConnectionConfig, ConnectionLink, ConnectionsApi, RequestOptions, SecretValues, TestConnectionResponse } from '../api/types';
+import type {
+  Connection,
+  ConnectionConfig,
+  ConnectionLink,
+  ConnectionsApi,
+  RequestOptions,
+  SecretValues,
+  TestConnectionResponse,
+} from '../api/types';
 
 /**
  * Secrets typed in the form go to the credentials API, and connection requests carry only the
@@ -26,7 +34,8 @@ export interface ConnectionDraft {
 }
 
 const hasAny = (secrets: SecretValues): boolean => Object.keys(secrets).length > 0;
-const nonEmpty = (secrets: SecretValues): SecretValues => Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
+const nonEmpty = (secrets: SecretValues): SecretValues =>
+  Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
 
 function credentialName(name: string): string {
   // Credential names are unique in a hosted workspace: the connection's name plus a short random tag.
@@ -38,7 +47,12 @@ function credentialName(name: string): string {
  * behind: a credential made for a save that fails is deleted again, and a changed password goes into a
  * new credential that replaces the old one only once the connection names it.
  */
-export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, draft: ConnectionDraft, existing?: Connection): Promise<Connection> {
+export async function saveConnection(
+  ctx: SecretsContext,
+  spec: ConnectorSpec,
+  draft: ConnectionDraft,
+  existing?: Connection,
+): Promise<Connection> {
   checkSecrets(spec, draft.secrets);
   const credentialType = spec.credentialType ?? 'database';
   if (existing?.scope === 'workspace') {
@@ -53,10 +67,19 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
   if (!existing) {
     // A workspace that keeps secrets in the connection itself has no credential to name: they go with the create.
     if (hasAny(draft.secrets) && (await ctx.api.keepsSecretsInline?.())) {
-      return ctx.api.createConnection({ name: draft.name, type: draft.type, config: draft.config, inlineSecrets: nonEmpty(draft.secrets) });
+      return ctx.api.createConnection({
+        name: draft.name,
+        type: draft.type,
+        config: draft.config,
+        inlineSecrets: nonEmpty(draft.secrets),
+      });
     }
     const credential = hasAny(draft.secrets)
-      ? await ctx.credentials.createCredential({ name: credentialName(draft.name), type: credentialType, config: draft.secrets })
+      ? await ctx.credentials.createCredential({
+          name: credentialName(draft.name),
+          type: credentialType,
+          config: draft.secrets,
+        })
       : undefined;
     try {
       return await ctx.api.createConnection({
@@ -72,10 +95,16 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
     }
   }
   const category = draft.category ? { category: draft.category } : {};
-  if (!hasAny(draft.secrets)) return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, ...category });
+  if (!hasAny(draft.secrets))
+    return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, ...category });
   // A workspace that keeps secrets in the connection itself takes the new one there, in the one update.
   if (await ctx.api.keepsSecretsInline?.(existing.id)) {
-    return ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, inlineSecrets: nonEmpty(draft.secrets), ...category });
+    return ctx.api.updateConnection(existing.id, {
+      name: draft.name,
+      config: draft.config,
+      inlineSecrets: nonEmpty(draft.secrets),
+      ...category,
+    });
   }
   const replacement = await ctx.credentials.createCredential({
     name: credentialName(draft.name),
@@ -85,7 +114,12 @@ export async function saveConnection(ctx: SecretsContext, spec: ConnectorSpec, d
   });
   let saved: Connection;
   try {
-    saved = await ctx.api.updateConnection(existing.id, { name: draft.name, config: draft.config, credentialId: replacement.id, ...category });
+    saved = await ctx.api.updateConnection(existing.id, {
+      name: draft.name,
+      config: draft.config,
+      credentialId: replacement.id,
+      ...category,
+    });
   } catch (error) {
     await ctx.credentials.deleteCredential(replacement.id).catch(() => undefined);
     throw error;

@@ -22,7 +22,8 @@ export function nameOf(sql: string, t: Token, dialect: SqlDialect): string {
   if (t.kind === 'identifier') {
     let name = unquote(raw);
     // PostgreSQL's U&"\0070g_..." spells characters by code point.
-    if (dialect.lexer.escapeStringPrefix && /^u&$/i.test(sql.slice(t.start - 2, t.start))) name = decodeUnicodeEscapes(name);
+    if (dialect.lexer.escapeStringPrefix && /^u&$/i.test(sql.slice(t.start - 2, t.start)))
+      name = decodeUnicodeEscapes(name);
     // MySQL, SQLite and Spark resolve function names without regard to case, quoted or not.
     return dialect.functionNames.quoted === 'exact' ? name : name.toLowerCase();
   }

@@ -13,7 +13,8 @@ export interface Token {
 // Character classes by code: this runs once per character of files of 10,000 lines.
 const isSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff;
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
-const isWordStart = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 0x80;
+const isWordStart = (code: number): boolean =>
+  (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 0x80;
 const isWordPart = (code: number): boolean => isWordStart(code) || isDigit(code) || code === 36;
 
 /**
@@ -32,7 +33,10 @@ export function tokenize(sql: string, dialect: SqlDialect, mode?: LexMode): Toke
  */
 export function codeTokens(sql: string, dialect: SqlDialect, mode?: LexMode): Token[] {
   return tokenize(sql, dialect, mode).filter(
-    (t) => t.kind !== 'space' && t.kind !== 'comment' && !(t.kind === 'symbol' && (sql.startsWith('/*', t.start) || sql.startsWith('*/', t.start))),
+    (t) =>
+      t.kind !== 'space' &&
+      t.kind !== 'comment' &&
+      !(t.kind === 'symbol' && (sql.startsWith('/*', t.start) || sql.startsWith('*/', t.start))),
   );
 }
 
@@ -111,7 +115,9 @@ export function scan(
       if (spaces) push('space', i, j);
       i = j;
     } else if (
-      (c === '-' && next === '-' && (!r.dashCommentNeedsSpace || i + 2 >= sql.length || isSpace(sql.charCodeAt(i + 2)))) ||
+      (c === '-' &&
+        next === '-' &&
+        (!r.dashCommentNeedsSpace || i + 2 >= sql.length || isSpace(sql.charCodeAt(i + 2)))) ||
       (c === '#' && r.hashComments) ||
       (c === '/' && next === '/' && r.slashComments)
     ) {
@@ -143,7 +149,12 @@ export function scan(
       }
       push('comment', i, j);
       i = j;
-    } else if (r.rawStrings && (c === 'r' || c === 'R') && (next === "'" || next === '"') && !isWordPart(sql.charCodeAt(i - 1))) {
+    } else if (
+      r.rawStrings &&
+      (c === 'r' || c === 'R') &&
+      (next === "'" || next === '"') &&
+      !isWordPart(sql.charCodeAt(i - 1))
+    ) {
       // Spark SQL raw string: no escapes, ends at the first matching quote.
       const close = sql.indexOf(next, i + 2);
       const end = close < 0 ? sql.length : close + 1;
@@ -168,7 +179,10 @@ export function scan(
       push('identifier', i, end);
       i = end;
     } else if (c === '$' && r.dollarQuotes !== 'none') {
-      const tag = r.dollarQuotes === 'tagged' ? /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64)) : /^\$\$/.exec(sql.slice(i, i + 2));
+      const tag =
+        r.dollarQuotes === 'tagged'
+          ? /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))
+          : /^\$\$/.exec(sql.slice(i, i + 2));
       if (tag) {
         const close = sql.indexOf(tag[0], i + tag[0].length);
         const end = close < 0 ? sql.length : close + tag[0].length;

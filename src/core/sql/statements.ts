@@ -34,7 +34,8 @@ function nextWord(sql: string, dialect: SqlDialect, from: number): { word: strin
 
 // Words the splitter acts on, by length: everything else is skipped without building a string.
 const keywordLengths = new Set([3, 4, 5, 7, 9]);
-const isKeywordStart = (c: number): boolean => c === 66 || c === 98 || c === 69 || c === 101 || c === 67 || c === 99 || c === 68 || c === 100;
+const isKeywordStart = (c: number): boolean =>
+  c === 66 || c === 98 || c === 69 || c === 101 || c === 67 || c === 99 || c === 68 || c === 100;
 
 /**
  * The statements of a SQL text, found by our own lexer (each dialect's strings, quoted names,
@@ -57,7 +58,8 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
   const wordStarts = new Int32Array(8);
   const wordEnds = new Int32Array(8);
   let wordCount = 0;
-  const words = (): string[] => Array.from({ length: wordCount }, (_, k) => sql.slice(wordStarts[k], wordEnds[k]).toUpperCase());
+  const words = (): string[] =>
+    Array.from({ length: wordCount }, (_, k) => sql.slice(wordStarts[k], wordEnds[k]).toUpperCase());
   let skipUntil = -1; // tokens before this offset were consumed by a look-ahead
   let nextDelimiter = -1; // with a custom delimiter: where it next occurs (-1: nowhere)
   let previousTerminatorLine = -1;
@@ -71,7 +73,8 @@ export function splitStatements(sql: string, dialect: SqlDialect): StatementRang
     return lineCount;
   };
   const finish = (terminatorEnd: number): void => {
-    if (codeStart >= 0) out.push({ start, end: lastEnd, text: sql.slice(start, lastEnd), codeStart, spanEnd: terminatorEnd });
+    if (codeStart >= 0)
+      out.push({ start, end: lastEnd, text: sql.slice(start, lastEnd), codeStart, spanEnd: terminatorEnd });
     start = -1;
     codeStart = -1;
     lastEnd = -1;

@@ -32,7 +32,20 @@ export type SyncAction =
   | { kind: 'forget' };
 
 /** Settings that say where a connection's secret goes: a change to any of them needs the user's word. */
-const targetKeys = ['host', 'port', 'user', 'username', 'database', 'sslMode', 'sslCaFile', 'account', 'endpoint', 'region', 'path', 'httpPath'];
+const targetKeys = [
+  'host',
+  'port',
+  'user',
+  'username',
+  'database',
+  'sslMode',
+  'sslCaFile',
+  'account',
+  'endpoint',
+  'region',
+  'path',
+  'httpPath',
+];
 
 /**
  * Whether the workspace side points the connection at another server (or user, or TLS setting). Only
@@ -45,7 +58,11 @@ export function targetChanged(local: NonNullable<Side>, remote: NonNullable<Side
 
 /** Whether the workspace's side says anything else than this machine's, on what the workspace sent. */
 function differsOnRemote(local: NonNullable<Side>, remote: NonNullable<Side>): boolean {
-  return local.name !== remote.name || local.type !== remote.type || Object.keys(remote.config).some((k) => local.config[k] !== remote.config[k]);
+  return (
+    local.name !== remote.name ||
+    local.type !== remote.type ||
+    Object.keys(remote.config).some((k) => local.config[k] !== remote.config[k])
+  );
 }
 
 function sameContent(a: NonNullable<Side>, b: NonNullable<Side>): boolean {
@@ -61,7 +78,10 @@ export function decide(local: Side, remote: Side, last: LastSync): SyncAction {
   if (!local) return { kind: 'askDeleteRemote', remoteChanged };
   if (localChanged && remoteChanged) return sameContent(local, remote) ? { kind: 'none' } : { kind: 'conflict' };
   // A change on the workspace's side is what it sent: a setting it does not keep leaves this machine's as it is.
-  if (remoteChanged) return differsOnRemote(local, remote) ? { kind: 'pull', targetChanged: targetChanged(local, remote) } : { kind: 'none' };
+  if (remoteChanged)
+    return differsOnRemote(local, remote)
+      ? { kind: 'pull', targetChanged: targetChanged(local, remote) }
+      : { kind: 'none' };
   if (localChanged) return sameContent(local, remote) ? { kind: 'none' } : { kind: 'push' };
   return { kind: 'none' };
 }

@@ -62,5 +62,8 @@ export class SyncJournal {
 function isPublishOp(value: unknown): value is PublishOp {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.kind === 'publish' && ['opId', 'workspace', 'localId', 'name', 'localUpdatedAt', 'startedAt'].every((k) => typeof v[k] === 'string');
+  return (
+    v.kind === 'publish' &&
+    ['opId', 'workspace', 'localId', 'name', 'localUpdatedAt', 'startedAt'].every((k) => typeof v[k] === 'string')
+  );
 }

@@ -23,7 +23,11 @@ export class Publisher {
   /** What a publish would send: whether a secret goes with it (the confirmation says so). */
   async plan(localId: string): Promise<{ connection: StoredConnection; secretNames: string[] }> {
     const record = this.sides.record(localId);
-    if (record.link) throw new ConnectionError('conflict', `"${record.name}" is already linked to a connection in your Planasonix workspace.`);
+    if (record.link)
+      throw new ConnectionError(
+        'conflict',
+        `"${record.name}" is already linked to a connection in your Planasonix workspace.`,
+      );
     const secrets = await this.secrets.secretsFor(record.credentialId, targetOf(record), record);
     return { connection: record, secretNames: Object.keys(secrets) };
   }
@@ -38,7 +42,9 @@ export class Publisher {
     if (existing) return this.finishPublish(existing, true);
     const { connection: record, secretNames } = await this.plan(localId);
     const wanted = record.name.toLowerCase();
-    const clash = (await this.sides.remote.listConnections({ search: record.name })).data.find((c) => c.name.toLowerCase() === wanted);
+    const clash = (await this.sides.remote.listConnections({ search: record.name })).data.find(
+      (c) => c.name.toLowerCase() === wanted,
+    );
     if (clash) {
       throw new ConnectionError(
         'name_taken',
@@ -56,7 +62,9 @@ export class Publisher {
       localId,
       name: record.name,
       localUpdatedAt: record.updatedAt,
-      ...(secretNames.length > 0 && !inline ? { credentialName: `${record.name} (published from VS Code ${opId.slice(0, 8)})` } : {}),
+      ...(secretNames.length > 0 && !inline
+        ? { credentialName: `${record.name} (published from VS Code ${opId.slice(0, 8)})` }
+        : {}),
       ...(inline ? { inlineSecrets: true as const } : {}),
       startedAt: this.sides.now(),
     };
@@ -75,7 +83,10 @@ export class Publisher {
     if (!record) {
       // Deleted here while the publish was pending: nothing is left to publish.
       await this.rollBack(op);
-      throw new ConnectionError('not_found', `"${op.name}" was deleted on this machine; its interrupted publish was undone.`);
+      throw new ConnectionError(
+        'not_found',
+        `"${op.name}" was deleted on this machine; its interrupted publish was undone.`,
+      );
     }
     try {
       const credentialId = op.credentialName ? await this.publishCredential(op, record, resuming) : undefined;
@@ -95,7 +106,9 @@ export class Publisher {
         false,
       );
       await this.sides.deps.journal.remove(op.opId);
-      this.sides.deps.logger.info(`Published "${record.name}" (${record.id}) to the Planasonix workspace as ${created.id}.`);
+      this.sides.deps.logger.info(
+        `Published "${record.name}" (${record.id}) to the Planasonix workspace as ${created.id}.`,
+      );
       return this.sides.deps.local.getConnection(record.id);
     } catch (error) {
       await this.sides.deps.journal.put({ ...op, lastError: errorMessage(error) });
@@ -140,7 +153,11 @@ export class Publisher {
   /** Workspace connections this publish made: its name, naming one of its credentials (or its type, without one). */
   private async ours(op: PublishOp, credentials: string[]): Promise<Connection[]> {
     const { data } = await this.sides.remote.listConnections({ search: op.name });
-    return data.filter((c) => c.id === op.remoteId || (c.name === op.name && (op.credentialName ? credentials.includes(c.credentialId ?? '') : true)));
+    return data.filter(
+      (c) =>
+        c.id === op.remoteId ||
+        (c.name === op.name && (op.credentialName ? credentials.includes(c.credentialId ?? '') : true)),
+    );
   }
 
   /** Deletes credentials of this publish that no connection uses (made by a retried create). */
@@ -159,9 +176,14 @@ export class Publisher {
     resuming: boolean,
   ): Promise<Version & { id: string }> {
     const mine = this.sides.localVersion(record);
-    if (op.remoteId) return { ...this.sides.clean(await this.sides.remote.getConnection(op.remoteId)), id: op.remoteId };
-    const found = resuming ? (await this.ours(op, credentialId ? [credentialId] : [])).find((c) => c.type === record.type) : undefined;
-    const inlineSecrets = op.inlineSecrets ? await this.secrets.secretsFor(record.credentialId, targetOf(record), record) : undefined;
+    if (op.remoteId)
+      return { ...this.sides.clean(await this.sides.remote.getConnection(op.remoteId)), id: op.remoteId };
+    const found = resuming
+      ? (await this.ours(op, credentialId ? [credentialId] : [])).find((c) => c.type === record.type)
+      : undefined;
+    const inlineSecrets = op.inlineSecrets
+      ? await this.secrets.secretsFor(record.credentialId, targetOf(record), record)
+      : undefined;
     const request = {
       name: op.name,
       type: record.type,
@@ -171,15 +193,17 @@ export class Publisher {
     };
     const created =
       found ??
-      (await this.sides.remote.createConnection(request, { idempotencyKey: `${op.opId}-connection` }).catch(async (error: unknown) => {
-        // A retried create the server ran twice (it ignores the key) meets the first as a taken name: that one is ours.
-        const first =
-          ConnectionError.is(error, 'conflict') || ConnectionError.is(error, 'name_taken')
-            ? (await this.ours(op, credentialId ? [credentialId] : [])).find((c) => c.type === record.type)
-            : undefined;
-        if (!first) throw error;
-        return first;
-      }));
+      (await this.sides.remote
+        .createConnection(request, { idempotencyKey: `${op.opId}-connection` })
+        .catch(async (error: unknown) => {
+          // A retried create the server ran twice (it ignores the key) meets the first as a taken name: that one is ours.
+          const first =
+            ConnectionError.is(error, 'conflict') || ConnectionError.is(error, 'name_taken')
+              ? (await this.ours(op, credentialId ? [credentialId] : [])).find((c) => c.type === record.type)
+              : undefined;
+          if (!first) throw error;
+          return first;
+        }));
     op.remoteId = created.id;
     await this.sides.deps.journal.put(op);
     // A listed connection is only a summary: what was made is read before it is compared.

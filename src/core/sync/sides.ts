@@ -121,11 +121,15 @@ export class SyncSides {
   private current(records: StoredConnection[], record: StoredConnection): number {
     const index = records.findIndex((r) => r.id === record.id);
     if (index < 0) throw new ConnectionError('not_found', `"${record.name}" is no longer on this machine.`);
-    if (records[index].updatedAt !== record.updatedAt) throw new ConnectionError('conflict', `"${record.name}" was changed here meanwhile; sync again.`);
+    if (records[index].updatedAt !== record.updatedAt)
+      throw new ConnectionError('conflict', `"${record.name}" was changed here meanwhile; sync again.`);
     return index;
   }
 
-  checkMerged(record: StoredConnection, merged: { name: string; config: ConnectionConfig }): { name: string; config: ConnectionConfig } {
+  checkMerged(
+    record: StoredConnection,
+    merged: { name: string; config: ConnectionConfig },
+  ): { name: string; config: ConnectionConfig } {
     const spec = this.deps.registry.spec(record.type);
     return { name: checkName(merged.name), config: normalizeConfig(spec, merged.config) };
   }
@@ -135,7 +139,11 @@ export class SyncSides {
    * secret. Never a listed summary: its empty settings would read as every setting removed.
    */
   clean(c: Connection): Version {
-    if (c.summary) throw new ConnectionError('internal', `"${c.name}" was compared before its settings were read from the workspace.`);
+    if (c.summary)
+      throw new ConnectionError(
+        'internal',
+        `"${c.name}" was compared before its settings were read from the workspace.`,
+      );
     const spec = this.deps.registry.find(c.type);
     const known = spec ? new Set(spec.fields.filter((f) => !f.secret).map((f) => f.name)) : undefined;
     const config = Object.fromEntries(Object.entries(c.config).filter(([k]) => known?.has(k) ?? false));
@@ -162,7 +170,10 @@ export class SyncSides {
 
   linkOf(record: StoredConnection): ConnectionLink {
     if (!record.link || record.link.workspace !== this.workspace) {
-      throw new ConnectionError('not_found', `"${record.name}" is not linked to a connection in this Planasonix workspace.`);
+      throw new ConnectionError(
+        'not_found',
+        `"${record.name}" is not linked to a connection in this Planasonix workspace.`,
+      );
     }
     return record.link;
   }

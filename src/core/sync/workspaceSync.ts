@@ -20,7 +20,8 @@ export interface SyncReport {
   failed: { localId: string; name: string; message: string }[];
 }
 
-export type Resolution = { keep: 'local' } | { keep: 'workspace' } | { merged: { name: string; config: ConnectionConfig } };
+export type Resolution =
+  { keep: 'local' } | { keep: 'workspace' } | { merged: { name: string; config: ConnectionConfig } };
 
 /**
  * Moves connections between this machine and the hosted workspace and keeps linked pairs in step.
@@ -92,13 +93,17 @@ export class WorkspaceSync {
         via: Object.keys(typed).length > 0 ? 'direct' : 'hosted',
       };
       // Saved as the form saves a new connection: typed secrets into a credential here, removed again if the save fails.
-      return saveConnection({ api: this.deps.local, credentials: this.deps.localCredentials }, this.deps.registry.spec(remote.type), {
-        name,
-        type: remote.type,
-        config: remote.config,
-        secrets: typed,
-        link,
-      });
+      return saveConnection(
+        { api: this.deps.local, credentials: this.deps.localCredentials },
+        this.deps.registry.spec(remote.type),
+        {
+          name,
+          type: remote.type,
+          config: remote.config,
+          secrets: typed,
+          link,
+        },
+      );
     });
   }
 
@@ -120,16 +125,28 @@ export class WorkspaceSync {
       const link = this.sides.linkOf(record);
       const remote = this.sides.clean(await this.remote.getConnection(link.remoteId));
       if (remote.version !== seen.remote || record.updatedAt !== seen.local) {
-        throw new ConnectionError('conflict', `"${record.name}" changed again while you compared; compare the new versions.`);
+        throw new ConnectionError(
+          'conflict',
+          `"${record.name}" changed again while you compared; compare the new versions.`,
+        );
       }
       if ('keep' in resolution && resolution.keep === 'workspace') {
         await this.sides.applyHere(record, remote, link);
         return;
       }
-      const chosen = 'merged' in resolution ? this.sides.checkMerged(record, resolution.merged) : { name: record.name, config: record.config };
+      const chosen =
+        'merged' in resolution
+          ? this.sides.checkMerged(record, resolution.merged)
+          : { name: record.name, config: record.config };
       const updated = this.sides.clean(await this.remote.updateConnection(link.remoteId, chosen));
       if ('merged' in resolution) await this.sides.applyHere(record, updated, link);
-      else await this.sides.writeLink(record, { ...link, localUpdatedAt: record.updatedAt, remoteUpdatedAt: updated.version, syncedAt: this.sides.now() });
+      else
+        await this.sides.writeLink(record, {
+          ...link,
+          localUpdatedAt: record.updatedAt,
+          remoteUpdatedAt: updated.version,
+          syncedAt: this.sides.now(),
+        });
     });
   }
 
@@ -200,7 +217,8 @@ export class WorkspaceSync {
     if (unchanged) return;
     const remote = listed && !listed.summary ? listed : await unlessNotFound(this.remote.getConnection(link.remoteId));
     const theirs = remote ? this.sides.clean(remote) : undefined;
-    const side = (v: Version | undefined): Side => (v ? { name: v.name, type: v.type, config: v.config, updatedAt: v.version } : undefined);
+    const side = (v: Version | undefined): Side =>
+      v ? { name: v.name, type: v.type, config: v.config, updatedAt: v.version } : undefined;
     const action = decide(side(mine), side(theirs), link);
     const wait = async (waiting: NonNullable<ConnectionLink['waiting']>): Promise<void> => {
       const fresh = link.waiting !== waiting;
@@ -209,7 +227,10 @@ export class WorkspaceSync {
     };
     switch (action.kind) {
       case 'none':
-        if (theirs && (link.waiting || link.localUpdatedAt !== mine.version || link.remoteUpdatedAt !== theirs.version)) {
+        if (
+          theirs &&
+          (link.waiting || link.localUpdatedAt !== mine.version || link.remoteUpdatedAt !== theirs.version)
+        ) {
           // The same change on both sides (or a conflict settled by hand): they agree again.
           await this.sides.writeLink(record, {
             ...link,
@@ -222,10 +243,16 @@ export class WorkspaceSync {
         return;
       case 'pull':
         await this.sides.applyHere(record, theirs!, link);
-        report.pulled.push({ localId: record.id, name: theirs!.name, targetChanged: action.targetChanged && link.via === 'direct' });
+        report.pulled.push({
+          localId: record.id,
+          name: theirs!.name,
+          targetChanged: action.targetChanged && link.via === 'direct',
+        });
         return;
       case 'push': {
-        const updated = this.sides.clean(await this.remote.updateConnection(link.remoteId, { name: mine.name, config: mine.config }));
+        const updated = this.sides.clean(
+          await this.remote.updateConnection(link.remoteId, { name: mine.name, config: mine.config }),
+        );
         await this.sides.writeLink(record, {
           ...link,
           localUpdatedAt: mine.version,

@@ -7,10 +7,13 @@ import { msg, notify, withNotificationProgress, type Message } from '../ui/untru
 export async function reportError(logger: Logger, what: string, error: unknown): Promise<void> {
   if (ConnectionError.is(error, 'cancelled')) return;
   const code = ConnectionError.is(error) ? ` (${error.code})` : '';
-  logger.error(`${what}${code}: ${errorMessage(error)}${error instanceof Error && !ConnectionError.is(error) && error.stack ? `\n${error.stack}` : ''}`);
+  logger.error(
+    `${what}${code}: ${errorMessage(error)}${error instanceof Error && !ConnectionError.is(error) && error.stack ? `\n${error.stack}` : ''}`,
+  );
   if (ConnectionError.is(error, 'target_changed') && error.details?.connectionId) {
     const review = await notify.warn(msg`${errorMessage(error)}`, {}, 'Review New Target…');
-    if (review) await vscode.commands.executeCommand('planasonix.connections.confirmTarget', error.details.connectionId);
+    if (review)
+      await vscode.commands.executeCommand('planasonix.connections.confirmTarget', error.details.connectionId);
     return;
   }
   const choice = await notify.error(msg`${what}: ${errorMessage(error)}`, {}, 'Show Log');
@@ -18,7 +21,12 @@ export async function reportError(logger: Logger, what: string, error: unknown):
 }
 
 /** Registers a command whose failures are reported, never thrown into the void. */
-export function registerCommand<A extends unknown[]>(logger: Logger, id: string, what: string, handler: (...args: A) => unknown): vscode.Disposable {
+export function registerCommand<A extends unknown[]>(
+  logger: Logger,
+  id: string,
+  what: string,
+  handler: (...args: A) => unknown,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await handler(...(args as A));

@@ -22,20 +22,38 @@ export function registerConnectionCommands(deps: Deps): vscode.Disposable[] {
   const { logger } = deps;
   return [
     registerCommand(logger, 'planasonix.connections.add', 'Could not add the connection', () => deps.forms.show()),
-    registerCommand(logger, 'planasonix.connections.edit', 'Could not edit the connection', async (node?: ExplorerNode) => {
-      const connection = await resolveConnection(deps.connections, node, 'Edit which connection?');
-      if (connection) await deps.forms.show(connection);
-    }),
-    registerCommand(logger, 'planasonix.connections.delete', 'Could not delete the connection', async (node?: ExplorerNode) =>
-      deleteConnection(deps, await resolveConnection(deps.connections, node, 'Delete which connection?')),
+    registerCommand(
+      logger,
+      'planasonix.connections.edit',
+      'Could not edit the connection',
+      async (node?: ExplorerNode) => {
+        const connection = await resolveConnection(deps.connections, node, 'Edit which connection?');
+        if (connection) await deps.forms.show(connection);
+      },
     ),
-    registerCommand(logger, 'planasonix.connections.test', 'Could not test the connection', async (node?: ExplorerNode) =>
-      testConnection(deps, await resolveConnection(deps.connections, node, 'Test which connection?')),
+    registerCommand(
+      logger,
+      'planasonix.connections.delete',
+      'Could not delete the connection',
+      async (node?: ExplorerNode) =>
+        deleteConnection(deps, await resolveConnection(deps.connections, node, 'Delete which connection?')),
     ),
-    registerCommand(logger, 'planasonix.connections.confirmTarget', 'Could not confirm the new target', async (arg?: string | ExplorerNode) => {
-      const connection = await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
-      if (connection) await confirmTarget(deps, connection);
-    }),
+    registerCommand(
+      logger,
+      'planasonix.connections.test',
+      'Could not test the connection',
+      async (node?: ExplorerNode) =>
+        testConnection(deps, await resolveConnection(deps.connections, node, 'Test which connection?')),
+    ),
+    registerCommand(
+      logger,
+      'planasonix.connections.confirmTarget',
+      'Could not confirm the new target',
+      async (arg?: string | ExplorerNode) => {
+        const connection = await resolveConnection(deps.connections, arg, 'Review the target of which connection?');
+        if (connection) await confirmTarget(deps, connection);
+      },
+    ),
   ];
 }
 
@@ -107,12 +125,19 @@ async function testConnection(deps: Deps, connection: Connection | undefined): P
   if (!connection) return;
   const result = await withCancellableProgress(msg`Testing "${connection.name}"…`, (signal) =>
     deps.api.testConnection(
-      { type: connection.type, config: connection.config, credentialId: connection.credentialId, connectionId: connection.id },
+      {
+        type: connection.type,
+        config: connection.config,
+        credentialId: connection.credentialId,
+        connectionId: connection.id,
+      },
       { signal },
     ),
   );
   if (result.ok) {
-    void notify.info(msg`"${connection.name}": connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`);
+    void notify.info(
+      msg`"${connection.name}": connected in ${result.latencyMs} ms${result.serverVersion ? ` · ${result.serverVersion}` : ''}`,
+    );
     return;
   }
   if (result.errorCode === 'cancelled') return; // the user cancelled: nothing to report
@@ -148,7 +173,11 @@ export async function resolveConnection(
     return undefined;
   }
   const picked = await pick(
-    data.map((c) => ({ label: c.name, description: `${c.type}${c.scope === 'workspace' ? ' · workspace' : ''}`, connection: c })),
+    data.map((c) => ({
+      label: c.name,
+      description: `${c.type}${c.scope === 'workspace' ? ' · workspace' : ''}`,
+      connection: c,
+    })),
     { placeHolder: prompt },
   );
   return picked ? connections.details(picked.connection.id) : undefined;

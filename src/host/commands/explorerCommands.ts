@@ -38,37 +38,55 @@ export function registerExplorerCommands(deps: Deps): vscode.Disposable[] {
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === objectScheme) objects.forget(doc.uri);
     }),
-    registerCommand(logger, 'planasonix.explorer.openObject', 'Could not open the file', (node: ObjectNode) => objects.open(node)),
+    registerCommand(logger, 'planasonix.explorer.openObject', 'Could not open the file', (node: ObjectNode) =>
+      objects.open(node),
+    ),
     // Refresh All lists the connections again (the hosted workspace has no change events), then redraws.
     registerCommand(logger, 'planasonix.explorer.refreshAll', 'Could not refresh', async () => {
       await deps.connections.refresh();
       explorer.refresh();
     }),
-    registerCommand(logger, 'planasonix.explorer.refresh', 'Could not refresh', (node?: ExplorerNode) => explorer.refresh(node)),
-    registerCommand(logger, 'planasonix.explorer.retry', 'Could not retry', (node?: MessageNode) => explorer.refresh(node?.parent)),
-    registerCommand(logger, 'planasonix.explorer.loadMore', 'Could not load more', (node: LoadMoreNode) => explorer.loadMore(node)),
-    registerCommand(logger, 'planasonix.explorer.filterTables', 'Could not set the filter', async (node: ContainerNode) => {
-      if (!explorer.canFilter(node)) return;
-      const value = await inputBox({
-        title: `Filter ${inertInLabel(node.kind === 'connection' ? node.connection.name : node.name)}`,
-        prompt: 'Part of a name, matched by the server (blind to case and accents). Empty clears the filter.',
-        value: explorer.filterOf(node) ?? '',
-      });
-      if (value !== undefined) explorer.setFilter(node, value.trim() || undefined);
-    }),
-    registerCommand(logger, 'planasonix.explorer.previewTable', 'Could not preview', async (node: TableNode | ObjectNode) => {
-      const connection = await deps.connections.require(node.connection.id);
-      const where = locate(node.path);
-      // A file previews like a table: its key in `table`, its bucket in `catalog`.
-      const bucket = node.path.find((s) => s.level === 'bucket')?.name;
-      deps.results.showPreview({
-        connectionId: node.connection.id,
-        connectionName: connection.name,
-        catalog: node.kind === 'object' ? bucket : where.catalog,
-        schema: node.kind === 'object' ? undefined : where.schema,
-        table: node.name,
-      });
-    }),
+    registerCommand(logger, 'planasonix.explorer.refresh', 'Could not refresh', (node?: ExplorerNode) =>
+      explorer.refresh(node),
+    ),
+    registerCommand(logger, 'planasonix.explorer.retry', 'Could not retry', (node?: MessageNode) =>
+      explorer.refresh(node?.parent),
+    ),
+    registerCommand(logger, 'planasonix.explorer.loadMore', 'Could not load more', (node: LoadMoreNode) =>
+      explorer.loadMore(node),
+    ),
+    registerCommand(
+      logger,
+      'planasonix.explorer.filterTables',
+      'Could not set the filter',
+      async (node: ContainerNode) => {
+        if (!explorer.canFilter(node)) return;
+        const value = await inputBox({
+          title: `Filter ${inertInLabel(node.kind === 'connection' ? node.connection.name : node.name)}`,
+          prompt: 'Part of a name, matched by the server (blind to case and accents). Empty clears the filter.',
+          value: explorer.filterOf(node) ?? '',
+        });
+        if (value !== undefined) explorer.setFilter(node, value.trim() || undefined);
+      },
+    ),
+    registerCommand(
+      logger,
+      'planasonix.explorer.previewTable',
+      'Could not preview',
+      async (node: TableNode | ObjectNode) => {
+        const connection = await deps.connections.require(node.connection.id);
+        const where = locate(node.path);
+        // A file previews like a table: its key in `table`, its bucket in `catalog`.
+        const bucket = node.path.find((s) => s.level === 'bucket')?.name;
+        deps.results.showPreview({
+          connectionId: node.connection.id,
+          connectionName: connection.name,
+          catalog: node.kind === 'object' ? bucket : where.catalog,
+          schema: node.kind === 'object' ? undefined : where.schema,
+          table: node.name,
+        });
+      },
+    ),
     registerCommand(logger, 'planasonix.explorer.copyName', 'Could not copy', async (node: ExplorerNode) => {
       await vscode.env.clipboard.writeText(nameOf(node, false, deps.registry));
     }),
@@ -101,7 +119,9 @@ export function nameOf(node: ExplorerNode, qualified: boolean, registry: Connect
     }
     case 'table': {
       const where = locate(node.path);
-      return qualified ? displayQualifiedName(registry.dialect(node.connection.type), where.schema, node.name) : node.name;
+      return qualified
+        ? displayQualifiedName(registry.dialect(node.connection.type), where.schema, node.name)
+        : node.name;
     }
     case 'column': {
       const where = locate(node.path);

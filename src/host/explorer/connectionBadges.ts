@@ -18,7 +18,9 @@ function markOf(connection: Connection): Marked | undefined {
 /** The row's resource: whether it is a team connection or a linked copy, so the badge needs no lookup. */
 export function connectionUri(connection: Connection): vscode.Uri | undefined {
   const mark = markOf(connection);
-  return mark ? vscode.Uri.from({ scheme: connectionScheme, path: `/${mark}/${encodeURIComponent(connection.id)}` }) : undefined;
+  return mark
+    ? vscode.Uri.from({ scheme: connectionScheme, path: `/${mark}/${encodeURIComponent(connection.id)}` })
+    : undefined;
 }
 
 /**

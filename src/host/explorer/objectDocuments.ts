@@ -33,20 +33,25 @@ export class ObjectDocuments implements vscode.TextDocumentContentProvider {
         `"${node.name}" is ${(node.size / 1024 / 1024).toFixed(1)} MB; files up to 1 MB open in an editor. Preview it instead.`,
       );
     }
-    if (!this.api.readObject) throw new ConnectionError('unsupported', 'Files of this connection cannot be opened here; preview them instead.');
+    if (!this.api.readObject)
+      throw new ConnectionError('unsupported', 'Files of this connection cannot be opened here; preview them instead.');
     const { bytes, size } = await this.api.readObject(node.connection.id, {
       path: node.name,
       size: node.size,
       maxBytes: maxOpenBytes,
       ...(bucket !== undefined ? { bucket } : {}),
     });
-    if (size > maxOpenBytes) throw new ConnectionError('unsupported', `"${node.name}" has grown past 1 MB; preview it instead.`);
+    if (size > maxOpenBytes)
+      throw new ConnectionError('unsupported', `"${node.name}" has grown past 1 MB; preview it instead.`);
     let text: string;
     try {
       if (bytes.subarray(0, 8000).includes(0)) throw new Error('binary');
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      throw new ConnectionError('unsupported', `"${node.name}" is not a UTF-8 text file; preview it if it is Parquet, CSV or JSON Lines.`);
+      throw new ConnectionError(
+        'unsupported',
+        `"${node.name}" is not a UTF-8 text file; preview it if it is Parquet, CSV or JSON Lines.`,
+      );
     }
     const uri = vscode.Uri.from({
       scheme: objectScheme,

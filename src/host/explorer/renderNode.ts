@@ -15,23 +15,51 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
       const c = node.connection;
       const item = new vscode.TreeItem(shown(c.name), C.Collapsed);
       const where = [c.config.host, c.config.port].filter((v) => v !== undefined && v !== '').join(':');
-      const source = c.link ? 'linked to Planasonix' : c.scope === 'workspace' ? 'workspace file' : c.scope === 'hosted' ? 'Planasonix' : undefined;
-      const waiting = c.link?.waiting === 'conflict' ? 'sync conflict' : c.link?.waiting === 'remoteDeleted' ? 'deleted in workspace' : undefined;
-      item.description = [node.typeLabel, source, waiting, node.stale ? 'offline' : undefined].filter(Boolean).join(' · ');
+      const source = c.link
+        ? 'linked to Planasonix'
+        : c.scope === 'workspace'
+          ? 'workspace file'
+          : c.scope === 'hosted'
+            ? 'Planasonix'
+            : undefined;
+      const waiting =
+        c.link?.waiting === 'conflict'
+          ? 'sync conflict'
+          : c.link?.waiting === 'remoteDeleted'
+            ? 'deleted in workspace'
+            : undefined;
+      item.description = [node.typeLabel, source, waiting, node.stale ? 'offline' : undefined]
+        .filter(Boolean)
+        .join(' · ');
       item.tooltip = new vscode.MarkdownString(undefined, true);
       item.tooltip.appendText(
-        shown(`${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`),
+        shown(
+          `${c.name}\n${node.typeLabel}${where ? ` at ${where}` : ''}${c.config.database ? `, database ${String(c.config.database)}` : ''}`,
+        ),
       );
-      if (c.scope === 'workspace') item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
+      if (c.scope === 'workspace')
+        item.tooltip.appendText('\nDefined in the workspace file (.vscode/planasonix-connections.json)');
       if (c.scope === 'hosted') item.tooltip.appendText('\nIn your Planasonix workspace; browsed through its API');
       if (c.link) {
-        item.tooltip.appendText(`\nOn this machine, linked to your Planasonix workspace; last synced ${localTime(c.link.syncedAt)}`);
-        if (c.link.via === 'hosted') item.tooltip.appendText('\nBrowsed through the workspace, which keeps its password');
-        if (c.link.waiting === 'conflict') item.tooltip.appendText('\nChanged here and in the workspace: nothing was overwritten. Resolve it to sync again.');
-        if (c.link.waiting === 'remoteDeleted') item.tooltip.appendText('\nDeleted in the workspace: the copy here was kept until you decide.');
+        item.tooltip.appendText(
+          `\nOn this machine, linked to your Planasonix workspace; last synced ${localTime(c.link.syncedAt)}`,
+        );
+        if (c.link.via === 'hosted')
+          item.tooltip.appendText('\nBrowsed through the workspace, which keeps its password');
+        if (c.link.waiting === 'conflict')
+          item.tooltip.appendText(
+            '\nChanged here and in the workspace: nothing was overwritten. Resolve it to sync again.',
+          );
+        if (c.link.waiting === 'remoteDeleted')
+          item.tooltip.appendText('\nDeleted in the workspace: the copy here was kept until you decide.');
       }
-      if (node.stale) item.tooltip.appendText('\nIts source could not be reached just now: shown as last listed. Nothing was changed.');
-      item.iconPath = waiting ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(node.icon);
+      if (node.stale)
+        item.tooltip.appendText(
+          '\nIts source could not be reached just now: shown as last listed. Nothing was changed.',
+        );
+      item.iconPath = waiting
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : new vscode.ThemeIcon(node.icon);
       const linkState = c.link ? `.linked${c.link.waiting ? `.${c.link.waiting}` : ''}` : '';
       item.contextValue = `connection.${c.scope ?? 'user'}${linkState}${filter}`;
       // A badge at the row's end says "team" or "linked" however narrow the sidebar (the description is cut first).
@@ -94,7 +122,11 @@ export function renderNode(node: ExplorerNode, filterable = false): vscode.TreeI
         item.command = { command: 'planasonix.hosted.signIn', title: 'Sign In', arguments: [] };
         item.iconPath = new vscode.ThemeIcon('account');
       } else if (node.errorCode === 'target_changed') {
-        item.command = { command: 'planasonix.connections.confirmTarget', title: 'Review New Target', arguments: [node] };
+        item.command = {
+          command: 'planasonix.connections.confirmTarget',
+          title: 'Review New Target',
+          arguments: [node],
+        };
         item.iconPath = new vscode.ThemeIcon('shield');
       } else if (node.severity === 'error') {
         item.command = { command: 'planasonix.explorer.retry', title: 'Retry', arguments: [node] };
@@ -141,7 +173,9 @@ function formatSize(bytes: number): string {
 /** A time from the API (ISO, UTC) as the user reads times: their locale and time zone. */
 function localTime(iso: string): string {
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(vscode.env.language, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(t)
+    ? iso
+    : new Date(t).toLocaleString(vscode.env.language, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 function finish(item: vscode.TreeItem, node: ExplorerNode, label: string): vscode.TreeItem {

@@ -42,7 +42,11 @@ export class PlanasonixAuthProvider implements vscode.AuthenticationProvider, vs
     const [now] = await this.getSessions();
     const before = this.last;
     this.last = now;
-    this.emitter.fire({ added: now && !before ? [now] : [], removed: before && !now ? [before] : [], changed: now && before ? [now] : [] });
+    this.emitter.fire({
+      added: now && !before ? [now] : [],
+      removed: before && !now ? [before] : [],
+      changed: now && before ? [now] : [],
+    });
   }
 
   dispose(): void {

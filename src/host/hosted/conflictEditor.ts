@@ -43,7 +43,8 @@ export class ConflictEditor implements vscode.TextDocumentContentProvider, vscod
   /** Shows both versions and applies what the user picks; an invalid merge is said and asked again, never lost. */
   async open(sync: WorkspaceSync, connection: Connection): Promise<void> {
     const { local, remote } = await sync.versions(connection.id);
-    if (!remote) throw new ConnectionError('not_found', `"${connection.name}" is no longer in your Planasonix workspace.`);
+    if (!remote)
+      throw new ConnectionError('not_found', `"${connection.name}" is no longer in your Planasonix workspace.`);
     const left = vscode.Uri.from({ scheme: syncScheme, path: `/${connection.id}/workspace.json` });
     this.contents.set(left.toString(), asDocument(remote));
     const right = vscode.Uri.file(path.join(this.storageDir, 'sync-merge', `${connection.id}.json`));
@@ -101,7 +102,8 @@ export class ConflictEditor implements vscode.TextDocumentContentProvider, vscod
     }
     const o = value as { name?: unknown; type?: unknown; config?: unknown };
     if (typeof o.name !== 'string') throw new ConnectionError('invalid_config', 'The merged version needs a "name".');
-    if (o.type !== undefined && o.type !== local.type) throw new ConnectionError('invalid_config', `The merged version must keep the type "${local.type}".`);
+    if (o.type !== undefined && o.type !== local.type)
+      throw new ConnectionError('invalid_config', `The merged version must keep the type "${local.type}".`);
     if (typeof o.config !== 'object' || o.config === null || Array.isArray(o.config)) {
       throw new ConnectionError('invalid_config', 'The merged version needs "config", an object of settings.');
     }
@@ -119,7 +121,9 @@ export class ConflictEditor implements vscode.TextDocumentContentProvider, vscod
 
   private async close(uri: vscode.Uri): Promise<void> {
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    const mine = tabs.filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
+    const mine = tabs.filter(
+      (t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString(),
+    );
     if (mine.length > 0) await vscode.window.tabGroups.close(mine);
   }
 

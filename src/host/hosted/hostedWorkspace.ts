@@ -48,7 +48,9 @@ export class HostedWorkspace implements vscode.Disposable {
   private credentialsApi: HostedCredentialsApi | undefined;
   private syncer: WorkspaceSync | undefined;
   /** Polling and Sync Now: what changed in the workspace since the last look. */
-  private readonly changes = new WorkspaceChanges(() => (this.api && this.syncer ? { api: this.api, sync: this.syncer } : undefined));
+  private readonly changes = new WorkspaceChanges(() =>
+    this.api && this.syncer ? { api: this.api, sync: this.syncer } : undefined,
+  );
   /** Sign-ins under way in this window (their secret-storage writes are not another window's). */
   private signingIn = 0;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -129,7 +131,11 @@ export class HostedWorkspace implements vscode.Disposable {
     const session = await this.session();
     if (session && (await session.read())) this.attach((await this.loaded()).mod);
     // Not signed in: one node says so from the first start, with Sign In (nothing is asked of the server).
-    else this.composite.setSource('hosted', new SignedOutApi(this.local.state.get<boolean>(signedOutKey) ? 'signedOut' : 'never'));
+    else
+      this.composite.setSource(
+        'hosted',
+        new SignedOutApi(this.local.state.get<boolean>(signedOutKey) ? 'signedOut' : 'never'),
+      );
   }
 
   /**
@@ -251,7 +257,11 @@ export class HostedWorkspace implements vscode.Disposable {
 
   private settings(): HostedSettings {
     const c = readHostedConfig();
-    return { baseUrl: c.baseUrl, pathPrefix: c.pathPrefix, ...(c.organizationId ? { organizationId: c.organizationId } : {}) };
+    return {
+      baseUrl: c.baseUrl,
+      pathPrefix: c.pathPrefix,
+      ...(c.organizationId ? { organizationId: c.organizationId } : {}),
+    };
   }
 
   private http(mod: HostedModule): InstanceType<HostedModule['HostedHttp']> {
@@ -259,7 +269,10 @@ export class HostedWorkspace implements vscode.Disposable {
   }
 
   private makeApi(mod: HostedModule): HostedConnectionsApi {
-    return new mod.HostedConnectionsApi(this.http(mod), { introspection: readHostedConfig().introspection, ...mod.connectorRoles(this.registry) });
+    return new mod.HostedConnectionsApi(this.http(mod), {
+      introspection: readHostedConfig().introspection,
+      ...mod.connectorRoles(this.registry),
+    });
   }
 
   dispose(): void {

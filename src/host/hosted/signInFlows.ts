@@ -41,7 +41,10 @@ export interface DeviceApproval {
  * Opens the approval page (with the code in its address where the server offers that), says the code,
  * and waits, cancellable, while `complete` polls for the approval.
  */
-export async function approveInBrowser<T>(start: DeviceApproval, complete: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function approveInBrowser<T>(
+  start: DeviceApproval,
+  complete: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const page = start.verificationUriComplete ?? start.verificationUri;
   const host = vscode.Uri.parse(page).authority;
   const opened = await vscode.env.openExternal(vscode.Uri.parse(page));
@@ -56,15 +59,23 @@ export async function approveInBrowser<T>(start: DeviceApproval, complete: (sign
       if (choice === 'Open Browser Again') await vscode.env.openExternal(vscode.Uri.parse(page));
       if (choice === 'Copy Code') await vscode.env.clipboard.writeText(start.userCode);
     });
-  return withNotificationProgress(msg`Waiting for approval of code ${start.userCode} on ${host}…`, (_progress, token) => {
-    const controller = new AbortController();
-    token.onCancellationRequested(() => controller.abort());
-    return complete(controller.signal);
-  });
+  return withNotificationProgress(
+    msg`Waiting for approval of code ${start.userCode} on ${host}…`,
+    (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return complete(controller.signal);
+    },
+  );
 }
 
 /** A failed sign-in in the user's words, with a way to try again (the full detail goes to the log). */
-export async function sayFailedSignIn(server: string, error: unknown, logger: Logger, again: () => Promise<void>): Promise<void> {
+export async function sayFailedSignIn(
+  server: string,
+  error: unknown,
+  logger: Logger,
+  again: () => Promise<void>,
+): Promise<void> {
   logger.warn(`Signing in to Planasonix failed: ${errorMessage(error)}`);
   const choice = await notify.error(refusal(server, error), {}, 'Try Again', 'Show Log');
   if (choice === 'Try Again') await again();

@@ -25,41 +25,71 @@ export function registerSyncCommands(deps: Deps): vscode.Disposable[] {
   const { logger, hosted } = deps;
   const announced = new Set<string>();
   return [
-    registerCommand(logger, 'planasonix.hosted.publish', 'Could not publish the connection', async (arg?: string | ExplorerNode) => {
-      const connection = await resolveConnection(deps.connections, arg, 'Publish which connection to your Planasonix workspace?');
-      if (connection) await publish(deps, connection);
-    }),
-    registerCommand(logger, 'planasonix.hosted.copyToMachine', 'Could not copy the connection to this machine', async (node?: ExplorerNode) => {
-      const connection = await resolveConnection(deps.connections, node, 'Copy which workspace connection to this machine?');
-      if (connection) await copyToMachine(deps, connection);
-    }),
+    registerCommand(
+      logger,
+      'planasonix.hosted.publish',
+      'Could not publish the connection',
+      async (arg?: string | ExplorerNode) => {
+        const connection = await resolveConnection(
+          deps.connections,
+          arg,
+          'Publish which connection to your Planasonix workspace?',
+        );
+        if (connection) await publish(deps, connection);
+      },
+    ),
+    registerCommand(
+      logger,
+      'planasonix.hosted.copyToMachine',
+      'Could not copy the connection to this machine',
+      async (node?: ExplorerNode) => {
+        const connection = await resolveConnection(
+          deps.connections,
+          node,
+          'Copy which workspace connection to this machine?',
+        );
+        if (connection) await copyToMachine(deps, connection);
+      },
+    ),
     registerCommand(logger, 'planasonix.hosted.syncNow', 'Could not sync with the Planasonix workspace', async () => {
       if (!hosted.sync) return offerSignIn();
-      const report = await withNotificationProgress(msg`Syncing with your Planasonix workspace…`, () => hosted.syncNow());
+      const report = await withNotificationProgress(msg`Syncing with your Planasonix workspace…`, () =>
+        hosted.syncNow(),
+      );
       if (report) void notify.info(msg`${summary(report)}`);
     }),
-    registerCommand(logger, 'planasonix.hosted.resolveConflict', 'Could not resolve the sync conflict', async (arg?: string | ExplorerNode) => {
-      const connection = await resolveConnection(deps.connections, arg, 'Resolve which connection?');
-      if (!connection) return;
-      const sync = requireSync(hosted);
-      if (connection.link?.waiting === 'remoteDeleted') return askRemoteDeleted(sync, connection);
-      try {
-        await deps.conflicts.open(sync, connection);
-      } catch (error) {
-        if (!ConnectionError.is(error, 'not_found')) throw error;
-        await askRemoteDeleted(sync, connection);
-      }
-    }),
-    registerCommand(logger, 'planasonix.hosted.unlink', 'Could not unlink the connection', async (node?: ExplorerNode) => {
-      const connection = await resolveConnection(deps.connections, node, 'Unlink which connection?');
-      if (!connection?.link) return;
-      const choice = await notify.warn(
-        msg`Unlink "${connection.name}" from your Planasonix workspace?`,
-        { modal: true, detail: 'Both connections stay as they are; changes stop being synced between them.' },
-        'Unlink',
-      );
-      if (choice === 'Unlink') await requireSync(hosted).unlink(connection.id);
-    }),
+    registerCommand(
+      logger,
+      'planasonix.hosted.resolveConflict',
+      'Could not resolve the sync conflict',
+      async (arg?: string | ExplorerNode) => {
+        const connection = await resolveConnection(deps.connections, arg, 'Resolve which connection?');
+        if (!connection) return;
+        const sync = requireSync(hosted);
+        if (connection.link?.waiting === 'remoteDeleted') return askRemoteDeleted(sync, connection);
+        try {
+          await deps.conflicts.open(sync, connection);
+        } catch (error) {
+          if (!ConnectionError.is(error, 'not_found')) throw error;
+          await askRemoteDeleted(sync, connection);
+        }
+      },
+    ),
+    registerCommand(
+      logger,
+      'planasonix.hosted.unlink',
+      'Could not unlink the connection',
+      async (node?: ExplorerNode) => {
+        const connection = await resolveConnection(deps.connections, node, 'Unlink which connection?');
+        if (!connection?.link) return;
+        const choice = await notify.warn(
+          msg`Unlink "${connection.name}" from your Planasonix workspace?`,
+          { modal: true, detail: 'Both connections stay as they are; changes stop being synced between them.' },
+          'Unlink',
+        );
+        if (choice === 'Unlink') await requireSync(hosted).unlink(connection.id);
+      },
+    ),
     hosted.onDidSync((report) => announce(deps, report, announced)),
   ];
 }
@@ -70,7 +100,12 @@ function requireSync(hosted: HostedWorkspace): WorkspaceSync {
 }
 
 async function offerSignIn(): Promise<void> {
-  const choice = await notify.info(msg`Sign in to your Planasonix workspace first.`, {}, 'Sign In', 'Sign In with API Key');
+  const choice = await notify.info(
+    msg`Sign in to your Planasonix workspace first.`,
+    {},
+    'Sign In',
+    'Sign In with API Key',
+  );
   if (choice === 'Sign In') await vscode.commands.executeCommand('planasonix.hosted.signIn');
   if (choice === 'Sign In with API Key') await vscode.commands.executeCommand('planasonix.hosted.signInWithApiKey');
 }
@@ -115,7 +150,10 @@ async function publish(deps: Deps, connection: Connection): Promise<void> {
     if (!sync.pending().some((op) => op.localId === connection.id)) throw error;
     const choice = await notify.error(msg`${errorMessage(error)}`, {}, 'Retry', 'Undo');
     if (choice === 'Retry') await vscode.commands.executeCommand('planasonix.hosted.publish', connection.id);
-    if (choice === 'Undo') await withNotificationProgress(msg`Undoing the publish of "${connection.name}"…`, () => sync.undoPublish(connection.id));
+    if (choice === 'Undo')
+      await withNotificationProgress(msg`Undoing the publish of "${connection.name}"…`, () =>
+        sync.undoPublish(connection.id),
+      );
     return;
   }
   void notify.info(msg`"${connection.name}" is now in your Planasonix workspace, linked to this machine's copy.`);
@@ -139,9 +177,16 @@ async function copyToMachine(deps: Deps, connection: Connection): Promise<void> 
           detail: "Its password stays in the workspace's credential; tables and previews come through the API.",
           direct: false,
         },
-        { label: 'Connect directly from this machine', detail: 'Type the password now; it is kept in VS Code secret storage only.', direct: true },
+        {
+          label: 'Connect directly from this machine',
+          detail: 'Type the password now; it is kept in VS Code secret storage only.',
+          direct: true,
+        },
       ],
-      { title: inertInLabel(`Copy "${connection.name}" to this machine`), placeHolder: 'The API never returns secrets: how should the copy connect?' },
+      {
+        title: inertInLabel(`Copy "${connection.name}" to this machine`),
+        placeHolder: 'The API never returns secrets: how should the copy connect?',
+      },
     );
     if (!how) return;
     if (how.direct) {
@@ -153,7 +198,9 @@ async function copyToMachine(deps: Deps, connection: Connection): Promise<void> 
       }
     }
   }
-  const taken = deps.connections.list().some((c) => c.scope !== 'hosted' && c.name.toLowerCase() === connection.name.toLowerCase());
+  const taken = deps.connections
+    .list()
+    .some((c) => c.scope !== 'hosted' && c.name.toLowerCase() === connection.name.toLowerCase());
   let name: string | undefined = connection.name;
   if (taken) {
     name = await inputBox({
@@ -171,7 +218,10 @@ async function copyToMachine(deps: Deps, connection: Connection): Promise<void> 
 async function askRemoteDeleted(sync: WorkspaceSync, connection: Connection): Promise<void> {
   const choice = await notify.warn(
     msg`"${connection.name}" was deleted from your Planasonix workspace.`,
-    { modal: true, detail: 'Delete the copy on this machine too, or keep it here as a connection of this machine only?' },
+    {
+      modal: true,
+      detail: 'Delete the copy on this machine too, or keep it here as a connection of this machine only?',
+    },
     'Keep on This Machine',
     'Delete Here Too',
   );
@@ -196,7 +246,8 @@ function announce(deps: Deps, report: SyncReport, announced: Set<string>): void 
   for (const p of report.pulled) deps.logger.info(`Sync: "${p.name}" updated from the Planasonix workspace.`);
   for (const p of report.pushed) deps.logger.info(`Sync: "${p.name}" sent to the Planasonix workspace.`);
   for (const f of report.failed) deps.logger.warn(`Sync: "${f.name}" could not be synced: ${f.message}`);
-  if (report.pulled.length + report.pushed.length > 0) vscode.window.setStatusBarMessage(`Planasonix: ${summary(report)}`, 5000);
+  if (report.pulled.length + report.pushed.length > 0)
+    vscode.window.setStatusBarMessage(`Planasonix: ${summary(report)}`, 5000);
   // Not awaited: each notification waits for the user on its own, none holds up the others.
   for (const p of report.pulled.filter((x) => x.targetChanged)) {
     void notify

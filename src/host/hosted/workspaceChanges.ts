@@ -54,7 +54,12 @@ export class WorkspaceChanges implements vscode.Disposable {
     }
     const listing = JSON.stringify(data.map((c) => [c.id, c.updatedAt ?? '', c.name]));
     const report = await now.sync.syncAll(data);
-    const wrote = report.pulled.length + report.pushed.length + report.published.length + report.waiting.filter((w) => w.fresh).length > 0;
+    const wrote =
+      report.pulled.length +
+        report.pushed.length +
+        report.published.length +
+        report.waiting.filter((w) => w.fresh).length >
+      0;
     const changed = listing !== this.lastListing || wrote || this.pollFailed;
     this.lastListing = listing;
     this.pollFailed = false;

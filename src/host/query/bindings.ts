@@ -88,7 +88,10 @@ export class EditorBindings implements vscode.Disposable {
         description: `${this.registry.spec(c.type).label}${c.id === current?.connectionId ? ' · current' : ''}`,
         connection: c,
       })),
-      { title: first ? 'Run against which connection?' : 'Connection for this file', placeHolder: 'Queries from this file run read-only against it' },
+      {
+        title: first ? 'Run against which connection?' : 'Connection for this file',
+        placeHolder: 'Queries from this file run read-only against it',
+      },
     );
     if (!chosen) return undefined;
     const binding: Binding = { connectionId: chosen.connection.id };

@@ -55,13 +55,19 @@ export class SchemaCompletion implements vscode.CompletionItemProvider {
         (await this.deps.api.listColumns(connectionId, { schema: s, catalog, table })).columns.map((c) => c.name),
       );
     const schemas = (): string[] =>
-      names('schemas', async () => (await this.deps.api.listSchemas(connectionId, { catalog }).catch(() => ({ schemas: [] }))).schemas.map((x) => x.name));
+      names('schemas', async () =>
+        (await this.deps.api.listSchemas(connectionId, { catalog }).catch(() => ({ schemas: [] }))).schemas.map(
+          (x) => x.name,
+        ),
+      );
 
     const qualified = /([A-Za-z_][\w$]*|"[^"]+"|`[^`]+`)\.([\w$]*)$/.exec(before);
     if (qualified) {
       const qualifier = qualified[1].replace(/^["`]|["`]$/g, '');
-      if (schemas().includes(qualifier)) add(tables(qualifier), vscode.CompletionItemKind.Struct, `table in ${qualifier}`);
-      else if (tables(schema).includes(qualifier)) add(columns(schema, qualifier), vscode.CompletionItemKind.Field, `column of ${qualifier}`);
+      if (schemas().includes(qualifier))
+        add(tables(qualifier), vscode.CompletionItemKind.Struct, `table in ${qualifier}`);
+      else if (tables(schema).includes(qualifier))
+        add(columns(schema, qualifier), vscode.CompletionItemKind.Field, `column of ${qualifier}`);
       return new vscode.CompletionList(items, incomplete);
     }
     add(tables(schema), vscode.CompletionItemKind.Struct, schema ? `table in ${schema}` : 'table');

@@ -31,11 +31,17 @@ export async function showHistory(deps: Deps): Promise<void> {
   const act = async (entry: HistoryEntry, run: boolean): Promise<void> => {
     pick.hide();
     const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `${entry.sql}\n` });
-    await deps.bindings.set(doc.uri, { connectionId: entry.connectionId, catalog: entry.catalog, schema: entry.schema });
+    await deps.bindings.set(doc.uri, {
+      connectionId: entry.connectionId,
+      catalog: entry.catalog,
+      schema: entry.schema,
+    });
     await vscode.window.showTextDocument(doc);
     if (run) await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, 0);
   };
-  pick.onDidTriggerItemButton((e) => void act(e.item.entry, e.button === rerun).catch((error: unknown) => deps.logger.error(errorMessage(error))));
+  pick.onDidTriggerItemButton(
+    (e) => void act(e.item.entry, e.button === rerun).catch((error: unknown) => deps.logger.error(errorMessage(error))),
+  );
   pick.onDidAccept(() => {
     const item = pick.selectedItems[0];
     if (item) void act(item.entry, false).catch((error: unknown) => deps.logger.error(errorMessage(error)));

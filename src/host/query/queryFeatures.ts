@@ -20,25 +20,43 @@ export function registerQueryFeatures(deps: Deps): vscode.Disposable[] {
   return [
     running,
     codeLens,
-    registerCommand(logger, 'planasonix.query.runSelection', 'Could not run the query', (uri?: vscode.Uri, offset?: number) =>
-      runSelection(deps, running, uri instanceof vscode.Uri ? uri : undefined, typeof offset === 'number' ? offset : undefined),
+    registerCommand(
+      logger,
+      'planasonix.query.runSelection',
+      'Could not run the query',
+      (uri?: vscode.Uri, offset?: number) =>
+        runSelection(
+          deps,
+          running,
+          uri instanceof vscode.Uri ? uri : undefined,
+          typeof offset === 'number' ? offset : undefined,
+        ),
     ),
     registerCommand(logger, 'planasonix.query.cancel', 'Could not cancel', () => {
       const editor = vscode.window.activeTextEditor;
       const panel = editor ? deps.results.queryPanel(editor.document.uri.toString()) : undefined;
-      const targets = panel?.running ? [panel] : deps.results.panels.filter((p) => p.running && p.state.source.kind === 'query');
+      const targets = panel?.running
+        ? [panel]
+        : deps.results.panels.filter((p) => p.running && p.state.source.kind === 'query');
       if (targets.length === 0) {
         vscode.window.setStatusBarMessage('No test query is running.', 3000);
         return;
       }
       for (const p of targets) p.cancel();
     }),
-    registerCommand(logger, 'planasonix.query.pickConnection', 'Could not change the connection', async (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      if (!target) throw new ConnectionError('invalid_config', 'Open a SQL file first.');
-      await deps.bindings.pick(target);
-    }),
-    registerCommand(logger, 'planasonix.query.showHistory', 'Could not show the query history', () => showHistory(deps)),
+    registerCommand(
+      logger,
+      'planasonix.query.pickConnection',
+      'Could not change the connection',
+      async (uri?: vscode.Uri) => {
+        const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+        if (!target) throw new ConnectionError('invalid_config', 'Open a SQL file first.');
+        await deps.bindings.pick(target);
+      },
+    ),
+    registerCommand(logger, 'planasonix.query.showHistory', 'Could not show the query history', () =>
+      showHistory(deps),
+    ),
     registerCommand(logger, 'planasonix.query.refreshCompletions', 'Could not refresh completions', () => {
       completion.clear();
       vscode.window.setStatusBarMessage('Planasonix: schema names will be read again.', 3000);

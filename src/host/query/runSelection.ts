@@ -12,7 +12,10 @@ async function editorFor(uri: vscode.Uri | undefined): Promise<vscode.TextEditor
   return visible ?? vscode.window.showTextDocument(uri);
 }
 
-async function boundConnection(deps: Deps, uri: vscode.Uri): Promise<{ binding: Binding; connection: Connection } | undefined> {
+async function boundConnection(
+  deps: Deps,
+  uri: vscode.Uri,
+): Promise<{ binding: Binding; connection: Connection } | undefined> {
   let binding = deps.bindings.get(uri) ?? (await deps.bindings.pick(uri, true));
   if (!binding) return undefined;
   const found = await deps.connections.lookup(binding.connectionId);
@@ -29,7 +32,12 @@ async function boundConnection(deps: Deps, uri: vscode.Uri): Promise<{ binding: 
   return { binding, connection };
 }
 
-export async function runSelection(deps: Deps, running: vscode.TextEditorDecorationType, uri?: vscode.Uri, offset?: number): Promise<void> {
+export async function runSelection(
+  deps: Deps,
+  running: vscode.TextEditorDecorationType,
+  uri?: vscode.Uri,
+  offset?: number,
+): Promise<void> {
   const editor = await editorFor(uri);
   if (!editor) throw new ConnectionError('invalid_config', 'Open a SQL file, then run a statement from it.');
   const doc = editor.document;
@@ -40,9 +48,16 @@ export async function runSelection(deps: Deps, running: vscode.TextEditorDecorat
     throw new ConnectionError('unsupported', `${connection.name} cannot run SQL queries.`);
   }
   const selection =
-    offset !== undefined ? { start: offset, end: offset } : { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
+    offset !== undefined
+      ? { start: offset, end: offset }
+      : { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
   const dialect = deps.registry.dialect(connection.type);
-  const prepared = prepareStatement(doc.getText(), selection, dialect, selection.end > selection.start ? undefined : statementsOf(doc, dialect));
+  const prepared = prepareStatement(
+    doc.getText(),
+    selection,
+    dialect,
+    selection.end > selection.start ? undefined : statementsOf(doc, dialect),
+  );
   const notice = deps.registry.spec(connection.type).readOnlyNotice;
   const source = {
     connectionId: connection.id,
@@ -56,7 +71,14 @@ export async function runSelection(deps: Deps, running: vscode.TextEditorDecorat
   if (!prepared.ok) {
     deps.results.showRefusal(source, key, prepared.reason);
     if (prepared.sql) {
-      void deps.history.add({ ...historyBase(source), at: new Date().toISOString(), durationMs: 0, rows: 0, status: 'refused', message: prepared.reason });
+      void deps.history.add({
+        ...historyBase(source),
+        at: new Date().toISOString(),
+        durationMs: 0,
+        rows: 0,
+        status: 'refused',
+        message: prepared.reason,
+      });
     }
     return;
   }
@@ -73,5 +95,11 @@ export function historyBase(source: {
   catalog?: string;
   schema?: string;
 }): Omit<HistoryEntry, 'id' | 'at' | 'durationMs' | 'rows' | 'status'> {
-  return { connectionId: source.connectionId, connectionName: source.connectionName, sql: source.sql, catalog: source.catalog, schema: source.schema };
+  return {
+    connectionId: source.connectionId,
+    connectionName: source.connectionName,
+    sql: source.sql,
+    catalog: source.catalog,
+    schema: source.schema,
+  };
 }

@@ -71,13 +71,19 @@ export function inertItem<T extends vscode.QuickPickItem>(item: T): T {
 }
 
 /** showQuickPick over items from outside, made inert; resolves to the caller's own item. */
-export function pick<T extends vscode.QuickPickItem>(items: readonly T[], o: vscode.QuickPickOptions & { title?: string } = {}): Thenable<T | undefined> {
+export function pick<T extends vscode.QuickPickItem>(
+  items: readonly T[],
+  o: vscode.QuickPickOptions & { title?: string } = {},
+): Thenable<T | undefined> {
   const shown = items.map(inertItem);
   return vscode.window.showQuickPick(shown, o).then((chosen) => (chosen ? items[shown.indexOf(chosen)] : undefined));
 }
 
 /** A quick pick whose items are always made inert when set. */
-export function createPick<T extends vscode.QuickPickItem>(): { pick: vscode.QuickPick<T>; setItems: (items: readonly T[]) => void } {
+export function createPick<T extends vscode.QuickPickItem>(): {
+  pick: vscode.QuickPick<T>;
+  setItems: (items: readonly T[]) => void;
+} {
   const quickPick = vscode.window.createQuickPick<T>();
   return { pick: quickPick, setItems: (items) => (quickPick.items = items.map(inertItem)) };
 }
@@ -107,7 +113,9 @@ export function checkedInput(
       if (value === '' || box.busy) return;
       box.busy = true;
       box.enabled = false;
-      const refused = await check(value).catch((error: unknown) => msg`${error instanceof Error ? error.message : String(error)}`);
+      const refused = await check(value).catch(
+        (error: unknown) => msg`${error instanceof Error ? error.message : String(error)}`,
+      );
       box.busy = false;
       box.enabled = true;
       if (refused) {
@@ -128,7 +136,13 @@ export function checkedInput(
 /** A progress notification whose title is a Message (its title renders links like any notification). */
 export function withNotificationProgress<R>(
   title: Message,
-  task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
+  task: (
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ) => Thenable<R>,
 ): Thenable<R> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: title.safeText, cancellable: true }, task);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: title.safeText, cancellable: true },
+    task,
+  );
 }

@@ -51,8 +51,14 @@ export interface TestOutcome {
 /** The form's requests and the answer each gets, paired by request id (requests.ts). */
 export interface FormExchanges {
   [kind: string]: { request: object; answer: { type: string } };
-  test: { request: { draft: SubmitDraft }; answer: { type: 'testResult'; outcome: TestOutcome; fieldErrors: Record<string, string> } };
-  save: { request: { draft: SubmitDraft }; answer: { type: 'saveResult'; ok: boolean; message: string; fieldErrors: Record<string, string> } };
+  test: {
+    request: { draft: SubmitDraft };
+    answer: { type: 'testResult'; outcome: TestOutcome; fieldErrors: Record<string, string> };
+  };
+  save: {
+    request: { draft: SubmitDraft };
+    answer: { type: 'saveResult'; ok: boolean; message: string; fieldErrors: Record<string, string> };
+  };
 }
 export type FormRequest<K extends 'test' | 'save'> = RequestOf<FormExchanges, K>;
 export type FormAnswer<K extends 'test' | 'save'> = AnswerOf<FormExchanges, K>;
@@ -66,7 +72,11 @@ export type FormToHost =
   | { type: 'cancelTest'; requestId: number }
   | { type: 'cancel' };
 
-export type HostToForm = { type: 'init'; init: FormInit } | FormAnswer<'test'> | FormAnswer<'save'> | { type: 'filePicked'; field: string; path: string };
+export type HostToForm =
+  | { type: 'init'; init: FormInit }
+  | FormAnswer<'test'>
+  | FormAnswer<'save'>
+  | { type: 'filePicked'; field: string; path: string };
 
 /** What the webview keeps across hide/show and reloads (vscode.setState): never a secret. */
 export interface FormState {
@@ -75,12 +85,19 @@ export interface FormState {
 }
 
 function isStringMap(value: unknown, allowBoolean: boolean): boolean {
-  return isObject(value) && Object.values(value).every((v) => typeof v === 'string' || (allowBoolean && typeof v === 'boolean'));
+  return (
+    isObject(value) &&
+    Object.values(value).every((v) => typeof v === 'string' || (allowBoolean && typeof v === 'boolean'))
+  );
 }
 
 function isSubmitDraft(value: unknown): value is SubmitDraft {
   return (
-    isObject(value) && typeof value.type === 'string' && typeof value.name === 'string' && isStringMap(value.values, true) && isStringMap(value.secrets, false)
+    isObject(value) &&
+    typeof value.type === 'string' &&
+    typeof value.name === 'string' &&
+    isStringMap(value.values, true) &&
+    isStringMap(value.secrets, false)
   );
 }
 

@@ -7,13 +7,19 @@
 export type Exchanges = Record<string, { request: object; answer: { type: string } }>;
 
 /** A request of kind K as it crosses: its kind, its id, its body. */
-export type RequestOf<E extends Exchanges, K extends keyof E & string> = { type: K; requestId: number } & E[K]['request'];
+export type RequestOf<E extends Exchanges, K extends keyof E & string> = {
+  type: K;
+  requestId: number;
+} & E[K]['request'];
 
 /** The answer to a request of kind K: its own type, the request's id, its body. */
 export type AnswerOf<E extends Exchanges, K extends keyof E & string> = E[K]['answer'] & { requestId: number };
 
 /** The answer to `request`: the same id, and only the answer its kind has. */
-export function answerTo<E extends Exchanges, K extends keyof E & string>(request: RequestOf<E, K>, answer: E[K]['answer']): AnswerOf<E, K> {
+export function answerTo<E extends Exchanges, K extends keyof E & string>(
+  request: RequestOf<E, K>,
+  answer: E[K]['answer'],
+): AnswerOf<E, K> {
   return { ...answer, requestId: request.requestId };
 }
 

@@ -94,7 +94,10 @@ export interface ResultProgress {
 export interface ResultsExchanges {
   [kind: string]: { request: object; answer: { type: string } };
   /** A window of rows of the current result (its generation), as the grid scrolls to it. */
-  window: { request: { generation: number; offset: number; count: number }; answer: { type: 'rows'; generation: number; offset: number; rows: GridCell[][] } };
+  window: {
+    request: { generation: number; offset: number; count: number };
+    answer: { type: 'rows'; generation: number; offset: number; rows: GridCell[][] };
+  };
 }
 
 /** Rows for the grid: the answer to a window request, or (request id 0) the first window, sent unasked with the result. */
@@ -137,8 +140,10 @@ export const maxWindowRows = 2000;
 export const maxRowLimitSetting = 1_000_000;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
-const isSort = (v: unknown): v is SortState => isObj(v) && typeof v.column === 'string' && (v.direction === 'asc' || v.direction === 'desc');
+const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+const isSort = (v: unknown): v is SortState =>
+  isObj(v) && typeof v.column === 'string' && (v.direction === 'asc' || v.direction === 'desc');
 
 /** Checks a message from the page before the host acts on it. */
 export function isResultsToHost(value: unknown): value is ResultsToHost {

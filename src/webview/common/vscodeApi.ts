@@ -12,7 +12,11 @@ export function vscodeApi<State, Message>(): VsCodeApi<State, Message> {
 }
 
 /** Creates an element with text content only: data never reaches the DOM as HTML. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, text?: string): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Record<string, string>,
+  text?: string,
+): HTMLElementTagNameMap[K];
 export function el(tag: string, attrs?: Record<string, string>, text?: string): HTMLElement;
 export function el(tag: string, attrs: Record<string, string> = {}, text?: string): HTMLElement {
   const node = document.createElement(tag);

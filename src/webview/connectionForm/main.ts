@@ -12,7 +12,16 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ConfigField } from '../../shared/configField';
 import { checkInput } from '../../shared/fieldValidation';
-import type { ConnectorChoice, FormDraft, FormInit, FormState, FormToHost, FormValues, HostToForm, SubmitDraft } from '../../shared/protocol/connectionForm';
+import type {
+  ConnectorChoice,
+  FormDraft,
+  FormInit,
+  FormState,
+  FormToHost,
+  FormValues,
+  HostToForm,
+  SubmitDraft,
+} from '../../shared/protocol/connectionForm';
 import { Latest } from '../../shared/protocol/requests';
 import { el, vscodeApi } from '../common/vscodeApi';
 import { formCss } from './style';
@@ -42,7 +51,10 @@ const root = document.getElementById('root')!;
 let init: FormInit | undefined;
 let draft: FormDraft | undefined;
 const secrets = new Map<string, string>();
-const controls = new Map<string, { field: ConfigField; wrapper: HTMLElement; control: HTMLElement; error: HTMLElement }>();
+const controls = new Map<
+  string,
+  { field: ConfigField; wrapper: HTMLElement; control: HTMLElement; error: HTMLElement }
+>();
 let nameControl: { control: TextField; error: HTMLElement } | undefined;
 let status: HTMLElement;
 /** The latest test or save asked for: an answer to an earlier one is dropped. */
@@ -66,8 +78,16 @@ function render(): void {
 
   const picker = el('div', { class: 'connectors', role: 'radiogroup', 'aria-label': 'Connector' });
   for (const choice of init!.connectors) {
-    const button = el('button', { class: 'connector', role: 'radio', 'aria-checked': String(choice.type === spec.type), 'data-type': choice.type });
-    button.append(el('span', { class: `codicon codicon-${choice.icon}`, 'aria-hidden': 'true' }), el('span', {}, choice.label));
+    const button = el('button', {
+      class: 'connector',
+      role: 'radio',
+      'aria-checked': String(choice.type === spec.type),
+      'data-type': choice.type,
+    });
+    button.append(
+      el('span', { class: `codicon codicon-${choice.icon}`, 'aria-hidden': 'true' }),
+      el('span', {}, choice.label),
+    );
     if (init!.mode === 'edit') button.setAttribute('disabled', '');
     button.addEventListener('click', () => {
       if (draft!.type === choice.type) return;
@@ -127,7 +147,8 @@ function fieldNode(field: ConfigField): HTMLElement {
   const locked = Boolean(init!.readOnly) && !field.secret;
   if (field.kind === 'enum') {
     const select = el('vscode-single-select', { id, name: field.name }) as Select;
-    for (const option of field.options ?? []) select.append(el('vscode-option', { value: option.value, description: option.label }, option.value));
+    for (const option of field.options ?? [])
+      select.append(el('vscode-option', { value: option.value, description: option.label }, option.value));
     select.value = String(stored ?? field.default ?? field.options?.[0]?.value ?? '');
     select.disabled = locked;
     select.addEventListener('change', () => onValue(field, select.value));
@@ -188,7 +209,8 @@ function currentValue(field: ConfigField): string | boolean {
 
 function visible(field: ConfigField, values: FormValues): boolean {
   if (!field.visibleWhen) return true;
-  const other = values[field.visibleWhen.field] ?? connector().fields.find((f) => f.name === field.visibleWhen!.field)?.default;
+  const other =
+    values[field.visibleWhen.field] ?? connector().fields.find((f) => f.name === field.visibleWhen!.field)?.default;
   return typeof other === 'string' && field.visibleWhen.values.includes(other);
 }
 
@@ -282,7 +304,10 @@ window.addEventListener('message', (event: MessageEvent<HostToForm>) => {
       if (!latest.answers(message)) return;
       applyFieldErrors(message.fieldErrors);
       if (message.outcome.ok) {
-        setStatus('ok', `Connected in ${message.outcome.latencyMs} ms${message.outcome.serverVersion ? ` · ${message.outcome.serverVersion}` : ''}`);
+        setStatus(
+          'ok',
+          `Connected in ${message.outcome.latencyMs} ms${message.outcome.serverVersion ? ` · ${message.outcome.serverVersion}` : ''}`,
+        );
       } else if (message.outcome.errorCode === 'cancelled') {
         setStatus('fail', 'Test cancelled.');
       } else {

@@ -4,7 +4,15 @@
  * Rows and columns are virtualized: only what is on screen is in the DOM, and rows come from the host
  * in windows as they scroll into view. Input handling is in gridInput.ts; messages in main.ts.
  */
-import type { CellRange, GridColumn, ResultProgress, ResultRows, ResultStart, ResultsState, ResultsToHost } from '../../shared/protocol/results';
+import type {
+  CellRange,
+  GridColumn,
+  ResultProgress,
+  ResultRows,
+  ResultStart,
+  ResultsState,
+  ResultsToHost,
+} from '../../shared/protocol/results';
 import { el } from '../common/vscodeApi';
 import {
   cellChrome,
@@ -201,7 +209,9 @@ export class GridController {
   }
 
   private setColumns(next: GridColumn[]): void {
-    const same = next.length === this.columns.length && next.every((c, i) => c.name === this.columns[i].name && c.type === this.columns[i].type);
+    const same =
+      next.length === this.columns.length &&
+      next.every((c, i) => c.name === this.columns[i].name && c.type === this.columns[i].type);
     if (same) return;
     this.columns = next;
     this.widths = next.map((c) => initialWidth(c.name, c.kind, c.type));
@@ -235,7 +245,13 @@ export class GridController {
     const ahead = { first: Math.max(0, span.first - 50), end: Math.min(this.rowCount, span.end + 50) };
     if (start) {
       for (const w of cache.missing(ahead, this.rowCount, this.nextRequest)) {
-        this.host.post({ type: 'window', generation: start.generation, requestId: this.nextRequest, offset: w.offset, count: w.count });
+        this.host.post({
+          type: 'window',
+          generation: start.generation,
+          requestId: this.nextRequest,
+          offset: w.offset,
+          count: w.count,
+        });
       }
       this.nextRequest++;
     }
@@ -365,10 +381,12 @@ export class GridController {
   }
 
   showValue(cell: Cell): void {
-    if (this.start) this.host.post({ type: 'showValue', generation: this.start.generation, row: cell.r, column: cell.c });
+    if (this.start)
+      this.host.post({ type: 'showValue', generation: this.start.generation, row: cell.r, column: cell.c });
   }
 
   copy(headers: boolean): void {
-    if (this.start && this.selection) this.host.post({ type: 'copy', generation: this.start.generation, range: this.selection, headers });
+    if (this.start && this.selection)
+      this.host.post({ type: 'copy', generation: this.start.generation, range: this.selection, headers });
   }
 }

@@ -59,7 +59,11 @@ export function bindGridInput(grid: GridController, post: (message: ResultsToHos
     if (!col) return;
     const current = start.sort?.column === col.name ? start.sort.direction : undefined;
     const next: SortState | null =
-      current === undefined ? { column: col.name, direction: 'asc' } : current === 'asc' ? { column: col.name, direction: 'desc' } : null;
+      current === undefined
+        ? { column: col.name, direction: 'asc' }
+        : current === 'asc'
+          ? { column: col.name, direction: 'desc' }
+          : null;
     post({ type: 'sort', sort: next });
   });
   overlay.addEventListener('dblclick', (e) => {

@@ -113,7 +113,11 @@ export class WindowCache {
    * for under requestId. A window still filling (fewer rows than a window, result running) is asked
    * for again once more rows exist.
    */
-  missing(span: { first: number; end: number }, rowCount: number, requestId: number): { window: number; offset: number; count: number }[] {
+  missing(
+    span: { first: number; end: number },
+    rowCount: number,
+    requestId: number,
+  ): { window: number; offset: number; count: number }[] {
     const out: { window: number; offset: number; count: number }[] = [];
     if (span.end <= span.first) return out;
     for (let w = Math.floor(span.first / windowRows); w * windowRows < span.end; w++) {
@@ -169,7 +173,11 @@ export interface Display {
 const lineBreaks = /\r\n|\r|\n/g;
 
 function bytesLabel(size: number): string {
-  return size < 1024 ? `${size} B` : size < 1024 * 1024 ? `${(size / 1024).toFixed(1)} KB` : `${(size / 1024 / 1024).toFixed(1)} MB`;
+  return size < 1024
+    ? `${size} B`
+    : size < 1024 * 1024
+      ? `${(size / 1024).toFixed(1)} KB`
+      : `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** How one cell reads in the grid. Only text: the caller puts it in the DOM as textContent. */
@@ -183,11 +191,24 @@ export function display(cell: GridCell, kind: ColumnKind): Display {
     const shown = visibleText(cell);
     const oneLine = shown.replace(lineBreaks, '↵');
     // Servers send every value as text; the column's kind says how it reads.
-    const cls = kind === 'number' ? 'num' : cell === '' ? 'empty' : kind === 'date' ? 'date' : kind === 'json' ? 'json' : kind === 'boolean' ? 'bool' : 'text';
+    const cls =
+      kind === 'number'
+        ? 'num'
+        : cell === ''
+          ? 'empty'
+          : kind === 'date'
+            ? 'date'
+            : kind === 'json'
+              ? 'json'
+              : kind === 'boolean'
+                ? 'bool'
+                : 'text';
     return {
       text: oneLine,
       className: cls,
-      ...(oneLine !== cell || cell.length > 80 ? { title: shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown } : {}),
+      ...(oneLine !== cell || cell.length > 80
+        ? { title: shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown }
+        : {}),
     };
   }
   switch (cell.t) {
@@ -195,7 +216,10 @@ export function display(cell: GridCell, kind: ColumnKind): Display {
       return {
         text: cell.length > cell.text.length ? `${visibleText(cell.text)}…` : visibleText(cell.text),
         className: 'json',
-        title: cell.length > cell.text.length ? `${groupDigits(cell.length)} characters; double-click for the whole value` : visibleText(cell.text),
+        title:
+          cell.length > cell.text.length
+            ? `${groupDigits(cell.length)} characters; double-click for the whole value`
+            : visibleText(cell.text),
       };
     case 'bin':
       return {
@@ -241,7 +265,12 @@ export interface Cell {
 
 /** The rectangle between an anchor and a focus cell. */
 export function rangeOf(anchor: Cell, focus: Cell): CellRange {
-  return { r0: Math.min(anchor.r, focus.r), r1: Math.max(anchor.r, focus.r), c0: Math.min(anchor.c, focus.c), c1: Math.max(anchor.c, focus.c) };
+  return {
+    r0: Math.min(anchor.r, focus.r),
+    r1: Math.max(anchor.r, focus.r),
+    c0: Math.min(anchor.c, focus.c),
+    c1: Math.max(anchor.c, focus.c),
+  };
 }
 
 export function inRange(range: CellRange | undefined, r: number, c: number): boolean {
@@ -258,7 +287,14 @@ export function clampCell(cell: Cell, rowCount: number, columnCount: number): Ce
  * Cmd to the edge), Page Up/Down by a page of rows, Home/End to the row's ends (with Ctrl to the
  * result's corners). Undefined for any other key.
  */
-export function moveFocus(key: string, mod: boolean, at: Cell, page: number, rowCount: number, columnCount: number): Cell | undefined {
+export function moveFocus(
+  key: string,
+  mod: boolean,
+  at: Cell,
+  page: number,
+  rowCount: number,
+  columnCount: number,
+): Cell | undefined {
   const lastRow = rowCount - 1;
   const lastCol = columnCount - 1;
   const next: Record<string, Cell> = {

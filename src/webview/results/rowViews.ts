@@ -142,13 +142,23 @@ class HeaderCell {
         el('button', {
           class: `sort codicon ${on === 'desc' ? 'codicon-arrow-down' : 'codicon-arrow-up'}${on ? ' on' : ''}`,
           title:
-            on === 'asc' ? 'Sorted ascending; click for descending' : on === 'desc' ? 'Sorted descending; click to unsort' : 'Sort ascending (on the server)',
+            on === 'asc'
+              ? 'Sorted ascending; click for descending'
+              : on === 'desc'
+                ? 'Sorted descending; click to unsort'
+                : 'Sort ascending (on the server)',
           'aria-label': `Sort by ${name}`,
           'data-sort': String(c),
         }),
       );
     }
-    parts.push(el('span', { class: 'grip', 'data-grip': String(c), title: 'Drag to resize (or Alt+Shift+Left/Right on a cell)' }));
+    parts.push(
+      el('span', {
+        class: 'grip',
+        'data-grip': String(c),
+        title: 'Drag to resize (or Alt+Shift+Left/Right on a cell)',
+      }),
+    );
     this.el.replaceChildren(...parts);
   }
 
@@ -160,7 +170,11 @@ class HeaderCell {
 /** The header row: the corner (select all) and a cell per column on screen. */
 export class HeaderView {
   readonly el = el('div', { class: 'header', role: 'row', 'aria-rowindex': '1' });
-  private readonly corner = el('div', { class: 'cell head gutter', role: 'columnheader', title: 'Select all (Ctrl+A)' }, '#');
+  private readonly corner = el(
+    'div',
+    { class: 'cell head gutter', role: 'columnheader', title: 'Select all (Ctrl+A)' },
+    '#',
+  );
   private cells: HeaderCell[] = [];
 
   constructor() {

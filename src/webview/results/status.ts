@@ -19,7 +19,9 @@ export function statusText(p: ResultProgress | undefined, limit: number): string
       if (p.executionMs !== undefined) parts.push(`${fmt(p.executionMs)} ms`);
       if (p.rowsScanned !== undefined) parts.push(`${fmt(p.rowsScanned)} rows scanned`);
       if (p.notes?.length)
-        parts.push(`${fmt(p.notes.length)} ${p.notes.length === 1 ? 'file' : 'files'} skipped (${p.notes[0]}${p.notes.length > 1 ? ' …' : ''})`);
+        parts.push(
+          `${fmt(p.notes.length)} ${p.notes.length === 1 ? 'file' : 'files'} skipped (${p.notes[0]}${p.notes.length > 1 ? ' …' : ''})`,
+        );
       return parts.join(' · ');
     }
   }

@@ -4,7 +4,12 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { maxRowLimitSetting, type ResultProgress, type ResultStart, type ResultsToHost } from '../../shared/protocol/results';
+import {
+  maxRowLimitSetting,
+  type ResultProgress,
+  type ResultStart,
+  type ResultsToHost,
+} from '../../shared/protocol/results';
 import { el } from '../common/vscodeApi';
 import { groupDigits as fmt } from './gridModel';
 import { statusText } from './status';
@@ -24,11 +29,26 @@ export class Toolbar {
   readonly notice = el('div', { class: 'notice', hidden: '' });
   private readonly source = el('div', { class: 'source' });
   private readonly status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  private readonly limitField = el('vscode-textfield', { type: 'number', min: '1', max: String(maxRowLimitSetting), 'aria-label': 'Row limit' }) as TextField;
-  private readonly cancelBtn = this.button('debug-stop', 'Stop the statement on the server', 'Cancel', { type: 'cancel' });
-  private readonly csvBtn = this.button('export', 'Export the whole result as CSV', 'CSV', { type: 'export', format: 'csv' });
-  private readonly jsonBtn = this.button('json', 'Export the whole result as JSON', 'JSON', { type: 'export', format: 'json' });
-  private readonly pinBtn = this.button('pin', 'Keep this result: the next run opens a new panel', 'Pin', { type: 'pin' });
+  private readonly limitField = el('vscode-textfield', {
+    type: 'number',
+    min: '1',
+    max: String(maxRowLimitSetting),
+    'aria-label': 'Row limit',
+  }) as TextField;
+  private readonly cancelBtn = this.button('debug-stop', 'Stop the statement on the server', 'Cancel', {
+    type: 'cancel',
+  });
+  private readonly csvBtn = this.button('export', 'Export the whole result as CSV', 'CSV', {
+    type: 'export',
+    format: 'csv',
+  });
+  private readonly jsonBtn = this.button('json', 'Export the whole result as JSON', 'JSON', {
+    type: 'export',
+    format: 'json',
+  });
+  private readonly pinBtn = this.button('pin', 'Keep this result: the next run opens a new panel', 'Pin', {
+    type: 'pin',
+  });
 
   constructor(
     private readonly post: (message: ResultsToHost) => void,
@@ -42,7 +62,17 @@ export class Toolbar {
     const limit = el('div', { class: 'limit' });
     limit.append(el('span', {}, 'Limit'), this.limitField, apply);
     const refresh = this.button('refresh', 'Run again', 'Refresh', { type: 'refresh' });
-    this.toolbar.append(this.source, this.status, el('div', { class: 'grow' }), limit, refresh, this.cancelBtn, this.csvBtn, this.jsonBtn, this.pinBtn);
+    this.toolbar.append(
+      this.source,
+      this.status,
+      el('div', { class: 'grow' }),
+      limit,
+      refresh,
+      this.cancelBtn,
+      this.csvBtn,
+      this.jsonBtn,
+      this.pinBtn,
+    );
   }
 
   /** A (re)run started: what it runs, and its limit. */

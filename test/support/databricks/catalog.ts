@@ -104,7 +104,9 @@ const big: DbxTable = {
 
 const wide1000x20: DbxTable = {
   kind: 'TABLE',
-  columns: Array.from({ length: 20 }, (_, c) => col(`c${String(c + 1).padStart(2, '0')}`, c % 2 === 0 ? 'BIGINT' : 'STRING')),
+  columns: Array.from({ length: 20 }, (_, c) =>
+    col(`c${String(c + 1).padStart(2, '0')}`, c % 2 === 0 ? 'BIGINT' : 'STRING'),
+  ),
   rows: 1000,
   row: (i) => Array.from({ length: 20 }, (_, c) => (c % 2 === 0 ? String(i * 20 + c) : `value ${i}-${c}`)),
 };
@@ -135,7 +137,12 @@ const fixtureTables: Record<string, DbxTable> = {
     rows: 5,
     row: (i) => [String(i + 1), String((i % 3) + 1), `${(i + 1) * 10}.50`],
   },
-  order_totals: { kind: 'VIEW', columns: [col('customer_id', 'BIGINT'), col('total', 'DECIMAL(20,2)')], rows: 3, row: (i) => [String(i + 1), '21.00'] },
+  order_totals: {
+    kind: 'VIEW',
+    columns: [col('customer_id', 'BIGINT'), col('total', 'DECIMAL(20,2)')],
+    rows: 3,
+    row: (i) => [String(i + 1), '21.00'],
+  },
   big: {
     kind: 'TABLE',
     columns: [col('id', 'BIGINT'), col('payload', 'STRING')],
@@ -173,7 +180,8 @@ export class DatabricksCatalog {
   }
 
   tableNames(catalog: string, schema: string): string[] {
-    if (catalog === 'main' && schema === 'default') return ['all_types', 'big', 'customers', 'customers_view', 'slow', 'top_customers', 'wide_1000x20'];
+    if (catalog === 'main' && schema === 'default')
+      return ['all_types', 'big', 'customers', 'customers_view', 'slow', 'top_customers', 'wide_1000x20'];
     if (catalog === 'main' && schema === 'fixture') return Object.keys(fixtureTables).sort();
     if (catalog === 'main' && schema === 'wide') return Array.from({ length: wideCount }, (_, i) => wideName(i + 1));
     if (catalog === 'hive_metastore' && schema === 'legacy') return ['events'];
@@ -207,22 +215,28 @@ export class DatabricksCatalog {
         return { ...customers, kind: 'VIEW', slowSeconds: 60 };
     }
     const m = /^main\.wide\.t_(\d{5})$/.exec(key);
-    if (m && Number(m[1]) >= 1 && Number(m[1]) <= wideCount) return { kind: 'TABLE', columns: [col('id', 'BIGINT')], rows: 1, row: () => ['1'] };
-    throw new DbxSqlError(`[TABLE_OR_VIEW_NOT_FOUND] The table or view \`${catalog}\`.\`${schema}\`.\`${name}\` cannot be found. SQLSTATE: 42P01`, '42P01');
+    if (m && Number(m[1]) >= 1 && Number(m[1]) <= wideCount)
+      return { kind: 'TABLE', columns: [col('id', 'BIGINT')], rows: 1, row: () => ['1'] };
+    throw new DbxSqlError(
+      `[TABLE_OR_VIEW_NOT_FOUND] The table or view \`${catalog}\`.\`${schema}\`.\`${name}\` cannot be found. SQLSTATE: 42P01`,
+      '42P01',
+    );
   }
 
   /** The answer to one statement in the session's current catalog and schema (which USE changes). */
   answer(sql: string, session: { catalog: string; schema: string }): DbxResult {
     const text = withoutComments(sql).trim().replace(/;\s*$/, '');
     let m: RegExpExecArray | null;
-    if ((m = /^select\s+1(?:\s+as\s+([a-z_][a-z0-9_]*))?$/i.exec(text))) return { columns: [col(m[1] ?? '1', 'INT')], rows: 1, row: () => ['1'] };
+    if ((m = /^select\s+1(?:\s+as\s+([a-z_][a-z0-9_]*))?$/i.exec(text)))
+      return { columns: [col(m[1] ?? '1', 'INT')], rows: 1, row: () => ['1'] };
     if (/^select\s+current_version\(\)\.dbsql_version$/i.test(text)) {
       return { columns: [col('current_version().dbsql_version', 'STRING')], rows: 1, row: () => ['2025.35'] };
     }
     if ((m = /^use\s+(catalog|schema|database)?\s*(.+)$/i.exec(text))) {
       const parts = identifiers(m[2]);
       if (m[1]?.toLowerCase() === 'catalog') {
-        if (!this.catalogs().includes(parts[0])) throw new DbxSqlError(`[NO_SUCH_CATALOG_EXCEPTION] Catalog '${parts[0]}' was not found.`, '42704');
+        if (!this.catalogs().includes(parts[0]))
+          throw new DbxSqlError(`[NO_SUCH_CATALOG_EXCEPTION] Catalog '${parts[0]}' was not found.`, '42704');
         session.catalog = parts[0]!;
         session.schema = 'default';
       } else {
@@ -235,13 +249,18 @@ export class DatabricksCatalog {
       return { columns: [], rows: 0, row: () => [], noResult: true };
     }
     if (
-      (m = /^select\s+(\*|[`\w]+(?:\s*,\s*[`\w]+)*)\s+from\s+(.+?)(?:\s+order\s+by\s+(`(?:[^`]|``)*`|\w+)(?:\s+(asc|desc))?)?(?:\s+limit\s+(\d+))?$/is.exec(
-        text,
-      ))
+      (m =
+        /^select\s+(\*|[`\w]+(?:\s*,\s*[`\w]+)*)\s+from\s+(.+?)(?:\s+order\s+by\s+(`(?:[^`]|``)*`|\w+)(?:\s+(asc|desc))?)?(?:\s+limit\s+(\d+))?$/is.exec(
+          text,
+        ))
     ) {
       const parts = identifiers(m[2]);
       const [catalog, schema, name] =
-        parts.length === 3 ? parts : parts.length === 2 ? [session.catalog, parts[0], parts[1]] : [session.catalog, session.schema, parts[0]];
+        parts.length === 3
+          ? parts
+          : parts.length === 2
+            ? [session.catalog, parts[0], parts[1]]
+            : [session.catalog, session.schema, parts[0]];
       const table = this.table(catalog, schema, name);
       const picked =
         m[1] === '*'
@@ -250,7 +269,10 @@ export class DatabricksCatalog {
               const wanted = identifiers(p)[0];
               const at = table.columns.findIndex((c) => c.name.toLowerCase() === wanted.toLowerCase());
               if (at < 0)
-                throw new DbxSqlError(`[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name \`${wanted}\` cannot be resolved. SQLSTATE: 42703`, '42703');
+                throw new DbxSqlError(
+                  `[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name \`${wanted}\` cannot be resolved. SQLSTATE: 42703`,
+                  '42703',
+                );
               return at;
             });
       const descending = m[3] !== undefined && m[4]?.toLowerCase() === 'desc';
@@ -269,7 +291,10 @@ export class DatabricksCatalog {
       this.changes.push(text);
       return { columns: [col('num_affected_rows', 'BIGINT')], rows: 1, row: () => ['1'] };
     }
-    throw new DbxSqlError(`[PARSE_SYNTAX_ERROR] Syntax error at or near '${text.split(/\s+/)[0]}'. SQLSTATE: 42601`, '42601');
+    throw new DbxSqlError(
+      `[PARSE_SYNTAX_ERROR] Syntax error at or near '${text.split(/\s+/)[0]}'. SQLSTATE: 42601`,
+      '42601',
+    );
   }
 }
 
@@ -282,13 +307,17 @@ export function identifiers(text: string): string[] {
     out.push(m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2].toLowerCase());
     if (m[3] === '') break;
   }
-  if (out.length === 0 || out.length > 3) throw new DbxSqlError(`[PARSE_SYNTAX_ERROR] Syntax error at or near '${text}'. SQLSTATE: 42601`, '42601');
+  if (out.length === 0 || out.length > 3)
+    throw new DbxSqlError(`[PARSE_SYNTAX_ERROR] Syntax error at or near '${text}'. SQLSTATE: 42601`, '42601');
   return out;
 }
 
 /** The statement without its comments (line comments, and block comments outside quotes). */
 function withoutComments(sql: string): string {
-  return sql.replace(/('(?:[^'\\]|\\.)*'|`(?:[^`]|``)*`)|--[^\n]*|\/\*[\s\S]*?\*\//g, (_all, quoted: string | undefined) => quoted ?? ' ');
+  return sql.replace(
+    /('(?:[^'\\]|\\.)*'|`(?:[^`]|``)*`)|--[^\n]*|\/\*[\s\S]*?\*\//g,
+    (_all, quoted: string | undefined) => quoted ?? ' ',
+  );
 }
 
 /** A JDBC LIKE pattern (GetTables/GetSchemas): % and _ are wildcards, backslash escapes; blind to case. */

@@ -65,9 +65,18 @@ export function tableSchema(columns: DbxColumn[]): Record<string, unknown> {
       const id = typeId(c.type);
       const decimal = /^DECIMAL\((\d+),\s*(\d+)\)/i.exec(c.type);
       const qualifiers = decimal
-        ? { typeQualifiers: { qualifiers: { precision: { i32Value: Number(decimal[1]) }, scale: { i32Value: Number(decimal[2]) } } } }
+        ? {
+            typeQualifiers: {
+              qualifiers: { precision: { i32Value: Number(decimal[1]) }, scale: { i32Value: Number(decimal[2]) } },
+            },
+          }
         : {};
-      return { columnName: c.name, position: i + 1, comment: c.comment ?? null, typeDesc: { types: [{ primitiveEntry: { type: id, ...qualifiers } }] } };
+      return {
+        columnName: c.name,
+        position: i + 1,
+        comment: c.comment ?? null,
+        typeDesc: { types: [{ primitiveEntry: { type: id, ...qualifiers } }] },
+      };
     }),
   };
 }
@@ -81,12 +90,20 @@ function arrowType(type: string, native: NativeTypes): A.DataType {
     const [, p, s] = /^DECIMAL\((\d+),\s*(\d+)\)/i.exec(t) ?? ['', '10', '0'];
     return native.decimalAsArrow ? new A.Decimal(Number(s), Number(p), 128) : new A.Utf8();
   }
-  if (upper.startsWith('ARRAY<')) return native.complexTypesAsArrow ? new A.List(new A.Field('element', arrowType(inner(), native), true)) : new A.Utf8();
+  if (upper.startsWith('ARRAY<'))
+    return native.complexTypesAsArrow
+      ? new A.List(new A.Field('element', arrowType(inner(), native), true))
+      : new A.Utf8();
   if (upper.startsWith('MAP<')) {
     if (!native.complexTypesAsArrow) return new A.Utf8();
     const [k, v] = splitTop(inner());
-    const entries = new A.Struct([new A.Field('key', arrowType(k, native), false), new A.Field('value', arrowType(v, native), true)]);
-    return new A.Map_(new A.Field('entries', entries, false) as A.Field<A.Struct<{ key: A.DataType; value: A.DataType }>>);
+    const entries = new A.Struct([
+      new A.Field('key', arrowType(k, native), false),
+      new A.Field('value', arrowType(v, native), true),
+    ]);
+    return new A.Map_(
+      new A.Field('entries', entries, false) as A.Field<A.Struct<{ key: A.DataType; value: A.DataType }>>,
+    );
   }
   if (upper.startsWith('STRUCT<')) {
     if (!native.complexTypesAsArrow) return new A.Utf8();
@@ -190,7 +207,13 @@ function arrowVector(column: DbxColumn, type: A.DataType, values: (string | null
       micros[i] = BigInt(Date.parse(`${date}T${hms}Z`)) * 1000n + BigInt(frac.padEnd(6, '0').slice(0, 6));
     });
     const nullCount = values.filter((v) => v === null).length;
-    return A.makeData({ type, length: values.length, nullCount, nullBitmap: nulls, data: new Int32Array(micros.buffer) });
+    return A.makeData({
+      type,
+      length: values.length,
+      nullCount,
+      nullBitmap: nulls,
+      data: new Int32Array(micros.buffer),
+    });
   }
   const converted = values.map((v): unknown => {
     if (v === null) return null;
@@ -215,7 +238,12 @@ export function arrowSchema(columns: DbxColumn[], native: NativeTypes): { schema
 }
 
 /** One record-batch message holding these rows. */
-export function arrowBatch(columns: DbxColumn[], schema: A.Schema, rows: (string | null)[][], schemaBytes: number): Buffer {
+export function arrowBatch(
+  columns: DbxColumn[],
+  schema: A.Schema,
+  rows: (string | null)[][],
+  schemaBytes: number,
+): Buffer {
   const children = columns.map((c, i) =>
     arrowVector(
       c,

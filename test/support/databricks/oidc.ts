@@ -37,5 +37,8 @@ export function answerOidc(
   }
   const token = `oauth-${randomBytes(12).toString('hex')}`;
   tokens.add(token);
-  return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: form.get('scope') ?? 'all-apis' } };
+  return {
+    status: 200,
+    body: { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: form.get('scope') ?? 'all-apis' },
+  };
 }

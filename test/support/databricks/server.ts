@@ -121,15 +121,26 @@ export class DatabricksServer {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(text);
     };
-    const oauth = answerOidc(url.pathname, req.method ?? 'GET', body, req.headers.authorization, this.url, this.oauthClients, this.tokens);
+    const oauth = answerOidc(
+      url.pathname,
+      req.method ?? 'GET',
+      body,
+      req.headers.authorization,
+      this.url,
+      this.oauthClients,
+      this.tokens,
+    );
     if (oauth) return send(oauth.status, JSON.stringify(oauth.body));
     if (url.pathname !== this.httpPath || req.method !== 'POST')
       return send(404, JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'No API found' }));
     if (body.length >= 8) entry.call = body.toString('utf8', 8, 8 + body.readInt32BE(4));
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || !this.tokens.has(token)) return send(401, 'Invalid access token.', { 'x-thriftserver-error-message': 'Invalid access token' });
+    if (!token || !this.tokens.has(token))
+      return send(401, 'Invalid access token.', { 'x-thriftserver-error-message': 'Invalid access token' });
     if (this.warehouse !== 'RUNNING') {
-      return send(503, `The SQL warehouse is ${this.warehouse === 'STARTING' ? 'starting' : 'stopped'}.`, { 'retry-after': '1' });
+      return send(503, `The SQL warehouse is ${this.warehouse === 'STARTING' ? 'starting' : 'stopped'}.`, {
+        'retry-after': '1',
+      });
     }
     this.thrift(body, (buf) => {
       res.writeHead(200, { 'content-type': 'application/x-thrift' });
@@ -168,7 +179,12 @@ export class DatabricksServer {
     return op.state;
   }
 
-  private start(session: Session, sql: string, result: DbxResult | DbxSqlError, request: Record<string, unknown> = {}): Record<string, unknown> {
+  private start(
+    session: Session,
+    sql: string,
+    result: DbxResult | DbxSqlError,
+    request: Record<string, unknown> = {},
+  ): Record<string, unknown> {
     const guid = uuidBytes();
     const error = result instanceof DbxSqlError ? result : undefined;
     const value = result instanceof DbxSqlError ? undefined : result;
@@ -190,7 +206,11 @@ export class DatabricksServer {
       native,
     };
     this.operations.set(key(guid), op);
-    const operationHandle = { operationId: { guid, secret: randomBytes(16) }, operationType: 0, hasResultSet: !value?.noResult };
+    const operationHandle = {
+      operationId: { guid, secret: randomBytes(16) },
+      operationType: 0,
+      hasResultSet: !value?.noResult,
+    };
     return { operationHandle, op };
   }
 
@@ -207,9 +227,18 @@ export class DatabricksServer {
       op.state === 'error'
         ? { sqlState: op.error!.sqlState, errorMessage: op.error!.message, displayMessage: op.error!.message }
         : op.state === 'timedout'
-          ? { sqlState: '57014', errorMessage: 'Query has been timed out.', displayMessage: 'Query has been timed out.' }
+          ? {
+              sqlState: '57014',
+              errorMessage: 'Query has been timed out.',
+              displayMessage: 'Query has been timed out.',
+            }
           : {};
-    return { status: ok, operationState: T.TOperationState[states[op.state]], ...failure, hasResultSet: op.result ? !op.result.noResult : true };
+    return {
+      status: ok,
+      operationState: T.TOperationState[states[op.state]],
+      ...failure,
+      hasResultSet: op.result ? !op.result.noResult : true,
+    };
   }
 
   private metadata(op: Operation): Record<string, unknown> {
@@ -246,7 +275,12 @@ export class DatabricksServer {
     return { status: ok, hasMoreRows: op.offset < op.limit, results: rowSet };
   }
 
-  private metadataOperation(session: Session, call: string, columns: DbxColumn[], rows: (string | null)[][]): Record<string, unknown> {
+  private metadataOperation(
+    session: Session,
+    call: string,
+    columns: DbxColumn[],
+    rows: (string | null)[][],
+  ): Record<string, unknown> {
     const { operationHandle } = this.start(session, call, { columns, rows: rows.length, row: (i) => rows[i] });
     return { status: ok, operationHandle };
   }
@@ -268,7 +302,9 @@ export class DatabricksServer {
         };
       },
       CloseSession: async (req) => {
-        this.sessions.delete(key((req.sessionHandle as { sessionId?: { guid?: Buffer } } | undefined)?.sessionId?.guid));
+        this.sessions.delete(
+          key((req.sessionHandle as { sessionId?: { guid?: Buffer } } | undefined)?.sessionId?.guid),
+        );
         return { status: ok };
       },
       ExecuteStatement: async (req) => {
@@ -280,9 +316,19 @@ export class DatabricksServer {
         } catch (error) {
           if (!(error instanceof DbxSqlError)) throw error;
           // Parse and analysis errors come back at once, in the ExecuteStatement status.
-          return { status: { statusCode: T.TStatusCode.ERROR_STATUS, sqlState: error.sqlState, errorMessage: error.message, displayMessage: error.message } };
+          return {
+            status: {
+              statusCode: T.TStatusCode.ERROR_STATUS,
+              sqlState: error.sqlState,
+              errorMessage: error.message,
+              displayMessage: error.message,
+            },
+          };
         }
-        const { operationHandle, op } = this.start(session, sql, result, req) as { operationHandle: unknown; op: Operation };
+        const { operationHandle, op } = this.start(session, sql, result, req) as {
+          operationHandle: unknown;
+          op: Operation;
+        };
         const direct = req.getDirectResults as { maxRows?: Int64Like } | undefined;
         this.operation(operationHandle);
         if (!direct || op.state === 'running') return { status: ok, operationHandle };
@@ -302,7 +348,8 @@ export class DatabricksServer {
       },
       GetOperationStatus: async (req) => this.status(this.operation(req.operationHandle)),
       GetResultSetMetadata: async (req) => this.metadata(this.operation(req.operationHandle)),
-      FetchResults: async (req) => this.fetch(this.operation(req.operationHandle), Number(int64(req.maxRows as Int64Like) ?? 10_000n)),
+      FetchResults: async (req) =>
+        this.fetch(this.operation(req.operationHandle), Number(int64(req.maxRows as Int64Like) ?? 10_000n)),
       CancelOperation: async (req) => {
         const op = this.operation(req.operationHandle);
         if (op.state === 'running' || op.state === 'finished') op.state = 'canceled';
@@ -330,14 +377,23 @@ export class DatabricksServer {
             .filter((s) => matchesPattern(s, req.schemaName as string | undefined))
             .map((s) => [s, c]),
         );
-        return this.metadataOperation(this.session(req.sessionHandle), 'GetSchemas', [str('TABLE_SCHEM'), str('TABLE_CATALOG')], rows);
+        return this.metadataOperation(
+          this.session(req.sessionHandle),
+          'GetSchemas',
+          [str('TABLE_SCHEM'), str('TABLE_CATALOG')],
+          rows,
+        );
       },
       GetTables: async (req) => {
         const types = (req.tableTypes as string[] | undefined)?.map((t) => t.toUpperCase());
         const rows: (string | null)[][] = [];
         for (const c of req.catalogName ? [String(req.catalogName)] : this.catalog.catalogs()) {
-          for (const s of this.catalog.schemas(c).filter((x) => matchesPattern(x, req.schemaName as string | undefined))) {
-            for (const t of this.catalog.tableNames(c, s).filter((x) => matchesPattern(x, req.tableName as string | undefined))) {
+          for (const s of this.catalog
+            .schemas(c)
+            .filter((x) => matchesPattern(x, req.schemaName as string | undefined))) {
+            for (const t of this.catalog
+              .tableNames(c, s)
+              .filter((x) => matchesPattern(x, req.tableName as string | undefined))) {
               const kind = this.catalog.table(c, s, t).kind;
               if (!types || types.includes(kind)) rows.push([c, s, t, kind, null]);
             }
@@ -353,8 +409,12 @@ export class DatabricksServer {
       GetColumns: async (req) => {
         const rows: (string | null)[][] = [];
         for (const c of req.catalogName ? [String(req.catalogName)] : this.catalog.catalogs()) {
-          for (const s of this.catalog.schemas(c).filter((x) => matchesPattern(x, req.schemaName as string | undefined))) {
-            for (const t of this.catalog.tableNames(c, s).filter((x) => matchesPattern(x, req.tableName as string | undefined))) {
+          for (const s of this.catalog
+            .schemas(c)
+            .filter((x) => matchesPattern(x, req.schemaName as string | undefined))) {
+            for (const t of this.catalog
+              .tableNames(c, s)
+              .filter((x) => matchesPattern(x, req.tableName as string | undefined))) {
               this.catalog
                 .table(c, s, t)
                 .columns.filter((x) => matchesPattern(x.name, req.columnName as string | undefined))

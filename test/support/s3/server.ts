@@ -31,7 +31,8 @@ export interface S3LogEntry {
   bytes: number;
 }
 
-const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export class S3Server {
   readonly buckets = new Map<string, { region: string; objects: Map<string, S3Object> }>();
@@ -66,7 +67,9 @@ export class S3Server {
 
   put(bucket: string, key: string, body: Buffer | string, lastModified = new Date('2025-03-27T06:00:00Z')): void {
     this.createBucket(bucket);
-    this.buckets.get(bucket)!.objects.set(key, { body: Buffer.isBuffer(body) ? body : Buffer.from(body), lastModified });
+    this.buckets
+      .get(bucket)!
+      .objects.set(key, { body: Buffer.isBuffer(body) ? body : Buffer.from(body), lastModified });
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -95,7 +98,11 @@ export class S3Server {
       res.end(req.method === 'HEAD' ? undefined : data);
     };
     const error = (status: number, code: string, message: string, headers: Record<string, string> = {}): void =>
-      send(status, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(message)}</Message></Error>`, headers);
+      send(
+        status,
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(message)}</Message></Error>`,
+        headers,
+      );
 
     const auth = this.authenticate(req, body, url);
     if (auth) return error(403, auth.code, auth.message);
@@ -103,8 +110,13 @@ export class S3Server {
     if (this.denied.has(accessKey)) return error(403, 'AccessDenied', 'Access Denied');
 
     if (!bucket) {
-      const list = [...this.buckets.keys()].sort().map((b) => `<Bucket><Name>${xml(b)}</Name><CreationDate>2025-01-01T00:00:00.000Z</CreationDate></Bucket>`);
-      return send(200, `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets>${list.join('')}</Buckets></ListAllMyBucketsResult>`);
+      const list = [...this.buckets.keys()]
+        .sort()
+        .map((b) => `<Bucket><Name>${xml(b)}</Name><CreationDate>2025-01-01T00:00:00.000Z</CreationDate></Bucket>`);
+      return send(
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets>${list.join('')}</Buckets></ListAllMyBucketsResult>`,
+      );
     }
     const name = decodeURIComponent(bucket);
     const b = this.buckets.get(name);
@@ -114,16 +126,25 @@ export class S3Server {
     }
     if (!b) return error(404, 'NoSuchBucket', 'The specified bucket does not exist');
     if (b.region !== this.region) {
-      return error(301, 'PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.', {
-        'x-amz-bucket-region': b.region,
-      });
+      return error(
+        301,
+        'PermanentRedirect',
+        'The bucket you are attempting to access must be addressed using the specified endpoint.',
+        {
+          'x-amz-bucket-region': b.region,
+        },
+      );
     }
     if (key === undefined) {
       if (req.method === 'HEAD') return send(200, '', { 'x-amz-bucket-region': b.region });
       return send(200, this.list(b.objects, query));
     }
     if (req.method === 'PUT') {
-      if (/aws-chunked/.test(String(req.headers['content-encoding'] ?? '')) || req.headers['x-amz-decoded-content-length']) body = dechunk(body);
+      if (
+        /aws-chunked/.test(String(req.headers['content-encoding'] ?? '')) ||
+        req.headers['x-amz-decoded-content-length']
+      )
+        body = dechunk(body);
       b.objects.set(key, { body, lastModified: new Date() });
       return send(200, '', { etag: `"${createHash('md5').update(body).digest('hex')}"` });
     }
@@ -136,7 +157,10 @@ export class S3Server {
       'accept-ranges': 'bytes',
     };
     const range = parseRange(req.headers.range, object.body.length);
-    if (range === 'invalid') return error(416, 'InvalidRange', 'The requested range is not satisfiable', { 'content-range': `bytes */${object.body.length}` });
+    if (range === 'invalid')
+      return error(416, 'InvalidRange', 'The requested range is not satisfiable', {
+        'content-range': `bytes */${object.body.length}`,
+      });
     if (!range) return send(200, object.body, headers);
     return send(206, object.body.subarray(range.start, range.end + 1), {
       ...headers,
@@ -149,7 +173,9 @@ export class S3Server {
     const prefix = q.prefix ?? '';
     const delimiter = q.delimiter || undefined;
     const max = Math.min(1000, q['max-keys'] === undefined ? 1000 : Number(q['max-keys']));
-    const after = q['continuation-token'] ? Buffer.from(q['continuation-token'], 'base64url').toString('utf8') : (q['start-after'] ?? '');
+    const after = q['continuation-token']
+      ? Buffer.from(q['continuation-token'], 'base64url').toString('utf8')
+      : (q['start-after'] ?? '');
     const entries: ({ kind: 'key'; key: string; o: S3Object } | { kind: 'prefix'; key: string })[] = [];
     const seen = new Set<string>();
     for (const k of [...objects.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
@@ -171,7 +197,9 @@ export class S3Server {
         (e) =>
           `<Contents><Key>${xml(e.key)}</Key><LastModified>${e.o.lastModified.toISOString()}</LastModified><Size>${e.o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
       );
-    const prefixes = page.filter((e) => e.kind === 'prefix').map((e) => `<CommonPrefixes><Prefix>${xml(e.key)}</Prefix></CommonPrefixes>`);
+    const prefixes = page
+      .filter((e) => e.kind === 'prefix')
+      .map((e) => `<CommonPrefixes><Prefix>${xml(e.key)}</Prefix></CommonPrefixes>`);
     return (
       `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name><Prefix>${xml(prefix)}</Prefix>` +
       `<KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys>${delimiter ? `<Delimiter>${xml(delimiter)}</Delimiter>` : ''}<IsTruncated>${truncated}</IsTruncated>` +
@@ -181,13 +209,24 @@ export class S3Server {
   }
 
   /** SigV4, recomputed: an unknown key id or a wrong secret is refused with S3's own codes. */
-  private authenticate(req: http.IncomingMessage, body: Buffer, url: URL): { code: string; message: string } | undefined {
+  private authenticate(
+    req: http.IncomingMessage,
+    body: Buffer,
+    url: URL,
+  ): { code: string; message: string } | undefined {
     const header = req.headers.authorization ?? '';
-    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(header);
+    const m =
+      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
+        header,
+      );
     if (!m) return { code: 'AccessDenied', message: 'Access Denied' };
     const [, id, date, region, signed, signature] = m;
     const secret = this.keys.get(id);
-    if (secret === undefined) return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
+    if (secret === undefined)
+      return {
+        code: 'InvalidAccessKeyId',
+        message: 'The AWS Access Key Id you provided does not exist in our records.',
+      };
     const canonicalQuery = [...url.searchParams]
       .map(([k, v]) => [encode(k), encode(v)])
       .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : 1))
@@ -215,13 +254,19 @@ export class S3Server {
       payloadHash,
     ].join('\n');
     const scope = `${date}/${region}/s3/aws4_request`;
-    const toSign = ['AWS4-HMAC-SHA256', String(req.headers['x-amz-date']), scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const toSign = [
+      'AWS4-HMAC-SHA256',
+      String(req.headers['x-amz-date']),
+      scope,
+      createHash('sha256').update(canonical).digest('hex'),
+    ].join('\n');
     let k: Buffer = createHmac('sha256', `AWS4${secret}`).update(date).digest();
     for (const part of [region, 's3', 'aws4_request']) k = createHmac('sha256', k).update(part).digest();
     if (createHmac('sha256', k).update(toSign).digest('hex') !== signature) {
       return {
         code: 'SignatureDoesNotMatch',
-        message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+        message:
+          'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
       };
     }
     return undefined;

@@ -16,7 +16,15 @@ export async function openS3Session(
 ): Promise<ConnectorSession & { storage: StorageFacet }> {
   const driver = await s3Spec.load();
   return driver.openSession({
-    config: { region: 'us-east-1', endpoint, forcePathStyle: true, authType: 'keys', accessKeyId: keys.accessKeyId, bucket: 'lake', ...config },
+    config: {
+      region: 'us-east-1',
+      endpoint,
+      forcePathStyle: true,
+      authType: 'keys',
+      accessKeyId: keys.accessKeyId,
+      bucket: 'lake',
+      ...config,
+    },
     secrets: { secretAccessKey: keys.secretAccessKey },
     logger: silentLogger,
   }) as ConnectorSession & { storage: StorageFacet };

@@ -9,7 +9,19 @@
 export interface RowType {
   name: string;
   type:
-    'fixed' | 'real' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp_ntz' | 'timestamp_ltz' | 'timestamp_tz' | 'variant' | 'object' | 'array' | 'binary';
+    | 'fixed'
+    | 'real'
+    | 'text'
+    | 'boolean'
+    | 'date'
+    | 'time'
+    | 'timestamp_ntz'
+    | 'timestamp_ltz'
+    | 'timestamp_tz'
+    | 'variant'
+    | 'object'
+    | 'array'
+    | 'binary';
   nullable: boolean;
   precision?: number | null;
   scale?: number | null;
@@ -64,7 +76,12 @@ interface Table {
   row(i: number): (string | null)[];
 }
 
-const col = (name: string, type: RowType['type'], extra: Partial<RowType> = {}): RowType => ({ name, type, nullable: true, ...extra });
+const col = (name: string, type: RowType['type'], extra: Partial<RowType> = {}): RowType => ({
+  name,
+  type,
+  nullable: true,
+  ...extra,
+});
 const fixed = (name: string, precision: number, scale: number): RowType => col(name, 'fixed', { precision, scale });
 
 /** Every type family, with exact values a double or a careless driver would change, and a row of NULLs. */
@@ -115,9 +132,19 @@ const customers: Table = {
 /** BIG: 1,000,000 rows, made from the row number. */
 const big: Table = {
   kind: 'TABLE',
-  columns: [fixed('ID', 38, 0), col('NAME', 'text'), fixed('AMOUNT', 38, 2), col('CREATED', 'timestamp_ntz', { scale: 9 })],
+  columns: [
+    fixed('ID', 38, 0),
+    col('NAME', 'text'),
+    fixed('AMOUNT', 38, 2),
+    col('CREATED', 'timestamp_ntz', { scale: 9 }),
+  ],
   rows: 1_000_000,
-  row: (i) => [String(i + 1), `row ${i + 1}`, `${(i * 7) % 100000}.${String(i % 100).padStart(2, '0')}`, `${1704067200 + i}.000000000`],
+  row: (i) => [
+    String(i + 1),
+    `row ${i + 1}`,
+    `${(i * 7) % 100000}.${String(i % 100).padStart(2, '0')}`,
+    `${1704067200 + i}.000000000`,
+  ],
 };
 
 /** 1,000 rows of 20 text columns (the preview benchmark's table). */
@@ -154,7 +181,12 @@ const fixtureTables: Record<string, Table> = {
     rows: 5,
     row: (i) => [String(i + 1), String((i % 3) + 1), `${(i + 1) * 10}.50`],
   },
-  ORDER_TOTALS: { kind: 'VIEW', columns: [fixed('CUSTOMER_ID', 38, 0), fixed('TOTAL', 20, 2)], rows: 3, row: (i) => [String(i + 1), '21.00'] },
+  ORDER_TOTALS: {
+    kind: 'VIEW',
+    columns: [fixed('CUSTOMER_ID', 38, 0), fixed('TOTAL', 20, 2)],
+    rows: 3,
+    row: (i) => [String(i + 1), '21.00'],
+  },
   BIG: {
     kind: 'TABLE',
     columns: [fixed('ID', 38, 0), col('PAYLOAD', 'text')],
@@ -174,7 +206,9 @@ const wideName = (i: number): string => `T_${String(i).padStart(5, '0')}`;
 export class SnowflakeCatalog {
   readonly databases = ['DEMO_DB', 'OTHER_DB'];
   /** Warehouses by name: a query over a table needs one running, or one that resumes on its own. */
-  readonly warehouses = new Map<string, { state: 'STARTED' | 'SUSPENDED' | 'RESUMING'; autoResume: boolean }>([['WH', { state: 'STARTED', autoResume: true }]]);
+  readonly warehouses = new Map<string, { state: 'STARTED' | 'SUSPENDED' | 'RESUMING'; autoResume: boolean }>([
+    ['WH', { state: 'STARTED', autoResume: true }],
+  ]);
   /** Statements that would change something, as received (tests check that none arrives). */
   readonly changes: string[] = [];
 
@@ -188,14 +222,25 @@ export class SnowflakeCatalog {
   tableNames(database: string, schema: string): string[] {
     this.schemas(database);
     if (database === 'DEMO_DB' && schema === 'PUBLIC')
-      return ['ALL_TYPES', 'BIG', 'CUSTOMERS', 'CUSTOMER_NAMES', 'DAILY_TOTALS', 'SLOW', 'TOP_CUSTOMERS', 'WIDE_1000X20'];
+      return [
+        'ALL_TYPES',
+        'BIG',
+        'CUSTOMERS',
+        'CUSTOMER_NAMES',
+        'DAILY_TOTALS',
+        'SLOW',
+        'TOP_CUSTOMERS',
+        'WIDE_1000X20',
+      ];
     if (database === 'DEMO_DB' && schema === 'FIXTURE') return Object.keys(fixtureTables).sort();
-    if (database === 'DEMO_DB' && schema === 'WIDE') return Array.from({ length: wideCount }, (_, i) => wideName(i + 1));
+    if (database === 'DEMO_DB' && schema === 'WIDE')
+      return Array.from({ length: wideCount }, (_, i) => wideName(i + 1));
     return [];
   }
 
   table(database: string, schema: string, name: string): Table {
-    if (database === 'DEMO_DB' && schema === 'FIXTURE' && Object.hasOwn(fixtureTables, name)) return fixtureTables[name];
+    if (database === 'DEMO_DB' && schema === 'FIXTURE' && Object.hasOwn(fixtureTables, name))
+      return fixtureTables[name];
     if (database === 'DEMO_DB' && schema === 'PUBLIC') {
       switch (name) {
         case 'ALL_TYPES':
@@ -205,7 +250,12 @@ export class SnowflakeCatalog {
         case 'CUSTOMERS':
           return customers;
         case 'CUSTOMER_NAMES':
-          return { ...customers, kind: 'VIEW', columns: customers.columns.slice(0, 2), row: (i) => customers.row(i).slice(0, 2) };
+          return {
+            ...customers,
+            kind: 'VIEW',
+            columns: customers.columns.slice(0, 2),
+            row: (i) => customers.row(i).slice(0, 2),
+          };
         case 'DAILY_TOTALS':
           return { ...customers, kind: 'DYNAMIC_TABLE' };
         case 'TOP_CUSTOMERS':
@@ -225,7 +275,13 @@ export class SnowflakeCatalog {
           return { ...customers, kind: 'VIEW', slowSeconds: 60 };
       }
     }
-    if (database === 'DEMO_DB' && schema === 'WIDE' && /^T_\d{5}$/.test(name) && Number(name.slice(2)) <= wideCount && Number(name.slice(2)) >= 1) {
+    if (
+      database === 'DEMO_DB' &&
+      schema === 'WIDE' &&
+      /^T_\d{5}$/.test(name) &&
+      Number(name.slice(2)) <= wideCount &&
+      Number(name.slice(2)) >= 1
+    ) {
       return { kind: 'TABLE', columns: [fixed('ID', 38, 0)], rows: 1, row: () => ['1'] };
     }
     throw notFound(`${database}.${schema}.${name}`);
@@ -257,14 +313,22 @@ export class SnowflakeCatalog {
       return single('status', `Statement executed successfully.`, statementType.use);
     }
     if ((m = /^select\s+1(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text))) {
-      return { rowtype: [fixed(m[1]?.toUpperCase() ?? '1', 1, 0)], total: 1, row: () => ['1'], statementTypeId: statementType.select };
+      return {
+        rowtype: [fixed(m[1]?.toUpperCase() ?? '1', 1, 0)],
+        total: 1,
+        row: () => ['1'],
+        statementTypeId: statementType.select,
+      };
     }
-    if ((m = /^select\s+system\$wait\((\d+)\)(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text))) return single(m[2]?.toUpperCase() ?? 'SYSTEM$WAIT', 'waited');
+    if ((m = /^select\s+system\$wait\((\d+)\)(?:\s+as\s+([a-z_][a-z0-9_$]*))?$/i.exec(text)))
+      return single(m[2]?.toUpperCase() ?? 'SYSTEM$WAIT', 'waited');
     if ((m = /^show\s+warehouses\s+like\s+'((?:[^'\\]|''|\\.)*)'$/i.exec(text))) {
       const like = likeRegExp(stringLiteral(m[1]));
       return rows(
         ['name', 'state', 'type', 'size', 'auto_resume'],
-        [...this.warehouses].filter(([n]) => like.test(n)).map(([n, w]) => [n, w.state, 'STANDARD', 'X-Small', String(w.autoResume)]),
+        [...this.warehouses]
+          .filter(([n]) => like.test(n))
+          .map(([n, w]) => [n, w.state, 'STANDARD', 'X-Small', String(w.autoResume)]),
         statementType.show,
       );
     }
@@ -312,7 +376,16 @@ export class SnowflakeCatalog {
       const table = this.table(db, schema, name);
       return rows(
         ['table_name', 'schema_name', 'column_name', 'data_type', 'null?', 'default', 'kind', 'database_name'],
-        table.columns.map((c) => [name, schema, c.name, JSON.stringify(dataType(c)), c.nullable ? 'true' : 'false', '', 'COLUMN', db]),
+        table.columns.map((c) => [
+          name,
+          schema,
+          c.name,
+          JSON.stringify(dataType(c)),
+          c.nullable ? 'true' : 'false',
+          '',
+          'COLUMN',
+          db,
+        ]),
         statementType.show,
       );
     }
@@ -331,7 +404,12 @@ export class SnowflakeCatalog {
           : m[1].split(',').map((p) => {
               const [wanted] = identifiers(p, 1);
               const at = table.columns.findIndex((c) => c.name === wanted);
-              if (at < 0) throw new SnowflakeSqlError('000904', '42000', `SQL compilation error: error line 1 at position 7\ninvalid identifier '${wanted}'`);
+              if (at < 0)
+                throw new SnowflakeSqlError(
+                  '000904',
+                  '42000',
+                  `SQL compilation error: error line 1 at position 7\ninvalid identifier '${wanted}'`,
+                );
               return at;
             });
       const total = Math.min(table.rows, m[5] === undefined ? table.rows : Number(m[5]));
@@ -352,7 +430,11 @@ export class SnowflakeCatalog {
       this.changes.push(text);
       return single('number of rows affected', '0', kind);
     }
-    throw new SnowflakeSqlError('001003', '42000', `SQL compilation error:\nsyntax error line 1 at position 0 unexpected '${text.split(/\s+/)[0] ?? ''}'.`);
+    throw new SnowflakeSqlError(
+      '001003',
+      '42000',
+      `SQL compilation error:\nsyntax error line 1 at position 0 unexpected '${text.split(/\s+/)[0] ?? ''}'.`,
+    );
   }
 }
 
@@ -377,11 +459,18 @@ export function statementKind(sql: string): number {
 
 /** The statement without its comments (line comments, and block comments outside quotes). */
 function withoutComments(sql: string): string {
-  return sql.replace(/('(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*")|--[^\n]*|\/\*[\s\S]*?\*\//g, (_all, quoted: string | undefined) => quoted ?? ' ');
+  return sql.replace(
+    /('(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*")|--[^\n]*|\/\*[\s\S]*?\*\//g,
+    (_all, quoted: string | undefined) => quoted ?? ' ',
+  );
 }
 
 function notFound(what: string): SnowflakeSqlError {
-  return new SnowflakeSqlError('002003', '42S02', `SQL compilation error:\nObject '${what}' does not exist or not authorized.`);
+  return new SnowflakeSqlError(
+    '002003',
+    '42S02',
+    `SQL compilation error:\nObject '${what}' does not exist or not authorized.`,
+  );
 }
 
 function single(name: string, value: string, statementTypeId = statementType.select): ResultSpec {
@@ -413,7 +502,11 @@ function identifiers(text: string, count: number, session: { database?: string; 
   const defaults = [session.database, session.schema].slice(0, Math.max(0, count - parts.length));
   const full = [...defaults, ...parts];
   if (full.length !== count || full.some((p) => p === undefined)) {
-    throw new SnowflakeSqlError('090105', '22000', 'Cannot perform SELECT. This session does not have a current database.');
+    throw new SnowflakeSqlError(
+      '090105',
+      '22000',
+      'Cannot perform SELECT. This session does not have a current database.',
+    );
   }
   return full as string[];
 }

@@ -70,7 +70,12 @@ const sessionParameters = [
 ];
 
 const ok = (data: unknown): Record<string, unknown> => ({ success: true, code: null, message: null, data });
-const fail = (code: string, message: string, data: Record<string, unknown> = {}): Record<string, unknown> => ({ success: false, code, message, data });
+const fail = (code: string, message: string, data: Record<string, unknown> = {}): Record<string, unknown> => ({
+  success: false,
+  code,
+  message,
+  data,
+});
 
 export class SnowflakeServer {
   readonly account = 'FAKE';
@@ -100,7 +105,9 @@ export class SnowflakeServer {
 
   /** Statements still running (not finished, not aborted) whose text holds the marker. */
   running(marker: string): number {
-    return [...this.queries.values()].filter((q) => q.sql.includes(marker) && q.doneAt !== undefined && !q.aborted && Date.now() < q.doneAt).length;
+    return [...this.queries.values()].filter(
+      (q) => q.sql.includes(marker) && q.doneAt !== undefined && !q.aborted && Date.now() < q.doneAt,
+    ).length;
   }
 
   /** Every session token stops working: the next request gets 390112 and the driver renews. */
@@ -128,7 +135,13 @@ export class SnowflakeServer {
     if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw); // the driver may gzip request bodies
     const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     const method = req.method ?? 'GET';
-    this.log.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body });
+    this.log.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body,
+    });
     const send = (answer: unknown): void => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(answer));
@@ -137,12 +150,14 @@ export class SnowflakeServer {
     if (method === 'POST' && path === '/session/v1/login-request') return send(this.login(url.searchParams, body));
     if (method === 'POST' && path === '/telemetry/send') return send({ success: true });
     let m: RegExpExecArray | null;
-    if (method === 'GET' && (m = /^\/chunks\/([^/]+)\/(\d+)$/.exec(path))) return this.chunk(m[1], Number(m[2]), req, res);
+    if (method === 'GET' && (m = /^\/chunks\/([^/]+)\/(\d+)$/.exec(path)))
+      return this.chunk(m[1], Number(m[2]), req, res);
     const token = /Snowflake Token="([^"]+)"/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (method === 'POST' && path === '/session/token-request') return send(this.renew(token, body));
     const session = this.sessions.get(token);
     if (!session) {
-      if (this.sessions.has(`expired:${token}`)) return send(fail('390112', 'Your session has expired. Please login again.'));
+      if (this.sessions.has(`expired:${token}`))
+        return send(fail('390112', 'Your session has expired. Please login again.'));
       return send(fail('390104', 'User must login again to access the service.'));
     }
     if (method === 'POST' && path === '/session/heartbeat') return send({ success: true });
@@ -150,9 +165,11 @@ export class SnowflakeServer {
       this.sessions.delete(token);
       return send({ success: true });
     }
-    if (method === 'POST' && path === '/queries/v1/query-request') return send(this.query(session, url.searchParams.get('requestId') ?? '', body));
+    if (method === 'POST' && path === '/queries/v1/query-request')
+      return send(this.query(session, url.searchParams.get('requestId') ?? '', body));
     if (method === 'GET' && (m = /^\/queries\/([^/]+)\/result$/.exec(path))) return send(await this.result(m[1]));
-    if (method === 'POST' && (m = /^\/queries\/([^/]+)\/abort-request$/.exec(path))) return send(this.abort(this.queries.get(m[1])));
+    if (method === 'POST' && (m = /^\/queries\/([^/]+)\/abort-request$/.exec(path)))
+      return send(this.abort(this.queries.get(m[1])));
     if (method === 'POST' && path === '/queries/v1/abort-request') {
       return send(this.abort([...this.queries.values()].find((q) => q.requestId === body.requestId)));
     }
@@ -170,13 +187,17 @@ export class SnowflakeServer {
     if (authenticator === 'SNOWFLAKE' && (registered.password === undefined || registered.password !== data.PASSWORD)) {
       return fail('390100', 'Incorrect username or password was specified.');
     }
-    if (authenticator === 'SNOWFLAKE_JWT' && !this.jwtValid(String(data.TOKEN ?? ''), account, user.toUpperCase(), registered)) {
+    if (
+      authenticator === 'SNOWFLAKE_JWT' &&
+      !this.jwtValid(String(data.TOKEN ?? ''), account, user.toUpperCase(), registered)
+    ) {
       return fail('394304', 'JWT token is invalid.');
     }
     if (authenticator === 'OAUTH' && (registered.oauthToken === undefined || registered.oauthToken !== data.TOKEN)) {
       return fail('390303', 'Invalid OAuth access token.');
     }
-    if (!['SNOWFLAKE', 'SNOWFLAKE_JWT', 'OAUTH'].includes(authenticator)) return fail('390190', `Unsupported authenticator ${authenticator}.`);
+    if (!['SNOWFLAKE', 'SNOWFLAKE_JWT', 'OAUTH'].includes(authenticator))
+      return fail('390190', `Unsupported authenticator ${authenticator}.`);
     const database = q.get('databaseName')?.toUpperCase();
     if (database && !this.catalog.databases.includes(database)) {
       return fail('390201', `The requested database does not exist or not authorized.`);
@@ -214,22 +235,37 @@ export class SnowflakeServer {
     const [header, payload, signature] = token.split('.');
     if (!header || !payload || !signature) return false;
     const key = createPublicKey(registered.publicKey);
-    if (!verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))) return false;
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: string; sub?: string; exp?: number };
+    if (!verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')))
+      return false;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      iss?: string;
+      sub?: string;
+      exp?: number;
+    };
     const fingerprint = `SHA256:${createHash('sha256')
       .update(key.export({ format: 'der', type: 'spki' }))
       .digest('base64')}`;
-    return claims.iss === `${account}.${user}.${fingerprint}` && claims.sub === `${account}.${user}` && (claims.exp ?? 0) * 1000 > Date.now();
+    return (
+      claims.iss === `${account}.${user}.${fingerprint}` &&
+      claims.sub === `${account}.${user}` &&
+      (claims.exp ?? 0) * 1000 > Date.now()
+    );
   }
 
   private renew(masterToken: string, body: Record<string, unknown>): Record<string, unknown> {
     const entry = [...this.sessions].find(([, s]) => s.masterToken === masterToken);
-    if (!entry || body.requestType !== 'RENEW') return fail('390114', 'Authentication token has expired. The user must authenticate again.');
+    if (!entry || body.requestType !== 'RENEW')
+      return fail('390114', 'Authentication token has expired. The user must authenticate again.');
     const [old, session] = entry;
     this.sessions.delete(old);
     session.token = this.id('T');
     this.sessions.set(session.token, session);
-    return ok({ sessionToken: session.token, validityInSecondsST: 3600, masterToken: session.masterToken, validityInSecondsMT: 14400 });
+    return ok({
+      sessionToken: session.token,
+      validityInSecondsST: 3600,
+      masterToken: session.masterToken,
+      validityInSecondsMT: 14400,
+    });
   }
 
   private query(session: Session, requestId: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -242,7 +278,11 @@ export class SnowflakeServer {
       const count = statementCount(sql);
       const pinned = (body.parameters as Record<string, unknown> | undefined)?.MULTI_STATEMENT_COUNT;
       if (pinned !== undefined && Number(pinned) !== 0 && Number(pinned) !== count) {
-        throw new SnowflakeSqlError('000008', '0A000', `Actual statement count ${count} did not match the desired statement count ${Number(pinned)}.`);
+        throw new SnowflakeSqlError(
+          '000008',
+          '0A000',
+          `Actual statement count ${count} did not match the desired statement count ${Number(pinned)}.`,
+        );
       }
       if (body.describeOnly === true) {
         // Described, never run: a statement that changes something is only typed.
@@ -270,12 +310,15 @@ export class SnowflakeServer {
       const seconds = wait ? Number(wait[1]) : query.result.slowSeconds;
       if (seconds) {
         query.doneAt = Date.now() + seconds * 1000;
-        const limit = Number((body.parameters as Record<string, unknown> | undefined)?.STATEMENT_TIMEOUT_IN_SECONDS ?? 0);
+        const limit = Number(
+          (body.parameters as Record<string, unknown> | undefined)?.STATEMENT_TIMEOUT_IN_SECONDS ?? 0,
+        );
         if (limit > 0 && limit < seconds) query.timeoutAt = Date.now() + limit * 1000;
         return {
           success: true,
           code: '333334',
-          message: 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.',
+          message:
+            'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.',
           data: { queryId: query.id, getResultUrl: `/queries/${query.id}/result` },
         };
       }
@@ -293,14 +336,23 @@ export class SnowflakeServer {
     if (!query) return fail('000709', `Statement ${id} not found`);
     const until = Date.now() + 1000;
     const stop = Math.min(until, query.timeoutAt ?? Infinity);
-    while (!query.aborted && query.doneAt !== undefined && Date.now() < query.doneAt && Date.now() < stop) await new Promise((r) => setTimeout(r, 20));
+    while (!query.aborted && query.doneAt !== undefined && Date.now() < query.doneAt && Date.now() < stop)
+      await new Promise((r) => setTimeout(r, 20));
     if (query.aborted) return fail('000604', 'SQL execution canceled', { sqlState: '57014', queryId: id });
     if (query.timeoutAt !== undefined && Date.now() >= query.timeoutAt) {
       query.aborted = true;
-      return fail('000630', 'Statement reached its statement or warehouse timeout and was canceled.', { sqlState: '57014', queryId: id });
+      return fail('000630', 'Statement reached its statement or warehouse timeout and was canceled.', {
+        sqlState: '57014',
+        queryId: id,
+      });
     }
     if (query.doneAt !== undefined && Date.now() < query.doneAt) {
-      return { success: true, code: '333334', message: 'Asynchronous execution in progress.', data: { queryId: id, getResultUrl: `/queries/${id}/result` } };
+      return {
+        success: true,
+        code: '333334',
+        message: 'Asynchronous execution in progress.',
+        data: { queryId: id, getResultUrl: `/queries/${id}/result` },
+      };
     }
     return this.answer(query);
   }
@@ -319,7 +371,12 @@ export class SnowflakeServer {
     const chunks = [];
     for (let start = inline, i = 0; start < result.total; start += this.chunkRows, i++) {
       const rowCount = Math.min(this.chunkRows, result.total - start);
-      chunks.push({ url: `${this.url}/chunks/${query.id}/${i}`, rowCount, uncompressedSize: rowCount * 64, compressedSize: rowCount * 16 });
+      chunks.push({
+        url: `${this.url}/chunks/${query.id}/${i}`,
+        rowCount,
+        uncompressedSize: rowCount * 64,
+        compressedSize: rowCount * 16,
+      });
     }
     return ok({
       queryId: query.id,

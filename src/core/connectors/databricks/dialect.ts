@@ -6,7 +6,13 @@ import { scriptingStatements, standardLexer, type SqlDialect } from '../../sql/d
  */
 export const databricksDialect: SqlDialect = {
   name: 'Databricks SQL',
-  lexer: { ...standardLexer, rawStrings: true, backslashEscapes: true, doubleQuoteIsString: true, backtickIdentifiers: true },
+  lexer: {
+    ...standardLexer,
+    rawStrings: true,
+    backslashEscapes: true,
+    doubleQuoteIsString: true,
+    backtickIdentifiers: true,
+  },
   languages: ['databricks-sql', 'sparksql'],
   quote: 'backtick',
   folding: 'lower',

@@ -30,17 +30,25 @@ const fetchRows = 2 * batchRows;
 /** Where the connection points: host (and port, for a proxy) and the warehouse's HTTP path. */
 export function databricksTarget(config: Record<string, unknown>): { host: string; port: number; path: string } {
   const raw = asText(config.host).trim();
-  if (!raw) throw new ConnectionError('invalid_config', "A Databricks connection needs the workspace's server hostname.", { field: 'host' });
+  if (!raw)
+    throw new ConnectionError('invalid_config', "A Databricks connection needs the workspace's server hostname.", {
+      field: 'host',
+    });
   let url: URL;
   try {
     url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`);
   } catch {
     throw new ConnectionError('invalid_config', `"${raw}" is not a host name.`, { field: 'host' });
   }
-  if (url.protocol !== 'https:') throw new ConnectionError('invalid_config', 'Databricks is reached over HTTPS only.', { field: 'host' });
+  if (url.protocol !== 'https:')
+    throw new ConnectionError('invalid_config', 'Databricks is reached over HTTPS only.', { field: 'host' });
   const path = asText(config.httpPath).trim();
   if (!path.startsWith('/'))
-    throw new ConnectionError('invalid_config', 'The HTTP path starts with a slash, e.g. /sql/1.0/warehouses/1234567890abcdef.', { field: 'httpPath' });
+    throw new ConnectionError(
+      'invalid_config',
+      'The HTTP path starts with a slash, e.g. /sql/1.0/warehouses/1234567890abcdef.',
+      { field: 'httpPath' },
+    );
   return { host: url.hostname, port: url.port ? Number(url.port) : 443, path };
 }
 
@@ -72,13 +80,18 @@ class DatabricksSession extends SqlSessionBase {
     const target = databricksTarget(c);
     const ca = c.caFile
       ? await readFile(String(c.caFile)).catch((e: unknown) => {
-          throw new ConnectionError('invalid_config', `The CA certificate file could not be read: ${errorMessage(e)}`, { field: 'caFile' });
+          throw new ConnectionError('invalid_config', `The CA certificate file could not be read: ${errorMessage(e)}`, {
+            field: 'caFile',
+          });
         })
       : undefined;
     const oauth = c.authType === 'oauth-m2m';
-    if (!oauth && !s.token) throw new ConnectionError('auth_failed', 'A personal access token is needed.', { field: 'token' });
+    if (!oauth && !s.token)
+      throw new ConnectionError('auth_failed', 'A personal access token is needed.', { field: 'token' });
     if (oauth && (!c.clientId || !s.clientSecret))
-      throw new ConnectionError('auth_failed', 'OAuth machine sign-in needs the client ID and secret.', { field: 'clientId' });
+      throw new ConnectionError('auth_failed', 'OAuth machine sign-in needs the client ID and secret.', {
+        field: 'clientId',
+      });
     const client = new DBSQLClient({ logger: { log: () => undefined } });
     // Exact values: decimals and timestamps as the server's text, complex types as Spark's JSON text.
     client.getConfig().useArrowNativeTypes = false;
@@ -89,7 +102,14 @@ class DatabricksSession extends SqlSessionBase {
       ...(oauth
         ? {
             authType: 'external-token' as const,
-            getToken: () => m2mToken(this.tokens, { host: target.host, port: target.port, clientId: String(c.clientId), clientSecret: s.clientSecret, ca }),
+            getToken: () =>
+              m2mToken(this.tokens, {
+                host: target.host,
+                port: target.port,
+                clientId: String(c.clientId),
+                clientSecret: s.clientSecret,
+                ca,
+              }),
           }
         : { token: s.token }),
       ...(ca ? { customCaCert: ca } : {}),
@@ -128,7 +148,10 @@ class DatabricksSession extends SqlSessionBase {
   }
 
   /** A metadata operation's rows, read whole (catalogs, schemas, a schema's tables, a table's columns). */
-  private async metadata(start: (session: IDBSQLSession) => Promise<IOperation>, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+  private async metadata(
+    start: (session: IDBSQLSession) => Promise<IOperation>,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>[]> {
     const { session } = await this.opened(signal);
     let operation: IOperation | undefined;
     const work = (async () => {
@@ -140,7 +163,12 @@ class DatabricksSession extends SqlSessionBase {
       }
     })();
     try {
-      return await raceAbort(work, signal, () => void operation?.cancel().catch(() => undefined), listingCancelledError);
+      return await raceAbort(
+        work,
+        signal,
+        () => void operation?.cancel().catch(() => undefined),
+        listingCancelledError,
+      );
     } catch (error) {
       throw this.fail(error);
     }
@@ -169,7 +197,8 @@ class DatabricksSession extends SqlSessionBase {
   /** A page of a schema's tables and views, in name order; the filter is the server's pattern match. */
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
     const { catalog, schema } = query;
-    if (!catalog || !schema) throw new ConnectionError('invalid_config', 'Which catalog and schema?', { field: 'schema' });
+    if (!catalog || !schema)
+      throw new ConnectionError('invalid_config', 'Which catalog and schema?', { field: 'schema' });
     const { page, nextPageToken } = await keysetPage(query, async ({ after, fetch }) => {
       const rows = await this.metadata(
         (s) =>
@@ -191,7 +220,12 @@ class DatabricksSession extends SqlSessionBase {
 
   async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
     const rows = await this.metadata(
-      (s) => s.getColumns({ catalogName: query.catalog!, schemaName: escapeLike(query.schema ?? ''), tableName: escapeLike(query.table) }),
+      (s) =>
+        s.getColumns({
+          catalogName: query.catalog!,
+          schemaName: escapeLike(query.schema ?? ''),
+          tableName: escapeLike(query.table),
+        }),
       signal,
     );
     // A table has at least one column: none means there is no such table (or it may not be seen).
@@ -215,11 +249,16 @@ class DatabricksSession extends SqlSessionBase {
     if (options.signal?.aborted) throw cancelledError();
     if (!options.generated) {
       const verdict = classifyStatement(options.sql, databricksDialect);
-      if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
+      if (!verdict.readOnly)
+        throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
     }
     const { session } = await this.opened(options.signal);
     let operation: IOperation | undefined;
-    const cancellation = cancelOnAbortOrTimeout(options.signal, options.timeoutMs, () => void operation?.cancel().catch(() => undefined));
+    const cancellation = cancelOnAbortOrTimeout(
+      options.signal,
+      options.timeoutMs,
+      () => void operation?.cancel().catch(() => undefined),
+    );
     const run = async (sql: string, maxRows: number): Promise<IOperation> => {
       operation = await session.executeStatement(sql, {
         runAsync: true,
@@ -232,7 +271,8 @@ class DatabricksSession extends SqlSessionBase {
     };
     try {
       if (options.schema) {
-        const catalog = options.catalog ?? (this.options.config.catalog ? String(this.options.config.catalog) : undefined);
+        const catalog =
+          options.catalog ?? (this.options.config.catalog ? String(this.options.config.catalog) : undefined);
         const use = await run(`USE SCHEMA ${qualified(quoteBacktick, catalog, options.schema)}`, 1);
         await use.finished();
         await use.close();
@@ -262,7 +302,10 @@ class DatabricksSession extends SqlSessionBase {
       if (cancellation.requested) {
         throw cancellation.cancelledByCaller
           ? cancelledError()
-          : new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
+          : new ConnectionError(
+              'timeout',
+              `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`,
+            );
       }
       if (capped.truncated) {
         // Enough rows: stop the statement on the server (the finally block closes the operation).
@@ -271,7 +314,11 @@ class DatabricksSession extends SqlSessionBase {
       return capped.summary(Math.round(performance.now() - started));
     } catch (error) {
       if (cancellation.cancelledByCaller) throw cancelledError();
-      if (cancellation.requested) throw new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
+      if (cancellation.requested)
+        throw new ConnectionError(
+          'timeout',
+          `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`,
+        );
       throw this.fail(error);
     } finally {
       cancellation.dispose();

@@ -24,15 +24,26 @@ export function mapDatabricksError(error: unknown, safe: (text: string) => strin
   const e = (error ?? {}) as DriverError;
   const message = safe(typeof e.message === 'string' && e.message ? e.message : errorMessage(error));
   // An operation's error carries its SQLSTATE; a statement's status error (StatusError) only in its text.
-  const sqlState = typeof e.response?.sqlState === 'string' ? e.response.sqlState : /SQLSTATE: ([0-9A-Z]{5})\b/.exec(message)?.[1];
+  const sqlState =
+    typeof e.response?.sqlState === 'string' ? e.response.sqlState : /SQLSTATE: ([0-9A-Z]{5})\b/.exec(message)?.[1];
   const details = sqlState ? { sqlState } : undefined;
   switch (httpStatus(e) ?? 0) {
     case 401:
-      return new ConnectionError('auth_failed', `Databricks refused the access token for ${where}: it is wrong, expired or revoked.`);
+      return new ConnectionError(
+        'auth_failed',
+        `Databricks refused the access token for ${where}: it is wrong, expired or revoked.`,
+      );
     case 403:
-      return new ConnectionError('auth_failed', `This identity may not use the SQL warehouse at ${where} (ask for CAN USE on it).`);
+      return new ConnectionError(
+        'auth_failed',
+        `This identity may not use the SQL warehouse at ${where} (ask for CAN USE on it).`,
+      );
     case 404:
-      return new ConnectionError('invalid_config', `There is no SQL warehouse at ${where}; check the host and the HTTP path.`, { field: 'httpPath' });
+      return new ConnectionError(
+        'invalid_config',
+        `There is no SQL warehouse at ${where}; check the host and the HTTP path.`,
+        { field: 'httpPath' },
+      );
     case 429:
     case 503:
       return new ConnectionError(
@@ -42,11 +53,18 @@ export function mapDatabricksError(error: unknown, safe: (text: string) => strin
   }
   if (e.errorCode === 'CANCELED') return new ConnectionError('cancelled', 'The statement was cancelled.');
   if (e.errorCode === 'TIMEOUT')
-    return new ConnectionError('timeout', `The statement ran past its time limit and was stopped by Databricks (${message}).`, details);
+    return new ConnectionError(
+      'timeout',
+      `The statement ran past its time limit and was stopped by Databricks (${message}).`,
+      details,
+    );
   // TABLE_OR_VIEW_NOT_FOUND, SCHEMA_NOT_FOUND, NO_SUCH_CATALOG_EXCEPTION.
   if (sqlState === '42P01' || sqlState === '42704') return new ConnectionError('not_found', message, details);
   if (/self[- ]signed|unable to (get|verify)|certificate/i.test(message)) {
-    return new ConnectionError('ssl', `The server's TLS certificate is not trusted (${message}). Behind a corporate proxy, set its CA certificate file.`);
+    return new ConnectionError(
+      'ssl',
+      `The server's TLS certificate is not trusted (${message}). Behind a corporate proxy, set its CA certificate file.`,
+    );
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|socket hang up/i.test(message)) {
     return new ConnectionError('unreachable', `Databricks could not be reached at ${where}: ${message}`);

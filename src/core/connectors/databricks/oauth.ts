@@ -27,7 +27,12 @@ function request(
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
-      { method: init.method, headers: init.headers, ...(target.ca ? { ca: [...rootCertificates, target.ca.toString('utf8')] } : {}), timeout: 30_000 },
+      {
+        method: init.method,
+        headers: init.headers,
+        ...(target.ca ? { ca: [...rootCertificates, target.ca.toString('utf8')] } : {}),
+        timeout: 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -52,25 +57,41 @@ export async function m2mToken(cache: TokenCache, target: Target): Promise<strin
   cache.pending ??= (async () => {
     try {
       const base = `https://${target.host}${target.port === 443 ? '' : `:${target.port}`}`;
-      const discovery = await request(new URL('/oidc/.well-known/oauth-authorization-server', base), target, { method: 'GET' });
-      if (discovery.status !== 200) throw new ConnectionError('auth_failed', `Databricks has no OAuth endpoint at ${base} (HTTP ${discovery.status}).`);
+      const discovery = await request(new URL('/oidc/.well-known/oauth-authorization-server', base), target, {
+        method: 'GET',
+      });
+      if (discovery.status !== 200)
+        throw new ConnectionError(
+          'auth_failed',
+          `Databricks has no OAuth endpoint at ${base} (HTTP ${discovery.status}).`,
+        );
       const endpoint = new URL(asText((JSON.parse(discovery.body) as { token_endpoint?: unknown }).token_endpoint));
       // The client secret goes to the workspace itself only, over HTTPS.
       if (endpoint.protocol !== 'https:' || endpoint.host !== new URL(base).host) {
-        throw new ConnectionError('auth_failed', `The OAuth token endpoint named by ${base} is not on that host over HTTPS; refused.`);
+        throw new ConnectionError(
+          'auth_failed',
+          `The OAuth token endpoint named by ${base} is not on that host over HTTPS; refused.`,
+        );
       }
-      const basic = Buffer.from(`${encodeURIComponent(target.clientId)}:${encodeURIComponent(target.clientSecret)}`).toString('base64');
+      const basic = Buffer.from(
+        `${encodeURIComponent(target.clientId)}:${encodeURIComponent(target.clientSecret)}`,
+      ).toString('base64');
       const answer = await request(endpoint, target, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
         body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
       });
       if (answer.status === 400 || answer.status === 401) {
-        throw new ConnectionError('auth_failed', `Databricks refused the OAuth client ID "${target.clientId}" or its secret.`);
+        throw new ConnectionError(
+          'auth_failed',
+          `Databricks refused the OAuth client ID "${target.clientId}" or its secret.`,
+        );
       }
-      if (answer.status !== 200) throw new ConnectionError('auth_failed', `The OAuth token request failed (HTTP ${answer.status}).`);
+      if (answer.status !== 200)
+        throw new ConnectionError('auth_failed', `The OAuth token request failed (HTTP ${answer.status}).`);
       const body = JSON.parse(answer.body) as { access_token?: unknown; expires_in?: unknown };
-      if (typeof body.access_token !== 'string') throw new ConnectionError('auth_failed', 'The OAuth token answer held no access token.');
+      if (typeof body.access_token !== 'string')
+        throw new ConnectionError('auth_failed', 'The OAuth token answer held no access token.');
       cache.token = body.access_token;
       cache.expiresAt = Date.now() + Math.max(60, Number(body.expires_in ?? 3600) - 60) * 1000;
       return body.access_token;

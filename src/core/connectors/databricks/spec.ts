@@ -36,8 +36,19 @@ export const databricksSpec: ConnectorSpec = {
     },
     { name: 'token', label: 'Access token', kind: 'secret', secret: true, visibleWhen: auth(['token']) },
     { name: 'clientId', label: 'OAuth client ID', kind: 'string', visibleWhen: auth(['oauth-m2m']) },
-    { name: 'clientSecret', label: 'OAuth client secret', kind: 'secret', secret: true, visibleWhen: auth(['oauth-m2m']) },
-    { name: 'catalog', label: 'Default catalog', kind: 'string', help: 'For unqualified names; every catalog you may see is listed.' },
+    {
+      name: 'clientSecret',
+      label: 'OAuth client secret',
+      kind: 'secret',
+      secret: true,
+      visibleWhen: auth(['oauth-m2m']),
+    },
+    {
+      name: 'catalog',
+      label: 'Default catalog',
+      kind: 'string',
+      help: 'For unqualified names; every catalog you may see is listed.',
+    },
     { name: 'schema', label: 'Default schema', kind: 'string' },
     {
       name: 'caFile',
@@ -57,7 +68,11 @@ export const databricksSpec: ConnectorSpec = {
   sql: databricksDialect,
   readOnlyNotice:
     'Databricks does not enforce read-only: this statement was checked by the extension only, before it ran. Connect with a principal that has SELECT grants only.',
-  tableTypes: { 'MATERIALIZED VIEW': { icon: 'save', view: true }, 'STREAMING TABLE': { icon: 'sync' }, 'METRIC VIEW': { icon: 'graph', view: true } },
+  tableTypes: {
+    'MATERIALIZED VIEW': { icon: 'save', view: true },
+    'STREAMING TABLE': { icon: 'sync' },
+    'METRIC VIEW': { icon: 'graph', view: true },
+  },
   bundle: {
     // Optional native parts stay out of the .vsix: without lz4-napi the driver asks for uncompressed
     // Arrow, and the Rust kernel is used only behind its internal useKernel flag.

@@ -46,7 +46,8 @@ export function sparkTypeName(descriptor: TypeDescriptor | undefined): string {
   if (!descriptor) return '';
   const name = typeNames.get(descriptor.type) ?? 'UNKNOWN';
   const q = descriptor.typeQualifiers?.qualifiers;
-  if (descriptor.type === typeIds.DECIMAL && q?.precision?.i32Value != null) return `DECIMAL(${q.precision.i32Value},${q.scale?.i32Value ?? 0})`;
+  if (descriptor.type === typeIds.DECIMAL && q?.precision?.i32Value != null)
+    return `DECIMAL(${q.precision.i32Value},${q.scale?.i32Value ?? 0})`;
   return name;
 }
 

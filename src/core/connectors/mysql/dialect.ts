@@ -23,7 +23,9 @@ export const mysqlDialect: SqlDialect = {
   statements: {
     // Routines, triggers and events have BEGIN ... END bodies; MariaDB runs BEGIN NOT ATOMIC blocks.
     // A statement that is only BEGIN [WORK] starts a transaction.
-    opensBlock: (next, words) => next === 'NOT' || (words[0] === 'CREATE' && ['PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT'].some((w) => words.includes(w))),
+    opensBlock: (next, words) =>
+      next === 'NOT' ||
+      (words[0] === 'CREATE' && ['PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT'].some((w) => words.includes(w))),
     delimiterCommand: true,
   },
   readOnly: {
@@ -54,5 +56,8 @@ export function mysqlLexMode(sqlMode: string): LexMode {
       .split(',')
       .map((f) => f.trim()),
   );
-  return { ansiQuotes: flags.has('ANSI_QUOTES') || flags.has('ANSI'), noBackslashEscapes: flags.has('NO_BACKSLASH_ESCAPES') };
+  return {
+    ansiQuotes: flags.has('ANSI_QUOTES') || flags.has('ANSI'),
+    noBackslashEscapes: flags.has('NO_BACKSLASH_ESCAPES'),
+  };
 }

@@ -8,7 +8,7 @@ import { quoteBacktick } from '../sql/identifiers';
 import { listingCancelledError, raceAbort } from '../sql/cancellation';
 import { keysetPage } from '../sql/paging';
 import { ServerSqlSession } from '../sql/sqlSession';
-import { batchRows, CappedSink } from '../sql/streaming';
+import { CappedSink } from '../sql/streaming';
 import { tlsOptions } from '../sql/serverConfig';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { mapMysqlError } from './errors';
@@ -16,7 +16,7 @@ import { grammarRefusal, mysqlRefusal, parseErrors } from './guard';
 import type { LexMode } from '../../sql/dialect';
 import { mysqlLexMode } from './dialect';
 import { columnsSql, schemasSql, serverVersionSql, tableKindSql, tablesSql } from './catalogQueries';
-import { isBinaryField, mysqlTypeName } from './typeNames';
+import { streamRows, type CoreConnection } from './streamRows';
 
 const tableTypes: Record<string, TableType> = {
   'BASE TABLE': 'TABLE',
@@ -28,7 +28,10 @@ const tableTypes: Record<string, TableType> = {
 const noLimit = Number.MAX_SAFE_INTEGER;
 
 /** Whether the server's parser accepts a text: prepared (never run), then dropped. */
-export async function preparable(conn: Pick<mysql.Connection, 'prepare' | 'unprepare'>, text: string): Promise<boolean> {
+export async function preparable(
+  conn: Pick<mysql.Connection, 'prepare' | 'unprepare'>,
+  text: string,
+): Promise<boolean> {
   try {
     await conn.prepare(text);
     return true;
@@ -37,20 +40,6 @@ export async function preparable(conn: Pick<mysql.Connection, 'prepare' | 'unpre
   } finally {
     conn.unprepare(text);
   }
-}
-
-/** The callback-style connection under a promise connection: it streams rows as events. */
-interface CoreConnection {
-  threadId: number;
-  query(options: { sql: string; rowsAsArray: boolean; typeCast: boolean }): CoreQuery;
-  pause(): void;
-  resume(): void;
-}
-interface CoreQuery {
-  on(event: 'fields', listener: (fields: mysql.FieldPacket[]) => void): CoreQuery;
-  on(event: 'result', listener: (row: unknown) => void): CoreQuery;
-  on(event: 'error', listener: (error: Error) => void): CoreQuery;
-  on(event: 'end', listener: () => void): CoreQuery;
 }
 
 class MysqlSession extends ServerSqlSession {
@@ -66,7 +55,11 @@ class MysqlSession extends ServerSqlSession {
     try {
       const [rows] = await raceAbort(conn.query<mysql.RowDataPacket[]>(serverVersionSql), signal, () => conn.destroy());
       const version = String(rows[0]?.version ?? '');
-      return { ok: true, serverVersion: /mariadb/i.test(version) ? version : `MySQL ${version}`, message: 'Connection successful.' };
+      return {
+        ok: true,
+        serverVersion: /mariadb/i.test(version) ? version : `MySQL ${version}`,
+        message: 'Connection successful.',
+      };
     } catch (error) {
       throw this.mapError(error);
     } finally {
@@ -81,7 +74,11 @@ class MysqlSession extends ServerSqlSession {
 
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
     const { page, nextPageToken } = await keysetPage(query, ({ pattern, after, fetch }) =>
-      this.run<{ name: string; kind: string }>(tablesSql, [query.schema ?? null, pattern, pattern, after, after, fetch ?? noLimit], signal),
+      this.run<{ name: string; kind: string }>(
+        tablesSql,
+        [query.schema ?? null, pattern, pattern, after, after, fetch ?? noLimit],
+        signal,
+      ),
     );
     return {
       schema: query.schema,
@@ -98,7 +95,11 @@ class MysqlSession extends ServerSqlSession {
     );
     if (rows.length === 0) {
       const [kind] = await this.run<{ kind: string }>(tableKindSql, [query.schema ?? null, query.table], signal);
-      if (!kind) throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
+      if (!kind)
+        throw new ConnectionError(
+          'not_found',
+          `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`,
+        );
       // It exists but lists no columns: a view the server cannot resolve. Ask it why, in its own words.
       const target = `${query.schema ? `${quoteBacktick(query.schema)}.` : ''}${quoteBacktick(query.table)}`;
       await this.run(`SHOW COLUMNS FROM ${target}`, [], signal);
@@ -128,7 +129,8 @@ class MysqlSession extends ServerSqlSession {
    */
   async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
     let flavour: 'mariadb' | 'mysql' = 'mysql';
-    const coreOf = (conn: mysql.PoolConnection): CoreConnection => (conn as unknown as { connection: CoreConnection }).connection;
+    const coreOf = (conn: mysql.PoolConnection): CoreConnection =>
+      (conn as unknown as { connection: CoreConnection }).connection;
     return this.runStatement<mysql.PoolConnection>(options, {
       connect: async () => {
         flavour = await this.detectFlavour();
@@ -147,7 +149,11 @@ class MysqlSession extends ServerSqlSession {
         // The session's sql_mode decides what `"` and `\` mean: the guard lexes as the server will.
         const [modeRows] = await conn.query<mysql.RowDataPacket[]>('SELECT @@SESSION.sql_mode AS m');
         const mode = mysqlLexMode(String(modeRows[0]?.m ?? ''));
-        const reason = await mysqlRefusal(options.sql, async (sql, values) => (await conn.query<mysql.RowDataPacket[]>(sql, values))[0], mode);
+        const reason = await mysqlRefusal(
+          options.sql,
+          async (sql, values) => (await conn.query<mysql.RowDataPacket[]>(sql, values))[0],
+          mode,
+        );
         if (reason) throw new ConnectionError('read_only', `Refused: ${reason}`);
         await this.grammarCheck(conn, options.sql, mode);
         await conn.query('START TRANSACTION READ ONLY');
@@ -190,7 +196,9 @@ class MysqlSession extends ServerSqlSession {
   }
 
   private detectFlavour(): Promise<'mariadb' | 'mysql'> {
-    this.flavour ??= this.run<{ version: string }>(serverVersionSql, []).then((rows) => (/mariadb/i.test(String(rows[0]?.version)) ? 'mariadb' : 'mysql'));
+    this.flavour ??= this.run<{ version: string }>(serverVersionSql, []).then((rows) =>
+      /mariadb/i.test(String(rows[0]?.version)) ? 'mariadb' : 'mysql',
+    );
     this.flavour.catch(() => (this.flavour = undefined));
     return this.flavour;
   }
@@ -216,7 +224,12 @@ class MysqlSession extends ServerSqlSession {
         dropped = true;
         conn.destroy();
       };
-      const [rows] = await raceAbort(conn.query<mysql.RowDataPacket[]>(sql, values), signal, drop, listingCancelledError);
+      const [rows] = await raceAbort(
+        conn.query<mysql.RowDataPacket[]>(sql, values),
+        signal,
+        drop,
+        listingCancelledError,
+      );
       return rows as T[];
     } catch (error) {
       if (ConnectionError.is(error, 'cancelled')) throw error;
@@ -248,7 +261,12 @@ class MysqlSession extends ServerSqlSession {
 
   private getPool(): mysql.Pool {
     if (!this.pool) {
-      const pool = mysql.createPool({ ...this.connectionOptions(), connectionLimit: 4, maxIdle: 0, idleTimeout: 30_000 });
+      const pool = mysql.createPool({
+        ...this.connectionOptions(),
+        connectionLimit: 4,
+        maxIdle: 0,
+        idleTimeout: 30_000,
+      });
       // Every pooled connection reads only, whatever a statement did to the session before.
       pool.on('connection', (conn) => {
         (conn as unknown as { query(sql: string): void }).query('SET SESSION TRANSACTION READ ONLY');
@@ -300,72 +318,6 @@ class MysqlSession extends ServerSqlSession {
       enableKeepAlive: true,
     };
   }
-}
-
-/**
- * Streams a statement's rows into the sink in batches. While the sink is busy the connection is
- * paused, so rows wait on the server, not in memory. Stops once the sink wants no more.
- */
-function streamRows(core: CoreConnection, sql: string, capped: CappedSink): Promise<{ overflow: boolean }> {
-  return new Promise((resolve, reject) => {
-    let batch: unknown[][] = [];
-    let settled = false;
-    let ended = false;
-    let flushing: Promise<void> = Promise.resolve();
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    };
-    const flush = (): Promise<void> => {
-      const rows = batch;
-      batch = [];
-      flushing = flushing.then(() => capped.rows(rows));
-      return flushing;
-    };
-    // Values as the server sends them, what the mysql client prints: no driver parsing (doubles,
-    // JSON, big decimals, dates stay exact); only binary columns stay bytes.
-    let binary: boolean[] = [];
-    core
-      .query({ sql, rowsAsArray: true, typeCast: false })
-      .on('fields', (f) => {
-        const fields = f ?? [];
-        binary = fields.map(isBinaryField);
-        capped.start(
-          fields.map((x) => x.name),
-          fields.map(mysqlTypeName),
-        );
-      })
-      .on('result', (raw) => {
-        // A statement without a result set ends with an OK packet, not a row: nothing to show.
-        if (!Array.isArray(raw)) return;
-        const row = (raw as unknown[]).map((v, i) => (v === null || binary[i] || !Buffer.isBuffer(v) ? v : v.toString('utf8')));
-        if (settled || capped.remaining <= batch.length) {
-          if (!settled && !ended) {
-            // A statement sql_select_limit does not cover kept sending rows.
-            settled = true;
-            core.pause();
-            flush().then(() => resolve({ overflow: true }), fail);
-          }
-          return;
-        }
-        batch.push(row);
-        if (batch.length >= batchRows) {
-          core.pause();
-          flush().then(() => {
-            if (!settled) core.resume();
-          }, fail);
-        }
-      })
-      .on('error', fail)
-      .on('end', () => {
-        ended = true;
-        if (settled) return;
-        settled = true;
-        capped.start([], []);
-        flush().then(() => resolve({ overflow: false }), reject);
-      });
-  });
 }
 
 export const openSession: ConnectorDriverModule['openSession'] = (options) => new MysqlSession(options, options.logger);

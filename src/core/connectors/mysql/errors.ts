@@ -10,7 +10,10 @@ export const mapMysqlError: DriverErrorMapper = (error, cfg, safe, query) => {
   const where = `${cfg.host}:${cfg.port}`;
   switch (e.errno ?? 0) {
     case 1045:
-      return new ConnectionError('auth_failed', `Access denied for user "${cfg.user}" on ${where}: wrong password or user.`);
+      return new ConnectionError(
+        'auth_failed',
+        `Access denied for user "${cfg.user}" on ${where}: wrong password or user.`,
+      );
     case 1044:
       return new ConnectionError('auth_failed', message);
     case 1049:
@@ -18,15 +21,21 @@ export const mapMysqlError: DriverErrorMapper = (error, cfg, safe, query) => {
     case 1146:
       return new ConnectionError('not_found', message, { sqlState: e.sqlState });
     case 1792:
-      return new ConnectionError('read_only', `Refused: ${message}. Test queries run read-only.`, { sqlState: e.sqlState });
+      return new ConnectionError('read_only', `Refused: ${message}. Test queries run read-only.`, {
+        sqlState: e.sqlState,
+      });
     case 1317:
     case 1969:
     case 3024:
       return query?.cancelled
         ? cancelledError()
-        : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, {
-            sqlState: e.sqlState,
-          });
+        : new ConnectionError(
+            'timeout',
+            `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`,
+            {
+              sqlState: e.sqlState,
+            },
+          );
   }
   if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
     return new ConnectionError('ssl', `The server at ${where} does not accept TLS; set SSL mode to disable or prefer.`);

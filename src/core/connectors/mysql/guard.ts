@@ -44,7 +44,13 @@ function namesRead(sql: string, mode?: LexMode): { local: string[]; qualified: s
 const vettedSchemas = new Set(['sys']);
 
 /** Why the statement is refused, or undefined when it may run. */
-export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, depth = 0, via = ''): Promise<string | undefined> {
+export async function mysqlRefusal(
+  sql: string,
+  lookup: Lookup,
+  mode?: LexMode,
+  depth = 0,
+  via = '',
+): Promise<string | undefined> {
   // A view's definition is stored as the server prints it (backquotes, escapes), whatever the session's mode.
   const lexMode = depth === 0 ? mode : undefined;
   if (depth === 0) {
@@ -52,7 +58,8 @@ export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, 
     if (!verdict.readOnly) return verdict.reason;
   }
   const known = sideEffectCall(sql, mysqlDialect, lexMode);
-  if (known) return `This query${via} calls ${known.text}(), which acts outside the transaction; test queries only read.`;
+  if (known)
+    return `This query${via} calls ${known.text}(), which acts outside the transaction; test queries only read.`;
   const calls = [...new Set(functionCalls(sql, mysqlDialect, lexMode).map((c) => c.name))];
   if (calls.length > 0) {
     const stored = await lookup(
@@ -80,7 +87,13 @@ export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, 
   );
   for (const view of views) {
     if (typeof view.d !== 'string' || view.d === '') continue;
-    const reason = await mysqlRefusal(view.d, lookup, undefined, depth + 1, ` (through view ${String(view.s)}.${String(view.n)})`);
+    const reason = await mysqlRefusal(
+      view.d,
+      lookup,
+      undefined,
+      depth + 1,
+      ` (through view ${String(view.s)}.${String(view.n)})`,
+    );
     if (reason) return reason;
   }
   return undefined;
@@ -95,8 +108,10 @@ export async function mysqlRefusal(sql: string, lookup: Lookup, mode?: LexMode, 
  */
 export function grammarProbe(sql: string, mode?: LexMode): string | undefined {
   const tokens = codeTokens(sql, mysqlDialect, mode);
-  const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i].start, tokens[i].end).toUpperCase() : '');
-  const isQueryStart = (i: number): boolean => ['SELECT', 'WITH', 'VALUES', 'TABLE'].includes(word(i)) || sql[tokens[i]?.start ?? -1] === '(';
+  const word = (i: number): string =>
+    tokens[i]?.kind === 'word' ? sql.slice(tokens[i].start, tokens[i].end).toUpperCase() : '';
+  const isQueryStart = (i: number): boolean =>
+    ['SELECT', 'WITH', 'VALUES', 'TABLE'].includes(word(i)) || sql[tokens[i]?.start ?? -1] === '(';
   let from = 0;
   if (['SHOW', 'HELP'].includes(word(0))) return undefined;
   if (['EXPLAIN', 'DESCRIBE', 'DESC'].includes(word(0))) {
@@ -119,7 +134,11 @@ export const parseErrors: ReadonlySet<number> = new Set([1064, 1221, 1149]);
  * (never runs it) and says whether the server's parser accepted it. A statement that does not parse
  * on its own is let through, to fail with the server's own message and position.
  */
-export async function grammarRefusal(parses: (text: string) => Promise<boolean>, sql: string, mode?: LexMode): Promise<string | undefined> {
+export async function grammarRefusal(
+  parses: (text: string) => Promise<boolean>,
+  sql: string,
+  mode?: LexMode,
+): Promise<string | undefined> {
   const probe = grammarProbe(sql, mode);
   if (!probe || (await parses(probe)) || !(await parses(sql))) return undefined;
   return (

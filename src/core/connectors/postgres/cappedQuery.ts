@@ -15,7 +15,12 @@ export type PipelineStatement = string | { text: string; values: unknown[] };
 
 interface Connection {
   parse(config: { text: string }): void;
-  bind(config: { portal: string; statement: string; values: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
+  bind(config: {
+    portal: string;
+    statement: string;
+    values: unknown[];
+    valueMapper?: (value: unknown) => unknown;
+  }): void;
   describe(config: { type: 'P'; name: string }): void;
   execute(config: { portal: string; rows: number }): void;
   sync(): void;

@@ -10,9 +10,7 @@
  * what they depend on; and the body of every SQL and PL/pgSQL function on the way is read with the
  * same lexer, for writes, dynamic SQL and the names it calls, which are followed in turn (bounded).
  */
-import { nameOf } from '../../sql/functionCalls';
-import { tokenize, type Token } from '../../sql/lexer';
-import { postgresDialect } from './dialect';
+import { readBody, references, type References } from './references';
 
 /** The transaction-local setting the verdict leaves for the gate. */
 const guardSetting = 'planasonix.guard';
@@ -45,114 +43,6 @@ export const sqlTextRunners: ReadonlySet<string> = new Set([
 ]);
 /** The C symbols of SQL-text runners that share a name with a harmless overload (ts_rewrite(tsquery, text)). */
 const sqlTextSymbols: ReadonlySet<string> = new Set(['tsquery_rewrite_query']);
-
-/** Words that, anywhere in a function body, mean it writes, runs dynamic SQL or controls transactions. */
-const bodyWriters: ReadonlySet<string> = new Set([
-  'INSERT',
-  'UPDATE',
-  'DELETE',
-  'MERGE',
-  'TRUNCATE',
-  'COPY',
-  'CREATE',
-  'DROP',
-  'ALTER',
-  'GRANT',
-  'REVOKE',
-  'CALL',
-  'NOTIFY',
-  'LISTEN',
-  'UNLISTEN',
-  'LOCK',
-  'VACUUM',
-  'CLUSTER',
-  'REINDEX',
-  'REFRESH',
-  'COMMIT',
-  'ROLLBACK',
-  'EXECUTE',
-  'IMPORT',
-  'PREPARE',
-  'DISCARD',
-  'SECURITY',
-  'REASSIGN',
-]);
-
-/** Names and operators a text mentions: every word and quoted name (folded), every run of operator characters. */
-export interface References {
-  /** Names in a call's place (`name(`) or after a dot (`t.name`, a function in attribute notation). */
-  calls: string[];
-  names: string[];
-  qualified: { schema: string; name: string }[];
-  operators: string[];
-}
-
-const operatorChars = '+-*/<>=~!@#%^&|`?';
-
-export function references(sql: string): References {
-  const tokens = tokenize(sql, postgresDialect);
-  const names = new Set<string>();
-  const calls = new Set<string>();
-  const qualified = new Map<string, { schema: string; name: string }>();
-  const operators = new Set<string>();
-  const isName = (t: Token | undefined): t is Token => t !== undefined && (t.kind === 'word' || t.kind === 'identifier');
-  const code = tokens.filter((t) => t.kind !== 'space' && t.kind !== 'comment');
-  code.forEach((t, i) => {
-    if (!isName(t)) return;
-    const name = nameOf(sql, t, postgresDialect);
-    names.add(name);
-    const dot = code[i - 1];
-    const owner = code[i - 2];
-    const open = code[i + 1];
-    const dotted = dot?.kind === 'symbol' && sql[dot.start] === '.';
-    if (dotted || (open?.kind === 'symbol' && sql[open.start] === '(')) calls.add(name);
-    if (dotted && isName(owner)) {
-      const schema = nameOf(sql, owner, postgresDialect);
-      qualified.set(`${schema}\u0000${name}`, { schema, name });
-    }
-  });
-  // Operators are runs of adjacent operator characters (space and comments end a run).
-  let run = '';
-  const flush = (): void => {
-    if (!run) return;
-    operators.add(run);
-    // PostgreSQL drops trailing + and - from a run without ~ ! @ # % ^ & | ` ? (so `*-` is `*` then `-`).
-    const trimmed = /[~!@#%^&|`?]/.test(run) ? run : run.replace(/[+-]+$/, '');
-    if (trimmed) operators.add(trimmed);
-    for (const c of run) operators.add(c);
-    run = '';
-  };
-  let last = -1;
-  for (const t of tokens) {
-    if (t.kind === 'symbol' && t.end - t.start === 1 && operatorChars.includes(sql[t.start])) {
-      if (t.start !== last) flush();
-      run += sql[t.start];
-      last = t.end;
-    } else flush();
-  }
-  flush();
-  return {
-    calls: [...calls].slice(0, 2000),
-    names: [...names].slice(0, 2000),
-    qualified: [...qualified.values()].slice(0, 2000),
-    operators: [...operators].slice(0, 500),
-  };
-}
-
-/** What a function body holds: a write (its word), and the names it mentions. */
-export function readBody(body: string): { writes?: string; refs: References } {
-  const tokens = tokenize(body, postgresDialect);
-  let writes: string | undefined;
-  for (const t of tokens) {
-    if (t.kind !== 'word') continue;
-    const word = body.slice(t.start, t.end).toUpperCase();
-    if (bodyWriters.has(word)) {
-      writes = word;
-      break;
-    }
-  }
-  return { writes, refs: references(body) };
-}
 
 /**
  * One round: resolve the names (functions visible on the search path or in the schema named,
@@ -319,7 +209,8 @@ function judge(row: ReachedRow, vetted: ReadonlySet<string>): string | undefined
     if (sqlTextRunners.has(row.name ?? '') || sqlTextSymbols.has(row.symbol ?? '')) {
       return `calls ${name}, which runs SQL text or reads a relation named in its argument, which the guard cannot check`;
     }
-    if (row.volatile === 'v' && !vetted.has(row.name ?? '')) return `calls ${name}, a VOLATILE function: it can act outside the read-only transaction`;
+    if (row.volatile === 'v' && !vetted.has(row.name ?? ''))
+      return `calls ${name}, a VOLATILE function: it can act outside the read-only transaction`;
     return undefined;
   }
   if (row.volatile === 'v') return `calls ${name}, a VOLATILE function: it can act outside the read-only transaction`;
@@ -338,7 +229,11 @@ const key = (cls: number, oid: number): string => `${cls}:${oid}`;
  * Why the statement is refused, or undefined when everything it reaches is known to read. Nothing
  * the statement calls runs: only catalog queries are sent.
  */
-export async function closureRefusal(sql: string, port: ClosurePort, vetted: ReadonlySet<string>): Promise<string | undefined> {
+export async function closureRefusal(
+  sql: string,
+  port: ClosurePort,
+  vetted: ReadonlySet<string>,
+): Promise<string | undefined> {
   const seen = new Map<string, ReachedRow>();
   /** For a function found in a body: the function whose body named it. */
   const namedBy = new Map<string, string>();
@@ -369,7 +264,13 @@ export async function closureRefusal(sql: string, port: ClosurePort, vetted: Rea
       refs.operators.forEach((o) => operators.add(o));
     }
     const origins = pending.filter((p) => p.from !== undefined);
-    const rows = await port([[...names], [...qualified.values()].map((q) => q.schema), [...qualified.values()].map((q) => q.name), [...operators], [...calls]]);
+    const rows = await port([
+      [...names],
+      [...qualified.values()].map((q) => q.schema),
+      [...qualified.values()].map((q) => q.name),
+      [...operators],
+      [...calls],
+    ]);
     if (rows.length > maxObjects) return `reaches more than ${maxObjects} catalog objects, more than the guard checks`;
     const fresh: ReachedRow[] = [];
     for (const row of rows) {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import type { ColumnInfo, ColumnsQuery, NamedItem, TableType, TablesQuery, TablesResponse } from '../../api/types';
+import type { ColumnInfo, ColumnsQuery, NamedItem, TablesQuery, TablesResponse } from '../../api/types';
 import { ConnectionError, errorMessage } from '../../errors';
 import type { Logger } from '../../ports';
 import { quoteDoubleQuoted } from '../sql/identifiers';
@@ -14,39 +14,17 @@ import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, Stre
 import { CappedQuery, type PipelineStatement } from './cappedQuery';
 import { mapPostgresError } from './errors';
 import { guardPipeline, isGateError, openGuarded, reviewGuard } from './guard';
-import { catalogsSql, columnsSql, declaredTypesSql, namespaceOidSql, schemasSql, serverVersionSql, tablesSql, typeNamesSql } from './catalogQueries';
-
-const relkindTypes: Record<string, TableType> = {
-  r: 'TABLE',
-  v: 'VIEW',
-  m: 'MATERIALIZED VIEW',
-  p: 'PARTITIONED TABLE',
-  f: 'FOREIGN TABLE',
-};
-
-// Dates and times stay as the server wrote them: no time-zone shifts, no lost precision.
-const textTypeOids = new Set([1082, 1083, 1114, 1184, 1186, 1266, 1115, 1182, 1183, 1185, 1187, 1270]);
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    textTypeOids.has(oid)
-      ? (value: string) => value
-      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-const byteaOid = 17;
-const asText = (value: string): string => value;
-/**
- * A statement's values exactly as the server writes them, what psql prints: NaN and Infinity,
- * numerics and big integers to the last digit, JSON as its text (big numbers, key order, duplicate
- * keys, null and strings as written), arrays with their bounds, booleans as t/f. Only bytea becomes
- * bytes (shown as \x-hex, as psql shows it).
- */
-const valueTypes: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === byteaOid ? (pg.types.getTypeParser(oid, format) as (value: string) => unknown) : asText) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-type Row = unknown[];
+import {
+  catalogsSql,
+  columnsSql,
+  declaredTypesSql,
+  namespaceOidSql,
+  schemasSql,
+  serverVersionSql,
+  tablesSql,
+  typeNamesSql,
+} from './catalogQueries';
+import { dropSocket, readCursor, relkindTypes, types, valueTypes, type Row } from './pgValues';
 
 class PostgresSession extends ServerSqlSession {
   private readonly pools = new Map<string, pg.Pool>();
@@ -64,7 +42,9 @@ class PostgresSession extends ServerSqlSession {
   async test(signal?: AbortSignal): Promise<{ ok: boolean; serverVersion?: string; message: string }> {
     const client = await this.openClient(undefined, signal);
     try {
-      const result = await raceAbort(client.query<{ version: string }>(serverVersionSql), signal, () => dropSocket(client));
+      const result = await raceAbort(client.query<{ version: string }>(serverVersionSql), signal, () =>
+        dropSocket(client),
+      );
       const version = `PostgreSQL ${result.rows[0]?.version ?? ''}`.trim();
       return { ok: true, serverVersion: version, message: 'Connection successful.' };
     } finally {
@@ -77,7 +57,9 @@ class PostgresSession extends ServerSqlSession {
   }
 
   async schemas(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]> {
-    return (await this.run<{ name: string }>(catalog, schemasSql, [this.cfg.showSystemSchemas], signal)).map((r) => ({ name: r.name }));
+    return (await this.run<{ name: string }>(catalog, schemasSql, [this.cfg.showSystemSchemas], signal)).map((r) => ({
+      name: r.name,
+    }));
   }
 
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
@@ -88,7 +70,12 @@ class PostgresSession extends ServerSqlSession {
   }
 
   /** The oid of a schema, cached per database: the planner needs the value to plan a page well. */
-  private async namespaceOid(catalog: string | undefined, schema: string | undefined, fresh: boolean, signal?: AbortSignal) {
+  private async namespaceOid(
+    catalog: string | undefined,
+    schema: string | undefined,
+    fresh: boolean,
+    signal?: AbortSignal,
+  ) {
     const key = `${catalog ?? ''}\u0000${schema ?? ''}`;
     const cached = fresh ? undefined : this.namespaceOids.get(key);
     if (cached) return { oid: cached, cached: true };
@@ -104,13 +91,23 @@ class PostgresSession extends ServerSqlSession {
     if (namespace && namespace.oid === undefined)
       return { tables: [], cachedOid: false, response: { schema: query.schema, catalog: query.catalog, tables: [] } };
     const { page, nextPageToken } = await keysetPage(query, ({ pattern, after, fetch }) => {
-      const sql = tablesSql({ search: pattern !== null, after: after !== null, limit: fetch !== undefined, partitionsOf: partitions });
+      const sql = tablesSql({
+        search: pattern !== null,
+        after: after !== null,
+        limit: fetch !== undefined,
+        partitionsOf: partitions,
+      });
       const values: unknown[] = [namespace ? namespace.oid : (query.schema ?? null)];
       if (query.partitionsOf !== undefined) values.push(query.partitionsOf);
       if (pattern !== null) values.push(pattern);
       if (after !== null) values.push(after);
       if (fetch !== undefined) values.push(fetch);
-      return this.run<{ name: string; kind: string; partition: boolean; schema: string }>(query.catalog, sql, values, signal);
+      return this.run<{ name: string; kind: string; partition: boolean; schema: string }>(
+        query.catalog,
+        sql,
+        values,
+        signal,
+      );
     });
     const tables = page.map((r) => ({
       name: r.name,
@@ -126,14 +123,18 @@ class PostgresSession extends ServerSqlSession {
   }
 
   async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
-    const rows = await this.run<{ name: string | null; type: string; nullable: boolean; default: string | null; pk: boolean }>(
-      query.catalog,
-      columnsSql,
-      [query.schema ?? null, query.table],
-      signal,
-    );
+    const rows = await this.run<{
+      name: string | null;
+      type: string;
+      nullable: boolean;
+      default: string | null;
+      pk: boolean;
+    }>(query.catalog, columnsSql, [query.schema ?? null, query.table], signal);
     if (rows.length === 0) {
-      throw new ConnectionError('not_found', `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`);
+      throw new ConnectionError(
+        'not_found',
+        `Table "${query.schema ? `${query.schema}.` : ''}${query.table}" does not exist.`,
+      );
     }
     return rows
       .filter((r): r is typeof r & { name: string } => r.name !== null)
@@ -155,7 +156,8 @@ class PostgresSession extends ServerSqlSession {
   async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
     return this.runStatement<pg.PoolClient>(options, {
       connect: () => this.checkout(options.catalog),
-      cancelOnServer: (client) => void this.cancelBackend(options.catalog, (client as unknown as { processID: number }).processID),
+      cancelOnServer: (client) =>
+        void this.cancelBackend(options.catalog, (client as unknown as { processID: number }).processID),
       run: async (client) => ({ summary: await this.statement(client, options, sink) }),
       rollback: (client) => client.query('ROLLBACK'),
       discard: (client) => client.release(true),
@@ -262,16 +264,28 @@ class PostgresSession extends ServerSqlSession {
   private async resolveTypeNames(catalog: string | undefined, fields: pg.FieldDef[]): Promise<string[]> {
     const missing = [...new Set(fields.map((f) => f.dataTypeID).filter((o) => !this.typeNames.has(o)))];
     // Declared types are read once per session, like type names by oid.
-    const fromTables = fields.filter((f) => f.tableID > 0 && f.columnID > 0 && !this.declaredTypes.has(`${catalog ?? ''}:${f.tableID}:${f.columnID}`));
+    const fromTables = fields.filter(
+      (f) => f.tableID > 0 && f.columnID > 0 && !this.declaredTypes.has(`${catalog ?? ''}:${f.tableID}:${f.columnID}`),
+    );
     const [byOid, declared] = await Promise.all([
-      missing.length > 0 ? this.run<{ oid: number; name: string }>(catalog, typeNamesSql, [missing]) : Promise.resolve([]),
+      missing.length > 0
+        ? this.run<{ oid: number; name: string }>(catalog, typeNamesSql, [missing])
+        : Promise.resolve([]),
       fromTables.length > 0
-        ? this.run<{ rel: number; num: number; name: string }>(catalog, declaredTypesSql, [fromTables.map((f) => f.tableID), fromTables.map((f) => f.columnID)])
+        ? this.run<{ rel: number; num: number; name: string }>(catalog, declaredTypesSql, [
+            fromTables.map((f) => f.tableID),
+            fromTables.map((f) => f.columnID),
+          ])
         : Promise.resolve([]),
     ]);
     for (const r of byOid) this.typeNames.set(r.oid, r.name);
     for (const r of declared) this.declaredTypes.set(`${catalog ?? ''}:${r.rel}:${r.num}`, r.name);
-    return fields.map((f) => this.declaredTypes.get(`${catalog ?? ''}:${f.tableID}:${f.columnID}`) ?? this.typeNames.get(f.dataTypeID) ?? String(f.dataTypeID));
+    return fields.map(
+      (f) =>
+        this.declaredTypes.get(`${catalog ?? ''}:${f.tableID}:${f.columnID}`) ??
+        this.typeNames.get(f.dataTypeID) ??
+        String(f.dataTypeID),
+    );
   }
 
   private async cancelBackend(catalog: string | undefined, pid: number): Promise<void> {
@@ -287,7 +301,12 @@ class PostgresSession extends ServerSqlSession {
   }
 
   /** A catalog query; on abort its connection is dropped, not returned to the pool. */
-  private async run<T extends pg.QueryResultRow>(catalog: string | undefined, sql: string, values: unknown[], signal?: AbortSignal): Promise<T[]> {
+  private async run<T extends pg.QueryResultRow>(
+    catalog: string | undefined,
+    sql: string,
+    values: unknown[],
+    signal?: AbortSignal,
+  ): Promise<T[]> {
     const client = await this.checkout(catalog, signal);
     let dropped = false;
     const drop = (): void => {
@@ -373,18 +392,5 @@ class PostgresSession extends ServerSqlSession {
   }
 }
 
-/** Closes a client's socket at once, connecting or not (end() waits for a host that never answers). */
-function dropSocket(client: pg.Client): void {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
-
-function readCursor(cursor: Cursor<Row>, maxRows: number): Promise<{ rows: Row[]; fields: pg.FieldDef[] }> {
-  return new Promise((resolve, reject) => {
-    cursor.read(maxRows, (error, rows, result) => {
-      if (error) reject(error);
-      else resolve({ rows, fields: result.fields ?? [] });
-    });
-  });
-}
-
-export const openSession: ConnectorDriverModule['openSession'] = (options) => new PostgresSession(options, options.logger);
+export const openSession: ConnectorDriverModule['openSession'] = (options) =>
+  new PostgresSession(options, options.logger);

@@ -22,11 +22,18 @@ export const mapPostgresError: DriverErrorMapper = (error, cfg, safe, query) => 
     case '57014':
       return query?.cancelled
         ? cancelledError()
-        : new ConnectionError('timeout', `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`, {
-            sqlState: e.code,
-          });
+        : new ConnectionError(
+            'timeout',
+            `The statement ran past the ${Math.round((query?.timeoutMs ?? 0) / 1000)} s timeout and was stopped on the server.`,
+            {
+              sqlState: e.code,
+            },
+          );
     case '42P01':
-      return new ConnectionError('not_found', message, { sqlState: e.code, position: e.position ? Number(e.position) : undefined });
+      return new ConnectionError('not_found', message, {
+        sqlState: e.code,
+        position: e.position ? Number(e.position) : undefined,
+      });
   }
   if (/connection timeout|timeout expired/i.test(message)) {
     return new ConnectionError('timeout', `No answer from ${where} within ${cfg.connectTimeoutMs / 1000} s.`);

@@ -12,7 +12,15 @@ import { classifyStatement } from '../../sql/readOnly';
 import { CappedQuery, type PipelineStatement } from './cappedQuery';
 import { tokenize } from '../../sql/lexer';
 import { postgresDialect } from './dialect';
-import { closureRefusal, closureSql, closureVerdictSql, gateSql, isGateError, verdictValues, type ReachedRow } from './closure';
+import {
+  closureRefusal,
+  closureSql,
+  closureVerdictSql,
+  gateSql,
+  isGateError,
+  verdictValues,
+  type ReachedRow,
+} from './closure';
 
 /** Volatile pg_catalog functions that only read or wait (and the system views built on them). */
 export const vettedVolatile: ReadonlySet<string> = new Set([
@@ -105,7 +113,8 @@ export const vettedVolatile: ReadonlySet<string> = new Set([
  */
 export function guardTarget(sql: string): string | undefined {
   const tokens = tokenize(sql, postgresDialect).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
-  const word = (i: number): string => (tokens[i]?.kind === 'word' ? sql.slice(tokens[i].start, tokens[i].end).toUpperCase() : '');
+  const word = (i: number): string =>
+    tokens[i]?.kind === 'word' ? sql.slice(tokens[i].start, tokens[i].end).toUpperCase() : '';
   let first = 0;
   while (tokens[first] && sql[tokens[first].start] === '(') first++;
   const keyword = word(first);
@@ -131,7 +140,8 @@ export function guardTarget(sql: string): string | undefined {
 /** Refuses what the classifier refuses, with its reason. */
 function classify(sql: string): void {
   const verdict = classifyStatement(sql, postgresDialect);
-  if (!verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
+  if (!verdict.readOnly)
+    throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
 }
 
 const refusedBecause = (unsafe: string): ConnectionError =>
@@ -177,7 +187,10 @@ export async function serverRefusal(port: GuardPort, sql: string): Promise<strin
 export async function reviewGuard(client: pg.PoolClient, sql: string, setup: string[]): Promise<void> {
   await client.query('ROLLBACK');
   await client.query(setup.join('; '));
-  const reason = await serverRefusal({ closure: async (values) => (await client.query<ReachedRow>(closureSql, values)).rows }, sql);
+  const reason = await serverRefusal(
+    { closure: async (values) => (await client.query<ReachedRow>(closureSql, values)).rows },
+    sql,
+  );
   if (reason) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw new ConnectionError('read_only', `Refused: ${reason}`);
@@ -188,7 +201,12 @@ export async function reviewGuard(client: pg.PoolClient, sql: string, setup: str
  * Opens the read-only transaction and guards the statement in a round trip of its own (for the cursor
  * path, which cannot share one): on return the statement may run in the open transaction.
  */
-export async function openGuarded(client: pg.PoolClient, sql: string, setup: string[], types: pg.CustomTypesConfig): Promise<void> {
+export async function openGuarded(
+  client: pg.PoolClient,
+  sql: string,
+  setup: string[],
+  types: pg.CustomTypesConfig,
+): Promise<void> {
   const before = guardPipeline(sql, setup);
   const probe = new CappedQuery('SELECT WHERE false', 0, types, { before, after: [] });
   client.query(probe);

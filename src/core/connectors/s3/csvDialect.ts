@@ -93,7 +93,13 @@ function records(text: string, delimiter: string, max: number, quote = '"'): Rec
   let last = '';
   const close = (end: number): void => {
     const raw = text.slice(start, end);
-    out.push({ line: startLine, fields, text: raw, blank: raw.trim() === '', trailing: fields > 1 && last === delimiter });
+    out.push({
+      line: startLine,
+      fields,
+      text: raw,
+      blank: raw.trim() === '',
+      trailing: fields > 1 && last === delimiter,
+    });
   };
   for (let i = 0; i < text.length && out.length < max; i++) {
     const c = text[i];
@@ -138,7 +144,16 @@ function records(text: string, delimiter: string, max: number, quote = '"'): Rec
  * says so (`.ssv`): a file of words is one column, not a table split at its spaces.
  */
 export function sniffLayout(text: string, hint?: string): Omit<CsvDialect, 'header'> {
-  type Candidate = { delimiter: string; quote: string; rows: number; fields: number; skip: number; line: number; comment: boolean; rank: number };
+  type Candidate = {
+    delimiter: string;
+    quote: string;
+    rows: number;
+    fields: number;
+    skip: number;
+    line: number;
+    comment: boolean;
+    rank: number;
+  };
   let best: Candidate | undefined;
   const consider = (c: Candidate): void => {
     // More alike records first; then the preferred quote (a quoted reading over a quote-less one); then
@@ -148,7 +163,9 @@ export function sniffLayout(text: string, hint?: string): Omit<CsvDialect, 'head
     const better =
       !best ||
       mine > theirs ||
-      (mine === theirs && (c.rank < best.rank || (c.rank === best.rank && (c.fields > best.fields || (c.fields === best.fields && c.skip < best.skip)))));
+      (mine === theirs &&
+        (c.rank < best.rank ||
+          (c.rank === best.rank && (c.fields > best.fields || (c.fields === best.fields && c.skip < best.skip)))));
     if (better) best = c;
   };
   const quoted = text.includes('"');
@@ -172,11 +189,24 @@ export function sniffLayout(text: string, hint?: string): Omit<CsvDialect, 'head
           rows.some((r) => r.text.trimStart().startsWith(quote)) &&
           rows.every((r) => !r.text.includes(quote) || enclosed(r.text.trim(), quote))
         )
-          oneColumn = { delimiter: '', quote, rows: rows.length, fields: 1, skip: 0, line: rows[0]?.line ?? 0, comment, rank };
+          oneColumn = {
+            delimiter: '',
+            quote,
+            rows: rows.length,
+            fields: 1,
+            skip: 0,
+            line: rows[0]?.line ?? 0,
+            comment,
+            rank,
+          };
         for (let skip = 0; skip < Math.min(rows.length, 20); skip++) {
           const fields = rows[skip].fields;
           if (fields < 2 && !hint) continue;
-          if (skip > 0 && (!dialectDelimiters.includes(delimiter) || rows.slice(0, skip).some((r) => r.fields >= fields))) continue;
+          if (
+            skip > 0 &&
+            (!dialectDelimiters.includes(delimiter) || rows.slice(0, skip).some((r) => r.fields >= fields))
+          )
+            continue;
           // A row with one more, empty, last field than the first record is alike (a trailing delimiter).
           if (!rows.slice(skip).every((r) => r.fields === fields || (r.trailing && r.fields === fields + 1))) continue;
           const count = rows.length - skip;
@@ -192,11 +222,25 @@ export function sniffLayout(text: string, hint?: string): Omit<CsvDialect, 'head
   // One column: split at a character the text does not hold (the parser needs a delimiter).
   if (!chosen || chosen.delimiter === '') {
     const delimiter = hint ?? ['\x1f', '\x1e', '\0'].find((c) => !text.includes(c)) ?? '\x1f';
-    return { delimiter, quote: chosen?.quote ?? '"', skipLines: firstContentLine(text), spacesBeforeQuotes: false, oneColumn: !hint };
+    return {
+      delimiter,
+      quote: chosen?.quote ?? '"',
+      skipLines: firstContentLine(text),
+      spacesBeforeQuotes: false,
+      oneColumn: !hint,
+    };
   }
   const spacesBeforeQuotes =
-    chosen.quote !== '' && chosen.delimiter !== ' ' && new RegExp(`(^|[${escapeClass(chosen.delimiter)}\\r\\n]) +${escapeClass(chosen.quote)}`).test(text);
-  return { delimiter: chosen.delimiter, quote: chosen.quote, skipLines: chosen.line, ...(chosen.comment ? { comment: '#' } : {}), spacesBeforeQuotes };
+    chosen.quote !== '' &&
+    chosen.delimiter !== ' ' &&
+    new RegExp(`(^|[${escapeClass(chosen.delimiter)}\\r\\n]) +${escapeClass(chosen.quote)}`).test(text);
+  return {
+    delimiter: chosen.delimiter,
+    quote: chosen.quote,
+    skipLines: chosen.line,
+    ...(chosen.comment ? { comment: '#' } : {}),
+    spacesBeforeQuotes,
+  };
 }
 
 /** Whether text is one field wholly enclosed in quotes (inner quotes doubled). */

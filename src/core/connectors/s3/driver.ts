@@ -1,13 +1,35 @@
-import { GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { performance } from 'node:perf_hooks';
-import type { ColumnInfo, CloudSchemaQuery, CloudSchemaResponse, FilesQuery, FilesResponse, NamedItem } from '../../api/types';
+import type {
+  ColumnInfo,
+  CloudSchemaQuery,
+  CloudSchemaResponse,
+  FilesQuery,
+  FilesResponse,
+  NamedItem,
+} from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
-import type { ConnectorDriverModule, ConnectorSession, RowSink, SessionOptions, StorageFacet, StreamSummary } from '../types';
+import type {
+  ConnectorDriverModule,
+  ConnectorSession,
+  RowSink,
+  SessionOptions,
+  StorageFacet,
+  StreamSummary,
+} from '../types';
 import { mapS3Error } from './errors';
-import { countLeaves, footerFault, readerWords, parquetColumns } from './parquet';
+import { readerWords, parquetColumns } from './parquet';
+import { openParquetFile } from './parquetFooter';
 import { CappedSink } from '../sql/streaming';
 import type { Readable } from 'node:stream';
 import { previewParquet, previewText } from './filePreview';
@@ -18,16 +40,14 @@ import { readTextLayout, type TextLayout } from './textObject';
 import { mib } from './bounds';
 
 /** How an object is read: a Parquet file opened (footer read), or a text file's layout. */
-type ObjectLayout = TextLayout | { format: 'parquet'; columns: ColumnInfo[]; file: AsyncBuffer; metadata: FileMetaData };
+type ObjectLayout =
+  TextLayout | { format: 'parquet'; columns: ColumnInfo[]; file: AsyncBuffer; metadata: FileMetaData };
 
-/** The first read of a Parquet file: its last 64 KiB hold the footer of typical files. */
-export const footerFetchBytes = 64 * 1024;
+export { footerFetchBytes } from './parquetFooter';
 /** The largest table-format log file (a Delta commit) a folder preview reads. */
 export const maxLogBytes = 64 * 1024 * 1024;
 /** The most part files of a folder a preview lists. */
 export const maxFolderParts = 10_000;
-/** A footer larger than this is refused rather than read (real files' footers are kilobytes to a few MB). */
-export const maxFooterBytes = 16 * 1024 * 1024;
 
 class S3Session implements ConnectorSession, StorageFacet {
   readonly storage: StorageFacet = this;
@@ -56,8 +76,14 @@ class S3Session implements ConnectorSession, StorageFacet {
     let credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
     if (authType === 'keys') {
       if (!c.accessKeyId || !s.secretAccessKey)
-        throw new ConnectionError('auth_failed', 'Sign-in by key needs the access key ID and the secret access key.', { field: 'accessKeyId' });
-      credentials = { accessKeyId: String(c.accessKeyId), secretAccessKey: s.secretAccessKey, ...(s.sessionToken ? { sessionToken: s.sessionToken } : {}) };
+        throw new ConnectionError('auth_failed', 'Sign-in by key needs the access key ID and the secret access key.', {
+          field: 'accessKeyId',
+        });
+      credentials = {
+        accessKeyId: String(c.accessKeyId),
+        secretAccessKey: s.secretAccessKey,
+        ...(s.sessionToken ? { sessionToken: s.sessionToken } : {}),
+      };
     } else if (authType === 'profile') {
       // That profile only: no fallback to other sources of credentials.
       credentials = fromIni({ profile: String(c.profile || 'default') });
@@ -77,14 +103,19 @@ class S3Session implements ConnectorSession, StorageFacet {
 
   private which(bucket: string | undefined): string {
     const b = bucket ?? this.bucket;
-    if (!b) throw new ConnectionError('invalid_config', 'Which bucket? This connection lists every bucket; pick one.', { field: 'bucket' });
+    if (!b)
+      throw new ConnectionError('invalid_config', 'Which bucket? This connection lists every bucket; pick one.', {
+        field: 'bucket',
+      });
     return b;
   }
 
   async test(signal?: AbortSignal): Promise<{ ok: boolean; message: string }> {
     try {
       if (this.bucket) {
-        const page = await this.s3().send(new ListObjectsV2Command({ Bucket: this.bucket, MaxKeys: 1 }), { abortSignal: signal });
+        const page = await this.s3().send(new ListObjectsV2Command({ Bucket: this.bucket, MaxKeys: 1 }), {
+          abortSignal: signal,
+        });
         return { ok: true, message: `Listed the bucket ${this.bucket}${page.KeyCount ? '' : ' (it is empty)'}.` };
       }
       const { Buckets = [] } = await this.s3().send(new ListBucketsCommand({}), { abortSignal: signal });
@@ -122,7 +153,9 @@ class S3Session implements ConnectorSession, StorageFacet {
       return {
         prefix,
         objects: (page.Contents ?? []).flatMap((o) =>
-          o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.toISOString() ?? '' }],
+          o.Key === undefined
+            ? []
+            : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.toISOString() ?? '' }],
         ),
         commonPrefixes: (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix === undefined ? [] : [p.Prefix])),
         ...(page.IsTruncated && page.NextContinuationToken ? { nextPageToken: page.NextContinuationToken } : {}),
@@ -135,12 +168,24 @@ class S3Session implements ConnectorSession, StorageFacet {
   /** An object's size: from the listing when the caller has it, else one HEAD request. */
   private async sizeOf(bucket: string, object: CloudSchemaQuery, signal?: AbortSignal): Promise<number> {
     if (object.size !== undefined) return object.size;
-    return (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal })).ContentLength ?? 0;
+    return (
+      (await this.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal }))
+        .ContentLength ?? 0
+    );
   }
 
   /** Byte ranges of one object, each an explicit `bytes=a-b` (suffix ranges are wrong on some stores). */
-  private async range(bucket: string, key: string, start: number, end: number, signal?: AbortSignal): Promise<ArrayBuffer> {
-    const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }), { abortSignal: signal });
+  private async range(
+    bucket: string,
+    key: string,
+    start: number,
+    end: number,
+    signal?: AbortSignal,
+  ): Promise<ArrayBuffer> {
+    const answer = await this.s3().send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }),
+      { abortSignal: signal },
+    );
     const bytes = await answer.Body!.transformToByteArray();
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
@@ -162,7 +207,12 @@ class S3Session implements ConnectorSession, StorageFacet {
   }
 
   /** How an object is read: Parquet (its footer) or text (its layout), by its bytes; a `.parquet` name goes to the footer first. */
-  private async layoutOf(bucket: string, query: CloudSchemaQuery, where: string, signal?: AbortSignal): Promise<ObjectLayout> {
+  private async layoutOf(
+    bucket: string,
+    query: CloudSchemaQuery,
+    where: string,
+    signal?: AbortSignal,
+  ): Promise<ObjectLayout> {
     const parquet = async (object: CloudSchemaQuery): Promise<ObjectLayout> => {
       const opened = await this.openParquet(bucket, object, where, signal);
       return { format: 'parquet', columns: parquetColumns(parquetSchema(opened.metadata)), ...opened };
@@ -172,7 +222,12 @@ class S3Session implements ConnectorSession, StorageFacet {
     let text: TextLayout | 'parquet';
     try {
       size = await this.sizeOf(bucket, query, signal);
-      text = await readTextLayout(async (start, end) => new Uint8Array(await this.range(bucket, query.path, start, end, signal)), size, query.path, where);
+      text = await readTextLayout(
+        async (start, end) => new Uint8Array(await this.range(bucket, query.path, start, end, signal)),
+        size,
+        query.path,
+        where,
+      );
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       throw this.fail(error, where);
@@ -189,47 +244,25 @@ class S3Session implements ConnectorSession, StorageFacet {
   ): Promise<{ file: AsyncBuffer; metadata: FileMetaData }> {
     try {
       const size = await this.sizeOf(bucket, query, signal);
-      if (size === 0) throw new ConnectionError('unsupported', `${where} is empty (0 bytes): it has no schema.`);
-      if (size < 12) throw new ConnectionError('unsupported', `${where} is ${size} bytes: too short to be a Parquet file.`);
-      // One ranged read of the file's end: the footer of a typical file is inside it.
-      const tailStart = Math.max(0, size - footerFetchBytes);
-      const tail = await this.range(bucket, query.path, tailStart, size, signal);
-      const view = new DataView(tail);
-      const magic = view.getUint32(tail.byteLength - 4, true);
-      if (magic === 0x45524150)
-        throw new ConnectionError('unsupported', `${where} is an encrypted Parquet file (PARE): its footer cannot be read without the key.`);
-      if (magic !== 0x31524150) {
-        const head = new TextDecoder().decode(tail.slice(0, Math.min(64, tail.byteLength)));
-        const hint = tailStart === 0 && /^[\x20-\x7e\t\r\n]*$/.test(head) ? ' It looks like text (CSV or JSON?).' : '';
-        throw new ConnectionError('unsupported', `${where} is not a Parquet file: it does not end with PAR1.${hint}`);
-      }
-      const footer = view.getUint32(tail.byteLength - 8, true);
-      if (footer + 8 > size) throw new ConnectionError('unsupported', `${where}: its footer says ${footer} bytes, more than the file; the file is corrupt.`);
-      if (footer + 8 > maxFooterBytes) throw new ConnectionError('unsupported', `${where}: its footer is ${(footer / 1024 / 1024).toFixed(1)} MB; not read.`);
-      const file: AsyncBuffer = {
-        byteLength: size,
-        // Served from the read above where it can be; a larger footer costs one more ranged read.
-        slice: (start, end = size) =>
-          start >= tailStart ? tail.slice(start - tailStart, end - tailStart) : this.range(bucket, query.path, start, end, signal),
-      };
-      const metadata = await parquetMetadataAsync(file, { initialFetchSize: size - tailStart });
-      let fault: string | undefined;
-      try {
-        fault = footerFault(metadata, countLeaves(parquetSchema(metadata)), size - 8 - footer);
-      } catch {
-        fault = 'its schema does not form a tree';
-      }
-      if (fault) throw new ConnectionError('unsupported', `${where}: its footer is damaged (${fault}); the file cannot be read.`);
-      return { file, metadata };
+      return await openParquetFile(size, (start, end) => this.range(bucket, query.path, start, end, signal), where);
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
-      if (error instanceof S3ServiceException || (error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
-      throw new ConnectionError('unsupported', `${where}: its Parquet footer could not be read${readerWords(error)}; the file is damaged or not Parquet.`);
+      if (error instanceof S3ServiceException || (error as { $metadata?: unknown }).$metadata)
+        throw this.fail(error, where);
+      throw new ConnectionError(
+        'unsupported',
+        `${where}: its Parquet footer could not be read${readerWords(error)}; the file is damaged or not Parquet.`,
+      );
     }
   }
 
   /** A file's first rows in the grid, capped: Parquet by row group through ranged reads, text from its start; a folder as one table. */
-  async previewObject(object: CloudSchemaQuery, limit: number, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
+  async previewObject(
+    object: CloudSchemaQuery,
+    limit: number,
+    sink: RowSink,
+    signal?: AbortSignal,
+  ): Promise<StreamSummary> {
     const bucket = this.which(object.bucket);
     const where = `s3://${bucket}/${object.path}`;
     const started = performance.now();
@@ -241,7 +274,10 @@ class S3Session implements ConnectorSession, StorageFacet {
         text: async (key) => {
           const { bytes, size } = await this.readObject({ bucket, path: key }, maxLogBytes, signal);
           if (size > maxLogBytes)
-            throw new ConnectionError('unsupported', `s3://${bucket}/${key} is larger than ${mib(maxLogBytes)}; the table's log is not read.`);
+            throw new ConnectionError(
+              'unsupported',
+              `s3://${bucket}/${key} is larger than ${mib(maxLogBytes)}; the table's log is not read.`,
+            );
           return Buffer.from(bytes).toString('utf8');
         },
         columns: async (key, size) => {
@@ -255,7 +291,8 @@ class S3Session implements ConnectorSession, StorageFacet {
           return {
             columns: [...layout.columns, ...partitions.columns],
             text: layout.format !== 'parquet',
-            read: (partSink) => this.rowsOf(bucket, { path: key, size }, partWhere, layout, partitions, partSink, signal),
+            read: (partSink) =>
+              this.rowsOf(bucket, { path: key, size }, partWhere, layout, partitions, partSink, signal),
           };
         },
       };
@@ -281,13 +318,19 @@ class S3Session implements ConnectorSession, StorageFacet {
     sink: CappedSink,
     signal?: AbortSignal,
   ): Promise<void> {
-    const extra = { names: partitions.columns.map((c) => c.name), types: partitions.columns.map((c) => c.type), values: partitions.values };
+    const extra = {
+      names: partitions.columns.map((c) => c.name),
+      types: partitions.columns.map((c) => c.type),
+      values: partitions.values,
+    };
     try {
       if (layout.format === 'parquet') {
         await previewParquet(layout.file, layout.metadata, sink, where, extra);
         return;
       }
-      const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: object.path }), { abortSignal: signal });
+      const answer = await this.s3().send(new GetObjectCommand({ Bucket: bucket, Key: object.path }), {
+        abortSignal: signal,
+      });
       await previewText(
         answer.Body as Readable,
         {
@@ -305,18 +348,28 @@ class S3Session implements ConnectorSession, StorageFacet {
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       if ((error as { $metadata?: unknown }).$metadata) throw this.fail(error, where);
-      throw new ConnectionError('unsupported', `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`);
+      throw new ConnectionError(
+        'unsupported',
+        `${where}: its rows could not be read (${this.safe(errorMessage(error))}).`,
+      );
     }
   }
 
   /** The first `maxBytes` of an object (one ranged read), and its size. */
-  async readObject(object: CloudSchemaQuery, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; size: number }> {
+  async readObject(
+    object: CloudSchemaQuery,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<{ bytes: Uint8Array; size: number }> {
     const bucket = this.which(object.bucket);
     try {
       const size = await this.sizeOf(bucket, object, signal);
       // A zero-byte object is read without a range (some stores answer a ranged read of nothing wrongly).
       if (size === 0) return { bytes: new Uint8Array(0), size };
-      return { bytes: new Uint8Array(await this.range(bucket, object.path, 0, Math.min(size, maxBytes), signal)), size };
+      return {
+        bytes: new Uint8Array(await this.range(bucket, object.path, 0, Math.min(size, maxBytes), signal)),
+        size,
+      };
     } catch (error) {
       throw this.fail(error, `s3://${bucket}/${object.path}`);
     }

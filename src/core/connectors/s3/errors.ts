@@ -19,7 +19,10 @@ export function mapS3Error(error: unknown, safe: (text: string) => string, where
       return new ConnectionError('auth_failed', `S3 refused the secret access key for this access key ID (${where}).`);
     case 'ExpiredToken':
     case 'InvalidToken':
-      return new ConnectionError('auth_failed', `S3 refused the session token: it has expired or is not valid (${where}).`);
+      return new ConnectionError(
+        'auth_failed',
+        `S3 refused the session token: it has expired or is not valid (${where}).`,
+      );
     case 'AccessDenied':
     case 'AllAccessDisabled':
       return new ConnectionError('auth_failed', `These credentials may not do this on ${where} (AccessDenied).`);
@@ -30,7 +33,9 @@ export function mapS3Error(error: unknown, safe: (text: string) => string, where
       return new ConnectionError('not_found', `There is no such object in ${where}.`);
     case 'PermanentRedirect':
     case 'AuthorizationHeaderMalformed': {
-      const region = e.$response?.headers?.['x-amz-bucket-region'] ?? (typeof e.BucketRegion === 'string' ? e.BucketRegion : undefined);
+      const region =
+        e.$response?.headers?.['x-amz-bucket-region'] ??
+        (typeof e.BucketRegion === 'string' ? e.BucketRegion : undefined);
       return new ConnectionError(
         'invalid_config',
         `The bucket ${where} is in another region${region ? `: ${region}` : ''}. Set the connection's region${region ? ` to ${region}` : ''}.`,

@@ -35,10 +35,14 @@ export async function previewParquet(
   timeMs = textBounds.timeMs,
 ): Promise<void> {
   const deadline = Date.now() + timeMs;
-  const late = (): ConnectionError => new ConnectionError('timeout', `${where}: the preview took longer than ${timeMs / 1000} s; it stops there.`);
+  const late = (): ConnectionError =>
+    new ConnectionError('timeout', `${where}: the preview took longer than ${timeMs / 1000} s; it stops there.`);
   const tree = parquetSchema(metadata);
   const columns = parquetColumns(tree);
-  sink.start([...columns.map((c) => c.name), ...partitions.names], [...columns.map((c) => c.type), ...partitions.types]);
+  sink.start(
+    [...columns.map((c) => c.name), ...partitions.names],
+    [...columns.map((c) => c.type), ...partitions.types],
+  );
   const raw: FileMetaData = {
     ...metadata,
     schema: readableSchema(metadata.schema),
@@ -52,7 +56,10 @@ export async function previewParquet(
     if (sink.remaining <= 0) break;
     const inflated = group.columns.reduce((n, c) => n + Number(c.meta_data?.total_uncompressed_size ?? 0n), 0);
     if (inflated > maxRowGroupBytes) {
-      throw new ConnectionError('unsupported', `${where}: a row group would inflate to ${(inflated / 1024 / 1024).toFixed(0)} MB; not read.`);
+      throw new ConnectionError(
+        'unsupported',
+        `${where}: a row group would inflate to ${(inflated / 1024 / 1024).toFixed(0)} MB; not read.`,
+      );
     }
     const end = start + Number(group.num_rows);
     const rowEnd = Math.min(end, start + sink.remaining);
@@ -87,7 +94,12 @@ export async function previewParquet(
         },
       });
       // The time bound: a row group that does not arrive in time ends the preview (its reads are dropped).
-      await Promise.race([read, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late()), Math.max(0, deadline - Date.now()))))]);
+      await Promise.race([
+        read,
+        new Promise<never>(
+          (_, reject) => (timer = setTimeout(() => reject(late()), Math.max(0, deadline - Date.now()))),
+        ),
+      ]);
     } catch (error) {
       throw damaged(error, where, `row group ${g + 1}`);
     } finally {
@@ -124,8 +136,15 @@ export async function previewParquet(
 /** The reader's failure on damaged data in words: its own messages kept, its internals never shown. */
 export function damaged(error: unknown, where: string, at: string): ConnectionError {
   if (ConnectionError.is(error)) return error;
-  const said = readerWords(error) || (/snappy|decompress|inflate|zstd|brotli|lz4/i.test(errorMessage(error)) ? ' (a compressed page cannot be inflated)' : '');
-  return new ConnectionError('unsupported', `${where}: ${at} cannot be decoded${said}; the file is damaged or written in a form this reader does not know.`);
+  const said =
+    readerWords(error) ||
+    (/snappy|decompress|inflate|zstd|brotli|lz4/i.test(errorMessage(error))
+      ? ' (a compressed page cannot be inflated)'
+      : '');
+  return new ConnectionError(
+    'unsupported',
+    `${where}: ${at} cannot be decoded${said}; the file is damaged or written in a form this reader does not know.`,
+  );
 }
 
 /**
@@ -158,7 +177,8 @@ export async function previewText(
   const stages: NodeJS.ReadWriteStream[] = [
     new ByteLimit(
       bounds.downloadBytes,
-      () => `${where}: the preview read ${mib(bounds.downloadBytes)} of the object without reaching its rows; it stops there.`,
+      () =>
+        `${where}: the preview read ${mib(bounds.downloadBytes)} of the object without reaching its rows; it stops there.`,
     ),
   ];
   if (options.gzip) {
@@ -166,20 +186,36 @@ export async function previewText(
       createGunzip(),
       new ByteLimit(
         bounds.inflatedBytes,
-        () => `${where}: the gzip text inflated past ${mib(bounds.inflatedBytes)} before the preview had its rows; it stops there.`,
+        () =>
+          `${where}: the gzip text inflated past ${mib(bounds.inflatedBytes)} before the preview had its rows; it stops there.`,
       ),
     );
   }
   if (options.encoding && options.encoding !== 'utf-8') stages.push(new ToUtf8(options.encoding));
-  const dialect: CsvDialect = options.dialect ?? { delimiter: ',', quote: '"', skipLines: 0, header: false, spacesBeforeQuotes: false };
+  const dialect: CsvDialect = options.dialect ?? {
+    delimiter: ',',
+    quote: '"',
+    skipLines: 0,
+    header: false,
+    spacesBeforeQuotes: false,
+  };
   if (options.format === 'csv' && dialect.skipLines > 0) stages.push(skipLines(dialect.skipLines));
-  if (options.format === 'csv' && dialect.spacesBeforeQuotes) stages.push(spacesBeforeQuotes(dialect.delimiter, dialect.quote));
+  if (options.format === 'csv' && dialect.spacesBeforeQuotes)
+    stages.push(spacesBeforeQuotes(dialect.delimiter, dialect.quote));
   stages.push(
-    options.format === 'csv' ? parseStream({ ...parseOptions(dialect), max_record_size: bounds.recordBytes }) : new JsonRecordStream(bounds.recordBytes, where),
+    options.format === 'csv'
+      ? parseStream({ ...parseOptions(dialect), max_record_size: bounds.recordBytes })
+      : new JsonRecordStream(bounds.recordBytes, where),
   );
   const records = pipeline([body, ...stages], () => undefined) as unknown as Readable;
   const timer = setTimeout(
-    () => records.destroy(new ConnectionError('timeout', `${where}: the preview took longer than ${bounds.timeMs / 1000} s; it stops there.`)),
+    () =>
+      records.destroy(
+        new ConnectionError(
+          'timeout',
+          `${where}: the preview took longer than ${bounds.timeMs / 1000} s; it stops there.`,
+        ),
+      ),
     bounds.timeMs,
   );
   sink.start([...options.names, ...options.partitions.names], [...options.types, ...options.partitions.types]);
@@ -241,7 +277,8 @@ function textError(error: unknown, where: string, bounds: TextBounds): Connectio
       `${where}: the gzip data is damaged (${String(e.message)}); rows before the damage are not shown as a whole file.`,
     );
   }
-  if (code.startsWith('CSV_')) return new ConnectionError('unsupported', `${where}: the CSV text cannot be read here (${String(e.message)}).`);
+  if (code.startsWith('CSV_'))
+    return new ConnectionError('unsupported', `${where}: the CSV text cannot be read here (${String(e.message)}).`);
   return new ConnectionError('unsupported', `${where}: its rows could not be read (${errorMessage(error)}).`);
 }
 

@@ -10,7 +10,10 @@ import { deltaLiveFiles, tableFormatOf, unreadableTable } from './tableFormats';
 export interface FolderSource {
   list(prefix: string, pageToken?: string): Promise<FilesResponse>;
   /** A part's own columns (partition folders below the previewed folder included) and whether it is text. */
-  columns(key: string, size: number): Promise<{ columns: ColumnInfo[]; text: boolean; read: (sink: CappedSink) => Promise<void> }>;
+  columns(
+    key: string,
+    size: number,
+  ): Promise<{ columns: ColumnInfo[]; text: boolean; read: (sink: CappedSink) => Promise<void> }>;
   /** A small object's text (a table format's log). */
   text(key: string): Promise<string>;
 }
@@ -43,7 +46,13 @@ interface ReadPart {
  * that cannot be read, or whose column cannot be unified, is skipped with a note naming it; the preview
  * goes on. A Delta Lake table is its live files only (tableFormats). Returns the notes.
  */
-export async function previewFolder(source: FolderSource, prefix: string, where: string, capped: CappedSink, maxParts: number): Promise<string[]> {
+export async function previewFolder(
+  source: FolderSource,
+  prefix: string,
+  where: string,
+  capped: CappedSink,
+  maxParts: number,
+): Promise<string[]> {
   const listed: { key: string; size: number }[] = [];
   let token: string | undefined;
   do {
@@ -70,7 +79,9 @@ export async function previewFolder(source: FolderSource, prefix: string, where:
   for (const { key, size } of keys.slice(0, maxParts)) {
     if (collected >= capped.remaining) break;
     if (failures.length >= maxSkippedParts) {
-      notes.push(`Stopped after ${maxSkippedParts} part files that could not be read; ${keys.length - parts.length - failures.length} were not tried.`);
+      notes.push(
+        `Stopped after ${maxSkippedParts} part files that could not be read; ${keys.length - parts.length - failures.length} were not tried.`,
+      );
       break;
     }
     const partWhere = `s3://${where.slice(5).split('/')[0]}/${key}`;
@@ -86,7 +97,10 @@ export async function previewFolder(source: FolderSource, prefix: string, where:
         }
         const type = widen(next[at].type, column.type, anyText || part.text);
         if (!type)
-          throw new ConnectionError('unsupported', `${partWhere}: column ${column.name} is ${column.type} here but ${next[at].type} in the parts before it`);
+          throw new ConnectionError(
+            'unsupported',
+            `${partWhere}: column ${column.name} is ${column.type} here but ${next[at].type} in the parts before it`,
+          );
         next[at] = { ...next[at], type, nullable: next[at].nullable || column.nullable };
       }
       const rows: CellValue[][] = [];
@@ -101,12 +115,15 @@ export async function previewFolder(source: FolderSource, prefix: string, where:
       parts.push({ key, columns: part.columns, rows });
       collected += rows.length;
     } catch (error) {
-      const failure = ConnectionError.is(error) ? error : new ConnectionError('unsupported', `${partWhere}: ${errorMessage(error)}`);
+      const failure = ConnectionError.is(error)
+        ? error
+        : new ConnectionError('unsupported', `${partWhere}: ${errorMessage(error)}`);
       failures.push(failure);
       notes.push(`Skipped ${failure.message.replace(/\.$/, '')}.`);
     }
   }
-  if (parts.length === 0) throw failures[0] ?? new ConnectionError('unsupported', `${where}: no part file could be read.`);
+  if (parts.length === 0)
+    throw failures[0] ?? new ConnectionError('unsupported', `${where}: no part file could be read.`);
   // The files' columns first, in the order they appear, then the partition folders'.
   const isPartition = (c: ColumnInfo): boolean => c.type.endsWith(' (partition)');
   merged.splice(0, merged.length, ...merged.filter((c) => !isPartition(c)), ...merged.filter(isPartition));
@@ -117,7 +134,11 @@ export async function previewFolder(source: FolderSource, prefix: string, where:
   for (const part of parts) {
     if (capped.remaining <= 0) break;
     const at = merged.map((c) => part.columns.findIndex((p) => p.name === c.name));
-    await capped.rows(part.rows.map((row) => at.map((i, m) => (i < 0 ? null : widenValue(row[i] ?? null, part.columns[i].type, merged[m].type)))));
+    await capped.rows(
+      part.rows.map((row) =>
+        at.map((i, m) => (i < 0 ? null : widenValue(row[i] ?? null, part.columns[i].type, merged[m].type))),
+      ),
+    );
   }
   return notes;
 }

@@ -24,4 +24,7 @@ export function formatByName(path: string): NamedFormat | undefined {
  * Files the tree offers to preview: every name above, and names without an extension (Hadoop's
  * `part-00000`), whose bytes say what they are.
  */
-export const previewableFile = new RegExp(`(\\.(${Object.values(extensions).flat().map(escaped).join('|')})(\\.(gz|gzip))?|(^|/)[^/.]+)$`, 'i');
+export const previewableFile = new RegExp(
+  `(\\.(${Object.values(extensions).flat().map(escaped).join('|')})(\\.(gz|gzip))?|(^|/)[^/.]+)$`,
+  'i',
+);

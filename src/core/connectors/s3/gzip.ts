@@ -5,7 +5,11 @@ import { ConnectionError } from '../../errors';
  * The start of a gzip stream (its bytes), inflated as far as the bytes read allow and never past `limit` (a small
  * compressed file can inflate to gigabytes): the text, and whether the stream ended inside it.
  */
-export function inflateStart(compressed: Buffer, limit: number, where: string): Promise<{ bytes: Buffer; complete: boolean }> {
+export function inflateStart(
+  compressed: Buffer,
+  limit: number,
+  where: string,
+): Promise<{ bytes: Buffer; complete: boolean }> {
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     let length = 0;

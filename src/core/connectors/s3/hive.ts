@@ -34,7 +34,16 @@ export function partitionsOf(key: string, fileColumns: readonly string[] = [], b
   return out;
 }
 
-const integerBits: Record<string, number> = { INT8: 8, INT16: 16, INT32: 32, INT64: 64, UINT8: 8, UINT16: 16, UINT32: 32, UINT64: 64 };
+const integerBits: Record<string, number> = {
+  INT8: 8,
+  INT16: 16,
+  INT32: 32,
+  INT64: 64,
+  UINT8: 8,
+  UINT16: 16,
+  UINT32: 32,
+  UINT64: 64,
+};
 /** Decimal digits an integer type needs. */
 const integerDigits: Record<number, number> = { 8: 3, 16: 5, 32: 10, 64: 19 };
 
@@ -50,7 +59,9 @@ function decimalParts(type: string): { precision: number; scale: number } | unde
  */
 export function widen(a: string, b: string, text: boolean): string | undefined {
   const unified = widenPlain(a, b, text);
-  return unified && a.endsWith(' (partition)') && !unified.endsWith(' (partition)') ? `${unified} (partition)` : unified;
+  return unified && a.endsWith(' (partition)') && !unified.endsWith(' (partition)')
+    ? `${unified} (partition)`
+    : unified;
 }
 
 function widenPlain(a: string, b: string, text: boolean): string | undefined {
@@ -61,7 +72,10 @@ function widenPlain(a: string, b: string, text: boolean): string | undefined {
   const bitsB = integerBits[plainB];
   if (bitsA && bitsB) {
     const signed = !plainA.startsWith('U') || !plainB.startsWith('U');
-    const bits = Math.max(bitsA + (signed && plainA.startsWith('U') ? 8 : 0), bitsB + (signed && plainB.startsWith('U') ? 8 : 0));
+    const bits = Math.max(
+      bitsA + (signed && plainA.startsWith('U') ? 8 : 0),
+      bitsB + (signed && plainB.startsWith('U') ? 8 : 0),
+    );
     const width = [8, 16, 32, 64].find((w) => w >= bits) ?? 64;
     return `${signed ? 'INT' : 'UINT'}${width}`;
   }
@@ -72,7 +86,8 @@ function widenPlain(a: string, b: string, text: boolean): string | undefined {
     const digits = Math.max(decA.precision - decA.scale, decB.precision - decB.scale);
     return `DECIMAL(${Math.min(38, digits + scale)},${scale})`;
   }
-  const numeric = (t: string): boolean => Boolean(integerBits[t]) || t === 'FLOAT' || t === 'DOUBLE' || Boolean(decimalParts(t));
+  const numeric = (t: string): boolean =>
+    Boolean(integerBits[t]) || t === 'FLOAT' || t === 'DOUBLE' || Boolean(decimalParts(t));
   if (numeric(plainA) && numeric(plainB)) return 'DOUBLE';
   if (text) return 'STRING';
   const textual = (t: string): boolean => t === 'STRING' || t === 'JSON' || t === 'ENUM';

@@ -73,8 +73,14 @@ export class JsonScanner {
         this.arrayDone = true;
         continue;
       }
-      const what = this.records > 0 || this.arrayDone ? `text after the JSON ${this.arrayDone ? 'array' : 'object'}` : 'it is not a JSON object';
-      throw new ConnectionError('unsupported', `${this.where}: line ${this.line}: ${what} (${snippet(text.slice(i))}).`);
+      const what =
+        this.records > 0 || this.arrayDone
+          ? `text after the JSON ${this.arrayDone ? 'array' : 'object'}`
+          : 'it is not a JSON object';
+      throw new ConnectionError(
+        'unsupported',
+        `${this.where}: line ${this.line}: ${what} (${snippet(text.slice(i))}).`,
+      );
     }
     if (this.depth > 0) this.take(text.slice(start < 0 ? 0 : start));
   }
@@ -82,7 +88,10 @@ export class JsonScanner {
   /** The end of the text: an object left open is an error. */
   end(): void {
     if (this.depth > 0)
-      throw new ConnectionError('unsupported', `${this.where}: line ${this.recordLine}: the JSON object is not closed at the end of the text.`);
+      throw new ConnectionError(
+        'unsupported',
+        `${this.where}: line ${this.recordLine}: the JSON object is not closed at the end of the text.`,
+      );
   }
 
   /** Whether a record is being read (its end not yet seen). */
@@ -105,7 +114,12 @@ export class JsonScanner {
 const snippet = (text: string): string => JSON.stringify(text.length > 20 ? `${text.slice(0, 20)}…` : text);
 
 /** Every record of a sample; an incomplete sample's unfinished last record is left out. */
-export function jsonRecordsOf(text: string, complete: boolean, where: string, maxChars: number): { record: string; line: number }[] {
+export function jsonRecordsOf(
+  text: string,
+  complete: boolean,
+  where: string,
+  maxChars: number,
+): { record: string; line: number }[] {
   const scanner = new JsonScanner(maxChars, where);
   const out: { record: string; line: number }[] = [];
   scanner.push(text, (record, line) => out.push({ record, line }));

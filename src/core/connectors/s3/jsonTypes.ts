@@ -34,7 +34,11 @@ function typeOfValue(v: unknown): JsonType {
     return scalar('DOUBLE');
   }
   if (Array.isArray(v)) return { kind: 'LIST', item: v.map(typeOfValue).reduce(mergeJsonTypes, scalar('NULL')) };
-  if (typeof v === 'object') return { kind: 'STRUCT', fields: new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeOfValue(x)])) };
+  if (typeof v === 'object')
+    return {
+      kind: 'STRUCT',
+      fields: new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeOfValue(x)])),
+    };
   return scalar('STRING');
 }
 
@@ -67,7 +71,8 @@ export function mergeJsonTypes(a: JsonType, b: JsonType): JsonType {
     return { kind: 'STRUCT', fields };
   }
   if (a.kind === b.kind) return a;
-  if (numeric.has(a.kind) && numeric.has(b.kind)) return scalar(a.kind === 'DOUBLE' || b.kind === 'DOUBLE' ? 'DOUBLE' : 'DECIMAL');
+  if (numeric.has(a.kind) && numeric.has(b.kind))
+    return scalar(a.kind === 'DOUBLE' || b.kind === 'DOUBLE' ? 'DOUBLE' : 'DECIMAL');
   return scalar('JSON');
 }
 

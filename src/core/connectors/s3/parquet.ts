@@ -20,13 +20,15 @@ function leafType(e: SchemaElement): string {
   if (isUnknownLogical(e)) return e.type ?? 'UNKNOWN';
   const logical = e.logical_type;
   if (logical?.type === 'DECIMAL') return `DECIMAL(${logical.precision},${logical.scale})`;
-  if (logical?.type === 'TIMESTAMP' || logical?.type === 'TIME') return `${logical.type}(${logical.unit}${logical.isAdjustedToUTC ? ', UTC' : ''})`;
+  if (logical?.type === 'TIMESTAMP' || logical?.type === 'TIME')
+    return `${logical.type}(${logical.unit}${logical.isAdjustedToUTC ? ', UTC' : ''})`;
   if (logical?.type === 'INTEGER') return `${logical.isSigned ? 'INT' : 'UINT'}${logical.bitWidth}`;
   if (logical) return logical.type;
   const converted = e.converted_type;
   if (converted === 'UTF8') return 'STRING';
   if (converted === 'DECIMAL') return `DECIMAL(${e.precision ?? 0},${e.scale ?? 0})`;
-  if (converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS') return `TIMESTAMP(${converted.slice(10)}, UTC)`;
+  if (converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS')
+    return `TIMESTAMP(${converted.slice(10)}, UTC)`;
   if (converted === 'TIME_MILLIS' || converted === 'TIME_MICROS') return `TIME(${converted.slice(5)}, UTC)`;
   if (converted && /^U?INT_\d+$/.test(converted)) return converted.replace('_', '');
   if (converted && ['DATE', 'JSON', 'BSON', 'ENUM', 'INTERVAL'].includes(converted)) return converted;
@@ -35,7 +37,8 @@ function leafType(e: SchemaElement): string {
   return e.type ?? 'UNKNOWN';
 }
 
-const kindOf = (e: SchemaElement): string | undefined => (isUnknownLogical(e) ? undefined : (e.logical_type?.type ?? e.converted_type));
+const kindOf = (e: SchemaElement): string | undefined =>
+  isUnknownLogical(e) ? undefined : (e.logical_type?.type ?? e.converted_type);
 
 /**
  * A LIST group's element, by the format's backward-compatibility rules: a repeated leaf is the element;
@@ -49,7 +52,8 @@ export function listElement(node: SchemaTree): { element: SchemaTree; wrap?: str
   if (repeated.children.length === 0) return { element: repeated };
   if (repeated.children.length > 1) return { element: repeated };
   const name = repeated.element.name;
-  if (name === 'array' || name === `${node.element.name}_tuple`) return { element: repeated, wrap: repeated.children[0].element.name };
+  if (name === 'array' || name === `${node.element.name}_tuple`)
+    return { element: repeated, wrap: repeated.children[0].element.name };
   return { element: repeated.children[0] };
 }
 
@@ -73,13 +77,20 @@ export function parquetType(node: SchemaTree, ignoreRepetition = false): string 
   const list = listElement(node);
   if (list) return `LIST<${parquetType(list.element, true)}>`;
   const map = mapParts(node);
-  if (map) return map.value ? `MAP<${parquetType(map.key, true)}, ${parquetType(map.value, true)}>` : `LIST<${parquetType(map.key, true)}>`;
+  if (map)
+    return map.value
+      ? `MAP<${parquetType(map.key, true)}, ${parquetType(map.value, true)}>`
+      : `LIST<${parquetType(map.key, true)}>`;
   return `STRUCT<${node.children.map((c) => `${c.element.name}: ${parquetType(c)}`).join(', ')}>`;
 }
 
 /** The file's top-level columns, as the tree shows a table's. */
 export function parquetColumns(root: SchemaTree): ColumnInfo[] {
-  return root.children.map((c) => ({ name: c.element.name, type: parquetType(c), nullable: c.element.repetition_type !== 'REQUIRED' }));
+  return root.children.map((c) => ({
+    name: c.element.name,
+    type: parquetType(c),
+    nullable: c.element.repetition_type !== 'REQUIRED',
+  }));
 }
 
 /**
@@ -87,7 +98,8 @@ export function parquetColumns(root: SchemaTree): ColumnInfo[] {
  * damaged inside its Thrift parses into missing fields, and column chunks that point outside the data.
  */
 export function footerFault(metadata: FileMetaData, leaves: number, dataEnd: number): string | undefined {
-  if (!Array.isArray(metadata.schema) || metadata.schema.length < 1 || !metadata.schema[0].num_children) return 'it has no schema';
+  if (!Array.isArray(metadata.schema) || metadata.schema.length < 1 || !metadata.schema[0].num_children)
+    return 'it has no schema';
   const physical = ['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_ARRAY', 'FIXED_LEN_BYTE_ARRAY'];
   const bad = metadata.schema.slice(1).find((e) => !e.num_children && !physical.includes(e.type ?? ''));
   if (bad) return `column ${JSON.stringify(bad.name)} has no physical type the format knows`;
@@ -102,7 +114,8 @@ export function footerFault(metadata: FileMetaData, leaves: number, dataEnd: num
       if (!meta) continue; // in another file (file_path): refused when read
       const start = chunkStart(meta);
       const end = start + Number(meta.total_compressed_size);
-      if (!(start >= 4 && end <= dataEnd && end > start)) return `row group ${g + 1}, column ${meta.path_in_schema.join('.')} points outside the file's data`;
+      if (!(start >= 4 && end <= dataEnd && end > start))
+        return `row group ${g + 1}, column ${meta.path_in_schema.join('.')} points outside the file's data`;
     }
   }
   // A file whose total row count disagrees with its row groups (0 in some writers' files) is read by its
@@ -118,7 +131,9 @@ export function countLeaves(node: SchemaTree): number {
 /** The reader's own words on what it could not parse (a footer, a page), in brackets; never its internals. */
 export function readerWords(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return /^parquet /.test(message) && !/undefined|NaN|null/.test(message) ? ` (${message.replace(/^parquet /, '')})` : '';
+  return /^parquet /.test(message) && !/undefined|NaN|null/.test(message)
+    ? ` (${message.replace(/^parquet /, '')})`
+    : '';
 }
 
 /** The dotted paths of every leaf column (as the reader names a page's column). */
@@ -147,7 +162,9 @@ export function paddedChunks(metadata: FileMetaData, tree: SchemaTree, dataEnd: 
         if (!meta || start === undefined || !flat.has(meta.path_in_schema.join('.'))) return chunk;
         const end = start + Number(meta.total_compressed_size);
         // The next chunk of this row group, or the end of the data (the footer) after the last.
-        const next = starts.filter((s): s is number => s !== undefined && s >= end).reduce((a, b) => Math.min(a, b), dataEnd);
+        const next = starts
+          .filter((s): s is number => s !== undefined && s >= end)
+          .reduce((a, b) => Math.min(a, b), dataEnd);
         const gap = next - end;
         if (!(gap > 0 && gap <= maxChunkPadding)) return chunk;
         return { ...chunk, meta_data: { ...meta, total_compressed_size: meta.total_compressed_size + BigInt(gap) } };
@@ -165,5 +182,7 @@ export function chunkStart(meta: { dictionary_page_offset?: bigint; data_page_of
 
 /** The top-level columns that are plain leaves (not repeated, not inside a group): the reader stops these at their row count. */
 function flatLeafPaths(root: SchemaTree): string[] {
-  return root.children.filter((c) => c.children.length === 0 && c.element.repetition_type !== 'REPEATED').map((c) => c.path.join('.'));
+  return root.children
+    .filter((c) => c.children.length === 0 && c.element.repetition_type !== 'REPEATED')
+    .map((c) => c.path.join('.'));
 }

@@ -95,7 +95,11 @@ function toJson(v: unknown): string {
 /** A decimal leaf's scale, from its own (original) annotations. */
 export function scaleOf(e: SchemaElement): number | undefined {
   if (isUnknownLogical(e)) return undefined;
-  return e.logical_type?.type === 'DECIMAL' ? e.logical_type.scale : e.converted_type === 'DECIMAL' ? (e.scale ?? 0) : undefined;
+  return e.logical_type?.type === 'DECIMAL'
+    ? e.logical_type.scale
+    : e.converted_type === 'DECIMAL'
+      ? (e.scale ?? 0)
+      : undefined;
 }
 
 const utf8 = new TextDecoder();
@@ -109,7 +113,8 @@ function leafShape(e: SchemaElement): ((v: unknown) => unknown) | undefined {
   if (scale !== undefined) return (v) => new Exact(decimalText(v, scale));
   const unit = timeUnit(e);
   if (unit) return (v) => clock(BigInt(v as number | bigint), unit);
-  if (!isUnknownLogical(e) && (e.converted_type === 'ENUM' || e.logical_type?.type === 'ENUM')) return (v) => (v instanceof Uint8Array ? utf8.decode(v) : v);
+  if (!isUnknownLogical(e) && (e.converted_type === 'ENUM' || e.logical_type?.type === 'ENUM'))
+    return (v) => (v instanceof Uint8Array ? utf8.decode(v) : v);
   return undefined;
 }
 
@@ -125,7 +130,8 @@ function shaper(node: SchemaTree, ignoreRepetition = false): ((v: unknown) => un
   if (!ignoreRepetition && e.repetition_type === 'REPEATED') {
     // A repeated field outside a LIST or MAP is a list of its (required) element.
     const inner = shaper(node, true) ?? ((x: unknown) => x);
-    return (v) => (v === null || v === undefined ? v : (asList(v) ?? [v]).map((x) => (x === null || x === undefined ? x : inner(x))));
+    return (v) =>
+      v === null || v === undefined ? v : (asList(v) ?? [v]).map((x) => (x === null || x === undefined ? x : inner(x)));
   }
   if (node.children.length === 0) return leafShape(e);
   const list = listElement(node);
@@ -155,22 +161,29 @@ function shaper(node: SchemaTree, ignoreRepetition = false): ((v: unknown) => un
         if (v === null || v === undefined) return v;
         const items = asList(v) ?? asList((v as Record<string, unknown>)[entries.element.name]) ?? [];
         return items.map((x) =>
-          x && typeof x === 'object' && !(x instanceof Uint8Array) ? keyShape((x as Record<string, unknown>)[key.element.name]) : keyShape(x),
+          x && typeof x === 'object' && !(x instanceof Uint8Array)
+            ? keyShape((x as Record<string, unknown>)[key.element.name])
+            : keyShape(x),
         );
       };
     }
     const valueShape = shaper(value, true) ?? ((x: unknown) => x);
     return (v) => {
       if (v === null || v === undefined || typeof v !== 'object') return v;
-      if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, x === null || x === undefined ? x : valueShape(x)]));
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null || x === undefined ? x : valueShape(x)]));
+      if (v instanceof Map)
+        return new Map([...v].map(([k, x]) => [k, x === null || x === undefined ? x : valueShape(x)]));
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [k, x === null || x === undefined ? x : valueShape(x)]),
+      );
     };
   }
   const fields = node.children.map((c) => [c.element.name, shaper(c) ?? ((x: unknown) => x)] as const);
   return (v) => {
     if (v === null || v === undefined || typeof v !== 'object') return v;
     const record = v as Record<string, unknown>;
-    return Object.fromEntries(fields.map(([name, f]) => [name, record[name] === null || record[name] === undefined ? null : f(record[name])]));
+    return Object.fromEntries(
+      fields.map(([name, f]) => [name, record[name] === null || record[name] === undefined ? null : f(record[name])]),
+    );
   };
 }
 

@@ -25,9 +25,22 @@ export const s3Spec: ConnectorSpec = {
     },
     { name: 'accessKeyId', label: 'Access key ID', kind: 'string', visibleWhen: auth(['keys']) },
     { name: 'secretAccessKey', label: 'Secret access key', kind: 'secret', secret: true, visibleWhen: auth(['keys']) },
-    { name: 'sessionToken', label: 'Session token', kind: 'secret', secret: true, help: 'Only for temporary credentials.', visibleWhen: auth(['keys']) },
+    {
+      name: 'sessionToken',
+      label: 'Session token',
+      kind: 'secret',
+      secret: true,
+      help: 'Only for temporary credentials.',
+      visibleWhen: auth(['keys']),
+    },
     { name: 'profile', label: 'Profile', kind: 'string', default: 'default', visibleWhen: auth(['profile']) },
-    { name: 'endpoint', label: 'Endpoint URL', kind: 'url', advanced: true, help: 'For an S3-compatible store (MinIO, R2, Ceph); empty for AWS.' },
+    {
+      name: 'endpoint',
+      label: 'Endpoint URL',
+      kind: 'url',
+      advanced: true,
+      help: 'For an S3-compatible store (MinIO, R2, Ceph); empty for AWS.',
+    },
     {
       name: 'forcePathStyle',
       label: 'Path-style addressing',
@@ -40,7 +53,12 @@ export const s3Spec: ConnectorSpec = {
   objectUriScheme: 's3',
   previewableFiles: previewableFile,
   hierarchy: {
-    children: { connection: ['bucket'], bucket: ['prefix', 'object'], prefix: ['prefix', 'object'], object: ['column'] },
+    children: {
+      connection: ['bucket'],
+      bucket: ['prefix', 'object'],
+      prefix: ['prefix', 'object'],
+      object: ['column'],
+    },
     paged: ['prefix', 'object'],
     searchable: ['prefix', 'object'],
   },

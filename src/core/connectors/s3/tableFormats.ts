@@ -32,7 +32,11 @@ export function unreadableTable(format: 'iceberg' | 'hudi', where: string): Conn
  * `add` makes a file live, each `remove` takes it out. The log must begin at version 0: one cleaned up
  * down to a checkpoint is refused, as is a file with a deletion vector (rows deleted inside it).
  */
-export async function deltaLiveFiles(relativeKeys: readonly string[], read: (relative: string) => Promise<string>, where: string): Promise<Set<string>> {
+export async function deltaLiveFiles(
+  relativeKeys: readonly string[],
+  read: (relative: string) => Promise<string>,
+  where: string,
+): Promise<Set<string>> {
   const commits = relativeKeys
     .map((k) => ({ k, m: deltaCommit.exec(k) }))
     .filter((c): c is { k: string; m: RegExpExecArray } => c.m !== null && c.k === `_delta_log/${c.m[1]}.json`)
@@ -46,7 +50,11 @@ export async function deltaLiveFiles(relativeKeys: readonly string[], read: (rel
   }
   const live = new Set<string>();
   for (const [i, commit] of commits.entries()) {
-    if (commit.version !== BigInt(i)) throw new ConnectionError('unsupported', `${where}: its Delta log has no commit ${i}; the table cannot be read from it.`);
+    if (commit.version !== BigInt(i))
+      throw new ConnectionError(
+        'unsupported',
+        `${where}: its Delta log has no commit ${i}; the table cannot be read from it.`,
+      );
     const text = await read(commit.key);
     for (const [n, line] of text.split('\n').entries()) {
       if (!line.trim()) continue;
@@ -103,7 +111,10 @@ function readable(
   }
   const unknown = features.filter((f) => !plainReaderFeatures.has(f) && f !== 'columnMapping');
   if (unknown.length) {
-    throw new ConnectionError('unsupported', `${where} is a Delta Lake table that needs reader features previews do not know (${unknown.join(', ')}).`);
+    throw new ConnectionError(
+      'unsupported',
+      `${where} is a Delta Lake table that needs reader features previews do not know (${unknown.join(', ')}).`,
+    );
   }
 }
 

@@ -65,7 +65,10 @@ function trimCut(bytes: Uint8Array): number {
 /** A sample's text in its encoding (without its byte order mark). */
 export function decodeSample(bytes: Uint8Array, encoding: TextEncoding, bom: number): string {
   return new TextDecoder(encoding).decode(
-    bytes.subarray(bom, encoding === 'utf-8' ? trimCut(bytes) : bytes.length & (encoding.startsWith('utf-16') ? ~1 : ~0)),
+    bytes.subarray(
+      bom,
+      encoding === 'utf-8' ? trimCut(bytes) : bytes.length & (encoding.startsWith('utf-16') ? ~1 : ~0),
+    ),
   );
 }
 

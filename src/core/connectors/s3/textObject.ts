@@ -21,7 +21,8 @@ export interface TextLayout {
 }
 
 const isGzip = (b: Uint8Array): boolean => b[0] === 0x1f && b[1] === 0x8b;
-const isParquet = (b: Uint8Array): boolean => b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && (b[3] === 0x31 || b[3] === 0x45);
+const isParquet = (b: Uint8Array): boolean =>
+  b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && (b[3] === 0x31 || b[3] === 0x45);
 
 /** What the first bytes are: Parquet (PAR1, or PARE for an encrypted footer), gzip, or text. */
 export function formatByBytes(head: Uint8Array): 'parquet' | 'gzip' | 'text' {
@@ -67,7 +68,11 @@ export async function readTextLayout(
     const { encoding, bom } = sniffEncoding(sample.bytes);
     const text = decodeSample(sample.bytes, encoding, bom);
     if (complete || /[\r\n]/.test(text.slice(0, -1))) {
-      if (looksBinary(text)) throw new ConnectionError('unsupported', `${where} holds binary data, not text; previews read Parquet, CSV and JSON Lines.`);
+      if (looksBinary(text))
+        throw new ConnectionError(
+          'unsupported',
+          `${where} holds binary data, not text; previews read Parquet, CSV and JSON Lines.`,
+        );
       const columns = textColumns(text, complete, named, path, where);
       // A JSON record spread over more lines than the sample holds: read further.
       if (columns) return { ...columns, gzip, encoding };
@@ -93,14 +98,20 @@ function textColumns(
   // Never a preview of empty rows: a file with text but no columns says so.
   const found = (columns: ColumnInfo[]): ColumnInfo[] => {
     if (columns.length > 0) return columns;
-    throw new ConnectionError('unsupported', `${where}: no columns in its first ${mib(text.length)} (only empty lines?).`);
+    throw new ConnectionError(
+      'unsupported',
+      `${where}: no columns in its first ${mib(text.length)} (only empty lines?).`,
+    );
   };
   // JSON: one object a line, several, pretty-printed ones, or an array of objects.
   const jsonl = named === 'jsonl' || (named !== 'csv' && named !== 'tsv' && /^\s*[{[]/.test(text));
   if (jsonl) {
     try {
       if (!complete && firstRecordOpen(text, where)) return undefined;
-      return { format: 'jsonl', columns: found(jsonLinesColumns(text, { complete, where, maxChars: textBounds.recordBytes })) };
+      return {
+        format: 'jsonl',
+        columns: found(jsonLinesColumns(text, { complete, where, maxChars: textBounds.recordBytes })),
+      };
     } catch (error) {
       if (ConnectionError.is(error)) throw error;
       throw new ConnectionError('unsupported', `${where} is not JSON Lines: ${errorMessage(error)}.`);

@@ -26,7 +26,11 @@ export function typeOf(values: string[]): string {
 function fits(cell: string, type: string): boolean {
   if (cell === '' || type === 'STRING') return true;
   const own = typeOf([cell]);
-  return own === type || (type === 'DOUBLE' && (own === 'INT64' || own === 'DECIMAL')) || (type === 'DECIMAL' && own === 'INT64');
+  return (
+    own === type ||
+    (type === 'DOUBLE' && (own === 'INT64' || own === 'DECIMAL')) ||
+    (type === 'DECIMAL' && own === 'INT64')
+  );
 }
 
 /** Column names as DuckDB gives them: the header's cells (empty ones and repeats made unique), or column0, column1… */
@@ -51,9 +55,14 @@ function columnNames(first: string[] | undefined, width: number): string[] {
  * every column is text, a first row of distinct non-empty cells is one); each column's type from the rows
  * read. The last line is dropped when the sample may have cut it.
  */
-export function csvSchema(sample: string, options: { complete: boolean; delimiter?: string }): { columns: ColumnInfo[]; dialect: CsvDialect } {
+export function csvSchema(
+  sample: string,
+  options: { complete: boolean; delimiter?: string },
+): { columns: ColumnInfo[]; dialect: CsvDialect } {
   // A cut sample ends at its last record separator: \n, or \r for files with old Mac line ends.
-  const cut = options.complete ? sample : sample.slice(0, Math.max(0, Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r')) + 1));
+  const cut = options.complete
+    ? sample
+    : sample.slice(0, Math.max(0, Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r')) + 1));
   const layout = sniffLayout(cut, options.delimiter);
   const body = dropLines(cut, layout.skipLines);
   const text = layout.spacesBeforeQuotes ? new SpacesBeforeQuotes(layout.delimiter, layout.quote).push(body) : body;
@@ -61,7 +70,10 @@ export function csvSchema(sample: string, options: { complete: boolean; delimite
   if (rows.length === 0) return { columns: [], dialect: { ...layout, header: false } };
   // Rows longer than the first only by empty last fields (a trailing delimiter) do not add columns.
   const firstWidth = rows[0].length;
-  const width = rows.reduce((w, r) => Math.max(w, r.length > firstWidth && r.slice(firstWidth).every((c) => c === '') ? firstWidth : r.length), firstWidth);
+  const width = rows.reduce(
+    (w, r) => Math.max(w, r.length > firstWidth && r.slice(firstWidth).every((c) => c === '') ? firstWidth : r.length),
+    firstWidth,
+  );
   // A hostile line of a million delimiters is not typed a million columns times a thousand rows.
   if (width > maxTextColumns) throw new Error(`it has ${width} columns; a preview reads at most ${maxTextColumns}`);
   const [first, ...rest] = rows;
@@ -71,11 +83,16 @@ export function csvSchema(sample: string, options: { complete: boolean; delimite
   const header =
     rest.length === 0
       ? distinct && first.every((cell) => typeOf([cell]) === 'STRING')
-      : types.some((t, i) => t !== 'STRING' && !fits(first[i] ?? '', t)) || (types.every((t) => t === 'STRING') && distinct);
+      : types.some((t, i) => t !== 'STRING' && !fits(first[i] ?? '', t)) ||
+        (types.every((t) => t === 'STRING') && distinct);
   const data = header ? rest : rows;
   const names = columnNames(header ? first : undefined, width);
   return {
-    columns: names.map((name, i) => ({ name, type: typeOf(column(i, data)), nullable: data.some((r) => (r[i] ?? '') === '') })),
+    columns: names.map((name, i) => ({
+      name,
+      type: typeOf(column(i, data)),
+      nullable: data.some((r) => (r[i] ?? '') === ''),
+    })),
     dialect: { ...layout, header },
   };
 }
@@ -133,13 +150,21 @@ export function jsonMembers(line: string): [string, string][] | undefined {
  * Columns of a JSON Lines file from its first records: every key seen, typed as pyarrow's JSON reader
  * types it (nested lists and structs included), unified across records.
  */
-export function jsonLinesColumns(sample: string, options: { complete: boolean; where?: string; maxChars?: number }): ColumnInfo[] {
+export function jsonLinesColumns(
+  sample: string,
+  options: { complete: boolean; where?: string; maxChars?: number },
+): ColumnInfo[] {
   const where = options.where ?? 'the file';
   const types = new Map<string, JsonType>();
   const counts = new Map<string, number>();
   const nulls = new Set<string>();
   let records = 0;
-  for (const { record, line } of jsonRecordsOf(sample, options.complete, where, options.maxChars ?? Number.MAX_SAFE_INTEGER).slice(0, 1000)) {
+  for (const { record, line } of jsonRecordsOf(
+    sample,
+    options.complete,
+    where,
+    options.maxChars ?? Number.MAX_SAFE_INTEGER,
+  ).slice(0, 1000)) {
     checkJson(record, line, where);
     records++;
     for (const [key, value] of jsonMembers(record) ?? []) {
@@ -150,7 +175,11 @@ export function jsonLinesColumns(sample: string, options: { complete: boolean; w
     }
   }
   // Null where a record says null or leaves the key out.
-  return [...types].map(([name, type]) => ({ name, type: jsonTypeName(type), nullable: nulls.has(name) || (counts.get(name) ?? 0) < records }));
+  return [...types].map(([name, type]) => ({
+    name,
+    type: jsonTypeName(type),
+    nullable: nulls.has(name) || (counts.get(name) ?? 0) < records,
+  }));
 }
 
 /** A record that is not valid JSON ends the read, naming its line. */

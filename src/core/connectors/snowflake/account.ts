@@ -13,9 +13,12 @@ export function snowflakeAccount(input: string): { account: string; url?: string
   try {
     url = new URL(/^[a-z]+:\/\//i.test(text) ? text : `https://${text}`);
   } catch {
-    throw new ConnectionError('invalid_config', `"${text}" is neither an account identifier nor an account URL.`, { field: 'account' });
+    throw new ConnectionError('invalid_config', `"${text}" is neither an account identifier nor an account URL.`, {
+      field: 'account',
+    });
   }
-  if (url.protocol !== 'https:') throw new ConnectionError('invalid_config', 'A Snowflake account URL starts with https://.', { field: 'account' });
+  if (url.protocol !== 'https:')
+    throw new ConnectionError('invalid_config', 'A Snowflake account URL starts with https://.', { field: 'account' });
   const account = url.hostname.replace(/\.snowflakecomputing\.(com|cn)$/i, '');
   if (!account || account === url.hostname) {
     throw new ConnectionError(

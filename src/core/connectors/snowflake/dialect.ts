@@ -6,7 +6,13 @@ import { scriptingStatements, standardLexer, type SqlDialect } from '../../sql/d
  */
 export const snowflakeDialect: SqlDialect = {
   name: 'Snowflake',
-  lexer: { ...standardLexer, slashComments: true, nestedBlockComments: false, backslashEscapes: true, dollarQuotes: 'plain' },
+  lexer: {
+    ...standardLexer,
+    slashComments: true,
+    nestedBlockComments: false,
+    backslashEscapes: true,
+    dollarQuotes: 'plain',
+  },
   languages: ['snowflake-sql'],
   quote: 'double',
   folding: 'upper',

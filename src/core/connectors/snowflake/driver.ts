@@ -4,27 +4,32 @@ import { performance } from 'node:perf_hooks';
 import snowflake from 'snowflake-sdk';
 import type { ColumnInfo, ColumnsQuery, NamedItem, TablesQuery, TablesResponse } from '../../api/types';
 import { ConnectionError, errorMessage, redact } from '../../errors';
-import { checkHttpsUrl } from '../../urls';
 import { cancelledError, cancelOnAbortOrTimeout, listingCancelledError, raceAbort } from '../sql/cancellation';
 import { escapeLike, qualified, quoteDoubleQuoted } from '../sql/identifiers';
 import { keysetPage } from '../sql/paging';
 import { SqlSessionBase } from '../sql/sqlSession';
-import { batchRows, CappedSink } from '../sql/streaming';
+import { CappedSink } from '../sql/streaming';
 import type { ConnectorDriverModule, QueryOptions, RowSink, SessionOptions, StreamSummary } from '../types';
 import { snowflakeAccount } from './account';
 import { classifyStatement } from '../../sql/readOnly';
 import { snowflakeDialect } from './dialect';
 import { installWireHooks, takeDecodeError, takeStatementType } from './wire';
-import { checkPrivateKey, mapError } from './errors';
+import { mapError } from './errors';
 import { describedAsRead, resultTypeName, selectType, snowflakeTypeName, statementTypeName } from './types';
 import { asText } from '../../../shared/asText';
+import { abandon, drain } from './drain';
+import { loginOptions, type GivenAccount } from './login';
 
 export { describedAsRead, resultTypeName, snowflakeTypeName, statementTypeName };
 
 installWireHooks();
 // VARIANT values stay the exact text Snowflake sent: the SDK's own parser rounds big numbers in them and,
 // for text that is not strict JSON, falls back to evaluating it with new Function().
-snowflake.configure({ logLevel: 'OFF', jsonColumnVariantParser: (raw: string) => raw, xmlColumnVariantParser: (raw: string) => raw });
+snowflake.configure({
+  logLevel: 'OFF',
+  jsonColumnVariantParser: (raw: string) => raw,
+  xmlColumnVariantParser: (raw: string) => raw,
+});
 
 type Connection = snowflake.Connection;
 type Statement = snowflake.RowStatement;
@@ -36,7 +41,7 @@ class SnowflakeSession extends SqlSessionBase {
   private connecting: Promise<Connection> | undefined;
   private readonly account: string;
   /** The account field: an identifier, or an account URL that also says where to connect. */
-  private readonly given: { account: string; url?: string; invalid?: Error };
+  private readonly given: GivenAccount;
 
   constructor(private readonly options: SessionOptions) {
     super(quoteDoubleQuoted, true);
@@ -46,7 +51,10 @@ class SnowflakeSession extends SqlSessionBase {
     } catch (error) {
       this.given = {
         account: raw.trim(),
-        invalid: error instanceof Error ? error : new ConnectionError('invalid_config', errorMessage(error), { field: 'account' }),
+        invalid:
+          error instanceof Error
+            ? error
+            : new ConnectionError('invalid_config', errorMessage(error), { field: 'account' }),
       };
     }
     this.account = this.given.account;
@@ -57,40 +65,7 @@ class SnowflakeSession extends SqlSessionBase {
   }
 
   private connectionOptions(): snowflake.ConnectionOptions {
-    const c = this.options.config;
-    const s = this.options.secrets;
-    const text = (k: string): string | undefined => (c[k] === undefined || c[k] === '' ? undefined : String(c[k]));
-    if (this.given.invalid) throw this.given.invalid;
-    if (!this.account) throw new ConnectionError('invalid_config', 'A Snowflake connection needs its account identifier.', { field: 'account' });
-    const serverUrl = text('serverUrl') ?? this.given.url;
-    if (serverUrl) checkHttpsUrl(serverUrl, 'The Snowflake server URL', 'serverUrl', 'https://myorg-myaccount.snowflakecomputing.com');
-    const authenticator = text('authenticator') ?? 'password';
-    const common = {
-      account: this.account,
-      username: text('user') ?? '',
-      ...(serverUrl ? { accessUrl: serverUrl } : {}),
-      ...(text('warehouse') ? { warehouse: text('warehouse') } : {}),
-      ...(text('database') ? { database: text('database') } : {}),
-      ...(text('schema') ? { schema: text('schema') } : {}),
-      ...(text('role') ? { role: text('role') } : {}),
-      // NULL stays null when values are fetched as their exact text.
-      representNullAsStringNull: false,
-      // One login attempt: the SDK's own retries (7, backing off to 16 s) kept a refused or unreachable
-      // host waiting for minutes; the connect timeout below bounds the attempt, and the user retries.
-      sfRetryMaxLoginRetries: 0,
-      application: 'PlanasonixConnections',
-    };
-    if (authenticator === 'keypair') {
-      const file = text('privateKeyFile');
-      if (!file) throw new ConnectionError('invalid_config', 'Key-pair sign-in needs the private key file.', { field: 'privateKeyFile' });
-      checkPrivateKey(file, s.privateKeyPassphrase);
-      return { ...common, authenticator: 'SNOWFLAKE_JWT', privateKeyPath: file, ...(s.privateKeyPassphrase ? { privateKeyPass: s.privateKeyPassphrase } : {}) };
-    }
-    if (authenticator === 'oauth') {
-      if (!s.token) throw new ConnectionError('auth_failed', 'OAuth sign-in needs an access token.', { field: 'token' });
-      return { ...common, authenticator: 'OAUTH', token: s.token };
-    }
-    return { ...common, password: s.password ?? '' };
+    return loginOptions(this.options, this.given);
   }
 
   /** One connection per session, made on first use. connect()'s callback, not its promise, says whether login worked. */
@@ -100,10 +75,14 @@ class SnowflakeSession extends SqlSessionBase {
       try {
         created = snowflake.createConnection(this.connectionOptions());
       } catch (error) {
-        reject(ConnectionError.is(error) ? error : new ConnectionError('invalid_config', this.safe(errorMessage(error))));
+        reject(
+          ConnectionError.is(error) ? error : new ConnectionError('invalid_config', this.safe(errorMessage(error))),
+        );
         return;
       }
-      created.connect((error) => (error ? reject(mapError(error, (t) => this.safe(t), this.account)) : resolve(created)));
+      created.connect((error) =>
+        error ? reject(mapError(error, (t) => this.safe(t), this.account)) : resolve(created),
+      );
     });
     const pending = this.connecting;
     pending.catch(() => {
@@ -119,7 +98,12 @@ class SnowflakeSession extends SqlSessionBase {
       const timer = setTimeout(() => {
         if (this.connecting === pending) this.connecting = undefined;
         abandon(pending);
-        reject(new ConnectionError('unreachable', `Snowflake (${this.where()}) did not answer within ${seconds} s; check the account and the network.`));
+        reject(
+          new ConnectionError(
+            'unreachable',
+            `Snowflake (${this.where()}) did not answer within ${seconds} s; check the account and the network.`,
+          ),
+        );
       }, seconds * 1000);
       pending.then(
         (conn) => (clearTimeout(timer), resolve(conn)),
@@ -141,7 +125,9 @@ class SnowflakeSession extends SqlSessionBase {
       statement = conn.execute({
         sqlText: sql,
         complete: (error, _stmt, rows) =>
-          error ? reject(mapError(error, (t) => this.safe(t), this.account)) : resolve((rows ?? []) as Record<string, unknown>[]),
+          error
+            ? reject(mapError(error, (t) => this.safe(t), this.account))
+            : resolve((rows ?? []) as Record<string, unknown>[]),
       });
     });
     return raceAbort(work, signal, () => statement?.cancel(() => undefined), listingCancelledError);
@@ -151,7 +137,11 @@ class SnowflakeSession extends SqlSessionBase {
     try {
       const [row] = await this.rows('SELECT CURRENT_VERSION()', signal);
       const version = row ? String(Object.values(row)[0]) : undefined;
-      return { ok: true, ...(version ? { serverVersion: `Snowflake ${version}` } : {}), message: `Connected.${await this.warehouseNote(signal)}` };
+      return {
+        ok: true,
+        ...(version ? { serverVersion: `Snowflake ${version}` } : {}),
+        message: `Connected.${await this.warehouseNote(signal)}`,
+      };
     } catch (error) {
       const e = mapError(error, (t) => this.safe(t), this.account);
       return { ok: false, message: e.message };
@@ -183,21 +173,35 @@ class SnowflakeSession extends SqlSessionBase {
   async schemas(catalog: string | undefined, signal?: AbortSignal): Promise<NamedItem[]> {
     const database = catalog ?? (this.options.config.database ? String(this.options.config.database) : undefined);
     if (!database)
-      throw new ConnectionError('invalid_config', 'Which database? Snowflake lists schemas per database; set a default database.', { field: 'database' });
-    return (await this.rows(`SHOW TERSE SCHEMAS IN DATABASE ${quoteDoubleQuoted(database)}`, signal)).map((r) => ({ name: String(r.name) }));
+      throw new ConnectionError(
+        'invalid_config',
+        'Which database? Snowflake lists schemas per database; set a default database.',
+        { field: 'database' },
+      );
+    return (await this.rows(`SHOW TERSE SCHEMAS IN DATABASE ${quoteDoubleQuoted(database)}`, signal)).map((r) => ({
+      name: String(r.name),
+    }));
   }
 
   /** A page of a schema's tables and views: SHOW's own LIMIT ... FROM 'name' is the keyset, LIKE the filter. */
   /** A page of a schema's tables and views: SHOW's own LIMIT ... FROM 'name' is the keyset, LIKE the filter. */
   async tables(query: TablesQuery, signal?: AbortSignal): Promise<Omit<TablesResponse, 'connectionId'>> {
-    if (!query.catalog || !query.schema) throw new ConnectionError('invalid_config', 'Which database and schema?', { field: 'schema' });
+    if (!query.catalog || !query.schema)
+      throw new ConnectionError('invalid_config', 'Which database and schema?', { field: 'schema' });
     const literal = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
     // SHOW's LIKE is blind to case but not to accents: the term as typed, not the folded pattern.
     const like = query.search ? ` LIKE ${literal(`%${escapeLike(query.search)}%`)}` : '';
     const { page, nextPageToken } = await keysetPage(query, async ({ after, fetch }) => {
       const range = fetch === undefined ? '' : ` LIMIT ${fetch}${after === null ? '' : ` FROM ${literal(after)}`}`;
-      const rows = await this.rows(`SHOW TERSE OBJECTS${like} IN SCHEMA ${qualified(quoteDoubleQuoted, query.catalog, query.schema)}${range}`, signal);
-      return rows.map((r) => ({ name: String(r.name), type: asText(r.kind, 'TABLE').toUpperCase(), schema: query.schema }));
+      const rows = await this.rows(
+        `SHOW TERSE OBJECTS${like} IN SCHEMA ${qualified(quoteDoubleQuoted, query.catalog, query.schema)}${range}`,
+        signal,
+      );
+      return rows.map((r) => ({
+        name: String(r.name),
+        type: asText(r.kind, 'TABLE').toUpperCase(),
+        schema: query.schema,
+      }));
     });
     return { schema: query.schema, catalog: query.catalog, tables: page, ...(nextPageToken ? { nextPageToken } : {}) };
   }
@@ -220,20 +224,34 @@ class SnowflakeSession extends SqlSessionBase {
     const conn = await this.connection(options.signal);
     const safe = (t: string): string => this.safe(t);
     let current: Statement | undefined;
-    const cancellation = cancelOnAbortOrTimeout(options.signal, options.timeoutMs, () => current?.cancel(() => undefined));
+    const cancellation = cancelOnAbortOrTimeout(options.signal, options.timeoutMs, () =>
+      current?.cancel(() => undefined),
+    );
     try {
       if (options.schema) {
         // The file's default schema: unqualified names resolve there (this session is the extension's own).
-        const database = options.catalog ?? (this.options.config.database ? String(this.options.config.database) : undefined);
-        await this.execute(conn, { sqlText: `USE SCHEMA ${qualified(quoteDoubleQuoted, database, options.schema)}` }, (s) => (current = s));
+        const database =
+          options.catalog ?? (this.options.config.database ? String(this.options.config.database) : undefined);
+        await this.execute(
+          conn,
+          { sqlText: `USE SCHEMA ${qualified(quoteDoubleQuoted, database, options.schema)}` },
+          (s) => (current = s),
+        );
       }
       const verdict = classifyStatement(options.sql, snowflakeDialect);
-      if (!options.generated && !verdict.readOnly) throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
+      if (!options.generated && !verdict.readOnly)
+        throw new ConnectionError('read_only', `Refused: ${verdict.reason ?? 'this statement can change data.'}`);
       // A preview the extension wrote (SELECT * FROM a quoted table) is a query by construction.
       const type = options.generated
         ? selectType
         : takeStatementType(
-            (await this.execute(conn, { sqlText: options.sql, describeOnly: true, parameters: oneStatement }, (s) => (current = s))).getQueryId(),
+            (
+              await this.execute(
+                conn,
+                { sqlText: options.sql, describeOnly: true, parameters: oneStatement },
+                (s) => (current = s),
+              )
+            ).getQueryId(),
           );
       if (!options.generated && !describedAsRead(type, verdict.keyword)) {
         throw new ConnectionError(
@@ -252,7 +270,10 @@ class SnowflakeSession extends SqlSessionBase {
           rowMode: 'array',
           fetchAsString: ['Number', 'Date', 'Buffer'],
           // Snowflake stops the statement itself at the time limit (the client's cancel is only a backstop).
-          parameters: { ...oneStatement, STATEMENT_TIMEOUT_IN_SECONDS: Math.max(1, Math.ceil(options.timeoutMs / 1000)) },
+          parameters: {
+            ...oneStatement,
+            STATEMENT_TIMEOUT_IN_SECONDS: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
+          },
         },
         (s) => (current = s),
       );
@@ -266,7 +287,8 @@ class SnowflakeSession extends SqlSessionBase {
       const queryId = statement.getQueryId();
       const decoded = (): void => {
         const problem = takeDecodeError(queryId);
-        if (problem) throw new ConnectionError('query_failed', `${problem} The result is not shown rather than shown wrong.`);
+        if (problem)
+          throw new ConnectionError('query_failed', `${problem} The result is not shown rather than shown wrong.`);
       };
       decoded();
       await drain(rows, capped, () => cancellation.requested, decoded);
@@ -275,7 +297,10 @@ class SnowflakeSession extends SqlSessionBase {
       if (cancellation.requested) {
         throw cancellation.cancelledByCaller
           ? cancelledError()
-          : new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
+          : new ConnectionError(
+              'timeout',
+              `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`,
+            );
       }
       if (capped.truncated || cancellation.requested) {
         // Enough rows (or cancelled): stop reading, and stop the statement on the server.
@@ -285,16 +310,27 @@ class SnowflakeSession extends SqlSessionBase {
       return capped.summary(Math.round(performance.now() - started));
     } catch (error) {
       if (cancellation.cancelledByCaller) throw cancelledError();
-      if (cancellation.requested) throw new ConnectionError('timeout', `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`);
+      if (cancellation.requested)
+        throw new ConnectionError(
+          'timeout',
+          `The statement ran past its time limit of ${options.timeoutMs} ms and was cancelled.`,
+        );
       throw mapError(error, safe, this.account);
     } finally {
       cancellation.dispose();
     }
   }
 
-  private execute(conn: Connection, options: snowflake.StatementOption, onStatement: (s: Statement) => void): Promise<Statement> {
+  private execute(
+    conn: Connection,
+    options: snowflake.StatementOption,
+    onStatement: (s: Statement) => void,
+  ): Promise<Statement> {
     return new Promise((resolve, reject) => {
-      const statement = conn.execute({ ...options, complete: (error, stmt) => (error ? reject(error) : resolve(stmt)) });
+      const statement = conn.execute({
+        ...options,
+        complete: (error, stmt) => (error ? reject(error) : resolve(stmt)),
+      });
       onStatement(statement);
     });
   }
@@ -314,58 +350,6 @@ class SnowflakeSession extends SqlSessionBase {
     if (settled === 'busy') return abandon(pending);
     if (settled?.isUp()) await new Promise<void>((resolve) => settled.destroy(() => resolve()));
   }
-}
-
-/** Closes a login nobody waits for any more, once it ends. */
-function abandon(pending: Promise<Connection>): void {
-  pending.then(
-    (conn) => conn.isUp() && conn.destroy(() => undefined),
-    () => undefined,
-  );
-}
-
-/**
- * Reads a row stream into the capped sink in batches: paused while the sink is busy (the grid's
- * back-pressure), stopped once the cap is passed. Events rather than async iteration, which cost more
- * per row in the preview benchmark.
- */
-function drain(rows: NodeJS.ReadableStream & { destroy(): void }, capped: CappedSink, cancelled: () => boolean, check: () => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let batch: unknown[][] = [];
-    let busy = Promise.resolve();
-    let done = false;
-    const settle = (): boolean => {
-      if (done) return false;
-      done = true;
-      rows.removeAllListeners('data');
-      return true;
-    };
-    /** The rows are all in (or the cap or a cancel ended them). */
-    const finish = (): void => void (settle() && resolve());
-    /** What went wrong, as the driver or the sink gave it. */
-    const fail = (error: unknown): void => void (settle() && reject(error));
-    const flush = (): void => {
-      const full = batch;
-      batch = [];
-      rows.pause();
-      busy = busy
-        .then(() => check())
-        .then(() => capped.rows(full))
-        .then(() => {
-          // Chunks already answered keep coming after a cancel: stop reading them.
-          if (capped.remaining <= 0 || cancelled()) finish();
-          else rows.resume();
-        }, fail);
-    };
-    rows.on('data', (row: unknown[]) => {
-      batch.push(row);
-      if (batch.length >= batchRows) flush();
-    });
-    rows.on('error', fail);
-    rows.on('end', () => {
-      busy = busy.then(() => capped.rows(batch)).then(finish, fail);
-    });
-  });
 }
 
 export const openSession: ConnectorDriverModule['openSession'] = (options) => {

@@ -14,7 +14,10 @@ export function mapError(error: unknown, safe: (text: string) => string, account
   const details = typeof e.sqlState === 'string' ? { sqlState: e.sqlState } : undefined;
   switch (code) {
     case '390100':
-      return new ConnectionError('auth_failed', `Incorrect user name or password for the Snowflake account ${account}.`);
+      return new ConnectionError(
+        'auth_failed',
+        `Incorrect user name or password for the Snowflake account ${account}.`,
+      );
     case '390201':
     case '390189':
       return new ConnectionError(
@@ -29,12 +32,18 @@ export function mapError(error: unknown, safe: (text: string) => string, account
       );
     case '390303':
     case '390318':
-      return new ConnectionError('auth_failed', `Snowflake refused the OAuth access token; it may have expired (${message}).`);
+      return new ConnectionError(
+        'auth_failed',
+        `Snowflake refused the OAuth access token; it may have expired (${message}).`,
+      );
     case '000604':
       return cancelledError();
     case '000008':
       // "Actual statement count 2 did not match the desired statement count 1."
-      return new ConnectionError('read_only', 'Refused: this text holds more than one statement; a test query runs one statement at a time.');
+      return new ConnectionError(
+        'read_only',
+        'Refused: this text holds more than one statement; a test query runs one statement at a time.',
+      );
     case '002003':
       // "Object ... does not exist or not authorized."
       return new ConnectionError('not_found', message, details);
@@ -45,7 +54,11 @@ export function mapError(error: unknown, safe: (text: string) => string, account
         details,
       );
     case '000630':
-      return new ConnectionError('timeout', `The statement ran past its time limit and was stopped by Snowflake (${message}).`, details);
+      return new ConnectionError(
+        'timeout',
+        `The statement ran past its time limit and was stopped by Snowflake (${message}).`,
+        details,
+      );
     case '390104':
     case '390114':
       return new ConnectionError('auth_failed', `The Snowflake session ended; connect again (${message}).`);
@@ -69,8 +82,11 @@ export function checkPrivateKey(file: string, passphrase: string | undefined): v
     pem = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it may not be read' : 'it could not be read';
-    throw new ConnectionError('invalid_config', `The private key file cannot be used: ${why} (${file}).`, { field: 'privateKeyFile' });
+    const why =
+      code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'it may not be read' : 'it could not be read';
+    throw new ConnectionError('invalid_config', `The private key file cannot be used: ${why} (${file}).`, {
+      field: 'privateKeyFile',
+    });
   }
   try {
     createPrivateKey({ key: pem, ...(passphrase ? { passphrase } : {}) });
@@ -78,11 +94,19 @@ export function checkPrivateKey(file: string, passphrase: string | undefined): v
     const code = String((error as NodeJS.ErrnoException).code ?? '');
     const encrypted = /ENCRYPTED/.test(pem);
     if (encrypted && !passphrase) {
-      throw new ConnectionError('invalid_config', 'The private key file is encrypted: enter its passphrase.', { field: 'privateKeyPassphrase' });
+      throw new ConnectionError('invalid_config', 'The private key file is encrypted: enter its passphrase.', {
+        field: 'privateKeyPassphrase',
+      });
     }
     if (encrypted && /BAD_DECRYPT|INTERRUPTED|bad decrypt/i.test(`${code} ${errorMessage(error)}`)) {
-      throw new ConnectionError('invalid_config', 'The passphrase does not open the private key file.', { field: 'privateKeyPassphrase' });
+      throw new ConnectionError('invalid_config', 'The passphrase does not open the private key file.', {
+        field: 'privateKeyPassphrase',
+      });
     }
-    throw new ConnectionError('invalid_config', 'The private key file is not a private key in PEM form (PKCS#8, as rsa_key.p8).', { field: 'privateKeyFile' });
+    throw new ConnectionError(
+      'invalid_config',
+      'The private key file is not a private key in PEM form (PKCS#8, as rsa_key.p8).',
+      { field: 'privateKeyFile' },
+    );
   }
 }

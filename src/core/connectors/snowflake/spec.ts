@@ -29,7 +29,13 @@ export const snowflakeSpec: ConnectorSpec = {
       ],
     },
     { name: 'password', label: 'Password', kind: 'secret', secret: true, visibleWhen: auth(['password']) },
-    { name: 'privateKeyFile', label: 'Private key file', kind: 'file', help: 'PKCS#8 PEM (rsa_key.p8).', visibleWhen: auth(['keypair']) },
+    {
+      name: 'privateKeyFile',
+      label: 'Private key file',
+      kind: 'file',
+      help: 'PKCS#8 PEM (rsa_key.p8).',
+      visibleWhen: auth(['keypair']),
+    },
     {
       name: 'privateKeyPassphrase',
       label: 'Private key passphrase',
@@ -40,7 +46,12 @@ export const snowflakeSpec: ConnectorSpec = {
     },
     { name: 'token', label: 'OAuth access token', kind: 'secret', secret: true, visibleWhen: auth(['oauth']) },
     { name: 'warehouse', label: 'Warehouse', kind: 'string' },
-    { name: 'database', label: 'Database', kind: 'string', help: 'Default database for unqualified names; every database you may see is listed.' },
+    {
+      name: 'database',
+      label: 'Database',
+      kind: 'string',
+      help: 'Default database for unqualified names; every database you may see is listed.',
+    },
     { name: 'schema', label: 'Schema', kind: 'string' },
     { name: 'role', label: 'Role', kind: 'string' },
     {
@@ -50,7 +61,15 @@ export const snowflakeSpec: ConnectorSpec = {
       advanced: true,
       help: 'Only for private connectivity or a proxy: otherwise derived from the account. HTTPS (plain HTTP only to this machine).',
     },
-    { name: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', kind: 'number', default: 20, min: 1, max: 600, advanced: true },
+    {
+      name: 'connectTimeoutSeconds',
+      label: 'Connect timeout (seconds)',
+      kind: 'number',
+      default: 20,
+      min: 1,
+      max: 600,
+      advanced: true,
+    },
   ],
   capabilities: ['catalogs', 'schemas', 'tables', 'preview', 'query'],
   hierarchy: {
@@ -62,7 +81,13 @@ export const snowflakeSpec: ConnectorSpec = {
   tableTypes: { 'DYNAMIC TABLE': { icon: 'sync' }, 'MATERIALIZED VIEW': { icon: 'save' } },
   bundle: {
     // PUT/GET file transfer to S3, Azure and GCS, and workload-identity sign-in: not used here, and most of the SDK's size.
-    stub: ['^@azure/(storage-blob|identity|msal-node)$', '^@aws-sdk/', '^@smithy/', '^google-auth-library$', '^@google-cloud/'],
+    stub: [
+      '^@azure/(storage-blob|identity|msal-node)$',
+      '^@aws-sdk/',
+      '^@smithy/',
+      '^google-auth-library$',
+      '^@google-cloud/',
+    ],
   },
   load: () => import('./driver'),
 };

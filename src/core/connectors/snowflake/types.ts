@@ -60,6 +60,11 @@ export function snowflakeTypeName(dataType: string): { type: string; nullable: b
 /** A result column's type as the tree names it (SHOW COLUMNS): NUMBER(38,0), VARCHAR(100), TIMESTAMP_TZ(9). */
 export function resultTypeName(column: snowflake.Column): string {
   const length = (column as unknown as { getLength?: () => number }).getLength?.();
-  const described = { type: column.getType(), precision: column.getPrecision(), scale: column.getScale(), ...(length ? { length } : {}) };
+  const described = {
+    type: column.getType(),
+    precision: column.getPrecision(),
+    scale: column.getScale(),
+    ...(length ? { length } : {}),
+  };
   return snowflakeTypeName(JSON.stringify(described)).type;
 }

@@ -37,7 +37,14 @@ export function installWireHooks(): void {
   const request = axios.interceptors.request.use((config) => {
     if (/\/telemetry\/send(\?|$)/.test(String(config.url ?? ''))) {
       // Answered here: the request never leaves the machine.
-      config.adapter = () => Promise.resolve({ data: JSON.stringify({ success: true }), status: 200, statusText: 'OK', headers: {}, config });
+      config.adapter = () =>
+        Promise.resolve({
+          data: JSON.stringify({ success: true }),
+          status: 200,
+          statusText: 'OK',
+          headers: {},
+          config,
+        });
     }
     return config;
   });
@@ -125,7 +132,10 @@ function checkRows(rows: unknown[][], columns: WireColumn[], queryId: string): b
       if (value === null || value === undefined || !format || (typeof value === 'string' && format.test(value))) return;
       if (!decodeErrors.has(queryId)) {
         const shown = JSON.stringify(typeof value === 'string' ? value.slice(0, 60) : value);
-        decodeErrors.set(queryId, `Snowflake sent a value in column ${column.name} that is not a valid ${column.type.toUpperCase()} (${shown}).`);
+        decodeErrors.set(
+          queryId,
+          `Snowflake sent a value in column ${column.name} that is not a valid ${column.type.toUpperCase()} (${shown}).`,
+        );
         if (decodeErrors.size > keep) decodeErrors.delete(decodeErrors.keys().next().value as string);
       }
       row[c] = null;
@@ -138,7 +148,12 @@ function checkRows(rows: unknown[][], columns: WireColumn[], queryId: string): b
 function checkChunk(answer: Response, url: string): void {
   const known = chunkColumns.get(url)!;
   chunkColumns.delete(url);
-  const text = typeof answer.data === 'string' ? answer.data : Buffer.isBuffer(answer.data) ? answer.data.toString('utf8') : undefined;
+  const text =
+    typeof answer.data === 'string'
+      ? answer.data
+      : Buffer.isBuffer(answer.data)
+        ? answer.data.toString('utf8')
+        : undefined;
   if (text === undefined) return;
   let rows: unknown[][];
   try {

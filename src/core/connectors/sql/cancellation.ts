@@ -50,7 +50,12 @@ export function listingCancelledError(): ConnectionError {
  * Work that stops when the signal aborts: the promise rejects at once as cancelled, and `onAbort`
  * drops what the work holds (a socket still connecting), so nothing waits on a host that never answers.
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => void, cancelled = connectCancelledError): Promise<T> {
+export function raceAbort<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => void,
+  cancelled = connectCancelledError,
+): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) {
     onAbort();

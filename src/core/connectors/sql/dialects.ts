@@ -15,7 +15,12 @@ export function quoteIdentifier(dialect: SqlDialect, name: string): string {
 /** The name as a user would type it in this dialect: quoted only when it must be. */
 export function displayIdentifier(dialect: SqlDialect, name: string): string {
   const plain = /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) && !reserved.has(name.toLowerCase());
-  const survivesFolding = dialect.folding === 'lower' ? name === name.toLowerCase() : dialect.folding === 'upper' ? name === name.toUpperCase() : true;
+  const survivesFolding =
+    dialect.folding === 'lower'
+      ? name === name.toLowerCase()
+      : dialect.folding === 'upper'
+        ? name === name.toUpperCase()
+        : true;
   return plain && survivesFolding ? name : quoteIdentifier(dialect, name);
 }
 

@@ -2,7 +2,8 @@ import { ConnectionError } from '../../errors';
 
 function checkName(name: string): void {
   if (name.length === 0) throw new ConnectionError('invalid_config', 'An identifier cannot be empty.');
-  if (name.includes('\u0000')) throw new ConnectionError('invalid_config', 'An identifier cannot contain a NUL character.');
+  if (name.includes('\u0000'))
+    throw new ConnectionError('invalid_config', 'An identifier cannot contain a NUL character.');
 }
 
 /** PostgreSQL (and Snowflake, Databricks ANSI) double-quoted identifier: embedded quotes are doubled. */

@@ -27,15 +27,22 @@ const tlsCodes = new Set([
  * Maps socket-level failures (shared by every TCP driver) to a typed error that says what is wrong.
  * Returns undefined when the error is not a network error.
  */
-export function networkError(error: unknown, cfg: Pick<ServerConfig, 'host' | 'port' | 'connectTimeoutMs'>): ConnectionError | undefined {
+export function networkError(
+  error: unknown,
+  cfg: Pick<ServerConfig, 'host' | 'port' | 'connectTimeoutMs'>,
+): ConnectionError | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const where = `${cfg.host}:${cfg.port}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-    return new ConnectionError('unreachable', `Unknown host "${cfg.host}": the name does not resolve.`, { cause: error });
+    return new ConnectionError('unreachable', `Unknown host "${cfg.host}": the name does not resolve.`, {
+      cause: error,
+    });
   }
   if (code === 'ECONNREFUSED') {
-    return new ConnectionError('unreachable', `Connection refused by ${where}: nothing is listening on that port.`, { cause: error });
+    return new ConnectionError('unreachable', `Connection refused by ${where}: nothing is listening on that port.`, {
+      cause: error,
+    });
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new ConnectionError('unreachable', `Host ${where} is unreachable from this machine.`, { cause: error });
@@ -43,8 +50,14 @@ export function networkError(error: unknown, cfg: Pick<ServerConfig, 'host' | 'p
   if (code === 'ECONNRESET' || code === 'EPIPE') {
     return new ConnectionError('unreachable', `The connection to ${where} was closed by the server.`, { cause: error });
   }
-  if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || (/timeout/i.test(error.message) && /connect/i.test(error.message))) {
-    return new ConnectionError('timeout', `No answer from ${where} within ${cfg.connectTimeoutMs / 1000} s.`, { cause: error });
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'ETIMEOUT' ||
+    (/timeout/i.test(error.message) && /connect/i.test(error.message))
+  ) {
+    return new ConnectionError('timeout', `No answer from ${where} within ${cfg.connectTimeoutMs / 1000} s.`, {
+      cause: error,
+    });
   }
   if (tlsCodes.has(code) || /\b(SSL|TLS|certificate)\b/i.test(error.message)) {
     return new ConnectionError('ssl', `TLS failed with ${where}: ${error.message}`, { cause: error });

@@ -28,7 +28,10 @@ export function pageLimit(limit: number | undefined): number | undefined {
 }
 
 /** Cuts a keyset page fetched with limit + 1 rows: the extra row only says that more follow. */
-export function pageOf<T extends { name: string }>(rows: T[], limit: number | undefined): { page: T[]; nextPageToken?: string } {
+export function pageOf<T extends { name: string }>(
+  rows: T[],
+  limit: number | undefined,
+): { page: T[]; nextPageToken?: string } {
   if (limit === undefined || rows.length <= limit) return { page: rows };
   const page = rows.slice(0, limit);
   return { page, nextPageToken: encodePageToken(page[page.length - 1].name) };

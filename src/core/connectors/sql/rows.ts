@@ -28,7 +28,8 @@ export function toCell(value: unknown): CellValue {
 export function toCellsInPlace(row: unknown[]): CellValue[] {
   for (let i = 0; i < row.length; i++) {
     const v = row[i];
-    if (v !== null && typeof v === 'object' ? !(v instanceof Uint8Array) : typeof v === 'bigint' || v === undefined) row[i] = toCell(v);
+    if (v !== null && typeof v === 'object' ? !(v instanceof Uint8Array) : typeof v === 'bigint' || v === undefined)
+      row[i] = toCell(v);
   }
   return row as CellValue[];
 }

@@ -17,7 +17,8 @@ export interface ServerConfig {
 
 /** Reads the normalized config of a host/port server connector into typed settings. */
 export function readServerConfig(config: ConnectionConfig): ServerConfig {
-  const str = (k: string): string | undefined => (typeof config[k] === 'string' && config[k] !== '' ? config[k] : undefined);
+  const str = (k: string): string | undefined =>
+    typeof config[k] === 'string' && config[k] !== '' ? config[k] : undefined;
   const num = (k: string, d: number): number => (typeof config[k] === 'number' ? config[k] : d);
   return {
     host: str('host') ?? 'localhost',

@@ -13,7 +13,14 @@ export type SslMode = (typeof sslModes)[number]['value'];
 /** The fields every host/port/user/password SQL server shares. */
 export function serverFields(defaultPort: number, defaultUser: string, databaseHelp: string): ConfigField[] {
   return [
-    { name: 'host', label: 'Host', kind: 'string', required: true, default: 'localhost', placeholder: 'db.example.com' },
+    {
+      name: 'host',
+      label: 'Host',
+      kind: 'string',
+      required: true,
+      default: 'localhost',
+      placeholder: 'db.example.com',
+    },
     { name: 'port', label: 'Port', kind: 'number', required: true, default: defaultPort, min: 1, max: 65535 },
     { name: 'database', label: 'Database', kind: 'string', help: databaseHelp },
     { name: 'user', label: 'User', kind: 'string', required: true, default: defaultUser },
@@ -26,7 +33,15 @@ export function serverFields(defaultPort: number, defaultUser: string, databaseH
       help: 'PEM file of the certificate authority, for verify-ca and verify-full.',
       visibleWhen: { field: 'sslMode', values: ['verify-ca', 'verify-full'] },
     },
-    { name: 'connectTimeoutSeconds', label: 'Connect timeout (seconds)', kind: 'number', default: 10, min: 1, max: 600, advanced: true },
+    {
+      name: 'connectTimeoutSeconds',
+      label: 'Connect timeout (seconds)',
+      kind: 'number',
+      default: 10,
+      min: 1,
+      max: 600,
+      advanced: true,
+    },
     { name: 'showSystemSchemas', label: 'Show system schemas', kind: 'boolean', default: false, advanced: true },
   ];
 }

@@ -24,7 +24,12 @@ export interface StatementSteps<C> {
 export const previewTimeoutMs = 300_000;
 
 /** A preview of a table, streamed: the connector's own preview statement through its one primitive. */
-export function streamPreview(sql: SqlFacet, query: PreviewQuery & { limit: number }, sink: RowSink, signal?: AbortSignal): Promise<StreamSummary> {
+export function streamPreview(
+  sql: SqlFacet,
+  query: PreviewQuery & { limit: number },
+  sink: RowSink,
+  signal?: AbortSignal,
+): Promise<StreamSummary> {
   return sql.stream({ ...sql.previewStatement(query), signal }, sink);
 }
 

@@ -32,7 +32,8 @@ export const sqliteDialect: SqlDialect = {
     refuse(keyword, words, symbols) {
       if (keyword !== 'PRAGMA') return undefined;
       const pragma = (words[1] === 'MAIN' || words[1] === 'TEMP' ? words[2] : words[1]) ?? '';
-      if (symbols.includes('=') || (symbols.includes('(') && !readPragmas.has(pragma))) return 'This PRAGMA changes a setting; test queries only read.';
+      if (symbols.includes('=') || (symbols.includes('(') && !readPragmas.has(pragma)))
+        return 'This PRAGMA changes a setting; test queries only read.';
       return undefined;
     },
   },

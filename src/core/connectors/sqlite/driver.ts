@@ -63,7 +63,8 @@ class SqliteSession extends SqlSessionBase {
 
   async columns(query: ColumnsQuery, signal?: AbortSignal): Promise<ColumnInfo[]> {
     const { columns } = await this.call('columns', { table: query.table }, 60_000, signal);
-    if (!columns) throw new ConnectionError('not_found', `Table "${query.table}" does not exist in ${path.basename(this.file)}.`);
+    if (!columns)
+      throw new ConnectionError('not_found', `Table "${query.table}" does not exist in ${path.basename(this.file)}.`);
     return columns;
   }
 
@@ -77,7 +78,12 @@ class SqliteSession extends SqlSessionBase {
    * message and is handed on in batches.
    */
   async stream(options: QueryOptions, sink: RowSink): Promise<StreamSummary> {
-    const { outcome } = await this.call('query', { sql: options.sql, maxRows: options.limit + 1 }, options.timeoutMs, options.signal);
+    const { outcome } = await this.call(
+      'query',
+      { sql: options.sql, maxRows: options.limit + 1 },
+      options.timeoutMs,
+      options.signal,
+    );
     const capped = new CappedSink(sink, options.limit);
     capped.start(outcome.columns, outcome.columnTypes);
     for (let i = 0; i < outcome.rows.length && capped.remaining > 0; i += batchRows) {
@@ -108,7 +114,12 @@ class SqliteSession extends SqlSessionBase {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new ConnectionError('timeout', `The statement ran past the ${Math.round(timeoutMs / 1000)} s timeout and was stopped.`));
+        reject(
+          new ConnectionError(
+            'timeout',
+            `The statement ran past the ${Math.round(timeoutMs / 1000)} s timeout and was stopped.`,
+          ),
+        );
         void this.stop();
       }, timeoutMs);
       signal?.addEventListener('abort', onAbort);
@@ -136,7 +147,10 @@ class SqliteSession extends SqlSessionBase {
       if (response.ok) pending.resolve(response.result);
       else pending.reject(new ConnectionError(response.error.code, response.error.message));
     });
-    worker.on('error', (error) => void this.stop(new ConnectionError('internal', `The SQLite worker failed: ${error.message}`)));
+    worker.on(
+      'error',
+      (error) => void this.stop(new ConnectionError('internal', `The SQLite worker failed: ${error.message}`)),
+    );
     this.worker = worker;
     return worker;
   }

@@ -22,7 +22,11 @@ export type WorkerResult =
 
 export type WorkerResponse =
   | { id: number; ok: true; result: WorkerResult }
-  | { id: number; ok: false; error: { code: 'not_found' | 'invalid_config' | 'read_only' | 'query_failed' | 'internal'; message: string } };
+  | {
+      id: number;
+      ok: false;
+      error: { code: 'not_found' | 'invalid_config' | 'read_only' | 'query_failed' | 'internal'; message: string };
+    };
 
 export interface WorkerInit {
   path: string;

@@ -16,9 +16,17 @@ export const sqliteSpec: ConnectorSpec = {
     },
   ],
   capabilities: ['catalogs', 'tables', 'preview', 'query'],
-  hierarchy: { children: { connection: ['catalog'], catalog: ['table'], table: ['column'] }, paged: ['table'], searchable: ['table'] },
+  hierarchy: {
+    children: { connection: ['catalog'], catalog: ['table'], table: ['column'] },
+    paged: ['table'],
+    searchable: ['table'],
+  },
   sql: sqliteDialect,
-  sample: { name: 'Sample (SQLite)', asset: ['media', 'sample', 'planasonix-sample.sqlite'], config: (path) => ({ path }) },
+  sample: {
+    name: 'Sample (SQLite)',
+    asset: ['media', 'sample', 'planasonix-sample.sqlite'],
+    config: (path) => ({ path }),
+  },
   // sql.js runs in a worker thread so a long query never blocks the extension host.
   bundle: { entries: { 'sqlite-worker': 'worker.ts' } },
   load: () => import('./driver'),

@@ -36,7 +36,11 @@ async function database(): Promise<Database> {
   try {
     const st = statSync(path);
     if (!st.isFile()) throw new Failure('invalid_config', `"${path}" is not a file.`);
-    if (st.size > maxFileBytes) throw new Failure('invalid_config', `"${path}" is larger than 1 GB; it is read into memory and too big for that.`);
+    if (st.size > maxFileBytes)
+      throw new Failure(
+        'invalid_config',
+        `"${path}" is larger than 1 GB; it is read into memory and too big for that.`,
+      );
     stamp = `${st.size}:${st.mtimeMs}`;
   } catch (error) {
     if (error instanceof Failure) throw error;
@@ -147,7 +151,13 @@ function declaredTypes(d: Database, sql: string): string[] | undefined {
 
 /** A value's storage class, for columns without a declared type (expressions). */
 function storageClass(value: unknown): string {
-  return typeof value === 'bigint' ? 'INTEGER' : typeof value === 'number' ? 'REAL' : value instanceof Uint8Array ? 'BLOB' : 'TEXT';
+  return typeof value === 'bigint'
+    ? 'INTEGER'
+    : typeof value === 'number'
+      ? 'REAL'
+      : value instanceof Uint8Array
+        ? 'BLOB'
+        : 'TEXT';
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerResult> {
@@ -164,12 +174,21 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
          ORDER BY name LIMIT coalesce(?3, -1)`,
         [request.search, request.after, request.limit],
       );
-      return { op: 'tables', tables: found.map((r) => ({ name: String(r.name), type: tableTypes[String(r.type)] ?? 'TABLE' })) };
+      return {
+        op: 'tables',
+        tables: found.map((r) => ({ name: String(r.name), type: tableTypes[String(r.type)] ?? 'TABLE' })),
+      };
     }
     case 'columns': {
-      const exists = rows(d, `SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?`, [request.table]);
+      const exists = rows(d, `SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?`, [
+        request.table,
+      ]);
       if (exists.length === 0) return { op: 'columns', columns: null };
-      const info = rows(d, 'SELECT name, type, "notnull" AS nn, dflt_value AS dflt, pk FROM pragma_table_info(?) ORDER BY cid', [request.table]);
+      const info = rows(
+        d,
+        'SELECT name, type, "notnull" AS nn, dflt_value AS dflt, pk FROM pragma_table_info(?) ORDER BY cid',
+        [request.table],
+      );
       return {
         op: 'columns',
         columns: info.map((c) => ({
@@ -191,7 +210,12 @@ parentPort?.on('message', (request: WorkerRequest) => {
     (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies WorkerResponse),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      const code = error instanceof Failure ? error.code : /readonly database|query_only/i.test(message) ? 'read_only' : 'query_failed';
+      const code =
+        error instanceof Failure
+          ? error.code
+          : /readonly database|query_only/i.test(message)
+            ? 'read_only'
+            : 'query_failed';
       parentPort?.postMessage({ id: request.id, ok: false, error: { code, message } } satisfies WorkerResponse);
     },
   );

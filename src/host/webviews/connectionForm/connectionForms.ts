@@ -101,7 +101,12 @@ export class ConnectionForms implements vscode.Disposable {
   private initFor(connection: Connection | undefined): FormInit {
     const connectors = this.deps.registry.formChoices();
     if (!connection) {
-      return { mode: 'create', connectors, draft: { type: connectors[0].type, name: '', values: {} }, savedSecrets: [] };
+      return {
+        mode: 'create',
+        connectors,
+        draft: { type: connectors[0].type, name: '', values: {} },
+        savedSecrets: [],
+      };
     }
     const spec = this.deps.registry.spec(connection.type);
     const values: FormValues = {};
@@ -112,9 +117,13 @@ export class ConnectionForms implements vscode.Disposable {
     return {
       mode: 'edit',
       connectionId: connection.id,
-      ...(connection.scope === 'workspace' ? { readOnly: 'Defined in the workspace file: only the password is kept here.' } : {}),
+      ...(connection.scope === 'workspace'
+        ? { readOnly: 'Defined in the workspace file: only the password is kept here.' }
+        : {}),
       connectors: hosted
-        ? connectors.map((c) => (c.type === connection.type ? { ...c, fields: [...c.fields.map(keptByWorkspace), categoryField] } : c))
+        ? connectors.map((c) =>
+            c.type === connection.type ? { ...c, fields: [...c.fields.map(keptByWorkspace), categoryField] } : c,
+          )
         : connectors,
       draft: { type: connection.type, name: connection.name, values },
       // A workspace connection's secrets stay in the workspace: never sent here, kept unless a new one is typed.
@@ -170,10 +179,15 @@ class ConnectionFormPanel implements vscode.Disposable {
 
   private async test(asked: FormRequest<'test'>): Promise<void> {
     const { requestId, draft } = asked;
-    const answer = (a: FormExchanges['test']['answer']): void => this.channel.post(answerTo<FormExchanges, 'test'>(asked, a));
+    const answer = (a: FormExchanges['test']['answer']): void =>
+      this.channel.post(answerTo<FormExchanges, 'test'>(asked, a));
     const fieldErrors = await this.checkFiles(draft);
     if (Object.keys(fieldErrors).length > 0) {
-      answer({ type: 'testResult', outcome: { ok: false, latencyMs: 0, message: 'Fix the highlighted fields first.' }, fieldErrors });
+      answer({
+        type: 'testResult',
+        outcome: { ok: false, latencyMs: 0, message: 'Fix the highlighted fields first.' },
+        fieldErrors,
+      });
       return;
     }
     const controller = new AbortController();
@@ -206,7 +220,8 @@ class ConnectionFormPanel implements vscode.Disposable {
 
   private async save(asked: FormRequest<'save'>): Promise<void> {
     const { draft } = asked;
-    const answer = (a: FormExchanges['save']['answer']): void => this.channel.post(answerTo<FormExchanges, 'save'>(asked, a));
+    const answer = (a: FormExchanges['save']['answer']): void =>
+      this.channel.post(answerTo<FormExchanges, 'save'>(asked, a));
     const fieldErrors = await this.checkFiles(draft);
     if (Object.keys(fieldErrors).length > 0) {
       answer({ type: 'saveResult', ok: false, message: 'Fix the highlighted fields first.', fieldErrors });
@@ -220,7 +235,13 @@ class ConnectionFormPanel implements vscode.Disposable {
       const saved = await saveConnection(
         ctx,
         spec,
-        { name: draft.name, type: draft.type, config: toConfig(draft), secrets: draft.secrets, ...(category ? { category } : {}) },
+        {
+          name: draft.name,
+          type: draft.type,
+          config: toConfig(draft),
+          secrets: draft.secrets,
+          ...(category ? { category } : {}),
+        },
         existing,
       );
       answer({ type: 'saveResult', ok: true, message: `Saved "${saved.name}".`, fieldErrors: {} });
@@ -266,7 +287,9 @@ const categoryField: ConfigField = {
 
 /** A secret field of a workspace connection: kept there, not in this machine's secret storage. */
 function keptByWorkspace(field: ConfigField): ConfigField {
-  return field.secret ? { ...field, help: 'Kept by your Planasonix workspace, never sent here. Type a new one to replace it there.' } : field;
+  return field.secret
+    ? { ...field, help: 'Kept by your Planasonix workspace, never sent here. Type a new one to replace it there.' }
+    : field;
 }
 
 function categoryOf(draft: SubmitDraft): string | undefined {

@@ -1,12 +1,10 @@
-import * as os from 'node:os';
-import * as vscode from 'vscode';
-import { msg, notify, withNotificationProgress } from '../../ui/untrusted';
+import type * as vscode from 'vscode';
+import { msg, notify } from '../../ui/untrusted';
 import type { ConnectionsModel } from '../../../core/api/connectionsModel';
-import type { CellValue, ConnectionsApi, ResultSink, StreamStats } from '../../../core/api/types';
-import { ConnectionError, errorMessage } from '../../../core/errors';
+import type { ConnectionsApi, ResultSink, StreamStats } from '../../../core/api/types';
+import { errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
-import { cellText, columnKind, toGridCell, toTsv } from '../../../core/results/cells';
-import { indentJson, isJsonText } from '../../../core/results/jsonText';
+import { columnKind, toGridCell } from '../../../core/results/cells';
 import type { ExportFormat } from '../../../core/results/export';
 import { ResultSet } from '../../../core/results/resultSet';
 import {
@@ -21,6 +19,7 @@ import {
 } from '../../../shared/protocol/results';
 import { answerTo } from '../../../shared/protocol/requests';
 import { WebviewChannel, webviewHtml } from '../webviewBase';
+import { copyCells, exportToFile, valueView } from './resultFiles';
 import { errorInfo } from './errorInfo';
 
 export interface ResultPanelDeps {
@@ -109,7 +108,15 @@ export class ResultPanel {
     this.panel.title = titleOf(source);
     const generation = ++this.generation;
     this.postStart();
-    this.channel.post({ type: 'progress', generation, phase: 'failed', columns: [], rowCount: 0, truncated: false, error: { code: 'read_only', message } });
+    this.channel.post({
+      type: 'progress',
+      generation,
+      phase: 'failed',
+      columns: [],
+      rowCount: 0,
+      truncated: false,
+      error: { code: 'read_only', message },
+    });
   }
 
   private postStart(): void {
@@ -170,7 +177,13 @@ export class ResultPanel {
     const { api } = this.deps;
     const s = this.source;
     if (s.kind === 'preview') {
-      const query = { catalog: s.catalog, schema: s.schema, table: s.table ?? '', limit: this.limit, orderBy: this.sort };
+      const query = {
+        catalog: s.catalog,
+        schema: s.schema,
+        table: s.table ?? '',
+        limit: this.limit,
+        orderBy: this.sort,
+      };
       return api.previewStream(s.connectionId, query, sink, { signal });
     }
     const request = {
@@ -211,14 +224,26 @@ export class ResultPanel {
       executionMs: result.stats?.executionMs,
       rowsScanned: result.stats?.rowsScanned,
       ...(result.stats?.notes?.length ? { notes: result.stats.notes } : {}),
-      error: result.phase === 'failed' || result.phase === 'cancelled' ? errorInfo(result.error, this.source.sql) : undefined,
+      error:
+        result.phase === 'failed' || result.phase === 'cancelled'
+          ? errorInfo(result.error, this.source.sql)
+          : undefined,
     });
     // The first rows go with the result, saving the page a round trip before its first paint.
-    if (this.pushed !== generation && (result.rowCount >= windowRows || (result.phase !== 'running' && result.rowCount > 0))) {
+    if (
+      this.pushed !== generation &&
+      (result.rowCount >= windowRows || (result.phase !== 'running' && result.rowCount > 0))
+    ) {
       this.pushed = generation;
       void result.window(0, windowRows).then((rows) => {
         if (generation === this.generation && !this.disposed) {
-          this.channel.post({ type: 'rows', generation, requestId: 0, offset: 0, rows: rows.map((r) => r.map(toGridCell)) });
+          this.channel.post({
+            type: 'rows',
+            generation,
+            requestId: 0,
+            offset: 0,
+            rows: rows.map((r) => r.map(toGridCell)),
+          });
         }
       });
     }
@@ -238,7 +263,12 @@ export class ResultPanel {
           if (!result || message.generation !== this.generation) return;
           const rows = await result.window(message.offset, message.count);
           if (message.generation !== this.generation) return;
-          const answer = { type: 'rows' as const, generation: message.generation, offset: message.offset, rows: rows.map((r) => r.map(toGridCell)) };
+          const answer = {
+            type: 'rows' as const,
+            generation: message.generation,
+            offset: message.offset,
+            rows: rows.map((r) => r.map(toGridCell)),
+          };
           this.channel.post(answerTo<ResultsExchanges, 'window'>(message, answer));
           return;
         }
@@ -281,75 +311,31 @@ export class ResultPanel {
     const result = this.result;
     if (!result) return undefined;
     const base = (this.source.kind === 'preview' ? this.source.table : 'result') ?? 'result';
-    const uri =
-      target ??
-      (await vscode.window.showSaveDialog({
-        title: `Export ${format.toUpperCase()}`,
-        defaultUri: vscode.Uri.joinPath(
-          vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir()),
-          `${base.replace(/[\\/:*?"<>|]/g, '_')}.${format}`,
-        ),
-        filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-      }));
-    if (!uri) return undefined;
-    if (uri.scheme !== 'file') throw new ConnectionError('unsupported', 'Results can be exported to local files only.');
-    const rows = await withNotificationProgress(msg`Exporting to ${vscode.workspace.asRelativePath(uri)}`, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      if (result.phase === 'running') {
-        progress.report({ message: 'waiting for the query to finish…' });
-        await this.finished;
-      }
-      let reported = 0;
-      // The export and its CSV writer load on first use (dist/export.js): nothing of it at activation.
-      const { exportResult } = await import('../../../core/results/export');
-      return exportResult(
-        result,
-        format,
-        uri.fsPath,
-        (p) => {
-          const pct = p.total === 0 ? 100 : (p.rows / p.total) * 100;
-          progress.report({ increment: pct - reported, message: `${p.rows.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows` });
-          reported = pct;
-        },
-        abort.signal,
-        { escapeFormulas: this.deps.escapeCsvFormulas?.() === true },
-      );
-    });
-    void notify.info(msg`Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.`, {}, 'Open').then((c) => {
-      if (c) void vscode.commands.executeCommand('vscode.open', uri);
-    });
-    return rows;
+    return exportToFile(result, format, base, target, () => this.finished, this.deps.escapeCsvFormulas?.() === true);
   }
 
-  private async copy(generation: number, range: { r0: number; r1: number; c0: number; c1: number }, headers: boolean): Promise<void> {
+  private async copy(
+    generation: number,
+    range: { r0: number; r1: number; c0: number; c1: number },
+    headers: boolean,
+  ): Promise<void> {
     const result = this.result;
     if (!result || generation !== this.generation) return;
     const rowCount = range.r1 - range.r0 + 1;
     if (rowCount > maxCopyRows) {
-      void notify.warn(msg`Copy takes at most ${maxCopyRows.toLocaleString('en-US')} rows; export the result to a file instead.`);
+      void notify.warn(
+        msg`Copy takes at most ${maxCopyRows.toLocaleString('en-US')} rows; export the result to a file instead.`,
+      );
       return;
     }
-    const rows = (await result.window(range.r0, rowCount)).map((r) => r.slice(range.c0, range.c1 + 1));
-    const names = headers ? result.columns.slice(range.c0, range.c1 + 1) : undefined;
-    await vscode.env.clipboard.writeText(toTsv(rows, names));
-    vscode.window.setStatusBarMessage(`Copied ${rows.length.toLocaleString('en-US')} × ${range.c1 - range.c0 + 1} cells`, 3000);
+    await copyCells(result, range, headers);
   }
 
   private async showValue(generation: number, row: number, column: number): Promise<void> {
     const result = this.result;
     if (!result || generation !== this.generation) return;
-    const [cells] = await result.window(row, 1);
-    const value: CellValue | undefined = cells?.[column];
-    if (value === undefined) return;
-    // JSON is re-indented as text, never parsed: big numbers, 1.10 and duplicate keys stay as the server wrote them.
-    const text = value === null ? 'NULL' : cellText(value);
-    const isObject = value !== null && typeof value === 'object' && !(value instanceof Uint8Array);
-    const structured =
-      isObject || (typeof value === 'string' && columnKind(result.columnTypes[column] ?? '') === 'json' && /^\s*[[{]/.test(value) && isJsonText(value));
-    const content = structured ? indentJson(text) : text;
-    const name = result.columns[column] ?? 'value';
-    await this.deps.showValue(`${name} (row ${row + 1})`, content, structured ? 'json' : 'plaintext');
+    const shown = await valueView(result, row, column);
+    if (shown) await this.deps.showValue(shown.title, shown.content, shown.language);
   }
 
   dispose(): void {

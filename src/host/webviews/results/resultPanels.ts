@@ -102,20 +102,34 @@ export class ResultPanels implements vscode.Disposable {
     const key = keyOf(source, editorKey);
     const existing = this.open.get(key);
     // Query results open beside the editor and leave it the focus; previews open in the active group.
-    const column = source.kind === 'query' ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+    const column =
+      source.kind === 'query'
+        ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }
+        : vscode.ViewColumn.Active;
     if (existing) {
       if (source.kind === 'query') existing.panel.reveal(undefined, true);
       else existing.panel.reveal();
       existing.replace(source, limit);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(resultsViewType, titleOf(source), column, webviewOptions(this.deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      resultsViewType,
+      titleOf(source),
+      column,
+      webviewOptions(this.deps.extensionUri),
+    );
     const result = this.attach(panel, source, limit, undefined, key);
     result.run();
     return result;
   }
 
-  private attach(panel: vscode.WebviewPanel, source: ResultSource, limit: number, sort: SortState | undefined, key = keyOf(source)): ResultPanel {
+  private attach(
+    panel: vscode.WebviewPanel,
+    source: ResultSource,
+    limit: number,
+    sort: SortState | undefined,
+    key = keyOf(source),
+  ): ResultPanel {
     panel.webview.options = webviewOptions(this.deps.extensionUri);
     const result = new ResultPanel(panel, source, limit, sort, this.deps, () => this.pin(result));
     this.open.get(key)?.panel.dispose();

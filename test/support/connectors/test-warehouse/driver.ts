@@ -1,5 +1,10 @@
 import type { ColumnInfo, NamedItem } from '../../../../src/core/api/types';
-import type { ConnectorSession, QueryOptions, SessionOptions, StreamSummary } from '../../../../src/core/connectors/types';
+import type {
+  ConnectorSession,
+  QueryOptions,
+  SessionOptions,
+  StreamSummary,
+} from '../../../../src/core/connectors/types';
 import { quoteIdentifier } from '../../../../src/core/connectors/sql/dialects';
 import { warehouseDialect } from './dialect';
 
@@ -28,7 +33,9 @@ export function openSession({ config, secrets }: SessionOptions): ConnectorSessi
         if (failing) throw new Error('datasets are not listed for this token');
         return catalog === project ? Object.keys(datasets).map((name) => ({ name })) : [];
       },
-      tables: async (q) => ({ tables: Object.entries(datasets[q.schema ?? ''] ?? {}).map(([name, t]) => ({ name, type: t.type })) }),
+      tables: async (q) => ({
+        tables: Object.entries(datasets[q.schema ?? ''] ?? {}).map(([name, t]) => ({ name, type: t.type })),
+      }),
       columns: async (q): Promise<ColumnInfo[]> => datasets[q.schema ?? '']?.[q.table]?.columns ?? [],
       stream: async (options, sink): Promise<StreamSummary> => {
         seenStatements.push(options);
