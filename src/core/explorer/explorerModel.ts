@@ -1,7 +1,6 @@
 import type { ConnectionsModel } from '../api/connectionsModel';
-import type { ConnectionsApi } from '../api/types';
 import type { ConnectorRegistry } from '../connectors/registry';
-import { isSearchable, loadChildren, loadMore, type LoadOptions } from './loaders';
+import { isSearchable, loadChildren, loadMore, type ExplorerApi, type LoadOptions } from './loaders';
 import { refOf, type ContainerNode, type ExplorerNode, type LoadMoreNode } from './nodes';
 
 /**
@@ -16,7 +15,7 @@ export class ExplorerModel {
   private readonly filters = new Map<string, string>();
 
   constructor(
-    private readonly api: ConnectionsApi,
+    private readonly api: ExplorerApi,
     private readonly connections: ConnectionsModel | undefined,
     private readonly registry: ConnectorRegistry,
     private readonly pageSize: () => number,

@@ -1,4 +1,7 @@
-import type { ConnectionScope, ConnectionsApi, ListConnectionsResponse } from '../api/types';
+import type { ConnectionBrowser, ConnectionDirectory, ConnectionScope, ListConnectionsResponse } from '../api/types';
+
+/** What the tree asks of the API: the connections, and what is inside each. */
+export type ExplorerApi = ConnectionBrowser & Pick<ConnectionDirectory, 'listConnections'>;
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { ConnectorSpec, Hierarchy } from '../connectors/types';
 import { tableKind } from '../connectors/tableTypes';
@@ -82,7 +85,7 @@ export function isSearchable(spec: ConnectorSpec, node: ContainerNode): boolean 
  * message node, never as an exception, so the tree shows it in place with a way to retry.
  */
 export async function loadChildren(
-  api: ConnectionsApi,
+  api: ExplorerApi,
   registry: ConnectorRegistry,
   node: ExplorerNode | undefined,
   options: LoadOptions,
@@ -120,7 +123,7 @@ export async function loadChildren(
 
 /** The page after a "Load more" node, ending with another one when the server has more. */
 export async function loadMore(
-  api: ConnectionsApi,
+  api: ExplorerApi,
   registry: ConnectorRegistry,
   more: LoadMoreNode,
   options: LoadOptions,
@@ -133,7 +136,7 @@ export async function loadMore(
 }
 
 async function loadConnections(
-  api: ConnectionsApi,
+  api: ExplorerApi,
   registry: ConnectorRegistry,
   options: LoadOptions,
 ): Promise<ExplorerNode[]> {
@@ -198,7 +201,7 @@ function isPaged(spec: ConnectorSpec, listing: Listing): boolean {
 
 /** Runs one listing under a parent and turns what the server sent into nodes, with a "Load more" when it has more. */
 async function list(
-  api: ConnectionsApi,
+  api: ExplorerApi,
   spec: ConnectorSpec,
   parent: ContainerNode,
   listing: Listing,

@@ -6,7 +6,7 @@ import type {
   Connection,
   ConnectionConfig,
   ConnectionLink,
-  ConnectionsApi,
+  ConnectionDirectory,
   RequestOptions,
   SecretValues,
   TestConnectionResponse,
@@ -17,7 +17,8 @@ import type {
  * credential's id: the same steps against this machine and against the hosted workspace.
  */
 export interface SecretsContext {
-  api: ConnectionsApi;
+  /** Only the directory: saving and testing touch connections, never their contents. */
+  api: ConnectionDirectory;
   credentials: CredentialsApi;
 }
 

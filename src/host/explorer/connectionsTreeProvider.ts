@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionsModel } from '../../core/api/connectionsModel';
-import type { ConnectionsApi } from '../../core/api/types';
+import type { ExplorerApi } from '../../core/explorer/loaders';
 import type { ConnectorRegistry } from '../../core/connectors/registry';
 import { ExplorerModel } from '../../core/explorer/explorerModel';
 import type { ContainerNode, ExplorerNode, LoadMoreNode } from '../../core/explorer/nodes';
@@ -15,7 +15,7 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Explorer
   private readonly loading = new Map<string, AbortController>();
 
   constructor(
-    api: ConnectionsApi,
+    api: ExplorerApi,
     connections: ConnectionsModel,
     registry: ConnectorRegistry,
     private readonly ready: Promise<unknown>,

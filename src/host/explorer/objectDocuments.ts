@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ConnectionsApi } from '../../core/api/types';
+import type { ConnectionBrowser } from '../../core/api/types';
 import { ConnectionError } from '../../core/errors';
 import type { ObjectNode } from '../../core/explorer/nodes';
 
@@ -15,7 +15,7 @@ export const maxOpenBytes = 1024 * 1024;
 export class ObjectDocuments implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
 
-  constructor(private readonly api: ConnectionsApi) {}
+  constructor(private readonly api: Pick<ConnectionBrowser, 'readObject'>) {}
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? '';

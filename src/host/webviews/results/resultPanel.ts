@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { msg, notify } from '../../ui/untrusted';
 import type { ConnectionsModel } from '../../../core/api/connectionsModel';
-import type { ConnectionsApi, ResultSink, StreamStats } from '../../../core/api/types';
+import type { ConnectionRunner, ResultSink, StreamStats } from '../../../core/api/types';
 import { errorMessage } from '../../../core/errors';
 import type { Logger } from '../../../core/ports';
 import { columnKind, toGridCell } from '../../../core/results/cells';
@@ -24,7 +24,8 @@ import { errorInfo } from './errorInfo';
 
 export interface ResultPanelDeps {
   connections: ConnectionsModel;
-  api: ConnectionsApi;
+  /** Only rows: a panel previews and runs, nothing else. */
+  api: ConnectionRunner;
   extensionUri: vscode.Uri;
   logger: Logger;
   previewLimit(): number;
