@@ -164,44 +164,32 @@ export class CompositeConnectionsApi implements ConnectionsApi {
     return route.api.testConnection({ ...request, connectionId: route.id, credentialId: remote.credentialId }, options);
   }
 
-  async listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse> {
-    const r = await this.route(id);
-    return r.api.listCatalogs(r.id, options);
+  listCatalogs(id: string, options?: RequestOptions): Promise<CatalogsResponse> {
+    return this.via(id, (api, routed) => api.listCatalogs(routed, options));
   }
 
-  async listSchemas(id: string, query?: SchemasQuery, options?: RequestOptions): Promise<SchemasResponse> {
-    const r = await this.route(id);
-    return r.api.listSchemas(r.id, query, options);
+  listSchemas(id: string, query?: SchemasQuery, options?: RequestOptions): Promise<SchemasResponse> {
+    return this.via(id, (api, routed) => api.listSchemas(routed, query, options));
   }
 
-  async listTables(id: string, query?: TablesQuery, options?: RequestOptions): Promise<TablesResponse> {
-    const r = await this.route(id);
-    return r.api.listTables(r.id, query, options);
+  listTables(id: string, query?: TablesQuery, options?: RequestOptions): Promise<TablesResponse> {
+    return this.via(id, (api, routed) => api.listTables(routed, query, options));
   }
 
-  async listColumns(id: string, query: ColumnsQuery, options?: RequestOptions): Promise<ColumnsResponse> {
-    const r = await this.route(id);
-    return r.api.listColumns(r.id, query, options);
+  listColumns(id: string, query: ColumnsQuery, options?: RequestOptions): Promise<ColumnsResponse> {
+    return this.via(id, (api, routed) => api.listColumns(routed, query, options));
   }
 
-  async previewStream(
-    id: string,
-    query: PreviewQuery,
-    sink: ResultSink,
-    options?: RequestOptions,
-  ): Promise<StreamStats> {
-    const r = await this.route(id);
-    return r.api.previewStream(r.id, query, sink, options);
+  previewStream(id: string, query: PreviewQuery, sink: ResultSink, options?: RequestOptions): Promise<StreamStats> {
+    return this.via(id, (api, routed) => api.previewStream(routed, query, sink, options));
   }
 
-  async listFiles(id: string, query?: FilesQuery, options?: RequestOptions): Promise<FilesResponse> {
-    const r = await this.route(id);
-    return r.api.listFiles(r.id, query, options);
+  listFiles(id: string, query?: FilesQuery, options?: RequestOptions): Promise<FilesResponse> {
+    return this.via(id, (api, routed) => api.listFiles(routed, query, options));
   }
 
-  async cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse> {
-    const r = await this.route(id);
-    return r.api.cloudSchema(r.id, query, options);
+  cloudSchema(id: string, query: CloudSchemaQuery, options?: RequestOptions): Promise<CloudSchemaResponse> {
+    return this.via(id, (api, routed) => api.cloudSchema(routed, query, options));
   }
 
   async readObject(
@@ -251,6 +239,12 @@ export class CompositeConnectionsApi implements ConnectionsApi {
   /** The workspace the hosted source talks to, if one is signed in. */
   private hostedWorkspace(): string | undefined {
     return this.sources.find((s) => s.scope === 'hosted')?.api.workspaceId;
+  }
+
+  /** A browsing or running call, sent once to where the connection is browsed (route). */
+  private async via<T>(id: string, call: (api: ConnectionsApi, routed: string) => Promise<T>): Promise<T> {
+    const r = await this.route(id);
+    return call(r.api, r.id);
   }
 
   /**
