@@ -104,7 +104,8 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
     await runAt(page, 4, 3);
     const grid = webviewFrame(page);
     await grid.locator('.error', { hasText: /^Refused: DELETE/ }).waitFor({ timeout: 30_000 });
-    assert.match((await grid.locator('.status').textContent()) ?? '', /^Failed after 0 rows/);
+    // A refusal reads as one: nothing ran, so nothing "failed after 0 rows".
+    assert.match((await grid.locator('.status').textContent()) ?? '', /^Refused: nothing ran/);
     const client = new pg.Client({ ...pgServer, database: fixtureDatabase });
     await client.connect();
     try {
@@ -129,10 +130,13 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
 
   it("runs b from b's Run lens when a;b share a line", async () => {
     const { page } = workbench();
-    // Two statements on line 8: their two lenses sit side by side above it.
+    // The DELETE has no Run lens: its lens says why it will not run.
+    await page.locator('.codelens-decoration', { hasText: 'Not run: DELETE is refused (read-only)' }).waitFor();
+    // Two statements on line 8: their two lenses sit side by side above it (the seventh and the last Run lens).
     const lenses = page.locator('.codelens-decoration a', { hasText: `Run on ${connectionName}` });
-    await lenses.nth(7).waitFor({ timeout: 30_000 });
-    await lenses.nth(7).click();
+    await lenses.nth(6).waitFor({ timeout: 30_000 });
+    assert.equal(await lenses.count(), 7, 'seven of the eight statements have a Run lens');
+    await lenses.nth(6).click();
     const grid = webviewFrame(page);
     await grid.locator('.source', { hasText: "SELECT 'second of two' AS y" }).waitFor({ timeout: 30_000 });
     const cells = await grid.locator('.row:not([hidden]) .cell:not(.gutter)').allTextContents();

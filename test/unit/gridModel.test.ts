@@ -194,6 +194,13 @@ describe('results status line', () => {
       '2 rows · limit 100 · 820 ms · 450,000 rows scanned',
     );
     assert.equal(statusText({ ...base, phase: 'cancelled', rowCount: 5000 }, 100), 'Cancelled after 5,000 rows');
+    // A statement the guard refused never ran; a server error after rows is a failure.
+    const refused = { code: 'read_only', message: 'Refused: DELETE can change data' };
+    assert.equal(statusText({ ...base, phase: 'failed', rowCount: 0, error: refused }, 100), 'Refused: nothing ran');
+    assert.equal(
+      statusText({ ...base, phase: 'failed', rowCount: 3, error: { code: 'query_failed', message: 'x' } }, 100),
+      'Failed after 3 rows',
+    );
     // A folder preview that skipped part files says so, naming the first.
     assert.equal(
       statusText(

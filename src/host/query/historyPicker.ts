@@ -23,7 +23,8 @@ export async function showHistory(deps: Deps): Promise<void> {
       label: e.sql.replace(/\s+/g, ' ').trim().slice(0, 100),
       iconPath: new vscode.ThemeIcon(statusIcon(e.status)),
       description: `${e.connectionName} · ${e.rows.toLocaleString('en-US')}${e.truncated ? '+' : ''} rows · ${e.durationMs.toLocaleString('en-US')} ms`,
-      detail: `${new Date(e.at).toLocaleString()} · ${e.status}${e.message ? `: ${e.message}` : ''}`,
+      // A refusal's message says so itself ("Refused: …"): not "refused: Refused: …".
+      detail: `${new Date(e.at).toLocaleString()} · ${e.status === 'refused' && e.message ? e.message : `${e.status}${e.message ? `: ${e.message}` : ''}`}`,
       buttons: [rerun, open],
       entry: e,
     })),

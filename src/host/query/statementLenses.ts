@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { inertInLabel } from '../ui/untrusted';
 import { isSqlDocument } from './bindings';
 import { statementsOf, type QueryDeps as Deps } from './queryDeps';
+import { classifyStatement } from '../../core/sql/readOnly';
 
 /** A "Run" lens above each statement of a SQL file. */
 export class StatementLenses implements vscode.CodeLensProvider, vscode.Disposable {
@@ -21,9 +22,20 @@ export class StatementLenses implements vscode.CodeLensProvider, vscode.Disposab
     const connection = binding ? this.deps.connections.get(binding.connectionId) : undefined;
     if (token.isCancellationRequested) return [];
     const statements = statementsOf(doc, this.deps.registry.dialect(connection?.type ?? ''));
+    const dialect = this.deps.registry.dialect(connection?.type ?? '');
     return statements.map((s) => {
       // Above the statement's code (its leading comments run with it); the command finds the statement by that offset.
       const at = doc.positionAt(s.codeStart);
+      // No Run above a statement the guard refuses: the lens says why instead, and does nothing.
+      const verdict = classifyStatement(s.text, dialect);
+      if (!verdict.readOnly) {
+        const reason = verdict.reason ?? 'This statement can change data; test queries only read.';
+        return new vscode.CodeLens(new vscode.Range(at, at), {
+          title: `$(shield) Not run: ${inertInLabel(verdict.keyword || 'this statement')} is refused (read-only)`,
+          tooltip: reason,
+          command: '',
+        });
+      }
       return new vscode.CodeLens(new vscode.Range(at, at), {
         title: connection ? `$(play) Run on ${inertInLabel(connection.name)}` : '$(play) Run',
         tooltip: 'Run this statement as a read-only test query',

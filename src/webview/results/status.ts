@@ -11,7 +11,8 @@ export function statusText(p: ResultProgress | undefined, limit: number): string
     case 'running':
       return `Running… ${rows} so far`;
     case 'failed':
-      return `Failed after ${rows}`;
+      // A statement the read-only guard refused never ran: it did not fail after anything.
+      return p.error?.code === 'read_only' && p.rowCount === 0 ? 'Refused: nothing ran' : `Failed after ${rows}`;
     case 'cancelled':
       return `Cancelled after ${rows}`;
     case 'done': {

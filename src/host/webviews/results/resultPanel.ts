@@ -19,6 +19,7 @@ import {
 } from '../../../shared/protocol/results';
 import { answerTo } from '../../../shared/protocol/requests';
 import { WebviewChannel, webviewHtml } from '../webviewBase';
+import { titleOf } from '../../../core/results/titles';
 import { copyCells, exportToFile, valueView } from './resultFiles';
 import { errorInfo } from './errorInfo';
 
@@ -43,11 +44,7 @@ export interface ResultPanelDeps {
 export const maxCopyRows = 100_000;
 const progressEveryMs = 100;
 
-export function titleOf(source: ResultSource): string {
-  if (source.kind === 'preview') return `${source.table} · ${source.connectionName}`;
-  const first = (source.sql ?? '').trim().split('\n')[0] ?? '';
-  return `Result: ${first.length > 30 ? `${first.slice(0, 30)}…` : first}`;
-}
+export { titleOf } from '../../../core/results/titles';
 
 /** One panel: runs its preview or query into a ResultSet and serves the page's row windows from it. */
 export class ResultPanel {
