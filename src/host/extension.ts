@@ -167,6 +167,13 @@ export function activate(context: vscode.ExtensionContext): PlanasonixTestApi | 
     queryTimeoutMs: () => settings().queryTimeoutSeconds * 1000,
     escapeCsvFormulas: () => settings().csvEscapeFormulas,
     showValue: (title, content, language) => values.show(title, content, language),
+    // Cancel Test Query is in the palette only while a test query runs.
+    onRunChange: () =>
+      void vscode.commands.executeCommand(
+        'setContext',
+        'planasonix.query.running',
+        results.panels.some((p) => p.running && p.state.source.kind === 'query'),
+      ),
     onQueryFinished: (source, result, startedAt, durationMs) => {
       void history
         .add({

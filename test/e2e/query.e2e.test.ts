@@ -154,9 +154,28 @@ describe('Run Selection as Test Query in real VS Code (code-server + Chromium)',
       if (Date.now() > deadline) throw new Error('the statement never started on the server');
       await new Promise((r) => setTimeout(r, 200));
     }
+    // Cancel Test Query is in the palette while the query runs, and only then.
+    const paletteOffersCancel = async (expected: boolean): Promise<boolean> => {
+      await page.keyboard.press('F1');
+      const widget = page.locator('.quick-input-widget');
+      await widget.locator('input').fill('>Planasonix: Cancel Test Query');
+      const row = widget.locator('.monaco-list-row', { hasText: 'Cancel Test Query' });
+      // Offered: the row comes. Not offered: the filtered list holds no such row once it has settled.
+      if (expected)
+        await row
+          .first()
+          .waitFor({ timeout: 10_000 })
+          .catch(() => undefined);
+      else await page.waitForTimeout(1500);
+      const offered = (await row.count()) > 0;
+      await page.keyboard.press('Escape');
+      return offered;
+    };
+    assert.equal(await paletteOffersCancel(true), true, 'no Cancel Test Query while the query runs');
     await grid.locator('vscode-button', { hasText: 'Cancel' }).click();
     await grid.locator('.status', { hasText: /^Cancelled after 0 rows/ }).waitFor({ timeout: 15_000 });
     assert.equal(await runningSleeps(), 0, 'pg_sleep still runs on the server');
+    assert.equal(await paletteOffersCancel(false), false, 'Cancel Test Query is offered with nothing running');
     await workbench().screenshot('query-04-cancelled');
   });
 });

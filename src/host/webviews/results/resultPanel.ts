@@ -38,6 +38,8 @@ export interface ResultPanelDeps {
   showValue(title: string, content: string, language: string): Promise<void>;
   /** Told when a test query's run ends (for the query history). */
   onQueryFinished?(source: ResultSource, result: ResultSet, startedAt: Date, durationMs: number): void;
+  /** Told when a run starts or ends (Cancel Test Query is offered only while one runs). */
+  onRunChange?(): void;
 }
 
 /** The most rows one copy puts on the clipboard. */
@@ -164,7 +166,9 @@ export class ResultPanel {
     this.finished = result.track(this.stream(result, abort.signal)).then(() => {
       this.postProgress(generation);
       if (source.kind === 'query') this.deps.onQueryFinished?.(source, result, startedAt, Date.now() - t0);
+      this.deps.onRunChange?.();
     });
+    this.deps.onRunChange?.();
   }
 
   cancel(): void {
