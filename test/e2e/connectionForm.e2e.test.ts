@@ -36,6 +36,8 @@ describe('The connection form in real VS Code: validation, secrets, nothing lost
     await form.locator('#test').click();
     await form.locator('#status.fail', { hasText: 'Fix the highlighted fields first.' }).waitFor();
     await form.locator('#error-name', { hasText: 'A connection needs a name.' }).waitFor();
+    // The name is marked as required, as the connector's required fields are.
+    await form.locator('vscode-label[for="field-name"][required]').waitFor();
   });
 
   it('refuses a name that is taken and keeps everything typed', async () => {

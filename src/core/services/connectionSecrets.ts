@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectorSpec } from '../connectors/types';
-import { checkSecrets } from '../connectors/validation';
+import { checkSecrets, isVisible } from '../connectors/validation';
+import { ConnectionError } from '../errors';
 import type { CredentialsApi } from '../api/credentials';
 import type {
   Connection,
@@ -66,6 +67,7 @@ export async function saveConnection(
     return existing;
   }
   if (!existing) {
+    requireSecrets(spec, draft);
     // A workspace that keeps secrets in the connection itself has no credential to name: they go with the create.
     if (hasAny(draft.secrets) && (await ctx.api.keepsSecretsInline?.())) {
       return ctx.api.createConnection({
@@ -181,4 +183,14 @@ export async function testConnectionDraft(
   } finally {
     await ctx.credentials.deleteCredential(temporary.id).catch(() => undefined);
   }
+}
+
+/** A new connection's required secrets (where their field shows, its defaults counted): refused, named, when missing. */
+function requireSecrets(spec: ConnectorSpec, draft: ConnectionDraft): void {
+  const defaults = Object.fromEntries(
+    spec.fields.flatMap((f) => (f.default !== undefined ? [[f.name, f.default]] : [])),
+  );
+  const config = { ...defaults, ...draft.config };
+  const missing = spec.fields.find((f) => f.secret && f.required && isVisible(f, config) && !draft.secrets?.[f.name]);
+  if (missing) throw new ConnectionError('invalid_config', `${missing.label} is required.`, { field: missing.name });
 }

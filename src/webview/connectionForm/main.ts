@@ -133,7 +133,7 @@ function nameField(): HTMLElement {
     control.invalid = false;
     persist();
   });
-  wrapper.append(el('vscode-label', { for: 'field-name' }, 'Name'), control, error);
+  wrapper.append(el('vscode-label', { for: 'field-name', required: '' }, 'Name'), control, error);
   nameControl = { control, error };
   return wrapper;
 }
@@ -220,7 +220,11 @@ function updateVisibility(): void {
 
 function validate(field: ConfigField): string | undefined {
   if (!visible(field, draft!.values)) return undefined;
-  if (field.secret) return undefined; // may be empty: keeps the saved one, or the server decides
+  // A secret may be left empty where one is saved (it is kept); a required one is needed otherwise.
+  if (field.secret)
+    return field.required && !secrets.get(field.name) && !init!.savedSecrets.includes(field.name)
+      ? `${field.label} is required.`
+      : undefined;
   return checkInput(field, currentValue(field));
 }
 

@@ -3,7 +3,7 @@ export const formCss = `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground);
          background: var(--vscode-editor-background); margin: 0; }
   main { max-width: 720px; padding: 16px 24px 32px; }
-  h1 { font-size: 1.4em; font-weight: 600; margin: 8px 0 16px; }
+  h1 { font-size: 1.4em; font-weight: 600; margin: 8px 0 16px; overflow-wrap: anywhere; }
   .connectors { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 16px; }
   .connector { display: flex; align-items: center; gap: 6px; padding: 6px 12px; cursor: pointer;
                color: var(--vscode-foreground); background: var(--vscode-button-secondaryBackground);

@@ -23,8 +23,16 @@ export const s3Spec: ConnectorSpec = {
         { value: 'default', label: 'The default credential chain (environment, SSO, instance role)' },
       ],
     },
-    { name: 'accessKeyId', label: 'Access key ID', kind: 'string', visibleWhen: auth(['keys']) },
-    { name: 'secretAccessKey', label: 'Secret access key', kind: 'secret', secret: true, visibleWhen: auth(['keys']) },
+    // Signing in with a key needs the key: a connection without one is refused when saved, not when used.
+    { name: 'accessKeyId', label: 'Access key ID', kind: 'string', required: true, visibleWhen: auth(['keys']) },
+    {
+      name: 'secretAccessKey',
+      label: 'Secret access key',
+      kind: 'secret',
+      secret: true,
+      required: true,
+      visibleWhen: auth(['keys']),
+    },
     {
       name: 'sessionToken',
       label: 'Session token',
