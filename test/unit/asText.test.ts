@@ -15,3 +15,13 @@ describe('values from drivers and servers as text', () => {
     assert.ok(![{}, [], new Map(), Object.create(null) as object].some((v) => asText(v).includes('[object')));
   });
 });
+
+describe('counts as English reads them', () => {
+  it('says one in the singular and groups digits', async () => {
+    const { count } = await import('../../src/shared/counts');
+    assert.equal(count(1, 'row'), '1 row');
+    assert.equal(count(0, 'row'), '0 rows');
+    assert.equal(count(1234567, 'file'), '1,234,567 files');
+    assert.equal(count(2, 'entry', 'entries'), '2 entries');
+  });
+});

@@ -1,6 +1,7 @@
 import type { SqlDialect } from '../sql/lexer';
 import { classifyStatement } from '../sql/readOnly';
 import { splitStatements, statementAt, type StatementRange } from '../sql/statements';
+import { count } from '../../shared/counts';
 
 export type Prepared =
   | { ok: true; sql: string; start: number; end: number }
@@ -26,7 +27,7 @@ export function prepareStatement(
     if (parts.length > 1) {
       return {
         ok: false,
-        reason: `The selection holds ${parts.length} statements; select one, or put the cursor in it.`,
+        reason: `The selection holds ${count(parts.length, 'statement')}; select one, or put the cursor in it.`,
       };
     }
     found = { sql: parts[0].text, start: selection.start + parts[0].start, end: selection.start + parts[0].end };

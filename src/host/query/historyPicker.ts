@@ -3,6 +3,7 @@ import { createPick, msg, notify } from '../ui/untrusted';
 import { errorMessage } from '../../core/errors';
 import type { HistoryEntry } from '../../core/query/history';
 import type { QueryDeps as Deps } from './queryDeps';
+import { count } from '../../shared/counts';
 
 export async function showHistory(deps: Deps): Promise<void> {
   const entries = await deps.history.list();
@@ -22,7 +23,7 @@ export async function showHistory(deps: Deps): Promise<void> {
     entries.map((e) => ({
       label: e.sql.replace(/\s+/g, ' ').trim().slice(0, 100),
       iconPath: new vscode.ThemeIcon(statusIcon(e.status)),
-      description: `${e.connectionName} · ${e.rows.toLocaleString('en-US')}${e.truncated ? '+' : ''} rows · ${e.durationMs.toLocaleString('en-US')} ms`,
+      description: `${e.connectionName} · ${e.truncated ? `${e.rows.toLocaleString('en-US')}+ rows` : count(e.rows, 'row')} · ${e.durationMs.toLocaleString('en-US')} ms`,
       // A refusal's message says so itself ("Refused: …"): not "refused: Refused: …".
       detail: `${new Date(e.at).toLocaleString()} · ${e.status === 'refused' && e.message ? e.message : `${e.status}${e.message ? `: ${e.message}` : ''}`}`,
       buttons: [rerun, open],

@@ -1,10 +1,11 @@
 import type { ResultProgress } from '../../shared/protocol/results';
 import { groupDigits as fmt } from './gridModel';
+import { count } from '../../shared/counts';
 
 /** The status line for a run: rows, limit and truncation, time, or how it ended. */
 export function statusText(p: ResultProgress | undefined, limit: number): string {
   if (!p) return 'Starting…';
-  const rows = `${fmt(p.rowCount)} ${p.rowCount === 1 ? 'row' : 'rows'}`;
+  const rows = count(p.rowCount, 'row');
   switch (p.phase) {
     case 'idle':
       return 'Not run since the window reloaded; Refresh runs it again';
@@ -18,11 +19,9 @@ export function statusText(p: ResultProgress | undefined, limit: number): string
     case 'done': {
       const parts = [rows, p.truncated ? `truncated at the limit of ${fmt(limit)}` : `limit ${fmt(limit)}`];
       if (p.executionMs !== undefined) parts.push(`${fmt(p.executionMs)} ms`);
-      if (p.rowsScanned !== undefined) parts.push(`${fmt(p.rowsScanned)} rows scanned`);
+      if (p.rowsScanned !== undefined) parts.push(`${count(p.rowsScanned, 'row')} scanned`);
       if (p.notes?.length)
-        parts.push(
-          `${fmt(p.notes.length)} ${p.notes.length === 1 ? 'file' : 'files'} skipped (${p.notes[0]}${p.notes.length > 1 ? ' …' : ''})`,
-        );
+        parts.push(`${count(p.notes.length, 'file')} skipped (${p.notes[0]}${p.notes.length > 1 ? ' …' : ''})`);
       return parts.join(' · ');
     }
   }

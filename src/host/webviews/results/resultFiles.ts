@@ -7,6 +7,7 @@ import type { ExportFormat } from '../../../core/results/export';
 import { indentJson, isJsonText } from '../../../core/results/jsonText';
 import type { ResultSet } from '../../../core/results/resultSet';
 import { msg, notify, withNotificationProgress } from '../../ui/untrusted';
+import { count } from '../../../shared/counts';
 
 /** What leaves a results panel: an export to a file, cells copied, one value opened in an editor. */
 
@@ -54,7 +55,7 @@ export async function exportToFile(
           const pct = p.total === 0 ? 100 : (p.rows / p.total) * 100;
           progress.report({
             increment: pct - reported,
-            message: `${p.rows.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows`,
+            message: `${p.rows.toLocaleString('en-US')} of ${count(p.total, 'row')}`,
           });
           reported = pct;
         },
@@ -64,7 +65,7 @@ export async function exportToFile(
     },
   );
   void notify
-    .info(msg`Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.`, {}, 'Open')
+    .info(msg`Exported ${count(rows, 'row')} to ${vscode.workspace.asRelativePath(uri)}.`, {}, 'Open')
     .then((c) => {
       if (c) void vscode.commands.executeCommand('vscode.open', uri);
     });
@@ -82,7 +83,7 @@ export async function copyCells(
   const names = headers ? result.columns.slice(range.c0, range.c1 + 1) : undefined;
   await vscode.env.clipboard.writeText(toTsv(rows, names));
   vscode.window.setStatusBarMessage(
-    `Copied ${rows.length.toLocaleString('en-US')} × ${range.c1 - range.c0 + 1} cells`,
+    `Copied ${count(rows.length, 'row')} × ${count(range.c1 - range.c0 + 1, 'column')}`,
     3000,
   );
 }
