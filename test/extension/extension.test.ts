@@ -238,7 +238,11 @@ describe('Planasonix Connections in the real extension host', function () {
     const connectionId = sample.kind === 'connection' ? sample.connection.id : '';
     const file = path.join(workspaceRoot(), 'complete.sql');
     const forever = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
-    writeFileSync(file, `SELECT  FROM customers;\nSELECT customers. FROM customers;\nSELECT 1 AS one;\n${forever};\n`);
+    const aliased = 'SELECT o. FROM orders o JOIN customers AS c ON c.id = o.customer_id';
+    writeFileSync(
+      file,
+      `SELECT  FROM customers;\nSELECT customers. FROM customers;\nSELECT 1 AS one;\n${forever};\n${aliased};\n`,
+    );
     try {
       const doc = await vscode.workspace.openTextDocument(file);
       await vscode.window.showTextDocument(doc);
@@ -260,6 +264,11 @@ describe('Planasonix Connections in the real extension host', function () {
         (await labels(1, 17)).includes('email') ? labels(1, 17) : undefined,
       );
       assert.ok(columns.includes('name') && !columns.includes('orders'), columns.join(', '));
+      // An alias resolves to its table: `o.` offers the columns of orders, not those of customers.
+      const ofAlias = await until('columns of an alias', async () =>
+        (await labels(4, 9)).includes('ordered_at') ? labels(4, 9) : undefined,
+      );
+      assert.ok(ofAlias.includes('customer_id') && !ofAlias.includes('email'), ofAlias.join(', '));
 
       // Pin: the next run opens a new panel and the pinned one keeps its result.
       await vscode.commands.executeCommand('planasonix.query.runSelection', doc.uri, doc.getText().indexOf('1 AS one'));

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { displayIdentifier } from '../../core/connectors/sql/dialects';
 import { errorMessage } from '../../core/errors';
-import type { QueryDeps as Deps } from './queryDeps';
+import { statementsOf, type QueryDeps as Deps } from './queryDeps';
+import { statementAt } from '../../core/sql/statements';
+import { tableRefs, type TableRef } from '../../core/query/tableRefs';
 
 interface Cached<T> {
   at: number;
@@ -61,10 +63,26 @@ export class SchemaCompletion implements vscode.CompletionItemProvider {
         ),
       );
 
+    // The statement under the cursor: the tables it reads (with their aliases) and the CTEs it defines.
+    const dialect = this.deps.registry.dialect(this.typeOf(connectionId));
+    const text = doc.getText();
+    const offset = doc.offsetAt(position);
+    const statement = statementAt(text, offset, dialect, statementsOf(doc, dialect));
+    const refs = tableRefs(statement?.text ?? '', dialect);
+    const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+    const columnsOf = (ref: TableRef): void => {
+      const inSchema = ref.schema ?? schema;
+      const known = tables(inSchema).find((t) => same(t, ref.table));
+      if (known) add(columns(inSchema, known), vscode.CompletionItemKind.Field, `column of ${known}`);
+    };
+
     const qualified = /([A-Za-z_][\w$]*|"[^"]+"|`[^`]+`)\.([\w$]*)$/.exec(before);
     if (qualified) {
       const qualifier = qualified[1].replace(/^["`]|["`]$/g, '');
-      if (schemas().includes(qualifier))
+      // `o.` after `FROM orders o`: the columns of orders, as DataGrip offers them.
+      const aliased = refs.tables.find((r) => r.alias !== undefined && same(r.alias, qualifier));
+      if (aliased) columnsOf(aliased);
+      else if (schemas().includes(qualifier))
         add(tables(qualifier), vscode.CompletionItemKind.Struct, `table in ${qualifier}`);
       else if (tables(schema).includes(qualifier))
         add(columns(schema, qualifier), vscode.CompletionItemKind.Field, `column of ${qualifier}`);
@@ -72,13 +90,9 @@ export class SchemaCompletion implements vscode.CompletionItemProvider {
     }
     add(tables(schema), vscode.CompletionItemKind.Struct, schema ? `table in ${schema}` : 'table');
     add(schemas(), vscode.CompletionItemKind.Module, 'schema');
+    add(refs.ctes, vscode.CompletionItemKind.Struct, 'named in WITH');
     // Columns of the tables this statement reads from.
-    const text = doc.getText();
-    const known = new Set(tables(schema));
-    for (const m of text.matchAll(/\b(?:from|join)\s+([A-Za-z_][\w$]*)/gi)) {
-      const t = m[1];
-      if (known.has(t)) add(columns(schema, t), vscode.CompletionItemKind.Field, `column of ${t}`);
-    }
+    for (const ref of refs.tables) columnsOf(ref);
     return new vscode.CompletionList(items, incomplete);
   }
 
